@@ -1,0 +1,124 @@
+//! Orchestration: the only module that imports every stage.
+//!
+//! `main` turns command-line arguments into a [`Global`] and a [`Command`]
+//! (plain types, no clap), and [`run`] dispatches to one file per command.
+//! Commands return the process exit code: 0 ok (warnings allowed), 1 data
+//! rejected, 2 failure or usage (failures are `Err` and printed once by `main`).
+
+use std::path::PathBuf;
+
+use crate::model::catalogue::OutputFormat;
+use crate::model::period::Period;
+
+pub mod calendar;
+pub mod check;
+pub mod compute;
+pub mod render;
+pub mod run;
+pub mod sample;
+pub mod templates;
+pub mod workflow;
+
+/// Exit codes (documented in `--help` and the README).
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_REJECTED: u8 = 1;
+pub const EXIT_FAILURE: u8 = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    Text,
+    Json,
+}
+
+/// Options every command shares.
+#[derive(Debug, Clone)]
+pub struct Global {
+    pub workspace: PathBuf,
+    /// `--now`, else `SOURCE_DATE_EPOCH`, else the wall clock (see `clock`).
+    pub now: Option<String>,
+    pub quiet: bool,
+    pub format: OutputKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum Command {
+    Check {
+        period: Option<Period>,
+        files: Vec<PathBuf>,
+        findings_xlsx: Option<PathBuf>,
+    },
+    Templates {
+        out: PathBuf,
+    },
+    Calendar {
+        year: Option<i32>,
+    },
+    Compute {
+        period: Period,
+    },
+    Render {
+        period: Period,
+        report: Option<String>,
+        formats: Vec<OutputFormat>,
+    },
+    Run {
+        period: Period,
+        strict: bool,
+    },
+    Review {
+        doc: String,
+        name: String,
+        comment: Option<String>,
+    },
+    Approve {
+        doc: String,
+        name: String,
+        comment: Option<String>,
+    },
+    Distribute {
+        period: Option<Period>,
+    },
+    Status {
+        period: Option<Period>,
+    },
+    Verify {
+        file: PathBuf,
+    },
+    Audit {
+        doc: String,
+    },
+    GenSample {
+        out: PathBuf,
+    },
+}
+
+/// Run one command; `Ok(code)` is the exit code.
+pub fn run(g: &Global, cmd: Command) -> anyhow::Result<u8> {
+    match cmd {
+        Command::Check {
+            period,
+            files,
+            findings_xlsx,
+        } => check::run(g, period, &files, findings_xlsx.as_deref()),
+        Command::Templates { out } => templates::run(g, &out),
+        Command::Calendar { year } => calendar::run(g, year),
+        Command::Compute { period } => compute::run(g, period),
+        Command::Render {
+            period,
+            report,
+            formats,
+        } => render::run(g, period, report.as_deref(), &formats),
+        Command::Run { period, strict } => run::run(g, period, strict),
+        Command::Review { doc, name, comment } => {
+            workflow::review(g, &doc, &name, comment.as_deref())
+        }
+        Command::Approve { doc, name, comment } => {
+            workflow::approve(g, &doc, &name, comment.as_deref())
+        }
+        Command::Distribute { period } => workflow::distribute(g, period),
+        Command::Status { period } => workflow::status(g, period),
+        Command::Verify { file } => workflow::verify(g, &file),
+        Command::Audit { doc } => workflow::audit(g, &doc),
+        Command::GenSample { out } => sample::run(g, &out),
+    }
+}

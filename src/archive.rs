@@ -1,0 +1,1 @@
+//! The content-addressed archive of inputs used by documents.

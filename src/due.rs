@@ -1,0 +1,1 @@
+//! Report and data due dates (spec §4).

@@ -1,0 +1,1 @@
+//! The ledger: an embedded SQLite database recording inputs, runs, results, documents, approvals and distributions.

@@ -1,0 +1,35 @@
+//! svcreport — the service reporting of an IT service provider run under
+//! ISO/IEC 20000-1 (clause 9.4).
+//!
+//! # Pipeline
+//!
+//! ```text
+//! inbox/*.xlsx → ingest → validate → model::Dataset → kpi → report::ReportDoc → render::{xlsx,pdf} → archive/ledger
+//! ```
+//!
+//! - [`model`]: catalogue, periods, calendars, typed records (plain data).
+//! - [`ingest`]: read provider workbooks cell by cell into records and [`findings`].
+//! - [`validate`]: rules across files (unique ids, references into the catalogue).
+//! - [`kpi`]: every target computed, judged and explained.
+//! - [`report`]: the renderer-neutral report model; [`numfmt`] rounds once for both renderers.
+//! - [`render`]: Excel and PDF from the report model only.
+//! - [`ledger`] and [`archive`]: the SQLite record of runs, documents and approvals, and the content-addressed input archive.
+//! - [`app`]: orchestration, the only module that imports every stage.
+
+pub mod app;
+pub mod archive;
+pub mod catalogue;
+pub mod cli;
+pub mod clock;
+pub mod due;
+pub mod findings;
+pub mod fsutil;
+pub mod ingest;
+pub mod kpi;
+pub mod ledger;
+pub mod model;
+pub mod numfmt;
+pub mod render;
+pub mod report;
+pub mod validate;
+pub mod workspace;

@@ -1,0 +1,361 @@
+//! The catalogue (service level management's inputs): customers, services,
+//! suppliers, teams, calendars, agreements with their targets, process-KPI
+//! targets and the report list (spec §2.2).
+//!
+//! These are the *resolved, validated* types every later stage uses. Loading
+//! from TOML (with file/line/column errors) is `catalogue::load`.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::period::{Frequency, Period};
+use super::records::Priority;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Catalogue {
+    pub customers: Vec<Customer>,
+    pub services: Vec<Service>,
+    pub suppliers: Vec<Supplier>,
+    pub teams: Vec<Team>,
+    /// Calendar definitions by id. `7x24` is implicit and never listed here.
+    pub calendars: BTreeMap<String, CalendarDef>,
+    pub agreements: Vec<Agreement>,
+    pub process_kpis: Vec<ProcessKpiTarget>,
+    pub reports: Vec<ReportSpec>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Customer {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub recipients: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    /// Calendar id: `7x24` or a key of [`Catalogue::calendars`].
+    pub calendar: String,
+    pub customers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Supplier {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+}
+
+/// An internal team (the party of an OLA).
+#[derive(Debug, Clone, Serialize)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+}
+
+/// Where a calendar's holidays come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HolidaySource {
+    /// No holidays: every listed weekday window applies all year.
+    None,
+    /// The shipped mainland-China calendar (public holidays + adjusted working days).
+    Cn,
+    /// A user file (CSV or TOML: date, kind = holiday | workday, name), resolved
+    /// relative to the workspace.
+    File(std::path::PathBuf),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarDef {
+    pub id: String,
+    pub holidays: HolidaySource,
+    /// Weekly windows as written, e.g. `"mon-fri 09:00-12:00"`.
+    pub windows: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum AgreementKind {
+    #[serde(rename = "SLA")]
+    Sla,
+    #[serde(rename = "UC")]
+    Uc,
+    #[serde(rename = "OLA")]
+    Ola,
+}
+
+impl AgreementKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgreementKind::Sla => "SLA",
+            AgreementKind::Uc => "UC",
+            AgreementKind::Ola => "OLA",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Agreement {
+    pub id: String,
+    pub kind: AgreementKind,
+    pub version: String,
+    pub title: Option<String>,
+    /// Customer id (SLA), supplier id (UC) or team id (OLA).
+    pub party: String,
+    pub services: Vec<String>,
+    pub effective_from: NaiveDate,
+    /// Inclusive; `None` = open-ended.
+    pub effective_to: Option<NaiveDate>,
+    /// Overrides the services' calendars when set.
+    pub calendar: Option<String>,
+    pub targets: Vec<Target>,
+}
+
+impl Agreement {
+    /// True when this version is in force on any day of `p`.
+    pub fn in_force(&self, p: &Period) -> bool {
+        self.effective_from <= p.last_date()
+            && self.effective_to.is_none_or(|to| to >= p.start_date())
+    }
+}
+
+/// The metrics of spec §3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    Availability,
+    ResponseCompliance,
+    ResolutionCompliance,
+    Mttr,
+    Backlog,
+    MajorIncidents,
+    ChangeSuccess,
+    EmergencyChangeShare,
+    RequestCompliance,
+    Mttf,
+    SatisfactionMean,
+    SatisfactionShare,
+    UcResponseCompliance,
+    UcRestoreCompliance,
+    CapacityPeak,
+    CapacityDaysOver,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 16] = [
+        Metric::Availability,
+        Metric::ResponseCompliance,
+        Metric::ResolutionCompliance,
+        Metric::Mttr,
+        Metric::Backlog,
+        Metric::MajorIncidents,
+        Metric::ChangeSuccess,
+        Metric::EmergencyChangeShare,
+        Metric::RequestCompliance,
+        Metric::Mttf,
+        Metric::SatisfactionMean,
+        Metric::SatisfactionShare,
+        Metric::UcResponseCompliance,
+        Metric::UcRestoreCompliance,
+        Metric::CapacityPeak,
+        Metric::CapacityDaysOver,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::Availability => "availability",
+            Metric::ResponseCompliance => "response_compliance",
+            Metric::ResolutionCompliance => "resolution_compliance",
+            Metric::Mttr => "mttr",
+            Metric::Backlog => "backlog",
+            Metric::MajorIncidents => "major_incidents",
+            Metric::ChangeSuccess => "change_success",
+            Metric::EmergencyChangeShare => "emergency_change_share",
+            Metric::RequestCompliance => "request_compliance",
+            Metric::Mttf => "mttf",
+            Metric::SatisfactionMean => "satisfaction_mean",
+            Metric::SatisfactionShare => "satisfaction_share",
+            Metric::UcResponseCompliance => "uc_response_compliance",
+            Metric::UcRestoreCompliance => "uc_restore_compliance",
+            Metric::CapacityPeak => "capacity_peak",
+            Metric::CapacityDaysOver => "capacity_days_over",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.as_str() == s.trim())
+    }
+
+    /// The unit the metric is measured in, when the target does not say.
+    pub fn default_unit(self) -> &'static str {
+        match self {
+            Metric::Availability
+            | Metric::ResponseCompliance
+            | Metric::ResolutionCompliance
+            | Metric::ChangeSuccess
+            | Metric::EmergencyChangeShare
+            | Metric::RequestCompliance
+            | Metric::SatisfactionShare
+            | Metric::UcResponseCompliance
+            | Metric::UcRestoreCompliance
+            | Metric::CapacityPeak => "%",
+            Metric::Mttr | Metric::Mttf => "h",
+            Metric::Backlog | Metric::MajorIncidents | Metric::CapacityDaysOver => "count",
+            Metric::SatisfactionMean => "score",
+        }
+    }
+
+    /// True for metrics that need a per-ticket limit (`within`).
+    pub fn needs_within(self) -> bool {
+        matches!(
+            self,
+            Metric::ResponseCompliance
+                | Metric::ResolutionCompliance
+                | Metric::RequestCompliance
+                | Metric::UcResponseCompliance
+                | Metric::UcRestoreCompliance
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Op {
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = "<=")]
+    Le,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Ge => ">=",
+            Op::Le => "<=",
+        }
+    }
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Ge => "≥",
+            Op::Le => "≤",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Target {
+    pub metric: Metric,
+    /// Scope: a priority, a service, a customer (for multi-customer OLAs) or a
+    /// capacity resource; `None` = the whole agreement.
+    pub priority: Option<Priority>,
+    pub service: Option<String>,
+    pub customer: Option<String>,
+    pub resource: Option<String>,
+    /// Per-ticket limit in business seconds (`within = "4h"`).
+    pub within_secs: Option<i64>,
+    /// `within` as written, for display.
+    pub within_text: Option<String>,
+    pub op: Op,
+    pub threshold: f64,
+    pub unit: String,
+    /// Met, but within this margin of the threshold = at risk.
+    pub at_risk: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcessKpiTarget {
+    pub process: String,
+    pub kpi: String,
+    pub op: Op,
+    pub threshold: f64,
+    pub unit: Option<String>,
+    pub at_risk: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Customer,
+    Internal,
+    Supplier,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputFormat {
+    Pdf,
+    Xlsx,
+}
+
+impl OutputFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Pdf => "pdf",
+            OutputFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// One entry of the report list (报告列表).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportSpec {
+    pub id: String,
+    pub title: String,
+    pub title_en: Option<String>,
+    pub audience: Audience,
+    pub agreements: Vec<String>,
+    #[serde(serialize_with = "ser_frequency")]
+    pub frequency: Frequency,
+    pub formats: Vec<OutputFormat>,
+    pub template: String,
+    /// Pattern with `{period}` (and optionally `{year}`, `{id}`), e.g. `SR-ACME-{period}`.
+    pub doc_number: String,
+    pub compiler: String,
+    pub reviewer: String,
+    pub approver: String,
+    pub recipients: Vec<String>,
+}
+
+impl ReportSpec {
+    /// The document number for a period, e.g. `SR-ACME-2026-10`.
+    pub fn doc_number_for(&self, p: &Period) -> String {
+        self.doc_number
+            .replace("{period}", &p.to_string())
+            .replace("{year}", &p.year.to_string())
+            .replace("{id}", &self.id)
+    }
+}
+
+fn ser_frequency<S: serde::Serializer>(f: &Frequency, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(f.as_str())
+}
+
+impl Catalogue {
+    pub fn customer(&self, id: &str) -> Option<&Customer> {
+        self.customers.iter().find(|c| c.id == id)
+    }
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.services.iter().find(|c| c.id == id)
+    }
+    pub fn supplier(&self, id: &str) -> Option<&Supplier> {
+        self.suppliers.iter().find(|c| c.id == id)
+    }
+    pub fn team(&self, id: &str) -> Option<&Team> {
+        self.teams.iter().find(|c| c.id == id)
+    }
+    pub fn report(&self, id: &str) -> Option<&ReportSpec> {
+        self.reports.iter().find(|r| r.id == id)
+    }
+    /// The version of agreement `id` in force in `p` (latest effective_from wins).
+    pub fn agreement_for(&self, id: &str, p: &Period) -> Option<&Agreement> {
+        self.agreements
+            .iter()
+            .filter(|a| a.id == id && a.in_force(p))
+            .max_by_key(|a| a.effective_from)
+    }
+}

@@ -1,0 +1,1 @@
+//! Holiday sets: public holidays and adjusted working days (调休).

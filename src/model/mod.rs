@@ -1,0 +1,10 @@
+//! The domain model: catalogue, periods, calendars and typed records.
+//!
+//! Plain data; uses nothing else inside the crate. Every later stage speaks
+//! these types.
+
+pub mod calendar;
+pub mod catalogue;
+pub mod holidays;
+pub mod period;
+pub mod records;

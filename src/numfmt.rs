@@ -1,0 +1,1 @@
+//! Rounding and number formatting: the one place numbers are rounded, for both renderers.

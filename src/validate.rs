@@ -1,0 +1,1 @@
+//! Rules across files: unique ticket ids across the period, references into the catalogue.

@@ -1,0 +1,11 @@
+//! The one integration-test binary (one link on 2 cores). One module per area.
+
+mod calendar;
+mod catalogue;
+mod cli;
+mod ingest;
+mod kpi;
+mod pdf;
+mod realdata;
+mod workflow;
+mod xlsx;
