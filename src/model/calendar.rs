@@ -610,8 +610,12 @@ impl BusinessClock for ServiceCalendar {
     }
 }
 
-/// Parse one window text into (days Mon..Sun, ranges in seconds of the day).
-pub fn parse_window(text: &str) -> Result<([bool; 7], Vec<(u32, u32)>), CalendarError> {
+/// One parsed window text: the days it applies to (Monday first) and its
+/// `[start, end)` ranges in seconds of the day.
+pub type Window = ([bool; 7], Vec<(u32, u32)>);
+
+/// Parse one window text (see the module docs for the grammar).
+pub fn parse_window(text: &str) -> Result<Window, CalendarError> {
     let bad = |why: &str| {
         CalendarError::Invalid(format!(
             "calendar window \"{text}\": {why}; write e.g. \"mon-fri 09:00-12:00\", \"sat 09:00-12:00 13:30-18:00\" or \"daily 00:00-24:00\""
