@@ -38,6 +38,7 @@ use crate::model::catalogue::{
 };
 use crate::model::period::Frequency;
 use crate::model::records::Priority;
+pub use crate::workspace::closest;
 use crate::workspace::{Workspace, line_col};
 
 /// One problem in the catalogue, at a position of one file.
@@ -70,7 +71,9 @@ pub enum CatalogueError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: the workspace settings list no catalogue file (catalogue = [\"catalogue.toml\"])")]
+    #[error(
+        "{path}: the workspace settings list no catalogue file (catalogue = [\"catalogue.toml\"])"
+    )]
     NoFiles { path: PathBuf },
     /// Every problem found, one per line as `file:line:column: message`.
     #[error("{}", issues_text(.0))]
@@ -393,47 +396,6 @@ fn toml_error_message(e: &toml::de::Error) -> String {
     msg
 }
 
-/// The candidate closest to `word` (case-insensitive edit distance), if close
-/// enough to be a plausible typo.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let w: Vec<char> = word.to_lowercase().chars().collect();
-    let limit = (w.len() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| {
-            let cc: Vec<char> = c.to_lowercase().chars().collect();
-            (edit_distance(&w, &cc), c)
-        })
-        .filter(|(d, c)| *d <= limit && *d < w.len().max(1) && !c.is_empty())
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance with adjacent transpositions counted as one edit.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for j in 0..=m {
-        d[0][j] = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[n][m]
-}
-
 /// ` (did you mean "x"?)` or empty.
 fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     closest(word, candidates)
@@ -548,7 +510,10 @@ fn metric_is_capacity(m: Metric) -> bool {
 }
 
 fn metric_is_uc(m: Metric) -> bool {
-    matches!(m, Metric::UcResponseCompliance | Metric::UcRestoreCompliance)
+    matches!(
+        m,
+        Metric::UcResponseCompliance | Metric::UcRestoreCompliance
+    )
 }
 
 /// Check a threshold for its unit; `None` when fine.
@@ -623,10 +588,7 @@ impl Ids {
         if v.trim() != v {
             cx.at(
                 at,
-                format!(
-                    "{} id \"{v}\" has leading or trailing spaces",
-                    self.kind
-                ),
+                format!("{} id \"{v}\" has leading or trailing spaces", self.kind),
             );
             return false;
         }
@@ -1282,10 +1244,7 @@ fn target(
             None => {
                 cx.at(
                     loc(f, p),
-                    format!(
-                        "priority \"{}\" is not one of P1, P2, P3, P4",
-                        p.get_ref()
-                    ),
+                    format!("priority \"{}\" is not one of P1, P2, P3, P4", p.get_ref()),
                 );
                 ok = false;
                 None
@@ -1466,9 +1425,10 @@ fn report(cx: &mut Cx, f: usize, r: &RawReport, agreements: &Versions) -> Option
     }
     for x in r.formats.get_ref() {
         match parse_format(x.get_ref()) {
-            Some(fm) if formats.contains(&fm) => {
-                cx.at(loc(f, x), format!("format \"{}\" is listed twice", x.get_ref()))
-            }
+            Some(fm) if formats.contains(&fm) => cx.at(
+                loc(f, x),
+                format!("format \"{}\" is listed twice", x.get_ref()),
+            ),
             Some(fm) => formats.push(fm),
             None => cx.at(
                 loc(f, x),
@@ -1529,4 +1489,3 @@ fn report(cx: &mut Cx, f: usize, r: &RawReport, agreements: &Versions) -> Option
         recipients,
     })
 }
-
