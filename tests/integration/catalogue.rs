@@ -783,3 +783,165 @@ fn workspace_errors_name_file_line_and_column() {
         Ok(_) => panic!("loaded a workspace that does not exist"),
     }
 }
+
+// ---------------------------------------------------------------------------
+// Provider templates (`svcreport templates`).
+
+mod templates {
+    use std::io::{Cursor, Read};
+
+    use calamine::{Data, Reader, Xlsx};
+    use svcreport::ingest::schema::{DATASETS, DatasetDef};
+    use svcreport::provider_templates as pt;
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("template is a zip");
+        let mut f = zip.by_name(name).unwrap_or_else(|_| panic!("part {name}"));
+        let mut s = String::new();
+        f.read_to_string(&mut s).expect("utf-8 part");
+        s
+    }
+
+    #[test]
+    fn blank_templates_read_back_with_calamine() {
+        for def in DATASETS {
+            let bytes = pt::workbook(def).expect("template builds");
+            let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("calamine opens it");
+            assert_eq!(
+                wb.sheet_names(),
+                vec![def.sheet_zh.to_string(), "说明".to_string()],
+                "{}",
+                def.name
+            );
+            let range = wb.worksheet_range(def.sheet_zh).expect("data sheet");
+            // Only the header row: formats and validations create no cells.
+            assert_eq!(range.height(), 1, "{}", def.name);
+            assert_eq!(range.start(), Some((0, 0)));
+            let header: Vec<String> = range
+                .rows()
+                .next()
+                .expect("header row")
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            let expected: Vec<String> =
+                def.columns.iter().map(DatasetDef::template_header).collect();
+            assert_eq!(header, expected, "{}", def.name);
+
+            // The instructions sheet explains every column, by its Chinese header.
+            let info = wb.worksheet_range("说明").expect("instructions");
+            let cells: Vec<String> = info
+                .cells()
+                .filter_map(|(_, _, c)| match c {
+                    Data::String(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect();
+            for c in def.columns {
+                assert!(cells.iter().any(|s| s == c.zh), "{}: {} explained", def.name, c.zh);
+                if !c.note.is_empty() {
+                    assert!(cells.iter().any(|s| s == c.note), "{}: note of {}", def.name, c.key);
+                }
+            }
+            let required = cells.iter().filter(|s| *s == "必填 required").count();
+            assert_eq!(
+                required,
+                def.columns.iter().filter(|c| c.required).count(),
+                "{}",
+                def.name
+            );
+        }
+        // The first data header of the incidents template, spelled out.
+        assert_eq!(
+            DatasetDef::template_header(&svcreport::ingest::schema::INCIDENTS.columns[0]),
+            "工单号 Ticket ID"
+        );
+    }
+
+    #[test]
+    fn incidents_template_has_validations_formats_notes_and_frozen_header() {
+        let bytes = pt::workbook(&svcreport::ingest::schema::INCIDENTS).expect("builds");
+        let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+        // One validation per column (lists, whole numbers, input messages).
+        assert_eq!(sheet.matches("<dataValidation ").count(), 15, "{sheet}");
+        // Status is column J (10th): a list of the Chinese spellings on rows 2–1001.
+        assert!(sheet.contains("sqref=\"J2:J1001\""), "status range");
+        assert!(sheet.contains("<formula1>\"新建,处理中,挂起,已解决,已关闭\"</formula1>"));
+        assert!(sheet.contains("<formula1>\"P1,P2,P3,P4\"</formula1>"));
+        assert!(sheet.contains("<formula1>\"是,否\"</formula1>"));
+        // Satisfaction (O) is a whole number 1–5.
+        assert!(
+            sheet.contains("type=\"whole\"") && sheet.contains("sqref=\"O2:O1001\""),
+            "satisfaction check"
+        );
+        assert!(sheet.contains("<pane ySplit=\"1\" topLeftCell=\"A2\""), "frozen header");
+        let styles = part(&bytes, "xl/styles.xml");
+        assert!(styles.contains("formatCode=\"yyyy-mm-dd hh:mm\""));
+        let notes = part(&bytes, "xl/comments1.xml");
+        assert_eq!(notes.matches("必填 Required").count(), 5, "five required columns");
+        let core = part(&bytes, "docProps/core.xml");
+        assert!(core.contains("2026-01-01T00:00:00Z"), "{core}");
+    }
+
+    #[test]
+    fn template_bytes_are_deterministic() {
+        for def in DATASETS {
+            let a = pt::workbook(def).expect("first");
+            let b = pt::workbook(def).expect("second");
+            assert!(a == b, "{} differs between builds", def.name);
+        }
+        let d1 = tempfile::tempdir().expect("tempdir");
+        let d2 = tempfile::tempdir().expect("tempdir");
+        let w1 = svcreport::app::templates::write_all(d1.path()).expect("write");
+        let w2 = svcreport::app::templates::write_all(d2.path()).expect("write");
+        let names: Vec<String> = w1
+            .iter()
+            .map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                "incidents.xlsx",
+                "outages.xlsx",
+                "changes.xlsx",
+                "requests.xlsx",
+                "surveys.xlsx",
+                "process_kpis.xlsx",
+                "supplier_tickets.xlsx",
+                "capacity.xlsx",
+                "README.md"
+            ]
+        );
+        for (a, b) in w1.iter().zip(&w2) {
+            assert!(
+                std::fs::read(a).expect("read") == std::fs::read(b).expect("read"),
+                "{a:?}"
+            );
+        }
+        let readme = std::fs::read_to_string(d1.path().join("README.md")).expect("readme");
+        assert!(readme.starts_with(&pt::templates_markdown()));
+    }
+
+    /// `docs/templates.md` (and `docs/finding-codes.md` once the codes exist)
+    /// are generated; regenerate with `UPDATE_GOLDEN=1`.
+    #[test]
+    fn generated_docs_are_up_to_date() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+        let mut pages = vec![("templates.md", pt::templates_markdown())];
+        if let Some(codes) = pt::finding_codes_markdown() {
+            pages.push(("finding-codes.md", codes));
+        }
+        for (name, text) in pages {
+            let path = root.join(name);
+            if std::env::var_os("UPDATE_GOLDEN").is_some() {
+                std::fs::create_dir_all(&root).expect("docs dir");
+                std::fs::write(&path, &text).expect("write golden");
+            }
+            let committed = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                committed == text,
+                "docs/{name} is out of date: run UPDATE_GOLDEN=1 cargo test --test integration catalogue::"
+            );
+        }
+    }
+}
