@@ -231,7 +231,7 @@ pub(crate) struct Filter<'a> {
 
 impl<'a> Filter<'a> {
     pub fn service_ok(&self, s: &str) -> bool {
-        self.services.is_empty() || self.services.iter().any(|x| *x == s)
+        self.services.is_empty() || self.services.contains(&s)
     }
     pub fn priority_ok(&self, p: Priority) -> bool {
         self.priority.is_none_or(|q| q == p)

@@ -9,6 +9,7 @@
 //! - the score of an incident resolved in the period and of a request fulfilled
 //!   in the period (the score is given at closure of the ticket, so it belongs to
 //!   the period of the resolution/fulfilment).
+//!
 //! No score is N/A. `extra`: `surveys`, `ticket_scores`, `count`.
 
 use crate::kpi::{Ctx, Figure, Filter};

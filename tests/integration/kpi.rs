@@ -108,6 +108,7 @@ fn svc(mut t: Target, s: &str) -> Target {
     t
 }
 
+#[allow(clippy::too_many_arguments)] // a table row of the test catalogue
 fn agreement(
     id: &str,
     kind: AgreementKind,
@@ -1277,7 +1278,8 @@ fn uci_incidents() -> Option<Vec<Incident>> {
         col("resolved_at"),
     );
     let ts = |s: &str| NaiveDateTime::parse_from_str(s, "%d/%m/%Y %H:%M").unwrap();
-    let mut finals: BTreeMap<String, ((i64, NaiveDateTime, usize), Vec<String>)> = BTreeMap::new();
+    type Ranked = ((i64, NaiveDateTime, usize), Vec<String>);
+    let mut finals: BTreeMap<String, Ranked> = BTreeMap::new();
     for (row, line) in lines.enumerate() {
         let f: Vec<String> = line.split(',').map(str::to_string).collect();
         let key = (f[modc].parse::<i64>().unwrap(), ts(&f[upd]), row);
