@@ -166,6 +166,22 @@ pub fn try_compute_history(input: &KpiInput, n: usize) -> Result<Vec<KpiResults>
         .collect()
 }
 
+/// The period's results with trends over the `n` previous periods computed
+/// from the same data (what `compute`, `render` and `run` need): returns the
+/// results and the history they were compared with (oldest first).
+/// `input.history` is ignored.
+pub fn compute_with_history(
+    input: &KpiInput,
+    n: usize,
+) -> Result<(KpiResults, Vec<KpiResults>), KpiError> {
+    let history = compute_history(input, n);
+    let results = compute(&KpiInput {
+        history: &history,
+        ..*input
+    })?;
+    Ok((results, history))
+}
+
 /// The records grouped once per computation, so no target scans everything.
 pub(crate) struct Index<'a> {
     pub incidents_by_customer: BTreeMap<&'a str, Vec<&'a Incident>>,
