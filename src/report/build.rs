@@ -369,7 +369,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             "count" => numfmt::count_f(v),
             "score" => numfmt::score(v, n.score_decimals),
             "min" => numfmt::number(v, n.score_decimals, " min"),
-            other if other.is_empty() => numfmt::score(v, n.score_decimals),
+            "" => numfmt::score(v, n.score_decimals),
             other => numfmt::number(v, n.score_decimals, &format!(" {other}")),
         }
     }
