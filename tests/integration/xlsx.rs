@@ -377,6 +377,10 @@ fn results() -> KpiResults {
             "变更管理",
         ),
     ];
+    // The KPI stage scopes every SLA target to the agreement's customer.
+    for x in t.iter_mut().filter(|x| x.agreement == "SLA-ACME") {
+        x.scope.customer = Some("acme".into());
+    }
     t[2].missed = vec![Miss {
         id: "INC-0107".into(),
         open: false,
@@ -420,13 +424,18 @@ fn results() -> KpiResults {
         Direction::Worse,
         Direction::Better,
     ];
-    let item = |ag: &str, m: &str, scope: Scope, p: &str, reason: &str| ImprovementItem {
-        agreement: ag.into(),
-        metric: m.into(),
-        scope,
-        process: p.into(),
-        status: Breached,
-        reason: reason.into(),
+    let item = |ag: &str, m: &str, mut scope: Scope, p: &str, reason: &str| {
+        if ag.starts_with("SLA") {
+            scope.customer = Some("acme".into());
+        }
+        ImprovementItem {
+            agreement: ag.into(),
+            metric: m.into(),
+            scope,
+            process: p.into(),
+            status: Breached,
+            reason: reason.into(),
+        }
     };
     let improvements = vec![
         item(
@@ -495,7 +504,7 @@ fn results() -> KpiResults {
         volumes: Volumes {
             incidents_opened: opened,
             incidents_resolved: resolved,
-            changes: per(&[("常规", 5), ("标准", 12), ("紧急", 1)]),
+            changes: per(&[("normal", 5), ("standard", 12), ("emergency", 1), ("*", 18)]),
             requests_opened: per(&[("acme", 64)]),
         },
     }
@@ -932,7 +941,7 @@ fn internal_and_supplier_cover_their_audience() {
         [
             "SLA-ACME",
             "可用性",
-            "企业邮箱",
+            "安科美科技有限公司 · 企业邮箱",
             "99.95%",
             "99.92%",
             "99.94%",
