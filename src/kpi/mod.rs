@@ -138,7 +138,7 @@ pub fn compute_history(input: &KpiInput, n: usize) -> Vec<KpiResults> {
     input
         .period
         .previous(n)
-        .into_iter()
+        .into_par_iter()
         .filter_map(|p| {
             compute(&KpiInput {
                 period: p,
@@ -155,7 +155,7 @@ pub fn try_compute_history(input: &KpiInput, n: usize) -> Result<Vec<KpiResults>
     input
         .period
         .previous(n)
-        .into_iter()
+        .into_par_iter()
         .map(|p| {
             compute(&KpiInput {
                 period: p,
