@@ -441,7 +441,6 @@ fn volumes(ctx: &Ctx) -> Volumes {
                 crate::model::records::ChangeType::Emergency => "emergency",
             };
             *v.changes.entry(k.to_string()).or_default() += 1;
-            *v.changes.entry("*".to_string()).or_default() += 1;
         }
     }
     for r in &ctx.data.requests {
