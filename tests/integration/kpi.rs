@@ -1811,3 +1811,35 @@ fn compute_command_fails_cleanly_without_a_workspace() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("svcreport.toml"), "{stderr}");
 }
+
+#[test]
+fn agreement_calendar_overrides_the_services_calendar() {
+    let mut cat = catalogue();
+    cat.agreements[2].calendar = Some("office".into()); // SLA-BETA measured on office hours
+    let o = run("2026-10", &cat, &dataset(), &[]);
+    // Office hours (Mon–Fri 09–18, test clock): 22 × 540 = 11 880 min. Beta's outages on email:
+    // Mon Oct 5 10:00–11:00 → 60; Thu Oct 1 00:00–00:30, Tue Oct 20 08:00–09:00,
+    // Sat Oct 31 23:50– and the planned Sat Oct 10 02:00–04:00 → 0. 11 820 / 11 880.
+    let b = o.get("SLA-BETA", "availability", any);
+    assert_eq!(
+        (b.numerator, b.denominator),
+        (Some(11_820.0), Some(11_880.0))
+    );
+    assert_eq!(b.extra["planned_minutes"], 0.0);
+    // An agreement naming an undefined calendar is a failure that names both.
+    cat.agreements[2].calendar = Some("nights".into());
+    let cals = calendars();
+    let data = dataset();
+    let err = kpi::compute(&KpiInput {
+        catalogue: &cat,
+        calendars: &cals,
+        data: &data,
+        period: Period::parse("2026-10").unwrap(),
+        history: &[],
+    })
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "agreement SLA-BETA names calendar \"nights\", which the catalogue does not define"
+    );
+}
