@@ -231,6 +231,17 @@ pub(crate) struct Ctx<'a> {
     pub idx: &'a Index<'a>,
 }
 
+impl Ctx<'_> {
+    /// `t` lies in the period `[start, end)` (cached bounds; `Period::contains` rebuilds them).
+    pub fn contains(&self, t: NaiveDateTime) -> bool {
+        t >= self.start && t < self.end
+    }
+    /// The local date `d` lies in the period.
+    pub fn contains_date(&self, d: chrono::NaiveDate) -> bool {
+        d >= self.start.date() && d < self.end.date()
+    }
+}
+
 /// Which records a target looks at.
 #[derive(Clone)]
 pub(crate) struct Filter<'a> {
@@ -426,15 +437,15 @@ fn volumes(ctx: &Ctx) -> Volumes {
         }
     };
     for i in &ctx.data.incidents {
-        if ctx.period.contains(i.opened) {
+        if ctx.contains(i.opened) {
             bump(&mut v.incidents_opened, &i.customer, i.priority);
         }
-        if i.resolved.is_some_and(|r| ctx.period.contains(r)) {
+        if i.resolved.is_some_and(|r| ctx.contains(r)) {
             bump(&mut v.incidents_resolved, &i.customer, i.priority);
         }
     }
     for c in &ctx.data.changes {
-        if c.actual_end.is_some_and(|e| ctx.period.contains(e)) {
+        if c.actual_end.is_some_and(|e| ctx.contains(e)) {
             let k = match c.kind {
                 crate::model::records::ChangeType::Standard => "standard",
                 crate::model::records::ChangeType::Normal => "normal",
@@ -444,7 +455,7 @@ fn volumes(ctx: &Ctx) -> Volumes {
         }
     }
     for r in &ctx.data.requests {
-        if ctx.period.contains(r.opened) {
+        if ctx.contains(r.opened) {
             *v.requests_opened.entry(r.customer.clone()).or_default() += 1;
             *v.requests_opened.entry("*".to_string()).or_default() += 1;
         }
