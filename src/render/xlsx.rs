@@ -566,6 +566,7 @@ fn cover_sheet(
 fn block(w: &mut SheetW, b: &Block, doc: &ReportDoc, fm: &mut Formats) -> R<()> {
     match b {
         Block::Heading { text } => {
+            w.row += 1;
             let f = fm.heading.clone();
             w.text(w.row, 0, text, &f, false)?;
             w.row += 1;
@@ -573,7 +574,7 @@ fn block(w: &mut SheetW, b: &Block, doc: &ReportDoc, fm: &mut Formats) -> R<()> 
         Block::Paragraph { text } => {
             let f = fm.para.clone();
             w.text(w.row, 0, text, &f, false)?;
-            w.row += 2;
+            w.row += 1;
         }
         Block::KeyValue { pairs } => {
             let (k, v) = (fm.key.clone(), fm.text.clone());
@@ -584,13 +585,13 @@ fn block(w: &mut SheetW, b: &Block, doc: &ReportDoc, fm: &mut Formats) -> R<()> 
             }
             w.row += 1;
         }
-        Block::Table(t) => table(w, t, doc, fm)?,
-        Block::Chart(c) => chart(w, c, fm)?,
+        Block::Table(t) => table(w, t, fm)?,
+        Block::Chart(c) => chart(w, c, label(doc, "series_target", "Target"), fm)?,
     }
     Ok(())
 }
 
-fn table(w: &mut SheetW, t: &Table, doc: &ReportDoc, fm: &mut Formats) -> R<()> {
+fn table(w: &mut SheetW, t: &Table, fm: &mut Formats) -> R<()> {
     if let Some(title) = &t.title {
         let f = fm.table_title.clone();
         w.text(w.row, 0, title, &f, false)?;
@@ -638,12 +639,11 @@ fn table(w: &mut SheetW, t: &Table, doc: &ReportDoc, fm: &mut Formats) -> R<()> 
             w.ws.add_conditional_format(first, c as u16, last, c as u16, &cf)?;
         }
     }
-    let _ = doc;
     w.row += 1;
     Ok(())
 }
 
-fn chart(w: &mut SheetW, c: &crate::report::Chart, fm: &mut Formats) -> R<()> {
+fn chart(w: &mut SheetW, c: &crate::report::Chart, series_target: &str, fm: &mut Formats) -> R<()> {
     let title = fm.table_title.clone();
     w.text(w.row, 0, &c.title, &title, false)?;
     w.row += 1;
@@ -656,7 +656,7 @@ fn chart(w: &mut SheetW, c: &crate::report::Chart, fm: &mut Formats) -> R<()> {
         w.text(top, 1 + i as u16, &s.name, &hdr, true)?;
     }
     let target_col = 1 + c.series.len() as u16;
-    let target_name = "—";
+    let target_name = series_target;
     if c.target.is_some() {
         w.text(top, target_col, target_name, &hdr, true)?;
     }
@@ -702,7 +702,7 @@ fn chart(w: &mut SheetW, c: &crate::report::Chart, fm: &mut Formats) -> R<()> {
         let mut dashed = ChartFormat::new();
         dashed.set_line(
             ChartLine::new()
-                .set_color(Color::RGB(0xC00000))
+                .set_color(Color::RGB(0x404040))
                 .set_dash_type(ChartLineDashType::Dash),
         );
         if c.kind == ChartKind::Line {

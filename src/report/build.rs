@@ -341,7 +341,10 @@ impl<'a, 'b> Builder<'a, 'b> {
     fn scope_text(&self, tr: &TargetResult) -> String {
         let s = &tr.scope;
         let mut parts = Vec::new();
-        if let Some(c) = &s.customer {
+        // A customer report is all about one customer: naming it on every row is noise.
+        if let Some(c) = &s.customer
+            && self.ctx.spec.audience != Audience::Customer
+        {
             parts.push(self.customer_name(c));
         }
         if let Some(v) = &s.service {
@@ -369,7 +372,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             "count" => numfmt::count_f(v),
             "score" => numfmt::score(v, n.score_decimals),
             "min" => numfmt::number(v, n.score_decimals, " min"),
-            other if other.is_empty() => numfmt::score(v, n.score_decimals),
+            "" => numfmt::score(v, n.score_decimals),
             other => numfmt::number(v, n.score_decimals, &format!(" {other}")),
         }
     }
@@ -600,14 +603,25 @@ impl<'a, 'b> Builder<'a, 'b> {
             "availability" => self.availability(&all, columns),
             "changes" => {
                 let mut b = self.family(id, &all, columns);
+                // Change volumes are not kept per customer: internal reports only.
                 let ch = &self.ctx.results.volumes.changes;
-                if !ch.is_empty() {
+                if self.ctx.spec.audience == Audience::Internal && !ch.is_empty() {
                     b.push(Block::Heading {
                         text: self.label("change_types"),
                     });
-                    b.push(Block::KeyValue {
-                        pairs: ch.iter().map(|(k, v)| (k.clone(), v.to_string())).collect(),
-                    });
+                    let mut pairs = Vec::new();
+                    for (key, label) in [
+                        ("standard", "change_standard"),
+                        ("normal", "change_normal"),
+                        ("emergency", "change_emergency"),
+                        ("*", "total"),
+                    ] {
+                        pairs.push((
+                            self.label(label),
+                            ch.get(key).copied().unwrap_or(0).to_string(),
+                        ));
+                    }
+                    b.push(Block::KeyValue { pairs });
                 }
                 b
             }

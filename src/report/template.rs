@@ -142,6 +142,10 @@ pub const REQUIRED_LABELS: &[&str] = &[
     "axis_percent",
     "axis_count",
     "change_types",
+    "change_standard",
+    "change_normal",
+    "change_emergency",
+    "total",
     "findings_summary",
 ];
 
