@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+pub mod xlsx;
+
 /// What a renderer needs besides the document. Times come from the document
 /// (`DocMeta::generated_at`) or from here, never from the wall clock.
 #[derive(Debug, Clone, Default)]
