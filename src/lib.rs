@@ -31,5 +31,6 @@ pub mod model;
 pub mod numfmt;
 pub mod render;
 pub mod report;
+pub mod sample;
 pub mod validate;
 pub mod workspace;
