@@ -29,6 +29,7 @@ pub mod kpi;
 pub mod ledger;
 pub mod model;
 pub mod numfmt;
+pub mod provider_templates;
 pub mod render;
 pub mod report;
 pub mod sample;
