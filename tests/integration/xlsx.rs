@@ -1308,3 +1308,28 @@ fn which(name: &str) -> Option<PathBuf> {
             .find(|p| p.is_file())
     })
 }
+
+#[test]
+fn trends_with_a_missing_period_stay_aligned() {
+    // The KPI stage leaves out periods where a target did not exist.
+    let mut f = fixture();
+    f.results.trends[1].retain(|p| p.period != "2026-08");
+    let doc = build_with(&f, "acme-monthly", DocState::draft("1.0"), &[]);
+    let av = doc
+        .sections
+        .iter()
+        .flat_map(|s| s.blocks.iter())
+        .find_map(|b| match b {
+            report::Block::Chart(c) if c.id == "availability_trend" => Some(c),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(av.categories, ["2026-07", "2026-08", "2026-09", "2026-10"]);
+    assert_eq!(av.series[1].name, "ERP 系统");
+    assert_eq!(av.series[1].values, [Some(99.92), None, Some(99.9), Some(99.5)]);
+    let int = build_with(&f, "internal-monthly", DocState::draft("1.0"), &[]);
+    let tr = find_table(&int, "trends", "trends");
+    // Mean of 3 = 2026-08 (missing), 2026-09 99.9 and 2026-10 99.5 → 99.70 %;
+    // mean of 6 adds 2026-07 99.92 → (99.92 + 99.9 + 99.5) / 3 = 99.7733… → 99.77 %.
+    assert_eq!(texts(&tr.rows[1])[4..7], ["99.70%", "99.77%", "99.77%"]);
+}
