@@ -88,13 +88,7 @@ pub fn due_for_run(cat: &Catalogue, run_period: Period) -> Vec<(&ReportSpec, Per
 
 /// The periods of a frequency that belong to a year, in order.
 pub fn periods_in_year(freq: Frequency, year: i32) -> Vec<Period> {
-    (1..=12 / freq.months())
-        .map(|index| Period {
-            frequency: freq,
-            year,
-            index,
-        })
-        .collect()
+    Period::all_in_year(freq, year)
 }
 
 /// One period of one report, with its due dates.

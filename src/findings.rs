@@ -160,37 +160,192 @@ const fn code(
 /// Every finding code the tool emits, with its severity, meaning and the usual
 /// fix. Stable: codes are never renamed, only added.
 pub const CODES: &[FindingCode] = &[
-    code("ingest.unreadable", Severity::Error, "The file is corrupt, truncated or a reader failed on it; nothing of it was used (or, for one sheet, nothing after the failure).", "Open the file in Excel and save it again as .xlsx, or send it again."),
-    code("ingest.encrypted", Severity::Error, "The workbook is password protected (encrypted).", "Remove the password and send it again."),
-    code("ingest.empty", Severity::Error, "The file has 0 bytes.", "Send the workbook again."),
-    code("ingest.not_a_spreadsheet", Severity::Error, "The file is not a workbook (a PDF, text, or another archive renamed .xlsx).", "Save the data as .xlsx."),
-    code("ingest.too_large", Severity::Error, "A part of the workbook declares an uncompressed size above the limit (zip-bomb protection).", "Split the data, or raise max_uncompressed_mib in svcreport.toml."),
-    code("sheet.unrecognised", Severity::Warning, "A sheet is neither a dataset (by name or header row) nor an instructions sheet; it was not read.", "Rename it to a dataset name or use the template header; name notes sheets 说明/README."),
-    code("sheet.hidden", Severity::Info, "A hidden sheet holds a dataset and was read.", "Unhide it if reviewers should see it."),
-    code("sheet.missing_column", Severity::Error, "A required column is missing; every row of the sheet is rejected.", "Add the column with its template header (Chinese or English)."),
-    code("column.unknown", Severity::Warning, "A column is not part of the dataset; it is kept out of the computation.", "Rename it to a template column or leave it."),
-    code("column.duplicate", Severity::Warning, "Two columns name the same field; the second is ignored.", "Delete or rename one of them."),
-    code("value.required", Severity::Error, "A required cell is empty.", "Fill it in."),
-    code("value.not_a_date", Severity::Error, "A date cell holds something that is not a date.", "Type 2026-10-01 08:00 or format the cell as a date."),
-    code("value.no_time", Severity::Error, "A date-time column holds a date without a time of day (typed as text).", "Add the time, e.g. 2026-10-01 08:00."),
-    code("value.not_a_number", Severity::Error, "A number cell holds text that is not a number.", "Type digits only."),
-    code("value.not_an_integer", Severity::Error, "A whole-number cell holds a fraction.", "Type a whole number."),
-    code("value.out_of_range", Severity::Error, "A number is outside its allowed range (negative minutes, score outside 1–5 …).", "Type a value in the range."),
-    code("value.not_a_priority", Severity::Error, "A priority is not one of P1–P4 in any accepted spelling.", "Type P1–P4, 1–4, 紧急/高/中/低 or Critical/High/Medium/Low."),
-    code("value.not_a_choice", Severity::Error, "A value is not one of the column's choices (status, change type, result).", "Pick from the template's drop-down."),
-    code("value.not_yes_no", Severity::Error, "A yes/no cell holds something else.", "Type 是 or 否 (yes or no)."),
-    code("value.not_a_period", Severity::Error, "A period cell is not a period such as 2026-10.", "Type the period as text: 2026-10."),
-    code("value.error_cell", Severity::Error, "The cell holds an Excel error value (#N/A, #REF! …).", "Fix the formula or type the value."),
-    code("ref.unknown_customer", Severity::Error, "The customer is not in the catalogue (by id, name or English name).", "Use a catalogue customer id or name."),
-    code("ref.unknown_service", Severity::Error, "The service is not in the catalogue (by id, name or English name).", "Use a catalogue service id or name."),
-    code("ref.unknown_supplier", Severity::Error, "The supplier is not in the catalogue.", "Use a catalogue supplier id or name."),
-    code("ref.unknown_contract", Severity::Error, "The contract is not the id of a UC agreement of the catalogue.", "Use the UC's id."),
-    code("ref.service_not_for_customer", Severity::Warning, "The customer does not take the service according to the catalogue.", "Check the row, or add the customer to the service."),
-    code("ref.contract_supplier_mismatch", Severity::Warning, "The UC named is with another supplier.", "Check the supplier and contract."),
-    code("row.time_order", Severity::Error, "Times are out of order (responded/resolved before opened, closed before resolved, end before start).", "Correct the times."),
-    code("row.duplicate_id", Severity::Error, "A ticket, change or request id appears again (in this or another workbook of the run); the later row is rejected.", "Delete the repeated row or correct its id."),
-    code("row.total", Severity::Warning, "A 合计/Total row was found among the data; it is skipped and counted as blank.", "Leave totals out of data sheets."),
-    code("row.outside_period", Severity::Info, "Accepted rows that no figure of the checked period uses (counted, never rejected).", "Nothing to do if they belong to another period."),
+    code(
+        "ingest.unreadable",
+        Severity::Error,
+        "The file is corrupt, truncated or a reader failed on it; nothing of it was used (or, for one sheet, nothing after the failure).",
+        "Open the file in Excel and save it again as .xlsx, or send it again.",
+    ),
+    code(
+        "ingest.encrypted",
+        Severity::Error,
+        "The workbook is password protected (encrypted).",
+        "Remove the password and send it again.",
+    ),
+    code(
+        "ingest.empty",
+        Severity::Error,
+        "The file has 0 bytes.",
+        "Send the workbook again.",
+    ),
+    code(
+        "ingest.not_a_spreadsheet",
+        Severity::Error,
+        "The file is not a workbook (a PDF, text, or another archive renamed .xlsx).",
+        "Save the data as .xlsx.",
+    ),
+    code(
+        "ingest.too_large",
+        Severity::Error,
+        "A part of the workbook declares an uncompressed size above the limit (zip-bomb protection).",
+        "Split the data, or raise max_uncompressed_mib in svcreport.toml.",
+    ),
+    code(
+        "sheet.unrecognised",
+        Severity::Warning,
+        "A sheet is neither a dataset (by name or header row) nor an instructions sheet; it was not read.",
+        "Rename it to a dataset name or use the template header; name notes sheets 说明/README.",
+    ),
+    code(
+        "sheet.hidden",
+        Severity::Info,
+        "A hidden sheet holds a dataset and was read.",
+        "Unhide it if reviewers should see it.",
+    ),
+    code(
+        "sheet.missing_column",
+        Severity::Error,
+        "A required column is missing; every row of the sheet is rejected.",
+        "Add the column with its template header (Chinese or English).",
+    ),
+    code(
+        "column.unknown",
+        Severity::Warning,
+        "A column is not part of the dataset; it is kept out of the computation.",
+        "Rename it to a template column or leave it.",
+    ),
+    code(
+        "column.duplicate",
+        Severity::Warning,
+        "Two columns name the same field; the second is ignored.",
+        "Delete or rename one of them.",
+    ),
+    code(
+        "value.required",
+        Severity::Error,
+        "A required cell is empty.",
+        "Fill it in.",
+    ),
+    code(
+        "value.not_a_date",
+        Severity::Error,
+        "A date cell holds something that is not a date.",
+        "Type 2026-10-01 08:00 or format the cell as a date.",
+    ),
+    code(
+        "value.no_time",
+        Severity::Error,
+        "A date-time column holds a date without a time of day (typed as text).",
+        "Add the time, e.g. 2026-10-01 08:00.",
+    ),
+    code(
+        "value.not_a_number",
+        Severity::Error,
+        "A number cell holds text that is not a number.",
+        "Type digits only.",
+    ),
+    code(
+        "value.not_an_integer",
+        Severity::Error,
+        "A whole-number cell holds a fraction.",
+        "Type a whole number.",
+    ),
+    code(
+        "value.out_of_range",
+        Severity::Error,
+        "A number is outside its allowed range (negative minutes, score outside 1–5 …).",
+        "Type a value in the range.",
+    ),
+    code(
+        "value.not_a_priority",
+        Severity::Error,
+        "A priority is not one of P1–P4 in any accepted spelling.",
+        "Type P1–P4, 1–4, 紧急/高/中/低 or Critical/High/Medium/Low.",
+    ),
+    code(
+        "value.not_a_choice",
+        Severity::Error,
+        "A value is not one of the column's choices (status, change type, result).",
+        "Pick from the template's drop-down.",
+    ),
+    code(
+        "value.not_yes_no",
+        Severity::Error,
+        "A yes/no cell holds something else.",
+        "Type 是 or 否 (yes or no).",
+    ),
+    code(
+        "value.not_a_period",
+        Severity::Error,
+        "A period cell is not a period such as 2026-10.",
+        "Type the period as text: 2026-10.",
+    ),
+    code(
+        "value.error_cell",
+        Severity::Error,
+        "The cell holds an Excel error value (#N/A, #REF! …).",
+        "Fix the formula or type the value.",
+    ),
+    code(
+        "ref.unknown_customer",
+        Severity::Error,
+        "The customer is not in the catalogue (by id, name or English name).",
+        "Use a catalogue customer id or name.",
+    ),
+    code(
+        "ref.unknown_service",
+        Severity::Error,
+        "The service is not in the catalogue (by id, name or English name).",
+        "Use a catalogue service id or name.",
+    ),
+    code(
+        "ref.unknown_supplier",
+        Severity::Error,
+        "The supplier is not in the catalogue.",
+        "Use a catalogue supplier id or name.",
+    ),
+    code(
+        "ref.unknown_contract",
+        Severity::Error,
+        "The contract is not the id of a UC agreement of the catalogue.",
+        "Use the UC's id.",
+    ),
+    code(
+        "ref.service_not_for_customer",
+        Severity::Warning,
+        "The customer does not take the service according to the catalogue.",
+        "Check the row, or add the customer to the service.",
+    ),
+    code(
+        "ref.contract_supplier_mismatch",
+        Severity::Warning,
+        "The UC named is with another supplier.",
+        "Check the supplier and contract.",
+    ),
+    code(
+        "row.time_order",
+        Severity::Error,
+        "Times are out of order (responded/resolved before opened, closed before resolved, end before start).",
+        "Correct the times.",
+    ),
+    code(
+        "row.duplicate_id",
+        Severity::Error,
+        "A ticket, change or request id appears again (in this or another workbook of the run); the later row is rejected.",
+        "Delete the repeated row or correct its id.",
+    ),
+    code(
+        "row.total",
+        Severity::Warning,
+        "A 合计/Total row was found among the data; it is skipped and counted as blank.",
+        "Leave totals out of data sheets.",
+    ),
+    code(
+        "row.outside_period",
+        Severity::Info,
+        "Accepted rows that no figure of the checked period uses (counted, never rejected).",
+        "Nothing to do if they belong to another period.",
+    ),
 ];
 
 /// The documentation entry of a code.
@@ -534,7 +689,8 @@ pub fn write_xlsx(
 
 /// The finding codes as a Markdown table (for the generated docs).
 pub fn codes_markdown() -> String {
-    let mut s = String::from("| code | severity | meaning | usual fix |\n| --- | --- | --- | --- |\n");
+    let mut s =
+        String::from("| code | severity | meaning | usual fix |\n| --- | --- | --- | --- |\n");
     for c in CODES {
         s.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",
@@ -563,8 +719,14 @@ mod tests {
             render_text(&[f]),
             "error[value.not_a_date]: expected a date, found text \"N/A\"\n  --> inbox/2026-10/incidents.xlsx  '事件'!E14  (column \"解决时间\")\n  = hint: type the date as 2026-10-01 08:00 or format the cell as a date\n"
         );
-        let g = Finding::warning("sheet.missing_column", "m").file("a.xlsx").sheet("It's").cell("3");
-        assert_eq!(render_text(&[g]), "warning[sheet.missing_column]: m\n  --> a.xlsx  'It''s' row 3\n");
+        let g = Finding::warning("sheet.missing_column", "m")
+            .file("a.xlsx")
+            .sheet("It's")
+            .cell("3");
+        assert_eq!(
+            render_text(&[g]),
+            "warning[sheet.missing_column]: m\n  --> a.xlsx  'It''s' row 3\n"
+        );
     }
 
     #[test]
@@ -596,7 +758,12 @@ mod tests {
         let t = render_reconciliation(&files);
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines.len(), 3);
-        assert_eq!(lines[1], "a.xlsx  事件   incidents    12         9         2      1");
-        assert!(lines[2].starts_with("total") && lines[2].ends_with("12         9         2      1"));
+        assert_eq!(
+            lines[1],
+            "a.xlsx  事件   incidents    12         9         2      1"
+        );
+        assert!(
+            lines[2].starts_with("total") && lines[2].ends_with("12         9         2      1")
+        );
     }
 }

@@ -103,11 +103,7 @@ fn print(g: &Global, ing: &Ingested, out: &mut dyn Write) -> std::io::Result<()>
             if !g.quiet {
                 writeln!(out)?;
                 out.write_all(findings::render_reconciliation(&ing.files).as_bytes())?;
-                let verdict = if summary.errors > 0 {
-                    "rejected"
-                } else {
-                    "ok"
-                };
+                let verdict = if summary.errors > 0 { "rejected" } else { "ok" };
                 writeln!(out, "{verdict}: {}", summary.line())?;
             }
             Ok(())

@@ -123,7 +123,10 @@ fn err(code: &'static str, message: String, hint: impl Into<String>) -> CellErro
 /// Full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their
 /// half-width forms. Borrowed when nothing changes.
 pub fn to_half_width(s: &str) -> Cow<'_, str> {
-    if s.is_ascii() || !s.chars().any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
+    if s.is_ascii()
+        || !s
+            .chars()
+            .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
     {
         return Cow::Borrowed(s);
     }
@@ -185,11 +188,7 @@ fn parse_num_str(s: &str) -> Option<f64> {
 /// Returns `Ok((date, time))`, `Err(())` when not a date at all.
 fn parse_date_text(s: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
     let h = to_half_width(s.trim());
-    let mut t: String = h
-        .replace('年', "-")
-        .replace('月', "-")
-        .replace('日', " ")
-        .replace('T', " ");
+    let mut t: String = h.replace(['年', '月'], "-").replace(['日', 'T'], " ");
     // A trailing zone: Z or ±HH:MM / ±HHMM after the time.
     if let Some(stripped) = t.strip_suffix('Z') {
         t = stripped.to_string();
@@ -210,7 +209,12 @@ fn parse_date_text(s: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
     };
     let mut it = date_part.split(sep);
     let (y, m, d) = (it.next()?, it.next()?, it.next()?);
-    if it.next().is_some() || y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2
+    if it.next().is_some()
+        || y.len() != 4
+        || m.is_empty()
+        || m.len() > 2
+        || d.is_empty()
+        || d.len() > 2
     {
         return None;
     }
@@ -280,7 +284,9 @@ pub fn datetime(v: &Raw) -> Result<Option<NaiveDateTime>, CellError> {
             }
             d.as_datetime().map(Some).ok_or_else(not_date)
         }
-        Raw::Float(f) if plausible_serial(*f) => serial_to_datetime(*f).map(Some).ok_or_else(not_date),
+        Raw::Float(f) if plausible_serial(*f) => {
+            serial_to_datetime(*f).map(Some).ok_or_else(not_date)
+        }
         Raw::Int(i) if plausible_serial(*i as f64) => {
             serial_to_datetime(*i as f64).map(Some).ok_or_else(not_date)
         }
@@ -297,7 +303,10 @@ pub fn datetime(v: &Raw) -> Result<Option<NaiveDateTime>, CellError> {
                 Some((d, Some(t))) => Ok(Some(d.and_time(t))),
                 Some((_, None)) => Err(err(
                     "value.no_time",
-                    format!("expected a date and time, found only a date in {}", v.describe()),
+                    format!(
+                        "expected a date and time, found only a date in {}",
+                        v.describe()
+                    ),
                     "add the time of day, e.g. 2026-10-01 08:00",
                 )),
                 None => Err(not_date()),
@@ -321,7 +330,9 @@ pub fn date(v: &Raw) -> Result<Option<NaiveDate>, CellError> {
             if let Some(f) = parse_num_str(s)
                 && plausible_serial(f)
             {
-                return serial_to_datetime(f).map(|t| Some(t.date())).ok_or_else(not_date);
+                return serial_to_datetime(f)
+                    .map(|t| Some(t.date()))
+                    .ok_or_else(not_date);
             }
             parse_date_text(s)
                 .map(|(d, _)| Some(d))
@@ -499,7 +510,9 @@ pub fn period(v: &Raw) -> Result<Option<Period>, CellError> {
             Err(_) => Err(bad()),
         },
         Raw::Int(i) => Period::parse(&i.to_string()).map(Some).map_err(|_| bad()),
-        Raw::Float(f) if f.fract() == 0.0 => Period::parse(&fmt_num(*f)).map(Some).map_err(|_| bad()),
+        Raw::Float(f) if f.fract() == 0.0 => {
+            Period::parse(&fmt_num(*f)).map(Some).map_err(|_| bad())
+        }
         Raw::Text(s) => {
             let h = to_half_width(s.trim());
             if h.is_empty() {
@@ -553,7 +566,8 @@ mod tests {
 
     #[test]
     fn datetimes_table() {
-        let excel = |f: f64| Raw::DateTime(ExcelDateTime::new(f, ExcelDateTimeType::DateTime, false));
+        let excel =
+            |f: f64| Raw::DateTime(ExcelDateTime::new(f, ExcelDateTimeType::DateTime, false));
         let ok: Vec<(Raw, &str)> = vec![
             (excel(46204.0), "2026-07-01 00:00:00"),
             (excel(46204.5), "2026-07-01 12:00:00"),
@@ -606,11 +620,20 @@ mod tests {
         assert_eq!(number(&t(" ")), Ok(None));
         assert_eq!(number(&t("N/A")).unwrap_err().code, "value.not_a_number");
         assert_eq!(number(&t("NaN")).unwrap_err().code, "value.not_a_number");
-        assert_eq!(number(&Raw::Error("#DIV/0!".into())).unwrap_err().code, "value.not_a_number");
+        assert_eq!(
+            number(&Raw::Error("#DIV/0!".into())).unwrap_err().code,
+            "value.not_a_number"
+        );
         assert_eq!(int_in(&t("５"), 1, 5), Ok(Some(5)));
         assert_eq!(int_in(&Raw::Float(4.0), 1, 5), Ok(Some(4)));
-        assert_eq!(int_in(&Raw::Float(6.0), 1, 5).unwrap_err().code, "value.out_of_range");
-        assert_eq!(int_in(&Raw::Float(4.5), 1, 5).unwrap_err().code, "value.not_an_integer");
+        assert_eq!(
+            int_in(&Raw::Float(6.0), 1, 5).unwrap_err().code,
+            "value.out_of_range"
+        );
+        assert_eq!(
+            int_in(&Raw::Float(4.5), 1, 5).unwrap_err().code,
+            "value.not_an_integer"
+        );
     }
 
     #[test]
@@ -637,7 +660,10 @@ mod tests {
         let e = priority(&t("P7")).unwrap_err();
         assert_eq!(e.code, "value.not_a_priority");
         assert_eq!(e.message, "priority \"P7\" is not one of P1–P4");
-        assert_eq!(priority(&Raw::Float(1.5)).unwrap_err().code, "value.not_a_priority");
+        assert_eq!(
+            priority(&Raw::Float(1.5)).unwrap_err().code,
+            "value.not_a_priority"
+        );
     }
 
     #[test]
@@ -650,18 +676,28 @@ mod tests {
         let st = crate::ingest::schema::STATUS_CHOICES;
         assert_eq!(choice(&t("In Progress"), st), Ok(Some(1)));
         assert_eq!(choice(&t("已关闭"), st), Ok(Some(4)));
-        assert_eq!(choice(&t("done"), st).unwrap_err().code, "value.not_a_choice");
+        assert_eq!(
+            choice(&t("done"), st).unwrap_err().code,
+            "value.not_a_choice"
+        );
         let p = |s| Period::parse(s).unwrap();
         assert_eq!(period(&t("2026-10")), Ok(Some(p("2026-10"))));
         assert_eq!(period(&t("２０２６-１０")), Ok(Some(p("2026-10"))));
         assert_eq!(period(&t("2026年10月")), Ok(Some(p("2026-10"))));
         assert_eq!(period(&t("2026-Q4")), Ok(Some(p("2026-Q4"))));
-        let excel = Raw::DateTime(ExcelDateTime::new(46296.0, ExcelDateTimeType::DateTime, false));
+        let excel = Raw::DateTime(ExcelDateTime::new(
+            46296.0,
+            ExcelDateTimeType::DateTime,
+            false,
+        ));
         assert_eq!(period(&excel), Ok(Some(p("2026-10"))));
         assert_eq!(period(&t("Oct")).unwrap_err().code, "value.not_a_period");
         assert_eq!(text(&Raw::Float(12345.0)), Ok(Some("12345".into())));
         assert_eq!(text(&t("  INC-1 ")), Ok(Some("INC-1".into())));
-        assert_eq!(text(&Raw::Error("#N/A".into())).unwrap_err().code, "value.error_cell");
+        assert_eq!(
+            text(&Raw::Error("#N/A".into())).unwrap_err().code,
+            "value.error_cell"
+        );
     }
 
     #[test]

@@ -235,7 +235,11 @@ fn sort_findings(ing: &mut Ingested) {
         ing.files
             .iter()
             .find(|c| Some(&c.file) == f.file.as_ref())
-            .and_then(|c| c.sheets.iter().position(|s| Some(&s.sheet) == f.sheet.as_ref()))
+            .and_then(|c| {
+                c.sheets
+                    .iter()
+                    .position(|s| Some(&s.sheet) == f.sheet.as_ref())
+            })
             .map_or(0, |p| p + 1)
     };
     let mut keyed: Vec<((usize, usize, u32, u32), Finding)> = std::mem::take(&mut ing.findings)
@@ -245,7 +249,7 @@ fn sort_findings(ing: &mut Ingested) {
             ((file_pos(&f), sheet_pos(&f), row, col), f)
         })
         .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.sort_by_key(|k| k.0);
     ing.findings = keyed.into_iter().map(|(_, f)| f).collect();
 }
 
@@ -253,9 +257,10 @@ fn sort_findings(ing: &mut Ingested) {
 fn split_a1(s: &str) -> (u32, u32) {
     let letters: String = s.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
     let row = s[letters.len()..].parse().unwrap_or(0);
-    let col = letters
-        .bytes()
-        .fold(0u32, |acc, b| acc.saturating_mul(26).saturating_add(u32::from(b - b'A' + 1)));
+    let col = letters.bytes().fold(0u32, |acc, b| {
+        acc.saturating_mul(26)
+            .saturating_add(u32::from(b - b'A' + 1))
+    });
     (row, col)
 }
 
@@ -311,8 +316,9 @@ pub fn read_file(name: &str, bytes: &[u8], refs: &Refs, opts: &IngestOptions) ->
 }
 
 fn unreadable(msg: String) -> Finding {
-    Finding::error("ingest.unreadable", msg)
-        .hint("open the file in Excel and save it again as .xlsx; a truncated copy must be sent again")
+    Finding::error("ingest.unreadable", msg).hint(
+        "open the file in Excel and save it again as .xlsx; a truncated copy must be sent again",
+    )
 }
 
 enum Format {
@@ -323,10 +329,13 @@ enum Format {
 }
 
 /// Classify the bytes and refuse hostile files before any reader inflates them.
+#[allow(clippy::result_large_err)] // reason: cold path, at most one finding per file
 fn sniff(bytes: &[u8], max: u64) -> Result<Format, Finding> {
     if bytes.is_empty() {
-        return Err(Finding::error("ingest.empty", "the file is empty (0 bytes)")
-            .hint("send the workbook again; the copy is empty"));
+        return Err(
+            Finding::error("ingest.empty", "the file is empty (0 bytes)")
+                .hint("send the workbook again; the copy is empty"),
+        );
     }
     if bytes.starts_with(OLE_MAGIC) {
         let needle: Vec<u8> = "EncryptedPackage"
@@ -390,6 +399,7 @@ fn sniff(bytes: &[u8], max: u64) -> Result<Format, Finding> {
     })
 }
 
+#[allow(clippy::result_large_err)] // reason: cold path, at most one finding per file
 fn read_workbook(
     name: &str,
     bytes: &[u8],
@@ -402,8 +412,11 @@ fn read_workbook(
     let open_err = |e: &dyn std::fmt::Display| {
         let m = e.to_string();
         if m.to_ascii_lowercase().contains("password") || m.contains("ncrypt") {
-            Finding::error("ingest.encrypted", format!("the workbook is protected: {m}"))
-                .hint("remove the password and send it again")
+            Finding::error(
+                "ingest.encrypted",
+                format!("the workbook is protected: {m}"),
+            )
+            .hint("remove the password and send it again")
         } else {
             unreadable(format!("the workbook cannot be opened: {m}"))
         }
@@ -642,7 +655,11 @@ impl<'a, 'x> SheetState<'a, 'x> {
                         best = (s, i);
                     }
                 }
-                if buf.is_empty() { None } else { Some((d, best.1)) }
+                if buf.is_empty() {
+                    None
+                } else {
+                    Some((d, best.1))
+                }
             }
             _ => {
                 let mut best: Option<(&'static DatasetDef, usize, usize)> = None;
@@ -658,7 +675,11 @@ impl<'a, 'x> SheetState<'a, 'x> {
         };
         let Some((def, hi)) = chosen else {
             if !buf.is_empty() && !self.hidden {
-                let first: Vec<String> = texts(&buf[0].1).into_iter().filter(|s| !s.is_empty()).take(8).collect();
+                let first: Vec<String> = texts(&buf[0].1)
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .take(8)
+                    .collect();
                 let f = Finding::warning(
                     "sheet.unrecognised",
                     format!(
@@ -678,7 +699,10 @@ impl<'a, 'x> SheetState<'a, 'x> {
         if self.hidden {
             let f = Finding::info(
                 "sheet.hidden",
-                format!("sheet '{}' is hidden; it was read as {}", self.sheet, def.name),
+                format!(
+                    "sheet '{}' is hidden; it was read as {}",
+                    self.sheet, def.name
+                ),
             )
             .hint("unhide the sheet if it should be visible to reviewers");
             self.findings.push(self.sheet_finding(f));
@@ -691,7 +715,12 @@ impl<'a, 'x> SheetState<'a, 'x> {
         }
     }
 
-    fn setup(&mut self, def: &'static DatasetDef, header_row: u32, header: &[(u32, Raw)]) -> DataState {
+    fn setup(
+        &mut self,
+        def: &'static DatasetDef,
+        header_row: u32,
+        header: &[(u32, Raw)],
+    ) -> DataState {
         let n = def.columns.len();
         let mut cols = vec![None; n];
         let mut headers = vec![String::new(); n];
@@ -735,7 +764,10 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 .unwrap_or_default();
             let f = Finding::warning(
                 "column.unknown",
-                format!("column \"{h}\" is not a column of {}{close}; it is not used", def.name),
+                format!(
+                    "column \"{h}\" is not a column of {}{close}; it is not used",
+                    def.name
+                ),
             )
             .cell(a1(header_row, col))
             .column(h)
@@ -814,7 +846,11 @@ impl<'a, 'x> SheetState<'a, 'x> {
         {
             let f = Finding::warning(
                 "row.total",
-                format!("row {} looks like a total row (\"{}\"); it is skipped", row + 1, t.trim()),
+                format!(
+                    "row {} looks like a total row (\"{}\"); it is skipped",
+                    row + 1,
+                    t.trim()
+                ),
             )
             .file(self.file)
             .sheet(&self.sheet)

@@ -49,17 +49,33 @@ impl Refs {
     pub fn new(cat: &Catalogue) -> Refs {
         let mut r = Refs::default();
         for c in &cat.customers {
-            add(&mut r.customers, &c.id, &[Some(&c.name), c.name_en.as_deref()]);
+            add(
+                &mut r.customers,
+                &c.id,
+                &[Some(&c.name), c.name_en.as_deref()],
+            );
         }
         for s in &cat.services {
-            add(&mut r.services, &s.id, &[Some(&s.name), s.name_en.as_deref()]);
+            add(
+                &mut r.services,
+                &s.id,
+                &[Some(&s.name), s.name_en.as_deref()],
+            );
             r.service_customers
                 .insert(s.id.clone(), s.customers.clone());
         }
         for s in &cat.suppliers {
-            add(&mut r.suppliers, &s.id, &[Some(&s.name), s.name_en.as_deref()]);
+            add(
+                &mut r.suppliers,
+                &s.id,
+                &[Some(&s.name), s.name_en.as_deref()],
+            );
         }
-        for a in cat.agreements.iter().filter(|a| a.kind == AgreementKind::Uc) {
+        for a in cat
+            .agreements
+            .iter()
+            .filter(|a| a.kind == AgreementKind::Uc)
+        {
             let v = (a.id.clone(), a.party.clone());
             r.ucs.insert(a.id.clone(), v.clone());
             r.ucs.insert(norm(&a.id), v);
@@ -469,7 +485,11 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
             };
             let service = r.service("service");
             let kind = r.choice("type", CHANGE_TYPE_CHOICES).map(|i| {
-                [ChangeType::Standard, ChangeType::Normal, ChangeType::Emergency][i.min(2)]
+                [
+                    ChangeType::Standard,
+                    ChangeType::Normal,
+                    ChangeType::Emergency,
+                ][i.min(2)]
             });
             let planned_start = r.dt("planned_start");
             let planned_end = r.dt("planned_end");

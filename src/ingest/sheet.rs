@@ -41,7 +41,9 @@ fn hkey(s: &str) -> String {
     norm(s).chars().filter(|c| *c != ' ' && *c != '_').collect()
 }
 
-const SEPARATORS: &[char] = &[' ', '/', '\\', '(', ')', '|', '-', ':', '（', '）', '\n', '\r', '\t'];
+const SEPARATORS: &[char] = &[
+    ' ', '/', '\\', '(', ')', '|', '-', ':', '（', '）', '\n', '\r', '\t',
+];
 
 /// Does header text `h` name column `c`?
 pub fn header_matches(h: &str, c: &Column) -> bool {
@@ -223,7 +225,10 @@ mod tests {
         assert!(matches!(by_name("说明"), SheetName::Skip));
         assert!(matches!(by_name("ReadMe"), SheetName::Skip));
         assert!(matches!(by_name("Sheet1"), SheetName::Unknown));
-        assert_eq!(closest_dataset_name("Incidnets"), "事件 / Incidents (incidents)");
+        assert_eq!(
+            closest_dataset_name("Incidnets"),
+            "事件 / Incidents (incidents)"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! dates `[start_date, end_date]`; as instants it is the half-open interval
 //! `[start(), end())` of local wall-clock time.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -229,6 +229,37 @@ impl Period {
         Period::month(d.year(), d.month())
     }
 
+    /// The period of frequency `f` containing a local date.
+    pub fn containing(d: NaiveDate, f: Frequency) -> Period {
+        Period {
+            frequency: f,
+            year: d.year(),
+            index: (d.month() - 1) / f.months() + 1,
+        }
+    }
+
+    /// Every period of frequency `f` in a year, in order (12 months, 4 quarters, 2 halves, 1 year).
+    pub fn all_in_year(f: Frequency, year: i32) -> Vec<Period> {
+        (1..=12 / f.months())
+            .map(|index| Period {
+                frequency: f,
+                year,
+                index,
+            })
+            .collect()
+    }
+
+    /// Period start as an instant of timezone `tz` (00:00 local of the first
+    /// day; if that midnight does not exist in `tz`, the first instant after the gap).
+    pub fn start_in<Z: TimeZone>(&self, tz: &Z) -> DateTime<Z> {
+        local_instant(tz, self.start())
+    }
+
+    /// Period end (exclusive) as an instant of timezone `tz`.
+    pub fn end_in<Z: TimeZone>(&self, tz: &Z) -> DateTime<Z> {
+        local_instant(tz, self.end())
+    }
+
     /// Chinese label, e.g. `2026年10月`, `2026年第4季度`, `2026年下半年`, `2026年度`.
     pub fn label_zh(&self) -> String {
         match self.frequency {
@@ -268,6 +299,19 @@ impl Period {
             Frequency::Annual => format!("Year {}", self.year),
         }
     }
+}
+
+/// The earliest instant of `tz` at local time `t`, or just after a DST gap.
+fn local_instant<Z: TimeZone>(tz: &Z, t: NaiveDateTime) -> DateTime<Z> {
+    let mut probe = t;
+    // A DST gap is at most a few hours; step forward a minute at a time.
+    for _ in 0..24 * 60 {
+        if let Some(x) = tz.from_local_datetime(&probe).earliest() {
+            return x;
+        }
+        probe += chrono::Duration::minutes(1);
+    }
+    tz.from_utc_datetime(&t)
 }
 
 impl std::fmt::Display for Period {
@@ -349,5 +393,42 @@ mod tests {
                 .ends(Frequency::SemiAnnual)
         );
         assert_eq!(Period::parse("2026-H2").unwrap().months().len(), 6);
+    }
+
+    #[test]
+    fn containing_all_in_year_and_timezone_bounds() {
+        let d = NaiveDate::from_ymd_opt(2026, 8, 31).unwrap();
+        assert_eq!(
+            Period::containing(d, Frequency::Quarterly).to_string(),
+            "2026-Q3"
+        );
+        assert_eq!(
+            Period::containing(d, Frequency::SemiAnnual).to_string(),
+            "2026-H2"
+        );
+        assert_eq!(Period::containing(d, Frequency::Annual).to_string(), "2026");
+        assert_eq!(
+            Period::containing(d, Frequency::Monthly).to_string(),
+            "2026-08"
+        );
+        let qs: Vec<String> = Period::all_in_year(Frequency::Quarterly, 2026)
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(qs, ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]);
+        assert_eq!(Period::all_in_year(Frequency::Monthly, 2026).len(), 12);
+
+        let sh: chrono_tz::Tz = "Asia/Shanghai".parse().unwrap();
+        let oct = Period::month(2026, 10);
+        assert_eq!(oct.start_in(&sh).to_rfc3339(), "2026-10-01T00:00:00+08:00");
+        assert_eq!(
+            oct.start_in(&sh).with_timezone(&chrono::Utc).to_rfc3339(),
+            "2026-09-30T16:00:00+00:00"
+        );
+        assert_eq!(oct.end_in(&sh).to_rfc3339(), "2026-11-01T00:00:00+08:00");
+        // Paraguay's clocks skipped 2023-10-01 00:00 → 01:00: the month starts after the gap.
+        let py: chrono_tz::Tz = "America/Asuncion".parse().unwrap();
+        let s = Period::month(2023, 10).start_in(&py);
+        assert_eq!(s.to_rfc3339(), "2023-10-01T01:00:00-03:00");
     }
 }

@@ -22,3 +22,5 @@ pub struct RenderOptions {
     /// Tagged PDF (accessibility); off by default (it triples the size).
     pub tagged_pdf: bool,
 }
+
+pub mod pdf;
