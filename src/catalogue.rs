@@ -1,1 +1,1491 @@
-//! Loading the catalogue from TOML with file/line/column errors (spec §2.2).
+//! Loading the catalogue (spec §2.2, §2.4) from one or more TOML files into the
+//! resolved [`model::catalogue::Catalogue`](crate::model::catalogue::Catalogue).
+//!
+//! Job: parse every file listed in `svcreport.toml` (`[[customer]]`,
+//! `[calendar.<id>]`, `[[service]]`, `[[supplier]]`, `[[team]]`,
+//! `[[agreement]]` with `[[agreement.target]]`, `[[process_kpi]]`,
+//! `[[report]]`), merge them, and validate ids, references, metrics, scopes,
+//! thresholds, durations and effective dates.
+//!
+//! Depends only on `model` and `workspace` (for paths and `line_col`); never on
+//! ingest, kpi, report or render.
+//!
+//! Invariants: every problem is reported with `file:line:column` (toml's byte
+//! spans, kept with [`toml::Spanned`]); *all* problems are collected and
+//! returned together, sorted by file (in the order the workspace lists them)
+//! and position; a catalogue that loads is internally consistent (every
+//! reference resolves, every `within` is present exactly where the metric needs
+//! it, versions of one agreement never overlap), so later stages may look ids
+//! up without handling "unknown".
+//!
+//! `within` durations are written as a sequence of `<n>d`, `<n>h`, `<n>m`
+//! (`"15m"`, `"4h"`, `"1h30m"`, `"72h"`, `"2d"`), measured in **business
+//! time**: one `d` is 24 business hours, so `"2d"` = `"48h"` of the service's
+//! calendar (not "two working days").
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::model::calendar::SEVEN_BY_24;
+use crate::model::catalogue::{
+    Agreement, AgreementKind, Audience, CalendarDef, Catalogue, Customer, HolidaySource, Metric,
+    Op, OutputFormat, ProcessKpiTarget, ReportSpec, Service, Supplier, Target, Team,
+};
+use crate::model::period::Frequency;
+use crate::model::records::Priority;
+pub use crate::workspace::closest;
+use crate::workspace::{Workspace, line_col};
+
+/// One problem in the catalogue, at a position of one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueIssue {
+    /// The file as the workspace names it (relative to the workspace root).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for CatalogueIssue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+/// Why the catalogue could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("{path}: cannot read the catalogue: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path}: the workspace settings list no catalogue file (catalogue = [\"catalogue.toml\"])"
+    )]
+    NoFiles { path: PathBuf },
+    /// Every problem found, one per line as `file:line:column: message`.
+    #[error("{}", issues_text(.0))]
+    Invalid(Vec<CatalogueIssue>),
+}
+
+impl CatalogueError {
+    /// The individual problems (empty for read errors).
+    pub fn issues(&self) -> &[CatalogueIssue] {
+        match self {
+            CatalogueError::Invalid(v) => v,
+            _ => &[],
+        }
+    }
+}
+
+fn issues_text(issues: &[CatalogueIssue]) -> String {
+    issues
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Read, merge and validate every catalogue file of the workspace.
+pub fn load(ws: &Workspace) -> Result<Catalogue, CatalogueError> {
+    if ws.catalogue.is_empty() {
+        return Err(CatalogueError::NoFiles {
+            path: ws.root.join(crate::workspace::FILE_NAME),
+        });
+    }
+    let mut sources = Vec::with_capacity(ws.catalogue.len());
+    for rel in &ws.catalogue {
+        let path = ws.root.join(rel);
+        let text = std::fs::read_to_string(&path).map_err(|source| CatalogueError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        sources.push((ws.rel(&path), text));
+    }
+    parse_sources(&sources, Some(&ws.root))
+}
+
+/// Parse and validate one catalogue text (`name` is used in messages).
+pub fn parse_str(name: &str, text: &str) -> Result<Catalogue, CatalogueError> {
+    parse_sources(&[(name.to_string(), text.to_string())], None)
+}
+
+/// Parse, merge and validate several catalogue texts `(name, text)`, in order.
+/// With `root`, holiday files named by calendars must exist under it.
+pub fn parse_sources(
+    sources: &[(String, String)],
+    root: Option<&Path>,
+) -> Result<Catalogue, CatalogueError> {
+    let mut cx = Cx {
+        sources,
+        issues: Vec::new(),
+    };
+    let mut raws = Vec::with_capacity(sources.len());
+    for (i, (_, text)) in sources.iter().enumerate() {
+        match toml::from_str::<RawFile>(text) {
+            Ok(raw) => raws.push((i, raw)),
+            Err(e) => {
+                let span = e.span().unwrap_or(0..0);
+                cx.push(i, span, toml_error_message(&e));
+            }
+        }
+    }
+    // A file that does not parse would make every reference into it look
+    // unknown: report the parse errors alone.
+    if !cx.issues.is_empty() {
+        return Err(cx.finish());
+    }
+    let cat = validate(&mut cx, raws, root);
+    if cx.issues.is_empty() {
+        Ok(cat)
+    } else {
+        Err(cx.finish())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The TOML shape (spec §2.4).
+
+type S<T> = Spanned<T>;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    customer: Vec<RawCustomer>,
+    #[serde(default)]
+    calendar: BTreeMap<String, S<RawCalendar>>,
+    #[serde(default)]
+    service: Vec<RawService>,
+    #[serde(default)]
+    supplier: Vec<RawParty>,
+    #[serde(default)]
+    team: Vec<RawParty>,
+    #[serde(default)]
+    agreement: Vec<RawAgreement>,
+    #[serde(default)]
+    process_kpi: Vec<RawProcessKpi>,
+    #[serde(default)]
+    report: Vec<RawReport>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCustomer {
+    id: S<String>,
+    name: S<String>,
+    #[serde(default)]
+    name_en: Option<String>,
+    #[serde(default)]
+    recipients: Vec<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalendar {
+    #[serde(default)]
+    holidays: Option<S<String>>,
+    #[serde(default)]
+    windows: Option<S<Vec<S<String>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawService {
+    id: S<String>,
+    name: S<String>,
+    #[serde(default)]
+    name_en: Option<String>,
+    calendar: S<String>,
+    #[serde(default)]
+    customers: Vec<S<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParty {
+    id: S<String>,
+    name: S<String>,
+    #[serde(default)]
+    name_en: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAgreement {
+    id: S<String>,
+    kind: S<String>,
+    version: S<String>,
+    #[serde(default)]
+    title: Option<String>,
+    party: S<String>,
+    services: S<Vec<S<String>>>,
+    effective: S<RawEffective>,
+    #[serde(default)]
+    calendar: Option<S<String>>,
+    #[serde(default)]
+    target: Vec<RawTarget>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEffective {
+    from: S<toml::Value>,
+    #[serde(default)]
+    to: Option<S<toml::Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    metric: S<String>,
+    #[serde(default)]
+    priority: Option<S<String>>,
+    #[serde(default)]
+    service: Option<S<String>>,
+    #[serde(default)]
+    customer: Option<S<String>>,
+    #[serde(default)]
+    resource: Option<S<String>>,
+    #[serde(default)]
+    within: Option<S<String>>,
+    op: S<String>,
+    threshold: S<f64>,
+    #[serde(default)]
+    unit: Option<S<String>>,
+    #[serde(default)]
+    at_risk: Option<S<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProcessKpi {
+    process: S<String>,
+    kpi: S<String>,
+    op: S<String>,
+    threshold: S<f64>,
+    #[serde(default)]
+    unit: Option<S<String>>,
+    #[serde(default)]
+    at_risk: Option<S<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    id: S<String>,
+    title: S<String>,
+    #[serde(default)]
+    title_en: Option<String>,
+    audience: S<String>,
+    agreements: S<Vec<S<String>>>,
+    frequency: S<String>,
+    formats: S<Vec<S<String>>>,
+    template: S<String>,
+    doc_number: S<String>,
+    compiler: S<String>,
+    reviewer: S<String>,
+    approver: S<String>,
+    #[serde(default)]
+    recipients: Vec<S<String>>,
+}
+
+// ---------------------------------------------------------------------------
+// Issue collection.
+
+/// A position: file index and byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Loc {
+    file: usize,
+    offset: usize,
+}
+
+struct Cx<'a> {
+    sources: &'a [(String, String)],
+    issues: Vec<(Loc, String)>,
+}
+
+impl Cx<'_> {
+    fn push(&mut self, file: usize, span: Range<usize>, message: String) {
+        self.issues.push((
+            Loc {
+                file,
+                offset: span.start,
+            },
+            message,
+        ));
+    }
+    fn at(&mut self, loc: Loc, message: String) {
+        self.issues.push((loc, message));
+    }
+    /// `file:line:column` of a location, for "first defined at" notes.
+    fn where_(&self, loc: Loc) -> String {
+        let (name, text) = &self.sources[loc.file];
+        let (l, c) = line_col(text, loc.offset);
+        format!("{name}:{l}:{c}")
+    }
+    fn finish(&mut self) -> CatalogueError {
+        let mut issues = std::mem::take(&mut self.issues);
+        issues.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        issues.dedup();
+        CatalogueError::Invalid(
+            issues
+                .into_iter()
+                .map(|(loc, message)| {
+                    let (name, text) = &self.sources[loc.file];
+                    let (line, column) = line_col(text, loc.offset);
+                    CatalogueIssue {
+                        file: name.clone(),
+                        line,
+                        column,
+                        message,
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
+fn loc(file: usize, s: &S<impl Sized>) -> Loc {
+    Loc {
+        file,
+        offset: s.span().start,
+    }
+}
+
+/// A toml/serde error message, with a "did you mean" for unknown keys.
+fn toml_error_message(e: &toml::de::Error) -> String {
+    let msg = e.message().trim().to_string();
+    // serde: "unknown field `thresold`, expected one of `metric`, `op`, …"
+    //    or: "unknown field `x`, expected `y`" / "…, there are no fields"
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let Some((unknown, tail)) = rest.split_once('`') else {
+            return msg;
+        };
+        let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+        let mut out = format!("unknown key \"{unknown}\"");
+        if let Some(best) = closest(unknown, expected.iter().copied()) {
+            out.push_str(&format!(" (did you mean \"{best}\"?)"));
+        }
+        if !expected.is_empty() {
+            out.push_str(&format!("; valid keys here: {}", expected.join(", ")));
+        }
+        return out;
+    }
+    // serde: "missing field `party`"
+    if let Some(rest) = msg.strip_prefix("missing field `")
+        && let Some((key, _)) = rest.split_once('`')
+    {
+        return format!("missing key \"{key}\"");
+    }
+    if msg.starts_with("invalid type:") && msg.ends_with("expected a string") {
+        return format!("{msg}: put the value in quotes");
+    }
+    msg
+}
+
+/// ` (did you mean "x"?)` or empty.
+fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    closest(word, candidates)
+        .map(|c| format!(" (did you mean \"{c}\"?)"))
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------
+// Value parsers (public for the docs and for tests).
+
+/// Parse a per-ticket limit such as `"15m"`, `"4h"`, `"1h30m"`, `"72h"`, `"2d"`
+/// into business seconds. `d` = 24 business hours. Units in the order d, h, m,
+/// each at most once; the total must be positive.
+pub fn parse_within(s: &str) -> Result<i64, String> {
+    let t: String = s.trim().to_ascii_lowercase().replace(' ', "");
+    let bad = || {
+        format!(
+            "within \"{s}\" is not a duration: write e.g. \"15m\", \"4h\", \"1h30m\", \"72h\" or \"2d\" (= 48 business hours)"
+        )
+    };
+    if t.is_empty() {
+        return Err(bad());
+    }
+    let mut total: i64 = 0;
+    let mut last_rank = 0u8;
+    let mut digits = String::new();
+    for ch in t.chars() {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+            continue;
+        }
+        let (rank, secs) = match ch {
+            'd' => (1, 86_400),
+            'h' => (2, 3_600),
+            'm' => (3, 60),
+            _ => return Err(bad()),
+        };
+        if digits.is_empty() || rank <= last_rank {
+            return Err(bad());
+        }
+        let n: i64 = digits.parse().map_err(|_| bad())?;
+        total = n
+            .checked_mul(secs)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(bad)?;
+        last_rank = rank;
+        digits.clear();
+    }
+    if !digits.is_empty() {
+        return Err(bad());
+    }
+    if total <= 0 {
+        return Err(format!("within \"{s}\" must be longer than zero"));
+    }
+    Ok(total)
+}
+
+/// Parse a comparison: `>=`, `<=`, `≥`, `≤`.
+pub fn parse_op(s: &str) -> Option<Op> {
+    match s.trim() {
+        ">=" | "≥" | "=>" => Some(Op::Ge),
+        "<=" | "≤" | "=<" => Some(Op::Le),
+        _ => None,
+    }
+}
+
+fn parse_kind(s: &str) -> Option<AgreementKind> {
+    match s.trim().to_ascii_uppercase().as_str() {
+        "SLA" => Some(AgreementKind::Sla),
+        "UC" => Some(AgreementKind::Uc),
+        "OLA" => Some(AgreementKind::Ola),
+        _ => None,
+    }
+}
+
+fn parse_audience(s: &str) -> Option<Audience> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "customer" => Some(Audience::Customer),
+        "internal" => Some(Audience::Internal),
+        "supplier" => Some(Audience::Supplier),
+        _ => None,
+    }
+}
+
+fn parse_format(s: &str) -> Option<OutputFormat> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "pdf" => Some(OutputFormat::Pdf),
+        "xlsx" => Some(OutputFormat::Xlsx),
+        _ => None,
+    }
+}
+
+/// Placeholders a `doc_number` pattern may use.
+pub const DOC_NUMBER_PLACEHOLDERS: [&str; 3] = ["{period}", "{year}", "{id}"];
+
+/// Metrics that may be scoped to a priority.
+fn metric_has_priority(m: Metric) -> bool {
+    matches!(
+        m,
+        Metric::ResponseCompliance
+            | Metric::ResolutionCompliance
+            | Metric::Mttr
+            | Metric::Backlog
+            | Metric::MajorIncidents
+            | Metric::UcResponseCompliance
+            | Metric::UcRestoreCompliance
+    )
+}
+
+fn metric_is_capacity(m: Metric) -> bool {
+    matches!(m, Metric::CapacityPeak | Metric::CapacityDaysOver)
+}
+
+fn metric_is_uc(m: Metric) -> bool {
+    matches!(
+        m,
+        Metric::UcResponseCompliance | Metric::UcRestoreCompliance
+    )
+}
+
+/// Check a threshold for its unit; `None` when fine.
+fn threshold_problem(unit: &str, v: f64) -> Option<String> {
+    if !v.is_finite() {
+        return Some(format!("threshold {v} is not a finite number"));
+    }
+    match unit {
+        "%" if !(0.0..=100.0).contains(&v) => Some(format!(
+            "threshold {v} is not a percentage between 0 and 100"
+        )),
+        "score" if !(1.0..=5.0).contains(&v) => {
+            Some(format!("threshold {v} is not a score between 1 and 5"))
+        }
+        _ if v < 0.0 => Some(format!("threshold {v} is negative")),
+        _ => None,
+    }
+}
+
+fn at_risk_problem(unit: &str, v: f64) -> Option<String> {
+    if !v.is_finite() || v < 0.0 {
+        return Some(format!("at_risk {v} must be a number ≥ 0"));
+    }
+    if unit == "%" && v > 100.0 {
+        return Some(format!("at_risk {v} is more than 100 percentage points"));
+    }
+    None
+}
+
+fn toml_date(v: &toml::Value) -> Option<NaiveDate> {
+    match v {
+        toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
+            let d = dt.date?;
+            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+        }
+        toml::Value::String(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok(),
+        _ => None,
+    }
+}
+
+fn fmt_range(from: NaiveDate, to: Option<NaiveDate>) -> String {
+    match to {
+        Some(t) => format!("{from} – {t}"),
+        None => format!("{from} – open-ended"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Validation and resolution.
+
+/// Ids already seen of one kind: id → where first defined.
+struct Ids {
+    kind: &'static str,
+    seen: BTreeMap<String, Loc>,
+}
+
+impl Ids {
+    fn new(kind: &'static str) -> Ids {
+        Ids {
+            kind,
+            seen: BTreeMap::new(),
+        }
+    }
+    /// Register an id; report empty or duplicate ids. True when newly added.
+    fn add(&mut self, cx: &mut Cx, file: usize, id: &S<String>) -> bool {
+        let at = loc(file, id);
+        let v = id.get_ref();
+        if v.trim().is_empty() {
+            cx.at(at, format!("{} id is empty", self.kind));
+            return false;
+        }
+        if v.trim() != v {
+            cx.at(
+                at,
+                format!("{} id \"{v}\" has leading or trailing spaces", self.kind),
+            );
+            return false;
+        }
+        if let Some(first) = self.seen.get(v) {
+            let w = cx.where_(*first);
+            cx.at(
+                at,
+                format!("duplicate {} id \"{v}\" (first defined at {w})", self.kind),
+            );
+            return false;
+        }
+        self.seen.insert(v.clone(), at);
+        true
+    }
+    fn contains(&self, id: &str) -> bool {
+        self.seen.contains_key(id)
+    }
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.seen.keys().map(String::as_str)
+    }
+}
+
+fn non_empty(cx: &mut Cx, file: usize, s: &S<String>, what: &str) -> String {
+    if s.get_ref().trim().is_empty() {
+        cx.at(loc(file, s), format!("{what} is empty"));
+    }
+    s.get_ref().trim().to_string()
+}
+
+fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Catalogue {
+    let mut cat = Catalogue::default();
+
+    // Pass 1: the things others refer to.
+    let mut customer_ids = Ids::new("customer");
+    let mut supplier_ids = Ids::new("supplier");
+    let mut team_ids = Ids::new("team");
+    let mut service_ids = Ids::new("service");
+    let mut calendar_locs: BTreeMap<String, Loc> = BTreeMap::new();
+
+    for (f, raw) in &raws {
+        let f = *f;
+        for c in &raw.customer {
+            if customer_ids.add(cx, f, &c.id) {
+                let name = non_empty(cx, f, &c.name, "customer name");
+                cat.customers.push(Customer {
+                    id: c.id.get_ref().clone(),
+                    name,
+                    name_en: c.name_en.clone(),
+                    recipients: recipients(cx, f, &c.recipients),
+                });
+            }
+        }
+        for s in &raw.supplier {
+            if supplier_ids.add(cx, f, &s.id) {
+                let name = non_empty(cx, f, &s.name, "supplier name");
+                cat.suppliers.push(Supplier {
+                    id: s.id.get_ref().clone(),
+                    name,
+                    name_en: s.name_en.clone(),
+                });
+            }
+        }
+        for t in &raw.team {
+            if team_ids.add(cx, f, &t.id) {
+                let name = non_empty(cx, f, &t.name, "team name");
+                cat.teams.push(Team {
+                    id: t.id.get_ref().clone(),
+                    name,
+                    name_en: t.name_en.clone(),
+                });
+            }
+        }
+        for (id, c) in &raw.calendar {
+            let at = loc(f, c);
+            if id == SEVEN_BY_24 {
+                cx.at(
+                    at,
+                    format!("calendar \"{SEVEN_BY_24}\" is built in and cannot be redefined"),
+                );
+                continue;
+            }
+            if let Some(first) = calendar_locs.get(id) {
+                let w = cx.where_(*first);
+                cx.at(
+                    at,
+                    format!("duplicate calendar id \"{id}\" (first defined at {w})"),
+                );
+                continue;
+            }
+            calendar_locs.insert(id.clone(), at);
+            let c = c.get_ref();
+            let holidays = match &c.holidays {
+                None => HolidaySource::None,
+                Some(h) => {
+                    let v = h.get_ref().trim();
+                    match v.to_ascii_lowercase().as_str() {
+                        "cn" => HolidaySource::Cn,
+                        "none" => HolidaySource::None,
+                        "" => {
+                            cx.at(
+                                loc(f, h),
+                                "holidays is empty: write \"cn\", \"none\" or a file path".into(),
+                            );
+                            HolidaySource::None
+                        }
+                        _ => {
+                            let p = PathBuf::from(v);
+                            if let Some(root) = root
+                                && !root.join(&p).is_file()
+                            {
+                                cx.at(
+                                    loc(f, h),
+                                    format!(
+                                        "holiday file \"{v}\" does not exist (paths are relative to the workspace; or write \"cn\" for the shipped mainland-China calendar)"
+                                    ),
+                                );
+                            }
+                            HolidaySource::File(p)
+                        }
+                    }
+                }
+            };
+            let windows: Vec<String> = match &c.windows {
+                Some(w) => {
+                    if w.get_ref().is_empty() {
+                        cx.at(
+                            loc(f, w),
+                            format!(
+                                "calendar \"{id}\" has no windows: list its service hours, e.g. [\"mon-fri 09:00-18:00\"]"
+                            ),
+                        );
+                    }
+                    for one in w.get_ref() {
+                        if one.get_ref().trim().is_empty() {
+                            cx.at(loc(f, one), "empty calendar window".into());
+                        }
+                    }
+                    w.get_ref().iter().map(|s| s.get_ref().clone()).collect()
+                }
+                None => {
+                    cx.at(
+                        at,
+                        format!(
+                            "calendar \"{id}\" has no windows: add windows = [\"mon-fri 09:00-18:00\"]"
+                        ),
+                    );
+                    Vec::new()
+                }
+            };
+            cat.calendars.insert(
+                id.clone(),
+                CalendarDef {
+                    id: id.clone(),
+                    holidays,
+                    windows,
+                },
+            );
+        }
+    }
+
+    let calendar_exists = |id: &str| id == SEVEN_BY_24 || calendar_locs.contains_key(id);
+    let calendar_names = || {
+        std::iter::once(SEVEN_BY_24)
+            .chain(calendar_locs.keys().map(String::as_str))
+            .collect::<Vec<_>>()
+    };
+
+    // Services (refer to calendars and customers).
+    for (f, raw) in &raws {
+        let f = *f;
+        for s in &raw.service {
+            if !service_ids.add(cx, f, &s.id) {
+                continue;
+            }
+            let name = non_empty(cx, f, &s.name, "service name");
+            let cal = s.calendar.get_ref().trim().to_string();
+            if !calendar_exists(&cal) {
+                let hint = did_you_mean(&cal, calendar_names());
+                cx.at(
+                    loc(f, &s.calendar),
+                    format!(
+                        "service \"{}\" names unknown calendar \"{cal}\"{hint}; define [calendar.{cal}] or use \"{SEVEN_BY_24}\"",
+                        s.id.get_ref()
+                    ),
+                );
+            }
+            let mut customers = Vec::new();
+            let mut seen = BTreeSet::new();
+            for c in &s.customers {
+                let v = c.get_ref();
+                if !customer_ids.contains(v) {
+                    let hint = did_you_mean(v, customer_ids.names());
+                    cx.at(
+                        loc(f, c),
+                        format!(
+                            "service \"{}\" names unknown customer \"{v}\"{hint}",
+                            s.id.get_ref()
+                        ),
+                    );
+                } else if !seen.insert(v.clone()) {
+                    cx.at(loc(f, c), format!("customer \"{v}\" is listed twice"));
+                } else {
+                    customers.push(v.clone());
+                }
+            }
+            cat.services.push(Service {
+                id: s.id.get_ref().clone(),
+                name,
+                name_en: s.name_en.clone(),
+                calendar: cal,
+                customers,
+            });
+        }
+    }
+
+    // Agreements.
+    let mut versions: Versions = BTreeMap::new();
+    for (f, raw) in &raws {
+        let f = *f;
+        for a in &raw.agreement {
+            if let Some(ag) = agreement(
+                cx,
+                f,
+                a,
+                &cat,
+                &customer_ids,
+                &supplier_ids,
+                &team_ids,
+                &service_ids,
+                &calendar_exists,
+                &calendar_names(),
+            ) {
+                let at = loc(f, &a.id);
+                let list = versions.entry(ag.id.clone()).or_default();
+                // Same id: one kind, distinct versions.
+                if let Some((first, kind, ..)) = list.first()
+                    && *kind != ag.kind
+                {
+                    let w = cx.where_(*first);
+                    cx.at(
+                        loc(f, &a.kind),
+                        format!(
+                            "agreement \"{}\" is {} here but {} at {w}; versions of one agreement keep their kind",
+                            ag.id,
+                            ag.kind.as_str(),
+                            kind.as_str()
+                        ),
+                    );
+                }
+                if let Some((first, ..)) = list.iter().find(|v| v.2 == ag.version) {
+                    let w = cx.where_(*first);
+                    cx.at(
+                        loc(f, &a.version),
+                        format!(
+                            "duplicate version \"{}\" of agreement \"{}\" (first defined at {w})",
+                            ag.version, ag.id
+                        ),
+                    );
+                    continue;
+                }
+                // Overlapping effective ranges.
+                for (other_at, _, other_ver, ofrom, oto) in list.iter() {
+                    let overlap = ag.effective_from <= oto.unwrap_or(NaiveDate::MAX)
+                        && *ofrom <= ag.effective_to.unwrap_or(NaiveDate::MAX);
+                    if overlap {
+                        let w = cx.where_(*other_at);
+                        cx.at(
+                            loc(f, &a.effective),
+                            format!(
+                                "agreement \"{}\" version \"{}\" ({}) overlaps version \"{other_ver}\" ({}) defined at {w}; end the earlier version before the next begins",
+                                ag.id,
+                                ag.version,
+                                fmt_range(ag.effective_from, ag.effective_to),
+                                fmt_range(*ofrom, *oto)
+                            ),
+                        );
+                    }
+                }
+                list.push((
+                    at,
+                    ag.kind,
+                    ag.version.clone(),
+                    ag.effective_from,
+                    ag.effective_to,
+                ));
+                cat.agreements.push(ag);
+            }
+        }
+    }
+
+    // Process KPIs.
+    let mut pk_seen: BTreeMap<(String, String), Loc> = BTreeMap::new();
+    for (f, raw) in &raws {
+        let f = *f;
+        for p in &raw.process_kpi {
+            let process = non_empty(cx, f, &p.process, "process");
+            let kpi = non_empty(cx, f, &p.kpi, "kpi");
+            let key = (process.clone(), kpi.clone());
+            if let Some(first) = pk_seen.get(&key) {
+                let w = cx.where_(*first);
+                cx.at(
+                    loc(f, &p.process),
+                    format!(
+                        "duplicate process KPI target ({process}, {kpi}) (first defined at {w})"
+                    ),
+                );
+                continue;
+            }
+            pk_seen.insert(key, loc(f, &p.process));
+            let op = op_of(cx, f, &p.op);
+            let unit = p.unit.as_ref().map(|u| u.get_ref().trim().to_string());
+            let u = unit.as_deref().unwrap_or("");
+            if let Some(msg) = threshold_problem(u, *p.threshold.get_ref()) {
+                cx.at(loc(f, &p.threshold), msg);
+            }
+            if let Some(r) = &p.at_risk
+                && let Some(msg) = at_risk_problem(u, *r.get_ref())
+            {
+                cx.at(loc(f, r), msg);
+            }
+            cat.process_kpis.push(ProcessKpiTarget {
+                process,
+                kpi,
+                op: op.unwrap_or(Op::Ge),
+                threshold: *p.threshold.get_ref(),
+                unit,
+                at_risk: p.at_risk.as_ref().map(|r| *r.get_ref()),
+            });
+        }
+    }
+
+    // Reports.
+    let mut report_ids = Ids::new("report");
+    for (f, raw) in &raws {
+        let f = *f;
+        for r in &raw.report {
+            if !report_ids.add(cx, f, &r.id) {
+                continue;
+            }
+            if let Some(rs) = report(cx, f, r, &versions) {
+                cat.reports.push(rs);
+            }
+        }
+    }
+
+    cat
+}
+
+fn recipients(cx: &mut Cx, f: usize, list: &[S<String>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in list {
+        let v = r.get_ref().trim();
+        if v.is_empty() {
+            cx.at(loc(f, r), "empty recipient".into());
+        } else if !v.contains('@') {
+            cx.at(
+                loc(f, r),
+                format!("recipient \"{v}\" is not an e-mail address"),
+            );
+        } else {
+            out.push(v.to_string());
+        }
+    }
+    out
+}
+
+fn op_of(cx: &mut Cx, f: usize, op: &S<String>) -> Option<Op> {
+    let v = parse_op(op.get_ref());
+    if v.is_none() {
+        cx.at(
+            loc(f, op),
+            format!(
+                "op \"{}\" is not a comparison: write \">=\" (at least) or \"<=\" (at most)",
+                op.get_ref()
+            ),
+        );
+    }
+    v
+}
+
+#[allow(clippy::too_many_arguments)] // the id tables of pass 1, passed explicitly
+fn agreement(
+    cx: &mut Cx,
+    f: usize,
+    a: &RawAgreement,
+    cat: &Catalogue,
+    customers: &Ids,
+    suppliers: &Ids,
+    teams: &Ids,
+    services: &Ids,
+    calendar_exists: &dyn Fn(&str) -> bool,
+    calendar_names: &[&str],
+) -> Option<Agreement> {
+    let id = a.id.get_ref().trim().to_string();
+    if id.is_empty() {
+        cx.at(loc(f, &a.id), "agreement id is empty".into());
+    }
+    let version = a.version.get_ref().trim().to_string();
+    if version.is_empty() {
+        cx.at(loc(f, &a.version), "agreement version is empty".into());
+    }
+    let Some(kind) = parse_kind(a.kind.get_ref()) else {
+        cx.at(
+            loc(f, &a.kind),
+            format!(
+                "agreement kind \"{}\" is not one of SLA, UC, OLA",
+                a.kind.get_ref()
+            ),
+        );
+        return None;
+    };
+
+    // Party of the right kind.
+    let party = a.party.get_ref().trim().to_string();
+    let (right, right_name) = match kind {
+        AgreementKind::Sla => (customers, "customer"),
+        AgreementKind::Uc => (suppliers, "supplier"),
+        AgreementKind::Ola => (teams, "team"),
+    };
+    if !right.contains(&party) {
+        let other = [
+            (customers, "customer"),
+            (suppliers, "supplier"),
+            (teams, "team"),
+        ]
+        .into_iter()
+        .find(|(ids, _)| ids.contains(&party))
+        .map(|(_, n)| n);
+        let msg = match other {
+            Some(n) => format!(
+                "{} \"{id}\": party \"{party}\" is a {n}, but the party of an {} must be a {right_name}",
+                kind.as_str(),
+                kind.as_str()
+            ),
+            None => format!(
+                "{} \"{id}\": party names unknown {right_name} \"{party}\"{}",
+                kind.as_str(),
+                did_you_mean(&party, right.names())
+            ),
+        };
+        cx.at(loc(f, &a.party), msg);
+    }
+
+    // Services.
+    let mut svc = Vec::new();
+    if a.services.get_ref().is_empty() {
+        cx.at(
+            loc(f, &a.services),
+            format!("agreement \"{id}\" covers no services"),
+        );
+    }
+    for s in a.services.get_ref() {
+        let v = s.get_ref();
+        if !services.contains(v) {
+            cx.at(
+                loc(f, s),
+                format!(
+                    "agreement \"{id}\" names unknown service \"{v}\"{}",
+                    did_you_mean(v, services.names())
+                ),
+            );
+        } else if svc.contains(v) {
+            cx.at(loc(f, s), format!("service \"{v}\" is listed twice"));
+        } else {
+            if kind == AgreementKind::Sla
+                && let Some(service) = cat.service(v)
+                && customers.contains(&party)
+                && !service.customers.iter().any(|c| c == &party)
+            {
+                cx.at(
+                    loc(f, s),
+                    format!(
+                        "SLA \"{id}\" covers service \"{v}\", which does not serve customer \"{party}\" (add \"{party}\" to the service's customers)"
+                    ),
+                );
+            }
+            svc.push(v.clone());
+        }
+    }
+
+    // Effective dates.
+    let eff = a.effective.get_ref();
+    let from = toml_date(eff.from.get_ref());
+    if from.is_none() {
+        cx.at(
+            loc(f, &eff.from),
+            "effective.from is not a date: write from = 2026-01-01".into(),
+        );
+    }
+    let to = match &eff.to {
+        None => None,
+        Some(t) => match toml_date(t.get_ref()) {
+            None => {
+                cx.at(
+                    loc(f, t),
+                    "effective.to is not a date: write to = 2026-12-31 (or leave it out for open-ended)"
+                        .into(),
+                );
+                None
+            }
+            Some(d) => {
+                if let Some(fr) = from
+                    && d < fr
+                {
+                    cx.at(
+                        loc(f, t),
+                        format!("effective.to {d} is before effective.from {fr}"),
+                    );
+                }
+                Some(d)
+            }
+        },
+    };
+
+    // Calendar override.
+    let calendar = a.calendar.as_ref().map(|c| {
+        let v = c.get_ref().trim().to_string();
+        if !calendar_exists(&v) {
+            cx.at(
+                loc(f, c),
+                format!(
+                    "agreement \"{id}\" names unknown calendar \"{v}\"{}",
+                    did_you_mean(&v, calendar_names.iter().copied())
+                ),
+            );
+        }
+        v
+    });
+
+    // Targets.
+    let mut targets = Vec::new();
+    let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
+    for t in &a.target {
+        if let Some(tg) = target(cx, f, t, kind, &id, &party, &svc, cat) {
+            let key = format!(
+                "{}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                tg.metric.as_str(),
+                tg.priority,
+                tg.service,
+                tg.customer,
+                tg.resource,
+                tg.within_secs
+            );
+            if let Some(first) = seen.get(&key) {
+                let w = cx.where_(*first);
+                cx.at(
+                    loc(f, &t.metric),
+                    format!(
+                        "duplicate target {} with the same scope in agreement \"{id}\" (first defined at {w})",
+                        tg.metric.as_str()
+                    ),
+                );
+                continue;
+            }
+            seen.insert(key, loc(f, &t.metric));
+            targets.push(tg);
+        }
+    }
+
+    let from = from?;
+    Some(Agreement {
+        id,
+        kind,
+        version,
+        title: a.title.clone(),
+        party,
+        services: svc,
+        effective_from: from,
+        effective_to: to,
+        calendar,
+        targets,
+    })
+}
+
+#[allow(clippy::too_many_arguments)] // the agreement's resolved parts
+fn target(
+    cx: &mut Cx,
+    f: usize,
+    t: &RawTarget,
+    kind: AgreementKind,
+    ag_id: &str,
+    party: &str,
+    services: &[String],
+    cat: &Catalogue,
+) -> Option<Target> {
+    let name = t.metric.get_ref().trim();
+    let Some(metric) = Metric::parse(name) else {
+        let valid: Vec<&str> = Metric::ALL.iter().map(|m| m.as_str()).collect();
+        cx.at(
+            loc(f, &t.metric),
+            format!(
+                "unknown metric \"{name}\"{}; valid metrics: {}",
+                did_you_mean(name, valid.iter().copied()),
+                valid.join(", ")
+            ),
+        );
+        return None;
+    };
+    let m = metric.as_str();
+    let mut ok = true;
+
+    if metric_is_uc(metric) && kind != AgreementKind::Uc {
+        cx.at(
+            loc(f, &t.metric),
+            format!(
+                "metric {m} measures a supplier and belongs in a UC, not in {} \"{ag_id}\"",
+                kind.as_str()
+            ),
+        );
+        ok = false;
+    }
+
+    // within: present exactly when the metric needs it.
+    let mut within_secs = None;
+    match (&t.within, metric.needs_within()) {
+        (Some(w), true) => match parse_within(w.get_ref()) {
+            Ok(s) => within_secs = Some(s),
+            Err(e) => {
+                cx.at(loc(f, w), e);
+                ok = false;
+            }
+        },
+        (Some(w), false) => {
+            cx.at(
+                loc(f, w),
+                format!("metric {m} takes no per-ticket limit: remove within"),
+            );
+            ok = false;
+        }
+        (None, true) => {
+            cx.at(
+                loc(f, &t.metric),
+                format!("metric {m} needs a per-ticket limit: add within = \"4h\" (or similar)"),
+            );
+            ok = false;
+        }
+        (None, false) => {}
+    }
+
+    // Scope.
+    let priority = match &t.priority {
+        None => None,
+        Some(p) => match Priority::parse_code(p.get_ref()) {
+            Some(pr) if metric_has_priority(metric) => Some(pr),
+            Some(_) => {
+                cx.at(
+                    loc(f, p),
+                    format!("metric {m} cannot be scoped to a priority"),
+                );
+                ok = false;
+                None
+            }
+            None => {
+                cx.at(
+                    loc(f, p),
+                    format!("priority \"{}\" is not one of P1, P2, P3, P4", p.get_ref()),
+                );
+                ok = false;
+                None
+            }
+        },
+    };
+    let service = t.service.as_ref().map(|s| {
+        let v = s.get_ref().trim().to_string();
+        if !services.iter().any(|x| x == &v) {
+            let known = cat.service(&v).is_some();
+            let msg = if known {
+                format!(
+                    "target names service \"{v}\", which agreement \"{ag_id}\" does not cover (it covers: {})",
+                    services.join(", ")
+                )
+            } else {
+                let all = cat.services.iter().map(|s| s.id.as_str());
+                format!(
+                    "target names unknown service \"{v}\"{}",
+                    did_you_mean(&v, services.iter().map(String::as_str).chain(all))
+                )
+            };
+            cx.at(loc(f, s), msg);
+        }
+        v
+    });
+    let customer = t.customer.as_ref().map(|c| {
+        let v = c.get_ref().trim().to_string();
+        let served: BTreeSet<&str> = services
+            .iter()
+            .filter_map(|s| cat.service(s))
+            .flat_map(|s| s.customers.iter().map(String::as_str))
+            .collect();
+        if cat.customer(&v).is_none() {
+            let all = cat.customers.iter().map(|c| c.id.as_str());
+            cx.at(
+                loc(f, c),
+                format!(
+                    "target names unknown customer \"{v}\"{}",
+                    did_you_mean(&v, all)
+                ),
+            );
+        } else if kind == AgreementKind::Sla && v != party {
+            cx.at(
+                loc(f, c),
+                format!(
+                    "target names customer \"{v}\", but SLA \"{ag_id}\" is with \"{party}\""
+                ),
+            );
+        } else if !served.contains(v.as_str()) {
+            cx.at(
+                loc(f, c),
+                format!(
+                    "target names customer \"{v}\", which no service of agreement \"{ag_id}\" serves"
+                ),
+            );
+        }
+        v
+    });
+    let resource = t.resource.as_ref().and_then(|r| {
+        let v = r.get_ref().trim().to_string();
+        if !metric_is_capacity(metric) {
+            cx.at(
+                loc(f, r),
+                format!("metric {m} cannot be scoped to a resource (only capacity_peak and capacity_days_over)"),
+            );
+            None
+        } else if v.is_empty() {
+            cx.at(loc(f, r), "resource is empty".into());
+            None
+        } else {
+            Some(v)
+        }
+    });
+
+    let op = op_of(cx, f, &t.op);
+    let unit = match &t.unit {
+        None => metric.default_unit().to_string(),
+        Some(u) => {
+            let v = u.get_ref().trim();
+            if v != metric.default_unit() {
+                cx.at(
+                    loc(f, u),
+                    format!(
+                        "unit \"{v}\" is not the unit of {m} (\"{}\"): write unit = \"{}\" or leave it out",
+                        metric.default_unit(),
+                        metric.default_unit()
+                    ),
+                );
+            }
+            v.to_string()
+        }
+    };
+    let threshold = *t.threshold.get_ref();
+    if let Some(msg) = threshold_problem(metric.default_unit(), threshold) {
+        cx.at(loc(f, &t.threshold), msg);
+    }
+    let at_risk = t.at_risk.as_ref().map(|r| {
+        if let Some(msg) = at_risk_problem(metric.default_unit(), *r.get_ref()) {
+            cx.at(loc(f, r), msg);
+        }
+        *r.get_ref()
+    });
+
+    let op = op?;
+    if !ok {
+        return None;
+    }
+    Some(Target {
+        metric,
+        priority,
+        service,
+        customer,
+        resource,
+        within_secs,
+        within_text: t.within.as_ref().map(|w| w.get_ref().trim().to_string()),
+        op,
+        threshold,
+        unit,
+        at_risk,
+    })
+}
+
+type Versions = BTreeMap<String, Vec<(Loc, AgreementKind, String, NaiveDate, Option<NaiveDate>)>>;
+
+fn report(cx: &mut Cx, f: usize, r: &RawReport, agreements: &Versions) -> Option<ReportSpec> {
+    let id = r.id.get_ref().clone();
+    let title = non_empty(cx, f, &r.title, "report title");
+    let audience = parse_audience(r.audience.get_ref());
+    if audience.is_none() {
+        cx.at(
+            loc(f, &r.audience),
+            format!(
+                "audience \"{}\" is not one of customer, internal, supplier",
+                r.audience.get_ref()
+            ),
+        );
+    }
+    let frequency = Frequency::parse(r.frequency.get_ref());
+    if frequency.is_none() {
+        cx.at(
+            loc(f, &r.frequency),
+            format!(
+                "frequency \"{}\" is not one of monthly, quarterly, semiannual, annual",
+                r.frequency.get_ref()
+            ),
+        );
+    }
+    let mut ags = Vec::new();
+    if r.agreements.get_ref().is_empty() {
+        cx.at(
+            loc(f, &r.agreements),
+            format!("report \"{id}\" covers no agreements"),
+        );
+    }
+    for a in r.agreements.get_ref() {
+        let v = a.get_ref();
+        if !agreements.contains_key(v) {
+            cx.at(
+                loc(f, a),
+                format!(
+                    "report \"{id}\" names unknown agreement \"{v}\"{}",
+                    did_you_mean(v, agreements.keys().map(String::as_str))
+                ),
+            );
+        } else if ags.contains(v) {
+            cx.at(loc(f, a), format!("agreement \"{v}\" is listed twice"));
+        } else {
+            ags.push(v.clone());
+        }
+    }
+    let mut formats = Vec::new();
+    if r.formats.get_ref().is_empty() {
+        cx.at(
+            loc(f, &r.formats),
+            "formats is empty: write formats = [\"pdf\", \"xlsx\"]".into(),
+        );
+    }
+    for x in r.formats.get_ref() {
+        match parse_format(x.get_ref()) {
+            Some(fm) if formats.contains(&fm) => cx.at(
+                loc(f, x),
+                format!("format \"{}\" is listed twice", x.get_ref()),
+            ),
+            Some(fm) => formats.push(fm),
+            None => cx.at(
+                loc(f, x),
+                format!("format \"{}\" is not one of pdf, xlsx", x.get_ref()),
+            ),
+        }
+    }
+    let template = non_empty(cx, f, &r.template, "template");
+    let doc_number = r.doc_number.get_ref().trim().to_string();
+    if !doc_number.contains("{period}") {
+        cx.at(
+            loc(f, &r.doc_number),
+            format!(
+                "doc_number \"{doc_number}\" does not contain {{period}}: every period needs its own number, e.g. \"SR-ACME-{{period}}\""
+            ),
+        );
+    } else {
+        let mut rest = doc_number.as_str();
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open..];
+            let Some(close) = after.find('}') else {
+                cx.at(
+                    loc(f, &r.doc_number),
+                    format!("doc_number \"{doc_number}\" has an unclosed {{"),
+                );
+                break;
+            };
+            let ph = &after[..=close];
+            if !DOC_NUMBER_PLACEHOLDERS.contains(&ph) {
+                cx.at(
+                    loc(f, &r.doc_number),
+                    format!(
+                        "doc_number \"{doc_number}\" uses unknown placeholder {ph}; valid: {}",
+                        DOC_NUMBER_PLACEHOLDERS.join(", ")
+                    ),
+                );
+            }
+            rest = &after[close + 1..];
+        }
+    }
+    let compiler = non_empty(cx, f, &r.compiler, "compiler");
+    let reviewer = non_empty(cx, f, &r.reviewer, "reviewer");
+    let approver = non_empty(cx, f, &r.approver, "approver");
+    let recipients = recipients(cx, f, &r.recipients);
+    Some(ReportSpec {
+        id,
+        title,
+        title_en: r.title_en.clone(),
+        audience: audience?,
+        agreements: ags,
+        frequency: frequency?,
+        formats,
+        template,
+        doc_number,
+        compiler,
+        reviewer,
+        approver,
+        recipients,
+    })
+}

@@ -1,1 +1,1436 @@
-//! The ledger: an embedded SQLite database recording inputs, runs, results, documents, approvals and distributions.
+//! The ledger: an embedded SQLite database (`<workspace>/.svcreport/ledger.sqlite`)
+//! recording every input, run, KPI result, document version, review, approval
+//! and distribution (spec §4–§5).
+//!
+//! Depends on nothing in the crate but the plain result/report types it stores
+//! (`kpi::KpiResults`, `report::DocStatus`); it never reads workbooks, renders
+//! or touches output folders. Invariants:
+//! - the schema is versioned with `PRAGMA user_version` and migrated forward
+//!   in order, inside one transaction per step; a newer database than this
+//!   tool knows is refused, never downgraded;
+//! - the database runs in WAL mode with foreign keys on;
+//! - every write of one command goes through one [`LedgerTx`] (one SQLite
+//!   transaction), so a killed run leaves the ledger as it was before it;
+//! - an input is keyed by `(sha256, path)` and keeps the time it was first
+//!   seen (its arrival), whatever later runs record;
+//! - a document version `(doc_number, major, minor)` is unique; its status only
+//!   moves forward (draft → reviewed → approved).
+//!
+//! # Versions
+//! See [`DocVersion`] and [`decide_version`]: first draft V1.0; a regenerated
+//! draft whose content hash changed gets the next minor version (1.1), the same
+//! content keeps its version; a regeneration with changed content after
+//! approval gets the next major version (2.0) as a draft that *supersedes* the
+//! approved version; unchanged content after approval creates nothing.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::kpi::KpiResults;
+use crate::report::DocStatus;
+
+/// Folder of the tool's own state inside a workspace.
+pub const STATE_DIR: &str = ".svcreport";
+/// The ledger file inside [`STATE_DIR`].
+pub const LEDGER_FILE: &str = "ledger.sqlite";
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("{path}: cannot open the ledger: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("{path}: cannot create the state folder: {source}")]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{path}: the ledger has schema version {found}, newer than this tool knows ({known}); use a newer svcreport"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
+    #[error("{path}: ledger error: {source}")]
+    Sql {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("{path}: stored JSON is unreadable: {source}")]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// A document version `major.minor` (`1.0`, `1.1`, `2.0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocVersion {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl DocVersion {
+    pub const FIRST: DocVersion = DocVersion { major: 1, minor: 0 };
+    pub fn next_minor(self) -> DocVersion {
+        DocVersion {
+            major: self.major,
+            minor: self.minor + 1,
+        }
+    }
+    pub fn next_major(self) -> DocVersion {
+        DocVersion {
+            major: self.major + 1,
+            minor: 0,
+        }
+    }
+    /// Parse `1.0`, `V1.1`, `v2.0`.
+    pub fn parse(s: &str) -> Option<DocVersion> {
+        let t = s.trim().trim_start_matches(['v', 'V']);
+        let (a, b) = t.split_once('.')?;
+        Some(DocVersion {
+            major: a.parse().ok()?,
+            minor: b.parse().ok()?,
+        })
+    }
+}
+
+impl std::fmt::Display for DocVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+/// What a regeneration does to a document's versions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionDecision {
+    /// No earlier version: V1.0 draft.
+    First,
+    /// Same content as the latest version: keep it (and its status); files are
+    /// regenerated only if missing.
+    Same { id: i64, version: DocVersion },
+    /// Changed content of a draft/reviewed version: next minor, as a draft.
+    NextMinor { version: DocVersion },
+    /// Changed content after approval: next major draft superseding `supersedes`.
+    NextMajor {
+        version: DocVersion,
+        supersedes: DocVersion,
+    },
+    /// Same content as the approved latest version: nothing to do.
+    Approved { id: i64, version: DocVersion },
+}
+
+impl VersionDecision {
+    /// The version a (re)generation writes.
+    pub fn version(&self) -> DocVersion {
+        match self {
+            VersionDecision::First => DocVersion::FIRST,
+            VersionDecision::Same { version, .. }
+            | VersionDecision::NextMinor { version }
+            | VersionDecision::NextMajor { version, .. }
+            | VersionDecision::Approved { version, .. } => *version,
+        }
+    }
+    /// The version this one supersedes, for a correction after approval.
+    pub fn supersedes(&self) -> Option<DocVersion> {
+        match self {
+            VersionDecision::NextMajor { supersedes, .. } => Some(*supersedes),
+            _ => None,
+        }
+    }
+}
+
+/// The versioning rule (see the module docs), from the latest recorded version
+/// of a document and the content hash of the regeneration.
+pub fn decide_version(latest: Option<&DocRecord>, content_hash: &str) -> VersionDecision {
+    let Some(l) = latest else {
+        return VersionDecision::First;
+    };
+    let same = l.content_hash == content_hash;
+    match (l.status, same) {
+        (DocStatus::Approved, true) => VersionDecision::Approved {
+            id: l.id,
+            version: l.version,
+        },
+        (DocStatus::Approved, false) => VersionDecision::NextMajor {
+            version: l.version.next_major(),
+            supersedes: l.version,
+        },
+        (_, true) => VersionDecision::Same {
+            id: l.id,
+            version: l.version,
+        },
+        (_, false) => VersionDecision::NextMinor {
+            version: l.version.next_minor(),
+        },
+    }
+}
+
+/// One input file as first seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputRecord {
+    /// Workspace-relative path.
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+    /// Datasets found in it, comma-separated (`incidents,changes`).
+    pub datasets: String,
+    /// The providing process/team, from the file name or its folder.
+    pub provider: String,
+    /// Arrival: local ISO date-time of the first run that saw it.
+    pub first_seen: String,
+    pub rows_read: u64,
+    pub rows_accepted: u64,
+    pub rows_rejected: u64,
+    pub rows_blank: u64,
+}
+
+/// One run of a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRecord {
+    pub period: String,
+    pub started: String,
+    pub finished: String,
+    pub command: String,
+    pub tool_version: String,
+    pub files: u64,
+    pub errors: u64,
+    pub warnings: u64,
+    pub documents: u64,
+    /// `ok`, `rejected` (strict, error findings), `failed`.
+    pub status: String,
+}
+
+/// One recorded document version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocRecord {
+    pub id: i64,
+    pub report_id: String,
+    pub period: String,
+    pub doc_number: String,
+    pub version: DocVersion,
+    pub status: DocStatus,
+    pub content_hash: String,
+    pub created: String,
+    pub supersedes: Option<DocVersion>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<String>,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<String>,
+    /// The run's recorded time the document was built with (`generated_at`).
+    pub generated_at: String,
+}
+
+/// A new document version to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDocument {
+    pub report_id: String,
+    pub period: String,
+    pub doc_number: String,
+    pub version: DocVersion,
+    pub content_hash: String,
+    pub created: String,
+    pub supersedes: Option<DocVersion>,
+    pub generated_at: String,
+    pub run_id: Option<i64>,
+}
+
+/// One rendered file of a document version (per format and status).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocFile {
+    pub format: String,
+    /// The status the file shows (a draft file and the approved file differ).
+    pub status: DocStatus,
+    /// Workspace-relative path.
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// A review or an approval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRecord {
+    /// `review` or `approve`.
+    pub step: String,
+    pub name: String,
+    /// `reviewer` or `approver` as named in the report list, or `other`.
+    pub role: String,
+    pub at: String,
+    pub comment: Option<String>,
+}
+
+/// One copy of a document handed to a recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DistributionRecord {
+    pub format: String,
+    pub recipient: String,
+    pub path: String,
+    pub sha256: String,
+    pub at: String,
+}
+
+/// A catalogue, template or settings file a document was built from (archived).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceRecord {
+    /// `settings`, `catalogue`, `template`, `calendar`.
+    pub kind: String,
+    /// Workspace-relative path.
+    pub path: String,
+    pub sha256: String,
+}
+
+/// The migrations, in order; `user_version` = number applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: the initial schema.
+    r#"
+CREATE TABLE inputs (
+    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    datasets TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    rows_read INTEGER NOT NULL,
+    rows_accepted INTEGER NOT NULL,
+    rows_rejected INTEGER NOT NULL,
+    rows_blank INTEGER NOT NULL,
+    PRIMARY KEY (sha256, path)
+);
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    period TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT NOT NULL,
+    command TEXT NOT NULL,
+    tool_version TEXT NOT NULL,
+    files INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    warnings INTEGER NOT NULL,
+    documents INTEGER NOT NULL,
+    status TEXT NOT NULL
+);
+CREATE TABLE run_inputs (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL,
+    PRIMARY KEY (run_id, sha256, path)
+);
+CREATE TABLE kpi_results (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    period TEXT NOT NULL,
+    agreement TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    actual REAL,
+    numerator REAL,
+    denominator REAL,
+    status TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE INDEX kpi_results_period ON kpi_results(period, run_id);
+CREATE TABLE kpi_snapshots (
+    period TEXT PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    json TEXT NOT NULL
+);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    report_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    doc_number TEXT NOT NULL,
+    major INTEGER NOT NULL,
+    minor INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'reviewed', 'approved')),
+    content_hash TEXT NOT NULL,
+    created TEXT NOT NULL,
+    generated_at TEXT NOT NULL,
+    supersedes TEXT,
+    reviewed_by TEXT,
+    reviewed_at TEXT,
+    approved_by TEXT,
+    approved_at TEXT,
+    run_id INTEGER REFERENCES runs(id),
+    UNIQUE (doc_number, major, minor)
+);
+CREATE TABLE document_files (
+    doc_id INTEGER NOT NULL REFERENCES documents(id),
+    format TEXT NOT NULL,
+    status TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, format, status)
+);
+CREATE INDEX document_files_sha ON document_files(sha256);
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id),
+    step TEXT NOT NULL CHECK (step IN ('review', 'approve')),
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    at TEXT NOT NULL,
+    comment TEXT
+);
+CREATE TABLE distributions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id),
+    format TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE document_inputs (
+    doc_id INTEGER NOT NULL REFERENCES documents(id),
+    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL,
+    PRIMARY KEY (doc_id, sha256, path)
+);
+CREATE TABLE document_sources (
+    doc_id INTEGER NOT NULL REFERENCES documents(id),
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (doc_id, kind, path)
+);
+"#,
+];
+
+/// The schema version this tool writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// An open ledger.
+pub struct Ledger {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger").field("path", &self.path).finish()
+    }
+}
+
+impl Ledger {
+    /// Open (creating and migrating if needed) the ledger of the workspace at `ws_root`.
+    pub fn open(ws_root: &Path) -> Result<Ledger, LedgerError> {
+        let dir = ws_root.join(STATE_DIR);
+        std::fs::create_dir_all(&dir).map_err(|source| LedgerError::Folder {
+            path: dir.clone(),
+            source,
+        })?;
+        Self::open_file(&dir.join(LEDGER_FILE))
+    }
+
+    /// Open a ledger file directly (tests, audit copies).
+    pub fn open_file(path: &Path) -> Result<Ledger, LedgerError> {
+        let open_err = |source| LedgerError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(open_err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(open_err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(open_err)?;
+        let mut l = Ledger {
+            conn,
+            path: path.to_path_buf(),
+        };
+        l.migrate()?;
+        Ok(l)
+    }
+
+    fn sql(&self) -> impl Fn(rusqlite::Error) -> LedgerError + '_ {
+        move |source| LedgerError::Sql {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn migrate(&mut self) -> Result<(), LedgerError> {
+        let path = self.path.clone();
+        let sql = |source| LedgerError::Sql {
+            path: path.clone(),
+            source,
+        };
+        let current: u32 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(sql)?;
+        if current > SCHEMA_VERSION {
+            return Err(LedgerError::TooNew {
+                path: self.path.clone(),
+                found: current,
+                known: SCHEMA_VERSION,
+            });
+        }
+        for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(sql)?;
+            // Another process may have migrated while we waited for the lock.
+            let now: u32 = tx
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(sql)?;
+            if now as usize > i {
+                continue;
+            }
+            tx.execute_batch(step).map_err(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as u32)
+                .map_err(sql)?;
+            tx.commit().map_err(sql)?;
+        }
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The applied schema version (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> Result<u32, LedgerError> {
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(self.sql())
+    }
+
+    /// `PRAGMA integrity_check` (`"ok"` when sound).
+    pub fn integrity_check(&self) -> Result<String, LedgerError> {
+        self.conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(self.sql())
+    }
+
+    /// Read access.
+    pub fn read(&self) -> Reader<'_> {
+        Reader {
+            conn: &self.conn,
+            path: &self.path,
+        }
+    }
+
+    /// Begin the one write transaction of a command (taken at once, so two
+    /// writers queue instead of failing half-way).
+    pub fn transaction(&mut self) -> Result<LedgerTx<'_>, LedgerError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|source| LedgerError::Sql {
+                path: self.path.clone(),
+                source,
+            })?;
+        Ok(LedgerTx {
+            tx,
+            path: &self.path,
+        })
+    }
+
+    /// The KPI results last recorded for a period (trends of later periods).
+    pub fn results_for(&self, period: &str) -> Result<Option<KpiResults>, LedgerError> {
+        self.read().results_for(period)
+    }
+}
+
+/// Queries, on the ledger or inside a transaction.
+pub struct Reader<'c> {
+    conn: &'c Connection,
+    path: &'c Path,
+}
+
+/// SQLite integers are signed; counts and sizes are stored as `i64`.
+fn n64(x: u64) -> i64 {
+    i64::try_from(x).unwrap_or(i64::MAX)
+}
+
+fn get_u64(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
+    let v: i64 = r.get(i)?;
+    Ok(u64::try_from(v).unwrap_or(0))
+}
+
+fn status_from(s: &str) -> Option<DocStatus> {
+    match s {
+        "draft" => Some(DocStatus::Draft),
+        "reviewed" => Some(DocStatus::Reviewed),
+        "approved" => Some(DocStatus::Approved),
+        _ => None,
+    }
+}
+
+const DOC_COLUMNS: &str = "id, report_id, period, doc_number, major, minor, status, content_hash, created, \
+     supersedes, reviewed_by, reviewed_at, approved_by, approved_at, generated_at";
+
+fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocRecord> {
+    let status: String = r.get(6)?;
+    let supersedes: Option<String> = r.get(9)?;
+    Ok(DocRecord {
+        id: r.get(0)?,
+        report_id: r.get(1)?,
+        period: r.get(2)?,
+        doc_number: r.get(3)?,
+        version: DocVersion {
+            major: r.get(4)?,
+            minor: r.get(5)?,
+        },
+        // The CHECK constraint admits only the three statuses.
+        status: status_from(&status).unwrap_or(DocStatus::Draft),
+        content_hash: r.get(7)?,
+        created: r.get(8)?,
+        supersedes: supersedes.as_deref().and_then(DocVersion::parse),
+        reviewed_by: r.get(10)?,
+        reviewed_at: r.get(11)?,
+        approved_by: r.get(12)?,
+        approved_at: r.get(13)?,
+        generated_at: r.get(14)?,
+    })
+}
+
+impl Reader<'_> {
+    fn sql(&self, source: rusqlite::Error) -> LedgerError {
+        LedgerError::Sql {
+            path: self.path.to_path_buf(),
+            source,
+        }
+    }
+
+    fn collect<T>(
+        &self,
+        sql: &str,
+        p: impl rusqlite::Params,
+        f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, LedgerError> {
+        let mut st = self.conn.prepare(sql).map_err(|e| self.sql(e))?;
+        let rows = st.query_map(p, f).map_err(|e| self.sql(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.sql(e))
+    }
+
+    /// The KPI results last recorded for a period.
+    pub fn results_for(&self, period: &str) -> Result<Option<KpiResults>, LedgerError> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT json FROM kpi_snapshots WHERE period = ?1",
+                [period],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        json.map(|j| {
+            serde_json::from_str(&j).map_err(|source| LedgerError::Json {
+                path: self.path.to_path_buf(),
+                source,
+            })
+        })
+        .transpose()
+    }
+
+    /// Every version of a document, oldest first.
+    pub fn versions(&self, doc_number: &str) -> Result<Vec<DocRecord>, LedgerError> {
+        self.collect(
+            &format!(
+                "SELECT {DOC_COLUMNS} FROM documents WHERE doc_number = ?1 ORDER BY major, minor"
+            ),
+            [doc_number],
+            doc_from_row,
+        )
+    }
+
+    /// The latest version of a document.
+    pub fn latest(&self, doc_number: &str) -> Result<Option<DocRecord>, LedgerError> {
+        Ok(self.versions(doc_number)?.pop())
+    }
+
+    /// The latest approved version of a document.
+    pub fn latest_approved(&self, doc_number: &str) -> Result<Option<DocRecord>, LedgerError> {
+        Ok(self
+            .versions(doc_number)?
+            .into_iter()
+            .rev()
+            .find(|d| d.status == DocStatus::Approved))
+    }
+
+    /// Every document version (all reports), ordered by period, number, version.
+    pub fn all_documents(&self) -> Result<Vec<DocRecord>, LedgerError> {
+        self.collect(
+            &format!(
+                "SELECT {DOC_COLUMNS} FROM documents ORDER BY period, doc_number, major, minor"
+            ),
+            [],
+            doc_from_row,
+        )
+    }
+
+    pub fn document(&self, id: i64) -> Result<Option<DocRecord>, LedgerError> {
+        self.conn
+            .query_row(
+                &format!("SELECT {DOC_COLUMNS} FROM documents WHERE id = ?1"),
+                [id],
+                doc_from_row,
+            )
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The files of a document version, by format then status.
+    pub fn files(&self, doc_id: i64) -> Result<Vec<DocFile>, LedgerError> {
+        self.collect(
+            "SELECT format, status, path, sha256, size FROM document_files WHERE doc_id = ?1 ORDER BY format, status",
+            [doc_id],
+            |r| {
+                let st: String = r.get(1)?;
+                Ok(DocFile {
+                    format: r.get(0)?,
+                    status: status_from(&st).unwrap_or(DocStatus::Draft),
+                    path: r.get(2)?,
+                    sha256: r.get(3)?,
+                    size: get_u64(r, 4)?,
+                })
+            },
+        )
+    }
+
+    /// Every document file with this SHA-256, with its document version.
+    pub fn find_file(&self, sha256: &str) -> Result<Vec<(DocRecord, DocFile)>, LedgerError> {
+        let hits: Vec<(i64, DocFile)> = self.collect(
+            "SELECT doc_id, format, status, path, sha256, size FROM document_files WHERE sha256 = ?1 ORDER BY doc_id, format, status",
+            [sha256],
+            |r| {
+                let st: String = r.get(2)?;
+                Ok((
+                    r.get(0)?,
+                    DocFile {
+                        format: r.get(1)?,
+                        status: status_from(&st).unwrap_or(DocStatus::Draft),
+                        path: r.get(3)?,
+                        sha256: r.get(4)?,
+                        size: get_u64(r, 5)?,
+                    },
+                ))
+            },
+        )?;
+        let mut out = Vec::new();
+        for (id, f) in hits {
+            if let Some(d) = self.document(id)? {
+                out.push((d, f));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every recorded input, by path then hash.
+    pub fn inputs(&self) -> Result<Vec<InputRecord>, LedgerError> {
+        self.collect(
+            "SELECT path, sha256, size, datasets, provider, first_seen, rows_read, rows_accepted, rows_rejected, rows_blank FROM inputs ORDER BY path, first_seen, sha256",
+            [],
+            |r| {
+                Ok(InputRecord {
+                    path: r.get(0)?,
+                    sha256: r.get(1)?,
+                    size: get_u64(r, 2)?,
+                    datasets: r.get(3)?,
+                    provider: r.get(4)?,
+                    first_seen: r.get(5)?,
+                    rows_read: get_u64(r, 6)?,
+                    rows_accepted: get_u64(r, 7)?,
+                    rows_rejected: get_u64(r, 8)?,
+                    rows_blank: get_u64(r, 9)?,
+                })
+            },
+        )
+    }
+
+    /// Inputs (path, sha256) a document version was built from, by path.
+    pub fn document_inputs(&self, doc_id: i64) -> Result<Vec<(String, String)>, LedgerError> {
+        self.collect(
+            "SELECT path, sha256 FROM document_inputs WHERE doc_id = ?1 ORDER BY path, sha256",
+            [doc_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+
+    /// Settings, catalogue and template files a document version was built from.
+    pub fn document_sources(&self, doc_id: i64) -> Result<Vec<SourceRecord>, LedgerError> {
+        self.collect(
+            "SELECT kind, path, sha256 FROM document_sources WHERE doc_id = ?1 ORDER BY kind, path",
+            [doc_id],
+            |r| {
+                Ok(SourceRecord {
+                    kind: r.get(0)?,
+                    path: r.get(1)?,
+                    sha256: r.get(2)?,
+                })
+            },
+        )
+    }
+
+    pub fn reviews(&self, doc_id: i64) -> Result<Vec<ReviewRecord>, LedgerError> {
+        self.collect(
+            "SELECT step, name, role, at, comment FROM reviews WHERE doc_id = ?1 ORDER BY id",
+            [doc_id],
+            |r| {
+                Ok(ReviewRecord {
+                    step: r.get(0)?,
+                    name: r.get(1)?,
+                    role: r.get(2)?,
+                    at: r.get(3)?,
+                    comment: r.get(4)?,
+                })
+            },
+        )
+    }
+
+    pub fn distributions(&self, doc_id: i64) -> Result<Vec<DistributionRecord>, LedgerError> {
+        self.collect(
+            "SELECT format, recipient, path, sha256, at FROM distributions WHERE doc_id = ?1 ORDER BY id",
+            [doc_id],
+            |r| {
+                Ok(DistributionRecord {
+                    format: r.get(0)?,
+                    recipient: r.get(1)?,
+                    path: r.get(2)?,
+                    sha256: r.get(3)?,
+                    at: r.get(4)?,
+                })
+            },
+        )
+    }
+
+    /// All runs, oldest first: (id, record).
+    pub fn runs(&self) -> Result<Vec<(i64, RunRecord)>, LedgerError> {
+        self.collect(
+            "SELECT id, period, started, finished, command, tool_version, files, errors, warnings, documents, status FROM runs ORDER BY id",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    RunRecord {
+                        period: r.get(1)?,
+                        started: r.get(2)?,
+                        finished: r.get(3)?,
+                        command: r.get(4)?,
+                        tool_version: r.get(5)?,
+                        files: get_u64(r, 6)?,
+                        errors: get_u64(r, 7)?,
+                        warnings: get_u64(r, 8)?,
+                        documents: get_u64(r, 9)?,
+                        status: r.get(10)?,
+                    },
+                ))
+            },
+        )
+    }
+
+    /// Number of KPI result rows recorded for a period (all runs).
+    pub fn result_rows(&self, period: &str) -> Result<u64, LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT COUNT(*) FROM kpi_results WHERE period = ?1",
+                [period],
+                |r| get_u64(r, 0),
+            )
+            .map_err(|e| self.sql(e))
+    }
+}
+
+/// The one write transaction of a command. Dropped without [`LedgerTx::commit`],
+/// nothing is written.
+pub struct LedgerTx<'l> {
+    tx: rusqlite::Transaction<'l>,
+    path: &'l Path,
+}
+
+impl LedgerTx<'_> {
+    fn sql(&self, source: rusqlite::Error) -> LedgerError {
+        LedgerError::Sql {
+            path: self.path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn read(&self) -> Reader<'_> {
+        Reader {
+            conn: &self.tx,
+            path: self.path,
+        }
+    }
+
+    /// Record an input; an already known `(sha256, path)` keeps its first-seen time.
+    pub fn record_input(&self, i: &InputRecord) -> Result<(), LedgerError> {
+        self.tx
+            .execute(
+                "INSERT OR IGNORE INTO inputs (sha256, path, size, datasets, provider, first_seen, rows_read, rows_accepted, rows_rejected, rows_blank) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    i.sha256,
+                    i.path,
+                    n64(i.size),
+                    i.datasets,
+                    i.provider,
+                    i.first_seen,
+                    n64(i.rows_read),
+                    n64(i.rows_accepted),
+                    n64(i.rows_rejected),
+                    n64(i.rows_blank)
+                ],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// Record a run; returns its id.
+    pub fn record_run(&self, r: &RunRecord) -> Result<i64, LedgerError> {
+        self.tx
+            .execute(
+                "INSERT INTO runs (period, started, finished, command, tool_version, files, errors, warnings, documents, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    r.period,
+                    r.started,
+                    r.finished,
+                    r.command,
+                    r.tool_version,
+                    n64(r.files),
+                    n64(r.errors),
+                    n64(r.warnings),
+                    n64(r.documents),
+                    r.status
+                ],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Link an input to a run.
+    pub fn record_run_input(
+        &self,
+        run_id: i64,
+        sha256: &str,
+        path: &str,
+    ) -> Result<(), LedgerError> {
+        self.tx
+            .execute(
+                "INSERT OR IGNORE INTO run_inputs (run_id, sha256, path) VALUES (?1, ?2, ?3)",
+                params![run_id, sha256, path],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// Record every target of `results` for the run, and make them the
+    /// period's snapshot (what [`Reader::results_for`] returns).
+    pub fn record_results(&self, run_id: i64, results: &KpiResults) -> Result<(), LedgerError> {
+        let json_err = |source| LedgerError::Json {
+            path: self.path.to_path_buf(),
+            source,
+        };
+        {
+            let mut st = self
+                .tx
+                .prepare(
+                    "INSERT INTO kpi_results (run_id, period, agreement, metric, scope, actual, numerator, denominator, status, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )
+                .map_err(|e| self.sql(e))?;
+            for t in &results.targets {
+                let scope = serde_json::to_string(&t.scope).map_err(json_err)?;
+                let json = serde_json::to_string(t).map_err(json_err)?;
+                st.execute(params![
+                    run_id,
+                    results.period,
+                    t.agreement,
+                    t.metric,
+                    scope,
+                    t.actual,
+                    t.numerator,
+                    t.denominator,
+                    t.status.as_str(),
+                    json
+                ])
+                .map_err(|e| self.sql(e))?;
+            }
+        }
+        let json = serde_json::to_string(results).map_err(json_err)?;
+        self.tx
+            .execute(
+                "INSERT INTO kpi_snapshots (period, run_id, json) VALUES (?1, ?2, ?3) ON CONFLICT(period) DO UPDATE SET run_id = excluded.run_id, json = excluded.json",
+                params![results.period, run_id, json],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// Record a new document version (a draft); returns its id.
+    pub fn insert_document(&self, d: &NewDocument) -> Result<i64, LedgerError> {
+        self.tx
+            .execute(
+                "INSERT INTO documents (report_id, period, doc_number, major, minor, status, content_hash, created, generated_at, supersedes, run_id) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    d.report_id,
+                    d.period,
+                    d.doc_number,
+                    d.version.major,
+                    d.version.minor,
+                    d.content_hash,
+                    d.created,
+                    d.generated_at,
+                    d.supersedes.map(|v| v.to_string()),
+                    d.run_id
+                ],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Record (or replace, for a regenerated missing draft) a file of a document version.
+    /// An approved file is never replaced.
+    pub fn record_file(&self, doc_id: i64, f: &DocFile) -> Result<(), LedgerError> {
+        let existing: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT sha256 FROM document_files WHERE doc_id = ?1 AND format = ?2 AND status = ?3",
+                params![doc_id, f.format, f.status.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        if f.status == DocStatus::Approved
+            && let Some(old) = existing
+            && old != f.sha256
+        {
+            return Err(LedgerError::Invalid {
+                path: self.path.to_path_buf(),
+                message: format!(
+                    "document {doc_id}: the approved {} file is recorded already and is never replaced",
+                    f.format
+                ),
+            });
+        }
+        self.tx
+            .execute(
+                "INSERT OR REPLACE INTO document_files (doc_id, format, status, path, sha256, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![doc_id, f.format, f.status.as_str(), f.path, f.sha256, n64(f.size)],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    pub fn record_document_input(
+        &self,
+        doc_id: i64,
+        sha256: &str,
+        path: &str,
+    ) -> Result<(), LedgerError> {
+        self.tx
+            .execute(
+                "INSERT OR IGNORE INTO document_inputs (doc_id, sha256, path) VALUES (?1, ?2, ?3)",
+                params![doc_id, sha256, path],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    pub fn record_document_source(&self, doc_id: i64, s: &SourceRecord) -> Result<(), LedgerError> {
+        self.tx
+            .execute(
+                "INSERT OR REPLACE INTO document_sources (doc_id, kind, path, sha256) VALUES (?1, ?2, ?3, ?4)",
+                params![doc_id, s.kind, s.path, s.sha256],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// Record a review or approval and move the document's status forward.
+    /// Refuses to approve twice, to review an approved version, or to move a
+    /// status backwards.
+    pub fn record_step(&self, doc_id: i64, r: &ReviewRecord) -> Result<DocRecord, LedgerError> {
+        let d = self
+            .read()
+            .document(doc_id)?
+            .ok_or_else(|| LedgerError::Invalid {
+                path: self.path.to_path_buf(),
+                message: format!("no document with id {doc_id}"),
+            })?;
+        let invalid = |message: String| LedgerError::Invalid {
+            path: self.path.to_path_buf(),
+            message,
+        };
+        let (target, col_by, col_at) = match r.step.as_str() {
+            "review" => (DocStatus::Reviewed, "reviewed_by", "reviewed_at"),
+            "approve" => (DocStatus::Approved, "approved_by", "approved_at"),
+            other => return Err(invalid(format!("unknown step \"{other}\""))),
+        };
+        if d.status == DocStatus::Approved {
+            return Err(invalid(format!(
+                "{} V{} is approved already ({} {}); an approved version is never changed: regenerate to start V{}",
+                d.doc_number,
+                d.version,
+                d.approved_by.as_deref().unwrap_or(""),
+                d.approved_at.as_deref().unwrap_or(""),
+                d.version.next_major()
+            )));
+        }
+        if d.status > target {
+            return Err(invalid(format!(
+                "{} V{} is {} already",
+                d.doc_number,
+                d.version,
+                d.status.as_str()
+            )));
+        }
+        self.tx
+            .execute(
+                "INSERT INTO reviews (doc_id, step, name, role, at, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![doc_id, r.step, r.name, r.role, r.at, r.comment],
+            )
+            .map_err(|e| self.sql(e))?;
+        self.tx
+            .execute(
+                &format!(
+                    "UPDATE documents SET status = ?1, {col_by} = ?2, {col_at} = ?3 WHERE id = ?4"
+                ),
+                params![target.as_str(), r.name, r.at, doc_id],
+            )
+            .map_err(|e| self.sql(e))?;
+        self.read().document(doc_id)?.ok_or_else(|| {
+            invalid(format!(
+                "document {doc_id} vanished inside its own transaction"
+            ))
+        })
+    }
+
+    pub fn record_distribution(
+        &self,
+        doc_id: i64,
+        d: &DistributionRecord,
+    ) -> Result<(), LedgerError> {
+        self.tx
+            .execute(
+                "INSERT INTO distributions (doc_id, format, recipient, path, sha256, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![doc_id, d.format, d.recipient, d.path, d.sha256, d.at],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// Make every write of this transaction durable at once.
+    pub fn commit(self) -> Result<(), LedgerError> {
+        let path = self.path.to_path_buf();
+        self.tx
+            .commit()
+            .map_err(|source| LedgerError::Sql { path, source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(n: &str, v: DocVersion, hash: &str) -> NewDocument {
+        NewDocument {
+            report_id: "acme-monthly".into(),
+            period: "2026-10".into(),
+            doc_number: n.into(),
+            version: v,
+            content_hash: hash.into(),
+            created: "2026-11-03T10:00:00".into(),
+            supersedes: None,
+            generated_at: "2026-11-03T10:00:00".into(),
+            run_id: None,
+        }
+    }
+
+    fn step(step: &str, name: &str) -> ReviewRecord {
+        ReviewRecord {
+            step: step.into(),
+            name: name.into(),
+            role: if step == "review" {
+                "reviewer"
+            } else {
+                "approver"
+            }
+            .into(),
+            at: "2026-11-04T09:00:00".into(),
+            comment: Some("看过".into()),
+        }
+    }
+
+    #[test]
+    fn version_parse_display_and_order() {
+        assert_eq!(
+            DocVersion::parse("V1.1"),
+            Some(DocVersion { major: 1, minor: 1 })
+        );
+        assert_eq!(
+            DocVersion::parse("2.0").map(|v| v.to_string()).as_deref(),
+            Some("2.0")
+        );
+        assert_eq!(DocVersion::parse("1"), None);
+        assert_eq!(DocVersion::parse("a.b"), None);
+        assert!(
+            DocVersion {
+                major: 1,
+                minor: 10
+            } > DocVersion { major: 1, minor: 9 }
+        );
+        assert!(
+            DocVersion { major: 2, minor: 0 }
+                > DocVersion {
+                    major: 1,
+                    minor: 10
+                }
+        );
+    }
+
+    #[test]
+    fn version_rules() {
+        let mut d = DocRecord {
+            id: 7,
+            report_id: "r".into(),
+            period: "2026-10".into(),
+            doc_number: "SR-1".into(),
+            version: DocVersion { major: 1, minor: 2 },
+            status: DocStatus::Draft,
+            content_hash: "aaa".into(),
+            created: String::new(),
+            supersedes: None,
+            reviewed_by: None,
+            reviewed_at: None,
+            approved_by: None,
+            approved_at: None,
+            generated_at: String::new(),
+        };
+        assert_eq!(decide_version(None, "x"), VersionDecision::First);
+        assert_eq!(VersionDecision::First.version().to_string(), "1.0");
+        assert_eq!(
+            decide_version(Some(&d), "aaa"),
+            VersionDecision::Same {
+                id: 7,
+                version: DocVersion { major: 1, minor: 2 }
+            }
+        );
+        assert_eq!(decide_version(Some(&d), "bbb").version().to_string(), "1.3");
+        d.status = DocStatus::Reviewed;
+        assert_eq!(decide_version(Some(&d), "bbb").version().to_string(), "1.3");
+        d.status = DocStatus::Approved;
+        let v = decide_version(Some(&d), "bbb");
+        assert_eq!(v.version().to_string(), "2.0");
+        assert_eq!(
+            v.supersedes().map(|s| s.to_string()).as_deref(),
+            Some("1.2")
+        );
+        assert!(matches!(
+            decide_version(Some(&d), "aaa"),
+            VersionDecision::Approved { .. }
+        ));
+    }
+
+    #[test]
+    fn migrates_once_and_refuses_newer() {
+        let dir = tempfile::tempdir().unwrap();
+        let l = Ledger::open(dir.path()).unwrap();
+        assert_eq!(l.schema_version().unwrap(), SCHEMA_VERSION);
+        let mode: String = l
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = l
+            .conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        drop(l);
+        // Reopening applies nothing twice.
+        let l = Ledger::open(dir.path()).unwrap();
+        assert_eq!(l.integrity_check().unwrap(), "ok");
+        l.conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(l);
+        let err = Ledger::open(dir.path()).unwrap_err();
+        assert!(
+            matches!(err, LedgerError::TooNew { found: 99, .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("ledger.sqlite"), "{err}");
+    }
+
+    #[test]
+    fn input_keeps_first_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::open(dir.path()).unwrap();
+        let mut i = InputRecord {
+            path: "inbox/2026-10/incidents.xlsx".into(),
+            sha256: "ab".repeat(32),
+            size: 1234,
+            datasets: "incidents".into(),
+            provider: "incidents".into(),
+            first_seen: "2026-11-02T09:00:00".into(),
+            rows_read: 10,
+            rows_accepted: 8,
+            rows_rejected: 1,
+            rows_blank: 1,
+        };
+        let tx = l.transaction().unwrap();
+        tx.record_input(&i).unwrap();
+        tx.commit().unwrap();
+        i.first_seen = "2026-11-05T09:00:00".into();
+        let tx = l.transaction().unwrap();
+        tx.record_input(&i).unwrap();
+        tx.commit().unwrap();
+        let got = l.read().inputs().unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].first_seen, "2026-11-02T09:00:00");
+        assert_eq!(got[0].rows_read, 10);
+    }
+
+    #[test]
+    fn uncommitted_transaction_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::open(dir.path()).unwrap();
+        {
+            let tx = l.transaction().unwrap();
+            tx.insert_document(&doc("SR-ACME-2026-10", DocVersion::FIRST, "h1"))
+                .unwrap();
+            // dropped: rolled back
+        }
+        assert!(l.read().all_documents().unwrap().is_empty());
+    }
+
+    #[test]
+    fn document_lifecycle_and_lookup() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::open(dir.path()).unwrap();
+        let tx = l.transaction().unwrap();
+        let id = tx
+            .insert_document(&doc("SR-ACME-2026-10", DocVersion::FIRST, "h1"))
+            .unwrap();
+        tx.record_file(
+            id,
+            &DocFile {
+                format: "pdf".into(),
+                status: DocStatus::Draft,
+                path: "out/2026-10/a.pdf".into(),
+                sha256: "f1".into(),
+                size: 10,
+            },
+        )
+        .unwrap();
+        // Two identical documents numbers/versions are refused.
+        assert!(
+            tx.insert_document(&doc("SR-ACME-2026-10", DocVersion::FIRST, "h2"))
+                .is_err()
+        );
+        tx.commit().unwrap();
+
+        let tx = l.transaction().unwrap();
+        let d = tx.record_step(id, &step("review", "李强")).unwrap();
+        assert_eq!(d.status, DocStatus::Reviewed);
+        assert_eq!(d.reviewed_by.as_deref(), Some("李强"));
+        let d = tx.record_step(id, &step("approve", "张伟")).unwrap();
+        assert_eq!(d.status, DocStatus::Approved);
+        assert_eq!(d.approved_at.as_deref(), Some("2026-11-04T09:00:00"));
+        // Approving twice, or reviewing after approval, is refused.
+        let e = tx.record_step(id, &step("approve", "张伟")).unwrap_err();
+        assert!(e.to_string().contains("approved already"), "{e}");
+        assert!(tx.record_step(id, &step("review", "李强")).is_err());
+        let approved = DocFile {
+            format: "pdf".into(),
+            status: DocStatus::Approved,
+            path: ".svcreport/documents/SR-ACME-2026-10/v1.0/a.pdf".into(),
+            sha256: "f2".into(),
+            size: 11,
+        };
+        tx.record_file(id, &approved).unwrap();
+        let e = tx
+            .record_file(
+                id,
+                &DocFile {
+                    sha256: "f3".into(),
+                    ..approved.clone()
+                },
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains("never replaced"), "{e}");
+        tx.commit().unwrap();
+
+        let r = l.read();
+        assert_eq!(r.reviews(id).unwrap().len(), 2);
+        let hits = r.find_file("f2").unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].0.version, DocVersion::FIRST);
+        assert_eq!(hits[0].1.status, DocStatus::Approved);
+        assert!(r.find_file("nope").unwrap().is_empty());
+        assert_eq!(
+            r.latest_approved("SR-ACME-2026-10").unwrap().map(|d| d.id),
+            Some(id)
+        );
+        assert_eq!(r.files(id).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn results_round_trip_and_latest_snapshot_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::open(dir.path()).unwrap();
+        let mk = |actual: f64| KpiResults {
+            schema_version: crate::kpi::SCHEMA_VERSION,
+            period: "2026-09".into(),
+            targets: vec![crate::kpi::TargetResult {
+                agreement: "SLA-ACME".into(),
+                kind: "SLA".into(),
+                version: "2.1".into(),
+                metric: "availability".into(),
+                scope: crate::kpi::Scope {
+                    service: Some("email".into()),
+                    ..Default::default()
+                },
+                op: ">=".into(),
+                threshold: 99.9,
+                unit: "%".into(),
+                within: None,
+                at_risk_margin: Some(0.05),
+                actual: Some(actual),
+                numerator: Some(43170.0),
+                denominator: Some(43200.0),
+                exclusions: vec![],
+                status: crate::kpi::Status::Breached,
+                missed: vec![],
+                extra: Default::default(),
+                process: "可用性管理".into(),
+            }],
+            trends: vec![],
+            directions: vec![],
+            improvements: vec![],
+            volumes: Default::default(),
+        };
+        let run = RunRecord {
+            period: "2026-09".into(),
+            started: "2026-10-03T10:00:00".into(),
+            finished: "2026-10-03T10:00:05".into(),
+            command: "run".into(),
+            tool_version: "0.1.0".into(),
+            files: 3,
+            errors: 0,
+            warnings: 1,
+            documents: 2,
+            status: "ok".into(),
+        };
+        for a in [99.93055555555556, 99.5] {
+            let tx = l.transaction().unwrap();
+            let rid = tx.record_run(&run).unwrap();
+            tx.record_results(rid, &mk(a)).unwrap();
+            tx.commit().unwrap();
+        }
+        assert_eq!(l.results_for("2026-09").unwrap(), Some(mk(99.5)));
+        assert_eq!(l.results_for("2026-08").unwrap(), None);
+        assert_eq!(l.read().result_rows("2026-09").unwrap(), 2);
+        assert_eq!(l.read().runs().unwrap().len(), 2);
+    }
+}

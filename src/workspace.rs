@@ -1,6 +1,11 @@
 //! A workspace: a folder with `svcreport.toml` (spec §2.4).
 //!
-//! Loads the workspace settings and, through `catalogue::load`, the catalogue.
+//! Job: load and check the workspace settings (name, organisation, inbox
+//! patterns, catalogue files, output folder, timezone, language, limits); the
+//! catalogue itself is loaded by `catalogue::load`. Depends on nothing inside
+//! the crate. Invariants: every settings error names the file and, when the
+//! text is at fault, the line and column; paths are resolved against the
+//! workspace root; the timezone is a valid IANA zone.
 
 use std::path::{Path, PathBuf};
 
@@ -53,9 +58,9 @@ struct RawWorkspace {
     #[serde(default)]
     organisation: String,
     #[serde(default = "default_tz")]
-    timezone: String,
+    timezone: toml::Spanned<String>,
     #[serde(default = "default_lang")]
-    language: String,
+    language: toml::Spanned<String>,
     inbox: Vec<String>,
     catalogue: Vec<PathBuf>,
     #[serde(default = "default_out")]
@@ -66,11 +71,11 @@ struct RawWorkspace {
     fonts: Vec<PathBuf>,
 }
 
-fn default_tz() -> String {
-    "Asia/Shanghai".into()
+fn default_tz() -> toml::Spanned<String> {
+    toml::Spanned::new(0..0, "Asia/Shanghai".into())
 }
-fn default_lang() -> String {
-    "zh-CN".into()
+fn default_lang() -> toml::Spanned<String> {
+    toml::Spanned::new(0..0, "zh-CN".into())
 }
 fn default_out() -> PathBuf {
     PathBuf::from("out")
@@ -100,17 +105,43 @@ impl Workspace {
             message: toml_message(text, &e),
         })?;
         let w = raw.workspace;
-        let timezone: Tz = w.timezone.parse().map_err(|_| WorkspaceError::Parse {
-            path: path.to_path_buf(),
-            message: format!(
-                "timezone \"{}\" is not an IANA zone name such as Asia/Shanghai",
-                w.timezone
-            ),
-        })?;
-        if w.language != "zh-CN" && w.language != "en" {
+        let at = |span: std::ops::Range<usize>| {
+            let (l, c) = line_col(text, span.start);
+            format!("line {l}, column {c}")
+        };
+        let timezone: Tz =
+            w.timezone
+                .get_ref()
+                .trim()
+                .parse()
+                .map_err(|_| WorkspaceError::Parse {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "{}: timezone \"{}\" is not an IANA zone name such as Asia/Shanghai",
+                        at(w.timezone.span()),
+                        w.timezone.get_ref()
+                    ),
+                })?;
+        let language = w.language.get_ref().trim().to_string();
+        if language != "zh-CN" && language != "en" {
             return Err(WorkspaceError::Parse {
                 path: path.to_path_buf(),
-                message: format!("language \"{}\" is not one of zh-CN, en", w.language),
+                message: format!(
+                    "{}: language \"{language}\" is not one of zh-CN, en",
+                    at(w.language.span())
+                ),
+            });
+        }
+        if w.inbox.is_empty() {
+            return Err(WorkspaceError::Parse {
+                path: path.to_path_buf(),
+                message: "inbox lists no pattern: write inbox = [\"inbox/**/*.xlsx\"]".into(),
+            });
+        }
+        if w.max_uncompressed_mib == 0 {
+            return Err(WorkspaceError::Parse {
+                path: path.to_path_buf(),
+                message: "max_uncompressed_mib must be at least 1".into(),
             });
         }
         Ok(Workspace {
@@ -118,7 +149,7 @@ impl Workspace {
             name: w.name,
             organisation: w.organisation,
             timezone,
-            language: w.language,
+            language,
             inbox: w.inbox,
             catalogue: w.catalogue,
             output: root.join(w.output),
@@ -134,15 +165,69 @@ impl Workspace {
     }
 }
 
-/// A toml error as `line L, column C: message`.
+/// A toml error as `line L, column C: message`, with the closest valid key
+/// suggested for an unknown one.
 pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let mut msg = e.message().trim().to_string();
+    // serde: "unknown field `outptu`, expected one of `name`, `output`, …"
+    if let Some(rest) = msg.strip_prefix("unknown field `")
+        && let Some((unknown, tail)) = rest.split_once('`')
+    {
+        let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+        if let Some(best) = closest(unknown, expected.iter().copied()) {
+            msg.push_str(&format!(" (did you mean \"{best}\"?)"));
+        }
+    }
     match e.span() {
         Some(span) => {
             let (line, col) = line_col(text, span.start);
-            format!("line {line}, column {col}: {}", e.message())
+            format!("line {line}, column {col}: {msg}")
         }
-        None => e.message().to_string(),
+        None => msg,
     }
+}
+
+/// The candidate closest to `word` (case-insensitive edit distance, adjacent
+/// transpositions counting as one edit), if close enough to be a plausible
+/// typo: at most max(2, len/3) edits. Ties go to the alphabetically first.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let w: Vec<char> = word.to_lowercase().chars().collect();
+    let limit = (w.len() / 3).max(2);
+    candidates
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            let cc: Vec<char> = c.to_lowercase().chars().collect();
+            (edit_distance(&w, &cc), c)
+        })
+        .filter(|(d, _)| *d <= limit && *d < w.len().max(1))
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// Damerau–Levenshtein (optimal string alignment) distance.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, v) in d[0].iter_mut().enumerate() {
+        *v = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -157,4 +242,50 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
         .unwrap_or(0)
         + 1;
     (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let t = "a = 1\nname = \"示例\" x\n";
+        // 'x' is after `name = "示例" ` : 12 characters, so column 13, line 2.
+        let off = t.find('x').expect("x");
+        assert_eq!(line_col(t, off), (2, 13));
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, t.len() + 10), (3, 1));
+    }
+
+    #[test]
+    fn closest_suggests_plausible_typos_only() {
+        let keys = ["name", "output", "inbox", "catalogue"];
+        assert_eq!(closest("outptu", keys), Some("output"));
+        assert_eq!(closest("catalog", keys), Some("catalogue"));
+        assert_eq!(closest("Inbox", keys), Some("inbox"));
+        assert_eq!(closest("zzzzzz", keys), None);
+        assert_eq!(closest("emial", ["email", "erp"]), Some("email"));
+        assert_eq!(closest("x", ["y"]), None);
+    }
+
+    #[test]
+    fn defaults_apply_and_language_is_checked() {
+        let root = Path::new("/ws");
+        let text =
+            "[workspace]\nname = \"n\"\ninbox = [\"inbox/*.xlsx\"]\ncatalogue = [\"c.toml\"]\n";
+        let ws = Workspace::parse(root, &root.join(FILE_NAME), text).expect("minimal settings");
+        assert_eq!(ws.timezone, chrono_tz::Asia::Shanghai);
+        assert_eq!(ws.language, "zh-CN");
+        assert_eq!(ws.output, PathBuf::from("/ws/out"));
+        let bad = format!("{text}language = \"fr\"\n");
+        let e = Workspace::parse(root, &root.join(FILE_NAME), &bad).expect_err("fr");
+        assert_eq!(
+            e.to_string(),
+            "/ws/svcreport.toml: line 5, column 12: language \"fr\" is not one of zh-CN, en"
+        );
+        let empty = text.replace("[\"inbox/*.xlsx\"]", "[]");
+        let e = Workspace::parse(root, &root.join(FILE_NAME), &empty).expect_err("no inbox");
+        assert!(e.to_string().contains("inbox lists no pattern"), "{e}");
+    }
 }

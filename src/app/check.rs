@@ -1,12 +1,112 @@
-//! `svcreport check`: validate the inbox (or given files), print findings and the reconciliation.
-use super::Global;
-use crate::model::period::Period;
+//! `svcreport check`: validate the inbox (or the given workbooks) cell by
+//! cell; print the findings and the reconciliation; exit 1 when any error
+//! finding exists, 0 otherwise (warnings allowed).
+//!
+//! Orchestration only: loads the workspace and catalogue, calls `ingest`,
+//! renders with `findings`. Output: text (compiler-style findings, then the
+//! reconciliation table and a one-line summary; only the summary when clean;
+//! `-q` prints findings only and nothing when clean) or `--format json`
+//! (`{findings, files, summary}`).
+
+use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
+use crate::findings::{self, CheckReport, Severity, Summary};
+use crate::ingest::{self, IngestOptions, Ingested};
+use crate::model::catalogue::Catalogue;
+use crate::model::period::Period;
+use crate::workspace::Workspace;
+
 pub fn run(
-    _g: &Global,
-    _period: Option<Period>,
-    _files: &[PathBuf],
-    _xlsx: Option<&Path>,
+    g: &Global,
+    period: Option<Period>,
+    files: &[PathBuf],
+    xlsx: Option<&Path>,
 ) -> anyhow::Result<u8> {
-    anyhow::bail!("`check` is not built yet")
+    let ws = Workspace::load(&g.workspace)?;
+    let cat = load_catalogue(&ws)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    check(g, &ws, &cat, period, files, xlsx, &mut out)
+}
+
+// Until `catalogue::load` is merged (catalogue engineer), the command cannot
+// load a catalogue; `check` below is complete and tested with a Rust-built one.
+fn load_catalogue(ws: &Workspace) -> anyhow::Result<Catalogue> {
+    anyhow::bail!(
+        "{}: the catalogue loader is not merged yet",
+        ws.root.display()
+    )
+}
+
+/// The command on an already loaded workspace and catalogue, writing to `out`.
+pub fn check(
+    g: &Global,
+    ws: &Workspace,
+    cat: &Catalogue,
+    period: Option<Period>,
+    files: &[PathBuf],
+    xlsx: Option<&Path>,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let paths: Vec<PathBuf> = if files.is_empty() {
+        ingest::inbox_files(ws)?
+    } else {
+        let mut v: Vec<PathBuf> = files
+            .iter()
+            .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let opts = IngestOptions {
+        period,
+        max_uncompressed_bytes: ws.max_uncompressed_bytes,
+        progress: None,
+    };
+    let ing = ingest::ingest(ws, cat, &paths, &opts);
+    if let Some(p) = xlsx {
+        findings::write_xlsx(p, &ing.findings, &ing.files)?;
+    }
+    print(g, &ing, out).context("cannot write the report to standard output")?;
+    Ok(if ing.has_errors() {
+        EXIT_REJECTED
+    } else {
+        EXIT_OK
+    })
+}
+
+fn print(g: &Global, ing: &Ingested, out: &mut dyn Write) -> std::io::Result<()> {
+    match g.format {
+        OutputKind::Json => {
+            let report = CheckReport::new(&ing.findings, &ing.files);
+            let text = serde_json::to_string_pretty(&report).map_err(std::io::Error::other)?;
+            writeln!(out, "{text}")
+        }
+        OutputKind::Text => {
+            let clean = !ing
+                .findings
+                .iter()
+                .any(|f| matches!(f.severity, Severity::Error | Severity::Warning));
+            let summary = Summary::of(&ing.findings, &ing.files);
+            if clean {
+                if !g.quiet {
+                    writeln!(out, "ok: {}", summary.line())?;
+                }
+                return Ok(());
+            }
+            out.write_all(findings::render_text(&ing.findings).as_bytes())?;
+            if !g.quiet {
+                writeln!(out)?;
+                out.write_all(findings::render_reconciliation(&ing.files).as_bytes())?;
+                let verdict = if summary.errors > 0 { "rejected" } else { "ok" };
+                writeln!(out, "{verdict}: {}", summary.line())?;
+            }
+            Ok(())
+        }
+    }
 }

@@ -13,6 +13,7 @@ use crate::model::period::Period;
 pub mod calendar;
 pub mod check;
 pub mod compute;
+pub mod pipeline;
 pub mod render;
 pub mod run;
 pub mod sample;

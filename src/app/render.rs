@@ -1,12 +1,19 @@
-//! `svcreport render --period P`: build and render reports into the output folder.
+//! `svcreport render --period P [--report ID] [--as pdf,xlsx]`: build and
+//! render reports of one period into the output folder as drafts, versioned
+//! and recorded exactly as `run` does (the same pipeline), without its
+//! due-list selection.
 use super::Global;
+use super::pipeline::{self, Session};
 use crate::model::catalogue::OutputFormat;
 use crate::model::period::Period;
+
 pub fn run(
-    _g: &Global,
-    _period: Period,
-    _report: Option<&str>,
-    _formats: &[OutputFormat],
+    g: &Global,
+    period: Period,
+    report: Option<&str>,
+    formats: &[OutputFormat],
 ) -> anyhow::Result<u8> {
-    anyhow::bail!("`render` is not built yet")
+    let mut s = Session::open(&g.workspace, g.now.as_deref(), g.quiet)?;
+    let jobs = pipeline::render_jobs(&s.env.cat, period, report, formats)?;
+    super::run::batch(g, &mut s, "render", period, jobs, false)
 }

@@ -1,6 +1,190 @@
-//! `svcreport run --period P`: the monthly batch.
-use super::Global;
+//! `svcreport run --period P`: the monthly batch — ingest and validate the
+//! inbox, compute, build and render every report due for the period (monthly,
+//! plus quarterly/half-yearly/yearly at their ends) as drafts, archive and
+//! record everything in the ledger, then print a summary.
+//!
+//! Orchestration only (see `pipeline`). A progress bar is drawn on a terminal
+//! only (stderr), never with `-q`; `--strict` refuses to render when any error
+//! finding exists (exit 1).
+use std::io::IsTerminal;
+
+use super::pipeline::{self, BatchOptions, BatchReport, Env, Inputs, Session};
+use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
+use crate::findings::Severity;
 use crate::model::period::Period;
-pub fn run(_g: &Global, _period: Period, _strict: bool) -> anyhow::Result<u8> {
-    anyhow::bail!("`run` is not built yet")
+
+pub fn run(g: &Global, period: Period, strict: bool) -> anyhow::Result<u8> {
+    let mut s = Session::open(&g.workspace, g.now.as_deref(), g.quiet)?;
+    let jobs = pipeline::due_jobs(&s.env.cat, period);
+    batch(g, &mut s, "run", period, jobs, strict)
+}
+
+/// The shared body of `run` and `render`.
+pub fn batch(
+    g: &Global,
+    s: &mut Session,
+    command: &str,
+    period: Period,
+    jobs: Vec<pipeline::Job>,
+    strict: bool,
+) -> anyhow::Result<u8> {
+    let bar = (!g.quiet && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        b
+    });
+    let ingest_progress = |done: usize, total: usize| {
+        if let Some(b) = &bar {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+            b.set_message("reading the inbox");
+        }
+    };
+    let inputs = pipeline::read_inbox(&s.env, Some(period), Some(&ingest_progress))?;
+    if let Some(b) = &bar {
+        b.set_position(0);
+        b.set_length(jobs.len() as u64);
+        b.set_message("building and rendering reports");
+    }
+    let render_progress = |_doc: &str, done: usize, _total: usize| {
+        if let Some(b) = &bar {
+            b.set_position(done as u64);
+        }
+    };
+    let rep = pipeline::run_batch(
+        s,
+        &inputs,
+        &BatchOptions {
+            command,
+            period,
+            jobs,
+            strict,
+            progress: Some(&render_progress),
+        },
+    )?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    summary(g, &s.env, &s.ledger, period, &inputs, &rep)?;
+    Ok(if rep.refused { EXIT_REJECTED } else { EXIT_OK })
+}
+
+fn summary(
+    g: &Global,
+    env: &Env,
+    ledger: &crate::ledger::Ledger,
+    period: Period,
+    inputs: &Inputs,
+    rep: &BatchReport,
+) -> anyhow::Result<()> {
+    let findings = &inputs.ingested.findings;
+    if g.format == OutputKind::Json {
+        let v = serde_json::json!({
+            "period": period.to_string(),
+            "refused": rep.refused,
+            "errors": rep.errors,
+            "warnings": rep.warnings,
+            "findings": findings,
+            "inputs": inputs.ingested.files,
+            "documents": rep.outcomes.iter().map(|o| serde_json::json!({
+                "doc_number": o.doc_number, "report_id": o.report_id, "period": o.period.to_string(),
+                "version": o.version.to_string(), "status": o.status.as_str(), "what": o.what,
+                "files": o.written, "supersedes": o.supersedes.map(|v| v.to_string()),
+            })).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    // Findings always print (errors and warnings; information only when not quiet).
+    let shown: Vec<_> = findings
+        .iter()
+        .filter(|f| !g.quiet || f.severity != Severity::Info)
+        .cloned()
+        .collect();
+    if !shown.is_empty() {
+        eprint!("{}", crate::findings::render_text(&shown));
+    }
+    if rep.refused {
+        eprintln!(
+            "refused (--strict): {} error finding(s); nothing was rendered. Fix the inputs or run without --strict (rejected rows are then excluded and listed in the appendix).",
+            rep.errors
+        );
+        return Ok(());
+    }
+    if g.quiet {
+        return Ok(());
+    }
+    let files = &inputs.ingested.files;
+    let read: u64 = files.iter().map(|f| f.read()).sum();
+    let acc: u64 = files.iter().map(|f| f.accepted()).sum();
+    let rej: u64 = files.iter().map(|f| f.rejected()).sum();
+    let blank: u64 = files.iter().map(|f| f.blank()).sum();
+    println!(
+        "{period}: {} input file(s); rows read {read} = accepted {acc} + rejected {rej} + blank {blank}",
+        files.len()
+    );
+    println!(
+        "findings: {} error(s), {} warning(s){}",
+        rep.errors,
+        rep.warnings,
+        if rep.errors > 0 {
+            " — rejected rows are excluded and listed in each report's appendix"
+        } else {
+            ""
+        }
+    );
+    println!("reports:");
+    for o in &rep.outcomes {
+        let sup = o
+            .supersedes
+            .map(|v| format!(", supersedes V{v}"))
+            .unwrap_or_default();
+        println!(
+            "  {} {} V{} {} ({}{sup})",
+            o.doc_number,
+            o.period,
+            o.version,
+            o.status.label_zh(),
+            o.what
+        );
+        for w in &o.written {
+            println!("    {w}");
+        }
+    }
+    let rows = super::workflow::status_rows(env, ledger, Some(period))?;
+    let late: Vec<_> = rows
+        .iter()
+        .filter(|r| r.state == "late" || r.state == "at_risk")
+        .collect();
+    if !late.is_empty() {
+        println!("late or at risk:");
+        for r in late {
+            for n in &r.notes {
+                println!("  {} {}: {n}", r.doc_number, r.period);
+            }
+        }
+    }
+    let next = period.next();
+    let hol = crate::model::holidays::HolidaySet::cn();
+    let mut due: Vec<String> = pipeline::due_jobs(&env.cat, next)
+        .iter()
+        .map(|j| {
+            let p = j.period;
+            let dd = crate::due::data_due(p.frequency, p, &hol)
+                .map(|d| d.to_string())
+                .unwrap_or_else(|e| format!("? ({e})"));
+            let rd = crate::due::report_due(p.frequency, p, &hol)
+                .map(|d| d.to_string())
+                .unwrap_or_else(|e| format!("? ({e})"));
+            format!("  {} {}: data by {dd}, report by {rd}", j.doc_number, p)
+        })
+        .collect();
+    due.sort();
+    if !due.is_empty() {
+        println!("due next:");
+        for d in due {
+            println!("{d}");
+        }
+    }
+    Ok(())
 }

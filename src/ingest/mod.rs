@@ -1,4 +1,1047 @@
 //! Ingest: read provider workbooks (calamine) cell by cell into typed records
-//! and findings. Never panics on input; an unreadable file is a finding.
+//! (`model::records`), findings and a row reconciliation per file and sheet.
+//!
+//! Depends on `model`, `findings`, `validate` and `workspace` only; never on
+//! `kpi`, `report` or `render`. Invariants:
+//! - never panics on input: an unreadable, encrypted, empty, oversized or
+//!   foreign file is one finding (`ingest.*`) and the batch goes on; a reader
+//!   panic is caught and becomes `ingest.unreadable`;
+//! - nothing lost: per sheet `read == accepted + rejected + blank`, where
+//!   `read` counts the rows below the header up to the last non-blank row,
+//!   and a rejected row is one with at least one error finding;
+//! - deterministic: files are processed in parallel (rayon) but results are
+//!   ordered by file path, then sheet order, then row.
+//!
+//! Decisions (documented for providers):
+//! - rows above the header row (merged titles) are not data and are not counted;
+//! - a trailing 合计/总计/小计/Total/Sum row is a warning (`row.total`) and is
+//!   counted as blank;
+//! - hidden sheets are read like visible ones when they hold a dataset (with an
+//!   information finding `sheet.hidden`), and skipped silently otherwise (they
+//!   are usually the lists behind drop-downs);
+//! - xlsx is streamed with calamine's `worksheet_cells_reader` (one row in
+//!   memory at a time); `.xls`, `.xlsb` and `.ods` go through calamine's
+//!   `Range` reader.
 
+pub mod cell;
+pub mod rows;
 pub mod schema;
+pub mod sheet;
+
+use std::io::{Cursor, Read, Seek};
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::findings::{FileCount, Finding, SheetCount};
+use crate::model::catalogue::Catalogue;
+use crate::model::period::Period;
+use crate::model::records::Dataset;
+use crate::workspace::Workspace;
+use cell::{Raw, a1, norm};
+use rows::{Refs, RowCtx};
+use schema::DatasetDef;
+use sheet::SheetName;
+
+/// Failures of the ingest stage (not findings: the run cannot go on).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{root}: inbox pattern \"{pattern}\" is not a valid glob: {message}")]
+    Pattern {
+        root: PathBuf,
+        pattern: String,
+        message: String,
+    },
+    #[error("{path}: cannot list the inbox: {message}")]
+    List { path: PathBuf, message: String },
+}
+
+/// Options of one ingest run.
+#[derive(Clone, Copy)]
+pub struct IngestOptions<'a> {
+    /// The period being checked: records no figure of it can use are
+    /// mentioned as information (`row.outside_period`), never rejected.
+    pub period: Option<Period>,
+    /// Largest declared uncompressed size of one zip entry (zip bombs).
+    pub max_uncompressed_bytes: u64,
+    /// Called with (files done, files total) as files finish.
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+}
+
+impl Default for IngestOptions<'_> {
+    fn default() -> Self {
+        IngestOptions {
+            period: None,
+            max_uncompressed_bytes: 1024 * 1024 * 1024,
+            progress: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for IngestOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IngestOptions")
+            .field("period", &self.period)
+            .field("max_uncompressed_bytes", &self.max_uncompressed_bytes)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// Everything one run read: the validated records, every finding (sorted by
+/// file, sheet order, row, column) and the reconciliation of every file.
+#[derive(Debug, Clone, Default)]
+pub struct Ingested {
+    pub dataset: Dataset,
+    pub findings: Vec<Finding>,
+    pub files: Vec<FileCount>,
+}
+
+impl Ingested {
+    pub fn has_errors(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.severity == crate::findings::Severity::Error)
+    }
+}
+
+/// Where the id column of a sheet is (for `row.duplicate_id` findings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdColumn {
+    pub file: String,
+    pub sheet: String,
+    pub dataset: &'static str,
+    /// 0-based sheet column.
+    pub col: u32,
+    pub header: String,
+}
+
+/// One file's results before cross-file validation.
+#[derive(Debug, Default)]
+pub struct FileRead {
+    pub dataset: Dataset,
+    pub findings: Vec<Finding>,
+    pub count: FileCount,
+    pub id_columns: Vec<IdColumn>,
+}
+
+/// The inbox files of a workspace (its glob patterns), sorted, without duplicates.
+pub fn inbox_files(ws: &Workspace) -> Result<Vec<PathBuf>, IngestError> {
+    let mut out = Vec::new();
+    for pat in &ws.inbox {
+        let full = ws.root.join(pat);
+        let full = full.to_string_lossy();
+        let paths = glob::glob(&full).map_err(|e| IngestError::Pattern {
+            root: ws.root.clone(),
+            pattern: pat.clone(),
+            message: e.to_string(),
+        })?;
+        for p in paths {
+            let p = p.map_err(|e| IngestError::List {
+                path: e.path().to_path_buf(),
+                message: e.error().to_string(),
+            })?;
+            let is_temp = p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("~$"));
+            if p.is_file() && !is_temp {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Read and validate `files` (in parallel), then apply the rules across files
+/// (`validate::check`). Never fails: an unreadable file is a finding.
+pub fn ingest(
+    ws: &Workspace,
+    cat: &Catalogue,
+    files: &[PathBuf],
+    opts: &IngestOptions,
+) -> Ingested {
+    let refs = Refs::new(cat);
+    let total = files.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let _quiet = QuietPanics::install();
+    let mut reads: Vec<(String, FileRead)> = files
+        .par_iter()
+        .map(|path| {
+            let name = ws.rel(path);
+            let r = match std::fs::read(path) {
+                Ok(bytes) => read_file(&name, &bytes, &refs, opts),
+                Err(e) => {
+                    let mut r = FileRead::default();
+                    r.count.file = name.clone();
+                    r.findings.push(
+                        Finding::error("ingest.unreadable", format!("cannot read the file: {e}"))
+                            .file(&name)
+                            .hint("check that the file exists and is readable"),
+                    );
+                    r
+                }
+            };
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if let Some(p) = opts.progress {
+                p(n, total);
+            }
+            (name, r)
+        })
+        .collect();
+    reads.sort_by(|a, b| a.0.cmp(&b.0));
+    finish(reads.into_iter().map(|(_, r)| r).collect())
+}
+
+/// Read one workbook from bytes (for tests, benches and `check FILE`),
+/// including the within-file uniqueness rules.
+pub fn read_bytes(
+    display_name: &str,
+    bytes: &[u8],
+    cat: &Catalogue,
+    opts: &IngestOptions,
+) -> Ingested {
+    let refs = Refs::new(cat);
+    let _quiet = QuietPanics::install();
+    finish(vec![read_file(display_name, bytes, &refs, opts)])
+}
+
+fn finish(reads: Vec<FileRead>) -> Ingested {
+    let mut ing = Ingested::default();
+    let mut ids = Vec::new();
+    for r in reads {
+        ing.dataset.extend(r.dataset);
+        ing.findings.extend(r.findings);
+        ing.files.push(r.count);
+        ids.extend(r.id_columns);
+    }
+    crate::validate::check(&mut ing, &ids);
+    sort_findings(&mut ing);
+    ing
+}
+
+/// Order findings by file (run order), sheet (workbook order), row, column.
+fn sort_findings(ing: &mut Ingested) {
+    let file_pos = |f: &Finding| {
+        ing.files
+            .iter()
+            .position(|c| Some(&c.file) == f.file.as_ref())
+            .unwrap_or(usize::MAX)
+    };
+    let sheet_pos = |f: &Finding| {
+        ing.files
+            .iter()
+            .find(|c| Some(&c.file) == f.file.as_ref())
+            .and_then(|c| {
+                c.sheets
+                    .iter()
+                    .position(|s| Some(&s.sheet) == f.sheet.as_ref())
+            })
+            .map_or(0, |p| p + 1)
+    };
+    let mut keyed: Vec<((usize, usize, u32, u32), Finding)> = std::mem::take(&mut ing.findings)
+        .into_iter()
+        .map(|f| {
+            let (row, col) = f.cell.as_deref().map_or((0, 0), split_a1);
+            ((file_pos(&f), sheet_pos(&f), row, col), f)
+        })
+        .collect();
+    keyed.sort_by_key(|k| k.0);
+    ing.findings = keyed.into_iter().map(|(_, f)| f).collect();
+}
+
+/// `E14` → (14, 5); `14` → (14, 0).
+fn split_a1(s: &str) -> (u32, u32) {
+    let letters: String = s.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let row = s[letters.len()..].parse().unwrap_or(0);
+    let col = letters.bytes().fold(0u32, |acc, b| {
+        acc.saturating_mul(26)
+            .saturating_add(u32::from(b - b'A' + 1))
+    });
+    (row, col)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Read one file; reader panics are contained.
+pub fn read_file(name: &str, bytes: &[u8], refs: &Refs, opts: &IngestOptions) -> FileRead {
+    let mut r = FileRead::default();
+    r.count.file = name.to_string();
+    r.count.sha256 = sha256_hex(bytes);
+    r.count.bytes = bytes.len() as u64;
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        IN_READ.with(|f| f.set(true));
+        let mut inner = FileRead::default();
+        let res = read_workbook(name, bytes, refs, opts, &mut inner);
+        IN_READ.with(|f| f.set(false));
+        (inner, res)
+    }));
+    match out {
+        Ok((inner, res)) => {
+            r.dataset = inner.dataset;
+            r.findings = inner.findings;
+            r.count.sheets = inner.count.sheets;
+            r.id_columns = inner.id_columns;
+            match res {
+                Ok(()) => r.count.readable = true,
+                Err(f) => r.findings.push(f.file(name)),
+            }
+        }
+        Err(panic) => {
+            IN_READ.with(|f| f.set(false));
+            let msg = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown cause".into());
+            r.findings.push(
+                Finding::error(
+                    "ingest.unreadable",
+                    format!("the workbook could not be read (the reader failed: {msg})"),
+                )
+                .file(name)
+                .hint("open the file in Excel and save it again as .xlsx"),
+            );
+        }
+    }
+    r
+}
+
+fn unreadable(msg: String) -> Finding {
+    Finding::error("ingest.unreadable", msg).hint(
+        "open the file in Excel and save it again as .xlsx; a truncated copy must be sent again",
+    )
+}
+
+enum Format {
+    Xlsx,
+    Xlsb,
+    Ods,
+    Xls,
+}
+
+/// Classify the bytes and refuse hostile files before any reader inflates them.
+#[allow(clippy::result_large_err)] // reason: cold path, at most one finding per file
+fn sniff(bytes: &[u8], max: u64) -> Result<Format, Finding> {
+    if bytes.is_empty() {
+        return Err(
+            Finding::error("ingest.empty", "the file is empty (0 bytes)")
+                .hint("send the workbook again; the copy is empty"),
+        );
+    }
+    if bytes.starts_with(OLE_MAGIC) {
+        let needle: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        if bytes.windows(needle.len()).any(|w| w == needle.as_slice()) {
+            return Err(Finding::error(
+                "ingest.encrypted",
+                "the workbook is encrypted (password protected)",
+            )
+            .hint("remove the password (File › Info › Protect Workbook) and send it again"));
+        }
+        return Ok(Format::Xls);
+    }
+    if !bytes.starts_with(b"PK") {
+        let what = if bytes.starts_with(b"%PDF") {
+            "a PDF document"
+        } else if std::str::from_utf8(&bytes[..bytes.len().min(512)]).is_ok() {
+            "plain text"
+        } else {
+            "not a spreadsheet"
+        };
+        return Err(Finding::error(
+            "ingest.not_a_spreadsheet",
+            format!("the file is {what}, not an Excel workbook"),
+        )
+        .hint("save the data as an Excel workbook (.xlsx) and send it again"));
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| unreadable(format!("the workbook is corrupt or truncated: {e}")))?;
+    let mut kind = None;
+    for i in 0..zip.len() {
+        let f = zip
+            .by_index_raw(i)
+            .map_err(|e| unreadable(format!("the workbook is corrupt or truncated: {e}")))?;
+        if f.size() > max {
+            return Err(Finding::error(
+                "ingest.too_large",
+                format!(
+                    "part \"{}\" would inflate to {} bytes, above the limit of {max} bytes",
+                    f.name().unwrap_or_default(),
+                    f.size()
+                ),
+            )
+            .hint("split the data into smaller workbooks, or raise max_uncompressed_mib in svcreport.toml"));
+        }
+        match f.name().as_deref().unwrap_or_default() {
+            "xl/workbook.xml" => kind = Some(Format::Xlsx),
+            "xl/workbook.bin" => kind = Some(Format::Xlsb),
+            "content.xml" if kind.is_none() => kind = Some(Format::Ods),
+            _ => {}
+        }
+    }
+    kind.ok_or_else(|| {
+        Finding::error(
+            "ingest.not_a_spreadsheet",
+            "the file is a zip archive but not an Excel or OpenDocument workbook",
+        )
+        .hint("save the data as an Excel workbook (.xlsx) and send it again")
+    })
+}
+
+#[allow(clippy::result_large_err)] // reason: cold path, at most one finding per file
+fn read_workbook(
+    name: &str,
+    bytes: &[u8],
+    refs: &Refs,
+    opts: &IngestOptions,
+    out: &mut FileRead,
+) -> Result<(), Finding> {
+    #[cfg(test)]
+    if bytes == tests::PANIC_BYTES {
+        panic!("injected reader failure");
+    }
+    let fmt = sniff(bytes, opts.max_uncompressed_bytes)?;
+    let cur = Cursor::new(bytes);
+    let open_err = |e: &dyn std::fmt::Display| {
+        let m = e.to_string();
+        if m.to_ascii_lowercase().contains("password") || m.contains("ncrypt") {
+            Finding::error(
+                "ingest.encrypted",
+                format!("the workbook is protected: {m}"),
+            )
+            .hint("remove the password and send it again")
+        } else {
+            unreadable(format!("the workbook cannot be opened: {m}"))
+        }
+    };
+    match fmt {
+        Format::Xlsx => {
+            let mut wb: Xlsx<_> = Xlsx::new(cur).map_err(|e| open_err(&e))?;
+            let sheets = wb.sheets_metadata().to_vec();
+            for s in sheets {
+                let Some(mut st) = SheetState::start(name, &s, refs, opts, out) else {
+                    continue;
+                };
+                let res = stream_sheet(&mut wb, &s.name, &mut st);
+                st.finish(out);
+                if let Err(e) = res {
+                    out.findings.push(
+                        unreadable(format!(
+                            "sheet '{}' could not be read to its end: {e}; rows up to the error are counted",
+                            s.name
+                        ))
+                        .file(name)
+                        .sheet(&s.name),
+                    );
+                }
+            }
+        }
+        Format::Xlsb => {
+            let wb: Xlsb<_> = Xlsb::new(cur).map_err(|e| open_err(&e))?;
+            read_ranges(name, wb, refs, opts, out);
+        }
+        Format::Ods => {
+            let wb: Ods<_> = Ods::new(cur).map_err(|e| open_err(&e))?;
+            read_ranges(name, wb, refs, opts, out);
+        }
+        Format::Xls => {
+            let wb: Xls<_> = Xls::new(cur).map_err(|e| open_err(&e))?;
+            read_ranges(name, wb, refs, opts, out);
+        }
+    }
+    Ok(())
+}
+
+/// Stream one xlsx sheet, one cell at a time, into `st`.
+fn stream_sheet<'a, RS: Read + Seek>(
+    wb: &'a mut Xlsx<RS>,
+    sheet: &str,
+    st: &mut SheetState<'a, '_>,
+) -> Result<(), calamine::XlsxError> {
+    let mut rd = wb.worksheet_cells_reader(sheet)?;
+    while let Some(c) = rd.next_cell()? {
+        let (row, col) = c.get_position();
+        st.push(row, col, Raw::from_ref(c.get_value().clone()));
+    }
+    Ok(())
+}
+
+/// Non-streaming formats: each sheet as a calamine `Range`.
+fn read_ranges<RS: Read + Seek, R: Reader<RS>>(
+    name: &str,
+    mut wb: R,
+    refs: &Refs,
+    opts: &IngestOptions,
+    out: &mut FileRead,
+) where
+    R::Error: std::fmt::Display,
+{
+    let sheets = wb.sheets_metadata().to_vec();
+    for s in sheets {
+        let Some(mut st) = SheetState::start(name, &s, refs, opts, out) else {
+            continue;
+        };
+        match wb.worksheet_range(&s.name) {
+            Ok(range) => {
+                push_range(&mut st, &range);
+                st.finish(out);
+            }
+            Err(e) => {
+                st.finish(out);
+                out.findings.push(
+                    unreadable(format!("sheet '{}' could not be read: {e}", s.name))
+                        .file(name)
+                        .sheet(&s.name),
+                );
+            }
+        }
+    }
+}
+
+fn push_range<'a>(st: &mut SheetState<'a, '_>, range: &'a Range<Data>) {
+    let Some((r0, c0)) = range.start() else {
+        return;
+    };
+    for (r, c, d) in range.used_cells() {
+        st.push(r0 + r as u32, c0 + c as u32, Raw::from_data(d));
+    }
+}
+
+/// Header rows are looked for among this many first non-blank rows.
+const HEADER_SCAN: usize = 10;
+
+enum Phase<'a> {
+    /// Buffering the first non-blank rows to find the header.
+    Detect(Vec<(u32, Vec<(u32, Raw<'a>)>)>),
+    /// Reading data rows of a dataset.
+    Data(Box<DataState>),
+    /// Not a data sheet: cells are ignored.
+    Ignore,
+}
+
+struct DataState {
+    def: &'static DatasetDef,
+    header_row: u32,
+    /// Dataset column index of each sheet column (by sheet column).
+    map: Vec<Option<usize>>,
+    /// Sheet column of each dataset column.
+    cols: Vec<Option<u32>>,
+    headers: Vec<String>,
+    /// A required column is missing: every non-blank row is rejected.
+    sheet_rejected: bool,
+    last_row: Option<u32>,
+    accepted: u64,
+    rejected: u64,
+    outside: u64,
+    first_outside: Option<u32>,
+}
+
+struct SheetState<'a, 'x> {
+    file: &'x str,
+    sheet: String,
+    hint: SheetName,
+    hidden: bool,
+    refs: &'x Refs,
+    opts: &'x IngestOptions<'x>,
+    phase: Phase<'a>,
+    cur_row: Option<u32>,
+    cur: Vec<(u32, Raw<'a>)>,
+    /// Reused per data row: cells by dataset column.
+    cells: Vec<Raw<'a>>,
+    dataset: Dataset,
+    findings: Vec<Finding>,
+    id_column: Option<IdColumn>,
+}
+
+impl<'a, 'x> SheetState<'a, 'x> {
+    /// `None` when the sheet is not read at all (chart sheets, 说明 …).
+    fn start(
+        file: &'x str,
+        s: &calamine::Sheet,
+        refs: &'x Refs,
+        opts: &'x IngestOptions<'x>,
+        out: &mut FileRead,
+    ) -> Option<SheetState<'a, 'x>> {
+        if s.typ != SheetType::WorkSheet {
+            return None;
+        }
+        let hint = sheet::by_name(&s.name);
+        if matches!(hint, SheetName::Skip) {
+            out.count.sheets.push(SheetCount {
+                sheet: s.name.clone(),
+                ..SheetCount::default()
+            });
+            return None;
+        }
+        Some(SheetState {
+            file,
+            sheet: s.name.clone(),
+            hint,
+            hidden: s.visible != SheetVisible::Visible,
+            refs,
+            opts,
+            phase: Phase::Detect(Vec::new()),
+            cur_row: None,
+            cur: Vec::new(),
+            cells: Vec::new(),
+            dataset: Dataset::default(),
+            findings: Vec::new(),
+            id_column: None,
+        })
+    }
+
+    fn push(&mut self, row: u32, col: u32, v: Raw<'a>) {
+        if self.cur_row != Some(row) {
+            self.flush_row();
+            self.cur_row = Some(row);
+        }
+        if !v.is_blank() && !matches!(self.phase, Phase::Ignore) {
+            self.cur.push((col, v));
+        }
+    }
+
+    fn flush_row(&mut self) {
+        let Some(row) = self.cur_row.take() else {
+            return;
+        };
+        if self.cur.is_empty() {
+            return;
+        }
+        let cells = std::mem::take(&mut self.cur);
+        match &mut self.phase {
+            Phase::Ignore => {}
+            Phase::Detect(buf) => {
+                buf.push((row, cells));
+                if buf.len() >= HEADER_SCAN {
+                    self.decide();
+                }
+            }
+            Phase::Data(_) => {
+                let spare = self.data_row(row, cells);
+                self.cur = spare;
+            }
+        }
+    }
+
+    fn sheet_finding(&self, f: Finding) -> Finding {
+        f.file(self.file).sheet(&self.sheet)
+    }
+
+    /// Choose the header row and dataset from the buffered rows, then replay
+    /// the rows below it as data.
+    fn decide(&mut self) {
+        let Phase::Detect(buf) = std::mem::replace(&mut self.phase, Phase::Ignore) else {
+            return;
+        };
+        let texts = |cells: &[(u32, Raw)]| -> Vec<String> {
+            cells
+                .iter()
+                .map(|(_, v)| cell::text(v).ok().flatten().unwrap_or_default())
+                .collect()
+        };
+        let chosen: Option<(&'static DatasetDef, usize)> = match self.hint {
+            SheetName::Dataset(d) => {
+                let mut best = (0usize, 0usize);
+                for (i, (_, cells)) in buf.iter().enumerate() {
+                    let s = sheet::score(d, &texts(cells));
+                    if s > best.0 {
+                        best = (s, i);
+                    }
+                }
+                if buf.is_empty() {
+                    None
+                } else {
+                    Some((d, best.1))
+                }
+            }
+            _ => {
+                let mut best: Option<(&'static DatasetDef, usize, usize)> = None;
+                for (i, (_, cells)) in buf.iter().enumerate() {
+                    if let Some((d, s)) = sheet::best_dataset(&texts(cells))
+                        && best.is_none_or(|(_, bs, _)| s > bs)
+                    {
+                        best = Some((d, s, i));
+                    }
+                }
+                best.map(|(d, _, i)| (d, i))
+            }
+        };
+        let Some((def, hi)) = chosen else {
+            if !buf.is_empty() && !self.hidden {
+                let first: Vec<String> = texts(&buf[0].1)
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .take(8)
+                    .collect();
+                let f = Finding::warning(
+                    "sheet.unrecognised",
+                    format!(
+                        "sheet '{}' is not a known dataset and its first rows name no dataset's columns (found: {}); it was not read",
+                        self.sheet,
+                        quote_list(&first)
+                    ),
+                )
+                .hint(format!(
+                    "rename the sheet to a dataset name (closest: {}) or use the template's header row; name it 说明 or README if it holds notes",
+                    sheet::closest_dataset_name(&self.sheet)
+                ));
+                self.findings.push(self.sheet_finding(f));
+            }
+            return;
+        };
+        if self.hidden {
+            let f = Finding::info(
+                "sheet.hidden",
+                format!(
+                    "sheet '{}' is hidden; it was read as {}",
+                    self.sheet, def.name
+                ),
+            )
+            .hint("unhide the sheet if it should be visible to reviewers");
+            self.findings.push(self.sheet_finding(f));
+        }
+        let (header_row, header_cells) = &buf[hi];
+        let ds = self.setup(def, *header_row, header_cells);
+        self.phase = Phase::Data(Box::new(ds));
+        for (row, cells) in buf.into_iter().skip(hi + 1) {
+            self.data_row(row, cells);
+        }
+    }
+
+    fn setup(
+        &mut self,
+        def: &'static DatasetDef,
+        header_row: u32,
+        header: &[(u32, Raw)],
+    ) -> DataState {
+        let n = def.columns.len();
+        let mut cols = vec![None; n];
+        let mut headers = vec![String::new(); n];
+        let mut map: Vec<Option<usize>> = Vec::new();
+        let mut found = Vec::new();
+        let mut unknown = Vec::new();
+        for (col, v) in header {
+            let h = cell::text(v).ok().flatten().unwrap_or_default();
+            if h.is_empty() {
+                continue;
+            }
+            found.push(h.clone());
+            match sheet::match_column(def, &h) {
+                Some(i) if cols[i].is_none() => {
+                    cols[i] = Some(*col);
+                    headers[i] = h;
+                    if map.len() <= *col as usize {
+                        map.resize(*col as usize + 1, None);
+                    }
+                    map[*col as usize] = Some(i);
+                }
+                Some(i) => {
+                    let first = cols[i].map(|c| a1(header_row, c)).unwrap_or_default();
+                    let f = Finding::warning(
+                        "column.duplicate",
+                        format!(
+                            "column \"{h}\" appears twice (first at {first}); this one is ignored"
+                        ),
+                    )
+                    .cell(a1(header_row, *col))
+                    .column(h.clone())
+                    .hint("delete or rename one of the two columns");
+                    self.findings.push(self.sheet_finding(f));
+                }
+                None => unknown.push((*col, h)),
+            }
+        }
+        for (col, h) in unknown {
+            let close = sheet::closest_column(def, &h)
+                .map(|c| format!(" (closest known column: {c})"))
+                .unwrap_or_default();
+            let f = Finding::warning(
+                "column.unknown",
+                format!(
+                    "column \"{h}\" is not a column of {}{close}; it is not used",
+                    def.name
+                ),
+            )
+            .cell(a1(header_row, col))
+            .column(h)
+            .hint("rename it to a template column, or leave it: it is kept out of the computation");
+            self.findings.push(self.sheet_finding(f));
+        }
+        let mut sheet_rejected = false;
+        for (i, c) in def.columns.iter().enumerate() {
+            if !c.required || cols[i].is_some() {
+                continue;
+            }
+            sheet_rejected = true;
+            let unmatched: Vec<&str> = found
+                .iter()
+                .filter(|h| sheet::match_column(def, h).is_none())
+                .map(String::as_str)
+                .collect();
+            let close = sheet::closest(c.zh, unmatched.iter().copied())
+                .or_else(|| sheet::closest(c.en, unmatched.iter().copied()));
+            let f = Finding::error(
+                "sheet.missing_column",
+                format!(
+                    "required column {} / {} is missing from the header row {} (found: {}); every row of the sheet is rejected",
+                    c.zh,
+                    c.en,
+                    header_row + 1,
+                    quote_list(&found)
+                ),
+            )
+            .cell((header_row + 1).to_string())
+            .hint(match close {
+                Some(h) => format!("did you mean \"{h}\"? name the column {} or {}", c.zh, c.en),
+                None => format!("add a column headed {} or {}", c.zh, c.en),
+            });
+            self.findings.push(self.sheet_finding(f));
+        }
+        if let Some(key) = rows::id_key(def.kind)
+            && let Some(i) = def.columns.iter().position(|c| c.key == key)
+            && let Some(col) = cols[i]
+        {
+            self.id_column = Some(IdColumn {
+                file: self.file.to_string(),
+                sheet: self.sheet.clone(),
+                dataset: def.name,
+                col,
+                header: headers[i].clone(),
+            });
+        }
+        self.cells = vec![Raw::Empty; n];
+        DataState {
+            def,
+            header_row,
+            map,
+            cols,
+            headers,
+            sheet_rejected,
+            last_row: None,
+            accepted: 0,
+            rejected: 0,
+            outside: 0,
+            first_outside: None,
+        }
+    }
+
+    /// One non-blank row below the header. Gives back the emptied buffer.
+    fn data_row(&mut self, row: u32, mut cells: Vec<(u32, Raw<'a>)>) -> Vec<(u32, Raw<'a>)> {
+        let Phase::Data(ds) = &mut self.phase else {
+            cells.clear();
+            return cells;
+        };
+        ds.last_row = Some(row);
+        // A trailing total row: first non-blank cell says 合计/Total.
+        if let Some((col, v)) = cells.first()
+            && let Raw::Text(t) = v
+            && is_total(t)
+        {
+            let f = Finding::warning(
+                "row.total",
+                format!(
+                    "row {} looks like a total row (\"{}\"); it is skipped",
+                    row + 1,
+                    t.trim()
+                ),
+            )
+            .file(self.file)
+            .sheet(&self.sheet)
+            .cell(a1(row, *col))
+            .hint("leave totals out of the data sheet; the tool computes its own");
+            self.findings.push(f);
+            cells.clear();
+            return cells;
+        }
+        if ds.sheet_rejected {
+            ds.rejected += 1;
+            cells.clear();
+            return cells;
+        }
+        for c in self.cells.iter_mut() {
+            *c = Raw::Empty;
+        }
+        for (col, v) in cells.drain(..) {
+            if let Some(Some(i)) = ds.map.get(col as usize) {
+                self.cells[*i] = v;
+            }
+        }
+        let mut ctx = RowCtx {
+            def: ds.def,
+            cells: &self.cells,
+            cols: &ds.cols,
+            headers: &ds.headers,
+            row,
+            file: self.file,
+            sheet: &self.sheet,
+            refs: self.refs,
+            findings: &mut self.findings,
+            errors: 0,
+        };
+        match rows::build(&mut ctx, &mut self.dataset, self.opts.period.as_ref()) {
+            Some(in_period) => {
+                ds.accepted += 1;
+                if !in_period {
+                    ds.outside += 1;
+                    ds.first_outside.get_or_insert(row);
+                }
+            }
+            None => ds.rejected += 1,
+        }
+        cells
+    }
+
+    fn finish(mut self, out: &mut FileRead) {
+        self.flush_row();
+        if matches!(self.phase, Phase::Detect(_)) {
+            self.decide();
+        }
+        let mut count = SheetCount {
+            sheet: self.sheet.clone(),
+            ..SheetCount::default()
+        };
+        if let Phase::Data(ds) = &self.phase {
+            count.dataset = Some(ds.def.name.to_string());
+            count.read = ds.last_row.map_or(0, |r| u64::from(r - ds.header_row));
+            count.accepted = ds.accepted;
+            count.rejected = ds.rejected;
+            count.blank = count.read - ds.accepted - ds.rejected;
+            if ds.outside > 0
+                && let Some(p) = self.opts.period
+            {
+                let f = Finding::info(
+                    "row.outside_period",
+                    format!(
+                        "{} accepted row(s) lie outside {p} and count in none of its figures (first: row {})",
+                        ds.outside,
+                        ds.first_outside.map_or(0, |r| r + 1)
+                    ),
+                )
+                .file(self.file)
+                .sheet(&self.sheet)
+                .hint("nothing to do if these rows belong to another period");
+                self.findings.push(f);
+            }
+        }
+        out.count.sheets.push(count);
+        out.dataset.extend(std::mem::take(&mut self.dataset));
+        out.findings.append(&mut self.findings);
+        if let Some(c) = self.id_column.take() {
+            out.id_columns.push(c);
+        }
+    }
+}
+
+fn is_total(t: &str) -> bool {
+    let k: String = norm(t).chars().filter(|c| *c != ' ').collect();
+    matches!(
+        k.as_str(),
+        "合计" | "总计" | "小计" | "total" | "sum" | "grandtotal" | "合计:" | "总计:"
+    )
+}
+
+fn quote_list(v: &[String]) -> String {
+    if v.is_empty() {
+        return "nothing".into();
+    }
+    v.iter()
+        .map(|s| format!("\"{}\"", s.replace('\n', " ")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+thread_local! {
+    static IN_READ: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+type Hook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+static HOOK: std::sync::Mutex<(usize, Option<std::sync::Arc<Hook>>)> =
+    std::sync::Mutex::new((0, None));
+
+/// While alive, panics inside a workbook reader print nothing (they become
+/// `ingest.unreadable`); other panics go to the previous hook. The previous
+/// hook is restored when the last guard drops (guards may nest and overlap
+/// across threads).
+struct QuietPanics;
+
+impl QuietPanics {
+    fn install() -> QuietPanics {
+        let mut g = HOOK.lock().unwrap_or_else(|e| e.into_inner());
+        if g.0 == 0 {
+            let prev: std::sync::Arc<Hook> = std::sync::Arc::new(std::panic::take_hook());
+            g.1 = Some(prev.clone());
+            std::panic::set_hook(Box::new(move |info| {
+                if !IN_READ.with(|f| f.get()) {
+                    prev(info);
+                }
+            }));
+        }
+        g.0 += 1;
+        QuietPanics
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        let mut g = HOOK.lock().unwrap_or_else(|e| e.into_inner());
+        g.0 -= 1;
+        if g.0 == 0
+            && let Some(prev) = g.1.take()
+        {
+            let _ = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| prev(info)));
+        }
+    }
+}
+
+/// Paths given on the command line, relative to the workspace when inside it.
+pub fn display_name(ws: &Workspace, p: &Path) -> String {
+    ws.rel(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Test-only bytes that make the reader panic (there is no known input
+    /// that panics calamine 0.38, so the containment is proven by injection).
+    pub(super) const PANIC_BYTES: &[u8] = b"svcreport: inject a reader panic";
+
+    #[test]
+    fn a_reader_panic_becomes_a_finding_and_the_hook_is_restored() {
+        let cat = Catalogue::default();
+        let ing = read_bytes("boom.xlsx", PANIC_BYTES, &cat, &IngestOptions::default());
+        assert_eq!(ing.findings.len(), 1);
+        let f = &ing.findings[0];
+        assert_eq!(f.code, "ingest.unreadable");
+        assert_eq!(f.file.as_deref(), Some("boom.xlsx"));
+        assert!(
+            f.message.contains("injected reader failure"),
+            "{}",
+            f.message
+        );
+        assert!(!ing.files[0].readable);
+        assert_eq!(ing.files[0].bytes, PANIC_BYTES.len() as u64);
+        // Outside a read, panics are not silenced (the flag is off again).
+        assert!(!IN_READ.with(|f| f.get()));
+    }
+
+    #[test]
+    fn a1_split_orders_findings() {
+        assert_eq!(split_a1("E14"), (14, 5));
+        assert_eq!(split_a1("AA3"), (3, 27));
+        assert_eq!(split_a1("14"), (14, 0));
+    }
+}

@@ -1,8 +1,477 @@
 //! The KPI engine: every SLA, UC, OLA and process-KPI target computed, judged
 //! and explained (spec §3).
 //!
-//! Sees validated `model` types only, never `ingest`. One file per KPI family.
+//! Sees validated `model` types only — never `ingest`, `report` or `render` —
+//! and does no I/O. One file per KPI family; [`tickets`] holds the
+//! response/resolution outcome and deadline rule shared by incidents, requests
+//! and supplier tickets; [`judge`] decides the status; [`trend`] fills trends,
+//! directions and improvement items.
+//!
+//! Invariants:
+//! - Business time comes only from `model::calendar::BusinessClock`
+//!   (`Calendars::for_service`, or `Calendars::get(agreement.calendar)` when the
+//!   agreement overrides the services' calendars).
+//! - Values are full precision; nothing is rounded here (rounding is `numfmt`).
+//! - Output order is deterministic: agreements in catalogue order (each id once,
+//!   the version in force by `Catalogue::agreement_for`), targets in catalogue
+//!   order, then the process-KPI targets; missed ids are sorted.
+//! - A target with no population is N/A with `actual = None`, never 100 %.
+//!
+//! Decisions the spec leaves open (documented here, tested in the family files):
+//! - **Scope.** SLA: the tickets of the agreement's customer (the target's
+//!   `customer` if set, else the party) on the agreement's services (the
+//!   target's `service` if set). OLA: the agreement's services, any customer
+//!   unless the target names one. UC: the supplier tickets whose contract is the
+//!   agreement id. A target's `priority` narrows further.
+//! - **Owning process** (improvement items): availability → 可用性管理;
+//!   response/resolution compliance, MTTR, backlog, major incidents → 事件管理;
+//!   change success, emergency share → 变更管理; request compliance, MTTF →
+//!   服务请求管理; satisfaction → 业务关系管理 (ISO/IEC 20000-1 8.3.2 owns
+//!   customer satisfaction); UC compliance → 供应商管理; capacity → 容量管理;
+//!   process KPIs → the process named in the catalogue.
 
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use rayon::prelude::*;
+
+use crate::model::calendar::{BusinessClock, CalendarError, Calendars};
+use crate::model::catalogue::{Agreement, AgreementKind, Catalogue, Metric, Target};
+use crate::model::period::Period;
+use crate::model::records::{Dataset, Incident, Outage, Priority, Request, SupplierTicket};
+
+pub mod availability;
+pub mod capacity;
+pub mod changes;
+pub mod incidents;
+pub mod judge;
+pub mod process;
+pub mod requests;
 pub mod result;
+pub mod satisfaction;
+pub mod supplier;
+pub mod tickets;
+pub mod trend;
 
 pub use result::*;
+
+/// Everything one computation needs.
+#[derive(Debug, Clone, Copy)]
+pub struct KpiInput<'a> {
+    pub catalogue: &'a Catalogue,
+    pub calendars: &'a Calendars,
+    pub data: &'a Dataset,
+    pub period: Period,
+    /// Earlier periods' results, oldest first, for trends; may be empty.
+    pub history: &'a [KpiResults],
+}
+
+/// The computation cannot go on (these are catalogue/calendar problems, not data findings).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum KpiError {
+    #[error("agreement {agreement}, metric {metric}, period {period}: {source}")]
+    Calendar {
+        agreement: String,
+        metric: String,
+        period: String,
+        source: CalendarError,
+    },
+    #[error(
+        "agreement {agreement} names calendar \"{calendar}\", which the catalogue does not define"
+    )]
+    UnknownCalendar { agreement: String, calendar: String },
+}
+
+/// Compute, judge and explain every target of every agreement in force in
+/// `input.period`, plus the process-KPI targets; fill trends from `input.history`.
+pub fn compute(input: &KpiInput) -> Result<KpiResults, KpiError> {
+    let index = Index::build(input.data);
+    let ctx = Ctx {
+        cat: input.catalogue,
+        cals: input.calendars,
+        data: input.data,
+        period: input.period,
+        start: input.period.start(),
+        end: input.period.end(),
+        idx: &index,
+    };
+
+    // (agreement, target) jobs in catalogue order; each agreement id once.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut jobs: Vec<(&Agreement, &Target)> = Vec::new();
+    for a in &input.catalogue.agreements {
+        if !seen.insert(a.id.as_str()) {
+            continue;
+        }
+        if let Some(active) = input.catalogue.agreement_for(&a.id, &input.period) {
+            jobs.extend(active.targets.iter().map(|t| (active, t)));
+        }
+    }
+    let per_target: Vec<Result<Vec<TargetResult>, KpiError>> = jobs
+        .par_iter()
+        .map(|(a, t)| compute_target(&ctx, a, t))
+        .collect();
+    let mut targets = Vec::with_capacity(per_target.len());
+    for r in per_target {
+        targets.extend(r?);
+    }
+    targets.extend(process::compute(&ctx));
+
+    let (trends, directions) = trend::trends(&targets, input.history);
+    let improvements = trend::improvements(&targets, input.history);
+    Ok(KpiResults {
+        schema_version: SCHEMA_VERSION,
+        period: input.period.to_string(),
+        targets,
+        trends,
+        directions,
+        improvements,
+        volumes: volumes(&ctx),
+    })
+}
+
+/// The `n` periods before `input.period` (same frequency), computed from the
+/// same data, oldest first. A period that cannot be computed (e.g. its year
+/// is not covered by the holiday calendar) is left out; use
+/// [`try_compute_history`] to see the error instead.
+pub fn compute_history(input: &KpiInput, n: usize) -> Vec<KpiResults> {
+    input
+        .period
+        .previous(n)
+        .into_par_iter()
+        .filter_map(|p| {
+            compute(&KpiInput {
+                period: p,
+                history: &[],
+                ..*input
+            })
+            .ok()
+        })
+        .collect()
+}
+
+/// As [`compute_history`], failing on the first period that cannot be computed.
+pub fn try_compute_history(input: &KpiInput, n: usize) -> Result<Vec<KpiResults>, KpiError> {
+    input
+        .period
+        .previous(n)
+        .into_par_iter()
+        .map(|p| {
+            compute(&KpiInput {
+                period: p,
+                history: &[],
+                ..*input
+            })
+        })
+        .collect()
+}
+
+/// The period's results with trends over the `n` previous periods computed
+/// from the same data (what `compute`, `render` and `run` need): returns the
+/// results and the history they were compared with (oldest first).
+/// `input.history` is ignored.
+pub fn compute_with_history(
+    input: &KpiInput,
+    n: usize,
+) -> Result<(KpiResults, Vec<KpiResults>), KpiError> {
+    let history = compute_history(input, n);
+    let results = compute(&KpiInput {
+        history: &history,
+        ..*input
+    })?;
+    Ok((results, history))
+}
+
+/// The records grouped once per computation, so no target scans everything.
+pub(crate) struct Index<'a> {
+    pub incidents_by_customer: BTreeMap<&'a str, Vec<&'a Incident>>,
+    pub requests_by_customer: BTreeMap<&'a str, Vec<&'a Request>>,
+    pub supplier_by_contract: BTreeMap<&'a str, Vec<&'a SupplierTicket>>,
+    pub outages_by_service: BTreeMap<&'a str, Vec<&'a Outage>>,
+}
+
+impl<'a> Index<'a> {
+    pub fn build(d: &'a Dataset) -> Index<'a> {
+        let mut incidents_by_customer: BTreeMap<&str, Vec<&Incident>> = BTreeMap::new();
+        for i in &d.incidents {
+            incidents_by_customer
+                .entry(&i.customer)
+                .or_default()
+                .push(i);
+        }
+        let mut requests_by_customer: BTreeMap<&str, Vec<&Request>> = BTreeMap::new();
+        for r in &d.requests {
+            requests_by_customer.entry(&r.customer).or_default().push(r);
+        }
+        let mut supplier_by_contract: BTreeMap<&str, Vec<&SupplierTicket>> = BTreeMap::new();
+        for s in &d.supplier_tickets {
+            supplier_by_contract.entry(&s.contract).or_default().push(s);
+        }
+        let mut outages_by_service: BTreeMap<&str, Vec<&Outage>> = BTreeMap::new();
+        for o in &d.outages {
+            outages_by_service.entry(&o.service).or_default().push(o);
+        }
+        Index {
+            incidents_by_customer,
+            requests_by_customer,
+            supplier_by_contract,
+            outages_by_service,
+        }
+    }
+}
+
+/// One computation's shared view.
+pub(crate) struct Ctx<'a> {
+    pub cat: &'a Catalogue,
+    pub cals: &'a Calendars,
+    pub data: &'a Dataset,
+    pub period: Period,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    pub idx: &'a Index<'a>,
+}
+
+impl Ctx<'_> {
+    /// `t` lies in the period `[start, end)` (cached bounds; `Period::contains` rebuilds them).
+    pub fn contains(&self, t: NaiveDateTime) -> bool {
+        t >= self.start && t < self.end
+    }
+    /// The local date `d` lies in the period.
+    pub fn contains_date(&self, d: chrono::NaiveDate) -> bool {
+        d >= self.start.date() && d < self.end.date()
+    }
+}
+
+/// Which records a target looks at.
+#[derive(Clone)]
+pub(crate) struct Filter<'a> {
+    /// `None` = any customer.
+    pub customer: Option<&'a str>,
+    /// Empty = any service.
+    pub services: Vec<&'a str>,
+    pub priority: Option<Priority>,
+    /// The target itself names a service (not just the agreement's list).
+    pub service_scoped: bool,
+    /// The agreement's calendar override, resolved.
+    pub clock_override: Option<&'a dyn BusinessClock>,
+}
+
+impl<'a> Filter<'a> {
+    pub fn service_ok(&self, s: &str) -> bool {
+        self.services.is_empty() || self.services.contains(&s)
+    }
+    pub fn priority_ok(&self, p: Priority) -> bool {
+        self.priority.is_none_or(|q| q == p)
+    }
+    /// The clock a record of `service` is measured on.
+    pub fn clock(&self, cals: &'a Calendars, service: &str) -> &'a dyn BusinessClock {
+        match self.clock_override {
+            Some(c) => c,
+            None => cals.for_service(service),
+        }
+    }
+    /// Incidents in scope (customer, service, priority).
+    pub fn incidents<'c>(&'c self, idx: &'c Index<'a>) -> impl Iterator<Item = &'a Incident> + 'c {
+        let lists: Vec<&'c Vec<&'a Incident>> = match self.customer {
+            Some(c) => idx.incidents_by_customer.get(c).into_iter().collect(),
+            None => idx.incidents_by_customer.values().collect(),
+        };
+        lists
+            .into_iter()
+            .flat_map(|v| v.iter().copied())
+            .filter(move |i| self.service_ok(&i.service) && self.priority_ok(i.priority))
+    }
+    /// Requests in scope (customer, service; requests have no priority).
+    pub fn requests<'c>(&'c self, idx: &'c Index<'a>) -> impl Iterator<Item = &'a Request> + 'c {
+        let lists: Vec<&'c Vec<&'a Request>> = match self.customer {
+            Some(c) => idx.requests_by_customer.get(c).into_iter().collect(),
+            None => idx.requests_by_customer.values().collect(),
+        };
+        lists
+            .into_iter()
+            .flat_map(|v| v.iter().copied())
+            .filter(move |r| self.service_ok(&r.service))
+    }
+}
+
+/// The owning process of a metric (see the module docs).
+pub fn process_of(m: Metric) -> &'static str {
+    match m {
+        Metric::Availability => "可用性管理",
+        Metric::ResponseCompliance
+        | Metric::ResolutionCompliance
+        | Metric::Mttr
+        | Metric::Backlog
+        | Metric::MajorIncidents => "事件管理",
+        Metric::ChangeSuccess | Metric::EmergencyChangeShare => "变更管理",
+        Metric::RequestCompliance | Metric::Mttf => "服务请求管理",
+        Metric::SatisfactionMean | Metric::SatisfactionShare => "业务关系管理",
+        Metric::UcResponseCompliance | Metric::UcRestoreCompliance => "供应商管理",
+        Metric::CapacityPeak | Metric::CapacityDaysOver => "容量管理",
+    }
+}
+
+/// The figure of one target before judgement.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Figure {
+    pub actual: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub exclusions: Vec<String>,
+    pub missed: Vec<Miss>,
+    pub extra: BTreeMap<String, f64>,
+    /// Overrides the target's resource scope (capacity targets expanded per resource).
+    pub resource: Option<String>,
+}
+
+impl Figure {
+    /// A ratio in percent; N/A when the denominator is zero.
+    pub fn percent(num: f64, den: f64) -> Figure {
+        Figure {
+            actual: (den > 0.0).then(|| num / den * 100.0),
+            numerator: Some(num),
+            denominator: Some(den),
+            ..Figure::default()
+        }
+    }
+    /// A count (always has a value: zero is a measurement, not "no population").
+    pub fn count(n: usize) -> Figure {
+        Figure {
+            actual: Some(n as f64),
+            numerator: Some(n as f64),
+            ..Figure::default()
+        }
+    }
+}
+
+fn compute_target(ctx: &Ctx, a: &Agreement, t: &Target) -> Result<Vec<TargetResult>, KpiError> {
+    let clock_override = match a.calendar.as_deref() {
+        Some(id) => Some(ctx.cals.get(id).ok_or_else(|| KpiError::UnknownCalendar {
+            agreement: a.id.clone(),
+            calendar: id.to_string(),
+        })?),
+        None => None,
+    };
+    let customer = match a.kind {
+        AgreementKind::Sla => Some(t.customer.as_deref().unwrap_or(a.party.as_str())),
+        AgreementKind::Uc | AgreementKind::Ola => t.customer.as_deref(),
+    };
+    let services: Vec<&str> = match &t.service {
+        Some(s) => vec![s.as_str()],
+        None => a.services.iter().map(String::as_str).collect(),
+    };
+    let f = Filter {
+        customer,
+        services,
+        priority: t.priority,
+        service_scoped: t.service.is_some(),
+        clock_override,
+    };
+    let cal_err = |source: CalendarError| KpiError::Calendar {
+        agreement: a.id.clone(),
+        metric: t.metric.as_str().to_string(),
+        period: ctx.period.to_string(),
+        source,
+    };
+    let figures: Vec<Figure> = match t.metric {
+        Metric::Availability => vec![availability::compute(ctx, &f).map_err(cal_err)?],
+        Metric::ResponseCompliance | Metric::ResolutionCompliance => {
+            vec![incidents::compliance(ctx, &f, t).map_err(cal_err)?]
+        }
+        Metric::Mttr => vec![incidents::mttr(ctx, &f).map_err(cal_err)?],
+        Metric::Backlog => vec![incidents::backlog(ctx, &f)],
+        Metric::MajorIncidents => vec![incidents::major(ctx, &f)],
+        Metric::ChangeSuccess => vec![changes::success(ctx, &f)],
+        Metric::EmergencyChangeShare => vec![changes::emergency_share(ctx, &f)],
+        Metric::RequestCompliance => vec![requests::compliance(ctx, &f, t).map_err(cal_err)?],
+        Metric::Mttf => vec![requests::mttf(ctx, &f).map_err(cal_err)?],
+        Metric::SatisfactionMean | Metric::SatisfactionShare => {
+            vec![satisfaction::compute(ctx, &f, t.metric)]
+        }
+        Metric::UcResponseCompliance | Metric::UcRestoreCompliance => {
+            vec![supplier::compliance(ctx, a, &f, t).map_err(cal_err)?]
+        }
+        Metric::CapacityPeak | Metric::CapacityDaysOver => capacity::compute(ctx, a, &f, t),
+    };
+    Ok(figures
+        .into_iter()
+        .map(|fig| {
+            let status = judge::judge(fig.actual, t.op, t.threshold, t.at_risk);
+            TargetResult {
+                agreement: a.id.clone(),
+                kind: a.kind.as_str().to_string(),
+                version: a.version.clone(),
+                metric: t.metric.as_str().to_string(),
+                scope: Scope {
+                    customer: f.customer.map(str::to_string),
+                    service: t.service.clone(),
+                    priority: t.priority.map(|p| p.as_str().to_string()),
+                    resource: fig.resource.clone().or_else(|| t.resource.clone()),
+                },
+                op: t.op.as_str().to_string(),
+                threshold: t.threshold,
+                unit: t.unit.clone(),
+                within: t.within_text.clone(),
+                at_risk_margin: t.at_risk,
+                actual: fig.actual,
+                numerator: fig.numerator,
+                denominator: fig.denominator,
+                exclusions: fig.exclusions,
+                status,
+                missed: fig.missed,
+                extra: fig.extra,
+                process: process_of(t.metric).to_string(),
+            }
+        })
+        .collect())
+}
+
+fn volumes(ctx: &Ctx) -> Volumes {
+    let mut v = Volumes::default();
+    let bump = |m: &mut BTreeMap<String, BTreeMap<String, u64>>, c: &str, p: Priority| {
+        for key in [c, "*"] {
+            *m.entry(key.to_string())
+                .or_default()
+                .entry(p.as_str().to_string())
+                .or_default() += 1;
+        }
+    };
+    for i in &ctx.data.incidents {
+        if ctx.contains(i.opened) {
+            bump(&mut v.incidents_opened, &i.customer, i.priority);
+        }
+        if i.resolved.is_some_and(|r| ctx.contains(r)) {
+            bump(&mut v.incidents_resolved, &i.customer, i.priority);
+        }
+    }
+    for c in &ctx.data.changes {
+        if c.actual_end.is_some_and(|e| ctx.contains(e)) {
+            let k = match c.kind {
+                crate::model::records::ChangeType::Standard => "standard",
+                crate::model::records::ChangeType::Normal => "normal",
+                crate::model::records::ChangeType::Emergency => "emergency",
+            };
+            *v.changes.entry(k.to_string()).or_default() += 1;
+        }
+    }
+    for r in &ctx.data.requests {
+        if ctx.contains(r.opened) {
+            *v.requests_opened.entry(r.customer.clone()).or_default() += 1;
+            *v.requests_opened.entry("*".to_string()).or_default() += 1;
+        }
+    }
+    v
+}
+
+/// Seconds → hours.
+pub(crate) fn hours(secs: i64) -> f64 {
+    secs as f64 / 3600.0
+}
+
+/// Seconds → minutes.
+pub(crate) fn minutes(secs: i64) -> f64 {
+    secs as f64 / 60.0
+}
+
+#[cfg(test)]
+pub(crate) mod testutil;

@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+pub mod xlsx;
+
 /// What a renderer needs besides the document. Times come from the document
 /// (`DocMeta::generated_at`) or from here, never from the wall clock.
 #[derive(Debug, Clone, Default)]
@@ -20,3 +22,5 @@ pub struct RenderOptions {
     /// Tagged PDF (accessibility); off by default (it triples the size).
     pub tagged_pdf: bool,
 }
+
+pub mod pdf;

@@ -1,1 +1,1052 @@
-//! Integration tests: ingest.
+//! Integration tests: ingest. Every input workbook is built inside the test
+//! from a table literal (`book`), so the test shows its data.
+
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_xlsxwriter::{Format, Formula, Workbook};
+use svcreport::findings::{FileCount, Finding, Severity};
+use svcreport::ingest::{self, IngestOptions, Ingested};
+use svcreport::model::catalogue::*;
+use svcreport::model::period::Period;
+use svcreport::model::records::Priority;
+use svcreport::workspace::Workspace;
+
+/// One cell of a table literal.
+#[derive(Clone)]
+enum V {
+    S(&'static str),
+    N(f64),
+    /// A real Excel date-time cell.
+    D(&'static str),
+    B(bool),
+    /// A formula with its cached result.
+    F(&'static str, &'static str),
+    E,
+}
+use V::*;
+
+struct SheetSpec {
+    name: &'static str,
+    rows: Vec<Vec<V>>,
+    hidden: bool,
+    /// Merge A1:<col>1 (a title row) when set.
+    merge_title: Option<u16>,
+}
+
+fn sheet(name: &'static str, rows: Vec<Vec<V>>) -> SheetSpec {
+    SheetSpec {
+        name,
+        rows,
+        hidden: false,
+        merge_title: None,
+    }
+}
+
+fn book(sheets: Vec<SheetSpec>) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let fmt = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    for s in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(s.name).unwrap();
+        for (r, row) in s.rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                if let Some(last) = s.merge_title
+                    && r == 0
+                {
+                    if c == 0
+                        && let S(t) = v
+                    {
+                        ws.merge_range(0, 0, 0, last, t, &Format::new()).unwrap();
+                    }
+                    continue;
+                }
+                match v {
+                    S(t) => {
+                        ws.write_string(r, c, *t).unwrap();
+                    }
+                    N(n) => {
+                        ws.write_number(r, c, *n).unwrap();
+                    }
+                    D(t) => {
+                        let d = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").unwrap();
+                        ws.write_datetime_with_format(r, c, d, &fmt).unwrap();
+                    }
+                    B(b) => {
+                        ws.write_boolean(r, c, *b).unwrap();
+                    }
+                    F(f, res) => {
+                        ws.write_formula(r, c, Formula::new(*f).set_result(*res))
+                            .unwrap();
+                    }
+                    E => {}
+                }
+            }
+        }
+        if s.hidden {
+            ws.set_hidden(true);
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn catalogue() -> Catalogue {
+    let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+    Catalogue {
+        customers: vec![
+            Customer {
+                id: "acme".into(),
+                name: "安科美科技有限公司".into(),
+                name_en: Some("ACME Technology Co., Ltd.".into()),
+                recipients: vec![],
+            },
+            Customer {
+                id: "globex".into(),
+                name: "环球电子".into(),
+                name_en: Some("Globex".into()),
+                recipients: vec![],
+            },
+        ],
+        services: vec![
+            Service {
+                id: "email".into(),
+                name: "企业邮箱".into(),
+                name_en: Some("Corporate e-mail".into()),
+                calendar: "7x24".into(),
+                customers: vec!["acme".into()],
+            },
+            Service {
+                id: "erp".into(),
+                name: "ERP 系统".into(),
+                name_en: None,
+                calendar: "7x24".into(),
+                customers: vec!["acme".into(), "globex".into()],
+            },
+        ],
+        suppliers: vec![Supplier {
+            id: "netco".into(),
+            name: "网联通信".into(),
+            name_en: None,
+        }],
+        agreements: vec![Agreement {
+            id: "UC-NETCO".into(),
+            kind: AgreementKind::Uc,
+            version: "1".into(),
+            title: None,
+            party: "netco".into(),
+            services: vec!["email".into()],
+            effective_from: d(2026, 1, 1),
+            effective_to: None,
+            calendar: None,
+            targets: vec![],
+        }],
+        ..Catalogue::default()
+    }
+}
+
+fn read(name: &str, bytes: &[u8]) -> Ingested {
+    let ing = ingest::read_bytes(name, bytes, &catalogue(), &IngestOptions::default());
+    assert_reconciles(&ing.files);
+    ing
+}
+
+/// Nothing lost: read == accepted + rejected + blank, for every sheet.
+fn assert_reconciles(files: &[FileCount]) {
+    for f in files {
+        for s in &f.sheets {
+            assert_eq!(
+                s.read,
+                s.accepted + s.rejected + s.blank,
+                "{} '{}': {s:?}",
+                f.file,
+                s.sheet
+            );
+        }
+        if f.readable {
+            assert_eq!(f.sha256.len(), 64, "{}", f.file);
+        }
+    }
+}
+
+/// (code, cell) of every finding of a severity.
+fn codes(ing: &Ingested, sev: Severity) -> Vec<(String, String)> {
+    ing.findings
+        .iter()
+        .filter(|f| f.severity == sev)
+        .map(|f| (f.code.clone(), f.cell.clone().unwrap_or_default()))
+        .collect()
+}
+
+fn find<'a>(ing: &'a Ingested, code: &str) -> &'a Finding {
+    ing.findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no {code} in {:#?}", ing.findings))
+}
+
+const INC_HEAD: [&str; 8] = [
+    "工单号",
+    "客户",
+    "服务",
+    "优先级",
+    "报告时间",
+    "响应时间",
+    "解决时间",
+    "挂起时长(分钟)",
+];
+
+fn head(h: &[&'static str]) -> Vec<V> {
+    h.iter().map(|s| S(s)).collect()
+}
+
+#[test]
+fn clean_incidents_with_bilingual_headers_become_records() {
+    let bytes = book(vec![
+        sheet("说明", vec![vec![S("填写说明: 每行一个事件")]]),
+        sheet(
+            "事件",
+            vec![
+                head(&[
+                    "工单号 Ticket ID",
+                    "客户/Customer",
+                    "服务\nService",
+                    "优先级(Priority)",
+                    "Opened At",
+                    "响应时间（Responded At）",
+                    "解决时间",
+                    "挂起时长（分钟）",
+                    "重大事件 Major",
+                ]),
+                vec![
+                    S("INC-1"),
+                    S("acme"),
+                    S("企业邮箱"),
+                    S("紧急"),
+                    D("2026-10-01 08:00"),
+                    S("2026/10/01 08:10"),
+                    S("２０２６-１０-０１ １０:３０"),
+                    N(15.0),
+                    S("是"),
+                ],
+                vec![E, E, E, E, E, E, E, E, E],
+                vec![
+                    N(20001.0),
+                    S("ACME Technology Co., Ltd."),
+                    S("Corporate E-Mail"),
+                    F("=1+1", "2"),
+                    S("2026-10-02T09:00:00"),
+                    E,
+                    E,
+                    E,
+                    B(false),
+                ],
+            ],
+        ),
+    ]);
+    let ing = read("inbox/2026-10/incidents.xlsx", &bytes);
+    assert_eq!(
+        ing.findings,
+        vec![],
+        "{}",
+        svcreport::findings::render_text(&ing.findings)
+    );
+    let s = &ing.files[0].sheets;
+    assert_eq!(s[0].sheet, "说明");
+    assert_eq!(s[0].dataset, None);
+    assert_eq!(
+        (s[1].read, s[1].accepted, s[1].rejected, s[1].blank),
+        (3, 2, 0, 1)
+    );
+    let inc = &ing.dataset.incidents;
+    assert_eq!(inc.len(), 2);
+    assert_eq!(inc[0].id, "INC-1");
+    assert_eq!(inc[0].customer, "acme");
+    assert_eq!(inc[0].service, "email");
+    assert_eq!(inc[0].priority, Priority::P1);
+    assert_eq!(inc[0].opened.to_string(), "2026-10-01 08:00:00");
+    assert_eq!(inc[0].responded.unwrap().to_string(), "2026-10-01 08:10:00");
+    assert_eq!(inc[0].resolved.unwrap().to_string(), "2026-10-01 10:30:00");
+    assert_eq!(inc[0].paused_secs, 900);
+    assert!(inc[0].major);
+    assert_eq!(inc[0].src.row, 2);
+    assert_eq!(inc[1].id, "20001");
+    assert_eq!(inc[1].customer, "acme");
+    assert_eq!(inc[1].priority, Priority::P2);
+    assert_eq!(inc[1].src.row, 4);
+    assert!(!inc[1].major);
+}
+
+#[test]
+fn every_cell_finding_is_at_its_cell() {
+    let bytes = book(vec![sheet(
+        "Incidents",
+        vec![
+            head(&[
+                "工单号",
+                "客户",
+                "服务",
+                "优先级",
+                "报告时间",
+                "响应时间",
+                "解决时间",
+                "挂起时长(分钟)",
+                "满意度",
+                "状态",
+                "备注",
+            ]),
+            // row 2: fine
+            vec![
+                S("A-1"),
+                S("acme"),
+                S("email"),
+                S("P1"),
+                D("2026-10-01 08:00"),
+                E,
+                E,
+                E,
+                N(5.0),
+                S("新建"),
+                S("x"),
+            ],
+            // row 3: resolved "N/A" in G3
+            vec![
+                S("A-2"),
+                S("acme"),
+                S("email"),
+                S("P2"),
+                D("2026-10-01 08:00"),
+                E,
+                S("N/A"),
+                E,
+                E,
+                E,
+                E,
+            ],
+            // row 4: priority P7 in D4
+            vec![
+                S("A-3"),
+                S("acme"),
+                S("email"),
+                S("P7"),
+                D("2026-10-01 08:00"),
+                E,
+                E,
+                E,
+                E,
+                E,
+                E,
+            ],
+            // row 5: unknown service in C5, customer missing B5
+            vec![
+                S("A-4"),
+                E,
+                S("mail"),
+                S("P3"),
+                D("2026-10-01 08:00"),
+                E,
+                E,
+                E,
+                E,
+                E,
+                E,
+            ],
+            // row 6: responded before opened (F6), paused negative (H6), score 6 (I6)
+            vec![
+                S("A-5"),
+                S("acme"),
+                S("email"),
+                S("P3"),
+                D("2026-10-01 08:00"),
+                D("2026-10-01 07:00"),
+                E,
+                N(-5.0),
+                N(6.0),
+                E,
+                E,
+            ],
+            // row 7: date without time (E7), status not a choice (J7)
+            vec![
+                S("A-6"),
+                S("acme"),
+                S("email"),
+                S("P4"),
+                S("2026/7/1"),
+                E,
+                E,
+                E,
+                E,
+                S("done"),
+                E,
+            ],
+            // row 8: error cell in the ticket id (A8), a warning only otherwise
+            vec![
+                F("=NA()", "#N/A"),
+                S("globex"),
+                S("email"),
+                S("P4"),
+                D("2026-10-01 08:00"),
+                E,
+                E,
+                E,
+                E,
+                E,
+                E,
+            ],
+            // row 9: service the customer does not take: warning, accepted
+            vec![
+                S("A-8"),
+                S("globex"),
+                S("email"),
+                S("P4"),
+                D("2026-10-01 08:00"),
+                E,
+                E,
+                E,
+                E,
+                E,
+                E,
+            ],
+        ],
+    )]);
+    let ing = read("bad.xlsx", &bytes);
+    let errors = codes(&ing, Severity::Error);
+    let want: Vec<(String, String)> = [
+        ("value.not_a_date", "G3"),
+        ("value.not_a_priority", "D4"),
+        ("value.required", "B5"),
+        ("ref.unknown_service", "C5"),
+        ("row.time_order", "F6"),
+        ("value.out_of_range", "H6"),
+        ("value.out_of_range", "I6"),
+        ("value.no_time", "E7"),
+        ("value.not_a_choice", "J7"),
+        ("value.error_cell", "A8"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(
+        errors,
+        want,
+        "{}",
+        svcreport::findings::render_text(&ing.findings)
+    );
+    let warnings = codes(&ing, Severity::Warning);
+    assert!(
+        warnings.contains(&("column.unknown".into(), "K1".into())),
+        "{warnings:?}"
+    );
+    assert!(warnings.contains(&("ref.service_not_for_customer".into(), "C8".into())));
+    assert!(warnings.contains(&("ref.service_not_for_customer".into(), "C9".into())));
+    let s = &ing.files[0].sheets[0];
+    assert_eq!((s.read, s.accepted, s.rejected, s.blank), (8, 2, 6, 0));
+    let f = find(&ing, "value.not_a_date");
+    assert_eq!(f.message, "expected a date, found text \"N/A\"");
+    assert_eq!(f.column.as_deref(), Some("解决时间"));
+    assert_eq!(f.sheet.as_deref(), Some("Incidents"));
+    let text = svcreport::findings::render_text(&ing.findings);
+    assert!(text.contains(
+        "error[value.not_a_date]: expected a date, found text \"N/A\"\n  --> bad.xlsx  'Incidents'!G3  (column \"解决时间\")\n  = hint: type the date as 2026-10-01 08:00 or format the cell as a date\n"
+    ), "{text}");
+    assert_eq!(
+        find(&ing, "value.not_a_priority").message,
+        "priority \"P7\" is not one of P1–P4"
+    );
+}
+
+#[test]
+fn sheet_recognised_by_header_under_a_merged_title() {
+    let mut s = sheet(
+        "Sheet1",
+        vec![
+            vec![S("2026年10月 服务中断记录"), E, E, E],
+            vec![E, E, E, E],
+            head(&[
+                "Service",
+                "Start",
+                "End",
+                "Planned",
+                "Description",
+                "Description",
+            ]),
+            vec![
+                S("email"),
+                D("2026-10-03 01:00"),
+                D("2026-10-03 02:30"),
+                S("否"),
+                S("=HYPERLINK(\"x\")"),
+                E,
+            ],
+            vec![
+                S("ERP 系统"),
+                D("2026-10-05 01:00"),
+                D("2026-10-05 00:30"),
+                S("yes"),
+                E,
+                E,
+            ],
+            vec![S("合计"), E, E, E, E, E],
+        ],
+    );
+    s.merge_title = Some(4);
+    let ing = read("outages.xlsx", &book(vec![s]));
+    let sc = &ing.files[0].sheets[0];
+    assert_eq!(sc.dataset.as_deref(), Some("outages"));
+    // Rows 4..=6 below the header (row 3): 1 accepted, 1 rejected, the total row blank.
+    assert_eq!((sc.read, sc.accepted, sc.rejected, sc.blank), (3, 1, 1, 1));
+    assert_eq!(
+        codes(&ing, Severity::Error),
+        vec![("row.time_order".to_string(), "C5".to_string())]
+    );
+    let w = codes(&ing, Severity::Warning);
+    assert_eq!(
+        w,
+        vec![
+            ("column.duplicate".to_string(), "F3".to_string()),
+            ("row.total".to_string(), "A6".to_string())
+        ]
+    );
+    let o = &ing.dataset.outages[0];
+    assert_eq!(o.service, "email");
+    assert!(!o.planned);
+    // Input text stays text, even when it looks like a formula.
+    assert_eq!(o.description.as_deref(), Some("=HYPERLINK(\"x\")"));
+}
+
+#[test]
+fn missing_required_column_rejects_the_sheet_and_suggests_the_name() {
+    let bytes = book(vec![sheet(
+        "事件",
+        vec![
+            head(&["Ticket ID", "Customer", "Service", "Priorty", "Opened At"]),
+            vec![
+                S("X-1"),
+                S("acme"),
+                S("email"),
+                S("P1"),
+                D("2026-10-01 08:00"),
+            ],
+            vec![
+                S("X-2"),
+                S("acme"),
+                S("email"),
+                S("P1"),
+                D("2026-10-01 08:00"),
+            ],
+        ],
+    )]);
+    let ing = read("m.xlsx", &bytes);
+    let f = find(&ing, "sheet.missing_column");
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.cell.as_deref(), Some("1"));
+    assert!(f.message.contains("优先级 / Priority"), "{}", f.message);
+    assert!(
+        f.message.contains(
+            "found: \"Ticket ID\", \"Customer\", \"Service\", \"Priorty\", \"Opened At\""
+        ),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.hint
+            .as_deref()
+            .unwrap()
+            .contains("did you mean \"Priorty\"")
+    );
+    let s = &ing.files[0].sheets[0];
+    assert_eq!((s.read, s.accepted, s.rejected, s.blank), (2, 0, 2, 0));
+    assert!(ing.dataset.incidents.is_empty());
+}
+
+#[test]
+fn unrecognised_and_hidden_sheets() {
+    let mut hidden = sheet("lists", vec![head(&["P1", "P2"]), head(&["是", "否"])]);
+    hidden.hidden = true;
+    let mut hidden_data = sheet(
+        "Surveys",
+        vec![
+            head(&["客户", "日期", "评分"]),
+            vec![S("环球电子"), S("2026/10/8"), N(4.0)],
+        ],
+    );
+    hidden_data.hidden = true;
+    let bytes = book(vec![
+        sheet(
+            "Incidnets",
+            vec![head(&["编号", "内容"]), head(&["1", "x"])],
+        ),
+        hidden,
+        hidden_data,
+        sheet("README", vec![head(&["notes"])]),
+    ]);
+    let ing = read("u.xlsx", &bytes);
+    let f = find(&ing, "sheet.unrecognised");
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.sheet.as_deref(), Some("Incidnets"));
+    assert!(
+        f.message.contains("found: \"编号\", \"内容\""),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.hint
+            .as_deref()
+            .unwrap()
+            .contains("事件 / Incidents (incidents)")
+    );
+    assert_eq!(find(&ing, "sheet.hidden").severity, Severity::Info);
+    assert_eq!(ing.findings.len(), 2, "{:#?}", ing.findings);
+    assert_eq!(ing.dataset.surveys.len(), 1);
+    assert_eq!(ing.dataset.surveys[0].customer, "globex");
+    assert_eq!(ing.dataset.surveys[0].score, 4);
+}
+
+#[test]
+fn other_datasets_parse_and_check_references() {
+    let bytes = book(vec![
+        sheet(
+            "供应商工单",
+            vec![
+                head(&[
+                    "供应商",
+                    "合同",
+                    "工单号",
+                    "优先级",
+                    "报告时间",
+                    "响应时间",
+                    "恢复时间",
+                ]),
+                vec![
+                    S("网联通信"),
+                    S("uc-netco"),
+                    S("N-1"),
+                    S("High"),
+                    D("2026-10-01 08:00"),
+                    D("2026-10-01 08:20"),
+                    D("2026-10-01 12:00"),
+                ],
+                vec![
+                    S("netco"),
+                    S("UC-NONE"),
+                    S("N-2"),
+                    S("P2"),
+                    D("2026-10-01 08:00"),
+                    E,
+                    E,
+                ],
+                vec![
+                    S("nobody"),
+                    S("UC-NETCO"),
+                    S("N-3"),
+                    S("P2"),
+                    D("2026-10-01 08:00"),
+                    E,
+                    E,
+                ],
+            ],
+        ),
+        sheet(
+            "流程指标",
+            vec![
+                head(&["流程", "指标", "期间", "数值", "单位"]),
+                vec![
+                    S("变更管理"),
+                    S("变更成功率"),
+                    S("2026-10"),
+                    S("９８.５"),
+                    S("%"),
+                ],
+                vec![S("变更管理"), S("变更成功率"), S("十月"), N(97.0), E],
+            ],
+        ),
+        sheet(
+            "变更",
+            vec![
+                head(&["变更单号", "服务", "类型", "实际结束", "结果", "引发事件"]),
+                vec![
+                    S("C-1"),
+                    S("erp"),
+                    S("紧急"),
+                    D("2026-10-09 23:00"),
+                    S("成功"),
+                    S("否"),
+                ],
+                vec![S("C-2"), S("erp"), S("normal"), E, S("failed"), E],
+            ],
+        ),
+        sheet(
+            "容量",
+            vec![
+                head(&["资源", "日期", "使用率(%)", "阈值(%)"]),
+                vec![S("db-01"), D("2026-10-01 00:00"), N(91.5), N(85.0)],
+                vec![S("db-01"), D("2026-10-02 00:00"), N(-1.0), N(85.0)],
+            ],
+        ),
+    ]);
+    let ing = read("mix.xlsx", &bytes);
+    let errors = codes(&ing, Severity::Error);
+    assert_eq!(
+        errors,
+        vec![
+            ("ref.unknown_contract".to_string(), "B3".to_string()),
+            ("ref.unknown_supplier".to_string(), "A4".to_string()),
+            ("value.not_a_period".to_string(), "C3".to_string()),
+            ("value.required".to_string(), "D3".to_string()),
+            ("value.out_of_range".to_string(), "C3".to_string()),
+        ],
+        "{}",
+        svcreport::findings::render_text(&ing.findings)
+    );
+    let st = &ing.dataset.supplier_tickets[0];
+    assert_eq!(
+        (st.supplier.as_str(), st.contract.as_str(), st.priority),
+        ("netco", "UC-NETCO", Priority::P2)
+    );
+    let k = &ing.dataset.process_kpis[0];
+    assert_eq!(
+        (k.period, k.value),
+        (Period::parse("2026-10").unwrap(), 98.5)
+    );
+    assert_eq!(ing.dataset.changes.len(), 1);
+    assert_eq!(ing.dataset.changes[0].kind, ChangeTypeAlias::Emergency);
+    assert_eq!(ing.dataset.capacity[0].utilisation, 91.5);
+    let counts: Vec<(u64, u64, u64, u64)> = ing.files[0]
+        .sheets
+        .iter()
+        .map(|s| (s.read, s.accepted, s.rejected, s.blank))
+        .collect();
+    assert_eq!(
+        counts,
+        vec![(3, 1, 2, 0), (2, 1, 1, 0), (2, 1, 1, 0), (2, 1, 1, 0)]
+    );
+}
+
+use svcreport::model::records::ChangeType as ChangeTypeAlias;
+
+fn workspace(dir: &std::path::Path) -> Workspace {
+    std::fs::write(
+        dir.join("svcreport.toml"),
+        "[workspace]\nname = \"t\"\ninbox = [\"inbox/**/*.xlsx\"]\ncatalogue = [\"catalogue.toml\"]\n",
+    )
+    .unwrap();
+    Workspace::load(dir).unwrap()
+}
+
+fn incidents(rows: Vec<Vec<V>>) -> Vec<u8> {
+    let mut all = vec![head(&INC_HEAD)];
+    all.extend(rows);
+    book(vec![sheet("事件", all)])
+}
+
+fn inc(id: &'static str) -> Vec<V> {
+    vec![
+        S(id),
+        S("acme"),
+        S("email"),
+        S("P3"),
+        D("2026-10-01 08:00"),
+        E,
+        D("2026-10-01 09:00"),
+        E,
+    ]
+}
+
+#[test]
+fn duplicate_ids_across_two_files_name_the_first_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let inbox = dir.path().join("inbox/2026-10");
+    std::fs::create_dir_all(&inbox).unwrap();
+    std::fs::write(
+        inbox.join("a.xlsx"),
+        incidents(vec![inc("I-1"), inc("I-2")]),
+    )
+    .unwrap();
+    std::fs::write(
+        inbox.join("b.xlsx"),
+        incidents(vec![inc("I-3"), inc("I-1"), inc("I-3")]),
+    )
+    .unwrap();
+    std::fs::write(inbox.join("~$a.xlsx"), b"lock").unwrap();
+    let files = ingest::inbox_files(&ws).unwrap();
+    let names: Vec<String> = files.iter().map(|p| ws.rel(p)).collect();
+    assert_eq!(names, ["inbox/2026-10/a.xlsx", "inbox/2026-10/b.xlsx"]);
+    let ing = ingest::ingest(&ws, &catalogue(), &files, &IngestOptions::default());
+    assert_reconciles(&ing.files);
+    let dups: Vec<&Finding> = ing
+        .findings
+        .iter()
+        .filter(|f| f.code == "row.duplicate_id")
+        .collect();
+    assert_eq!(dups.len(), 2, "{:#?}", ing.findings);
+    assert_eq!(dups[0].file.as_deref(), Some("inbox/2026-10/b.xlsx"));
+    assert_eq!(dups[0].cell.as_deref(), Some("A3"));
+    assert_eq!(dups[0].column.as_deref(), Some("工单号"));
+    assert_eq!(
+        dups[0].message,
+        "ticket id \"I-1\" already appears in inbox/2026-10/a.xlsx '事件'!A2; this row is rejected"
+    );
+    assert_eq!(dups[1].cell.as_deref(), Some("A4"));
+    assert!(dups[1].message.contains("inbox/2026-10/b.xlsx '事件'!A2"));
+    let ids: Vec<&str> = ing
+        .dataset
+        .incidents
+        .iter()
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(ids, ["I-1", "I-2", "I-3"]);
+    let b = &ing.files[1].sheets[0];
+    assert_eq!((b.read, b.accepted, b.rejected, b.blank), (3, 1, 2, 0));
+}
+
+fn zip_with(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (n, b) in entries {
+            z.start_file(*n, o).unwrap();
+            z.write_all(b).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+#[test]
+fn hostile_files_are_findings_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let good = incidents(vec![inc("G-1"), inc("G-2")]);
+    let mut encrypted = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    encrypted.extend(vec![0u8; 504]);
+    encrypted.extend(
+        "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes()),
+    );
+    encrypted.extend(vec![0u8; 1024]);
+    let bomb = zip_with(&[
+        ("[Content_Types].xml", b"<Types/>".to_vec()),
+        ("xl/workbook.xml", b"<workbook/>".to_vec()),
+        ("xl/worksheets/sheet1.xml", vec![b' '; 3 * 1024 * 1024]),
+    ]);
+    let corrupt_xml = zip_with(&[
+        ("[Content_Types].xml", b"<Types".to_vec()),
+        ("xl/workbook.xml", b"<workbook><sheets><sheet".to_vec()),
+    ]);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("a_empty.xlsx", vec![], "ingest.empty"),
+        (
+            "b_truncated.xlsx",
+            good[..good.len() / 2].to_vec(),
+            "ingest.unreadable",
+        ),
+        ("c_encrypted.xlsx", encrypted, "ingest.encrypted"),
+        (
+            "d_report.xlsx",
+            b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n".to_vec(),
+            "ingest.not_a_spreadsheet",
+        ),
+        (
+            "e_notes.xlsx",
+            "工单号,客户\nINC-1,acme\n".as_bytes().to_vec(),
+            "ingest.not_a_spreadsheet",
+        ),
+        ("f_bomb.xlsx", bomb, "ingest.too_large"),
+        (
+            "g_zip.xlsx",
+            zip_with(&[("readme.txt", b"hi".to_vec())]),
+            "ingest.not_a_spreadsheet",
+        ),
+        ("h_corrupt.xlsx", corrupt_xml, "ingest.unreadable"),
+        ("z_good.xlsx", good, ""),
+    ];
+    let mut files = Vec::new();
+    for (n, b, _) in &cases {
+        let p = dir.path().join(n);
+        std::fs::write(&p, b).unwrap();
+        files.push(p);
+    }
+    files.push(dir.path().join("missing.xlsx"));
+    let opts = IngestOptions {
+        max_uncompressed_bytes: 1024 * 1024,
+        ..IngestOptions::default()
+    };
+    let ing = ingest::ingest(&ws, &catalogue(), &files, &opts);
+    assert_reconciles(&ing.files);
+    for (n, _, code) in &cases {
+        let got: Vec<&str> = ing
+            .findings
+            .iter()
+            .filter(|f| f.file.as_deref() == Some(*n))
+            .map(|f| f.code.as_str())
+            .collect();
+        if code.is_empty() {
+            assert!(got.is_empty(), "{n}: {got:?}");
+        } else {
+            assert_eq!(got, vec![*code], "{n}");
+            let fc = ing.files.iter().find(|f| f.file == *n).unwrap();
+            assert!(!fc.readable || *code == "ingest.unreadable", "{n}");
+        }
+    }
+    assert!(
+        ing.findings
+            .iter()
+            .any(|f| f.file.as_deref() == Some("missing.xlsx") && f.code == "ingest.unreadable")
+    );
+    let bomb = find(&ing, "ingest.too_large");
+    assert!(
+        bomb.message.contains("xl/worksheets/sheet1.xml"),
+        "{}",
+        bomb.message
+    );
+    assert_eq!(ing.dataset.incidents.len(), 2);
+    assert_eq!(ing.files.len(), 10);
+    // Sorted by path whatever the thread timing.
+    let order: Vec<&str> = ing.files.iter().map(|f| f.file.as_str()).collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
+}
+
+#[test]
+fn period_marks_records_outside_as_information_only() {
+    let bytes = incidents(vec![
+        inc("P-1"),
+        vec![
+            S("P-2"),
+            S("acme"),
+            S("email"),
+            S("P3"),
+            D("2026-08-01 08:00"),
+            E,
+            D("2026-08-01 09:00"),
+            E,
+        ],
+        // Opened before the period, resolved in it: normal, no finding.
+        vec![
+            S("P-3"),
+            S("acme"),
+            S("email"),
+            S("P3"),
+            D("2026-09-30 22:00"),
+            E,
+            D("2026-10-01 01:00"),
+            E,
+        ],
+    ]);
+    let opts = IngestOptions {
+        period: Some(Period::parse("2026-10").unwrap()),
+        ..IngestOptions::default()
+    };
+    let ing = ingest::read_bytes("p.xlsx", &bytes, &catalogue(), &opts);
+    assert_reconciles(&ing.files);
+    assert_eq!(ing.dataset.incidents.len(), 3);
+    assert_eq!(ing.findings.len(), 1);
+    let f = &ing.findings[0];
+    assert_eq!(
+        (f.severity, f.code.as_str()),
+        (Severity::Info, "row.outside_period")
+    );
+    assert!(
+        f.message
+            .starts_with("1 accepted row(s) lie outside 2026-10"),
+        "{}",
+        f.message
+    );
+    assert!(f.message.ends_with("(first: row 3)"), "{}", f.message);
+}
+
+#[test]
+fn check_json_shape_exit_code_and_findings_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let mut bad = inc("J-2");
+    bad[3] = S("P9");
+    bad[0] = S("=cmd|' /C calc'!A0");
+    std::fs::write(inbox.join("x.xlsx"), incidents(vec![inc("J-1"), bad])).unwrap();
+    let g = svcreport::app::Global {
+        workspace: PathBuf::from(dir.path()),
+        now: None,
+        quiet: false,
+        format: svcreport::app::OutputKind::Json,
+    };
+    let xlsx = dir.path().join("out/findings.xlsx");
+    let mut out = Vec::new();
+    let code =
+        svcreport::app::check::check(&g, &ws, &catalogue(), None, &[], Some(&xlsx), &mut out)
+            .unwrap();
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["files", "findings", "summary"]);
+    let f = &v["findings"][0];
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["code"], "value.not_a_priority");
+    assert_eq!(f["file"], "inbox/x.xlsx");
+    assert_eq!(f["sheet"], "事件");
+    assert_eq!(f["cell"], "D3");
+    assert_eq!(f["column"], "优先级");
+    let file = &v["files"][0];
+    assert_eq!(file["file"], "inbox/x.xlsx");
+    assert_eq!(file["readable"], true);
+    assert_eq!(file["sheets"][0]["read"], 2);
+    assert_eq!(file["sheets"][0]["accepted"], 1);
+    assert_eq!(file["sheets"][0]["rejected"], 1);
+    assert_eq!(v["summary"]["errors"], 1);
+    assert_eq!(v["summary"]["accepted"], 1);
+
+    // The findings workbook reads back: header, one finding row, text kept as text.
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+    let r = wb.worksheet_range("Findings").unwrap();
+    assert_eq!(r.get_value((0, 1)), Some(&Data::String("code 代码".into())));
+    assert_eq!(
+        r.get_value((1, 1)),
+        Some(&Data::String("value.not_a_priority".into()))
+    );
+    assert_eq!(r.get_value((1, 4)), Some(&Data::String("D3".into())));
+    let rec = wb.worksheet_range("Reconciliation").unwrap();
+    assert_eq!(rec.get_value((1, 3)), Some(&Data::Float(2.0)));
+    let formulas = wb.worksheet_formula("Findings").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+    let again = svcreport::findings::xlsx_bytes(&[], &[]).unwrap();
+    assert_eq!(again, svcreport::findings::xlsx_bytes(&[], &[]).unwrap());
+
+    // Text mode: findings, the reconciliation table, then the summary line.
+    let g = svcreport::app::Global {
+        format: svcreport::app::OutputKind::Text,
+        ..g
+    };
+    let mut out = Vec::new();
+    svcreport::app::check::check(&g, &ws, &catalogue(), None, &[], None, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with("error[value.not_a_priority]: priority \"P9\" is not one of P1–P4\n  --> inbox/x.xlsx  '事件'!D3  (column \"优先级\")\n"), "{text}");
+    assert!(
+        text.contains("inbox/x.xlsx  事件   incidents     2         1         1      0\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("rejected: 1 file(s), 2 row(s) read: 1 accepted, 1 rejected, 0 blank; 1 error(s), 0 warning(s)\n"), "{text}");
+
+    // Clean: one line; quiet: nothing.
+    std::fs::write(inbox.join("x.xlsx"), incidents(vec![inc("J-1")])).unwrap();
+    let mut out = Vec::new();
+    assert_eq!(
+        svcreport::app::check::check(&g, &ws, &catalogue(), None, &[], None, &mut out).unwrap(),
+        0
+    );
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "ok: 1 file(s), 1 row(s) read: 1 accepted, 0 rejected, 0 blank; 0 error(s), 0 warning(s)\n"
+    );
+    let q = svcreport::app::Global { quiet: true, ..g };
+    let mut out = Vec::new();
+    svcreport::app::check::check(&q, &ws, &catalogue(), None, &[], None, &mut out).unwrap();
+    assert!(out.is_empty());
+}

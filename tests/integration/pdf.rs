@@ -1,1 +1,541 @@
-//! Integration tests: pdf.
+//! Integration tests: pdf — `render::pdf::render` on a rich hand-built report, checked with
+//! the poppler tools and qpdf (each tool-based check is skipped with a note if the tool is
+//! absent; CI installs them).
+
+#[path = "pdf/fixture.rs"]
+pub mod fixture;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use svcreport::render::RenderOptions;
+use svcreport::render::pdf::{PdfError, render};
+use svcreport::report::doc::{Block, Cell, DocStatus, ReportDoc};
+
+fn opts() -> RenderOptions {
+    RenderOptions {
+        created: "2026-11-03T10:05:00".into(),
+        template: "customer-zh".into(),
+        ..RenderOptions::default()
+    }
+}
+
+/// The draft fixture rendered once for all tests (debug renders are slow).
+fn draft_pdf() -> &'static (tempfile::TempDir, PathBuf, Vec<u8>) {
+    static PDF: OnceLock<(tempfile::TempDir, PathBuf, Vec<u8>)> = OnceLock::new();
+    PDF.get_or_init(|| {
+        let bytes = render(&fixture::report(120), &opts()).expect("the fixture renders");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("draft.pdf");
+        std::fs::write(&path, &bytes).expect("write pdf");
+        if let Ok(keep) = std::env::var("SVCREPORT_KEEP_PDF") {
+            std::fs::write(keep, &bytes).expect("keep pdf");
+        }
+        (dir, path, bytes)
+    })
+}
+
+fn approved_doc() -> ReportDoc {
+    let mut doc = fixture::report(20);
+    doc.meta.status = DocStatus::Approved;
+    doc.meta.version = "1.1".into();
+    doc.meta.reviewed_at = Some("2026-11-04T09:30:00".into());
+    doc.meta.approved_at = Some("2026-11-05T16:20:00".into());
+    doc.meta.supersedes = Some("1.0".into());
+    doc
+}
+
+/// Run `tool args… path`, or `None` (with a note) when the tool is not installed.
+fn tool(name: &str, args: &[&str], path: &Path) -> Option<(bool, String)> {
+    match Command::new(name).args(args).arg(path).output() {
+        Ok(out) => Some((
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )),
+        Err(e) => {
+            eprintln!("note: `{name}` not available ({e}); check skipped");
+            None
+        }
+    }
+}
+
+fn pdftotext(path: &Path) -> Option<String> {
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output();
+    match out {
+        Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
+        Ok(o) => panic!("pdftotext failed: {}", String::from_utf8_lossy(&o.stderr)),
+        Err(e) => {
+            eprintln!("note: pdftotext not available ({e}); check skipped");
+            None
+        }
+    }
+}
+
+#[test]
+fn pdf_starts_as_pdf_and_is_small() {
+    let (_, _, bytes) = draft_pdf();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(bytes.ends_with(b"%%EOF\n"));
+    assert!(bytes.len() < 300_000, "{} bytes", bytes.len());
+}
+
+fn dense_has(text: &str, needle: &str) -> bool {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .contains(needle)
+}
+
+/// `Key: value` lines (pdfinfo's layout) as a map of trimmed values.
+fn fields(out: &str) -> std::collections::BTreeMap<String, String> {
+    out.lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+fn page_count(path: &Path) -> Option<usize> {
+    let (_, info) = tool("pdfinfo", &[], path)?;
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+#[test]
+fn extracted_text_has_the_reports_chinese_strings_verbatim() {
+    let (_, path, _) = draft_pdf();
+    let Some(text) = pdftotext(path) else { return };
+    let joined: String = text.chars().filter(|&c| c != '\n').collect();
+    for s in [
+        fixture::TITLE,
+        fixture::PARTY,
+        "服务级别汇总",
+        "可用性",
+        "事件管理",
+        "未达标事项与改进",
+        "附录：数据核对",
+        "未达标",
+        "网络专线可用性（供应商）",
+        "2026年10月",
+    ] {
+        assert!(text.contains(s), "{s:?} not in the extracted text");
+    }
+    // CJK–Latin auto-spacing is off: the model's strings come back unchanged.
+    assert!(!text.contains("2026 年 10 月"));
+    assert!(
+        joined.contains(fixture::ZH_PARAGRAPH),
+        "Chinese paragraph not verbatim"
+    );
+    // Narrow spaces between CJK and digits are not extracted as spaces by pdftotext.
+    let dense: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(dense.contains("第1页/共"), "page label");
+    // Every one of the 120 rows is there.
+    for i in 1..=120 {
+        let id = format!("INC-2026-10-{i:04}");
+        assert!(text.contains(&id), "{id} missing");
+    }
+}
+
+#[test]
+fn every_page_has_header_footer_and_draft_mark_and_long_tables_repeat_their_header() {
+    let (_, path, _) = draft_pdf();
+    let Some(pages) = page_count(path) else {
+        return;
+    };
+    assert!(pages >= 6, "the fixture spans several pages, got {pages}");
+    let mut header_rows = 0;
+    for n in 1..=pages {
+        let out = Command::new("pdftotext")
+            // -raw: content-stream order, so the rotated draft mark reads as one word.
+            .args([
+                "-raw",
+                "-enc",
+                "UTF-8",
+                "-f",
+                &n.to_string(),
+                "-l",
+                &n.to_string(),
+            ])
+            .arg(path)
+            .arg("-")
+            .output()
+            .expect("pdftotext ran before");
+        let page = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            page.contains("SR-HDDW-2026-10"),
+            "page {n}: no document number"
+        );
+        assert!(dense_has(&page, "版本1.0"), "page {n}: no version");
+        let dense: String = page.chars().filter(|c| !c.is_whitespace()).collect();
+        let label = format!("第{n}页/共{pages}页");
+        assert!(dense.contains(&label), "page {n}: no {label:?}");
+        assert!(page.contains("DRAFT"), "page {n}: no draft mark");
+        if page.contains("INC-2026-10-") && page.contains("事件编号") {
+            header_rows += 1;
+        }
+    }
+    assert!(
+        header_rows >= 3,
+        "incident table header repeated on {header_rows} pages"
+    );
+}
+
+#[test]
+fn approved_reports_carry_no_draft_mark_and_date_from_approval() {
+    let bytes = render(&approved_doc(), &opts()).expect("renders");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("approved.pdf");
+    std::fs::write(&path, &bytes).expect("write");
+    if let Some(text) = pdftotext(&path) {
+        assert!(!text.contains("DRAFT"), "approved report shows DRAFT");
+        assert!(!text.contains("草稿"), "approved report shows 草稿");
+        assert!(text.contains("已批准"), "status label on cover and footer");
+        assert!(
+            text.contains("2026-11-05 16:20"),
+            "approval date in the document block"
+        );
+    }
+    if let Some((_, info)) = tool("pdfinfo", &["-isodates"], &path) {
+        assert_eq!(
+            fields(&info)["CreationDate"],
+            "2026-11-05T16:20:00Z",
+            "{info}"
+        );
+    }
+    if let Some((_, custom)) = tool("pdfinfo", &["-custom"], &path) {
+        let f = fields(&custom);
+        for (k, v) in [
+            ("Status", "approved"),
+            ("Version", "1.1"),
+            ("ApprovedAt", "2026-11-05T16:20:00"),
+            ("ReviewedAt", "2026-11-04T09:30:00"),
+            ("Supersedes", "1.0"),
+        ] {
+            assert_eq!(f.get(k).map(String::as_str), Some(v), "{k} in\n{custom}");
+        }
+    }
+}
+
+#[test]
+fn pdffonts_shows_every_font_embedded_and_subset() {
+    let (_, path, _) = draft_pdf();
+    let Some((ok, out)) = tool("pdffonts", &[], path) else {
+        return;
+    };
+    assert!(ok, "{out}");
+    let fonts: Vec<&str> = out
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(fonts.len() >= 2, "regular and bold expected:\n{out}");
+    for line in fonts {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        // name type… emb sub uni object ID
+        let n = cols.len();
+        assert!(n >= 7, "{line}");
+        assert_eq!(
+            (cols[n - 5], cols[n - 4]),
+            ("yes", "yes"),
+            "not embedded+subset: {line}"
+        );
+        let name = cols[0];
+        assert!(
+            name.len() > 7
+                && name.as_bytes()[6] == b'+'
+                && name[..6].bytes().all(|b| b.is_ascii_uppercase()),
+            "no subset tag: {name}"
+        );
+        assert!(name.contains("NotoSansCJKsc"), "{name}");
+    }
+}
+
+#[test]
+fn pdfinfo_shows_the_metadata_custom_keys_and_pdfa_xmp() {
+    let (_, path, _) = draft_pdf();
+    if let Some((ok, info)) = tool("pdfinfo", &["-isodates"], path) {
+        assert!(ok, "{info}");
+        let f = fields(&info);
+        for (k, v) in [
+            (
+                "Title",
+                "服务级别月度报告 2026年10月 Monthly Service Level Report, October 2026",
+            ),
+            ("Author", "张伟"),
+            ("Subject", "华东电网有限公司 · 2026年10月 · 信息运维中心"),
+            (
+                "Keywords",
+                "SR-HDDW-2026-10, customer-monthly, 2026-10, 华东电网有限公司",
+            ),
+            ("Creator", "svcreport 0.1.0"),
+            ("CreationDate", "2026-11-03T10:05:00Z"),
+            ("Tagged", "no"),
+            ("Page size", "595.276 x 841.89 pts (A4)"),
+        ] {
+            assert_eq!(f.get(k).map(String::as_str), Some(v), "{k} in\n{info}");
+        }
+    }
+    if let Some((_, custom)) = tool("pdfinfo", &["-custom"], path) {
+        let f = fields(&custom);
+        for (k, v) in [
+            ("DocNumber", "SR-HDDW-2026-10"),
+            ("Version", "1.0"),
+            ("Status", "draft"),
+            ("Compiler", "张伟"),
+            ("Reviewer", "李娜"),
+            ("Approver", "王建国"),
+            ("ReviewedAt", ""),
+            ("GeneratedAt", "2026-11-03T10:05:00"),
+            (
+                "ContentHash",
+                "9f2c4a1be07d3c55a8e61f0d2b7c9e4413a5f6d8c0b1e2f3a4b5c6d7e8f90123",
+            ),
+        ] {
+            assert_eq!(f.get(k).map(String::as_str), Some(v), "{k} in\n{custom}");
+        }
+    }
+    if let Some((_, xmp)) = tool("pdfinfo", &["-meta"], path) {
+        assert!(xmp.contains("<pdfaid:part>2</pdfaid:part>"), "{xmp}");
+        assert!(
+            xmp.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+            "{xmp}"
+        );
+        assert!(xmp.contains("服务级别月度报告"), "title in XMP");
+        assert!(xmp.contains("2026-11-03T10:05:00"), "date in XMP");
+    }
+}
+
+#[test]
+fn qpdf_check_is_clean() {
+    let (_, path, _) = draft_pdf();
+    let Some((ok, out)) = tool("qpdf", &["--check"], path) else {
+        return;
+    };
+    assert!(ok, "{out}");
+    assert!(out.contains("No syntax or stream encoding errors"), "{out}");
+}
+
+#[test]
+fn page_one_renders_to_an_image() {
+    let (dir, path, _) = draft_pdf();
+    let prefix = dir.path().join("page");
+    let Some((ok, out)) = tool(
+        "pdftoppm",
+        &["-png", "-r", "40", "-f", "1", "-l", "1"],
+        path,
+    )
+    .map(|_| {
+        let o = Command::new("pdftoppm")
+            .args(["-png", "-r", "40", "-f", "1", "-l", "1"])
+            .arg(path)
+            .arg(&prefix)
+            .output()
+            .expect("pdftoppm ran before");
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    }) else {
+        return;
+    };
+    assert!(ok, "{out}");
+    let png = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("page"))
+        .expect("a PNG was written");
+    let bytes = std::fs::read(png.path()).expect("png");
+    assert!(bytes.starts_with(b"\x89PNG"));
+    assert!(
+        bytes.len() > 5_000,
+        "page 1 is not blank ({} bytes)",
+        bytes.len()
+    );
+}
+
+#[test]
+fn rendering_twice_gives_identical_bytes_and_the_version_changes_them() {
+    let (_, _, first) = draft_pdf();
+    let again = render(&fixture::report(120), &opts()).expect("renders");
+    assert!(first == &again, "two renders differ");
+    let mut doc = fixture::report(120);
+    doc.meta.version = "1.1".into();
+    let other = render(&doc, &opts()).expect("renders");
+    assert_ne!(first, &other);
+}
+
+#[test]
+fn a_character_no_font_has_is_an_error_naming_it_and_its_cell() {
+    let mut doc = fixture::report(10);
+    let Block::Table(t) = &mut doc.sections[2].blocks[3] else {
+        panic!("fixture: incident table")
+    };
+    t.rows[6][3] = Cell::Text {
+        text: "打印机 \u{10C80} 故障".into(),
+    };
+    let err = render(&doc, &opts()).expect_err("Old Hungarian is in no font");
+    match &err {
+        PdfError::MissingGlyph {
+            ch,
+            codepoint,
+            context,
+        } => {
+            assert_eq!(*ch, '\u{10C80}');
+            assert_eq!(*codepoint, 0x10C80);
+            assert!(context.contains("`incidents`"), "{context}");
+            assert!(context.contains("row 7"), "{context}");
+            assert!(context.contains("`summary` (摘要)"), "{context}");
+            assert!(context.contains("打印机"), "{context}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(err.to_string().contains("U+10C80"), "{err}");
+
+    let mut doc = fixture::report(10);
+    doc.labels
+        .map
+        .insert("draft_mark".into(), "\u{10FFFD}".into());
+    let err = render(&doc, &opts()).expect_err("private use plane");
+    assert!(err.to_string().contains("U+10FFFD"), "{err}");
+    assert!(err.to_string().contains("label `draft_mark`"), "{err}");
+}
+
+fn template_dir(name: &str, body: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join(name), body).expect("write template");
+    dir
+}
+
+#[test]
+fn a_template_file_in_the_workspace_overrides_the_built_in_layout() {
+    let dir = template_dir(
+        "customer-zh.typ",
+        "#import \"report.typ\": report\n#report(json(\"/data.json\"), kind: \"supplier\")\n",
+    );
+    let o = RenderOptions {
+        template_dir: dir.path().to_path_buf(),
+        ..opts()
+    };
+    let bytes = render(&fixture::report(5), &o).expect("override renders");
+    let path = dir.path().join("o.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    if let Some(text) = pdftotext(&path) {
+        assert!(
+            text.contains("供应商"),
+            "the supplier party label of the override"
+        );
+        assert!(!text.contains("客户\n"), "not the customer label");
+    }
+}
+
+#[test]
+fn typst_warnings_and_errors_fail_the_render_with_their_location() {
+    let dir = template_dir(
+        "customer-zh.typ",
+        "#set text(font: \"No Such Font\")\nHello\n",
+    );
+    let o = RenderOptions {
+        template_dir: dir.path().to_path_buf(),
+        ..opts()
+    };
+    let err = render(&fixture::report(1), &o).expect_err("unknown font is a warning");
+    assert!(matches!(err, PdfError::Warnings { .. }), "{err}");
+    let msg = err.to_string();
+    assert!(msg.contains("customer-zh.typ"), "{msg}");
+    assert!(msg.contains("/main.typ:1:"), "{msg}");
+    assert!(msg.contains("unknown font family"), "{msg}");
+
+    let dir = template_dir("customer.typ", "Hello\n#let x = \n");
+    let o = RenderOptions {
+        template_dir: dir.path().to_path_buf(),
+        ..opts()
+    };
+    let err = render(&fixture::report(1), &o).expect_err("syntax error");
+    assert!(matches!(err, PdfError::Compile { .. }), "{err}");
+    assert!(err.to_string().contains("/main.typ:2:"), "{err}");
+
+    // A character the layout itself prints is caught after layout.
+    let dir = template_dir("customer.typ", "Hello \u{10C80}\n");
+    let o = RenderOptions {
+        template_dir: dir.path().to_path_buf(),
+        ..opts()
+    };
+    let err = render(&fixture::report(1), &o).expect_err("template glyph");
+    match err {
+        PdfError::MissingGlyph { ch, context, .. } => {
+            assert_eq!(ch, '\u{10C80}');
+            assert!(context.contains("layout"), "{context}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn tagged_pdf_is_an_option() {
+    let o = RenderOptions {
+        tagged_pdf: true,
+        ..opts()
+    };
+    let bytes = render(&fixture::report(5), &o).expect("tagged renders");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("t.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    if let Some((_, info)) = tool("pdfinfo", &[], &path) {
+        assert!(info.contains("Tagged:          yes"), "{info}");
+    }
+}
+
+#[test]
+fn bad_inputs_are_errors_not_panics() {
+    let mut doc = fixture::report(1);
+    doc.meta.generated_at = "yesterday".into();
+    let o = RenderOptions {
+        created: String::new(),
+        ..opts()
+    };
+    let err = render(&doc, &o).expect_err("no usable date");
+    assert!(err.to_string().contains("yesterday"), "{err}");
+
+    let mut doc = fixture::report(1);
+    doc.style.met = "green".into();
+    let err = render(&doc, &opts()).expect_err("bad colour");
+    assert!(err.to_string().contains("style.met"), "{err}");
+
+    let o = RenderOptions {
+        fonts: vec![PathBuf::from("/nonexistent/corporate.ttf")],
+        ..opts()
+    };
+    let err = render(&fixture::report(1), &o).expect_err("missing font file");
+    assert!(
+        err.to_string().contains("/nonexistent/corporate.ttf"),
+        "{err}"
+    );
+
+    // Ragged rows and an empty table still render.
+    let mut doc = fixture::report(3);
+    let Block::Table(t) = &mut doc.sections[2].blocks[3] else {
+        panic!("fixture: incident table")
+    };
+    t.rows[0].truncate(2);
+    t.rows[1].push(Cell::Text {
+        text: "extra".into(),
+    });
+    doc.sections[4]
+        .blocks
+        .push(Block::Table(svcreport::report::doc::Table {
+            id: "empty".into(),
+            title: None,
+            columns: vec![],
+            rows: vec![],
+        }));
+    render(&doc, &opts()).expect("ragged rows render");
+}

@@ -1,0 +1,342 @@
+//! Ingest benchmark (issue 2 item 11): validated ingest of a generated
+//! 200,000-row × 14-column incidents workbook against a bare pass of calamine's
+//! streaming `worksheet_cells_reader` over the same bytes, in the same run
+//! (best of 3 each, peak RSS from `/proc/self/status` VmHWM of a child process
+//! per measurement); a LibreOffice re-saved copy when `soffice` exists; and a
+//! batch of 10 × 20,000-row workbooks on 1 thread vs 2.
+//!
+//! Run: `CARGO_TARGET_DIR=/work/targets/release cargo bench --bench ingest`
+//! (`-- --rows N` to change the size).
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use calamine::{DataRef, Reader, Xlsx};
+use chrono::{Duration, NaiveDate};
+use rust_xlsxwriter::{Format, Workbook};
+use svcreport::ingest::{self, IngestOptions};
+use svcreport::model::catalogue::*;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const HEAD: [&str; 14] = [
+    "工单号",
+    "客户",
+    "服务",
+    "优先级",
+    "报告时间",
+    "响应时间",
+    "解决时间",
+    "关闭时间",
+    "挂起时长(分钟)",
+    "状态",
+    "重大事件",
+    "类别",
+    "处理组",
+    "摘要",
+];
+const WORDS: [&str; 16] = [
+    "邮件",
+    "无法",
+    "登录",
+    "系统",
+    "响应",
+    "缓慢",
+    "打印机",
+    "故障",
+    "网络",
+    "中断",
+    "账号",
+    "锁定",
+    "报表",
+    "导出",
+    "失败",
+    "数据库",
+];
+
+fn generate(path: &Path, rows: u32, seed: u64) {
+    let mut rng = Rng(seed);
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("事件").unwrap();
+    let head = Format::new().set_bold();
+    let dt = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    for (c, h) in HEAD.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &head).unwrap();
+    }
+    let base = NaiveDate::from_ymd_opt(2026, 10, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let customers = [
+        ("acme", ["email", "erp"]),
+        ("安科美科技有限公司", ["企业邮箱", "erp"]),
+        ("globex", ["erp", "ERP 系统"]),
+    ];
+    let cats = [
+        "硬件", "软件", "网络", "账号", "数据", "其他", "安全", "咨询",
+    ];
+    let groups = ["一线", "二线", "网络组", "数据库组", "应用组", "桌面组"];
+    for r in 1..=rows {
+        let (cust, svcs) = customers[rng.below(3) as usize];
+        let svc = svcs[rng.below(2) as usize];
+        let p = match rng.below(100) {
+            0..5 => "P1",
+            5..20 => "P2",
+            20..65 => "P3",
+            _ => "P4",
+        };
+        let opened = base + Duration::seconds(rng.below(31 * 86_400) as i64);
+        let responded = opened + Duration::seconds(60 + rng.below(7_200) as i64);
+        let resolved = responded + Duration::seconds(rng.below(200_000) as i64);
+        let open = rng.below(100) < 13;
+        let closed = !open && rng.below(2) == 0;
+        ws.write_string(r, 0, format!("INC-{seed}-{r:06}")).unwrap();
+        ws.write_string(r, 1, cust).unwrap();
+        ws.write_string(r, 2, svc).unwrap();
+        ws.write_string(r, 3, p).unwrap();
+        ws.write_datetime_with_format(r, 4, opened, &dt).unwrap();
+        ws.write_datetime_with_format(r, 5, responded, &dt).unwrap();
+        if !open {
+            ws.write_datetime_with_format(r, 6, resolved, &dt).unwrap();
+        }
+        if closed {
+            ws.write_datetime_with_format(r, 7, resolved + Duration::hours(24), &dt)
+                .unwrap();
+        }
+        ws.write_number(r, 8, rng.below(4) as f64 * 15.0).unwrap();
+        ws.write_string(
+            r,
+            9,
+            if open {
+                "处理中"
+            } else if closed {
+                "已关闭"
+            } else {
+                "已解决"
+            },
+        )
+        .unwrap();
+        ws.write_string(
+            r,
+            10,
+            if p == "P1" && rng.below(4) == 0 {
+                "是"
+            } else {
+                "否"
+            },
+        )
+        .unwrap();
+        ws.write_string(r, 11, cats[rng.below(8) as usize]).unwrap();
+        ws.write_string(r, 12, groups[rng.below(6) as usize])
+            .unwrap();
+        let n = 5 + rng.below(6);
+        let summary: String = (0..n).map(|_| WORDS[rng.below(16) as usize]).collect();
+        ws.write_string(r, 13, format!("{summary}{r}")).unwrap();
+    }
+    wb.save(path).unwrap();
+}
+
+fn catalogue() -> Catalogue {
+    Catalogue {
+        customers: vec![
+            Customer {
+                id: "acme".into(),
+                name: "安科美科技有限公司".into(),
+                name_en: None,
+                recipients: vec![],
+            },
+            Customer {
+                id: "globex".into(),
+                name: "环球电子".into(),
+                name_en: None,
+                recipients: vec![],
+            },
+        ],
+        services: vec![
+            Service {
+                id: "email".into(),
+                name: "企业邮箱".into(),
+                name_en: None,
+                calendar: "7x24".into(),
+                customers: vec!["acme".into()],
+            },
+            Service {
+                id: "erp".into(),
+                name: "ERP 系统".into(),
+                name_en: None,
+                calendar: "7x24".into(),
+                customers: vec!["acme".into(), "globex".into()],
+            },
+        ],
+        ..Catalogue::default()
+    }
+}
+
+fn vm_hwm_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn bare(bytes: &[u8]) -> usize {
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let mut rd = wb.worksheet_cells_reader(&name).unwrap();
+    let mut n = 0;
+    while let Some(c) = rd.next_cell().unwrap() {
+        if !matches!(c.get_value(), DataRef::Empty) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Child: `child <bare|validated> FILE` → prints `best_secs peak_kib result`.
+fn child(mode: &str, file: &Path) {
+    let bytes = std::fs::read(file).unwrap();
+    let cat = catalogue();
+    let mut best = f64::MAX;
+    let mut result = 0usize;
+    for _ in 0..3 {
+        let t = Instant::now();
+        result = match mode {
+            "bare" => bare(&bytes),
+            _ => {
+                let ing = ingest::read_bytes("bench.xlsx", &bytes, &cat, &IngestOptions::default());
+                assert!(
+                    !ing.has_errors(),
+                    "{}",
+                    svcreport::findings::render_text(&ing.findings[..ing.findings.len().min(5)])
+                );
+                ing.dataset.incidents.len()
+            }
+        };
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    println!("{best} {} {result}", vm_hwm_kib());
+}
+
+fn measure(mode: &str, file: &Path) -> (f64, f64, usize) {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["child", mode])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = String::from_utf8(out.stdout).unwrap();
+    let v: Vec<&str> = s.split_whitespace().collect();
+    (
+        v[0].parse().unwrap(),
+        v[1].parse::<f64>().unwrap() / 1024.0,
+        v[2].parse().unwrap(),
+    )
+}
+
+fn batch(dir: &Path, files: &[PathBuf], threads: usize) -> f64 {
+    let ws = svcreport::workspace::Workspace::parse(
+        dir,
+        &dir.join("svcreport.toml"),
+        "[workspace]\nname = \"bench\"\ninbox = [\"*.xlsx\"]\ncatalogue = []\n",
+    )
+    .unwrap();
+    let cat = catalogue();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    let mut best = f64::MAX;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let ing = pool.install(|| ingest::ingest(&ws, &cat, files, &IngestOptions::default()));
+        assert_eq!(ing.dataset.incidents.len(), files.len() * 20_000);
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    best
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("child") {
+        child(&args[2], Path::new(&args[3]));
+        return;
+    }
+    let rows: u32 = args
+        .iter()
+        .position(|a| a == "--rows")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000);
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("incidents.xlsx");
+    let t = Instant::now();
+    generate(&big, rows, 42);
+    eprintln!(
+        "generated {rows} rows × 14 columns: {} bytes in {:.1}s",
+        std::fs::metadata(&big).unwrap().len(),
+        t.elapsed().as_secs_f64()
+    );
+    let mut inputs = vec![("rust_xlsxwriter", big.clone())];
+    let lo_dir = dir.path().join("lo");
+    let lo = Command::new("soffice")
+        .args(["--headless", "--convert-to", "xlsx", "--outdir"])
+        .arg(&lo_dir)
+        .arg(&big)
+        .output();
+    match lo {
+        Ok(o) if o.status.success() && lo_dir.join("incidents.xlsx").exists() => {
+            inputs.push(("LibreOffice re-saved", lo_dir.join("incidents.xlsx")))
+        }
+        _ => eprintln!("soffice not available or failed: LibreOffice copy skipped"),
+    }
+    println!(
+        "| input | bare cells_reader | validated read_bytes | ratio | bare peak | validated peak | rows accepted |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for (label, f) in &inputs {
+        let (bt, bm, cells) = measure("bare", f);
+        let (vt, vm, acc) = measure("validated", f);
+        println!(
+            "| {label} ({cells} cells) | {bt:.3} s | {vt:.3} s | {:.2}× | {bm:.1} MiB | {vm:.1} MiB | {acc} |",
+            vt / bt
+        );
+    }
+    let mut files = Vec::new();
+    for i in 0..10u64 {
+        let p = dir.path().join(format!("t{i}.xlsx"));
+        generate(&p, 20_000, 100 + i);
+        files.push(p);
+    }
+    let seq = batch(dir.path(), &files, 1);
+    let par = batch(dir.path(), &files, 2);
+    println!();
+    println!("| batch 10 × 20,000 rows | 1 thread | 2 threads | speed-up |");
+    println!("|---|---:|---:|---:|");
+    println!(
+        "| ingest::ingest | {seq:.3} s | {par:.3} s | {:.2}× |",
+        seq / par
+    );
+}

@@ -1,0 +1,718 @@
+//! Cells → typed values: the lenient parsers for what providers actually type.
+//!
+//! Pure functions over one cell value ([`Raw`]); they know nothing of sheets,
+//! rows or the catalogue (those are `ingest::sheet` and `ingest::rows`).
+//! Invariants: never panic on any input; an empty or whitespace-only cell is
+//! [`Raw::is_blank`]; every failure is a [`CellError`] whose `code` is one of
+//! `findings::CODES`.
+//!
+//! Accepted forms: Excel date cells (1900 system, via calamine), numbers that
+//! look like Excel serial dates (a date cell that lost its format), text dates
+//! `YYYY-MM-DD HH:MM[:SS]`, `YYYY/MM/DD HH:MM[:SS]`, `YYYY年MM月DD日 HH:MM`,
+//! ISO 8601 with `T`, seconds, fractions and an offset (the offset is dropped:
+//! times are the wall-clock of the workspace), full-width digits and
+//! punctuation anywhere. A date-time column needs a time when typed as text
+//! (`2026/7/1` alone is `value.no_time`); an Excel date cell is taken as is.
+
+use std::borrow::Cow;
+
+use calamine::{Data, DataRef, ExcelDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+
+use crate::model::period::Period;
+use crate::model::records::Priority;
+
+/// One cell's value as read, borrowing shared strings from the workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Raw<'a> {
+    Empty,
+    Text(Cow<'a, str>),
+    Float(f64),
+    Int(i64),
+    Bool(bool),
+    /// An Excel date/time cell (serial, 1900 or 1904 system resolved by calamine).
+    DateTime(ExcelDateTime),
+    /// ISO 8601 text stored as a date (ODS).
+    Iso(Cow<'a, str>),
+    /// An error cell such as `#N/A` (as Excel shows it).
+    Error(String),
+}
+
+impl<'a> Raw<'a> {
+    pub fn from_ref(d: DataRef<'a>) -> Raw<'a> {
+        match d {
+            DataRef::Empty => Raw::Empty,
+            DataRef::SharedString(s) => Raw::Text(Cow::Borrowed(s)),
+            DataRef::String(s) => Raw::Text(Cow::Owned(s)),
+            DataRef::Float(f) => Raw::Float(f),
+            DataRef::Int(i) => Raw::Int(i),
+            DataRef::Bool(b) => Raw::Bool(b),
+            DataRef::DateTime(d) => Raw::DateTime(d),
+            DataRef::DateTimeIso(s) => Raw::Iso(Cow::Owned(s)),
+            DataRef::DurationIso(s) => Raw::Text(Cow::Owned(s)),
+            DataRef::Error(e) => Raw::Error(e.to_string()),
+        }
+    }
+
+    pub fn from_data(d: &'a Data) -> Raw<'a> {
+        match d {
+            Data::Empty => Raw::Empty,
+            Data::String(s) => Raw::Text(Cow::Borrowed(s)),
+            Data::Float(f) => Raw::Float(*f),
+            Data::Int(i) => Raw::Int(*i),
+            Data::Bool(b) => Raw::Bool(*b),
+            Data::DateTime(d) => Raw::DateTime(*d),
+            Data::DateTimeIso(s) => Raw::Iso(Cow::Borrowed(s)),
+            Data::DurationIso(s) => Raw::Text(Cow::Borrowed(s)),
+            Data::Error(e) => Raw::Error(e.to_string()),
+        }
+    }
+
+    /// Empty, or text of whitespace only.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Raw::Empty => true,
+            Raw::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as the provider sees it, for messages (`text "N/A"`, `number 7`).
+    pub fn describe(&self) -> String {
+        match self {
+            Raw::Empty => "an empty cell".into(),
+            Raw::Text(s) | Raw::Iso(s) => format!("text \"{}\"", clip(s)),
+            Raw::Float(f) => format!("number {f}"),
+            Raw::Int(i) => format!("number {i}"),
+            Raw::Bool(b) => format!("boolean {}", if *b { "TRUE" } else { "FALSE" }),
+            Raw::DateTime(d) => match d.as_datetime() {
+                Some(t) => format!("date {}", t.format("%Y-%m-%d %H:%M:%S")),
+                None => format!("date serial {}", d.as_f64()),
+            },
+            Raw::Error(e) => format!("the error value {e}"),
+        }
+    }
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() > 60 {
+        let t: String = s.chars().take(57).collect();
+        format!("{t}…")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Why a cell could not be read as the column's type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellError {
+    /// A code of `findings::CODES` (`value.not_a_date` …).
+    pub code: &'static str,
+    pub message: String,
+    pub hint: String,
+}
+
+fn err(code: &'static str, message: String, hint: impl Into<String>) -> CellError {
+    CellError {
+        code,
+        message,
+        hint: hint.into(),
+    }
+}
+
+/// Full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their
+/// half-width forms. Borrowed when nothing changes.
+pub fn to_half_width(s: &str) -> Cow<'_, str> {
+    if s.is_ascii()
+        || !s
+            .chars()
+            .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
+    {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{3000}' => ' ',
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                _ => c,
+            })
+            .collect(),
+    )
+}
+
+/// Key for matching names and choices: half-width, lower case, trimmed,
+/// inner whitespace runs collapsed to one space.
+pub fn norm(s: &str) -> String {
+    let h = to_half_width(s);
+    let mut out = String::with_capacity(h.len());
+    for w in h.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in w.chars() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+const DATE_HINT: &str = "type the date as 2026-10-01 08:00 or format the cell as a date";
+
+/// Excel serial (1900 system) to a local date-time, rounded to the second.
+/// Serials ≥ 61 only (the 1900 leap-year bug lies before).
+pub fn serial_to_datetime(serial: f64) -> Option<NaiveDateTime> {
+    if !serial.is_finite() || !(61.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?.and_hms_opt(0, 0, 0)?;
+    let secs = (serial * 86_400.0).round() as i64;
+    base.checked_add_signed(Duration::seconds(secs))
+}
+
+/// Numbers that can only be a date that lost its format: 1970-01-01 … 2099-12-31.
+fn plausible_serial(f: f64) -> bool {
+    (25_569.0..73_051.0).contains(&f)
+}
+
+fn parse_num_str(s: &str) -> Option<f64> {
+    let h = to_half_width(s.trim());
+    let t: String = h.chars().filter(|c| *c != ',' && *c != ' ').collect();
+    if t.is_empty() || t.eq_ignore_ascii_case("nan") || t.to_ascii_lowercase().contains("inf") {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|f| f.is_finite())
+}
+
+/// Split text into (date, optional time) and parse both.
+/// Returns `Ok((date, time))`, `Err(())` when not a date at all.
+fn parse_date_text(s: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    let h = to_half_width(s.trim());
+    let mut t: String = h.replace(['年', '月'], "-").replace(['日', 'T'], " ");
+    // A trailing zone: Z or ±HH:MM / ±HHMM after the time.
+    if let Some(stripped) = t.strip_suffix('Z') {
+        t = stripped.to_string();
+    }
+    let t = t.trim();
+    let (date_part, time_part) = match t.split_once(' ') {
+        Some((d, rest)) => (d, Some(rest.trim())),
+        None => (t, None),
+    };
+    let sep = if date_part.contains('-') {
+        '-'
+    } else if date_part.contains('/') {
+        '/'
+    } else if date_part.contains('.') {
+        '.'
+    } else {
+        return None;
+    };
+    let mut it = date_part.split(sep);
+    let (y, m, d) = (it.next()?, it.next()?, it.next()?);
+    if it.next().is_some()
+        || y.len() != 4
+        || m.is_empty()
+        || m.len() > 2
+        || d.is_empty()
+        || d.len() > 2
+    {
+        return None;
+    }
+    let all_digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(y) || !all_digits(m) || !all_digits(d) {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
+    let time = match time_part {
+        None | Some("") => None,
+        Some(tp) => Some(parse_time_text(tp)?),
+    };
+    Some((date, time))
+}
+
+fn parse_time_text(tp: &str) -> Option<NaiveTime> {
+    // Drop an offset (+08:00, -0500): times are wall-clock as written.
+    let core = match tp.find(['+', '-']) {
+        Some(i) => &tp[..i],
+        None => tp,
+    };
+    let core = core.trim();
+    let (hms, frac) = match core.split_once('.') {
+        Some((a, f)) if f.bytes().all(|b| b.is_ascii_digit()) => (a, f),
+        Some(_) => return None,
+        None => (core, ""),
+    };
+    let parts: Vec<&str> = hms.split(':').collect();
+    if parts.len() < 2 || parts.len() > 3 {
+        return None;
+    }
+    if parts
+        .iter()
+        .any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let h: u32 = parts[0].parse().ok()?;
+    let m: u32 = parts[1].parse().ok()?;
+    let s: u32 = match parts.get(2) {
+        Some(p) => p.parse().ok()?,
+        None => 0,
+    };
+    let t = NaiveTime::from_hms_opt(h, m, s)?;
+    // Round fractions of a second to the nearest second.
+    if frac.starts_with(['5', '6', '7', '8', '9']) {
+        Some(t + Duration::seconds(1))
+    } else {
+        Some(t)
+    }
+}
+
+/// A date and time (column type `DateTime`). `Ok(None)` for a blank cell.
+pub fn datetime(v: &Raw) -> Result<Option<NaiveDateTime>, CellError> {
+    let not_date = || {
+        err(
+            "value.not_a_date",
+            format!("expected a date, found {}", v.describe()),
+            DATE_HINT,
+        )
+    };
+    match v {
+        Raw::Empty => Ok(None),
+        Raw::DateTime(d) => {
+            if d.is_duration() {
+                return Err(not_date());
+            }
+            d.as_datetime().map(Some).ok_or_else(not_date)
+        }
+        Raw::Float(f) if plausible_serial(*f) => {
+            serial_to_datetime(*f).map(Some).ok_or_else(not_date)
+        }
+        Raw::Int(i) if plausible_serial(*i as f64) => {
+            serial_to_datetime(*i as f64).map(Some).ok_or_else(not_date)
+        }
+        Raw::Text(s) | Raw::Iso(s) => {
+            if s.trim().is_empty() {
+                return Ok(None);
+            }
+            if let Some(f) = parse_num_str(s)
+                && plausible_serial(f)
+            {
+                return serial_to_datetime(f).map(Some).ok_or_else(not_date);
+            }
+            match parse_date_text(s) {
+                Some((d, Some(t))) => Ok(Some(d.and_time(t))),
+                Some((_, None)) => Err(err(
+                    "value.no_time",
+                    format!(
+                        "expected a date and time, found only a date in {}",
+                        v.describe()
+                    ),
+                    "add the time of day, e.g. 2026-10-01 08:00",
+                )),
+                None => Err(not_date()),
+            }
+        }
+        _ => Err(not_date()),
+    }
+}
+
+/// A calendar date (column type `Date`); a date-time's date is taken.
+pub fn date(v: &Raw) -> Result<Option<NaiveDate>, CellError> {
+    let not_date = || {
+        err(
+            "value.not_a_date",
+            format!("expected a date, found {}", v.describe()),
+            "type the date as 2026-10-01 or format the cell as a date",
+        )
+    };
+    match v {
+        Raw::Text(s) | Raw::Iso(s) if !s.trim().is_empty() => {
+            if let Some(f) = parse_num_str(s)
+                && plausible_serial(f)
+            {
+                return serial_to_datetime(f)
+                    .map(|t| Some(t.date()))
+                    .ok_or_else(not_date);
+            }
+            parse_date_text(s)
+                .map(|(d, _)| Some(d))
+                .ok_or_else(not_date)
+        }
+        other => match datetime(other) {
+            Ok(t) => Ok(t.map(|t| t.date())),
+            Err(_) => Err(not_date()),
+        },
+    }
+}
+
+/// A number (full-width digits and thousands separators accepted).
+pub fn number(v: &Raw) -> Result<Option<f64>, CellError> {
+    let nan = || {
+        err(
+            "value.not_a_number",
+            format!("expected a number, found {}", v.describe()),
+            "type digits only, e.g. 30 or 12.5",
+        )
+    };
+    match v {
+        Raw::Empty => Ok(None),
+        Raw::Float(f) if f.is_finite() => Ok(Some(*f)),
+        Raw::Int(i) => Ok(Some(*i as f64)),
+        Raw::Text(s) if s.trim().is_empty() => Ok(None),
+        Raw::Text(s) => parse_num_str(s).map(Some).ok_or_else(nan),
+        _ => Err(nan()),
+    }
+}
+
+/// A whole number in `[min, max]`.
+pub fn int_in(v: &Raw, min: i64, max: i64) -> Result<Option<i64>, CellError> {
+    let Some(f) = number(v).map_err(|mut e| {
+        e.hint = format!("type a whole number from {min} to {max}");
+        e
+    })?
+    else {
+        return Ok(None);
+    };
+    if f.fract() != 0.0 {
+        return Err(err(
+            "value.not_an_integer",
+            format!("expected a whole number, found {}", v.describe()),
+            format!("type a whole number from {min} to {max}"),
+        ));
+    }
+    if f < min as f64 || f > max as f64 {
+        return Err(err(
+            "value.out_of_range",
+            format!("{} is outside {min}–{max}", fmt_num(f)),
+            format!("type a whole number from {min} to {max}"),
+        ));
+    }
+    Ok(Some(f as i64))
+}
+
+pub fn fmt_num(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// Text, trimmed; numbers become their shortest text (`12345`, not `12345.0`).
+pub fn text(v: &Raw) -> Result<Option<String>, CellError> {
+    match v {
+        Raw::Empty => Ok(None),
+        Raw::Text(s) | Raw::Iso(s) => {
+            let t = s.trim();
+            Ok((!t.is_empty()).then(|| t.to_string()))
+        }
+        Raw::Float(f) => Ok(Some(fmt_num(*f))),
+        Raw::Int(i) => Ok(Some(i.to_string())),
+        Raw::Bool(b) => Ok(Some(if *b { "TRUE" } else { "FALSE" }.into())),
+        Raw::DateTime(d) => Ok(Some(match d.as_datetime() {
+            Some(t) if t.time() == NaiveTime::MIN => t.format("%Y-%m-%d").to_string(),
+            Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+            None => fmt_num(d.as_f64()),
+        })),
+        Raw::Error(e) => Err(err(
+            "value.error_cell",
+            format!("the cell holds the error value {e}"),
+            "fix the formula or type the value itself",
+        )),
+    }
+}
+
+/// Match text against `canonical|alias|…` choices; returns the choice index.
+pub fn choice_index(s: &str, choices: &[&str]) -> Option<usize> {
+    let k = norm(s);
+    choices
+        .iter()
+        .position(|c| c.split('|').any(|alt| norm(alt) == k))
+}
+
+/// The canonical spellings of a choice list, for messages: `新建/new, …`.
+pub fn choices_list(choices: &[&str]) -> String {
+    choices
+        .iter()
+        .map(|c| {
+            let mut it = c.split('|');
+            let a = it.next().unwrap_or_default();
+            match it.next() {
+                Some(b) => format!("{a}/{b}"),
+                None => a.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One of a fixed list (`ColType::Enum`).
+pub fn choice(v: &Raw, choices: &[&str]) -> Result<Option<usize>, CellError> {
+    let Some(s) = text(v)? else { return Ok(None) };
+    choice_index(&s, choices).map(Some).ok_or_else(|| {
+        err(
+            "value.not_a_choice",
+            format!("\"{}\" is not one of {}", clip(&s), choices_list(choices)),
+            "pick a value from the drop-down list of the template",
+        )
+    })
+}
+
+/// P1–P4 in every spelling of `schema::PRIORITY_CHOICES`.
+pub fn priority(v: &Raw) -> Result<Option<Priority>, CellError> {
+    let s = match v {
+        Raw::Float(f) if f.fract() == 0.0 => fmt_num(*f),
+        _ => match text(v)? {
+            Some(s) => s,
+            None => return Ok(None),
+        },
+    };
+    match choice_index(&s, crate::ingest::schema::PRIORITY_CHOICES) {
+        Some(i) => Ok(Some(Priority::ALL[i])),
+        None => Err(err(
+            "value.not_a_priority",
+            format!("priority \"{}\" is not one of P1–P4", clip(&s)),
+            "type P1, P2, P3 or P4 (also 1–4, 紧急/高/中/低, Critical/High/Medium/Low)",
+        )),
+    }
+}
+
+/// 是/否 · yes/no (and TRUE/FALSE cells, 1/0).
+pub fn yes_no(v: &Raw) -> Result<Option<bool>, CellError> {
+    if let Raw::Bool(b) = v {
+        return Ok(Some(*b));
+    }
+    let Some(s) = text(v)? else { return Ok(None) };
+    match choice_index(&s, crate::ingest::schema::YES_NO_CHOICES) {
+        Some(0) => Ok(Some(true)),
+        Some(_) => Ok(Some(false)),
+        None => Err(err(
+            "value.not_yes_no",
+            format!("expected 是/否 (yes/no), found {}", v.describe()),
+            "type 是 or 否 (yes or no)",
+        )),
+    }
+}
+
+/// A month period such as `2026-10` (also a date cell: its month).
+pub fn period(v: &Raw) -> Result<Option<Period>, CellError> {
+    let bad = || {
+        err(
+            "value.not_a_period",
+            format!("expected a period such as 2026-10, found {}", v.describe()),
+            "type the period as text: 2026-10 (month), 2026-Q4, 2026-H2 or 2026",
+        )
+    };
+    match v {
+        Raw::DateTime(_) | Raw::Iso(_) => match date(v) {
+            Ok(Some(d)) => Ok(Some(Period::of_date(d))),
+            Ok(None) => Ok(None),
+            Err(_) => Err(bad()),
+        },
+        Raw::Int(i) => Period::parse(&i.to_string()).map(Some).map_err(|_| bad()),
+        Raw::Float(f) if f.fract() == 0.0 => {
+            Period::parse(&fmt_num(*f)).map(Some).map_err(|_| bad())
+        }
+        Raw::Text(s) => {
+            let h = to_half_width(s.trim());
+            if h.is_empty() {
+                return Ok(None);
+            }
+            let t = h.replace('年', "-").replace('月', "").replace('/', "-");
+            let t = t.trim_end_matches('-');
+            if let Ok(p) = Period::parse(t) {
+                return Ok(Some(p));
+            }
+            // "2026-10-01": a date typed into a period column.
+            match parse_date_text(&h) {
+                Some((d, _)) => Ok(Some(Period::of_date(d))),
+                None => Err(bad()),
+            }
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// Column letters of a 0-based column index: 0 → `A`, 27 → `AB`.
+pub fn col_letters(mut c: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).expect("ASCII letters")
+}
+
+/// Absolute A1 reference of 0-based (row, column): (13, 4) → `E14`.
+pub fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", col_letters(col), row + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::ExcelDateTimeType;
+
+    fn dt(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+    fn t(s: &str) -> Raw<'_> {
+        Raw::Text(Cow::Borrowed(s))
+    }
+
+    #[test]
+    fn datetimes_table() {
+        let excel =
+            |f: f64| Raw::DateTime(ExcelDateTime::new(f, ExcelDateTimeType::DateTime, false));
+        let ok: Vec<(Raw, &str)> = vec![
+            (excel(46204.0), "2026-07-01 00:00:00"),
+            (excel(46204.5), "2026-07-01 12:00:00"),
+            (Raw::Float(46204.5), "2026-07-01 12:00:00"),
+            (t("46204.25"), "2026-07-01 06:00:00"),
+            (t("2026-10-01 08:00"), "2026-10-01 08:00:00"),
+            (t("2026/10/01 08:00"), "2026-10-01 08:00:00"),
+            (t("2026/7/1 8:05"), "2026-07-01 08:05:00"),
+            (t("2026-10-01T08:00:30"), "2026-10-01 08:00:30"),
+            (t("2026-10-01T08:00:30+08:00"), "2026-10-01 08:00:30"),
+            (t("2026-10-01T08:00:30.7Z"), "2026-10-01 08:00:31"),
+            (t("２０２６-１０-０１ ０８:００"), "2026-10-01 08:00:00"),
+            (t("２０２６－１０－０１　０８：００"), "2026-10-01 08:00:00"),
+            (t("2026年10月1日 08:00"), "2026-10-01 08:00:00"),
+            (t("  2026-10-01 08:00:00  "), "2026-10-01 08:00:00"),
+        ];
+        for (raw, want) in ok {
+            assert_eq!(datetime(&raw), Ok(Some(dt(want))), "{raw:?}");
+        }
+        for blank in [Raw::Empty, t(""), t("   ")] {
+            assert_eq!(datetime(&blank), Ok(None));
+        }
+        let code = |r: Raw| datetime(&r).unwrap_err().code;
+        assert_eq!(code(t("N/A")), "value.not_a_date");
+        assert_eq!(code(t("2026-13-01 08:00")), "value.not_a_date");
+        assert_eq!(code(t("2026-10-01 25:00")), "value.not_a_date");
+        assert_eq!(code(t("2026/7/1")), "value.no_time");
+        assert_eq!(code(Raw::Bool(true)), "value.not_a_date");
+        assert_eq!(code(Raw::Float(7.0)), "value.not_a_date");
+        assert_eq!(code(Raw::Error("#N/A".into())), "value.not_a_date");
+        let e = datetime(&t("N/A")).unwrap_err();
+        assert_eq!(e.message, "expected a date, found text \"N/A\"");
+    }
+
+    #[test]
+    fn dates_table() {
+        let d = |y, m, dd| Some(NaiveDate::from_ymd_opt(y, m, dd).unwrap());
+        assert_eq!(date(&t("2026/7/1")), Ok(d(2026, 7, 1)));
+        assert_eq!(date(&t("2026-10-01 08:00")), Ok(d(2026, 10, 1)));
+        assert_eq!(date(&Raw::Float(46204.0)), Ok(d(2026, 7, 1)));
+        assert_eq!(date(&t("２０２６/１０/３１")), Ok(d(2026, 10, 31)));
+        assert_eq!(date(&t("2026-02-30")).unwrap_err().code, "value.not_a_date");
+    }
+
+    #[test]
+    fn numbers_and_ints() {
+        assert_eq!(number(&t("１２.５")), Ok(Some(12.5)));
+        assert_eq!(number(&t("1,200")), Ok(Some(1200.0)));
+        assert_eq!(number(&Raw::Int(30)), Ok(Some(30.0)));
+        assert_eq!(number(&t(" ")), Ok(None));
+        assert_eq!(number(&t("N/A")).unwrap_err().code, "value.not_a_number");
+        assert_eq!(number(&t("NaN")).unwrap_err().code, "value.not_a_number");
+        assert_eq!(
+            number(&Raw::Error("#DIV/0!".into())).unwrap_err().code,
+            "value.not_a_number"
+        );
+        assert_eq!(int_in(&t("５"), 1, 5), Ok(Some(5)));
+        assert_eq!(int_in(&Raw::Float(4.0), 1, 5), Ok(Some(4)));
+        assert_eq!(
+            int_in(&Raw::Float(6.0), 1, 5).unwrap_err().code,
+            "value.out_of_range"
+        );
+        assert_eq!(
+            int_in(&Raw::Float(4.5), 1, 5).unwrap_err().code,
+            "value.not_an_integer"
+        );
+    }
+
+    #[test]
+    fn priorities_every_spelling() {
+        let cases: Vec<(Raw, Priority)> = vec![
+            (t("P1"), Priority::P1),
+            (t("p2"), Priority::P2),
+            (t("Ｐ３"), Priority::P3),
+            (t("1"), Priority::P1),
+            (Raw::Float(4.0), Priority::P4),
+            (Raw::Int(2), Priority::P2),
+            (t("紧急"), Priority::P1),
+            (t("高"), Priority::P2),
+            (t("中"), Priority::P3),
+            (t("低"), Priority::P4),
+            (t("Critical"), Priority::P1),
+            (t(" HIGH "), Priority::P2),
+            (t("medium"), Priority::P3),
+            (t("Low"), Priority::P4),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(priority(&raw), Ok(Some(want)), "{raw:?}");
+        }
+        let e = priority(&t("P7")).unwrap_err();
+        assert_eq!(e.code, "value.not_a_priority");
+        assert_eq!(e.message, "priority \"P7\" is not one of P1–P4");
+        assert_eq!(
+            priority(&Raw::Float(1.5)).unwrap_err().code,
+            "value.not_a_priority"
+        );
+    }
+
+    #[test]
+    fn yes_no_choices_periods_text() {
+        assert_eq!(yes_no(&t("是")), Ok(Some(true)));
+        assert_eq!(yes_no(&t("No")), Ok(Some(false)));
+        assert_eq!(yes_no(&Raw::Bool(true)), Ok(Some(true)));
+        assert_eq!(yes_no(&Raw::Float(0.0)), Ok(Some(false)));
+        assert_eq!(yes_no(&t("maybe")).unwrap_err().code, "value.not_yes_no");
+        let st = crate::ingest::schema::STATUS_CHOICES;
+        assert_eq!(choice(&t("In Progress"), st), Ok(Some(1)));
+        assert_eq!(choice(&t("已关闭"), st), Ok(Some(4)));
+        assert_eq!(
+            choice(&t("done"), st).unwrap_err().code,
+            "value.not_a_choice"
+        );
+        let p = |s| Period::parse(s).unwrap();
+        assert_eq!(period(&t("2026-10")), Ok(Some(p("2026-10"))));
+        assert_eq!(period(&t("２０２６-１０")), Ok(Some(p("2026-10"))));
+        assert_eq!(period(&t("2026年10月")), Ok(Some(p("2026-10"))));
+        assert_eq!(period(&t("2026-Q4")), Ok(Some(p("2026-Q4"))));
+        let excel = Raw::DateTime(ExcelDateTime::new(
+            46296.0,
+            ExcelDateTimeType::DateTime,
+            false,
+        ));
+        assert_eq!(period(&excel), Ok(Some(p("2026-10"))));
+        assert_eq!(period(&t("Oct")).unwrap_err().code, "value.not_a_period");
+        assert_eq!(text(&Raw::Float(12345.0)), Ok(Some("12345".into())));
+        assert_eq!(text(&t("  INC-1 ")), Ok(Some("INC-1".into())));
+        assert_eq!(
+            text(&Raw::Error("#N/A".into())).unwrap_err().code,
+            "value.error_cell"
+        );
+    }
+
+    #[test]
+    fn a1_refs() {
+        assert_eq!(a1(13, 4), "E14");
+        assert_eq!(a1(0, 25), "Z1");
+        assert_eq!(a1(0, 26), "AA1");
+        assert_eq!(a1(9, 27), "AB10");
+        assert_eq!(col_letters(16383), "XFD");
+    }
+
+    #[test]
+    fn normalising() {
+        assert_eq!(norm("  Ticket   ID "), "ticket id");
+        assert_eq!(norm("挂起时长（分钟）"), "挂起时长(分钟)");
+        assert_eq!(norm("ＴＩＣＫＥＴ　ＩＤ"), "ticket id");
+    }
+}

@@ -1,0 +1,678 @@
+//! Row rules: one data row (its cells already mapped to the dataset's
+//! columns) → one typed record of `model::records`, or error findings.
+//!
+//! Uses `ingest::cell` for values and the catalogue for references; knows
+//! nothing of calamine. Invariants: a row is accepted iff it produced no
+//! error finding; every finding names the absolute cell (`E14`) and the
+//! header as the provider wrote it; a record lying outside the period is
+//! never an error (it is only counted for an information finding).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+
+use super::cell::{self, CellError, Raw, norm};
+use super::schema::{
+    CHANGE_RESULT_CHOICES, CHANGE_TYPE_CHOICES, ColType, DatasetDef, DatasetKind, STATUS_CHOICES,
+};
+use crate::findings::Finding;
+use crate::model::catalogue::{AgreementKind, Catalogue};
+use crate::model::period::Period;
+use crate::model::records::*;
+
+/// Catalogue lookups, built once per run: ids and names (zh/en, any case or
+/// width) to ids.
+#[derive(Debug, Default)]
+pub struct Refs {
+    customers: HashMap<String, String>,
+    services: HashMap<String, String>,
+    suppliers: HashMap<String, String>,
+    /// service id → customers it serves.
+    service_customers: HashMap<String, Vec<String>>,
+    /// UC id (as written and normalised) → (UC id, supplier id).
+    ucs: HashMap<String, (String, String)>,
+}
+
+fn add(map: &mut HashMap<String, String>, id: &str, names: &[Option<&str>]) {
+    map.insert(id.to_string(), id.to_string());
+    map.insert(norm(id), id.to_string());
+    for n in names.iter().flatten() {
+        map.entry(norm(n)).or_insert_with(|| id.to_string());
+    }
+}
+
+fn look(map: &HashMap<String, String>, s: &str) -> Option<String> {
+    map.get(s).or_else(|| map.get(&norm(s))).cloned()
+}
+
+impl Refs {
+    pub fn new(cat: &Catalogue) -> Refs {
+        let mut r = Refs::default();
+        for c in &cat.customers {
+            add(
+                &mut r.customers,
+                &c.id,
+                &[Some(&c.name), c.name_en.as_deref()],
+            );
+        }
+        for s in &cat.services {
+            add(
+                &mut r.services,
+                &s.id,
+                &[Some(&s.name), s.name_en.as_deref()],
+            );
+            r.service_customers
+                .insert(s.id.clone(), s.customers.clone());
+        }
+        for s in &cat.suppliers {
+            add(
+                &mut r.suppliers,
+                &s.id,
+                &[Some(&s.name), s.name_en.as_deref()],
+            );
+        }
+        for a in cat
+            .agreements
+            .iter()
+            .filter(|a| a.kind == AgreementKind::Uc)
+        {
+            let v = (a.id.clone(), a.party.clone());
+            r.ucs.insert(a.id.clone(), v.clone());
+            r.ucs.insert(norm(&a.id), v);
+        }
+        r
+    }
+}
+
+/// One data row being turned into a record.
+pub struct RowCtx<'r, 'a> {
+    pub def: &'static DatasetDef,
+    /// Cells by dataset column index.
+    pub cells: &'r [Raw<'a>],
+    /// Sheet column (0-based) of each dataset column, `None` when absent.
+    pub cols: &'r [Option<u32>],
+    /// Header as written, by dataset column index.
+    pub headers: &'r [String],
+    /// 0-based sheet row.
+    pub row: u32,
+    pub file: &'r str,
+    pub sheet: &'r str,
+    pub refs: &'r Refs,
+    pub findings: &'r mut Vec<Finding>,
+    pub errors: usize,
+}
+
+impl RowCtx<'_, '_> {
+    fn idx(&self, key: &str) -> usize {
+        self.def
+            .columns
+            .iter()
+            .position(|c| c.key == key)
+            .expect("row rules only name columns of their own dataset")
+    }
+
+    fn at(&self, i: usize) -> String {
+        match self.cols[i] {
+            Some(c) => cell::a1(self.row, c),
+            None => (self.row + 1).to_string(),
+        }
+    }
+
+    fn push(&mut self, i: usize, sev_error: bool, code: &str, msg: String, hint: String) {
+        let f = if sev_error {
+            self.errors += 1;
+            Finding::error(code, msg)
+        } else {
+            Finding::warning(code, msg)
+        };
+        let mut f = f.file(self.file).sheet(self.sheet).cell(self.at(i));
+        let h = self.headers.get(i).map(String::as_str).unwrap_or("");
+        if !h.is_empty() {
+            f = f.column(h);
+        }
+        if !hint.is_empty() {
+            f = f.hint(hint);
+        }
+        self.findings.push(f);
+    }
+
+    fn cell_err(&mut self, i: usize, e: CellError) {
+        self.push(i, true, e.code, e.message, e.hint);
+    }
+
+    fn required(&mut self, i: usize) {
+        let c = &self.def.columns[i];
+        let name = format!("{} / {}", c.zh, c.en);
+        self.push(
+            i,
+            true,
+            "value.required",
+            format!("{name} is required but the cell is empty"),
+            if c.note.is_empty() {
+                format!("fill in {name}")
+            } else {
+                format!("fill in {name}: {}", c.note)
+            },
+        );
+    }
+
+    /// Parse column `key` with `f`; records findings; `None` when blank or bad.
+    fn get<T>(
+        &mut self,
+        key: &str,
+        f: impl FnOnce(&Raw) -> Result<Option<T>, CellError>,
+    ) -> Option<T> {
+        let i = self.idx(key);
+        let required = self.def.columns[i].required;
+        match f(&self.cells[i]) {
+            Ok(Some(v)) => Some(v),
+            Ok(None) => {
+                if required {
+                    self.required(i);
+                }
+                None
+            }
+            Err(e) => {
+                self.cell_err(i, e);
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, key: &str) -> Option<String> {
+        self.get(key, cell::text)
+    }
+    fn dt(&mut self, key: &str) -> Option<NaiveDateTime> {
+        self.get(key, cell::datetime)
+    }
+
+    /// Non-negative number of minutes → seconds.
+    fn minutes(&mut self, key: &str) -> i64 {
+        let i = self.idx(key);
+        match self.get(key, cell::number) {
+            Some(m) if m < 0.0 => {
+                self.push(
+                    i,
+                    true,
+                    "value.out_of_range",
+                    format!("{} minutes is negative", cell::fmt_num(m)),
+                    "type 0 or more minutes".into(),
+                );
+                0
+            }
+            Some(m) => (m * 60.0).round() as i64,
+            None => 0,
+        }
+    }
+
+    fn non_negative(&mut self, key: &str, what: &str) -> Option<f64> {
+        let i = self.idx(key);
+        let v = self.get(key, cell::number)?;
+        if v < 0.0 {
+            self.push(
+                i,
+                true,
+                "value.out_of_range",
+                format!("{what} {} is negative", cell::fmt_num(v)),
+                "type a value of 0 or more".into(),
+            );
+            return None;
+        }
+        Some(v)
+    }
+
+    fn int(&mut self, key: &str) -> Option<i64> {
+        let i = self.idx(key);
+        let (min, max) = match self.def.columns[i].ty {
+            ColType::Int { min, max } => (min, max),
+            _ => (i64::MIN, i64::MAX),
+        };
+        self.get(key, |r| cell::int_in(r, min, max))
+    }
+
+    fn choice(&mut self, key: &str, choices: &[&str]) -> Option<usize> {
+        self.get(key, |r| cell::choice(r, choices))
+    }
+
+    /// `later` must not be before `earlier` (both present).
+    fn order(
+        &mut self,
+        earlier_key: &str,
+        earlier: Option<NaiveDateTime>,
+        later_key: &str,
+        later: Option<NaiveDateTime>,
+    ) {
+        if let (Some(a), Some(b)) = (earlier, later)
+            && b < a
+        {
+            let ei = self.idx(earlier_key);
+            let li = self.idx(later_key);
+            let (ec, lc) = (&self.def.columns[ei], &self.def.columns[li]);
+            let msg = format!(
+                "{} {} is before {} {} ({})",
+                lc.zh,
+                b.format("%Y-%m-%d %H:%M"),
+                ec.zh,
+                a.format("%Y-%m-%d %H:%M"),
+                self.at(ei)
+            );
+            let hint = format!(
+                "{} / {} must not be before {} / {}",
+                lc.zh, lc.en, ec.zh, ec.en
+            );
+            self.push(li, true, "row.time_order", msg, hint);
+        }
+    }
+
+    fn customer(&mut self, key: &str) -> Option<String> {
+        let s = self.text(key)?;
+        match look(&self.refs.customers, &s) {
+            Some(id) => Some(id),
+            None => {
+                let i = self.idx(key);
+                self.push(
+                    i,
+                    true,
+                    "ref.unknown_customer",
+                    format!("customer \"{s}\" is not in the catalogue"),
+                    "use a customer id or name from the catalogue (catalogue.toml [[customer]])"
+                        .into(),
+                );
+                None
+            }
+        }
+    }
+
+    fn service(&mut self, key: &str) -> Option<String> {
+        let s = self.text(key)?;
+        match look(&self.refs.services, &s) {
+            Some(id) => Some(id),
+            None => {
+                let i = self.idx(key);
+                self.push(
+                    i,
+                    true,
+                    "ref.unknown_service",
+                    format!("service \"{s}\" is not in the catalogue"),
+                    "use a service id or name from the catalogue (catalogue.toml [[service]])"
+                        .into(),
+                );
+                None
+            }
+        }
+    }
+
+    /// Warn when a service is not one the customer takes.
+    fn takes(&mut self, customer: Option<&str>, service: Option<&str>, service_key: &str) {
+        if let (Some(c), Some(s)) = (customer, service)
+            && let Some(cs) = self.refs.service_customers.get(s)
+            && !cs.iter().any(|x| x == c)
+        {
+            let i = self.idx(service_key);
+            self.push(
+                i,
+                false,
+                "ref.service_not_for_customer",
+                format!("customer \"{c}\" does not take service \"{s}\" in the catalogue"),
+                "check the customer and service, or add the customer to the service's customers"
+                    .into(),
+            );
+        }
+    }
+
+    fn supplier(&mut self, key: &str) -> Option<String> {
+        let s = self.text(key)?;
+        match look(&self.refs.suppliers, &s) {
+            Some(id) => Some(id),
+            None => {
+                let i = self.idx(key);
+                self.push(
+                    i,
+                    true,
+                    "ref.unknown_supplier",
+                    format!("supplier \"{s}\" is not in the catalogue"),
+                    "use a supplier id or name from the catalogue (catalogue.toml [[supplier]])"
+                        .into(),
+                );
+                None
+            }
+        }
+    }
+
+    fn contract(&mut self, key: &str, supplier: Option<&str>) -> Option<String> {
+        let s = self.text(key)?;
+        let i = self.idx(key);
+        let Some((uc, party)) = self
+            .refs
+            .ucs
+            .get(s.as_str())
+            .or_else(|| self.refs.ucs.get(&norm(&s)))
+            .cloned()
+        else {
+            self.push(
+                i,
+                true,
+                "ref.unknown_contract",
+                format!("contract \"{s}\" is not an underpinning contract (UC) of the catalogue"),
+                "use the id of a UC agreement (kind = \"UC\") from the catalogue".into(),
+            );
+            return None;
+        };
+        if let Some(sup) = supplier
+            && sup != party
+        {
+            self.push(
+                i,
+                false,
+                "ref.contract_supplier_mismatch",
+                format!("contract \"{s}\" is with supplier \"{party}\", not \"{sup}\""),
+                "check the supplier and the contract id".into(),
+            );
+        }
+        Some(uc)
+    }
+
+    fn src(&self) -> SourceRef {
+        SourceRef {
+            file: self.file.to_string(),
+            sheet: self.sheet.to_string(),
+            row: self.row + 1,
+        }
+    }
+}
+
+fn status(i: usize) -> TicketStatus {
+    [
+        TicketStatus::New,
+        TicketStatus::InProgress,
+        TicketStatus::Pending,
+        TicketStatus::Resolved,
+        TicketStatus::Closed,
+    ][i.min(4)]
+}
+
+/// Does an interval [from, to) (to `None` = open) touch the period?
+fn touches(p: &Period, from: NaiveDateTime, to: Option<NaiveDateTime>) -> bool {
+    from < p.end() && to.is_none_or(|t| t >= p.start())
+}
+
+/// Build the record of one row into `out`. Returns `Some(in_period)` when
+/// accepted (`in_period` is false when no figure of `period` can use it).
+pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Option<bool> {
+    let in_p = match r.def.kind {
+        DatasetKind::Incidents => {
+            let id = r.text("ticket_id");
+            let customer = r.customer("customer");
+            let service = r.service("service");
+            let priority = r.get("priority", cell::priority);
+            let opened = r.dt("opened_at");
+            let responded = r.dt("responded_at");
+            let resolved = r.dt("resolved_at");
+            let closed = r.dt("closed_at");
+            let paused_secs = r.minutes("paused_minutes");
+            let st = r.choice("status", STATUS_CHOICES).map(status);
+            let major = r.get("major", cell::yes_no).unwrap_or(false);
+            let category = r.text("category");
+            let group = r.text("group");
+            let summary = r.text("summary");
+            let satisfaction = r.int("satisfaction").map(|v| v as u8);
+            r.order("opened_at", opened, "responded_at", responded);
+            r.order("opened_at", opened, "resolved_at", resolved);
+            r.order("resolved_at", resolved, "closed_at", closed);
+            if resolved.is_none() {
+                r.order("opened_at", opened, "closed_at", closed);
+            }
+            r.takes(customer.as_deref(), service.as_deref(), "service");
+            if r.errors > 0 {
+                return None;
+            }
+            let (id, customer, service, priority, opened) =
+                (id?, customer?, service?, priority?, opened?);
+            let inp = period.is_none_or(|p| touches(p, opened, resolved));
+            out.incidents.push(Incident {
+                id,
+                customer,
+                service,
+                priority,
+                opened,
+                responded,
+                resolved,
+                closed,
+                paused_secs,
+                status: st,
+                major,
+                category,
+                group,
+                summary,
+                satisfaction,
+                src: r.src(),
+            });
+            inp
+        }
+        DatasetKind::Outages => {
+            let service = r.service("service");
+            let customer = match r.text("customer") {
+                Some(_) => r.customer("customer"),
+                None => None,
+            };
+            let start = r.dt("start");
+            let end = r.dt("end");
+            let planned = r.get("planned", cell::yes_no);
+            let description = r.text("description");
+            r.order("start", start, "end", end);
+            r.takes(customer.as_deref(), service.as_deref(), "service");
+            if r.errors > 0 {
+                return None;
+            }
+            let (service, start, planned) = (service?, start?, planned?);
+            let inp = period.is_none_or(|p| touches(p, start, end));
+            out.outages.push(Outage {
+                service,
+                customer,
+                start,
+                end,
+                planned,
+                description,
+                src: r.src(),
+            });
+            inp
+        }
+        DatasetKind::Changes => {
+            let id = r.text("change_id");
+            let customer = match r.text("customer") {
+                Some(_) => r.customer("customer"),
+                None => None,
+            };
+            let service = r.service("service");
+            let kind = r.choice("type", CHANGE_TYPE_CHOICES).map(|i| {
+                [
+                    ChangeType::Standard,
+                    ChangeType::Normal,
+                    ChangeType::Emergency,
+                ][i.min(2)]
+            });
+            let planned_start = r.dt("planned_start");
+            let planned_end = r.dt("planned_end");
+            let actual_end = r.dt("actual_end");
+            let result = r.choice("result", CHANGE_RESULT_CHOICES).map(|i| {
+                [
+                    ChangeResult::Successful,
+                    ChangeResult::Failed,
+                    ChangeResult::RolledBack,
+                ][i.min(2)]
+            });
+            let caused_incident = r.get("caused_incident", cell::yes_no).unwrap_or(false);
+            r.order("planned_start", planned_start, "planned_end", planned_end);
+            if result.is_some() && actual_end.is_none() {
+                let i = r.idx("actual_end");
+                if r.cells[i].is_blank() {
+                    r.push(
+                        i,
+                        true,
+                        "value.required",
+                        "实际结束 / Actual End is required for a closed change (one with a result)"
+                            .into(),
+                        "fill in when the change ended, e.g. 2026-10-01 22:00".into(),
+                    );
+                }
+            }
+            r.takes(customer.as_deref(), service.as_deref(), "service");
+            if r.errors > 0 {
+                return None;
+            }
+            let (id, service, kind) = (id?, service?, kind?);
+            let inp = period.is_none_or(|p| actual_end.is_none_or(|t| p.contains(t)));
+            out.changes.push(Change {
+                id,
+                customer,
+                service,
+                kind,
+                planned_start,
+                planned_end,
+                actual_end,
+                result,
+                caused_incident,
+                src: r.src(),
+            });
+            inp
+        }
+        DatasetKind::Requests => {
+            let id = r.text("request_id");
+            let customer = r.customer("customer");
+            let service = r.service("service");
+            let opened = r.dt("opened_at");
+            let fulfilled = r.dt("fulfilled_at");
+            let paused_secs = r.minutes("paused_minutes");
+            let st = r.choice("status", STATUS_CHOICES).map(status);
+            let satisfaction = r.int("satisfaction").map(|v| v as u8);
+            r.order("opened_at", opened, "fulfilled_at", fulfilled);
+            r.takes(customer.as_deref(), service.as_deref(), "service");
+            if r.errors > 0 {
+                return None;
+            }
+            let (id, customer, service, opened) = (id?, customer?, service?, opened?);
+            let inp = period.is_none_or(|p| touches(p, opened, fulfilled));
+            out.requests.push(Request {
+                id,
+                customer,
+                service,
+                opened,
+                fulfilled,
+                paused_secs,
+                status: st,
+                satisfaction,
+                src: r.src(),
+            });
+            inp
+        }
+        DatasetKind::Surveys => {
+            let customer = r.customer("customer");
+            let service = match r.text("service") {
+                Some(_) => r.service("service"),
+                None => None,
+            };
+            let date = r.get("date", cell::date);
+            let score = r.int("score").map(|v| v as u8);
+            let comment = r.text("comment");
+            r.takes(customer.as_deref(), service.as_deref(), "service");
+            if r.errors > 0 {
+                return None;
+            }
+            let (customer, date, score) = (customer?, date?, score?);
+            let inp = period.is_none_or(|p| p.contains_date(date));
+            out.surveys.push(Survey {
+                customer,
+                service,
+                date,
+                score,
+                comment,
+                src: r.src(),
+            });
+            inp
+        }
+        DatasetKind::ProcessKpis => {
+            let process = r.text("process");
+            let kpi = r.text("kpi");
+            let per = r.get("period", cell::period);
+            let value = r.get("value", cell::number);
+            let unit = r.text("unit");
+            if r.errors > 0 {
+                return None;
+            }
+            let (process, kpi, per, value) = (process?, kpi?, per?, value?);
+            let inp = period.is_none_or(|p| per.start() < p.end() && per.end() > p.start());
+            out.process_kpis.push(ProcessKpiValue {
+                process,
+                kpi,
+                period: per,
+                value,
+                unit,
+                src: r.src(),
+            });
+            inp
+        }
+        DatasetKind::SupplierTickets => {
+            let supplier = r.supplier("supplier");
+            let contract = r.contract("contract", supplier.as_deref());
+            let id = r.text("ticket_id");
+            let priority = r.get("priority", cell::priority);
+            let reported = r.dt("reported_at");
+            let responded = r.dt("responded_at");
+            let restored = r.dt("restored_at");
+            r.order("reported_at", reported, "responded_at", responded);
+            r.order("reported_at", reported, "restored_at", restored);
+            if r.errors > 0 {
+                return None;
+            }
+            let (supplier, contract, id, priority, reported) =
+                (supplier?, contract?, id?, priority?, reported?);
+            let inp = period.is_none_or(|p| touches(p, reported, restored));
+            out.supplier_tickets.push(SupplierTicket {
+                supplier,
+                contract,
+                id,
+                priority,
+                reported,
+                responded,
+                restored,
+                src: r.src(),
+            });
+            inp
+        }
+        DatasetKind::Capacity => {
+            let resource = r.text("resource");
+            let service = match r.text("service") {
+                Some(_) => r.service("service"),
+                None => None,
+            };
+            let date = r.get("date", cell::date);
+            let utilisation = r.non_negative("utilisation", "utilisation");
+            let threshold = r.non_negative("threshold", "threshold");
+            if r.errors > 0 {
+                return None;
+            }
+            let (resource, date, utilisation) = (resource?, date?, utilisation?);
+            let inp = period.is_none_or(|p| p.contains_date(date));
+            out.capacity.push(CapacitySample {
+                resource,
+                service,
+                date,
+                utilisation,
+                threshold,
+                src: r.src(),
+            });
+            inp
+        }
+    };
+    Some(in_p)
+}
+
+/// The id column of datasets whose ids must be unique across a run.
+pub fn id_key(kind: DatasetKind) -> Option<&'static str> {
+    match kind {
+        DatasetKind::Incidents | DatasetKind::SupplierTickets => Some("ticket_id"),
+        DatasetKind::Changes => Some("change_id"),
+        DatasetKind::Requests => Some("request_id"),
+        _ => None,
+    }
+}

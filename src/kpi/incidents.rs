@@ -1,0 +1,150 @@
+//! Incident metrics: response and resolution compliance, MTTR (mean, median,
+//! P90), backlog at the period's end and major incidents opened in the period.
+//!
+//! Depends on `kpi::tickets` for the outcome rule and on `BusinessClock`.
+//! Decisions:
+//! - an incident resolved without a recorded response counts as responded at
+//!   its resolution (resolving answers the ticket); one with neither is
+//!   unanswered;
+//! - MTTR covers incidents resolved in the period: business time from opened
+//!   to resolved minus paused time (never below 0), in hours; `extra` holds
+//!   `median`, `p90` (nearest rank: the ⌈0.9·n⌉-th smallest) and `count`;
+//!   median of an even count is the mean of the two middle values;
+//! - backlog and major incidents are counts: zero is a measurement, not N/A.
+
+use crate::kpi::tickets::{Tally, TicketView};
+use crate::kpi::{Ctx, Figure, Filter, hours};
+use crate::model::calendar::CalendarError;
+use crate::model::catalogue::{Metric, Target};
+use crate::model::records::Incident;
+
+pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, CalendarError> {
+    let resolution = t.metric == Metric::ResolutionCompliance;
+    let Some(limit) = t.within_secs else {
+        let mut fig = Figure::default();
+        fig.exclusions
+            .push("the target has no per-ticket limit (within)".into());
+        return Ok(fig);
+    };
+    let views = f.incidents(ctx.idx).map(|i| view(ctx, f, i, resolution));
+    let tally = Tally::of(views, limit, ctx.start, ctx.end)?;
+    Ok(tally.figure("incidents"))
+}
+
+fn view<'a>(ctx: &Ctx<'a>, f: &Filter<'a>, i: &'a Incident, resolution: bool) -> TicketView<'a> {
+    TicketView {
+        id: &i.id,
+        opened: i.opened,
+        event: if resolution {
+            i.resolved
+        } else {
+            i.responded.or(i.resolved)
+        },
+        paused_secs: if resolution { i.paused_secs } else { 0 },
+        clock: f.clock(ctx.cals, &i.service),
+    }
+}
+
+/// Resolution time of a resolved incident in business seconds (paused time removed).
+pub fn resolution_secs(
+    clock: &dyn crate::model::calendar::BusinessClock,
+    i: &Incident,
+) -> Result<Option<i64>, CalendarError> {
+    match i.resolved {
+        Some(r) => Ok(Some(
+            (clock.business_seconds(i.opened, r)? - i.paused_secs.max(0)).max(0),
+        )),
+        None => Ok(None),
+    }
+}
+
+pub(crate) fn mttr(ctx: &Ctx, f: &Filter) -> Result<Figure, CalendarError> {
+    let mut secs = Vec::new();
+    for i in f.incidents(ctx.idx) {
+        if i.resolved.is_some_and(|r| ctx.contains(r))
+            && let Some(s) = resolution_secs(f.clock(ctx.cals, &i.service), i)?
+        {
+            secs.push(s);
+        }
+    }
+    Ok(duration_stats(secs, "incidents resolved in the period"))
+}
+
+/// Mean (actual), median, P90 of durations in hours; N/A when empty.
+pub(crate) fn duration_stats(mut secs: Vec<i64>, what: &str) -> Figure {
+    let n = secs.len();
+    let mut fig = Figure::default();
+    fig.exclusions.push(format!(
+        "population: {what}; business time minus paused time"
+    ));
+    fig.extra.insert("count".into(), n as f64);
+    if n == 0 {
+        return fig;
+    }
+    secs.sort_unstable();
+    let total: i64 = secs.iter().sum();
+    fig.numerator = Some(hours(total));
+    fig.denominator = Some(n as f64);
+    fig.actual = Some(hours(total) / n as f64);
+    let median = if n % 2 == 1 {
+        hours(secs[n / 2])
+    } else {
+        (hours(secs[n / 2 - 1]) + hours(secs[n / 2])) / 2.0
+    };
+    let rank = (n * 9).div_ceil(10).max(1);
+    fig.extra.insert("median".into(), median);
+    fig.extra.insert("p90".into(), hours(secs[rank - 1]));
+    fig.extra.insert("max".into(), hours(secs[n - 1]));
+    fig
+}
+
+pub(crate) fn backlog(ctx: &Ctx, f: &Filter) -> Figure {
+    let n = f
+        .incidents(ctx.idx)
+        .filter(|i| i.opened < ctx.end && i.resolved.is_none_or(|r| r >= ctx.end))
+        .count();
+    let mut fig = Figure::count(n);
+    fig.exclusions.push(
+        "population: incidents opened before the period's end and not resolved before it".into(),
+    );
+    fig
+}
+
+pub(crate) fn major(ctx: &Ctx, f: &Filter) -> Figure {
+    let mut ids: Vec<crate::kpi::Miss> = f
+        .incidents(ctx.idx)
+        .filter(|i| i.major && ctx.contains(i.opened))
+        .map(|i| crate::kpi::Miss {
+            id: i.id.clone(),
+            open: i.resolved.is_none_or(|r| r >= ctx.end),
+        })
+        .collect();
+    ids.sort();
+    let mut fig = Figure::count(ids.len());
+    fig.missed = ids;
+    fig
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duration_stats_mean_median_p90() {
+        // Hours 1, 2, 3, 4, 10: mean 20/5 = 4, median 3, P90 rank ⌈4.5⌉ = 5 → 10.
+        let f = duration_stats(vec![3600, 7200, 10800, 14400, 36000], "x");
+        assert_eq!(f.actual, Some(4.0));
+        assert_eq!(f.numerator, Some(20.0));
+        assert_eq!(f.denominator, Some(5.0));
+        assert_eq!(f.extra["median"], 3.0);
+        assert_eq!(f.extra["p90"], 10.0);
+        // Even count: 1, 2, 3, 4 h → median 2.5; P90 rank ⌈3.6⌉ = 4 → 4.
+        let f = duration_stats(vec![14400, 3600, 10800, 7200], "x");
+        assert_eq!(f.extra["median"], 2.5);
+        assert_eq!(f.extra["p90"], 4.0);
+        // Empty: N/A, not zero.
+        let f = duration_stats(vec![], "x");
+        assert_eq!(f.actual, None);
+        assert_eq!(f.extra["count"], 0.0);
+    }
+}

@@ -1,0 +1,41 @@
+//! Service-request metrics: fulfilment compliance (the outcome/deadline rule
+//! of `kpi::tickets`, paused minutes extend the deadline) and MTTF (mean time to
+//! fulfil of requests fulfilled in the period, business hours minus paused,
+//! with median and P90 as for MTTR).
+//!
+//! Depends on request records, `kpi::tickets` and `BusinessClock` only.
+//! Requests have no priority: a target's priority scope is ignored here.
+
+use crate::kpi::incidents::duration_stats;
+use crate::kpi::tickets::{Tally, TicketView};
+use crate::kpi::{Ctx, Figure, Filter};
+use crate::model::calendar::CalendarError;
+use crate::model::catalogue::Target;
+
+pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, CalendarError> {
+    let Some(limit) = t.within_secs else {
+        let mut fig = Figure::default();
+        fig.exclusions
+            .push("the target has no per-ticket limit (within)".into());
+        return Ok(fig);
+    };
+    let views = f.requests(ctx.idx).map(|r| TicketView {
+        id: &r.id,
+        opened: r.opened,
+        event: r.fulfilled,
+        paused_secs: r.paused_secs,
+        clock: f.clock(ctx.cals, &r.service),
+    });
+    Ok(Tally::of(views, limit, ctx.start, ctx.end)?.figure("requests"))
+}
+
+pub(crate) fn mttf(ctx: &Ctx, f: &Filter) -> Result<Figure, CalendarError> {
+    let mut secs = Vec::new();
+    for r in f.requests(ctx.idx) {
+        if let Some(done) = r.fulfilled.filter(|d| ctx.contains(*d)) {
+            let clock = f.clock(ctx.cals, &r.service);
+            secs.push((clock.business_seconds(r.opened, done)? - r.paused_secs.max(0)).max(0));
+        }
+    }
+    Ok(duration_stats(secs, "requests fulfilled in the period"))
+}

@@ -1,0 +1,332 @@
+//! The outcome and deadline rule of spec §3, shared by incidents (response,
+//! resolution), requests (fulfilment) and supplier tickets (UC response, restore).
+//!
+//! Depends only on `BusinessClock` and plain times; knows nothing of datasets.
+//!
+//! Rule, for a per-ticket limit `L` (business seconds) and paused seconds `P`
+//! (resolution and fulfilment only; 0 for response and supplier tickets):
+//! - the ticket **meets** when its event (response/resolution) exists and
+//!   `business_seconds(opened, event) − P ≤ L`; the outcome is known at the event;
+//! - otherwise it **misses**. Its *deadline* is
+//!   `add_business_seconds(opened, L + P)`, the last instant still within the
+//!   limit; the miss is known at the first instant the clock moves past it,
+//!   `add_business_seconds(opened, L + P + 1) − 1 s` (on 7×24 this is the deadline
+//!   itself; on an office calendar whose window closed at the deadline it is the
+//!   next window's opening, so a ticket resolved after hours without a business
+//!   second past the limit still meets, and its period is not changed by that
+//!   later data);
+//! - a ticket counts once, in the period `[start, end)` containing the instant
+//!   its outcome became known; a ticket still inside its deadline at the
+//!   period's end is *pending* (not counted yet);
+//! - a missed ticket is listed with `open = true` when its event had not
+//!   happened by the period's end.
+//!
+//! Invariant: for any ticket the classification over consecutive periods gives
+//! Met or Missed in exactly one period.
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::kpi::result::Miss;
+use crate::model::calendar::{BusinessClock, CalendarError};
+
+/// The outcome of one ticket for one period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Met, known in this period.
+    Met,
+    /// Missed, known in this period; `open` = no event by the period's end.
+    Missed { open: bool },
+    /// Still inside its deadline at the period's end.
+    Pending,
+    /// Known in another period (or opened after it).
+    Elsewhere,
+}
+
+/// One ticket as the rule sees it.
+#[derive(Clone, Copy)]
+pub struct TicketView<'a> {
+    pub id: &'a str,
+    pub opened: NaiveDateTime,
+    /// Response / resolution / fulfilment / restore instant.
+    pub event: Option<NaiveDateTime>,
+    pub paused_secs: i64,
+    pub clock: &'a dyn BusinessClock,
+}
+
+/// Classify one ticket for the period `[start, end)` against limit `limit_secs`.
+pub fn classify(
+    t: &TicketView,
+    limit_secs: i64,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> Result<Outcome, CalendarError> {
+    if t.opened >= end {
+        return Ok(Outcome::Elsewhere);
+    }
+    // An event before the period: the outcome was known at the event (met) or at
+    // a deadline no later than the event (missed) — in an earlier period.
+    if t.event.is_some_and(|e| e < start) {
+        return Ok(Outcome::Elsewhere);
+    }
+    let allowed = limit_secs.max(0) + t.paused_secs.max(0);
+    if let Some(e) = t.event {
+        let elapsed = t.clock.business_seconds(t.opened, e)?;
+        if elapsed <= allowed {
+            return Ok(if e < end {
+                Outcome::Met
+            } else {
+                Outcome::Pending
+            });
+        }
+    }
+    let known = miss_known_at(t.clock, t.opened, allowed)?;
+    if known >= end {
+        return Ok(Outcome::Pending);
+    }
+    if known < start {
+        return Ok(Outcome::Elsewhere);
+    }
+    Ok(Outcome::Missed {
+        open: t.event.is_none_or(|e| e >= end),
+    })
+}
+
+/// The deadline: the last instant at which `opened` + `allowed` business seconds still holds.
+pub fn deadline(
+    clock: &dyn BusinessClock,
+    opened: NaiveDateTime,
+    allowed: i64,
+) -> Result<NaiveDateTime, CalendarError> {
+    clock.add_business_seconds(opened, allowed.max(0))
+}
+
+/// The instant a miss becomes known (the clock moves past the deadline).
+pub fn miss_known_at(
+    clock: &dyn BusinessClock,
+    opened: NaiveDateTime,
+    allowed: i64,
+) -> Result<NaiveDateTime, CalendarError> {
+    Ok(clock.add_business_seconds(opened, allowed.max(0) + 1)? - Duration::seconds(1))
+}
+
+/// Counts of one compliance target.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    pub met: u64,
+    pub missed: Vec<Miss>,
+    pub pending: u64,
+}
+
+impl Tally {
+    pub fn known(&self) -> u64 {
+        self.met + self.missed.len() as u64
+    }
+
+    /// Classify every ticket and count.
+    pub fn of<'a>(
+        tickets: impl Iterator<Item = TicketView<'a>>,
+        limit_secs: i64,
+        start: NaiveDateTime,
+        end: NaiveDateTime,
+    ) -> Result<Tally, CalendarError> {
+        let mut t = Tally::default();
+        for v in tickets {
+            match classify(&v, limit_secs, start, end)? {
+                Outcome::Met => t.met += 1,
+                Outcome::Missed { open } => t.missed.push(Miss {
+                    id: v.id.to_string(),
+                    open,
+                }),
+                Outcome::Pending => t.pending += 1,
+                Outcome::Elsewhere => {}
+            }
+        }
+        t.missed.sort();
+        Ok(t)
+    }
+
+    /// The compliance figure: met / known × 100, N/A when nothing is known.
+    pub(crate) fn figure(self, what: &str) -> crate::kpi::Figure {
+        let mut f = crate::kpi::Figure::percent(self.met as f64, self.known() as f64);
+        if self.pending > 0 {
+            f.exclusions.push(format!(
+                "{} {what} still inside their deadline at the period's end (counted when their outcome is known)",
+                self.pending
+            ));
+        }
+        let open = self.missed.iter().filter(|m| m.open).count();
+        f.extra.insert("met".into(), self.met as f64);
+        f.extra.insert("missed".into(), self.missed.len() as f64);
+        f.extra.insert("missed_open".into(), open as f64);
+        f.extra.insert("pending".into(), self.pending as f64);
+        f.missed = self.missed;
+        f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kpi::testutil::{OfficeHours, dt};
+    use crate::model::calendar::AlwaysOn;
+
+    const H: i64 = 3600;
+
+    fn view<'a>(
+        opened: &str,
+        event: Option<&str>,
+        paused_min: i64,
+        clock: &'a dyn BusinessClock,
+    ) -> TicketView<'a> {
+        TicketView {
+            id: "T",
+            opened: dt(opened),
+            event: event.map(dt),
+            paused_secs: paused_min * 60,
+            clock,
+        }
+    }
+
+    fn oct() -> (NaiveDateTime, NaiveDateTime) {
+        (dt("2026-10-01 00:00"), dt("2026-11-01 00:00"))
+    }
+
+    #[test]
+    fn met_within_limit_known_at_event() {
+        let (s, e) = oct();
+        // 7x24, 4 h limit, resolved after exactly 4 h: meets (at most the limit).
+        let v = view("2026-10-05 08:00", Some("2026-10-05 12:00"), 0, &AlwaysOn);
+        assert_eq!(classify(&v, 4 * H, s, e).unwrap(), Outcome::Met);
+        // One second more: misses, known at 12:00 (in October), not open.
+        let v = view(
+            "2026-10-05 08:00",
+            Some("2026-10-05 12:00:01"),
+            0,
+            &AlwaysOn,
+        );
+        assert_eq!(
+            classify(&v, 4 * H, s, e).unwrap(),
+            Outcome::Missed { open: false }
+        );
+    }
+
+    #[test]
+    fn paused_minutes_extend_the_resolution_deadline() {
+        let (s, e) = oct();
+        // 5 h elapsed, 90 min paused → 3.5 h net ≤ 4 h: met.
+        let v = view("2026-10-05 08:00", Some("2026-10-05 13:00"), 90, &AlwaysOn);
+        assert_eq!(classify(&v, 4 * H, s, e).unwrap(), Outcome::Met);
+        // Same, 30 min paused → 4.5 h net: missed.
+        let v = view("2026-10-05 08:00", Some("2026-10-05 13:00"), 30, &AlwaysOn);
+        assert_eq!(
+            classify(&v, 4 * H, s, e).unwrap(),
+            Outcome::Missed { open: false }
+        );
+    }
+
+    #[test]
+    fn open_ticket_past_deadline_is_missed_and_open() {
+        let (s, e) = oct();
+        let v = view("2026-10-30 08:00", None, 0, &AlwaysOn);
+        assert_eq!(
+            classify(&v, 4 * H, s, e).unwrap(),
+            Outcome::Missed { open: true }
+        );
+        // Resolved in November but missed in October: listed as open in October.
+        let v = view("2026-10-30 08:00", Some("2026-11-02 09:00"), 0, &AlwaysOn);
+        assert_eq!(
+            classify(&v, 4 * H, s, e).unwrap(),
+            Outcome::Missed { open: true }
+        );
+        // ...and counts nowhere in November.
+        let (ns, ne) = (dt("2026-11-01 00:00"), dt("2026-12-01 00:00"));
+        assert_eq!(classify(&v, 4 * H, ns, ne).unwrap(), Outcome::Elsewhere);
+    }
+
+    #[test]
+    fn inside_deadline_at_period_end_is_pending_then_counted_next_period() {
+        let (s, e) = oct();
+        // Opened 22:00 on Oct 31, 4 h limit → deadline Nov 1 02:00.
+        let open = view("2026-10-31 22:00", None, 0, &AlwaysOn);
+        assert_eq!(classify(&open, 4 * H, s, e).unwrap(), Outcome::Pending);
+        let met = view("2026-10-31 22:00", Some("2026-11-01 01:00"), 0, &AlwaysOn);
+        assert_eq!(classify(&met, 4 * H, s, e).unwrap(), Outcome::Pending);
+        let (ns, ne) = (dt("2026-11-01 00:00"), dt("2026-12-01 00:00"));
+        assert_eq!(classify(&met, 4 * H, ns, ne).unwrap(), Outcome::Met);
+        assert_eq!(
+            classify(&open, 4 * H, ns, ne).unwrap(),
+            Outcome::Missed { open: true }
+        );
+    }
+
+    #[test]
+    fn office_hours_clock_only_moves_in_windows() {
+        let (s, e) = oct();
+        let office = OfficeHours;
+        // Fri 2026-10-30 16:00, 4 business hours: 2 h Friday (to 18:00) + 2 h Monday
+        // (Nov 2 09:00–11:00). Deadline Mon 11:00.
+        assert_eq!(
+            deadline(&office, dt("2026-10-30 16:00"), 4 * H).unwrap(),
+            dt("2026-11-02 11:00")
+        );
+        let v = view("2026-10-30 16:00", None, 0, &office);
+        assert_eq!(classify(&v, 4 * H, s, e).unwrap(), Outcome::Pending);
+        // Resolved Saturday: 2 business hours elapsed → met, known Saturday (October).
+        let v = view("2026-10-30 16:00", Some("2026-10-31 10:00"), 0, &office);
+        assert_eq!(classify(&v, 4 * H, s, e).unwrap(), Outcome::Met);
+    }
+
+    #[test]
+    fn resolved_after_hours_with_no_business_second_past_the_limit_meets() {
+        let office = OfficeHours;
+        // Fri Oct 30 14:00, 4 h limit: deadline is Fri 18:00 (window close).
+        assert_eq!(
+            deadline(&office, dt("2026-10-30 14:00"), 4 * H).unwrap(),
+            dt("2026-10-30 18:00")
+        );
+        // The miss is only known when the clock moves again: Mon Nov 2 09:00.
+        assert_eq!(
+            miss_known_at(&office, dt("2026-10-30 14:00"), 4 * H).unwrap(),
+            dt("2026-11-02 09:00")
+        );
+        let (s, e) = oct();
+        // Open at the end of October: not missed yet (pending), October stays put.
+        let open = view("2026-10-30 14:00", None, 0, &office);
+        assert_eq!(classify(&open, 4 * H, s, e).unwrap(), Outcome::Pending);
+        // Resolved Sunday 20:00: zero business seconds past the limit → met (in November).
+        let v = view("2026-10-30 14:00", Some("2026-11-01 20:00"), 0, &office);
+        let (ns, ne) = (dt("2026-11-01 00:00"), dt("2026-12-01 00:00"));
+        assert_eq!(classify(&v, 4 * H, ns, ne).unwrap(), Outcome::Met);
+        assert_eq!(classify(&v, 4 * H, s, e).unwrap(), Outcome::Pending);
+    }
+
+    #[test]
+    fn each_ticket_counts_in_exactly_one_period() {
+        let clocks: [&dyn BusinessClock; 2] = [&AlwaysOn, &OfficeHours];
+        let cases = [
+            ("2026-09-30 23:00", Some("2026-10-01 00:30")),
+            ("2026-09-30 17:00", None),
+            ("2026-10-15 10:00", Some("2026-12-20 10:00")),
+            ("2026-10-31 17:30", Some("2026-11-02 09:10")),
+            ("2026-10-31 17:30", Some("2026-11-03 09:10")),
+        ];
+        let months: Vec<_> = (8..=12)
+            .map(|m| crate::model::period::Period::month(2026, m))
+            .collect();
+        for clock in clocks {
+            for (o, ev) in cases {
+                let v = view(o, ev, 0, clock);
+                let counted = months
+                    .iter()
+                    .filter(|p| {
+                        matches!(
+                            classify(&v, 2 * H, p.start(), p.end()).unwrap(),
+                            Outcome::Met | Outcome::Missed { .. }
+                        )
+                    })
+                    .count();
+                assert_eq!(counted, 1, "{o} {ev:?}");
+            }
+        }
+    }
+}

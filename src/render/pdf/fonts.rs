@@ -1,0 +1,150 @@
+//! The fonts a PDF may use: the bundled Noto Sans CJK SC faces plus extra font files.
+//!
+//! Job: parse fonts once per process (a `OnceLock` for the bundled faces, a small cache for
+//! each distinct list of extra files) and answer "does any face have this character?".
+//! Must not depend on the report model or typst's compiler (only its font types).
+//! Invariant: the bundled faces are always present and always last in the family list, so
+//! extra fonts take precedence and the CJK faces are the fallback.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use typst::foundations::Bytes;
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+
+use super::PdfError;
+
+/// Noto Sans CJK SC Regular 2.004 (OFL-1.1, see `fonts/OFL.txt`).
+static NOTO_REGULAR: &[u8] = include_bytes!("../../../fonts/NotoSansCJKsc-Regular.otf");
+/// Noto Sans CJK SC Bold 2.004 (OFL-1.1).
+static NOTO_BOLD: &[u8] = include_bytes!("../../../fonts/NotoSansCJKsc-Bold.otf");
+
+/// The family name of the bundled faces, as typst sees it.
+pub const BUNDLED_FAMILY: &str = "Noto Sans CJK SC";
+
+/// A parsed set of fonts with typst's book of them.
+pub struct FontSet {
+    pub book: LazyHash<FontBook>,
+    pub fonts: Vec<Font>,
+    /// Family names in preference order (extra fonts first, the bundled family last), lower case.
+    pub families: Vec<String>,
+}
+
+impl FontSet {
+    fn new(fonts: Vec<Font>) -> FontSet {
+        let book = FontBook::from_fonts(&fonts);
+        let mut families: Vec<String> = Vec::new();
+        for font in &fonts {
+            let family = font.info().family.to_lowercase();
+            if !families.contains(&family) {
+                families.push(family);
+            }
+        }
+        FontSet {
+            book: LazyHash::new(book),
+            fonts,
+            families,
+        }
+    }
+
+    /// Whether any face maps `c` to a glyph.
+    pub fn covers(&self, c: char) -> bool {
+        self.fonts
+            .iter()
+            .any(|f| f.info().coverage.contains(c as u32))
+    }
+}
+
+fn bundled_fonts() -> &'static [Font] {
+    static FONTS: OnceLock<Vec<Font>> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let mut fonts = Vec::new();
+        for data in [NOTO_REGULAR, NOTO_BOLD] {
+            fonts.extend(Font::iter(Bytes::new(data)));
+        }
+        assert!(
+            fonts.len() == 2,
+            "the bundled Noto Sans CJK SC faces are compiled in and must parse"
+        );
+        fonts
+    })
+}
+
+/// The bundled faces only (parsed on first use, then shared).
+pub fn bundled() -> Arc<FontSet> {
+    static SET: OnceLock<Arc<FontSet>> = OnceLock::new();
+    SET.get_or_init(|| Arc::new(FontSet::new(bundled_fonts().to_vec())))
+        .clone()
+}
+
+/// The bundled faces plus `extra` files (each may be a TTF/OTF or a collection), cached
+/// per distinct list for the life of the process.
+pub fn with_extra(extra: &[PathBuf]) -> Result<Arc<FontSet>, PdfError> {
+    if extra.is_empty() {
+        return Ok(bundled());
+    }
+    static CACHE: OnceLock<Mutex<BTreeMap<Vec<PathBuf>, Arc<FontSet>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(BTreeMap::new()));
+    if let Some(set) = cache.lock().ok().and_then(|c| c.get(extra).cloned()) {
+        return Ok(set);
+    }
+    let mut fonts = Vec::new();
+    for path in extra {
+        fonts.extend(load_file(path)?);
+    }
+    fonts.extend(bundled_fonts().iter().cloned());
+    let set = Arc::new(FontSet::new(fonts));
+    if let Ok(mut c) = cache.lock() {
+        c.insert(extra.to_vec(), set.clone());
+    }
+    Ok(set)
+}
+
+fn load_file(path: &Path) -> Result<Vec<Font>, PdfError> {
+    let data = std::fs::read(path).map_err(|source| PdfError::FontRead {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let fonts: Vec<Font> = Font::iter(Bytes::new(data)).collect();
+    if fonts.is_empty() {
+        return Err(PdfError::FontInvalid {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(fonts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_faces_cover_chinese_names_and_symbols_but_not_private_use() {
+        let set = bundled();
+        assert_eq!(set.fonts.len(), 2);
+        assert_eq!(set.families, vec!["noto sans cjk sc".to_string()]);
+        // Given-name characters a GB2312 subset lacks, arrows used for trends, full-width forms.
+        for c in "堃喆珺昇赟服务级别月度报告↑↓→％（）AZaz09".chars() {
+            assert!(set.covers(c), "{c} should be covered");
+        }
+        assert!(!set.covers('\u{10FFFD}'));
+        assert!(!set.covers('\u{10C80}')); // Old Hungarian capital letter A
+    }
+
+    #[test]
+    fn extra_font_file_errors_name_the_path() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let missing = dir.path().join("nope.ttf");
+        let err = with_extra(std::slice::from_ref(&missing))
+            .err()
+            .expect("missing file must fail");
+        assert!(err.to_string().contains("nope.ttf"), "{err}");
+        let junk = dir.path().join("junk.otf");
+        std::fs::write(&junk, b"not a font").expect("write");
+        let err = with_extra(&[junk]).err().expect("junk must fail");
+        assert!(matches!(err, PdfError::FontInvalid { .. }), "{err}");
+        assert!(err.to_string().contains("junk.otf"));
+    }
+}

@@ -1,0 +1,1164 @@
+//! `report::build`: KPI results + catalogue + report-list entry + template →
+//! [`ReportDoc`], for each audience (customer per SLA, internal, supplier per UC).
+//!
+//! Pure: no I/O, no clock (the generation time comes in through
+//! [`BuildContext::generated_at`]). Sees `model`, `kpi` results, `findings`
+//! counts and the workspace settings; never `ingest` or a renderer. Every
+//! number goes through `numfmt`; every output list is in a defined order
+//! (the catalogue's, the results', or sorted), never hash-map order.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::doc::*;
+use super::template::Template;
+use crate::findings::{FileCount, Finding, Severity};
+use crate::kpi::{Direction, KpiResults, Status, TargetResult};
+use crate::model::catalogue::{Audience, Catalogue, Metric, ReportSpec};
+use crate::model::period::Period;
+use crate::numfmt;
+use crate::workspace::Workspace;
+
+/// The document's life-cycle state, from the ledger (or a fresh draft).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocState {
+    /// `1.0`, `1.1`, `2.0` …
+    pub version: String,
+    pub status: DocStatus,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub approved_by: Option<String>,
+    pub approved_at: Option<NaiveDateTime>,
+    /// The version this one replaces.
+    pub supersedes: Option<String>,
+}
+
+impl DocState {
+    /// A first draft of `version`.
+    pub fn draft(version: &str) -> DocState {
+        DocState {
+            version: version.to_string(),
+            status: DocStatus::Draft,
+            reviewed_by: None,
+            reviewed_at: None,
+            approved_by: None,
+            approved_at: None,
+            supersedes: None,
+        }
+    }
+}
+
+impl Default for DocState {
+    fn default() -> Self {
+        DocState::draft("1.0")
+    }
+}
+
+/// Timeliness of one report and period (spec §4), from the ledger.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelinessRow {
+    pub report_id: String,
+    pub period: String,
+    pub data_due: NaiveDate,
+    pub report_due: NaiveDate,
+    pub data_arrived: Option<NaiveDateTime>,
+    pub generated: Option<NaiveDateTime>,
+    pub approved: Option<NaiveDateTime>,
+    pub distributed: Option<NaiveDateTime>,
+    /// Something arrived or happened after its due date (or is overdue).
+    pub late: bool,
+    /// Not late yet, but not done and due soon.
+    pub at_risk: bool,
+}
+
+/// Everything one document is built from.
+pub struct BuildContext<'a> {
+    pub workspace: &'a Workspace,
+    pub catalogue: &'a Catalogue,
+    pub spec: &'a ReportSpec,
+    pub period: Period,
+    pub results: &'a KpiResults,
+    /// Earlier periods of the same frequency, oldest first (for charts and trends).
+    pub history: &'a [KpiResults],
+    pub inputs: &'a [FileCount],
+    pub findings: &'a [Finding],
+    pub timeliness: &'a [TimelinessRow],
+    pub state: DocState,
+    pub generated_at: NaiveDateTime,
+    pub template: &'a Template,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(
+        "report \"{report}\": template {template} is for {template_audience} reports, the report list says {audience}"
+    )]
+    Audience {
+        report: String,
+        template: String,
+        template_audience: String,
+        audience: String,
+    },
+    #[error(
+        "report \"{report}\": KPI results are for period {results}, the report is for {period}"
+    )]
+    Period {
+        report: String,
+        results: String,
+        period: String,
+    },
+}
+
+fn audience_str(a: Audience) -> &'static str {
+    match a {
+        Audience::Customer => "customer",
+        Audience::Internal => "internal",
+        Audience::Supplier => "supplier",
+    }
+}
+
+/// SHA-256 (hex) of the document's content: identity (document number,
+/// report id, period) and sections, as canonical JSON. Version, status, dates
+/// and the hash itself are left out, so an unchanged regeneration keeps its hash.
+pub fn content_hash(doc: &ReportDoc) -> String {
+    #[derive(Serialize)]
+    struct Content<'a> {
+        doc_number: &'a str,
+        report_id: &'a str,
+        period: &'a str,
+        sections: &'a [Section],
+    }
+    let c = Content {
+        doc_number: &doc.meta.doc_number,
+        report_id: &doc.meta.report_id,
+        period: &doc.meta.period,
+        sections: &doc.sections,
+    };
+    // Serialising plain structs, vectors and strings cannot fail.
+    let json = serde_json::to_vec(&c).expect("report content serialises to JSON");
+    let digest = Sha256::digest(&json);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn iso(t: &NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+fn short(t: &NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Build the document.
+pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
+    let t = ctx.template;
+    if let Some(a) = t.audience
+        && a != ctx.spec.audience
+    {
+        return Err(ReportError::Audience {
+            report: ctx.spec.id.clone(),
+            template: t.path.display().to_string(),
+            template_audience: audience_str(a).into(),
+            audience: audience_str(ctx.spec.audience).into(),
+        });
+    }
+    if ctx.results.period != ctx.period.to_string() {
+        return Err(ReportError::Period {
+            report: ctx.spec.id.clone(),
+            results: ctx.results.period.clone(),
+            period: ctx.period.to_string(),
+        });
+    }
+    let b = Builder { ctx, t };
+    let sections = t
+        .sections
+        .iter()
+        .map(|s| b.section(&s.id, &s.title, &s.columns))
+        .collect();
+    let (party, party_en) = b.party();
+    let st = &ctx.state;
+    let meta = DocMeta {
+        doc_number: ctx.spec.doc_number_for(&ctx.period),
+        report_id: ctx.spec.id.clone(),
+        title: ctx.spec.title.clone(),
+        title_en: ctx.spec.title_en.clone(),
+        party,
+        party_en,
+        organisation: ctx.workspace.organisation.clone(),
+        period: ctx.period.to_string(),
+        period_label: if t.is_zh() {
+            ctx.period.label_zh()
+        } else {
+            ctx.period.label_en()
+        },
+        version: st.version.clone(),
+        status: st.status,
+        compiler: ctx.spec.compiler.clone(),
+        reviewer: st
+            .reviewed_by
+            .clone()
+            .unwrap_or_else(|| ctx.spec.reviewer.clone()),
+        approver: st
+            .approved_by
+            .clone()
+            .unwrap_or_else(|| ctx.spec.approver.clone()),
+        compiled_at: iso(&ctx.generated_at),
+        reviewed_at: st.reviewed_at.as_ref().map(iso),
+        approved_at: st.approved_at.as_ref().map(iso),
+        generated_at: iso(&ctx.generated_at),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        content_hash: String::new(),
+        supersedes: st.supersedes.clone(),
+        language: t.language.clone(),
+    };
+    let mut doc = ReportDoc {
+        meta,
+        labels: Labels {
+            map: t.labels.clone(),
+        },
+        style: t.style.clone(),
+        sections,
+    };
+    doc.meta.content_hash = content_hash(&doc);
+    Ok(doc)
+}
+
+struct Builder<'a, 'b> {
+    ctx: &'b BuildContext<'a>,
+    t: &'a Template,
+}
+
+/// A target of the results with its index (for trends and directions).
+type Indexed<'r> = (usize, &'r TargetResult);
+
+fn metric_of(tr: &TargetResult) -> Option<Metric> {
+    Metric::parse(&tr.metric)
+}
+
+fn section_metrics(id: &str) -> &'static [Metric] {
+    match id {
+        "availability" => &[Metric::Availability],
+        "incidents" => &[
+            Metric::ResponseCompliance,
+            Metric::ResolutionCompliance,
+            Metric::Mttr,
+            Metric::Backlog,
+            Metric::MajorIncidents,
+        ],
+        "changes" => &[Metric::ChangeSuccess, Metric::EmergencyChangeShare],
+        "requests" => &[Metric::RequestCompliance, Metric::Mttf],
+        "satisfaction" => &[Metric::SatisfactionMean, Metric::SatisfactionShare],
+        "capacity" => &[Metric::CapacityPeak, Metric::CapacityDaysOver],
+        "supplier" => &[Metric::UcResponseCompliance, Metric::UcRestoreCompliance],
+        _ => &[],
+    }
+}
+
+impl<'a, 'b> Builder<'a, 'b> {
+    fn zh(&self) -> bool {
+        self.t.is_zh()
+    }
+
+    fn label(&self, k: &str) -> String {
+        self.t.label(k).to_string()
+    }
+
+    /// The targets this report covers, in the results' order.
+    fn targets(&self) -> Vec<Indexed<'b>> {
+        let spec = self.ctx.spec;
+        self.ctx
+            .results
+            .targets
+            .iter()
+            .enumerate()
+            .filter(|(_, tr)| match spec.audience {
+                Audience::Internal => {
+                    spec.agreements.is_empty()
+                        || spec.agreements.contains(&tr.agreement)
+                        || tr.kind == "process"
+                }
+                _ => spec.agreements.contains(&tr.agreement),
+            })
+            .collect()
+    }
+
+    fn party(&self) -> (String, Option<String>) {
+        let c = self.ctx.catalogue;
+        let ws = self.ctx.workspace;
+        if self.ctx.spec.audience == Audience::Internal {
+            return (ws.organisation.clone(), None);
+        }
+        let ag = self.ctx.spec.agreements.iter().find_map(|id| {
+            c.agreement_for(id, &self.ctx.period)
+                .or_else(|| c.agreements.iter().find(|a| &a.id == id))
+        });
+        let Some(ag) = ag else {
+            return (ws.organisation.clone(), None);
+        };
+        if let Some(cu) = c.customer(&ag.party) {
+            (cu.name.clone(), cu.name_en.clone())
+        } else if let Some(s) = c.supplier(&ag.party) {
+            (s.name.clone(), s.name_en.clone())
+        } else if let Some(tm) = c.team(&ag.party) {
+            (tm.name.clone(), tm.name_en.clone())
+        } else {
+            (ag.party.clone(), None)
+        }
+    }
+
+    fn service_name(&self, id: &str) -> String {
+        match self.ctx.catalogue.service(id) {
+            Some(s) if !self.zh() => s.name_en.clone().unwrap_or_else(|| s.name.clone()),
+            Some(s) => s.name.clone(),
+            None => id.to_string(),
+        }
+    }
+
+    fn customer_name(&self, id: &str) -> String {
+        match self.ctx.catalogue.customer(id) {
+            Some(c) if !self.zh() => c.name_en.clone().unwrap_or_else(|| c.name.clone()),
+            Some(c) => c.name.clone(),
+            None => id.to_string(),
+        }
+    }
+
+    fn metric_name(&self, tr: &TargetResult) -> String {
+        if let Some(rest) = tr.metric.strip_prefix("process:") {
+            return match rest.split_once('/') {
+                Some((p, k)) => format!("{p} · {k}"),
+                None => rest.to_string(),
+            };
+        }
+        self.t
+            .metrics
+            .get(&tr.metric)
+            .cloned()
+            .unwrap_or_else(|| tr.metric.clone())
+    }
+
+    fn scope_text(&self, tr: &TargetResult) -> String {
+        let s = &tr.scope;
+        let mut parts = Vec::new();
+        // A customer report is all about one customer: naming it on every row is noise.
+        if let Some(c) = &s.customer
+            && self.ctx.spec.audience != Audience::Customer
+        {
+            parts.push(self.customer_name(c));
+        }
+        if let Some(v) = &s.service {
+            parts.push(self.service_name(v));
+        }
+        if let Some(p) = &s.priority {
+            parts.push(p.clone());
+        }
+        if let Some(r) = &s.resource {
+            parts.push(r.clone());
+        }
+        if parts.is_empty() {
+            self.label("all")
+        } else {
+            parts.join(" · ")
+        }
+    }
+
+    /// A value of a target's unit as a cell.
+    fn value_cell(&self, tr: &TargetResult, v: f64) -> Cell {
+        let n = &self.t.numbers;
+        match tr.unit.as_str() {
+            "%" => numfmt::percent(v, n.percent_decimals),
+            "h" => numfmt::hours(v, n.hours_decimals, &self.t.language),
+            "count" => numfmt::count_f(v),
+            "score" => numfmt::score(v, n.score_decimals),
+            "min" => numfmt::number(v, n.score_decimals, " min"),
+            "" => numfmt::score(v, n.score_decimals),
+            other => numfmt::number(v, n.score_decimals, &format!(" {other}")),
+        }
+    }
+
+    fn unit_suffix(&self, tr: &TargetResult) -> (String, bool) {
+        match tr.unit.as_str() {
+            "%" => ("%".into(), true),
+            "h" => (numfmt::hours_suffix(&self.t.language).into(), false),
+            "count" | "score" | "" => (String::new(), false),
+            other => (format!(" {other}"), false),
+        }
+    }
+
+    fn threshold_text(&self, tr: &TargetResult) -> String {
+        let (suffix, pct) = self.unit_suffix(tr);
+        let c = numfmt::threshold(
+            tr.threshold,
+            self.t.numbers.threshold_decimals,
+            &suffix,
+            pct,
+        );
+        numfmt::cell_text(&c)
+    }
+
+    fn target_text(&self, tr: &TargetResult) -> String {
+        let op = match tr.op.as_str() {
+            "<=" => "≤",
+            _ => "≥",
+        };
+        format!("{op} {}", self.threshold_text(tr))
+    }
+
+    fn status_cell(&self, s: Status) -> Cell {
+        let key = match s {
+            Status::Met => "status_met",
+            Status::AtRisk => "status_at_risk",
+            Status::Breached => "status_breached",
+            Status::NotApplicable => "status_na",
+        };
+        Cell::Status(StatusCell {
+            status: s,
+            label: self.label(key),
+        })
+    }
+
+    fn actual_cell(&self, tr: &TargetResult) -> Cell {
+        match tr.actual {
+            Some(v) => self.value_cell(tr, v),
+            None => Cell::Text {
+                text: self.label("status_na"),
+            },
+        }
+    }
+
+    /// The same target's earlier values, oldest first: `results.trends[i]`
+    /// when the KPI stage filled it, else matched in `history`.
+    fn points(&self, i: usize, tr: &TargetResult) -> Vec<(String, Option<f64>)> {
+        if let Some(tp) = self.ctx.results.trends.get(i)
+            && !tp.is_empty()
+        {
+            return tp.iter().map(|p| (p.period.clone(), p.actual)).collect();
+        }
+        self.ctx
+            .history
+            .iter()
+            .map(|h| {
+                let v = h
+                    .targets
+                    .iter()
+                    .find(|o| {
+                        o.agreement == tr.agreement && o.metric == tr.metric && o.scope == tr.scope
+                    })
+                    .and_then(|o| o.actual);
+                (h.period.clone(), v)
+            })
+            .collect()
+    }
+
+    fn trend_cell(&self, i: usize, tr: &TargetResult) -> Cell {
+        let prev = self.points(i, tr).last().and_then(|(_, v)| *v);
+        let (Some(prev), Some(cur)) = (prev, tr.actual) else {
+            return Cell::Trend {
+                arrow: String::new(),
+                better: None,
+            };
+        };
+        // Compare what is shown: equal at the shown precision = no change.
+        let d = self.decimals_of(tr);
+        let (a, b) = (numfmt::shown_value(cur, d), numfmt::shown_value(prev, d));
+        let arrow = if a > b {
+            "↑"
+        } else if a < b {
+            "↓"
+        } else {
+            "→"
+        };
+        let better = match self.ctx.results.directions.get(i) {
+            Some(Direction::Better) => Some(true),
+            Some(Direction::Worse) => Some(false),
+            Some(Direction::Same) => None,
+            _ if a == b => None,
+            _ => Some((a > b) == (tr.op != "<=")),
+        };
+        Cell::Trend {
+            arrow: arrow.into(),
+            better,
+        }
+    }
+
+    fn decimals_of(&self, tr: &TargetResult) -> u8 {
+        let n = &self.t.numbers;
+        match tr.unit.as_str() {
+            "%" => n.percent_decimals,
+            "h" => n.hours_decimals,
+            "count" => 0,
+            _ => n.score_decimals,
+        }
+    }
+
+    fn count_cell(&self, tr: &TargetResult) -> Cell {
+        match (tr.numerator, tr.denominator) {
+            (Some(n), Some(d)) => {
+                let (Some(n), Some(d)) = (numfmt::round_text(n, 0), numfmt::round_text(d, 0))
+                else {
+                    return Cell::Empty;
+                };
+                Cell::Text {
+                    text: format!("{n}/{d}"),
+                }
+            }
+            (None, Some(d)) => numfmt::count_f(d),
+            _ => Cell::Empty,
+        }
+    }
+
+    fn target_row(&self, (i, tr): Indexed, columns: &[String]) -> Vec<Cell> {
+        columns
+            .iter()
+            .map(|c| match c.as_str() {
+                "agreement" => text(&tr.agreement),
+                "metric" => text(&self.metric_name(tr)),
+                "scope" => text(&self.scope_text(tr)),
+                "within" => tr.within.as_deref().map(text).unwrap_or(Cell::Empty),
+                "target" => text(&self.target_text(tr)),
+                "actual" => self.actual_cell(tr),
+                "status" => self.status_cell(tr.status),
+                "trend" => self.trend_cell(i, tr),
+                "count" => self.count_cell(tr),
+                _ => Cell::Empty,
+            })
+            .collect()
+    }
+
+    fn columns(&self, keys: &[String]) -> Vec<Column> {
+        keys.iter()
+            .map(|k| Column {
+                key: k.clone(),
+                label: self.t.column(k).to_string(),
+                align: match k.as_str() {
+                    "actual" | "target" | "count" | "read" | "accepted" | "rejected" | "blank"
+                    | "avg3" | "avg6" | "avg12" => Align::Right,
+                    "status" | "trend" | "open" => Align::Center,
+                    _ => Align::Left,
+                },
+                width: match k.as_str() {
+                    "sha256" => 4.0,
+                    "reason" | "file" => 2.5,
+                    "metric" | "scope" => 1.6,
+                    "trend" | "open" => 0.6,
+                    _ => 1.0,
+                },
+            })
+            .collect()
+    }
+
+    fn target_table(
+        &self,
+        id: &str,
+        title: Option<String>,
+        rows: &[Indexed],
+        keys: &[String],
+    ) -> Block {
+        Block::Table(Table {
+            id: id.to_string(),
+            title,
+            columns: self.columns(keys),
+            rows: rows.iter().map(|r| self.target_row(*r, keys)).collect(),
+        })
+    }
+
+    fn sentence(&self, tr: &TargetResult) -> String {
+        let key = match tr.status {
+            Status::Met => "sentence_met",
+            Status::AtRisk => "sentence_at_risk",
+            Status::Breached => "sentence_breached",
+            Status::NotApplicable => "sentence_na",
+        };
+        let scope = self.scope_text(tr);
+        let scope = if scope == self.label("all") {
+            String::new()
+        } else if self.zh() {
+            format!("（{scope}）")
+        } else {
+            format!(" ({scope})")
+        };
+        let actual = numfmt::cell_text(&self.actual_cell(tr));
+        self.t
+            .label(key)
+            .replace("{metric}", &self.metric_name(tr))
+            .replace("{scope}", &scope)
+            .replace("{actual}", &actual)
+            .replace("{target}", &self.threshold_text(tr))
+    }
+
+    fn section(&self, id: &str, title: &str, columns: &[String]) -> Section {
+        let all = self.targets();
+        let blocks = match id {
+            "summary" => self.summary(&all, columns),
+            "processes" => {
+                let rows: Vec<Indexed> = all
+                    .iter()
+                    .copied()
+                    .filter(|(_, tr)| tr.kind == "process")
+                    .collect();
+                self.simple(id, &rows, columns)
+            }
+            "incidents" => self.incidents(&all, columns),
+            "availability" => self.availability(&all, columns),
+            "changes" => {
+                let mut b = self.family(id, &all, columns);
+                // Change volumes are not kept per customer: internal reports only.
+                let ch = &self.ctx.results.volumes.changes;
+                if self.ctx.spec.audience == Audience::Internal && !ch.is_empty() {
+                    b.push(Block::Heading {
+                        text: self.label("change_types"),
+                    });
+                    let mut pairs = Vec::new();
+                    for (key, label) in [
+                        ("standard", "change_standard"),
+                        ("normal", "change_normal"),
+                        ("emergency", "change_emergency"),
+                        ("*", "total"),
+                    ] {
+                        pairs.push((
+                            self.label(label),
+                            ch.get(key).copied().unwrap_or(0).to_string(),
+                        ));
+                    }
+                    b.push(Block::KeyValue { pairs });
+                }
+                b
+            }
+            "breaches" => self.breaches(&all, columns),
+            "improvements" => self.improvements(columns),
+            "trends" => self.trends(&all, columns),
+            "timeliness" => self.timeliness(columns),
+            "appendix" => self.appendix(columns),
+            _ => self.family(id, &all, columns),
+        };
+        Section {
+            id: id.to_string(),
+            title: title.to_string(),
+            blocks,
+        }
+    }
+
+    fn no_data(&self) -> Block {
+        Block::Paragraph {
+            text: self.label("no_data"),
+        }
+    }
+
+    fn simple(&self, id: &str, rows: &[Indexed], columns: &[String]) -> Vec<Block> {
+        if rows.is_empty() {
+            return vec![self.no_data()];
+        }
+        vec![self.target_table(id, None, rows, columns)]
+    }
+
+    fn family(&self, id: &str, all: &[Indexed], columns: &[String]) -> Vec<Block> {
+        let ms = section_metrics(id);
+        let rows: Vec<Indexed> = all
+            .iter()
+            .copied()
+            .filter(|(_, tr)| metric_of(tr).is_some_and(|m| ms.contains(&m)))
+            .collect();
+        self.simple(id, &rows, columns)
+    }
+
+    fn summary(&self, all: &[Indexed], columns: &[String]) -> Vec<Block> {
+        if all.is_empty() {
+            return vec![self.no_data()];
+        }
+        let mut b = vec![self.target_table("summary", None, all, columns)];
+        for (_, tr) in all {
+            b.push(Block::Paragraph {
+                text: self.sentence(tr),
+            });
+        }
+        if !self.ctx.findings.is_empty() || !self.ctx.inputs.is_empty() {
+            let errors = self
+                .ctx
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            let warnings = self
+                .ctx
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Warning)
+                .count();
+            b.push(Block::Paragraph {
+                text: self
+                    .t
+                    .label("findings_summary")
+                    .replace("{errors}", &errors.to_string())
+                    .replace("{warnings}", &warnings.to_string()),
+            });
+        }
+        b
+    }
+
+    /// Category labels of a trend chart: every earlier period any row has a
+    /// point for (sorted; same frequency, so text order is time order), then this one.
+    fn periods_axis(&self, rows: &[Indexed]) -> Vec<String> {
+        let mut v: Vec<String> = rows
+            .iter()
+            .flat_map(|(i, tr)| self.points(*i, tr).into_iter().map(|(p, _)| p))
+            .filter(|p| *p != self.ctx.results.period)
+            .collect();
+        v.sort();
+        v.dedup();
+        v.push(self.ctx.results.period.clone());
+        v
+    }
+
+    fn availability(&self, all: &[Indexed], columns: &[String]) -> Vec<Block> {
+        let rows: Vec<Indexed> = all
+            .iter()
+            .copied()
+            .filter(|(_, tr)| metric_of(tr) == Some(Metric::Availability))
+            .collect();
+        let mut b = self.simple("availability", &rows, columns);
+        if let Some(chart) = self.trend_chart(
+            "availability_trend",
+            &self.label("chart_availability"),
+            &rows,
+            ChartKind::Line,
+        ) {
+            b.push(Block::Chart(chart));
+        }
+        b
+    }
+
+    /// A line chart of each target's value over the earlier periods and this
+    /// one, with the (first) target's threshold as the target line.
+    fn trend_chart(
+        &self,
+        id: &str,
+        title: &str,
+        rows: &[Indexed],
+        kind: ChartKind,
+    ) -> Option<Chart> {
+        let first = rows.first()?;
+        let categories = self.periods_axis(rows);
+        let series: Vec<Series> = rows
+            .iter()
+            .map(|(i, tr)| {
+                let pts = self.points(*i, tr);
+                // Align on the category periods.
+                let mut values: Vec<Option<f64>> = categories[..categories.len() - 1]
+                    .iter()
+                    .map(|c| pts.iter().find(|(p, _)| p == c).and_then(|(_, v)| *v))
+                    .collect();
+                values.push(tr.actual);
+                let name = match self.scope_text(tr) {
+                    s if s == self.label("all") => self.metric_name(tr),
+                    s => s,
+                };
+                Series { name, values }
+            })
+            .collect();
+        let lows = series
+            .iter()
+            .flat_map(|s| s.values.iter().flatten().copied())
+            .chain(std::iter::once(first.1.threshold))
+            .fold(f64::INFINITY, f64::min);
+        // A readable percent axis: from a round number below the lowest point to 100.
+        let y_min = if first.1.unit == "%" && lows.is_finite() {
+            Some((lows - 0.5).floor().max(0.0))
+        } else {
+            None
+        };
+        Some(Chart {
+            id: id.into(),
+            kind,
+            title: title.into(),
+            categories,
+            series,
+            target: Some(first.1.threshold),
+            y_label: self.label("axis_percent"),
+            y_min,
+            y_max: if first.1.unit == "%" {
+                Some(100.0)
+            } else {
+                None
+            },
+        })
+    }
+
+    fn incidents(&self, all: &[Indexed], columns: &[String]) -> Vec<Block> {
+        let ms = section_metrics("incidents");
+        let rows: Vec<Indexed> = all
+            .iter()
+            .copied()
+            .filter(|(_, tr)| metric_of(tr).is_some_and(|m| ms.contains(&m)))
+            .collect();
+        let mut b = Vec::new();
+        if rows.is_empty() {
+            b.push(self.no_data());
+        }
+        let mut priorities: Vec<String> = rows
+            .iter()
+            .filter_map(|(_, tr)| tr.scope.priority.clone())
+            .collect();
+        priorities.sort();
+        priorities.dedup();
+        for p in &priorities {
+            let pr: Vec<Indexed> = rows
+                .iter()
+                .copied()
+                .filter(|(_, tr)| tr.scope.priority.as_ref() == Some(p))
+                .collect();
+            b.push(self.target_table(
+                &format!("incidents_{}", p.to_ascii_lowercase()),
+                Some(self.t.label("priority_table").replace("{priority}", p)),
+                &pr,
+                columns,
+            ));
+        }
+        let other: Vec<Indexed> = rows
+            .iter()
+            .copied()
+            .filter(|(_, tr)| tr.scope.priority.is_none())
+            .collect();
+        if !other.is_empty() {
+            b.push(self.target_table(
+                "incidents_other",
+                Some(self.label("other_metrics")),
+                &other,
+                columns,
+            ));
+        }
+        // Volume by priority for this report's customers (all customers for internal).
+        let vols = &self.ctx.results.volumes;
+        let customers: Vec<String> = match self.ctx.spec.audience {
+            Audience::Customer => {
+                let mut v: Vec<String> = self
+                    .ctx
+                    .spec
+                    .agreements
+                    .iter()
+                    .filter_map(|id| {
+                        self.ctx
+                            .catalogue
+                            .agreements
+                            .iter()
+                            .find(|a| &a.id == id)
+                            .map(|a| a.party.clone())
+                    })
+                    .collect();
+                v.sort();
+                v.dedup();
+                v
+            }
+            _ => vec!["*".to_string()],
+        };
+        let sum = |m: &BTreeMap<String, BTreeMap<String, u64>>, p: &str| -> Option<f64> {
+            let mut any = false;
+            let mut total = 0u64;
+            for c in &customers {
+                if let Some(n) = m.get(c).and_then(|x| x.get(p)) {
+                    any = true;
+                    total += n;
+                }
+            }
+            any.then_some(total as f64)
+        };
+        let cats: Vec<String> = ["P1", "P2", "P3", "P4"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let opened: Vec<Option<f64>> = cats
+            .iter()
+            .map(|p| sum(&vols.incidents_opened, p))
+            .collect();
+        let resolved: Vec<Option<f64>> = cats
+            .iter()
+            .map(|p| sum(&vols.incidents_resolved, p))
+            .collect();
+        if opened.iter().chain(resolved.iter()).any(Option::is_some) {
+            b.push(Block::Chart(Chart {
+                id: "incident_volume".into(),
+                kind: ChartKind::Bar,
+                title: self.label("chart_volume"),
+                categories: cats,
+                series: vec![
+                    Series {
+                        name: self.label("series_opened"),
+                        values: opened.iter().map(|v| Some(v.unwrap_or(0.0))).collect(),
+                    },
+                    Series {
+                        name: self.label("series_resolved"),
+                        values: resolved.iter().map(|v| Some(v.unwrap_or(0.0))).collect(),
+                    },
+                ],
+                target: None,
+                y_label: self.label("axis_count"),
+                y_min: Some(0.0),
+                y_max: None,
+            }));
+        }
+        let comp: Vec<Indexed> = rows
+            .iter()
+            .copied()
+            .filter(|(_, tr)| metric_of(tr) == Some(Metric::ResolutionCompliance))
+            .collect();
+        if let Some(c) = self.trend_chart(
+            "compliance_trend",
+            &self.label("chart_compliance"),
+            &comp,
+            ChartKind::Line,
+        ) {
+            b.push(Block::Chart(c));
+        }
+        b
+    }
+
+    fn breaches(&self, all: &[Indexed], columns: &[String]) -> Vec<Block> {
+        let mut rows = Vec::new();
+        for (_, tr) in all {
+            let mut missed = tr.missed.clone();
+            missed.sort();
+            for m in &missed {
+                rows.push(
+                    columns
+                        .iter()
+                        .map(|c| match c.as_str() {
+                            "agreement" => text(&tr.agreement),
+                            "metric" => text(&self.metric_name(tr)),
+                            "scope" => text(&self.scope_text(tr)),
+                            "ticket" => text(&m.id),
+                            "open" => {
+                                if m.open {
+                                    text(&self.label("open"))
+                                } else {
+                                    Cell::Empty
+                                }
+                            }
+                            _ => Cell::Empty,
+                        })
+                        .collect(),
+                );
+            }
+        }
+        if rows.is_empty() {
+            return vec![Block::Paragraph {
+                text: self.label("none"),
+            }];
+        }
+        vec![Block::Table(Table {
+            id: "breaches".into(),
+            title: None,
+            columns: self.columns(columns),
+            rows,
+        })]
+    }
+
+    fn improvements(&self, columns: &[String]) -> Vec<Block> {
+        let spec = self.ctx.spec;
+        let items: Vec<_> = self
+            .ctx
+            .results
+            .improvements
+            .iter()
+            .filter(|it| {
+                spec.audience == Audience::Internal || spec.agreements.contains(&it.agreement)
+            })
+            .collect();
+        if items.is_empty() {
+            return vec![Block::Paragraph {
+                text: self.label("none"),
+            }];
+        }
+        let rows = items
+            .iter()
+            .map(|it| {
+                // Reuse the target naming through a minimal TargetResult view.
+                let view = TargetResult {
+                    agreement: it.agreement.clone(),
+                    kind: String::new(),
+                    version: String::new(),
+                    metric: it.metric.clone(),
+                    scope: it.scope.clone(),
+                    op: String::new(),
+                    threshold: 0.0,
+                    unit: String::new(),
+                    within: None,
+                    at_risk_margin: None,
+                    actual: None,
+                    numerator: None,
+                    denominator: None,
+                    exclusions: vec![],
+                    status: it.status,
+                    missed: vec![],
+                    extra: BTreeMap::new(),
+                    process: it.process.clone(),
+                };
+                columns
+                    .iter()
+                    .map(|c| match c.as_str() {
+                        "agreement" => text(&it.agreement),
+                        "metric" => text(&self.metric_name(&view)),
+                        "scope" => text(&self.scope_text(&view)),
+                        "process" => text(&it.process),
+                        "status" => self.status_cell(it.status),
+                        "reason" => text(&it.reason),
+                        _ => Cell::Empty,
+                    })
+                    .collect()
+            })
+            .collect();
+        vec![Block::Table(Table {
+            id: "improvements".into(),
+            title: None,
+            columns: self.columns(columns),
+            rows,
+        })]
+    }
+
+    /// Mean over the last `n` periods (this one and the `n - 1` before it),
+    /// periods without a value left out; empty when there is none.
+    fn mean_cell(&self, i: usize, tr: &TargetResult, n: usize) -> Cell {
+        let window: Vec<String> = self
+            .ctx
+            .period
+            .previous(n.saturating_sub(1))
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        let mut vals: Vec<f64> = self
+            .points(i, tr)
+            .into_iter()
+            .filter(|(p, _)| window.contains(p))
+            .filter_map(|(_, v)| v)
+            .collect();
+        if let Some(a) = tr.actual {
+            vals.push(a);
+        }
+        if vals.is_empty() {
+            return Cell::Empty;
+        }
+        let mean = vals.iter().sum::<f64>() / vals.len() as f64;
+        self.value_cell(tr, mean)
+    }
+
+    fn trends(&self, all: &[Indexed], columns: &[String]) -> Vec<Block> {
+        if all.is_empty() {
+            return vec![self.no_data()];
+        }
+        let rows = all
+            .iter()
+            .map(|&(i, tr)| {
+                columns
+                    .iter()
+                    .map(|c| match c.as_str() {
+                        "agreement" => text(&tr.agreement),
+                        "metric" => text(&self.metric_name(tr)),
+                        "scope" => text(&self.scope_text(tr)),
+                        "actual" => self.actual_cell(tr),
+                        "avg3" => self.mean_cell(i, tr, 3),
+                        "avg6" => self.mean_cell(i, tr, 6),
+                        "avg12" => self.mean_cell(i, tr, 12),
+                        "trend" => self.trend_cell(i, tr),
+                        _ => Cell::Empty,
+                    })
+                    .collect()
+            })
+            .collect();
+        vec![Block::Table(Table {
+            id: "trends".into(),
+            title: None,
+            columns: self.columns(columns),
+            rows,
+        })]
+    }
+
+    fn timeliness(&self, columns: &[String]) -> Vec<Block> {
+        if self.ctx.timeliness.is_empty() {
+            return vec![self.no_data()];
+        }
+        let mut rows: Vec<&TimelinessRow> = self.ctx.timeliness.iter().collect();
+        rows.sort_by(|a, b| (&a.report_id, &a.period).cmp(&(&b.report_id, &b.period)));
+        let opt = |t: &Option<NaiveDateTime>| match t {
+            Some(t) => text(&short(t)),
+            None => Cell::Empty,
+        };
+        let rows = rows
+            .iter()
+            .map(|r| {
+                columns
+                    .iter()
+                    .map(|c| match c.as_str() {
+                        "report" => text(&r.report_id),
+                        "period" => text(&r.period),
+                        "data_due" => text(&r.data_due.to_string()),
+                        "report_due" => text(&r.report_due.to_string()),
+                        "data_arrived" => opt(&r.data_arrived),
+                        "generated" => opt(&r.generated),
+                        "approved" => opt(&r.approved),
+                        "distributed" => opt(&r.distributed),
+                        "status" => self.status_cell(if r.late {
+                            Status::Breached
+                        } else if r.at_risk {
+                            Status::AtRisk
+                        } else {
+                            Status::Met
+                        }),
+                        _ => Cell::Empty,
+                    })
+                    .collect()
+            })
+            .collect();
+        vec![Block::Table(Table {
+            id: "timeliness".into(),
+            title: None,
+            columns: self.columns(columns),
+            rows,
+        })]
+    }
+
+    fn appendix(&self, columns: &[String]) -> Vec<Block> {
+        let mut files: Vec<&FileCount> = self.ctx.inputs.iter().collect();
+        files.sort_by(|a, b| a.file.cmp(&b.file));
+        let mut b = Vec::new();
+        if files.is_empty() {
+            b.push(self.no_data());
+            return b;
+        }
+        let rows = files
+            .iter()
+            .map(|f| {
+                columns
+                    .iter()
+                    .map(|c| match c.as_str() {
+                        "file" => text(&f.file),
+                        "sheets" => text(
+                            &f.sheets
+                                .iter()
+                                .map(|s| s.sheet.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ),
+                        "read" => numfmt::count(f.read()),
+                        "accepted" => numfmt::count(f.accepted()),
+                        "rejected" => numfmt::count(f.rejected()),
+                        "blank" => numfmt::count(f.blank()),
+                        "sha256" => text(&f.sha256),
+                        _ => Cell::Empty,
+                    })
+                    .collect()
+            })
+            .collect();
+        b.push(Block::Table(Table {
+            id: "inputs".into(),
+            title: None,
+            columns: self.columns(columns),
+            rows,
+        }));
+        b
+    }
+}
+
+fn text(s: &str) -> Cell {
+    Cell::Text {
+        text: s.to_string(),
+    }
+}
