@@ -20,9 +20,7 @@ use rust_xlsxwriter::{
     ExcelDateTime, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
 };
 
-use crate::ingest::schema::{
-    self, ColType, Column, DATASETS, DatasetDef, SKIPPED_SHEETS,
-};
+use crate::ingest::schema::{self, ColType, Column, DATASETS, DatasetDef, SKIPPED_SHEETS};
 
 /// The fixed document creation date of every template (determinism).
 pub const CREATED: (u16, u8, u8) = (2026, 1, 1);
@@ -143,7 +141,12 @@ fn column_width(c: &Column) -> f64 {
         ColType::Date => 11,
         ColType::Text if c.key == "summary" || c.key == "description" || c.key == "comment" => 40,
         ColType::Enum | ColType::Priority | ColType::YesNo => {
-            choice_labels(c).iter().map(|l| display_width(l)).max().unwrap_or(4) + 4
+            choice_labels(c)
+                .iter()
+                .map(|l| display_width(l))
+                .max()
+                .unwrap_or(4)
+                + 4
         }
         _ => 10,
     };
@@ -210,12 +213,18 @@ fn validation_for(c: &Column) -> Result<DataValidation, XlsxError> {
         DataValidation::new()
             .allow_whole_number(DataValidationRule::Between(lo, hi))
             .set_error_title(short_title(&header))?
-            .set_error_message(format!("请填写 {min}–{max} 的整数。Enter a whole number {min}–{max}."))?
+            .set_error_message(format!(
+                "请填写 {min}–{max} 的整数。Enter a whole number {min}–{max}."
+            ))?
     } else {
         DataValidation::new().allow_any_value()
     };
     let mut msg = String::new();
-    msg.push_str(if c.required { "必填 Required. " } else { "选填 Optional. " });
+    msg.push_str(if c.required {
+        "必填 Required. "
+    } else {
+        "选填 Optional. "
+    });
     msg.push_str(&accepted(c));
     if !c.note.is_empty() {
         msg.push_str(". ");
@@ -251,7 +260,12 @@ fn data_sheet(def: &DatasetDef) -> Result<Worksheet, XlsxError> {
     for (i, c) in def.columns.iter().enumerate() {
         let col = u16::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)?;
         let header = DatasetDef::template_header(c);
-        ws.write_string_with_format(0, col, &header, if c.required { &required } else { &optional })?;
+        ws.write_string_with_format(
+            0,
+            col,
+            &header,
+            if c.required { &required } else { &optional },
+        )?;
         ws.set_column_width(col, column_width(c))?;
         match c.ty {
             ColType::DateTime => {
@@ -299,10 +313,7 @@ fn instructions_sheet(def: &DatasetDef) -> Result<Worksheet, XlsxError> {
     ws.write_string_with_format(
         0,
         0,
-        format!(
-            "{} {} — 填写说明 Instructions",
-            def.sheet_zh, def.sheet_en
-        ),
+        format!("{} {} — 填写说明 Instructions", def.sheet_zh, def.sheet_en),
         &title,
     )?;
     let mut row = 2;
@@ -339,7 +350,10 @@ fn instructions_sheet(def: &DatasetDef) -> Result<Worksheet, XlsxError> {
         ws.write_string_with_format(row, 5, accepted(c), &cell)?;
         ws.write_string_with_format(row, 6, c.note, &cell)?;
     }
-    for (col, w) in [8.0, 18.0, 20.0, 22.0, 14.0, 60.0, 40.0].into_iter().enumerate() {
+    for (col, w) in [8.0, 18.0, 20.0, 22.0, 14.0, 60.0, 40.0]
+        .into_iter()
+        .enumerate()
+    {
         ws.set_column_width(col as u16, w)?;
     }
     ws.set_freeze_panes(header_row + 1, 0)?;
@@ -399,7 +413,10 @@ fn build(def: &DatasetDef) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let (y, m, d) = CREATED;
     let props = DocProperties::new()
-        .set_title(format!("{} {} 数据模板 template", def.sheet_zh, def.sheet_en))
+        .set_title(format!(
+            "{} {} 数据模板 template",
+            def.sheet_zh, def.sheet_en
+        ))
         .set_author("svcreport")
         .set_company("svcreport")
         .set_creation_datetime(&ExcelDateTime::from_ymd(y, m, d)?);
@@ -428,7 +445,9 @@ fn md_escape(s: &str) -> String {
 pub fn templates_markdown() -> String {
     let mut s = String::new();
     s.push_str("# Provider templates · 数据模板\n\n");
-    s.push_str("<!-- Generated from src/ingest/schema.rs by `svcreport templates`; do not edit. -->\n\n");
+    s.push_str(
+        "<!-- Generated from src/ingest/schema.rs by `svcreport templates`; do not edit. -->\n\n",
+    );
     s.push_str(
         "`svcreport templates --out DIR` writes one blank workbook per dataset, generated from the same \
          definitions the reader uses. Each has a data sheet (bilingual headers, required columns with an \

@@ -273,7 +273,9 @@ pub fn add_business(office: bool, from: NaiveDateTime, secs: i64) -> NaiveDateTi
                 }
             }
         }
-        day = day.succ_opt().expect("generator stays far from the end of time");
+        day = day
+            .succ_opt()
+            .expect("generator stays far from the end of time");
     }
 }
 
@@ -305,7 +307,9 @@ fn opened_time(rng: &mut Rng, d: NaiveDate, office: bool) -> NaiveDateTime {
     } else {
         rng.range(0, 24 * 60 - 1)
     };
-    d.and_time(chrono::NaiveTime::MIN) + Duration::minutes(minute) + Duration::seconds(rng.range(0, 59))
+    d.and_time(chrono::NaiveTime::MIN)
+        + Duration::minutes(minute)
+        + Duration::seconds(rng.range(0, 59))
 }
 
 // ------------------------------------------------------------------ summary
@@ -389,7 +393,10 @@ pub fn write(out: &Path) -> Result<DemoSummary, SampleError> {
     };
     w.text("svcreport.toml", WORKSPACE_TOML)?;
     w.text("catalogue.toml", CATALOGUE_TOML)?;
-    w.text(".gitignore", "/out/\n/ledger.sqlite*\n/archive/\n/outbox/\n")?;
+    w.text(
+        ".gitignore",
+        "/out/\n/ledger.sqlite*\n/archive/\n/outbox/\n",
+    )?;
     w.text("README.md", DEMO_README)?;
 
     let mut rng = Rng::new(SEED);
@@ -432,7 +439,10 @@ pub fn write(out: &Path) -> Result<DemoSummary, SampleError> {
         )?;
         w.book(
             &format!("{dir}/supplier-tickets.xlsx"),
-            vec![(gen_supplier_tickets(&mut rng, y, m), Some("supplier_tickets"))],
+            vec![(
+                gen_supplier_tickets(&mut rng, y, m),
+                Some("supplier_tickets"),
+            )],
         )?;
         w.book(
             &format!("{dir}/capacity.xlsx"),
@@ -453,8 +463,12 @@ fn instructions_sheet() -> SheetData {
         name: "说明".into(),
         headers: vec!["填写说明".into()],
         rows: vec![
-            vec![Cell::text("本工作簿由事件管理流程每月导出，包含当月解决的事件及月末仍未解决的事件。")],
-            vec![Cell::text("时间均为北京时间；挂起时长以分钟计；优先级 P1–P4。")],
+            vec![Cell::text(
+                "本工作簿由事件管理流程每月导出，包含当月解决的事件及月末仍未解决的事件。",
+            )],
+            vec![Cell::text(
+                "时间均为北京时间；挂起时长以分钟计；优先级 P1–P4。",
+            )],
             vec![Cell::text("数据提供人：服务台 赵磊")],
         ],
     }
@@ -790,7 +804,8 @@ fn outage(
 
 /// The n-th Saturday of a month.
 fn saturday(y: i32, m: u32, n: u8) -> NaiveDate {
-    NaiveDate::from_weekday_of_month_opt(y, m, Weekday::Sat, n).expect("every month has 4 Saturdays")
+    NaiveDate::from_weekday_of_month_opt(y, m, Weekday::Sat, n)
+        .expect("every month has 4 Saturdays")
 }
 
 pub(crate) fn gen_outages(rng: &mut Rng, y: i32, m: u32) -> SheetData {
@@ -827,7 +842,14 @@ pub(crate) fn gen_outages(rng: &mut Rng, y: i32, m: u32) -> SheetData {
             start
         };
         let end = start + Duration::minutes(rng.range(4, 25));
-        s.rows.push(outage(svc, None, start, Some(end), false, "监控告警，服务短时不可用，已自动恢复"));
+        s.rows.push(outage(
+            svc,
+            None,
+            start,
+            Some(end),
+            false,
+            "监控告警，服务短时不可用，已自动恢复",
+        ));
     }
     match m {
         8 => {
@@ -1060,8 +1082,8 @@ pub(crate) fn gen_supplier_tickets(rng: &mut Rng, y: i32, m: u32) -> SheetData {
         let miss_resp = rng.chance(0.05);
         let resp = reported + Duration::seconds(duration(rng, resp_limit[pri], miss_resp));
         let miss_rest = rng.chance(miss_restore);
-        let restore_secs = duration(rng, restore_limit[pri], miss_rest)
-            .max((resp - reported).num_seconds() + 600);
+        let restore_secs =
+            duration(rng, restore_limit[pri], miss_rest).max((resp - reported).num_seconds() + 600);
         let restored = reported + Duration::seconds(restore_secs);
         let restored = (restored < cutoff()).then_some(restored);
         rows.push((reported, pri, resp, restored));
@@ -1097,7 +1119,9 @@ pub(crate) fn gen_capacity(rng: &mut Rng, y: i32, m: u32) -> SheetData {
             let last = days.len() - i <= 3;
             let v = match res {
                 // Storage grows steadily month over month.
-                "mail-storage" => 70.0 + month_index * 4.5 + i as f64 * 0.15 + rng.range_f(-0.5, 0.5),
+                "mail-storage" => {
+                    70.0 + month_index * 4.5 + i as f64 * 0.15 + rng.range_f(-0.5, 0.5)
+                }
                 // Month-end close drives the ERP database hot.
                 "erp-db-cpu" if last || i < 1 => rng.range_f(81.0, 93.0),
                 "erp-db-cpu" => rng.range_f(38.0, 68.0),
