@@ -577,7 +577,7 @@ fn gen_incidents(rng: &mut Rng) -> Vec<Inc> {
             if file_month < MONTHS[0] {
                 continue; // resolved before the sample's first month
             }
-            let major = pri == 0 && rng.chance(0.45);
+            let major = pri == 0 && rng.chance(0.25);
             let satisfaction = if resolved.is_some() && rng.chance(0.3) {
                 let w = if c.id == "huaxin" && opened.month() == 9 {
                     [3.0, 6.0, 14.0, 40.0, 37.0]
@@ -716,8 +716,7 @@ fn gen_requests(rng: &mut Rng) -> Vec<Req> {
             } else {
                 0
             };
-            // Requests are fulfilled by day staff: office calendar for every service.
-            let fulfilled = add_business(true, opened, secs + paused_min * 60);
+            let fulfilled = add_business(svc.office, opened, secs + paused_min * 60);
             let fulfilled = (fulfilled < cutoff()).then_some(fulfilled);
             let file_month = fulfilled.map_or((2026, 10), month_of);
             if file_month < MONTHS[0] {
