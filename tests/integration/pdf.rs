@@ -587,3 +587,26 @@ fn the_report_builders_documents_render_in_every_layout() {
         }
     }
 }
+
+#[test]
+fn an_english_document_gets_english_built_in_labels() {
+    let mut doc: ReportDoc =
+        serde_json::from_str(include_str!("pdf/minimal-doc.json")).expect("minimal doc");
+    doc.meta.language = "en".into();
+    doc.meta.title = "Minimal Report".into();
+    let bytes = render(&doc, &opts()).expect("renders");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("en.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    let Some(text) = pdftotext(&path) else { return };
+    for s in [
+        "Minimal Report",
+        "Page 1 of 2",
+        "Document control",
+        "Contents",
+        "Draft",
+        "不适用",
+    ] {
+        assert!(text.contains(s), "{s:?} not in\n{text}");
+    }
+}
