@@ -248,3 +248,90 @@ fn check_on_the_mistakes_example_names_each_deliberate_mistake() {
     }
     assert!(text.contains("P7") && text.contains("N/A"), "{text}");
 }
+
+#[test]
+fn sample_catalogue_loads_with_a_target_of_every_metric_kind() {
+    use svcreport::model::catalogue::{AgreementKind, Audience, Metric};
+    use svcreport::model::period::Frequency;
+    let ws = svcreport::workspace::Workspace::load(&committed_sample()).unwrap();
+    assert_eq!(ws.name, "示例 IT 服务");
+    assert_eq!(ws.timezone, chrono_tz::Asia::Shanghai);
+    let cat = svcreport::catalogue::load(&ws).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cat.customers.len(), 3);
+    assert_eq!(cat.services.len(), 5);
+    assert_eq!(cat.suppliers.len(), 2);
+    assert_eq!(cat.teams.len(), 2);
+    assert_eq!(
+        cat.services.iter().filter(|s| s.calendar == "office").count(),
+        2
+    );
+    // Every metric of spec §2.4 has a target in some agreement; every SLA has all
+    // but the UC metrics.
+    for m in Metric::ALL {
+        assert!(
+            cat.agreements.iter().any(|a| a.targets.iter().any(|t| t.metric == m)),
+            "{m:?}"
+        );
+    }
+    for a in cat.agreements.iter().filter(|a| a.kind == AgreementKind::Sla) {
+        for m in Metric::ALL.into_iter().filter(|m| {
+            !matches!(m, Metric::UcResponseCompliance | Metric::UcRestoreCompliance)
+        }) {
+            assert!(a.targets.iter().any(|t| t.metric == m), "{} lacks {m:?}", a.id);
+        }
+    }
+    let kinds: Vec<AgreementKind> = cat.agreements.iter().map(|a| a.kind).collect();
+    assert!(kinds.contains(&AgreementKind::Uc) && kinds.contains(&AgreementKind::Ola));
+    assert_eq!(cat.process_kpis.len(), 8);
+    // `within = "1h30m"` is 5,400 business seconds.
+    let globex = cat.agreements.iter().find(|a| a.id == "SLA-GLOBEX").unwrap();
+    assert!(globex.targets.iter().any(|t| t.within_secs == Some(5_400)));
+    // The report list: customer-zh ×2 monthly, customer-en, quarterly, annual, internal, supplier.
+    let r = |id: &str| cat.report(id).unwrap_or_else(|| panic!("report {id}"));
+    assert_eq!(r("acme-monthly").template, "customer-zh");
+    assert_eq!(r("huaxin-monthly").template, "customer-zh");
+    assert_eq!(r("globex-monthly").template, "customer-en");
+    assert_eq!(r("acme-quarterly").frequency, Frequency::Quarterly);
+    assert_eq!(r("annual-review").frequency, Frequency::Annual);
+    assert_eq!(r("internal-monthly").audience, Audience::Internal);
+    assert_eq!(r("netco-monthly").audience, Audience::Supplier);
+    let p = svcreport::model::period::Period::parse("2026-10").unwrap();
+    assert_eq!(r("acme-monthly").doc_number_for(&p), "SR-ACME-2026-10");
+}
+
+#[test]
+fn sample_inbox_ingests_clean_through_the_library() {
+    use svcreport::ingest::{self, IngestOptions};
+    let ws = svcreport::workspace::Workspace::load(&committed_sample()).unwrap();
+    let cat = svcreport::catalogue::load(&ws).unwrap_or_else(|e| panic!("{e}"));
+    let files = ingest::inbox_files(&ws).unwrap();
+    assert_eq!(files.len(), 24, "3 months × 8 datasets; examples/ is outside the pattern");
+    let ing = ingest::ingest(&ws, &cat, &files, &IngestOptions::default());
+    let errors: Vec<_> = ing
+        .findings
+        .iter()
+        .filter(|f| f.severity == svcreport::findings::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let expected = demo::write(tempfile::tempdir().unwrap().path()).unwrap();
+    let rows = expected.inbox_rows_by_dataset();
+    let d = &ing.dataset;
+    assert_eq!(d.incidents.len() as u64, rows["incidents"]);
+    assert_eq!(d.outages.len() as u64, rows["outages"]);
+    assert_eq!(d.changes.len() as u64, rows["changes"]);
+    assert_eq!(d.requests.len() as u64, rows["requests"]);
+    assert_eq!(d.surveys.len() as u64, rows["surveys"]);
+    assert_eq!(d.process_kpis.len() as u64, rows["process_kpis"]);
+    assert_eq!(d.supplier_tickets.len() as u64, rows["supplier_tickets"]);
+    assert_eq!(d.capacity.len() as u64, rows["capacity"]);
+    for f in &ing.files {
+        assert!(f.readable, "{}", f.file);
+        assert_eq!(f.read(), f.accepted() + f.rejected() + f.blank(), "{}", f.file);
+        assert_eq!(f.rejected(), 0, "{}", f.file);
+    }
+    // Names were resolved to catalogue ids, text-typed dates parsed.
+    assert!(d.incidents.iter().all(|i| cat.customer(&i.customer).is_some()));
+    assert!(d.incidents.iter().any(|i| i.resolved.is_none()), "some still open");
+    assert!(d.incidents.iter().any(|i| i.major));
+    assert!(d.outages.iter().any(|o| o.end.is_none()));
+}
