@@ -411,3 +411,29 @@ fn sample_inbox_ingests_clean_through_the_library() {
     assert!(d.incidents.iter().any(|i| i.major));
     assert!(d.outages.iter().any(|o| o.end.is_none()));
 }
+
+#[test]
+fn big_month_inbox_is_valid_against_the_demo_catalogue() {
+    use svcreport::ingest::{self, IngestOptions};
+    use svcreport::sample::big;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("svcreport.toml"), demo::WORKSPACE_TOML).unwrap();
+    std::fs::write(tmp.path().join("catalogue.toml"), demo::CATALOGUE_TOML).unwrap();
+    let inbox = big::month_inbox(&tmp.path().join("inbox/2026-10"), 3_001, 3, 42).unwrap();
+    assert_eq!(inbox.incident_rows, vec![1_001, 1_000, 1_000]);
+    let ws = svcreport::workspace::Workspace::load(tmp.path()).unwrap();
+    let cat = svcreport::catalogue::load(&ws).unwrap_or_else(|e| panic!("{e}"));
+    let files = ingest::inbox_files(&ws).unwrap();
+    assert_eq!(files, inbox.files);
+    let ing = ingest::ingest(&ws, &cat, &files, &IngestOptions::default());
+    let errors: Vec<_> = ing
+        .findings
+        .iter()
+        .filter(|f| f.severity == svcreport::findings::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(ing.dataset.incidents.len(), 3_001);
+    let others: u64 = inbox.other_rows.iter().map(|(_, n)| n).sum();
+    let accepted: u64 = ing.files.iter().map(|f| f.accepted()).sum();
+    assert_eq!(accepted, 3_001 + others);
+}
