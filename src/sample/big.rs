@@ -260,6 +260,37 @@ mod tests {
         assert_ne!(std::fs::read(&p).unwrap(), std::fs::read(&q).unwrap());
     }
 
+    /// Peak resident memory of this process (Linux), KiB.
+    fn vm_hwm_kib() -> Option<u64> {
+        let s = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    /// The benchmark-sized workbook: 200,000 × 14. Slow in a debug build, so
+    /// ignored by default: `cargo test --lib big_200k -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn big_200k_workbook_reads_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("incidents-200k.xlsx");
+        let t = std::time::Instant::now();
+        let bytes = incidents_workbook(&p, 200_000, 2026).unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        let hwm = vm_hwm_kib().unwrap_or(0);
+        eprintln!(
+            "200,000 rows: {:.1} MiB written in {secs:.1} s, peak RSS {:.0} MiB",
+            bytes as f64 / 1048576.0,
+            hwm as f64 / 1024.0
+        );
+        let r = read(&p);
+        assert_eq!((r.height(), r.width()), (200_001, INCIDENT_COLUMNS));
+        assert_eq!(
+            r.get_value((200_000, 0)),
+            Some(&Data::String("INC-B00-0200000".into()))
+        );
+    }
+
     #[test]
     fn month_inbox_spreads_rows_and_keeps_ids_unique() {
         let dir = tempfile::tempdir().unwrap();

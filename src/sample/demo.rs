@@ -513,20 +513,11 @@ fn duration(rng: &mut Rng, limit: i64, miss: bool) -> i64 {
 /// shaped so that some targets are met, some at risk and some breached.
 fn miss_p(customer: &str, month: u32, pri: usize) -> (f64, f64) {
     let (mut resp, mut res) = (0.03, 0.05);
-    match (customer, month) {
-        ("huaxin", 9) => {
-            res = if pri == 2 { 0.16 } else { 0.08 };
-        }
-        ("globex", 10) => {
-            if pri == 1 {
-                resp = 0.25;
-            }
-        }
-        ("acme", _) => {
-            if pri == 2 {
-                res = 0.085;
-            }
-        }
+    match (customer, month, pri) {
+        ("huaxin", 9, 2) => res = 0.16,
+        ("huaxin", 9, _) => res = 0.08,
+        ("globex", 10, 1) => resp = 0.25,
+        ("acme", _, 2) => res = 0.085,
         _ => {}
     }
     (resp, res)
@@ -591,7 +582,7 @@ fn gen_incidents(rng: &mut Rng) -> Vec<Inc> {
             if file_month < MONTHS[0] {
                 continue; // resolved before the sample's first month
             }
-            let major = pri == 0 && rng.chance(0.45);
+            let major = pri == 0 && rng.chance(0.25);
             let satisfaction = if resolved.is_some() && rng.chance(0.3) {
                 let w = if c.id == "huaxin" && opened.month() == 9 {
                     [3.0, 6.0, 14.0, 40.0, 37.0]
@@ -613,8 +604,8 @@ fn gen_incidents(rng: &mut Rng) -> Vec<Inc> {
                 closed,
                 paused_min,
                 major,
-                category: *rng.pick(svc.categories),
-                summary: *rng.pick(svc.summaries),
+                category: rng.pick_copy(svc.categories),
+                summary: rng.pick_copy(svc.summaries),
                 satisfaction,
                 file_month,
             });
@@ -730,8 +721,7 @@ fn gen_requests(rng: &mut Rng) -> Vec<Req> {
             } else {
                 0
             };
-            // Requests are fulfilled by day staff: office calendar for every service.
-            let fulfilled = add_business(true, opened, secs + paused_min * 60);
+            let fulfilled = add_business(svc.office, opened, secs + paused_min * 60);
             let fulfilled = (fulfilled < cutoff()).then_some(fulfilled);
             let file_month = fulfilled.map_or((2026, 10), month_of);
             if file_month < MONTHS[0] {
@@ -1146,6 +1136,8 @@ pub(crate) fn gen_capacity(rng: &mut Rng, y: i32, m: u32) -> SheetData {
 /// One deliberate mistake: the cell it is in, what is wrong, the finding expected.
 pub struct Mistake {
     pub cell: &'static str,
+    /// The stable finding code `svcreport check` reports for it.
+    pub code: &'static str,
     pub what: &'static str,
     pub expect: &'static str,
 }
@@ -1154,66 +1146,79 @@ pub struct Mistake {
 pub const MISTAKES: [Mistake; 13] = [
     Mistake {
         cell: "D3",
+        code: "value.not_a_priority",
         what: "priority \"P7\"",
         expect: "not one of P1–P4",
     },
     Mistake {
         cell: "G4",
+        code: "value.not_a_date",
         what: "resolved at \"N/A\"",
         expect: "not a date",
     },
     Mistake {
         cell: "G5",
+        code: "row.time_order",
         what: "resolved (2026-10-03 08:00) before opened (2026-10-03 09:30)",
         expect: "resolved before opened",
     },
     Mistake {
         cell: "C6",
+        code: "ref.unknown_service",
         what: "unknown service \"打印服务\"",
         expect: "service not in the catalogue",
     },
     Mistake {
         cell: "B7",
+        code: "value.required",
         what: "required customer cell empty",
         expect: "missing required value",
     },
     Mistake {
         cell: "A8",
+        code: "row.duplicate_id",
         what: "ticket id \"INC2610-9001\" repeats row 2",
         expect: "duplicate ticket id",
     },
     Mistake {
         cell: "O9",
+        code: "value.out_of_range",
         what: "satisfaction 6",
         expect: "out of range 1–5",
     },
     Mistake {
         cell: "H10",
+        code: "row.time_order",
         what: "closed (2026-10-05 10:00) before resolved (2026-10-05 16:00)",
         expect: "closed before resolved",
     },
     Mistake {
         cell: "I11",
+        code: "value.out_of_range",
         what: "paused minutes -30",
         expect: "negative number",
     },
     Mistake {
         cell: "J12",
+        code: "value.not_a_choice",
         what: "status \"已完成\"",
         expect: "not one of the statuses",
     },
     Mistake {
         cell: "K13",
+        code: "value.not_yes_no",
         what: "major \"可能\"",
         expect: "not yes/no",
     },
     Mistake {
         cell: "B14",
+        code: "ref.unknown_customer",
         what: "unknown customer \"未知客户\"",
         expect: "customer not in the catalogue",
     },
     Mistake {
         cell: "P1",
+        code: "column.unknown",
         what: "unknown extra column \"内部备注\"",
         expect: "warning: column ignored",
     },
@@ -1300,11 +1305,14 @@ fn mistakes_workbook() -> (SheetData, String) {
          ```\n\n\
          It exits with code 1 (data rejected). Rows 2 and 15 are correct; rows 3–14 carry one\n\
          mistake each, and the header row carries an unknown extra column.\n\n\
-         | cell | mistake | expected finding |\n\
-         | --- | --- | --- |\n",
+         | cell | mistake | finding code | what the finding says |\n\
+         | --- | --- | --- | --- |\n",
     );
     for m in &MISTAKES {
-        md.push_str(&format!("| `{}` | {} | {} |\n", m.cell, m.what, m.expect));
+        md.push_str(&format!(
+            "| `{}` | {} | `{}` | {} |\n",
+            m.cell, m.what, m.code, m.expect
+        ));
     }
     md.push_str(
         "\nGenerated by `svcreport gen-sample` (src/sample/demo.rs); edit the generator, not this file.\n",
