@@ -31,11 +31,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::model::calendar::SEVEN_BY_24;
+use crate::model::calendar::{Calendars, SEVEN_BY_24, parse_window};
 use crate::model::catalogue::{
     Agreement, AgreementKind, Audience, CalendarDef, Catalogue, Customer, HolidaySource, Metric,
     Op, OutputFormat, ProcessKpiTarget, ReportSpec, Service, Supplier, Target, Team,
 };
+use crate::model::holidays::HolidaySet;
 use crate::model::period::Frequency;
 use crate::model::records::Priority;
 pub use crate::workspace::closest;
@@ -75,6 +76,8 @@ pub enum CatalogueError {
         "{path}: the workspace settings list no catalogue file (catalogue = [\"catalogue.toml\"])"
     )]
     NoFiles { path: PathBuf },
+    #[error("{path}: the catalogue's calendars cannot be built: {message}")]
+    Calendar { path: PathBuf, message: String },
     /// Every problem found, one per line as `file:line:column: message`.
     #[error("{}", issues_text(.0))]
     Invalid(Vec<CatalogueIssue>),
@@ -114,7 +117,14 @@ pub fn load(ws: &Workspace) -> Result<Catalogue, CatalogueError> {
         })?;
         sources.push((ws.rel(&path), text));
     }
-    parse_sources(&sources, Some(&ws.root))
+    let cat = parse_sources(&sources, Some(&ws.root))?;
+    // The calendar code builds every clock once more; after the checks above
+    // this cannot fail, unless a holiday file changed in between.
+    Calendars::from_catalogue(&cat, &ws.root).map_err(|e| CatalogueError::Calendar {
+        path: ws.root.join(crate::workspace::FILE_NAME),
+        message: e.to_string(),
+    })?;
+    Ok(cat)
 }
 
 /// Parse and validate one catalogue text (`name` is used in messages).
@@ -543,6 +553,15 @@ fn at_risk_problem(unit: &str, v: f64) -> Option<String> {
     None
 }
 
+/// `7x24` and its spellings as a single window (the calendar code treats such
+/// a calendar as always on).
+fn is_seven_by_24_text(s: &str) -> bool {
+    matches!(
+        s.trim().to_ascii_lowercase().as_str(),
+        "7x24" | "24x7" | "7×24" | "24×7"
+    )
+}
+
 fn toml_date(v: &toml::Value) -> Option<NaiveDate> {
     match v {
         toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
@@ -696,15 +715,18 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
                         }
                         _ => {
                             let p = PathBuf::from(v);
-                            if let Some(root) = root
-                                && !root.join(&p).is_file()
-                            {
-                                cx.at(
-                                    loc(f, h),
-                                    format!(
-                                        "holiday file \"{v}\" does not exist (paths are relative to the workspace; or write \"cn\" for the shipped mainland-China calendar)"
-                                    ),
-                                );
+                            if let Some(root) = root {
+                                let full = root.join(&p);
+                                if !full.is_file() {
+                                    cx.at(
+                                        loc(f, h),
+                                        format!(
+                                            "holiday file \"{v}\" does not exist (paths are relative to the workspace; or write \"cn\" for the shipped mainland-China calendar)"
+                                        ),
+                                    );
+                                } else if let Err(e) = HolidaySet::load(&full) {
+                                    cx.at(loc(f, h), format!("holiday file \"{v}\": {e}"));
+                                }
                             }
                             HolidaySource::File(p)
                         }
@@ -721,9 +743,13 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
                             ),
                         );
                     }
+                    let all_day =
+                        w.get_ref().len() == 1 && is_seven_by_24_text(w.get_ref()[0].get_ref());
                     for one in w.get_ref() {
                         if one.get_ref().trim().is_empty() {
                             cx.at(loc(f, one), "empty calendar window".into());
+                        } else if !all_day && let Err(e) = parse_window(one.get_ref()) {
+                            cx.at(loc(f, one), e.to_string());
                         }
                     }
                     w.get_ref().iter().map(|s| s.get_ref().clone()).collect()
