@@ -1515,3 +1515,91 @@ fn report(cx: &mut Cx, f: usize, r: &RawReport, agreements: &Versions) -> Option
         recipients,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn within_durations() {
+        let ok = [
+            ("15m", 15 * 60),
+            ("4h", 4 * 3600),
+            ("1h30m", 5400),
+            ("72h", 72 * 3600),
+            ("2d", 48 * 3600),
+            ("1d 2h 3m", 86_400 + 7200 + 180),
+            (" 4H ", 4 * 3600),
+            ("90m", 5400),
+        ];
+        for (text, secs) in ok {
+            assert_eq!(parse_within(text), Ok(secs), "{text}");
+        }
+        for bad in [
+            "", "4", "h", "4x", "30m1h", "1h1h", "-4h", "4.5h", "4 hours",
+        ] {
+            assert!(parse_within(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(
+            parse_within("0m"),
+            Err("within \"0m\" must be longer than zero".to_string())
+        );
+        assert!(parse_within("99999999999999999d").is_err(), "overflow");
+    }
+
+    #[test]
+    fn comparisons() {
+        assert_eq!(parse_op(">="), Some(Op::Ge));
+        assert_eq!(parse_op("≥"), Some(Op::Ge));
+        assert_eq!(parse_op(" <= "), Some(Op::Le));
+        assert_eq!(parse_op("≤"), Some(Op::Le));
+        assert_eq!(parse_op(">"), None);
+        assert_eq!(parse_op("=="), None);
+    }
+
+    #[test]
+    fn thresholds_by_unit() {
+        assert_eq!(threshold_problem("%", 100.0), None);
+        assert_eq!(threshold_problem("%", 0.0), None);
+        assert!(threshold_problem("%", 100.01).is_some());
+        assert!(threshold_problem("score", 0.5).is_some());
+        assert_eq!(threshold_problem("score", 4.2), None);
+        assert!(threshold_problem("h", -1.0).is_some());
+        assert!(threshold_problem("count", f64::NAN).is_some());
+        assert!(at_risk_problem("%", -0.1).is_some());
+        assert_eq!(at_risk_problem("%", 0.05), None);
+    }
+
+    #[test]
+    fn issues_sort_by_file_then_position() {
+        let sources = vec![
+            ("b.toml".to_string(), "x\ny\n".to_string()),
+            ("a.toml".to_string(), "x\n".to_string()),
+        ];
+        let mut cx = Cx {
+            sources: &sources,
+            issues: Vec::new(),
+        };
+        cx.push(1, 0..1, "second file".into());
+        cx.push(0, 2..3, "first file, line 2".into());
+        cx.push(0, 0..1, "first file, line 1".into());
+        let e = cx.finish();
+        assert_eq!(
+            e.to_string(),
+            "b.toml:1:1: first file, line 1\nb.toml:2:1: first file, line 2\na.toml:1:1: second file"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn within_round_trips(d in 0i64..30, h in 0i64..24, m in 0i64..60) {
+            prop_assume!(d + h + m > 0);
+            let mut text = String::new();
+            if d > 0 { text.push_str(&format!("{d}d")); }
+            if h > 0 { text.push_str(&format!("{h}h")); }
+            if m > 0 { text.push_str(&format!("{m}m")); }
+            prop_assert_eq!(parse_within(&text), Ok(d * 86_400 + h * 3600 + m * 60));
+        }
+    }
+}
