@@ -1165,3 +1165,19 @@ mod templates {
         }
     }
 }
+
+/// The bundled sample workspace's catalogue passes every rule.
+#[test]
+fn sample_workspace_catalogue_loads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/demo");
+    let ws = Workspace::load(&root).expect("sample workspace settings");
+    let cat = match catalogue::load(&ws) {
+        Ok(c) => c,
+        Err(e) => panic!("sample catalogue rejected:\n{e}"),
+    };
+    assert!(cat.customers.len() >= 3, "3 customers");
+    assert!(cat.services.len() >= 5, "5 services");
+    assert!(cat.agreements.iter().any(|a| a.kind == AgreementKind::Uc));
+    assert!(cat.agreements.iter().any(|a| a.kind == AgreementKind::Ola));
+    assert!(!cat.reports.is_empty());
+}
