@@ -56,6 +56,9 @@ fn parse_time(s: &str) -> Option<NaiveDateTime> {
     Some(NaiveDateTime::parse_from_str(s, "%d/%m/%Y %H:%M").unwrap_or_else(|e| panic!("{s}: {e}")))
 }
 
+/// (sys_mod_count, sys_updated_at, row): the larger key is the later record.
+type RecordKey = (u32, NaiveDateTime, usize);
+
 /// Final record per incident: max `sys_mod_count`, ties by later
 /// `sys_updated_at`, then later row (PROVENANCE.md). Also the event count.
 fn final_records(csv: &str) -> (Vec<Final>, usize) {
@@ -63,7 +66,7 @@ fn final_records(csv: &str) -> (Vec<Final>, usize) {
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     let (c_num, c_mod, c_upd) = (col("number"), col("sys_mod_count"), col("sys_updated_at"));
-    let mut best: BTreeMap<String, ((u32, NaiveDateTime, usize), Vec<String>)> = BTreeMap::new();
+    let mut best: BTreeMap<String, (RecordKey, Vec<String>)> = BTreeMap::new();
     let mut events = 0;
     for (i, line) in lines.enumerate() {
         events += 1;
@@ -220,14 +223,28 @@ fn servicenow_fixture_ingests_every_incident_and_matches_reference_kpis() {
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .filter_map(|f| f.cell.as_deref())
-        .map(|c| c.trim_start_matches(|ch: char| ch.is_ascii_alphabetic()).parse().unwrap())
+        .map(|c| {
+            c.trim_start_matches(|ch: char| ch.is_ascii_alphabetic())
+                .parse()
+                .unwrap()
+        })
         .collect();
-    assert_eq!(error_rows.len() as u64, sheet.rejected, "{:#?}", ing.findings);
+    assert_eq!(
+        error_rows.len() as u64,
+        sheet.rejected,
+        "{:#?}",
+        ing.findings
+    );
 
     // Accepted incident count == the source's distinct incident count.
     assert_eq!(sheet.accepted, 820, "{:#?}", ing.findings);
     assert_eq!(ing.dataset.incidents.len(), 820);
-    let ids: BTreeSet<&str> = ing.dataset.incidents.iter().map(|i| i.id.as_str()).collect();
+    let ids: BTreeSet<&str> = ing
+        .dataset
+        .incidents
+        .iter()
+        .map(|i| i.id.as_str())
+        .collect();
     let src_ids: BTreeSet<&str> = recs.iter().map(|r| r.number.as_str()).collect();
     assert_eq!(ids, src_ids);
 
@@ -273,18 +290,28 @@ fn servicenow_fixture_ingests_every_incident_and_matches_reference_kpis() {
             .incidents
             .iter()
             .filter(|i| {
-                loc == "ALL"
-                    || LOCATIONS.iter().any(|(l, c)| *l == loc && *c == i.customer)
+                loc == "ALL" || LOCATIONS.iter().any(|(l, c)| *l == loc && *c == i.customer)
             })
             .filter(|i| pri == "ALL" || i.priority == priority(pri).0)
             .collect();
         let ctx = format!("{loc} / {pri}");
-        assert_eq!(sel.len(), f[col("incidents")].parse::<usize>().unwrap(), "{ctx}");
+        assert_eq!(
+            sel.len(),
+            f[col("incidents")].parse::<usize>().unwrap(),
+            "{ctx}"
+        );
         let mut hours: Vec<f64> = sel
             .iter()
-            .filter_map(|i| i.resolved.map(|r| (r - i.opened).num_seconds() as f64 / 3600.0))
+            .filter_map(|i| {
+                i.resolved
+                    .map(|r| (r - i.opened).num_seconds() as f64 / 3600.0)
+            })
             .collect();
-        assert_eq!(hours.len(), f[col("with_resolved_at")].parse::<usize>().unwrap(), "{ctx}");
+        assert_eq!(
+            hours.len(),
+            f[col("with_resolved_at")].parse::<usize>().unwrap(),
+            "{ctx}"
+        );
         let mean = hours.iter().sum::<f64>() / hours.len() as f64;
         let max = hours.iter().copied().fold(f64::MIN, f64::max);
         let med = median(&mut hours);
@@ -295,7 +322,10 @@ fn servicenow_fixture_ingests_every_incident_and_matches_reference_kpis() {
         ] {
             let want: f64 = f[col(name)].parse().unwrap();
             // The reference rounds to 4 decimals (and its mean may be of rounded values): 2 s.
-            assert!((ours - want).abs() < 0.0006, "{ctx} {name}: {ours} vs {want}");
+            assert!(
+                (ours - want).abs() < 0.0006,
+                "{ctx} {name}: {ours} vs {want}"
+            );
         }
         checked += 1;
     }
