@@ -236,7 +236,7 @@ fn validation_for(c: &Column) -> Result<DataValidation, XlsxError> {
     Ok(v)
 }
 
-fn data_sheet(def: &DatasetDef) -> Result<Worksheet, XlsxError> {
+fn data_sheet(def: &DatasetDef, rows: &[Vec<&str>]) -> Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name(def.sheet_zh)?;
     ws.set_default_note_author("svcreport");
@@ -290,6 +290,41 @@ fn data_sheet(def: &DatasetDef) -> Result<Worksheet, XlsxError> {
             .set_height(90);
         ws.insert_note(0, col, &note)?;
         ws.add_data_validation(1, col, TEMPLATE_ROWS, col, &validation_for(c)?)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+        for (i, (v, c)) in row.iter().zip(def.columns).enumerate() {
+            let col = u16::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)?;
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            // As Excel stores what a provider types into the formatted
+            // column: dates and numbers as numbers, everything else as text.
+            match c.ty {
+                ColType::DateTime => {
+                    match chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M") {
+                        Ok(dt) => ws.write_datetime_with_format(r, col, dt, &datetime)?,
+                        Err(_) => ws.write_string(r, col, v)?,
+                    };
+                }
+                ColType::Date => {
+                    match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+                        Ok(d) => ws.write_datetime_with_format(r, col, d, &date)?,
+                        Err(_) => ws.write_string(r, col, v)?,
+                    };
+                }
+                ColType::Number | ColType::Int { .. } => {
+                    match v.parse::<f64>() {
+                        Ok(n) if n.is_finite() => ws.write_number(r, col, n)?,
+                        _ => ws.write_string(r, col, v)?,
+                    };
+                }
+                _ => {
+                    ws.write_string(r, col, v)?;
+                }
+            }
+        }
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(ws)
@@ -403,13 +438,21 @@ fn column_letter(mut i: usize) -> String {
 
 /// The blank template of one dataset, as xlsx bytes.
 pub fn workbook(def: &DatasetDef) -> Result<Vec<u8>, TemplateError> {
-    build(def).map_err(|source| TemplateError::Xlsx {
+    workbook_with_rows(def, &[])
+}
+
+/// The template with rows filled in the way a provider fills it in Excel
+/// (values in column order; `YYYY-MM-DD HH:MM` / `YYYY-MM-DD` in date columns
+/// and numbers in number columns are stored as Excel dates and numbers, all
+/// else as text, never as a formula). For round-trip tests and examples.
+pub fn workbook_with_rows(def: &DatasetDef, rows: &[Vec<&str>]) -> Result<Vec<u8>, TemplateError> {
+    build(def, rows).map_err(|source| TemplateError::Xlsx {
         dataset: def.name,
         source,
     })
 }
 
-fn build(def: &DatasetDef) -> Result<Vec<u8>, XlsxError> {
+fn build(def: &DatasetDef, rows: &[Vec<&str>]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let (y, m, d) = CREATED;
     let props = DocProperties::new()
@@ -421,7 +464,7 @@ fn build(def: &DatasetDef) -> Result<Vec<u8>, XlsxError> {
         .set_company("svcreport")
         .set_creation_datetime(&ExcelDateTime::from_ymd(y, m, d)?);
     wb.set_properties(&props);
-    let mut data = data_sheet(def)?;
+    let mut data = data_sheet(def, rows)?;
     data.set_active(true);
     wb.push_worksheet(data);
     wb.push_worksheet(instructions_sheet(def)?);
@@ -479,6 +522,7 @@ pub fn templates_markdown() -> String {
             names.join(", ")
         ));
     }
+    s.push_str("\nThe problems `svcreport check` reports are listed with their codes in [finding-codes.md](finding-codes.md) (and after the templates in the generated `README.md`).\n");
     for d in DATASETS {
         s.push_str(&format!(
             "\n## {} — {} ({})\n\nFile `{}`, sheet `{}`.\n\n",
@@ -528,10 +572,57 @@ pub fn readme_markdown() -> String {
     s
 }
 
-/// The finding-codes page (`docs/finding-codes.md`), from the ingest stage's
-/// code list; `None` until that list exists.
+/// The finding-codes page (`docs/finding-codes.md`), from
+/// [`findings::CODES`](crate::findings::CODES), grouped by the code's prefix
+/// (`ingest`, `sheet`, `column`, `value`, `ref`, `row`) in the list's order.
 pub fn finding_codes_markdown() -> Option<String> {
-    None
+    let codes = crate::findings::CODES;
+    if codes.is_empty() {
+        return None;
+    }
+    let mut s = String::new();
+    s.push_str(
+        "# Finding codes · 问题代码
+
+",
+    );
+    s.push_str(
+        "<!-- Generated from src/findings.rs (CODES) by `svcreport templates`; do not edit. -->
+
+",
+    );
+    s.push_str(
+        "Every problem `svcreport check` finds in a provider workbook carries one of these stable codes \
+         (codes are never renamed, only added), a severity, the file, sheet, cell and column header, a \
+         message and a hint. `error` rejects the row (or the file); `warning` accepts it but asks for a \
+         look; `info` is for information only. Exit code 1 means at least one error.\n\n",
+    );
+    let mut groups: Vec<&str> = Vec::new();
+    for c in codes {
+        let g = c.code.split('.').next().unwrap_or(c.code);
+        if !groups.contains(&g) {
+            groups.push(g);
+        }
+    }
+    for g in groups {
+        s.push_str(&format!(
+            "## {g}\n\n| code | severity | meaning | usual fix |\n| --- | --- | --- | --- |\n"
+        ));
+        for c in codes
+            .iter()
+            .filter(|c| c.code.split('.').next().unwrap_or(c.code) == g)
+        {
+            s.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                c.code,
+                c.severity.as_str(),
+                md_escape(c.meaning),
+                md_escape(c.hint)
+            ));
+        }
+        s.push('\n');
+    }
+    Some(s)
 }
 
 #[cfg(test)]
