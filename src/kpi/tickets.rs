@@ -68,7 +68,7 @@ pub fn classify(
     if t.event.is_some_and(|e| e < start) {
         return Ok(Outcome::Elsewhere);
     }
-    let allowed = limit_secs.max(0) + t.paused_secs.max(0);
+    let allowed = limit_secs.max(0).saturating_add(t.paused_secs.max(0));
     if let Some(e) = t.event {
         let elapsed = t.clock.business_seconds(t.opened, e)?;
         if elapsed <= allowed {
@@ -106,7 +106,10 @@ pub fn miss_known_at(
     opened: NaiveDateTime,
     allowed: i64,
 ) -> Result<NaiveDateTime, CalendarError> {
-    Ok(clock.add_business_seconds(opened, allowed.max(0) + 1)? - Duration::seconds(1))
+    let next = clock.add_business_seconds(opened, allowed.max(0).saturating_add(1))?;
+    Ok(next
+        .checked_sub_signed(Duration::seconds(1))
+        .unwrap_or(next))
 }
 
 /// Counts of one compliance target.
