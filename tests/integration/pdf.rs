@@ -539,3 +539,74 @@ fn bad_inputs_are_errors_not_panics() {
         }));
     render(&doc, &opts()).expect("ragged rows render");
 }
+
+/// The report builder's golden documents (`tests/golden/report/*.json`, real `report::build`
+/// output for each built-in template) all render, with their own layout.
+#[test]
+fn the_report_builders_documents_render_in_every_layout() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("note: {} absent; check skipped", dir.display());
+        return;
+    };
+    let mut names: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    names.sort();
+    for path in names {
+        let json = std::fs::read_to_string(&path).expect("golden readable");
+        let doc: ReportDoc = serde_json::from_str(&json).expect("golden is a ReportDoc");
+        let template = path
+            .file_stem()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let o = RenderOptions {
+            template: template.clone(),
+            ..opts()
+        };
+        let bytes = render(&doc, &o).unwrap_or_else(|e| panic!("{template}: {e}"));
+        let out = std::env::temp_dir().join(format!("svcreport-pdf-golden-{template}.pdf"));
+        std::fs::write(&out, &bytes).expect("write");
+        if let Some(text) = pdftotext(&out) {
+            let dense: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            for s in [&doc.meta.title, &doc.meta.party, &doc.meta.doc_number] {
+                let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+                assert!(dense.contains(&s), "{template}: {s:?} missing");
+            }
+            for section in &doc.sections {
+                let s: String = section
+                    .title
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                assert!(dense.contains(&s), "{template}: section {s:?} missing");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_english_document_gets_english_built_in_labels() {
+    let mut doc: ReportDoc =
+        serde_json::from_str(include_str!("pdf/minimal-doc.json")).expect("minimal doc");
+    doc.meta.language = "en".into();
+    doc.meta.title = "Minimal Report".into();
+    let bytes = render(&doc, &opts()).expect("renders");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("en.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    let Some(text) = pdftotext(&path) else { return };
+    for s in [
+        "Minimal Report",
+        "Page 1 of 2",
+        "Document control",
+        "Contents",
+        "Draft",
+        "不适用",
+    ] {
+        assert!(text.contains(s), "{s:?} not in\n{text}");
+    }
+}

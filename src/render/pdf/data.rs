@@ -282,10 +282,22 @@ pub fn merged_labels(doc: &ReportDoc) -> BTreeMap<String, String> {
     for (k, v) in &doc.labels.map {
         labels.insert(k.clone(), v.clone());
     }
+    // The report templates name the chart target series `series_target`.
+    if !doc.labels.map.contains_key("target")
+        && let Some(t) = doc.labels.map.get("series_target")
+    {
+        labels.insert("target".into(), t.clone());
+    }
     labels
 }
 
+/// The document status as printed: the template's `doc_status_<status>` label, else the
+/// built-in Chinese or English one.
 pub fn status_label(doc: &ReportDoc) -> String {
+    let key = format!("doc_status_{}", doc.meta.status.as_str());
+    if let Some(label) = doc.labels.map.get(&key) {
+        return label.clone();
+    }
     if doc.meta.language.to_ascii_lowercase().starts_with("zh") {
         doc.meta.status.label_zh().to_string()
     } else {
@@ -437,6 +449,34 @@ mod tests {
         assert_eq!(display_dt("2026-11-03"), "2026-11-03");
         assert_eq!(display_dt("soon"), "soon");
         assert!(parse_local("2026-13-01").is_none());
+    }
+
+    #[test]
+    fn labels_merge_defaults_with_the_templates_own() {
+        let json = include_str!("../../../tests/integration/pdf/minimal-doc.json");
+        let mut doc: ReportDoc = serde_json::from_str(json).expect("minimal doc");
+        doc.meta.language = "en".into();
+        let l = merged_labels(&doc);
+        assert_eq!(l["page"], "Page {page} of {total}");
+        assert_eq!(l["target"], "Target");
+        assert_eq!(status_label(&doc), "Draft");
+        doc.meta.language = "zh-CN".into();
+        doc.labels
+            .map
+            .insert("page".into(), "{page}/{total}".into());
+        doc.labels
+            .map
+            .insert("series_target".into(), "目标值".into());
+        doc.labels
+            .map
+            .insert("doc_status_draft".into(), "征求意见稿".into());
+        let l = merged_labels(&doc);
+        assert_eq!(l["page"], "{page}/{total}");
+        assert_eq!(l["target"], "目标值");
+        assert_eq!(l["contents"], "目录");
+        assert_eq!(status_label(&doc), "征求意见稿");
+        doc.labels.map.remove("doc_status_draft");
+        assert_eq!(status_label(&doc), "草稿");
     }
 
     #[test]
