@@ -635,17 +635,17 @@ fn tiny_png() -> Vec<u8> {
         out.extend_from_slice(&crc(&body).to_be_bytes());
     }
     let (w, h) = (4u32, 2u32);
-    let mut raw = Vec::new();
-    for _ in 0..h {
-        raw.push(0); // filter: none
-        for x in 0..w {
-            raw.extend_from_slice(if x % 2 == 0 {
-                &[0x1F, 0x4E, 0x79]
+    // Each row: filter byte 0 (none), then blue/orange RGB pixels.
+    let row: Vec<u8> = std::iter::once(0u8)
+        .chain((0..w).flat_map(|x| {
+            if x % 2 == 0 {
+                [0x1F, 0x4E, 0x79]
             } else {
-                &[0xEF, 0x8C, 0x00]
-            });
-        }
-    }
+                [0xEF, 0x8C, 0x00]
+            }
+        }))
+        .collect();
+    let raw: Vec<u8> = (0..h).flat_map(|_| row.iter().copied()).collect();
     let mut z = vec![0x78, 0x01, 1];
     z.extend_from_slice(&(raw.len() as u16).to_le_bytes());
     z.extend_from_slice(&(!(raw.len() as u16)).to_le_bytes());
