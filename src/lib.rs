@@ -32,5 +32,6 @@ pub mod numfmt;
 pub mod provider_templates;
 pub mod render;
 pub mod report;
+pub mod sample;
 pub mod validate;
 pub mod workspace;

@@ -311,16 +311,11 @@ pub fn render_options(env: &Env, spec: &ReportSpec, generated_at: NaiveDateTime)
 pub fn render_one(doc: &ReportDoc, f: OutputFormat, ro: &RenderOptions) -> anyhow::Result<Vec<u8>> {
     Ok(match f {
         OutputFormat::Pdf => {
-            pdf_render(doc, ro).with_context(|| format!("{}: PDF", doc.meta.doc_number))?
+            crate::render::pdf::render(doc, ro).with_context(|| format!("{}: PDF", doc.meta.doc_number))?
         }
         OutputFormat::Xlsx => crate::render::xlsx::render(doc, ro)
             .with_context(|| format!("{}: Excel", doc.meta.doc_number))?,
     })
-}
-
-// UNFINISHED: switch to `crate::render::pdf::render` when the PDF renderer is merged.
-fn pdf_render(_doc: &ReportDoc, _ro: &RenderOptions) -> anyhow::Result<Vec<u8>> {
-    bail!("the PDF renderer is not merged yet")
 }
 
 /// The published file name: `<doc_no>_<period>_v<version>[_draft].<ext>` (ASCII).

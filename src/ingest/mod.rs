@@ -407,6 +407,10 @@ fn read_workbook(
     opts: &IngestOptions,
     out: &mut FileRead,
 ) -> Result<(), Finding> {
+    #[cfg(test)]
+    if bytes == tests::PANIC_BYTES {
+        panic!("injected reader failure");
+    }
     let fmt = sniff(bytes, opts.max_uncompressed_bytes)?;
     let cur = Cursor::new(bytes);
     let open_err = |e: &dyn std::fmt::Display| {
@@ -1005,4 +1009,39 @@ impl Drop for QuietPanics {
 /// Paths given on the command line, relative to the workspace when inside it.
 pub fn display_name(ws: &Workspace, p: &Path) -> String {
     ws.rel(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Test-only bytes that make the reader panic (there is no known input
+    /// that panics calamine 0.38, so the containment is proven by injection).
+    pub(super) const PANIC_BYTES: &[u8] = b"svcreport: inject a reader panic";
+
+    #[test]
+    fn a_reader_panic_becomes_a_finding_and_the_hook_is_restored() {
+        let cat = Catalogue::default();
+        let ing = read_bytes("boom.xlsx", PANIC_BYTES, &cat, &IngestOptions::default());
+        assert_eq!(ing.findings.len(), 1);
+        let f = &ing.findings[0];
+        assert_eq!(f.code, "ingest.unreadable");
+        assert_eq!(f.file.as_deref(), Some("boom.xlsx"));
+        assert!(
+            f.message.contains("injected reader failure"),
+            "{}",
+            f.message
+        );
+        assert!(!ing.files[0].readable);
+        assert_eq!(ing.files[0].bytes, PANIC_BYTES.len() as u64);
+        // Outside a read, panics are not silenced (the flag is off again).
+        assert!(!IN_READ.with(|f| f.get()));
+    }
+
+    #[test]
+    fn a1_split_orders_findings() {
+        assert_eq!(split_a1("E14"), (14, 5));
+        assert_eq!(split_a1("AA3"), (3, 27));
+        assert_eq!(split_a1("14"), (14, 0));
+    }
 }

@@ -23,7 +23,7 @@ use crate::model::records::CapacitySample;
 pub(crate) fn compute(ctx: &Ctx, a: &Agreement, f: &Filter, t: &Target) -> Vec<Figure> {
     let mut by_resource: BTreeMap<&str, Vec<&CapacitySample>> = BTreeMap::new();
     for s in &ctx.data.capacity {
-        if !ctx.period.contains_date(s.date) {
+        if !ctx.contains_date(s.date) {
             continue;
         }
         if let Some(r) = &t.resource

@@ -17,7 +17,7 @@ fn population<'a>(ctx: &Ctx<'a>, f: &Filter<'a>) -> Vec<&'a Change> {
         .changes
         .iter()
         .filter(|c| {
-            c.actual_end.is_some_and(|e| ctx.period.contains(e))
+            c.actual_end.is_some_and(|e| ctx.contains(e))
                 && f.service_ok(&c.service)
                 && match (f.customer, c.customer.as_deref()) {
                     (Some(a), Some(b)) => a == b,

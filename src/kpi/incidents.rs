@@ -61,7 +61,7 @@ pub fn resolution_secs(
 pub(crate) fn mttr(ctx: &Ctx, f: &Filter) -> Result<Figure, CalendarError> {
     let mut secs = Vec::new();
     for i in f.incidents(ctx.idx) {
-        if i.resolved.is_some_and(|r| ctx.period.contains(r))
+        if i.resolved.is_some_and(|r| ctx.contains(r))
             && let Some(s) = resolution_secs(f.clock(ctx.cals, &i.service), i)?
         {
             secs.push(s);
@@ -113,7 +113,7 @@ pub(crate) fn backlog(ctx: &Ctx, f: &Filter) -> Figure {
 pub(crate) fn major(ctx: &Ctx, f: &Filter) -> Figure {
     let mut ids: Vec<crate::kpi::Miss> = f
         .incidents(ctx.idx)
-        .filter(|i| i.major && ctx.period.contains(i.opened))
+        .filter(|i| i.major && ctx.contains(i.opened))
         .map(|i| crate::kpi::Miss {
             id: i.id.clone(),
             open: i.resolved.is_none_or(|r| r >= ctx.end),

@@ -138,7 +138,7 @@ pub fn compute_history(input: &KpiInput, n: usize) -> Vec<KpiResults> {
     input
         .period
         .previous(n)
-        .into_iter()
+        .into_par_iter()
         .filter_map(|p| {
             compute(&KpiInput {
                 period: p,
@@ -155,7 +155,7 @@ pub fn try_compute_history(input: &KpiInput, n: usize) -> Result<Vec<KpiResults>
     input
         .period
         .previous(n)
-        .into_iter()
+        .into_par_iter()
         .map(|p| {
             compute(&KpiInput {
                 period: p,
@@ -229,6 +229,17 @@ pub(crate) struct Ctx<'a> {
     pub start: NaiveDateTime,
     pub end: NaiveDateTime,
     pub idx: &'a Index<'a>,
+}
+
+impl Ctx<'_> {
+    /// `t` lies in the period `[start, end)` (cached bounds; `Period::contains` rebuilds them).
+    pub fn contains(&self, t: NaiveDateTime) -> bool {
+        t >= self.start && t < self.end
+    }
+    /// The local date `d` lies in the period.
+    pub fn contains_date(&self, d: chrono::NaiveDate) -> bool {
+        d >= self.start.date() && d < self.end.date()
+    }
 }
 
 /// Which records a target looks at.
@@ -426,26 +437,25 @@ fn volumes(ctx: &Ctx) -> Volumes {
         }
     };
     for i in &ctx.data.incidents {
-        if ctx.period.contains(i.opened) {
+        if ctx.contains(i.opened) {
             bump(&mut v.incidents_opened, &i.customer, i.priority);
         }
-        if i.resolved.is_some_and(|r| ctx.period.contains(r)) {
+        if i.resolved.is_some_and(|r| ctx.contains(r)) {
             bump(&mut v.incidents_resolved, &i.customer, i.priority);
         }
     }
     for c in &ctx.data.changes {
-        if c.actual_end.is_some_and(|e| ctx.period.contains(e)) {
+        if c.actual_end.is_some_and(|e| ctx.contains(e)) {
             let k = match c.kind {
                 crate::model::records::ChangeType::Standard => "standard",
                 crate::model::records::ChangeType::Normal => "normal",
                 crate::model::records::ChangeType::Emergency => "emergency",
             };
             *v.changes.entry(k.to_string()).or_default() += 1;
-            *v.changes.entry("*".to_string()).or_default() += 1;
         }
     }
     for r in &ctx.data.requests {
-        if ctx.period.contains(r.opened) {
+        if ctx.contains(r.opened) {
             *v.requests_opened.entry(r.customer.clone()).or_default() += 1;
             *v.requests_opened.entry("*".to_string()).or_default() += 1;
         }

@@ -32,7 +32,7 @@ pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, Ca
 pub(crate) fn mttf(ctx: &Ctx, f: &Filter) -> Result<Figure, CalendarError> {
     let mut secs = Vec::new();
     for r in f.requests(ctx.idx) {
-        if let Some(done) = r.fulfilled.filter(|d| ctx.period.contains(*d)) {
+        if let Some(done) = r.fulfilled.filter(|d| ctx.contains(*d)) {
             let clock = f.clock(ctx.cals, &r.service);
             secs.push((clock.business_seconds(r.opened, done)? - r.paused_secs.max(0)).max(0));
         }

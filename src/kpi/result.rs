@@ -117,7 +117,10 @@ pub struct Volumes {
         std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
     pub incidents_resolved:
         std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
+    /// Changes with Actual End in the period (all customers), keyed by type:
+    /// `standard`, `normal`, `emergency`.
     pub changes: std::collections::BTreeMap<String, u64>,
+    /// Requests opened in the period, keyed by customer id (`*` = all).
     pub requests_opened: std::collections::BTreeMap<String, u64>,
 }
 

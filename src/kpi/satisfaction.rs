@@ -19,7 +19,7 @@ pub(crate) fn compute(ctx: &Ctx, f: &Filter, metric: Metric) -> Figure {
     let mut scores: Vec<u8> = Vec::new();
     let mut surveys = 0usize;
     for s in &ctx.data.surveys {
-        if !ctx.period.contains_date(s.date) || f.customer.is_some_and(|c| c != s.customer) {
+        if !ctx.contains_date(s.date) || f.customer.is_some_and(|c| c != s.customer) {
             continue;
         }
         let ok = match s.service.as_deref() {
@@ -33,14 +33,14 @@ pub(crate) fn compute(ctx: &Ctx, f: &Filter, metric: Metric) -> Figure {
     }
     for i in f.incidents(ctx.idx) {
         if let Some(sc) = i.satisfaction
-            && i.resolved.is_some_and(|r| ctx.period.contains(r))
+            && i.resolved.is_some_and(|r| ctx.contains(r))
         {
             scores.push(sc);
         }
     }
     for r in f.requests(ctx.idx) {
         if let Some(sc) = r.satisfaction
-            && r.fulfilled.is_some_and(|d| ctx.period.contains(d))
+            && r.fulfilled.is_some_and(|d| ctx.contains(d))
         {
             scores.push(sc);
         }

@@ -43,6 +43,9 @@ pub enum XlsxError {
     },
 }
 
+/// Most characters Excel keeps in one cell.
+const MAX_CELL_CHARS: usize = 32_767;
+
 /// Longest sheet name Excel accepts.
 const MAX_SHEET_NAME: usize = 31;
 
@@ -59,7 +62,9 @@ pub fn sheet_name(title: &str, taken: &[String]) -> String {
             }
         })
         .collect();
-    let cleaned = cleaned.trim().trim_matches('\'').trim().to_string();
+    let cleaned = cleaned
+        .trim_matches(|c: char| c == '\'' || c.is_whitespace())
+        .to_string();
     let base = if cleaned.is_empty() {
         "Sheet".to_string()
     } else {
@@ -75,7 +80,13 @@ pub fn sheet_name(title: &str, taken: &[String]) -> String {
             }
             out.push(c);
         }
-        out.trim_end().to_string()
+        // Cutting may leave a trailing apostrophe, which Excel refuses.
+        let out = out.trim_end_matches(|c: char| c == '\'' || c.is_whitespace());
+        if out.is_empty() {
+            "Sheet".to_string()
+        } else {
+            out.to_string()
+        }
     };
     let is_taken = |n: &str| taken.iter().any(|t| t.to_lowercase() == n.to_lowercase());
     let first = fits(&base, MAX_SHEET_NAME);
@@ -270,6 +281,13 @@ impl SheetW {
     }
 
     fn text(&mut self, row: u32, col: u16, s: &str, f: &Format, fit: bool) -> R<()> {
+        // Excel holds at most 32,767 characters in a cell: cut, never fail on input.
+        let s = if s.chars().count() > MAX_CELL_CHARS {
+            s.chars().take(MAX_CELL_CHARS).collect::<String>()
+        } else {
+            s.to_string()
+        };
+        let s = s.as_str();
         // write_string: never a formula, even for "=SUM(A1)".
         self.ws.write_string_with_format(row, col, s, f)?;
         if fit {
@@ -289,6 +307,10 @@ impl SheetW {
                     Align::Right => fm.text.clone().set_align(FormatAlign::Right),
                     Align::Left => fm.text.clone(),
                 };
+                self.text(row, col, text, &f, true)?;
+            }
+            Cell::Number { value, text, .. } if !value.is_finite() => {
+                let f = fm.text.clone().set_align(FormatAlign::Right);
                 self.text(row, col, text, &f, true)?;
             }
             Cell::Number {
@@ -756,6 +778,24 @@ mod tests {
         assert_eq!(sheet_name("'quoted'", &[]), "quoted");
         assert_eq!(sheet_name("  ", &[]), "Sheet");
         assert_eq!(sheet_name("Summary", &["SUMMARY".into()]), "Summary (2)");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_title_gives_a_valid_unique_name(titles in proptest::collection::vec(".{0,40}", 1..8)) {
+            let mut taken: Vec<String> = Vec::new();
+            for t in &titles {
+                let n = sheet_name(t, &taken);
+                proptest::prop_assert!(!n.is_empty() && n.encode_utf16().count() <= 31, "{n:?}");
+                proptest::prop_assert!(!n.contains(['[', ']', ':', '*', '?', '/', '\\']), "{n:?}");
+                proptest::prop_assert!(!n.starts_with('\'') && !n.ends_with('\''), "{n:?}");
+                proptest::prop_assert!(!taken.iter().any(|x| x.to_lowercase() == n.to_lowercase()));
+                // rust_xlsxwriter accepts it.
+                let mut ws = Worksheet::new();
+                proptest::prop_assert!(ws.set_name(&n).is_ok(), "{n:?}");
+                taken.push(n);
+            }
+        }
     }
 
     #[test]

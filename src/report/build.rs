@@ -696,9 +696,16 @@ impl<'a, 'b> Builder<'a, 'b> {
         b
     }
 
-    /// Category labels of a trend chart: earlier periods and this one.
-    fn periods_axis(&self, pts: &[(String, Option<f64>)]) -> Vec<String> {
-        let mut v: Vec<String> = pts.iter().map(|(p, _)| p.clone()).collect();
+    /// Category labels of a trend chart: every earlier period any row has a
+    /// point for (sorted; same frequency, so text order is time order), then this one.
+    fn periods_axis(&self, rows: &[Indexed]) -> Vec<String> {
+        let mut v: Vec<String> = rows
+            .iter()
+            .flat_map(|(i, tr)| self.points(*i, tr).into_iter().map(|(p, _)| p))
+            .filter(|p| *p != self.ctx.results.period)
+            .collect();
+        v.sort();
+        v.dedup();
         v.push(self.ctx.results.period.clone());
         v
     }
@@ -731,8 +738,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         kind: ChartKind,
     ) -> Option<Chart> {
         let first = rows.first()?;
-        let pts0 = self.points(first.0, first.1);
-        let categories = self.periods_axis(&pts0);
+        let categories = self.periods_axis(rows);
         let series: Vec<Series> = rows
             .iter()
             .map(|(i, tr)| {
@@ -1008,15 +1014,21 @@ impl<'a, 'b> Builder<'a, 'b> {
         })]
     }
 
-    /// Mean of the last `n` values (this period and the `n - 1` before it),
-    /// N/A values left out; empty when none.
+    /// Mean over the last `n` periods (this one and the `n - 1` before it),
+    /// periods without a value left out; empty when there is none.
     fn mean_cell(&self, i: usize, tr: &TargetResult, n: usize) -> Cell {
-        let pts = self.points(i, tr);
-        let mut vals: Vec<f64> = pts
+        let window: Vec<String> = self
+            .ctx
+            .period
+            .previous(n.saturating_sub(1))
             .iter()
-            .rev()
-            .take(n.saturating_sub(1))
-            .filter_map(|(_, v)| *v)
+            .map(|p| p.to_string())
+            .collect();
+        let mut vals: Vec<f64> = self
+            .points(i, tr)
+            .into_iter()
+            .filter(|(p, _)| window.contains(p))
+            .filter_map(|(_, v)| v)
             .collect();
         if let Some(a) = tr.actual {
             vals.push(a);

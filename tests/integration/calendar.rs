@@ -347,3 +347,65 @@ proptest! {
         }
     }
 }
+
+/// Minute-grid intervals within one week of 2026-10 (start minute, length).
+fn arb_intervals() -> impl Strategy<Value = Vec<(NaiveDateTime, NaiveDateTime)>> {
+    let one = (0i64..7 * 1440, 0i64..600).prop_map(|(s, l)| {
+        let a = d(2026, 10, 5).and_hms_opt(0, 0, 0).unwrap() + Duration::minutes(s);
+        (a, a + Duration::minutes(l))
+    });
+    proptest::collection::vec(one, 0..12)
+}
+
+/// Which minutes of the week (plus overhang) the intervals cover.
+fn bitmap(v: &[(NaiveDateTime, NaiveDateTime)]) -> Vec<bool> {
+    let origin = d(2026, 10, 5).and_hms_opt(0, 0, 0).unwrap();
+    let mut bits = vec![false; 8 * 1440];
+    for &(a, b) in v {
+        let (s, e) = ((a - origin).num_minutes(), (b - origin).num_minutes());
+        for m in s.max(0)..e.max(0) {
+            bits[m as usize] = true;
+        }
+    }
+    bits
+}
+
+proptest! {
+    #[test]
+    fn merge_clip_subtract_agree_with_a_minute_bitmap(
+        v in arb_intervals(),
+        w in arb_intervals(),
+        lo in 0i64..7 * 1440,
+        len in 0i64..3 * 1440,
+    ) {
+        use svcreport::model::calendar::{clip, subtract};
+        let mut m = v.clone();
+        merge(&mut m);
+        // Sorted, disjoint, non-touching, non-empty; same minutes covered.
+        for pair in m.windows(2) {
+            prop_assert!(pair[0].1 < pair[1].0);
+        }
+        prop_assert!(m.iter().all(|(a, b)| a < b));
+        prop_assert_eq!(bitmap(&m), bitmap(&v));
+        // Union counted once: never more than the sum, and equal to the bitmap count.
+        let minutes = bitmap(&v).iter().filter(|b| **b).count() as i64;
+        prop_assert_eq!(business_seconds_of(&AlwaysOn, &v).unwrap(), minutes * 60);
+        // Clip keeps exactly the minutes inside the window.
+        let origin = d(2026, 10, 5).and_hms_opt(0, 0, 0).unwrap();
+        let (from, to) = (origin + Duration::minutes(lo), origin + Duration::minutes(lo + len));
+        let c = clip(&m, from, to);
+        let want: Vec<bool> = bitmap(&m)
+            .iter()
+            .enumerate()
+            .map(|(i, b)| *b && (i as i64) >= lo && (i as i64) < lo + len)
+            .collect();
+        prop_assert_eq!(bitmap(&c), want);
+        // Subtract removes exactly the other set's minutes.
+        let s = subtract(&v, &w);
+        let want: Vec<bool> = bitmap(&v).iter().zip(bitmap(&w)).map(|(a, b)| *a && !b).collect();
+        prop_assert_eq!(bitmap(&s), want);
+        for pair in s.windows(2) {
+            prop_assert!(pair[0].1 <= pair[1].0);
+        }
+    }
+}

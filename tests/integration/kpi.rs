@@ -1129,7 +1129,15 @@ fn output_is_deterministic_and_json_round_trips() {
     }
     assert_eq!(a.volumes.incidents_opened["acme"]["P1"], 5); // INC-001,002,003,004,006
     assert_eq!(a.volumes.incidents_opened["*"]["P1"], 6); // + beta's INC-007
-    assert_eq!(a.volumes.changes["*"], 7); // CHG-1..5, 7, 8
+    // Changes with actual end in October by type: CHG-1, 3, 4, 7 normal; CHG-5, 8 standard; CHG-2 emergency.
+    assert_eq!(
+        a.volumes
+            .changes
+            .iter()
+            .map(|(k, v)| (k.as_str(), *v))
+            .collect::<Vec<_>>(),
+        [("emergency", 1), ("normal", 4), ("standard", 2)]
+    );
 }
 
 #[test]
@@ -1473,4 +1481,365 @@ fn uci_real_data_counts_and_mttr_on_7x24() {
         .count();
     assert_eq!(apr_p3.extra["count"], resolved_in_april as f64);
     assert!(resolved_in_april < 741);
+}
+
+// ---------------------------------------------------------------- real service calendar
+
+/// The catalogue's own office calendar (mainland-China holidays, 调休) through
+/// `Calendars::from_catalogue`, as `svcreport compute` builds it.
+fn cn_office_calendars() -> (Catalogue, Calendars) {
+    let mut cat = catalogue();
+    cat.calendars.insert(
+        "office".into(),
+        CalendarDef {
+            id: "office".into(),
+            holidays: HolidaySource::Cn,
+            windows: vec!["mon-fri 09:00-12:00".into(), "mon-fri 13:30-18:00".into()],
+        },
+    );
+    for (id, calendar) in [("email", "7x24"), ("erp", "office")] {
+        cat.services.push(Service {
+            id: id.into(),
+            name: id.into(),
+            name_en: None,
+            calendar: calendar.into(),
+            customers: vec!["acme".into(), "beta".into()],
+        });
+    }
+    let cals =
+        Calendars::from_catalogue(&cat, std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    (cat, cals)
+}
+
+#[test]
+fn real_office_calendar_with_national_day_and_adjusted_working_day() {
+    let (cat, cals) = cn_office_calendars();
+    let data = Dataset {
+        outages: vec![
+            // Sat Oct 3 is inside the National Day holiday (Oct 1–7): 0 minutes.
+            outage(
+                "erp",
+                None,
+                "2026-10-03 10:00",
+                Some("2026-10-03 14:00"),
+                false,
+            ),
+            // Sat Oct 10 is an adjusted working day (调休): 10:00–11:00 = 60 minutes.
+            outage(
+                "erp",
+                None,
+                "2026-10-10 10:00",
+                Some("2026-10-10 11:00"),
+                false,
+            ),
+            // Mon Oct 12 12:00–14:00: lunch 12:00–13:30 is outside service hours → 30 minutes.
+            outage(
+                "erp",
+                None,
+                "2026-10-12 12:00",
+                Some("2026-10-12 14:00"),
+                false,
+            ),
+        ],
+        incidents: vec![
+            // P2, 8 business hours, opened Wed Sep 30 17:00: 1 h on Sep 30, Oct 1–7 closed,
+            // Thu Oct 8 09:00–12:00 (4 h) and 13:30–17:30 (8 h) → deadline Oct 8 17:30.
+            inc(
+                "INC-A",
+                "acme",
+                "erp",
+                Priority::P2,
+                "2026-09-30 17:00",
+                None,
+                Some("2026-10-08 17:00"),
+                0,
+            ),
+            inc(
+                "INC-B",
+                "acme",
+                "erp",
+                Priority::P2,
+                "2026-09-30 17:00",
+                None,
+                Some("2026-10-09 09:30"),
+                0,
+            ),
+            // Opened Fri Oct 9 17:00: 1 h; Sat Oct 10 (调休) 7.5 h → 8 h at Oct 10 17:30;
+            // resolved Oct 10 17:00 → met (7.5 h).
+            inc(
+                "INC-C",
+                "acme",
+                "erp",
+                Priority::P2,
+                "2026-10-09 17:00",
+                None,
+                Some("2026-10-10 17:00"),
+                0,
+            ),
+        ],
+        ..Dataset::default()
+    };
+    let input = KpiInput {
+        catalogue: &cat,
+        calendars: &cals,
+        data: &data,
+        period: Period::parse("2026-10").unwrap(),
+        history: &[],
+    };
+    let r = kpi::compute(&input).unwrap();
+    // October 2026: 18 working days (22 weekdays − 5 holiday weekdays + the Oct 10 make-up day)
+    // × 7.5 h = 8 100 minutes; DT = 60 + 30 = 90 → 8 010 / 8 100.
+    let a = r
+        .targets
+        .iter()
+        .find(|t| {
+            t.agreement == "SLA-ACME"
+                && t.metric == "availability"
+                && t.scope.service.as_deref() == Some("erp")
+        })
+        .unwrap();
+    assert_eq!(a.denominator, Some(8_100.0));
+    assert_eq!(a.numerator, Some(8_010.0));
+    let res = r
+        .targets
+        .iter()
+        .find(|t| t.metric == "resolution_compliance" && t.scope.priority.as_deref() == Some("P2"))
+        .unwrap();
+    assert_eq!((res.numerator, res.denominator), (Some(2.0), Some(3.0)));
+    assert_eq!(ids(&res.missed), [("INC-B", false)]);
+    // MTTR is not targeted for P2 here; check the business hours directly through the clock.
+    let office = cals.for_service("erp");
+    assert_eq!(
+        office
+            .business_seconds(dt("2026-09-30 17:00"), dt("2026-10-08 17:00"))
+            .unwrap(),
+        7 * H + 30 * M
+    );
+    assert_eq!(
+        office
+            .add_business_seconds(dt("2026-09-30 17:00"), 8 * H)
+            .unwrap(),
+        dt("2026-10-08 17:30")
+    );
+}
+
+// ---------------------------------------------------------------- the compute command
+
+fn write_sheet(wb: &mut rust_xlsxwriter::Workbook, name: &str, rows: &[&[&str]]) {
+    let ws = wb.add_worksheet();
+    ws.set_name(name).unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+}
+
+/// A workspace on disk: catalogue TOML, one inbox workbook with incidents and outages.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("svcreport.toml"),
+        "[workspace]\nname = \"测试\"\norganisation = \"示例\"\ntimezone = \"Asia/Shanghai\"\ninbox = [\"inbox/**/*.xlsx\"]\ncatalogue = [\"catalogue.toml\"]\noutput = \"out\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("catalogue.toml"),
+        r#"
+[[customer]]
+id = "acme"
+name = "安科美科技有限公司"
+
+[[service]]
+id = "email"
+name = "企业邮箱"
+calendar = "7x24"
+customers = ["acme"]
+
+[[agreement]]
+id = "SLA-ACME"
+kind = "SLA"
+version = "2.1"
+party = "acme"
+services = ["email"]
+effective = { from = 2026-01-01, to = 2026-12-31 }
+
+[[agreement.target]]
+metric = "availability"
+op = ">="
+threshold = 99.9
+at_risk = 0.05
+
+[[agreement.target]]
+metric = "resolution_compliance"
+priority = "P1"
+within = "4h"
+op = ">="
+threshold = 90.0
+
+[[agreement.target]]
+metric = "resolution_compliance"
+priority = "P2"
+within = "8h"
+op = ">="
+threshold = 90.0
+"#,
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("inbox/2026-10")).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    write_sheet(
+        &mut wb,
+        "事件",
+        &[
+            &["工单号", "客户", "服务", "优先级", "报告时间", "解决时间"],
+            &[
+                "INC-1",
+                "acme",
+                "email",
+                "P1",
+                "2026-10-02 08:00",
+                "2026-10-02 11:00",
+            ],
+            &[
+                "INC-2",
+                "acme",
+                "email",
+                "P1",
+                "2026-10-03 08:00",
+                "2026-10-03 13:00",
+            ],
+            &[
+                "INC-3",
+                "acme",
+                "email",
+                "P1",
+                "2026-10-04 08:00",
+                "2026-10-04 09:00",
+            ],
+            &["INC-4", "acme", "email", "P7", "2026-10-04 08:00", ""],
+        ],
+    );
+    write_sheet(
+        &mut wb,
+        "服务中断",
+        &[
+            &["服务", "客户", "开始时间", "结束时间", "计划内"],
+            &["email", "", "2026-10-05 10:00", "2026-10-05 10:30", "否"],
+        ],
+    );
+    wb.save(root.join("inbox/2026-10/ops.xlsx")).unwrap();
+    dir
+}
+
+fn svcreport(root: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_svcreport"))
+        .arg("--workspace")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn compute_command_prints_json_that_validates_and_a_table() {
+    let ws = workspace();
+    let out = svcreport(
+        ws.path(),
+        &["compute", "--period", "2026-10", "--format", "json"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // INC-4's priority "P7" is rejected: said on stderr, figures computed without it.
+    assert!(stderr.contains("1 row(s) rejected"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = schema();
+    let mut errs = Vec::new();
+    validate(&s, &s, &v, "", &mut errs);
+    assert!(errs.is_empty(), "{errs:#?}");
+    let r: KpiResults = serde_json::from_value(v).unwrap();
+    assert_eq!(r.period, "2026-10");
+    assert_eq!(r.targets.len(), 3);
+    // Availability: 30 min down of 44 640 → 44 610 / 44 640 = 99.9328 %, at risk (< 99.95).
+    let a = &r.targets[0];
+    assert_eq!(
+        (a.numerator, a.denominator),
+        (Some(44_610.0), Some(44_640.0))
+    );
+    assert_eq!(a.status, Status::AtRisk);
+    assert_eq!(a.version, "2.1");
+    // P1 within 4 h: INC-1 3 h met, INC-2 5 h missed, INC-3 1 h met → 2 / 3.
+    let p1 = &r.targets[1];
+    assert_eq!((p1.numerator, p1.denominator), (Some(2.0), Some(3.0)));
+    assert_eq!(ids(&p1.missed), [("INC-2", false)]);
+    // No P2 incident: N/A.
+    assert_eq!(r.targets[2].status, Status::NotApplicable);
+    // History: the 12 earlier months are computed from the same inbox; the agreement is in
+    // force from 2026-01, so the trend has 9 points (Jan–Sep, no outage → 100 %).
+    assert_eq!(r.trends[0].len(), 9);
+    assert_eq!(r.trends[0][0].period, "2026-01");
+    assert_eq!(r.trends[0][8].period, "2026-09");
+    assert_eq!(r.trends[0][8].actual, Some(100.0));
+    assert_eq!(r.directions[0], Direction::Worse);
+
+    let out = svcreport(ws.path(), &["compute", "--period", "2026-10"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text.lines().find(|l| l.contains("availability")).unwrap();
+    for part in [
+        "SLA-ACME v2.1",
+        "customer=acme",
+        "99.93%",
+        ">= 99.9%",
+        "at_risk",
+        "44610/44640",
+    ] {
+        assert!(line.contains(part), "{part} not in {line:?}");
+    }
+    let line = text.lines().find(|l| l.contains("P2")).unwrap();
+    assert!(line.contains("N/A") && line.contains("n/a"), "{line}");
+}
+
+#[test]
+fn compute_command_fails_cleanly_without_a_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = svcreport(dir.path(), &["compute", "--period", "2026-10"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("svcreport.toml"), "{stderr}");
+}
+
+#[test]
+fn agreement_calendar_overrides_the_services_calendar() {
+    let mut cat = catalogue();
+    cat.agreements[2].calendar = Some("office".into()); // SLA-BETA measured on office hours
+    let o = run("2026-10", &cat, &dataset(), &[]);
+    // Office hours (Mon–Fri 09–18, test clock): 22 × 540 = 11 880 min. Beta's outages on email:
+    // Mon Oct 5 10:00–11:00 → 60; Thu Oct 1 00:00–00:30, Tue Oct 20 08:00–09:00,
+    // Sat Oct 31 23:50– and the planned Sat Oct 10 02:00–04:00 → 0. 11 820 / 11 880.
+    let b = o.get("SLA-BETA", "availability", any);
+    assert_eq!(
+        (b.numerator, b.denominator),
+        (Some(11_820.0), Some(11_880.0))
+    );
+    assert_eq!(b.extra["planned_minutes"], 0.0);
+    // An agreement naming an undefined calendar is a failure that names both.
+    cat.agreements[2].calendar = Some("nights".into());
+    let cals = calendars();
+    let data = dataset();
+    let err = kpi::compute(&KpiInput {
+        catalogue: &cat,
+        calendars: &cals,
+        data: &data,
+        period: Period::parse("2026-10").unwrap(),
+        history: &[],
+    })
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "agreement SLA-BETA names calendar \"nights\", which the catalogue does not define"
+    );
 }

@@ -1308,3 +1308,59 @@ fn which(name: &str) -> Option<PathBuf> {
             .find(|p| p.is_file())
     })
 }
+
+#[test]
+fn trends_with_a_missing_period_stay_aligned() {
+    // The KPI stage leaves out periods where a target did not exist.
+    let mut f = fixture();
+    f.results.trends[1].retain(|p| p.period != "2026-08");
+    let doc = build_with(&f, "acme-monthly", DocState::draft("1.0"), &[]);
+    let av = doc
+        .sections
+        .iter()
+        .flat_map(|s| s.blocks.iter())
+        .find_map(|b| match b {
+            report::Block::Chart(c) if c.id == "availability_trend" => Some(c),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(av.categories, ["2026-07", "2026-08", "2026-09", "2026-10"]);
+    assert_eq!(av.series[1].name, "ERP 系统");
+    assert_eq!(
+        av.series[1].values,
+        [Some(99.92), None, Some(99.9), Some(99.5)]
+    );
+    let int = build_with(&f, "internal-monthly", DocState::draft("1.0"), &[]);
+    let tr = find_table(&int, "trends", "trends");
+    // Mean of 3 = 2026-08 (missing), 2026-09 99.9 and 2026-10 99.5 → 99.70 %;
+    // mean of 6 adds 2026-07 99.92 → (99.92 + 99.9 + 99.5) / 3 = 99.7733… → 99.77 %.
+    assert_eq!(texts(&tr.rows[1])[4..7], ["99.70%", "99.77%", "99.77%"]);
+}
+
+/// Timing of a large document (run on demand:
+/// `cargo test --release --test integration xlsx::bench_large_document -- --ignored --nocapture`).
+#[test]
+#[ignore = "benchmark"]
+fn bench_large_document() {
+    // 20 000 missed tickets across the P1 resolution target: a big breaches sheet.
+    let mut f = fixture();
+    f.results.targets[3].missed = (0..20_000)
+        .map(|i| svcreport::kpi::Miss {
+            id: format!("INC-{i:06}"),
+            open: i % 7 == 0,
+        })
+        .collect();
+    let t0 = std::time::Instant::now();
+    let doc = build_with(&f, "acme-monthly", DocState::draft("1.0"), &[]);
+    let built = t0.elapsed();
+    let t1 = std::time::Instant::now();
+    let bytes = render(&doc);
+    let rendered = t1.elapsed();
+    eprintln!(
+        "bench: build {:.1} ms, xlsx render {:.1} ms, {} bytes, 20 000 breach rows",
+        built.as_secs_f64() * 1e3,
+        rendered.as_secs_f64() * 1e3,
+        bytes.len()
+    );
+    assert!(cell_dump(&bytes).contains("INC-019999"));
+}
