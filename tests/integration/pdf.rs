@@ -610,3 +610,84 @@ fn an_english_document_gets_english_built_in_labels() {
         assert!(text.contains(s), "{s:?} not in\n{text}");
     }
 }
+
+/// A 4×2 PNG (stored zlib block), built here so the test shows its data.
+fn tiny_png() -> Vec<u8> {
+    fn crc(data: &[u8]) -> u32 {
+        let mut c = 0xFFFF_FFFFu32;
+        for &b in data {
+            c ^= b as u32;
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc(&body).to_be_bytes());
+    }
+    let (w, h) = (4u32, 2u32);
+    // Each row: filter byte 0 (none), then blue/orange RGB pixels.
+    let row: Vec<u8> = std::iter::once(0u8)
+        .chain((0..w).flat_map(|x| {
+            if x % 2 == 0 {
+                [0x1F, 0x4E, 0x79]
+            } else {
+                [0xEF, 0x8C, 0x00]
+            }
+        }))
+        .collect();
+    let raw: Vec<u8> = (0..h).flat_map(|_| row.iter().copied()).collect();
+    let mut z = vec![0x78, 0x01, 1];
+    z.extend_from_slice(&(raw.len() as u16).to_le_bytes());
+    z.extend_from_slice(&(!(raw.len() as u16)).to_le_bytes());
+    z.extend_from_slice(&raw);
+    let (mut a, mut b) = (1u32, 0u32);
+    for &x in &raw {
+        a = (a + x as u32) % 65521;
+        b = (b + a) % 65521;
+    }
+    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(&mut png, b"IDAT", &z);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[test]
+fn the_styles_logo_is_drawn_and_a_missing_one_is_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let logo = dir.path().join("logo.png");
+    std::fs::write(&logo, tiny_png()).expect("write logo");
+    let mut doc = fixture::report(3);
+    doc.style.logo = Some(logo.display().to_string());
+    let bytes = render(&doc, &opts()).expect("renders with a logo");
+    let path = dir.path().join("logo.pdf");
+    std::fs::write(&path, &bytes).expect("write");
+    if let Some((ok, out)) = tool("pdfimages", &["-list"], &path) {
+        assert!(ok, "{out}");
+        assert!(
+            out.lines().any(|l| l.contains("  4     2  ")),
+            "the 4×2 logo image:\n{out}"
+        );
+    }
+    doc.style.logo = Some(dir.path().join("missing.png").display().to_string());
+    let err = render(&doc, &opts()).expect_err("missing logo");
+    assert!(err.to_string().contains("missing.png"), "{err}");
+    doc.style.logo = Some(dir.path().join("logo.gif").display().to_string());
+    let err = render(&doc, &opts()).expect_err("unsupported format");
+    assert!(matches!(err, PdfError::LogoFormat { .. }), "{err}");
+}

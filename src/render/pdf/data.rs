@@ -266,6 +266,8 @@ struct PdfAids<'a> {
     status_label: String,
     dates: Dates,
     colours: BTreeMap<&'static str, &'a str>,
+    /// Virtual path of the logo image (`/logo.png`), if the style names one.
+    logo: Option<&'a str>,
     /// Chart scales keyed `"<section index>/<block index>"` (0-based).
     charts: BTreeMap<String, Scale>,
 }
@@ -306,7 +308,7 @@ pub fn status_label(doc: &ReportDoc) -> String {
 }
 
 /// Serialise the template data.
-pub fn to_json(doc: &ReportDoc, fonts: &[String]) -> Result<Vec<u8>, PdfError> {
+pub fn to_json(doc: &ReportDoc, fonts: &[String], logo: Option<&str>) -> Result<Vec<u8>, PdfError> {
     let mut charts = BTreeMap::new();
     for (si, section) in doc.sections.iter().enumerate() {
         for (bi, block) in section.blocks.iter().enumerate() {
@@ -342,6 +344,7 @@ pub fn to_json(doc: &ReportDoc, fonts: &[String]) -> Result<Vec<u8>, PdfError> {
                 ("breached", s.breached.as_str()),
                 ("not_applicable", s.na.as_str()),
             ]),
+            logo,
             charts,
         },
     };
