@@ -139,6 +139,7 @@ pub fn compute_history(input: &KpiInput, n: usize) -> Vec<KpiResults> {
         .period
         .previous(n)
         .into_par_iter()
+        .filter(|p| data_covers(input.data, p))
         .filter_map(|p| {
             compute(&KpiInput {
                 period: p,
@@ -156,6 +157,7 @@ pub fn try_compute_history(input: &KpiInput, n: usize) -> Result<Vec<KpiResults>
         .period
         .previous(n)
         .into_par_iter()
+        .filter(|p| data_covers(input.data, p))
         .map(|p| {
             compute(&KpiInput {
                 period: p,
@@ -180,6 +182,32 @@ pub fn compute_with_history(
         ..*input
     })?;
     Ok((results, history))
+}
+
+/// True when any input record is dated inside `p` (an incident, request or
+/// supplier ticket opened, an outage started, a change ended, a survey, a
+/// capacity sample, or a process-KPI value of that period).
+///
+/// History is only computed for periods the inputs cover: a month before the
+/// first workbook has no data, and its availability would otherwise read as a
+/// spotless 100 % (spec §3: no population is N/A, never 100 %).
+pub fn data_covers(data: &Dataset, p: &Period) -> bool {
+    let (start, end) = (p.start(), p.end());
+    let within = |t: NaiveDateTime| t >= start && t < end;
+    data.incidents.iter().any(|i| within(i.opened))
+        || data.outages.iter().any(|o| within(o.start))
+        || data
+            .changes
+            .iter()
+            .any(|c| c.actual_end.is_some_and(within))
+        || data.requests.iter().any(|r| within(r.opened))
+        || data.supplier_tickets.iter().any(|t| within(t.reported))
+        || data.surveys.iter().any(|s| p.contains_date(s.date))
+        || data.capacity.iter().any(|c| p.contains_date(c.date))
+        || data.process_kpis.iter().any(|k| {
+            k.period.start_date() >= p.start_date()
+                && k.period.end_date_exclusive() <= p.end_date_exclusive()
+        })
 }
 
 /// Records grouped by customer, then service.

@@ -1048,9 +1048,11 @@ fn history_trends_directions_improvements() {
         history: &[],
     };
     let hist = kpi::compute_history(&input, 3);
+    // History covers only the periods the inputs have records in: the dataset starts in
+    // September, so July and August (no data at all) are not "100 %" but absent.
     assert_eq!(
         hist.iter().map(|h| h.period.as_str()).collect::<Vec<_>>(),
-        ["2026-07", "2026-08", "2026-09"]
+        ["2026-09"]
     );
     let o = kpi::compute(&KpiInput {
         history: &hist,
@@ -1066,19 +1068,12 @@ fn history_trends_directions_improvements() {
                 && t.scope.service.as_deref() == Some("email")
         })
         .unwrap();
-    // Jul, Aug: no outage → 100 %; Sep: 43 140 / 43 200. October (99.708) is worse than September.
+    // Sep: 43 140 / 43 200. October (99.708) is worse than September.
     let pts: Vec<_> = o.trends[i]
         .iter()
         .map(|p| (p.period.as_str(), p.actual))
         .collect();
-    assert_eq!(
-        pts,
-        [
-            ("2026-07", Some(100.0)),
-            ("2026-08", Some(100.0)),
-            ("2026-09", Some(43_140.0 / 43_200.0 * 100.0))
-        ]
-    );
+    assert_eq!(pts, [("2026-09", Some(43_140.0 / 43_200.0 * 100.0))]);
     assert_eq!(o.directions[i], Direction::Worse);
     assert_eq!(o.trends.len(), o.targets.len());
     assert_eq!(o.directions.len(), o.targets.len());
@@ -1438,18 +1433,20 @@ fn uci_real_data_counts_and_mttr_on_7x24() {
         let (median, mean): (f64, f64) = (f[8].parse().unwrap(), f[9].parse().unwrap());
         assert_eq!(t.extra["count"], with_resolved, "{loc} {p}");
         assert!(
-            (t.actual.unwrap() - mean).abs() < 5e-5,
+            // The reference is written with 4 decimals (and its own float summation):
+            // agree to one unit in that last place.
+            (t.actual.unwrap() - mean).abs() <= 1e-4,
             "{loc} {p}: mean {:?} vs {mean}",
             t.actual
         );
         assert!(
-            (t.extra["median"] - median).abs() < 5e-5,
+            (t.extra["median"] - median).abs() <= 1e-4,
             "{loc} {p}: median {} vs {median}",
             t.extra["median"]
         );
         checked += 1;
     }
-    assert_eq!(checked, 14);
+    assert_eq!(checked, 15); // every location × priority row of the reference (4 + 4 + 4 + 3)
 
     // Independently from the records: P3 wall-clock hours of all resolved incidents.
     let mut h: Vec<f64> = incidents
@@ -1777,13 +1774,10 @@ fn compute_command_prints_json_that_validates_and_a_table() {
     assert_eq!(ids(&p1.missed), [("INC-2", false)]);
     // No P2 incident: N/A.
     assert_eq!(r.targets[2].status, Status::NotApplicable);
-    // History: the 12 earlier months are computed from the same inbox; the agreement is in
-    // force from 2026-01, so the trend has 9 points (Jan–Sep, no outage → 100 %).
-    assert_eq!(r.trends[0].len(), 9);
-    assert_eq!(r.trends[0][0].period, "2026-01");
-    assert_eq!(r.trends[0][8].period, "2026-09");
-    assert_eq!(r.trends[0][8].actual, Some(100.0));
-    assert_eq!(r.directions[0], Direction::Worse);
+    // History: only periods the inbox has records in count; this inbox holds October only,
+    // so there is no trend point (never a made-up "100 %") and no direction.
+    assert!(r.trends[0].is_empty(), "{:?}", r.trends[0]);
+    assert_eq!(r.directions[0], Direction::Unknown);
 
     let out = svcreport(ws.path(), &["compute", "--period", "2026-10"]);
     assert_eq!(out.status.code(), Some(0));
