@@ -31,11 +31,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::model::calendar::SEVEN_BY_24;
+use crate::model::calendar::{Calendars, SEVEN_BY_24, parse_window};
 use crate::model::catalogue::{
     Agreement, AgreementKind, Audience, CalendarDef, Catalogue, Customer, HolidaySource, Metric,
     Op, OutputFormat, ProcessKpiTarget, ReportSpec, Service, Supplier, Target, Team,
 };
+use crate::model::holidays::HolidaySet;
 use crate::model::period::Frequency;
 use crate::model::records::Priority;
 pub use crate::workspace::closest;
@@ -75,6 +76,8 @@ pub enum CatalogueError {
         "{path}: the workspace settings list no catalogue file (catalogue = [\"catalogue.toml\"])"
     )]
     NoFiles { path: PathBuf },
+    #[error("{path}: the catalogue's calendars cannot be built: {message}")]
+    Calendar { path: PathBuf, message: String },
     /// Every problem found, one per line as `file:line:column: message`.
     #[error("{}", issues_text(.0))]
     Invalid(Vec<CatalogueIssue>),
@@ -114,7 +117,14 @@ pub fn load(ws: &Workspace) -> Result<Catalogue, CatalogueError> {
         })?;
         sources.push((ws.rel(&path), text));
     }
-    parse_sources(&sources, Some(&ws.root))
+    let cat = parse_sources(&sources, Some(&ws.root))?;
+    // The calendar code builds every clock once more; after the checks above
+    // this cannot fail, unless a holiday file changed in between.
+    Calendars::from_catalogue(&cat, &ws.root).map_err(|e| CatalogueError::Calendar {
+        path: ws.root.join(crate::workspace::FILE_NAME),
+        message: e.to_string(),
+    })?;
+    Ok(cat)
 }
 
 /// Parse and validate one catalogue text (`name` is used in messages).
@@ -543,6 +553,15 @@ fn at_risk_problem(unit: &str, v: f64) -> Option<String> {
     None
 }
 
+/// `7x24` and its spellings as a single window (the calendar code treats such
+/// a calendar as always on).
+fn is_seven_by_24_text(s: &str) -> bool {
+    matches!(
+        s.trim().to_ascii_lowercase().as_str(),
+        "7x24" | "24x7" | "7×24" | "24×7"
+    )
+}
+
 fn toml_date(v: &toml::Value) -> Option<NaiveDate> {
     match v {
         toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
@@ -696,15 +715,18 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
                         }
                         _ => {
                             let p = PathBuf::from(v);
-                            if let Some(root) = root
-                                && !root.join(&p).is_file()
-                            {
-                                cx.at(
-                                    loc(f, h),
-                                    format!(
-                                        "holiday file \"{v}\" does not exist (paths are relative to the workspace; or write \"cn\" for the shipped mainland-China calendar)"
-                                    ),
-                                );
+                            if let Some(root) = root {
+                                let full = root.join(&p);
+                                if !full.is_file() {
+                                    cx.at(
+                                        loc(f, h),
+                                        format!(
+                                            "holiday file \"{v}\" does not exist (paths are relative to the workspace; or write \"cn\" for the shipped mainland-China calendar)"
+                                        ),
+                                    );
+                                } else if let Err(e) = HolidaySet::load(&full) {
+                                    cx.at(loc(f, h), format!("holiday file \"{v}\": {e}"));
+                                }
                             }
                             HolidaySource::File(p)
                         }
@@ -721,9 +743,13 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
                             ),
                         );
                     }
+                    let all_day =
+                        w.get_ref().len() == 1 && is_seven_by_24_text(w.get_ref()[0].get_ref());
                     for one in w.get_ref() {
                         if one.get_ref().trim().is_empty() {
                             cx.at(loc(f, one), "empty calendar window".into());
+                        } else if !all_day && let Err(e) = parse_window(one.get_ref()) {
+                            cx.at(loc(f, one), e.to_string());
                         }
                     }
                     w.get_ref().iter().map(|s| s.get_ref().clone()).collect()
@@ -1488,4 +1514,92 @@ fn report(cx: &mut Cx, f: usize, r: &RawReport, agreements: &Versions) -> Option
         approver,
         recipients,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn within_durations() {
+        let ok = [
+            ("15m", 15 * 60),
+            ("4h", 4 * 3600),
+            ("1h30m", 5400),
+            ("72h", 72 * 3600),
+            ("2d", 48 * 3600),
+            ("1d 2h 3m", 86_400 + 7200 + 180),
+            (" 4H ", 4 * 3600),
+            ("90m", 5400),
+        ];
+        for (text, secs) in ok {
+            assert_eq!(parse_within(text), Ok(secs), "{text}");
+        }
+        for bad in [
+            "", "4", "h", "4x", "30m1h", "1h1h", "-4h", "4.5h", "4 hours",
+        ] {
+            assert!(parse_within(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(
+            parse_within("0m"),
+            Err("within \"0m\" must be longer than zero".to_string())
+        );
+        assert!(parse_within("99999999999999999d").is_err(), "overflow");
+    }
+
+    #[test]
+    fn comparisons() {
+        assert_eq!(parse_op(">="), Some(Op::Ge));
+        assert_eq!(parse_op("≥"), Some(Op::Ge));
+        assert_eq!(parse_op(" <= "), Some(Op::Le));
+        assert_eq!(parse_op("≤"), Some(Op::Le));
+        assert_eq!(parse_op(">"), None);
+        assert_eq!(parse_op("=="), None);
+    }
+
+    #[test]
+    fn thresholds_by_unit() {
+        assert_eq!(threshold_problem("%", 100.0), None);
+        assert_eq!(threshold_problem("%", 0.0), None);
+        assert!(threshold_problem("%", 100.01).is_some());
+        assert!(threshold_problem("score", 0.5).is_some());
+        assert_eq!(threshold_problem("score", 4.2), None);
+        assert!(threshold_problem("h", -1.0).is_some());
+        assert!(threshold_problem("count", f64::NAN).is_some());
+        assert!(at_risk_problem("%", -0.1).is_some());
+        assert_eq!(at_risk_problem("%", 0.05), None);
+    }
+
+    #[test]
+    fn issues_sort_by_file_then_position() {
+        let sources = vec![
+            ("b.toml".to_string(), "x\ny\n".to_string()),
+            ("a.toml".to_string(), "x\n".to_string()),
+        ];
+        let mut cx = Cx {
+            sources: &sources,
+            issues: Vec::new(),
+        };
+        cx.push(1, 0..1, "second file".into());
+        cx.push(0, 2..3, "first file, line 2".into());
+        cx.push(0, 0..1, "first file, line 1".into());
+        let e = cx.finish();
+        assert_eq!(
+            e.to_string(),
+            "b.toml:1:1: first file, line 1\nb.toml:2:1: first file, line 2\na.toml:1:1: second file"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn within_round_trips(d in 0i64..30, h in 0i64..24, m in 0i64..60) {
+            prop_assume!(d + h + m > 0);
+            let mut text = String::new();
+            if d > 0 { text.push_str(&format!("{d}d")); }
+            if h > 0 { text.push_str(&format!("{h}h")); }
+            if m > 0 { text.push_str(&format!("{m}m")); }
+            prop_assert_eq!(parse_within(&text), Ok(d * 86_400 + h * 3600 + m * 60));
+        }
+    }
 }

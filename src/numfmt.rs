@@ -305,9 +305,23 @@ mod tests {
             let t = round_text(v, d).unwrap();
             let back: f64 = t.parse().unwrap();
             let unit = 10f64.powi(-(d as i32));
-            proptest::prop_assert!((back - v).abs() <= unit / 2.0 + unit * 1e-6, "{v} {d} {t}");
+            proptest::prop_assert!((back - v).abs() <= unit / 2.0 + v.abs() * f64::EPSILON * 4.0, "{v} {d} {t}");
             let frac_len = t.split_once('.').map(|(_, f)| f.len()).unwrap_or(0);
             proptest::prop_assert_eq!(frac_len, d as usize);
+        }
+
+        #[test]
+        fn exact_halves_round_away_from_zero(n in 0u64..1_000_000_000, d in 0u8..4, neg: bool) {
+            // The decimal n/10^d followed by a 5: e.g. n = 9994, d = 2 → "99.945".
+            let p = 10u64.pow(d as u32);
+            let (int, frac) = (n / p, n % p);
+            let digits = if d == 0 { format!("{int}.5") } else { format!("{int}.{frac:0w$}5", w = d as usize) };
+            let v: f64 = format!("{}{digits}", if neg { "-" } else { "" }).parse().unwrap();
+            let up = n + 1;
+            let (ui, uf) = (up / p, up % p);
+            let want = if d == 0 { format!("{ui}") } else { format!("{ui}.{uf:0w$}", w = d as usize) };
+            let want = if neg { format!("-{want}") } else { want };
+            proptest::prop_assert_eq!(round_text(v, d).unwrap(), want, "{}", digits);
         }
     }
 }

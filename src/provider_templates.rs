@@ -20,9 +20,7 @@ use rust_xlsxwriter::{
     ExcelDateTime, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
 };
 
-use crate::ingest::schema::{
-    self, ColType, Column, DATASETS, DatasetDef, SKIPPED_SHEETS,
-};
+use crate::ingest::schema::{self, ColType, Column, DATASETS, DatasetDef, SKIPPED_SHEETS};
 
 /// The fixed document creation date of every template (determinism).
 pub const CREATED: (u16, u8, u8) = (2026, 1, 1);
@@ -143,7 +141,12 @@ fn column_width(c: &Column) -> f64 {
         ColType::Date => 11,
         ColType::Text if c.key == "summary" || c.key == "description" || c.key == "comment" => 40,
         ColType::Enum | ColType::Priority | ColType::YesNo => {
-            choice_labels(c).iter().map(|l| display_width(l)).max().unwrap_or(4) + 4
+            choice_labels(c)
+                .iter()
+                .map(|l| display_width(l))
+                .max()
+                .unwrap_or(4)
+                + 4
         }
         _ => 10,
     };
@@ -210,12 +213,18 @@ fn validation_for(c: &Column) -> Result<DataValidation, XlsxError> {
         DataValidation::new()
             .allow_whole_number(DataValidationRule::Between(lo, hi))
             .set_error_title(short_title(&header))?
-            .set_error_message(format!("请填写 {min}–{max} 的整数。Enter a whole number {min}–{max}."))?
+            .set_error_message(format!(
+                "请填写 {min}–{max} 的整数。Enter a whole number {min}–{max}."
+            ))?
     } else {
         DataValidation::new().allow_any_value()
     };
     let mut msg = String::new();
-    msg.push_str(if c.required { "必填 Required. " } else { "选填 Optional. " });
+    msg.push_str(if c.required {
+        "必填 Required. "
+    } else {
+        "选填 Optional. "
+    });
     msg.push_str(&accepted(c));
     if !c.note.is_empty() {
         msg.push_str(". ");
@@ -227,7 +236,7 @@ fn validation_for(c: &Column) -> Result<DataValidation, XlsxError> {
     Ok(v)
 }
 
-fn data_sheet(def: &DatasetDef) -> Result<Worksheet, XlsxError> {
+fn data_sheet(def: &DatasetDef, rows: &[Vec<&str>]) -> Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name(def.sheet_zh)?;
     ws.set_default_note_author("svcreport");
@@ -251,7 +260,12 @@ fn data_sheet(def: &DatasetDef) -> Result<Worksheet, XlsxError> {
     for (i, c) in def.columns.iter().enumerate() {
         let col = u16::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)?;
         let header = DatasetDef::template_header(c);
-        ws.write_string_with_format(0, col, &header, if c.required { &required } else { &optional })?;
+        ws.write_string_with_format(
+            0,
+            col,
+            &header,
+            if c.required { &required } else { &optional },
+        )?;
         ws.set_column_width(col, column_width(c))?;
         match c.ty {
             ColType::DateTime => {
@@ -277,6 +291,41 @@ fn data_sheet(def: &DatasetDef) -> Result<Worksheet, XlsxError> {
         ws.insert_note(0, col, &note)?;
         ws.add_data_validation(1, col, TEMPLATE_ROWS, col, &validation_for(c)?)?;
     }
+    for (r, row) in rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+        for (i, (v, c)) in row.iter().zip(def.columns).enumerate() {
+            let col = u16::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)?;
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            // As Excel stores what a provider types into the formatted
+            // column: dates and numbers as numbers, everything else as text.
+            match c.ty {
+                ColType::DateTime => {
+                    match chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M") {
+                        Ok(dt) => ws.write_datetime_with_format(r, col, dt, &datetime)?,
+                        Err(_) => ws.write_string(r, col, v)?,
+                    };
+                }
+                ColType::Date => {
+                    match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+                        Ok(d) => ws.write_datetime_with_format(r, col, d, &date)?,
+                        Err(_) => ws.write_string(r, col, v)?,
+                    };
+                }
+                ColType::Number | ColType::Int { .. } => {
+                    match v.parse::<f64>() {
+                        Ok(n) if n.is_finite() => ws.write_number(r, col, n)?,
+                        _ => ws.write_string(r, col, v)?,
+                    };
+                }
+                _ => {
+                    ws.write_string(r, col, v)?;
+                }
+            }
+        }
+    }
     ws.set_freeze_panes(1, 0)?;
     Ok(ws)
 }
@@ -299,10 +348,7 @@ fn instructions_sheet(def: &DatasetDef) -> Result<Worksheet, XlsxError> {
     ws.write_string_with_format(
         0,
         0,
-        format!(
-            "{} {} — 填写说明 Instructions",
-            def.sheet_zh, def.sheet_en
-        ),
+        format!("{} {} — 填写说明 Instructions", def.sheet_zh, def.sheet_en),
         &title,
     )?;
     let mut row = 2;
@@ -339,7 +385,10 @@ fn instructions_sheet(def: &DatasetDef) -> Result<Worksheet, XlsxError> {
         ws.write_string_with_format(row, 5, accepted(c), &cell)?;
         ws.write_string_with_format(row, 6, c.note, &cell)?;
     }
-    for (col, w) in [8.0, 18.0, 20.0, 22.0, 14.0, 60.0, 40.0].into_iter().enumerate() {
+    for (col, w) in [8.0, 18.0, 20.0, 22.0, 14.0, 60.0, 40.0]
+        .into_iter()
+        .enumerate()
+    {
         ws.set_column_width(col as u16, w)?;
     }
     ws.set_freeze_panes(header_row + 1, 0)?;
@@ -389,22 +438,33 @@ fn column_letter(mut i: usize) -> String {
 
 /// The blank template of one dataset, as xlsx bytes.
 pub fn workbook(def: &DatasetDef) -> Result<Vec<u8>, TemplateError> {
-    build(def).map_err(|source| TemplateError::Xlsx {
+    workbook_with_rows(def, &[])
+}
+
+/// The template with rows filled in the way a provider fills it in Excel
+/// (values in column order; `YYYY-MM-DD HH:MM` / `YYYY-MM-DD` in date columns
+/// and numbers in number columns are stored as Excel dates and numbers, all
+/// else as text, never as a formula). For round-trip tests and examples.
+pub fn workbook_with_rows(def: &DatasetDef, rows: &[Vec<&str>]) -> Result<Vec<u8>, TemplateError> {
+    build(def, rows).map_err(|source| TemplateError::Xlsx {
         dataset: def.name,
         source,
     })
 }
 
-fn build(def: &DatasetDef) -> Result<Vec<u8>, XlsxError> {
+fn build(def: &DatasetDef, rows: &[Vec<&str>]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let (y, m, d) = CREATED;
     let props = DocProperties::new()
-        .set_title(format!("{} {} 数据模板 template", def.sheet_zh, def.sheet_en))
+        .set_title(format!(
+            "{} {} 数据模板 template",
+            def.sheet_zh, def.sheet_en
+        ))
         .set_author("svcreport")
         .set_company("svcreport")
         .set_creation_datetime(&ExcelDateTime::from_ymd(y, m, d)?);
     wb.set_properties(&props);
-    let mut data = data_sheet(def)?;
+    let mut data = data_sheet(def, rows)?;
     data.set_active(true);
     wb.push_worksheet(data);
     wb.push_worksheet(instructions_sheet(def)?);
@@ -428,7 +488,9 @@ fn md_escape(s: &str) -> String {
 pub fn templates_markdown() -> String {
     let mut s = String::new();
     s.push_str("# Provider templates · 数据模板\n\n");
-    s.push_str("<!-- Generated from src/ingest/schema.rs by `svcreport templates`; do not edit. -->\n\n");
+    s.push_str(
+        "<!-- Generated from src/ingest/schema.rs by `svcreport templates`; do not edit. -->\n\n",
+    );
     s.push_str(
         "`svcreport templates --out DIR` writes one blank workbook per dataset, generated from the same \
          definitions the reader uses. Each has a data sheet (bilingual headers, required columns with an \
@@ -460,6 +522,7 @@ pub fn templates_markdown() -> String {
             names.join(", ")
         ));
     }
+    s.push_str("\nThe problems `svcreport check` reports are listed with their codes in [finding-codes.md](finding-codes.md) (and after the templates in the generated `README.md`).\n");
     for d in DATASETS {
         s.push_str(&format!(
             "\n## {} — {} ({})\n\nFile `{}`, sheet `{}`.\n\n",
@@ -509,10 +572,57 @@ pub fn readme_markdown() -> String {
     s
 }
 
-/// The finding-codes page (`docs/finding-codes.md`), from the ingest stage's
-/// code list; `None` until that list exists.
+/// The finding-codes page (`docs/finding-codes.md`), from
+/// [`findings::CODES`](crate::findings::CODES), grouped by the code's prefix
+/// (`ingest`, `sheet`, `column`, `value`, `ref`, `row`) in the list's order.
 pub fn finding_codes_markdown() -> Option<String> {
-    None
+    let codes = crate::findings::CODES;
+    if codes.is_empty() {
+        return None;
+    }
+    let mut s = String::new();
+    s.push_str(
+        "# Finding codes · 问题代码
+
+",
+    );
+    s.push_str(
+        "<!-- Generated from src/findings.rs (CODES) by `svcreport templates`; do not edit. -->
+
+",
+    );
+    s.push_str(
+        "Every problem `svcreport check` finds in a provider workbook carries one of these stable codes \
+         (codes are never renamed, only added), a severity, the file, sheet, cell and column header, a \
+         message and a hint. `error` rejects the row (or the file); `warning` accepts it but asks for a \
+         look; `info` is for information only. Exit code 1 means at least one error.\n\n",
+    );
+    let mut groups: Vec<&str> = Vec::new();
+    for c in codes {
+        let g = c.code.split('.').next().unwrap_or(c.code);
+        if !groups.contains(&g) {
+            groups.push(g);
+        }
+    }
+    for g in groups {
+        s.push_str(&format!(
+            "## {g}\n\n| code | severity | meaning | usual fix |\n| --- | --- | --- | --- |\n"
+        ));
+        for c in codes
+            .iter()
+            .filter(|c| c.code.split('.').next().unwrap_or(c.code) == g)
+        {
+            s.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                c.code,
+                c.severity.as_str(),
+                md_escape(c.meaning),
+                md_escape(c.hint)
+            ));
+        }
+        s.push('\n');
+    }
+    Some(s)
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
 
 pub fn run(g: &Global, year: Option<i32>) -> anyhow::Result<u8> {
     let ws = Workspace::load(&g.workspace)?;
-    let cat = load_catalogue(&ws)?;
+    let cat = crate::catalogue::load(&ws)?;
     let year = match year {
         Some(y) => y,
         None => clock::resolve(g.now.as_deref(), ws.timezone)?
@@ -46,15 +46,6 @@ pub fn run(g: &Global, year: Option<i32>) -> anyhow::Result<u8> {
     };
     print!("{out}");
     Ok(EXIT_OK)
-}
-
-// TEMPORARY until the catalogue loader is merged into main: then this is
-// `crate::catalogue::load(ws)`.
-fn load_catalogue(ws: &Workspace) -> anyhow::Result<crate::model::catalogue::Catalogue> {
-    anyhow::bail!(
-        "{}: the catalogue loader is not merged into this build yet",
-        ws.root.display()
-    )
 }
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];

@@ -33,13 +33,8 @@ pub fn run(
     check(g, &ws, &cat, period, files, xlsx, &mut out)
 }
 
-// Until `catalogue::load` is merged (catalogue engineer), the command cannot
-// load a catalogue; `check` below is complete and tested with a Rust-built one.
 fn load_catalogue(ws: &Workspace) -> anyhow::Result<Catalogue> {
-    anyhow::bail!(
-        "{}: the catalogue loader is not merged yet",
-        ws.root.display()
-    )
+    Ok(crate::catalogue::load(ws)?)
 }
 
 /// The command on an already loaded workspace and catalogue, writing to `out`.

@@ -40,7 +40,10 @@ pub fn write_all(out: &Path) -> Result<Vec<PathBuf>, TemplatesError> {
     for (name, bytes) in provider_templates::all()? {
         put(&name, &bytes)?;
     }
-    put("README.md", provider_templates::readme_markdown().as_bytes())?;
+    put(
+        "README.md",
+        provider_templates::readme_markdown().as_bytes(),
+    )?;
     Ok(written)
 }
 

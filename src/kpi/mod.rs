@@ -182,26 +182,37 @@ pub fn compute_with_history(
     Ok((results, history))
 }
 
-/// The records grouped once per computation, so no target scans everything.
+/// Records grouped by customer, then service.
+pub(crate) type ByCustomerService<'a, T> = BTreeMap<&'a str, BTreeMap<&'a str, Vec<&'a T>>>;
+
+/// The records grouped once per computation, so no target scans everything
+/// and no per-record string comparison happens in a target's loop.
 pub(crate) struct Index<'a> {
-    pub incidents_by_customer: BTreeMap<&'a str, Vec<&'a Incident>>,
-    pub requests_by_customer: BTreeMap<&'a str, Vec<&'a Request>>,
+    pub incidents: ByCustomerService<'a, Incident>,
+    pub requests: ByCustomerService<'a, Request>,
     pub supplier_by_contract: BTreeMap<&'a str, Vec<&'a SupplierTicket>>,
     pub outages_by_service: BTreeMap<&'a str, Vec<&'a Outage>>,
 }
 
 impl<'a> Index<'a> {
     pub fn build(d: &'a Dataset) -> Index<'a> {
-        let mut incidents_by_customer: BTreeMap<&str, Vec<&Incident>> = BTreeMap::new();
+        let mut incidents: ByCustomerService<Incident> = BTreeMap::new();
         for i in &d.incidents {
-            incidents_by_customer
+            incidents
                 .entry(&i.customer)
+                .or_default()
+                .entry(&i.service)
                 .or_default()
                 .push(i);
         }
-        let mut requests_by_customer: BTreeMap<&str, Vec<&Request>> = BTreeMap::new();
+        let mut requests: ByCustomerService<Request> = BTreeMap::new();
         for r in &d.requests {
-            requests_by_customer.entry(&r.customer).or_default().push(r);
+            requests
+                .entry(&r.customer)
+                .or_default()
+                .entry(&r.service)
+                .or_default()
+                .push(r);
         }
         let mut supplier_by_contract: BTreeMap<&str, Vec<&SupplierTicket>> = BTreeMap::new();
         for s in &d.supplier_tickets {
@@ -212,8 +223,8 @@ impl<'a> Index<'a> {
             outages_by_service.entry(&o.service).or_default().push(o);
         }
         Index {
-            incidents_by_customer,
-            requests_by_customer,
+            incidents,
+            requests,
             supplier_by_contract,
             outages_by_service,
         }
@@ -270,27 +281,34 @@ impl<'a> Filter<'a> {
             None => cals.for_service(service),
         }
     }
+    /// The record lists of a grouping that are in scope (customer, services).
+    fn lists<'c, T>(&'c self, by: &'c ByCustomerService<'a, T>) -> Vec<&'c Vec<&'a T>> {
+        let customers: Vec<&'c BTreeMap<&'a str, Vec<&'a T>>> = match self.customer {
+            Some(c) => by.get(c).into_iter().collect(),
+            None => by.values().collect(),
+        };
+        let mut out = Vec::new();
+        for per_service in customers {
+            if self.services.is_empty() {
+                out.extend(per_service.values());
+            } else {
+                out.extend(self.services.iter().filter_map(|s| per_service.get(s)));
+            }
+        }
+        out
+    }
     /// Incidents in scope (customer, service, priority).
     pub fn incidents<'c>(&'c self, idx: &'c Index<'a>) -> impl Iterator<Item = &'a Incident> + 'c {
-        let lists: Vec<&'c Vec<&'a Incident>> = match self.customer {
-            Some(c) => idx.incidents_by_customer.get(c).into_iter().collect(),
-            None => idx.incidents_by_customer.values().collect(),
-        };
-        lists
+        self.lists(&idx.incidents)
             .into_iter()
             .flat_map(|v| v.iter().copied())
-            .filter(move |i| self.service_ok(&i.service) && self.priority_ok(i.priority))
+            .filter(move |i| self.priority_ok(i.priority))
     }
     /// Requests in scope (customer, service; requests have no priority).
     pub fn requests<'c>(&'c self, idx: &'c Index<'a>) -> impl Iterator<Item = &'a Request> + 'c {
-        let lists: Vec<&'c Vec<&'a Request>> = match self.customer {
-            Some(c) => idx.requests_by_customer.get(c).into_iter().collect(),
-            None => idx.requests_by_customer.values().collect(),
-        };
-        lists
+        self.lists(&idx.requests)
             .into_iter()
             .flat_map(|v| v.iter().copied())
-            .filter(move |r| self.service_ok(&r.service))
     }
 }
 
@@ -356,10 +374,13 @@ fn compute_target(ctx: &Ctx, a: &Agreement, t: &Target) -> Result<Vec<TargetResu
         AgreementKind::Sla => Some(t.customer.as_deref().unwrap_or(a.party.as_str())),
         AgreementKind::Uc | AgreementKind::Ola => t.customer.as_deref(),
     };
-    let services: Vec<&str> = match &t.service {
+    let mut services: Vec<&str> = match &t.service {
         Some(s) => vec![s.as_str()],
         None => a.services.iter().map(String::as_str).collect(),
     };
+    // A service listed twice must not count its records twice.
+    services.sort_unstable();
+    services.dedup();
     let f = Filter {
         customer,
         services,

@@ -118,7 +118,13 @@ impl BusinessClock for AlwaysOn {
         from: NaiveDateTime,
         secs: i64,
     ) -> Result<NaiveDateTime, CalendarError> {
-        Ok(from + chrono::Duration::seconds(secs.max(0)))
+        chrono::Duration::try_seconds(secs.max(0))
+            .and_then(|d| from.checked_add_signed(d))
+            .ok_or_else(|| {
+                CalendarError::Invalid(format!(
+                    "{from} + {secs} seconds is beyond the dates this program can represent"
+                ))
+            })
     }
 }
 
@@ -589,7 +595,8 @@ impl BusinessClock for ServiceCalendar {
         }
         let (i0, t0) = self.pos(from);
         self.ensure(i0, i0)?;
-        let target = self.cumulative(i0 as usize, t0) + secs;
+        // Saturating: an absurd amount simply runs past the table (an error below).
+        let target = self.cumulative(i0 as usize, t0).saturating_add(secs);
         let i0u = i0 as usize;
         // First day j >= i0 whose end reaches the target.
         let k = self.cum[i0u + 1..].partition_point(|&c| c < target);
@@ -965,6 +972,39 @@ mod tests {
         );
         assert!(matches!(
             open.business_seconds(t("2101-01-03 09:00"), t("2101-01-04 10:00")),
+            Err(CalendarError::OutOfRange { .. })
+        ));
+    }
+
+    #[test]
+    fn absurd_amounts_are_errors_not_panics() {
+        let c = office();
+        assert!(matches!(
+            c.add_business_seconds(t("2026-03-04 09:00"), i64::MAX),
+            Err(CalendarError::YearNotCovered { year: 2027, .. })
+        ));
+        assert!(matches!(
+            AlwaysOn.add_business_seconds(t("2026-03-04 09:00"), i64::MAX),
+            Err(CalendarError::Invalid(_))
+        ));
+        assert_eq!(
+            AlwaysOn
+                .add_business_seconds(t("2026-03-04 09:00"), -5)
+                .unwrap(),
+            t("2026-03-04 09:00")
+        );
+        let open = ServiceCalendar::new(
+            "open",
+            &["daily 00:00-24:00".into()],
+            Arc::new(HolidaySet::none()),
+        )
+        .unwrap();
+        assert!(matches!(
+            open.add_business_seconds(t("2026-03-04 09:00"), i64::MAX / 2),
+            Err(CalendarError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            open.business_seconds(NaiveDateTime::MIN, NaiveDateTime::MAX),
             Err(CalendarError::OutOfRange { .. })
         ));
     }

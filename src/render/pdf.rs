@@ -82,6 +82,13 @@ pub enum PdfError {
     BadDate { field: &'static str, value: String },
     #[error("{field} {value:?} is not a colour of the form #rrggbb")]
     BadColour { field: &'static str, value: String },
+    #[error("cannot read the logo {}: {source}", path.display())]
+    Logo {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("logo {} is not a PNG, JPEG or SVG file (by its extension)", path.display())]
+    LogoFormat { path: PathBuf },
     #[error("cannot serialise the report for the PDF layout: {0}")]
     Data(serde_json::Error),
     #[error("cannot add the custom metadata to the PDF: {0}")]
@@ -169,7 +176,11 @@ pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, PdfError
     let date = data::document_date(doc, &opts.created)?;
 
     // 2. The virtual files.
-    let json = data::to_json(doc, &fonts.families)?;
+    let logo = match &doc.style.logo {
+        Some(path) if !path.is_empty() => Some(read_logo(Path::new(path))?),
+        _ => None,
+    };
+    let json = data::to_json(doc, &fonts.families, logo.as_ref().map(|(v, _)| v.as_str()))?;
     let (layout_name, main_bytes) = main_layout(opts)?;
     let lib_bytes = match override_file(&opts.template_dir, "report.typ")? {
         Some((_, b)) => b,
@@ -192,11 +203,14 @@ pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, PdfError
     }
     let id = |p: &str| world::file_id(p).expect("fixed virtual paths are valid");
     let main = id("/main.typ");
-    let files = vec![
+    let mut files = vec![
         (main, Bytes::new(main_bytes)),
         (id("/report.typ"), Bytes::new(lib_bytes)),
         (id("/data.json"), Bytes::new(json)),
     ];
+    if let Some((vpath, bytes)) = logo {
+        files.push((id(&vpath), Bytes::new(bytes)));
+    }
     let root = (!opts.template_dir.as_os_str().is_empty()).then(|| opts.template_dir.clone());
     let world = world::ReportWorld::new(fonts.clone(), files, main, root, date);
 
@@ -288,6 +302,24 @@ pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, PdfError
         ("Supersedes", opt(&m.supersedes)),
     ];
     info::append_custom_info(&pdf, &custom).map_err(PdfError::Info)
+}
+
+/// The logo's bytes and the virtual path the layout sees it at (`/logo.png` …).
+fn read_logo(path: &Path) -> Result<(String, Vec<u8>), PdfError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !matches!(ext.as_str(), "png" | "jpg" | "jpeg" | "svg") {
+        return Err(PdfError::LogoFormat {
+            path: path.to_path_buf(),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| PdfError::Logo {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok((format!("/logo.{ext}"), bytes))
 }
 
 fn to_datetime(dt: NaiveDateTime) -> Result<Datetime, PdfError> {

@@ -637,6 +637,8 @@ fn table(w: &mut SheetW, t: &Table, fm: &mut Formats) -> R<()> {
     let ncols = t.columns.len().max(1) as u16;
     if !w.frozen {
         w.ws.set_freeze_panes(header_row + 1, 0)?;
+        // Printed pages repeat the header of the sheet's first table.
+        w.ws.set_repeat_rows(header_row, header_row)?;
         w.frozen = true;
     }
     if !w.filtered && !t.rows.is_empty() {

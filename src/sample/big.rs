@@ -30,12 +30,7 @@ fn part_seed(seed: u64, i: u64) -> u64 {
 
 /// Write one incidents workbook (sheet `事件`, Chinese headers, 14 columns) of
 /// `rows` data rows opened in October 2026. Ticket ids are `INC-<prefix>-<n>`.
-fn incidents_book(
-    path: &Path,
-    rows: u64,
-    seed: u64,
-    prefix: &str,
-) -> Result<u64, SampleError> {
+fn incidents_book(path: &Path, rows: u64, seed: u64, prefix: &str) -> Result<u64, SampleError> {
     let xl = |source: XlsxError| SampleError::Xlsx {
         path: path.to_path_buf(),
         source,
@@ -110,8 +105,16 @@ fn incidents_book(
             ws.write_number(r, 8, paused as f64).map_err(xl)?;
         }
         ws.write_string(r, 9, statuses[state]).map_err(xl)?;
-        ws.write_string(r, 10, if pri == 0 && rng.chance(0.3) { "是" } else { "否" })
-            .map_err(xl)?;
+        ws.write_string(
+            r,
+            10,
+            if pri == 0 && rng.chance(0.3) {
+                "是"
+            } else {
+                "否"
+            },
+        )
+        .map_err(xl)?;
         ws.write_string(r, 11, *rng.pick(svc.categories))
             .map_err(xl)?;
         ws.write_string(r, 12, svc.group).map_err(xl)?;
@@ -165,16 +168,37 @@ pub fn month_inbox(
     for w in 0..n {
         let rows = total_incident_rows / n + u64::from(w < total_incident_rows % n);
         let path = dir.join(format!("incidents-{:02}.xlsx", w + 1));
-        out.bytes += incidents_book(&path, rows, part_seed(seed, w + 1), &format!("B{:02}", w + 1))?;
+        out.bytes += incidents_book(
+            &path,
+            rows,
+            part_seed(seed, w + 1),
+            &format!("B{:02}", w + 1),
+        )?;
         out.files.push(path);
         out.incident_rows.push(rows);
     }
     let mut rng = Rng::new(part_seed(seed, u64::MAX));
     let others: Vec<(&'static str, &str, SheetData)> = vec![
-        ("outages", "outages.xlsx", demo::gen_outages(&mut rng, 2026, 10)),
-        ("changes", "changes.xlsx", demo::gen_changes(&mut rng, 2026, 10)),
-        ("requests", "requests.xlsx", demo::requests_sheet(&mut rng, (2026, 10))),
-        ("surveys", "surveys.xlsx", demo::gen_surveys(&mut rng, 2026, 10)),
+        (
+            "outages",
+            "outages.xlsx",
+            demo::gen_outages(&mut rng, 2026, 10),
+        ),
+        (
+            "changes",
+            "changes.xlsx",
+            demo::gen_changes(&mut rng, 2026, 10),
+        ),
+        (
+            "requests",
+            "requests.xlsx",
+            demo::requests_sheet(&mut rng, (2026, 10)),
+        ),
+        (
+            "surveys",
+            "surveys.xlsx",
+            demo::gen_surveys(&mut rng, 2026, 10),
+        ),
         (
             "process_kpis",
             "process-kpis.xlsx",
@@ -185,7 +209,11 @@ pub fn month_inbox(
             "supplier-tickets.xlsx",
             demo::gen_supplier_tickets(&mut rng, 2026, 10),
         ),
-        ("capacity", "capacity.xlsx", demo::gen_capacity(&mut rng, 2026, 10)),
+        (
+            "capacity",
+            "capacity.xlsx",
+            demo::gen_capacity(&mut rng, 2026, 10),
+        ),
     ];
     for (ds, name, sheet) in others {
         let path = dir.join(name);
@@ -230,6 +258,37 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), std::fs::read(&q).unwrap());
         incidents_workbook(&q, 500, 10).unwrap();
         assert_ne!(std::fs::read(&p).unwrap(), std::fs::read(&q).unwrap());
+    }
+
+    /// Peak resident memory of this process (Linux), KiB.
+    fn vm_hwm_kib() -> Option<u64> {
+        let s = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    /// The benchmark-sized workbook: 200,000 × 14. Slow in a debug build, so
+    /// ignored by default: `cargo test --lib big_200k -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn big_200k_workbook_reads_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("incidents-200k.xlsx");
+        let t = std::time::Instant::now();
+        let bytes = incidents_workbook(&p, 200_000, 2026).unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        let hwm = vm_hwm_kib().unwrap_or(0);
+        eprintln!(
+            "200,000 rows: {:.1} MiB written in {secs:.1} s, peak RSS {:.0} MiB",
+            bytes as f64 / 1048576.0,
+            hwm as f64 / 1024.0
+        );
+        let r = read(&p);
+        assert_eq!((r.height(), r.width()), (200_001, INCIDENT_COLUMNS));
+        assert_eq!(
+            r.get_value((200_000, 0)),
+            Some(&Data::String("INC-B00-0200000".into()))
+        );
     }
 
     #[test]

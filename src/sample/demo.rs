@@ -273,7 +273,9 @@ pub fn add_business(office: bool, from: NaiveDateTime, secs: i64) -> NaiveDateTi
                 }
             }
         }
-        day = day.succ_opt().expect("generator stays far from the end of time");
+        day = day
+            .succ_opt()
+            .expect("generator stays far from the end of time");
     }
 }
 
@@ -305,7 +307,9 @@ fn opened_time(rng: &mut Rng, d: NaiveDate, office: bool) -> NaiveDateTime {
     } else {
         rng.range(0, 24 * 60 - 1)
     };
-    d.and_time(chrono::NaiveTime::MIN) + Duration::minutes(minute) + Duration::seconds(rng.range(0, 59))
+    d.and_time(chrono::NaiveTime::MIN)
+        + Duration::minutes(minute)
+        + Duration::seconds(rng.range(0, 59))
 }
 
 // ------------------------------------------------------------------ summary
@@ -389,7 +393,10 @@ pub fn write(out: &Path) -> Result<DemoSummary, SampleError> {
     };
     w.text("svcreport.toml", WORKSPACE_TOML)?;
     w.text("catalogue.toml", CATALOGUE_TOML)?;
-    w.text(".gitignore", "/out/\n/ledger.sqlite*\n/archive/\n/outbox/\n")?;
+    w.text(
+        ".gitignore",
+        "/out/\n/ledger.sqlite*\n/archive/\n/outbox/\n",
+    )?;
     w.text("README.md", DEMO_README)?;
 
     let mut rng = Rng::new(SEED);
@@ -432,7 +439,10 @@ pub fn write(out: &Path) -> Result<DemoSummary, SampleError> {
         )?;
         w.book(
             &format!("{dir}/supplier-tickets.xlsx"),
-            vec![(gen_supplier_tickets(&mut rng, y, m), Some("supplier_tickets"))],
+            vec![(
+                gen_supplier_tickets(&mut rng, y, m),
+                Some("supplier_tickets"),
+            )],
         )?;
         w.book(
             &format!("{dir}/capacity.xlsx"),
@@ -453,8 +463,12 @@ fn instructions_sheet() -> SheetData {
         name: "说明".into(),
         headers: vec!["填写说明".into()],
         rows: vec![
-            vec![Cell::text("本工作簿由事件管理流程每月导出，包含当月解决的事件及月末仍未解决的事件。")],
-            vec![Cell::text("时间均为北京时间；挂起时长以分钟计；优先级 P1–P4。")],
+            vec![Cell::text(
+                "本工作簿由事件管理流程每月导出，包含当月解决的事件及月末仍未解决的事件。",
+            )],
+            vec![Cell::text(
+                "时间均为北京时间；挂起时长以分钟计；优先级 P1–P4。",
+            )],
             vec![Cell::text("数据提供人：服务台 赵磊")],
         ],
     }
@@ -499,20 +513,11 @@ fn duration(rng: &mut Rng, limit: i64, miss: bool) -> i64 {
 /// shaped so that some targets are met, some at risk and some breached.
 fn miss_p(customer: &str, month: u32, pri: usize) -> (f64, f64) {
     let (mut resp, mut res) = (0.03, 0.05);
-    match (customer, month) {
-        ("huaxin", 9) => {
-            res = if pri == 2 { 0.16 } else { 0.08 };
-        }
-        ("globex", 10) => {
-            if pri == 1 {
-                resp = 0.25;
-            }
-        }
-        ("acme", _) => {
-            if pri == 2 {
-                res = 0.085;
-            }
-        }
+    match (customer, month, pri) {
+        ("huaxin", 9, 2) => res = 0.16,
+        ("huaxin", 9, _) => res = 0.08,
+        ("globex", 10, 1) => resp = 0.25,
+        ("acme", _, 2) => res = 0.085,
         _ => {}
     }
     (resp, res)
@@ -577,7 +582,7 @@ fn gen_incidents(rng: &mut Rng) -> Vec<Inc> {
             if file_month < MONTHS[0] {
                 continue; // resolved before the sample's first month
             }
-            let major = pri == 0 && rng.chance(0.45);
+            let major = pri == 0 && rng.chance(0.25);
             let satisfaction = if resolved.is_some() && rng.chance(0.3) {
                 let w = if c.id == "huaxin" && opened.month() == 9 {
                     [3.0, 6.0, 14.0, 40.0, 37.0]
@@ -599,8 +604,8 @@ fn gen_incidents(rng: &mut Rng) -> Vec<Inc> {
                 closed,
                 paused_min,
                 major,
-                category: *rng.pick(svc.categories),
-                summary: *rng.pick(svc.summaries),
+                category: rng.pick_copy(svc.categories),
+                summary: rng.pick_copy(svc.summaries),
                 satisfaction,
                 file_month,
             });
@@ -716,8 +721,7 @@ fn gen_requests(rng: &mut Rng) -> Vec<Req> {
             } else {
                 0
             };
-            // Requests are fulfilled by day staff: office calendar for every service.
-            let fulfilled = add_business(true, opened, secs + paused_min * 60);
+            let fulfilled = add_business(svc.office, opened, secs + paused_min * 60);
             let fulfilled = (fulfilled < cutoff()).then_some(fulfilled);
             let file_month = fulfilled.map_or((2026, 10), month_of);
             if file_month < MONTHS[0] {
@@ -790,7 +794,8 @@ fn outage(
 
 /// The n-th Saturday of a month.
 fn saturday(y: i32, m: u32, n: u8) -> NaiveDate {
-    NaiveDate::from_weekday_of_month_opt(y, m, Weekday::Sat, n).expect("every month has 4 Saturdays")
+    NaiveDate::from_weekday_of_month_opt(y, m, Weekday::Sat, n)
+        .expect("every month has 4 Saturdays")
 }
 
 pub(crate) fn gen_outages(rng: &mut Rng, y: i32, m: u32) -> SheetData {
@@ -827,7 +832,14 @@ pub(crate) fn gen_outages(rng: &mut Rng, y: i32, m: u32) -> SheetData {
             start
         };
         let end = start + Duration::minutes(rng.range(4, 25));
-        s.rows.push(outage(svc, None, start, Some(end), false, "监控告警，服务短时不可用，已自动恢复"));
+        s.rows.push(outage(
+            svc,
+            None,
+            start,
+            Some(end),
+            false,
+            "监控告警，服务短时不可用，已自动恢复",
+        ));
     }
     match m {
         8 => {
@@ -1060,8 +1072,8 @@ pub(crate) fn gen_supplier_tickets(rng: &mut Rng, y: i32, m: u32) -> SheetData {
         let miss_resp = rng.chance(0.05);
         let resp = reported + Duration::seconds(duration(rng, resp_limit[pri], miss_resp));
         let miss_rest = rng.chance(miss_restore);
-        let restore_secs = duration(rng, restore_limit[pri], miss_rest)
-            .max((resp - reported).num_seconds() + 600);
+        let restore_secs =
+            duration(rng, restore_limit[pri], miss_rest).max((resp - reported).num_seconds() + 600);
         let restored = reported + Duration::seconds(restore_secs);
         let restored = (restored < cutoff()).then_some(restored);
         rows.push((reported, pri, resp, restored));
@@ -1097,7 +1109,9 @@ pub(crate) fn gen_capacity(rng: &mut Rng, y: i32, m: u32) -> SheetData {
             let last = days.len() - i <= 3;
             let v = match res {
                 // Storage grows steadily month over month.
-                "mail-storage" => 70.0 + month_index * 4.5 + i as f64 * 0.15 + rng.range_f(-0.5, 0.5),
+                "mail-storage" => {
+                    70.0 + month_index * 4.5 + i as f64 * 0.15 + rng.range_f(-0.5, 0.5)
+                }
                 // Month-end close drives the ERP database hot.
                 "erp-db-cpu" if last || i < 1 => rng.range_f(81.0, 93.0),
                 "erp-db-cpu" => rng.range_f(38.0, 68.0),
@@ -1122,6 +1136,8 @@ pub(crate) fn gen_capacity(rng: &mut Rng, y: i32, m: u32) -> SheetData {
 /// One deliberate mistake: the cell it is in, what is wrong, the finding expected.
 pub struct Mistake {
     pub cell: &'static str,
+    /// The stable finding code `svcreport check` reports for it.
+    pub code: &'static str,
     pub what: &'static str,
     pub expect: &'static str,
 }
@@ -1130,66 +1146,79 @@ pub struct Mistake {
 pub const MISTAKES: [Mistake; 13] = [
     Mistake {
         cell: "D3",
+        code: "value.not_a_priority",
         what: "priority \"P7\"",
         expect: "not one of P1–P4",
     },
     Mistake {
         cell: "G4",
+        code: "value.not_a_date",
         what: "resolved at \"N/A\"",
         expect: "not a date",
     },
     Mistake {
         cell: "G5",
+        code: "row.time_order",
         what: "resolved (2026-10-03 08:00) before opened (2026-10-03 09:30)",
         expect: "resolved before opened",
     },
     Mistake {
         cell: "C6",
+        code: "ref.unknown_service",
         what: "unknown service \"打印服务\"",
         expect: "service not in the catalogue",
     },
     Mistake {
         cell: "B7",
+        code: "value.required",
         what: "required customer cell empty",
         expect: "missing required value",
     },
     Mistake {
         cell: "A8",
+        code: "row.duplicate_id",
         what: "ticket id \"INC2610-9001\" repeats row 2",
         expect: "duplicate ticket id",
     },
     Mistake {
         cell: "O9",
+        code: "value.out_of_range",
         what: "satisfaction 6",
         expect: "out of range 1–5",
     },
     Mistake {
         cell: "H10",
+        code: "row.time_order",
         what: "closed (2026-10-05 10:00) before resolved (2026-10-05 16:00)",
         expect: "closed before resolved",
     },
     Mistake {
         cell: "I11",
+        code: "value.out_of_range",
         what: "paused minutes -30",
         expect: "negative number",
     },
     Mistake {
         cell: "J12",
+        code: "value.not_a_choice",
         what: "status \"已完成\"",
         expect: "not one of the statuses",
     },
     Mistake {
         cell: "K13",
+        code: "value.not_yes_no",
         what: "major \"可能\"",
         expect: "not yes/no",
     },
     Mistake {
         cell: "B14",
+        code: "ref.unknown_customer",
         what: "unknown customer \"未知客户\"",
         expect: "customer not in the catalogue",
     },
     Mistake {
         cell: "P1",
+        code: "column.unknown",
         what: "unknown extra column \"内部备注\"",
         expect: "warning: column ignored",
     },
@@ -1276,11 +1305,14 @@ fn mistakes_workbook() -> (SheetData, String) {
          ```\n\n\
          It exits with code 1 (data rejected). Rows 2 and 15 are correct; rows 3–14 carry one\n\
          mistake each, and the header row carries an unknown extra column.\n\n\
-         | cell | mistake | expected finding |\n\
-         | --- | --- | --- |\n",
+         | cell | mistake | finding code | what the finding says |\n\
+         | --- | --- | --- | --- |\n",
     );
     for m in &MISTAKES {
-        md.push_str(&format!("| `{}` | {} | {} |\n", m.cell, m.what, m.expect));
+        md.push_str(&format!(
+            "| `{}` | {} | `{}` | {} |\n",
+            m.cell, m.what, m.code, m.expect
+        ));
     }
     md.push_str(
         "\nGenerated by `svcreport gen-sample` (src/sample/demo.rs); edit the generator, not this file.\n",

@@ -85,6 +85,10 @@ impl Rng {
         let i = (self.next_u64() % items.len().max(1) as u64) as usize;
         &items[i.min(items.len().saturating_sub(1))]
     }
+    /// One element, uniformly, by value. `items` must not be empty.
+    pub fn pick_copy<T: Copy>(&mut self, items: &[T]) -> T {
+        *self.pick(items)
+    }
     /// An index drawn with the given (non-negative) weights.
     pub fn weighted(&mut self, weights: &[f64]) -> usize {
         let total: f64 = weights.iter().sum();

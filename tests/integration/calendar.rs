@@ -347,3 +347,197 @@ proptest! {
         }
     }
 }
+
+/// Minute-grid intervals within one week of 2026-10 (start minute, length).
+fn arb_intervals() -> impl Strategy<Value = Vec<(NaiveDateTime, NaiveDateTime)>> {
+    let one = (0i64..7 * 1440, 0i64..600).prop_map(|(s, l)| {
+        let a = d(2026, 10, 5).and_hms_opt(0, 0, 0).unwrap() + Duration::minutes(s);
+        (a, a + Duration::minutes(l))
+    });
+    proptest::collection::vec(one, 0..12)
+}
+
+/// Which minutes of the week (plus overhang) the intervals cover.
+fn bitmap(v: &[(NaiveDateTime, NaiveDateTime)]) -> Vec<bool> {
+    let origin = d(2026, 10, 5).and_hms_opt(0, 0, 0).unwrap();
+    let mut bits = vec![false; 8 * 1440];
+    for &(a, b) in v {
+        let (s, e) = ((a - origin).num_minutes(), (b - origin).num_minutes());
+        for m in s.max(0)..e.max(0) {
+            bits[m as usize] = true;
+        }
+    }
+    bits
+}
+
+proptest! {
+    #[test]
+    fn merge_clip_subtract_agree_with_a_minute_bitmap(
+        v in arb_intervals(),
+        w in arb_intervals(),
+        lo in 0i64..7 * 1440,
+        len in 0i64..3 * 1440,
+    ) {
+        use svcreport::model::calendar::{clip, subtract};
+        let mut m = v.clone();
+        merge(&mut m);
+        // Sorted, disjoint, non-touching, non-empty; same minutes covered.
+        for pair in m.windows(2) {
+            prop_assert!(pair[0].1 < pair[1].0);
+        }
+        prop_assert!(m.iter().all(|(a, b)| a < b));
+        prop_assert_eq!(bitmap(&m), bitmap(&v));
+        // Union counted once: never more than the sum, and equal to the bitmap count.
+        let minutes = bitmap(&v).iter().filter(|b| **b).count() as i64;
+        prop_assert_eq!(business_seconds_of(&AlwaysOn, &v).unwrap(), minutes * 60);
+        // Clip keeps exactly the minutes inside the window.
+        let origin = d(2026, 10, 5).and_hms_opt(0, 0, 0).unwrap();
+        let (from, to) = (origin + Duration::minutes(lo), origin + Duration::minutes(lo + len));
+        let c = clip(&m, from, to);
+        let want: Vec<bool> = bitmap(&m)
+            .iter()
+            .enumerate()
+            .map(|(i, b)| *b && (i as i64) >= lo && (i as i64) < lo + len)
+            .collect();
+        prop_assert_eq!(bitmap(&c), want);
+        // Subtract removes exactly the other set's minutes.
+        let s = subtract(&v, &w);
+        let want: Vec<bool> = bitmap(&v).iter().zip(bitmap(&w)).map(|(a, b)| *a && !b).collect();
+        prop_assert_eq!(bitmap(&s), want);
+        for pair in s.windows(2) {
+            prop_assert!(pair[0].1 <= pair[1].0);
+        }
+    }
+}
+
+// ---------- the `calendar` command, end to end ----------
+
+const SETTINGS: &str = r#"[workspace]
+name = "示例 IT 服务"
+organisation = "深圳市示例信息技术有限公司"
+timezone = "Asia/Shanghai"
+inbox = ["inbox/**/*.xlsx"]
+catalogue = ["catalogue.toml"]
+output = "out"
+"#;
+
+const CATALOGUE: &str = r#"[[customer]]
+id = "acme"
+name = "安科美科技有限公司"
+recipients = ["it-director@acme.example"]
+
+[calendar.office]
+holidays = "cn"
+windows = ["mon-fri 09:00-12:00", "mon-fri 13:30-18:00"]
+
+[[service]]
+id = "email"
+name = "企业邮箱"
+calendar = "office"
+customers = ["acme"]
+
+[[agreement]]
+id = "SLA-ACME"
+kind = "SLA"
+version = "2.1"
+party = "acme"
+services = ["email"]
+effective = { from = 2026-01-01, to = 2026-12-31 }
+
+[[agreement.target]]
+metric = "availability"
+op = ">="
+threshold = 99.9
+
+[[report]]
+id = "acme-monthly"
+title = "安科美 IT 服务月度报告"
+audience = "customer"
+agreements = ["SLA-ACME"]
+frequency = "monthly"
+formats = ["pdf"]
+template = "customer-zh"
+doc_number = "SR-ACME-{period}"
+compiler = "王敏"
+reviewer = "李强"
+approver = "张伟"
+
+[[report]]
+id = "acme-half"
+title = "安科美 IT 服务半年报告"
+audience = "customer"
+agreements = ["SLA-ACME"]
+frequency = "semiannual"
+formats = ["pdf"]
+template = "customer-zh"
+doc_number = "SR-ACME-{period}"
+compiler = "王敏"
+reviewer = "李强"
+approver = "张伟"
+"#;
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("svcreport.toml"), SETTINGS).unwrap();
+    std::fs::write(dir.path().join("catalogue.toml"), CATALOGUE).unwrap();
+    dir
+}
+
+fn svcreport(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_svcreport"))
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn calendar_command_prints_2026_text_and_json() {
+    let ws = workspace();
+    let w = ws.path().to_str().unwrap();
+    let (code, out, err) = svcreport(&["-w", w, "calendar", "--year", "2026"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    for want in [
+        "acme-monthly · 安科美 IT 服务月度报告 · monthly",
+        "  2026-09  SR-ACME-2026-09  2026-10-03 Sat  2026-10-10 Sat  report due on a 国庆节 make-up working day; data due on a 国庆节 holiday",
+        "  2026-04  SR-ACME-2026-04  2026-05-04 Mon  2026-05-11 Mon  moved from 2026-05-10 Sun, weekend; data due on a 劳动节 holiday",
+        "acme-half · 安科美 IT 服务半年报告 · semiannual",
+        "  2026-H1  SR-ACME-2026-H1  2026-07-08 Wed  2026-07-15 Wed",
+    ] {
+        assert!(lines.contains(&want), "missing {want:?} in\n{out}");
+    }
+    assert!(
+        out.contains("  2026-H2  SR-ACME-2026-H2  -               -               unknown (nominal 2027-01-15 Fri): the holiday calendar \"cn\" has no data for 2027"),
+        "{out}"
+    );
+
+    let (code, out, err) = svcreport(&["-w", w, "--format", "json", "calendar", "--year", "2026"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["reports"][0]["periods"][8]["report_due"], "2026-10-10");
+    assert_eq!(v["reports"][1]["periods"][0]["data_due"], "2026-07-08");
+    assert!(v["reports"][1]["periods"][1]["report_due"].is_null());
+}
+
+#[test]
+fn calendar_command_default_year_comes_from_the_run_time() {
+    let ws = workspace();
+    let w = ws.path().to_str().unwrap();
+    let (code, out, err) = svcreport(&["-w", w, "--now", "2025-11-03 10:00", "calendar"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("Report due dates for 2025 "), "{out}");
+    // 2025-12's report is due 2026-01-10 (Sat) → Monday 2026-01-12.
+    assert!(
+        out.contains("  2025-12  SR-ACME-2025-12  2026-01-05 Mon  2026-01-12 Mon  moved from 2026-01-10 Sat, weekend"),
+        "{out}"
+    );
+    let (code, _, err) = svcreport(&["-w", w, "calendar", "--year", "123456"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--year 123456 is out of range"), "{err}");
+}

@@ -565,6 +565,22 @@ fn calendar_needs_windows_and_7x24_is_reserved() {
 }
 
 #[test]
+fn calendar_windows_are_checked_where_written() {
+    let text = format!(
+        "{BASE}\n[calendar.night]\nwindows = [\"mon-fri 18:00-23:00\", \"sun 25:00-26:00\"]\n"
+    );
+    let e = one_error(&text);
+    assert!(
+        e.starts_with("catalogue.toml:35:35: calendar window \"sun 25:00-26:00\""),
+        "{e}"
+    );
+    // A single 7x24 window is an always-on calendar.
+    let ok = format!("{BASE}\n[calendar.allday]\nwindows = [\"7x24\"]\n");
+    let cat = catalogue::parse_str("catalogue.toml", &ok).expect("7x24 window");
+    assert_eq!(cat.calendars["allday"].windows, vec!["7x24"]);
+}
+
+#[test]
 fn report_rules_are_all_collected_in_order() {
     let text = sla("metric = \"availability\"\nop = \">=\"\nthreshold = 99\n")
         + "
@@ -726,7 +742,23 @@ fn missing_catalogue_file_and_holiday_file_are_reported() {
         err.to_string(),
         "catalogue/agreements.toml:2:12: holiday file \"calendars/plant.csv\" does not exist (paths are relative to the workspace; or write \"cn\" for the shipped mainland-China calendar)"
     );
-    write(dir.path(), "calendars/plant.csv", "date,kind,name\n");
+    write(
+        dir.path(),
+        "calendars/plant.csv",
+        "date,kind,name\n2027-13-01,holiday,bad\n",
+    );
+    let err = catalogue::load(&ws).expect_err("malformed holiday file");
+    let s = err.to_string();
+    assert!(
+        s.starts_with("catalogue/agreements.toml:2:12: holiday file \"calendars/plant.csv\": ")
+            && s.contains("2027-13-01"),
+        "{s}"
+    );
+    write(
+        dir.path(),
+        "calendars/plant.csv",
+        "date,kind,name\n2027-10-01,holiday,国庆节\n2027-09-26,workday,调休\n",
+    );
     let cat = catalogue::load(&ws).expect("holiday file present");
     assert_eq!(
         cat.calendars["plant"].holidays,
@@ -791,7 +823,7 @@ mod templates {
     use std::io::{Cursor, Read};
 
     use calamine::{Data, Reader, Xlsx};
-    use svcreport::ingest::schema::{DATASETS, DatasetDef};
+    use svcreport::ingest::schema::{self, DATASETS, DatasetDef, DatasetKind};
     use svcreport::provider_templates as pt;
 
     fn part(bytes: &[u8], name: &str) -> String {
@@ -824,8 +856,11 @@ mod templates {
                 .iter()
                 .map(|c| c.to_string())
                 .collect();
-            let expected: Vec<String> =
-                def.columns.iter().map(DatasetDef::template_header).collect();
+            let expected: Vec<String> = def
+                .columns
+                .iter()
+                .map(DatasetDef::template_header)
+                .collect();
             assert_eq!(header, expected, "{}", def.name);
 
             // The instructions sheet explains every column, by its Chinese header.
@@ -838,9 +873,19 @@ mod templates {
                 })
                 .collect();
             for c in def.columns {
-                assert!(cells.iter().any(|s| s == c.zh), "{}: {} explained", def.name, c.zh);
+                assert!(
+                    cells.iter().any(|s| s == c.zh),
+                    "{}: {} explained",
+                    def.name,
+                    c.zh
+                );
                 if !c.note.is_empty() {
-                    assert!(cells.iter().any(|s| s == c.note), "{}: note of {}", def.name, c.key);
+                    assert!(
+                        cells.iter().any(|s| s == c.note),
+                        "{}: note of {}",
+                        def.name,
+                        c.key
+                    );
                 }
             }
             let required = cells.iter().filter(|s| *s == "必填 required").count();
@@ -874,11 +919,18 @@ mod templates {
             sheet.contains("type=\"whole\"") && sheet.contains("sqref=\"O2:O1001\""),
             "satisfaction check"
         );
-        assert!(sheet.contains("<pane ySplit=\"1\" topLeftCell=\"A2\""), "frozen header");
+        assert!(
+            sheet.contains("<pane ySplit=\"1\" topLeftCell=\"A2\""),
+            "frozen header"
+        );
         let styles = part(&bytes, "xl/styles.xml");
         assert!(styles.contains("formatCode=\"yyyy-mm-dd hh:mm\""));
         let notes = part(&bytes, "xl/comments1.xml");
-        assert_eq!(notes.matches("必填 Required").count(), 5, "five required columns");
+        assert_eq!(
+            notes.matches("必填 Required").count(),
+            5,
+            "five required columns"
+        );
         let core = part(&bytes, "docProps/core.xml");
         assert!(core.contains("2026-01-01T00:00:00Z"), "{core}");
     }
@@ -896,7 +948,12 @@ mod templates {
         let w2 = svcreport::app::templates::write_all(d2.path()).expect("write");
         let names: Vec<String> = w1
             .iter()
-            .map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned())
+            .map(|p| {
+                p.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         assert_eq!(
             names,
@@ -922,6 +979,169 @@ mod templates {
         assert!(readme.starts_with(&pt::templates_markdown()));
     }
 
+    /// A template filled with a few valid rows checks clean through the
+    /// reader: every row read is accepted, no finding at all.
+    #[test]
+    fn filled_templates_round_trip_through_the_reader() {
+        let text = format!(
+            "{}\n[[agreement]]\nid = \"UC-NET\"\nkind = \"UC\"\nversion = \"1\"\nparty = \"netco\"\nservices = [\"email\"]\neffective = {{ from = 2026-01-01 }}\n",
+            super::BASE
+        );
+        let cat = svcreport::catalogue::parse_str("catalogue.toml", &text).expect("catalogue");
+        let rows: [(&DatasetDef, Vec<Vec<&str>>); 8] = [
+            (
+                &schema::INCIDENTS,
+                vec![
+                    vec![
+                        "INC-0001",
+                        "acme",
+                        "email",
+                        "P1",
+                        "2026-10-01 08:00",
+                        "2026-10-01 08:10",
+                        "2026-10-01 10:00",
+                        "2026-10-01 11:00",
+                        "0",
+                        "已关闭",
+                        "否",
+                        "网络",
+                        "一线",
+                        "邮件无法发送",
+                        "5",
+                    ],
+                    vec![
+                        "INC-0002",
+                        "beta",
+                        "email",
+                        "P3",
+                        "2026-10-02 09:00",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "处理中",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ],
+                ],
+            ),
+            (
+                &schema::OUTAGES,
+                vec![
+                    vec![
+                        "email",
+                        "",
+                        "2026-10-03 01:00",
+                        "2026-10-03 02:30",
+                        "否",
+                        "故障",
+                    ],
+                    vec![
+                        "email",
+                        "acme",
+                        "2026-10-10 22:00",
+                        "2026-10-10 23:00",
+                        "是",
+                        "维护",
+                    ],
+                ],
+            ),
+            (
+                &schema::CHANGES,
+                vec![vec![
+                    "CHG-01",
+                    "acme",
+                    "email",
+                    "常规",
+                    "2026-10-05 20:00",
+                    "2026-10-05 22:00",
+                    "2026-10-05 21:30",
+                    "成功",
+                    "否",
+                ]],
+            ),
+            (
+                &schema::REQUESTS,
+                vec![vec![
+                    "REQ-01",
+                    "acme",
+                    "email",
+                    "2026-10-06 09:00",
+                    "2026-10-06 15:00",
+                    "0",
+                    "已关闭",
+                    "4",
+                ]],
+            ),
+            (
+                &schema::SURVEYS,
+                vec![vec!["acme", "email", "2026-10-20", "5", "很好"]],
+            ),
+            (
+                &schema::PROCESS_KPIS,
+                vec![vec!["变更管理", "变更成功率", "2026-10", "97.5", "%"]],
+            ),
+            (
+                &schema::SUPPLIER_TICKETS,
+                vec![vec![
+                    "netco",
+                    "UC-NET",
+                    "NET-1",
+                    "P2",
+                    "2026-10-07 10:00",
+                    "2026-10-07 10:30",
+                    "2026-10-07 14:00",
+                ]],
+            ),
+            (
+                &schema::CAPACITY,
+                vec![
+                    vec!["db-01", "email", "2026-10-15", "72.5", "80"],
+                    vec!["db-01", "email", "2026-10-16", "81", ""],
+                ],
+            ),
+        ];
+        for (def, rows) in &rows {
+            let bytes = pt::workbook_with_rows(def, rows).expect("filled template");
+            let opts = svcreport::ingest::IngestOptions {
+                period: Some(svcreport::model::period::Period::month(2026, 10)),
+                ..Default::default()
+            };
+            let name = pt::file_name(def);
+            let ing = svcreport::ingest::read_bytes(&name, &bytes, &cat, &opts);
+            assert!(
+                ing.findings.is_empty(),
+                "{}: {}",
+                def.name,
+                svcreport::findings::render_text(&ing.findings)
+            );
+            assert_eq!(ing.files.len(), 1);
+            let f = &ing.files[0];
+            let n = rows.len() as u64;
+            assert_eq!(
+                (f.read(), f.accepted(), f.rejected(), f.blank()),
+                (n, n, 0, 0),
+                "{}",
+                def.name
+            );
+            let d = &ing.dataset;
+            let got = match def.kind {
+                DatasetKind::Incidents => d.incidents.len(),
+                DatasetKind::Outages => d.outages.len(),
+                DatasetKind::Changes => d.changes.len(),
+                DatasetKind::Requests => d.requests.len(),
+                DatasetKind::Surveys => d.surveys.len(),
+                DatasetKind::ProcessKpis => d.process_kpis.len(),
+                DatasetKind::SupplierTickets => d.supplier_tickets.len(),
+                DatasetKind::Capacity => d.capacity.len(),
+            };
+            assert_eq!(got, rows.len(), "{} records", def.name);
+        }
+    }
+
     /// `docs/templates.md` (and `docs/finding-codes.md` once the codes exist)
     /// are generated; regenerate with `UPDATE_GOLDEN=1`.
     #[test]
@@ -944,4 +1164,20 @@ mod templates {
             );
         }
     }
+}
+
+/// The bundled sample workspace's catalogue passes every rule.
+#[test]
+fn sample_workspace_catalogue_loads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/demo");
+    let ws = Workspace::load(&root).expect("sample workspace settings");
+    let cat = match catalogue::load(&ws) {
+        Ok(c) => c,
+        Err(e) => panic!("sample catalogue rejected:\n{e}"),
+    };
+    assert!(cat.customers.len() >= 3, "3 customers");
+    assert!(cat.services.len() >= 5, "5 services");
+    assert!(cat.agreements.iter().any(|a| a.kind == AgreementKind::Uc));
+    assert!(cat.agreements.iter().any(|a| a.kind == AgreementKind::Ola));
+    assert!(!cat.reports.is_empty());
 }

@@ -83,7 +83,9 @@ fn findings(v: &Value) -> Vec<&serde_json::Map<String, Value>> {
     let mut all = Vec::new();
     objects(v, &mut all);
     all.into_iter()
-        .filter(|m| m.contains_key("severity") && m.contains_key("code") && m.contains_key("message"))
+        .filter(|m| {
+            m.contains_key("severity") && m.contains_key("code") && m.contains_key("message")
+        })
         .collect()
 }
 
@@ -107,12 +109,18 @@ fn committed_sample_is_byte_identical_to_its_generator() {
     for f in &generated {
         let a = std::fs::read(committed_sample().join(f)).unwrap();
         let b = std::fs::read(tmp.path().join(f)).unwrap();
-        assert!(a == b, "{f} drifted from its generator: run `svcreport gen-sample --out samples/demo`");
+        assert!(
+            a == b,
+            "{f} drifted from its generator: run `svcreport gen-sample --out samples/demo`"
+        );
     }
     // The sample is what the brief asks for: three months × eight datasets.
     let rows = summary.inbox_rows_by_dataset();
     assert_eq!(rows.len(), 8, "{rows:?}");
-    assert!(rows["incidents"] > 1_500 && rows["incidents"] < 6_000, "{rows:?}");
+    assert!(
+        rows["incidents"] > 1_500 && rows["incidents"] < 6_000,
+        "{rows:?}"
+    );
     for month in ["2026-08", "2026-09", "2026-10"] {
         let n = summary
             .files
@@ -147,14 +155,28 @@ fn check_on_the_sample_inbox_is_clean_with_full_reconciliation() {
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("demo");
     copy_dir(&committed_sample(), &ws);
-    let o = svcreport(&["--workspace", ws.to_str().unwrap(), "--format", "json", "check"]);
+    let o = svcreport(&[
+        "--workspace",
+        ws.to_str().unwrap(),
+        "--format",
+        "json",
+        "check",
+    ]);
     let v = json(&o);
     let errors: Vec<_> = findings(&v)
         .into_iter()
         .filter(|f| s(f, "severity") == "error")
         .collect();
-    assert!(errors.is_empty(), "the sample inbox has error findings: {errors:#?}");
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        errors.is_empty(),
+        "the sample inbox has error findings: {errors:#?}"
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 
     // Reconciliation: every file, every sheet, read = accepted + rejected + blank,
     // and the accepted rows are exactly the rows the generator wrote.
@@ -170,7 +192,11 @@ fn check_on_the_sample_inbox_is_clean_with_full_reconciliation() {
         .iter()
         .filter(|f| f.path.starts_with("inbox/"))
         .collect();
-    assert_eq!(counts.len(), inbox.len(), "one reconciliation per inbox file");
+    assert_eq!(
+        counts.len(),
+        inbox.len(),
+        "one reconciliation per inbox file"
+    );
     for f in inbox {
         let c = counts
             .iter()
@@ -184,7 +210,12 @@ fn check_on_the_sample_inbox_is_clean_with_full_reconciliation() {
                 continue;
             };
             let n = |k: &str| sh[k].as_u64().unwrap();
-            assert_eq!(n("read"), n("accepted") + n("rejected") + n("blank"), "{}", f.path);
+            assert_eq!(
+                n("read"),
+                n("accepted") + n("rejected") + n("blank"),
+                "{}",
+                f.path
+            );
             if dataset.is_some() {
                 assert_eq!(n("accepted"), *rows, "{} › {name}", f.path);
                 assert_eq!(n("rejected"), 0, "{} › {name}", f.path);
@@ -215,6 +246,15 @@ fn check_on_the_mistakes_example_names_each_deliberate_mistake() {
                 || (m.cell == "P1" && s(f, "column") == "内部备注")
         });
         assert!(hit, "no finding at {} ({}): {found:#?}", m.cell, m.what);
+        assert!(
+            found
+                .iter()
+                .any(|f| s(f, "code") == m.code && (s(f, "cell") == m.cell || s(f, "cell") == row)),
+            "no {} finding at {} ({})",
+            m.code,
+            m.cell,
+            m.what
+        );
         if m.cell != "P1" {
             assert!(
                 found
@@ -227,9 +267,9 @@ fn check_on_the_mistakes_example_names_each_deliberate_mistake() {
     }
     // Rows 2 and 15 are correct: no error there (row 2 only as the first of a duplicate pair).
     assert!(
-        !found
-            .iter()
-            .any(|f| s(f, "severity") == "error" && s(f, "cell").ends_with("15") && s(f, "cell").len() <= 3),
+        !found.iter().any(|f| s(f, "severity") == "error"
+            && s(f, "cell").ends_with("15")
+            && s(f, "cell").len() <= 3),
         "row 15 is correct"
     );
 
@@ -247,4 +287,153 @@ fn check_on_the_mistakes_example_names_each_deliberate_mistake() {
         assert!(text.contains(m.cell), "{} missing in:\n{text}", m.cell);
     }
     assert!(text.contains("P7") && text.contains("N/A"), "{text}");
+}
+
+#[test]
+fn sample_catalogue_loads_with_a_target_of_every_metric_kind() {
+    use svcreport::model::catalogue::{AgreementKind, Audience, Metric};
+    use svcreport::model::period::Frequency;
+    let ws = svcreport::workspace::Workspace::load(&committed_sample()).unwrap();
+    assert_eq!(ws.name, "示例 IT 服务");
+    assert_eq!(ws.timezone, chrono_tz::Asia::Shanghai);
+    let cat = svcreport::catalogue::load(&ws).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cat.customers.len(), 3);
+    assert_eq!(cat.services.len(), 5);
+    assert_eq!(cat.suppliers.len(), 2);
+    assert_eq!(cat.teams.len(), 2);
+    assert_eq!(
+        cat.services
+            .iter()
+            .filter(|s| s.calendar == "office")
+            .count(),
+        2
+    );
+    // Every metric of spec §2.4 has a target in some agreement; every SLA has all
+    // but the UC metrics.
+    for m in Metric::ALL {
+        assert!(
+            cat.agreements
+                .iter()
+                .any(|a| a.targets.iter().any(|t| t.metric == m)),
+            "{m:?}"
+        );
+    }
+    for a in cat
+        .agreements
+        .iter()
+        .filter(|a| a.kind == AgreementKind::Sla)
+    {
+        for m in Metric::ALL.into_iter().filter(|m| {
+            !matches!(
+                m,
+                Metric::UcResponseCompliance | Metric::UcRestoreCompliance
+            )
+        }) {
+            assert!(
+                a.targets.iter().any(|t| t.metric == m),
+                "{} lacks {m:?}",
+                a.id
+            );
+        }
+    }
+    let kinds: Vec<AgreementKind> = cat.agreements.iter().map(|a| a.kind).collect();
+    assert!(kinds.contains(&AgreementKind::Uc) && kinds.contains(&AgreementKind::Ola));
+    assert_eq!(cat.process_kpis.len(), 8);
+    // `within = "1h30m"` is 5,400 business seconds.
+    let globex = cat
+        .agreements
+        .iter()
+        .find(|a| a.id == "SLA-GLOBEX")
+        .unwrap();
+    assert!(globex.targets.iter().any(|t| t.within_secs == Some(5_400)));
+    // The report list: customer-zh ×2 monthly, customer-en, quarterly, annual, internal, supplier.
+    let r = |id: &str| cat.report(id).unwrap_or_else(|| panic!("report {id}"));
+    assert_eq!(r("acme-monthly").template, "customer-zh");
+    assert_eq!(r("huaxin-monthly").template, "customer-zh");
+    assert_eq!(r("globex-monthly").template, "customer-en");
+    assert_eq!(r("acme-quarterly").frequency, Frequency::Quarterly);
+    assert_eq!(r("annual-review").frequency, Frequency::Annual);
+    assert_eq!(r("internal-monthly").audience, Audience::Internal);
+    assert_eq!(r("netco-monthly").audience, Audience::Supplier);
+    let p = svcreport::model::period::Period::parse("2026-10").unwrap();
+    assert_eq!(r("acme-monthly").doc_number_for(&p), "SR-ACME-2026-10");
+}
+
+#[test]
+fn sample_inbox_ingests_clean_through_the_library() {
+    use svcreport::ingest::{self, IngestOptions};
+    let ws = svcreport::workspace::Workspace::load(&committed_sample()).unwrap();
+    let cat = svcreport::catalogue::load(&ws).unwrap_or_else(|e| panic!("{e}"));
+    let files = ingest::inbox_files(&ws).unwrap();
+    assert_eq!(
+        files.len(),
+        24,
+        "3 months × 8 datasets; examples/ is outside the pattern"
+    );
+    let ing = ingest::ingest(&ws, &cat, &files, &IngestOptions::default());
+    let errors: Vec<_> = ing
+        .findings
+        .iter()
+        .filter(|f| f.severity == svcreport::findings::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let expected = demo::write(tempfile::tempdir().unwrap().path()).unwrap();
+    let rows = expected.inbox_rows_by_dataset();
+    let d = &ing.dataset;
+    assert_eq!(d.incidents.len() as u64, rows["incidents"]);
+    assert_eq!(d.outages.len() as u64, rows["outages"]);
+    assert_eq!(d.changes.len() as u64, rows["changes"]);
+    assert_eq!(d.requests.len() as u64, rows["requests"]);
+    assert_eq!(d.surveys.len() as u64, rows["surveys"]);
+    assert_eq!(d.process_kpis.len() as u64, rows["process_kpis"]);
+    assert_eq!(d.supplier_tickets.len() as u64, rows["supplier_tickets"]);
+    assert_eq!(d.capacity.len() as u64, rows["capacity"]);
+    for f in &ing.files {
+        assert!(f.readable, "{}", f.file);
+        assert_eq!(
+            f.read(),
+            f.accepted() + f.rejected() + f.blank(),
+            "{}",
+            f.file
+        );
+        assert_eq!(f.rejected(), 0, "{}", f.file);
+    }
+    // Names were resolved to catalogue ids, text-typed dates parsed.
+    assert!(
+        d.incidents
+            .iter()
+            .all(|i| cat.customer(&i.customer).is_some())
+    );
+    assert!(
+        d.incidents.iter().any(|i| i.resolved.is_none()),
+        "some still open"
+    );
+    assert!(d.incidents.iter().any(|i| i.major));
+    assert!(d.outages.iter().any(|o| o.end.is_none()));
+}
+
+#[test]
+fn big_month_inbox_is_valid_against_the_demo_catalogue() {
+    use svcreport::ingest::{self, IngestOptions};
+    use svcreport::sample::big;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("svcreport.toml"), demo::WORKSPACE_TOML).unwrap();
+    std::fs::write(tmp.path().join("catalogue.toml"), demo::CATALOGUE_TOML).unwrap();
+    let inbox = big::month_inbox(&tmp.path().join("inbox/2026-10"), 3_001, 3, 42).unwrap();
+    assert_eq!(inbox.incident_rows, vec![1_001, 1_000, 1_000]);
+    let ws = svcreport::workspace::Workspace::load(tmp.path()).unwrap();
+    let cat = svcreport::catalogue::load(&ws).unwrap_or_else(|e| panic!("{e}"));
+    let files = ingest::inbox_files(&ws).unwrap();
+    assert_eq!(files, inbox.files);
+    let ing = ingest::ingest(&ws, &cat, &files, &IngestOptions::default());
+    let errors: Vec<_> = ing
+        .findings
+        .iter()
+        .filter(|f| f.severity == svcreport::findings::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(ing.dataset.incidents.len(), 3_001);
+    let others: u64 = inbox.other_rows.iter().map(|(_, n)| n).sum();
+    let accepted: u64 = ing.files.iter().map(|f| f.accepted()).sum();
+    assert_eq!(accepted, 3_001 + others);
 }

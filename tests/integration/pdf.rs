@@ -539,3 +539,155 @@ fn bad_inputs_are_errors_not_panics() {
         }));
     render(&doc, &opts()).expect("ragged rows render");
 }
+
+/// The report builder's golden documents (`tests/golden/report/*.json`, real `report::build`
+/// output for each built-in template) all render, with their own layout.
+#[test]
+fn the_report_builders_documents_render_in_every_layout() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("note: {} absent; check skipped", dir.display());
+        return;
+    };
+    let mut names: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    names.sort();
+    for path in names {
+        let json = std::fs::read_to_string(&path).expect("golden readable");
+        let doc: ReportDoc = serde_json::from_str(&json).expect("golden is a ReportDoc");
+        let template = path
+            .file_stem()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let o = RenderOptions {
+            template: template.clone(),
+            ..opts()
+        };
+        let bytes = render(&doc, &o).unwrap_or_else(|e| panic!("{template}: {e}"));
+        let out = std::env::temp_dir().join(format!("svcreport-pdf-golden-{template}.pdf"));
+        std::fs::write(&out, &bytes).expect("write");
+        if let Some(text) = pdftotext(&out) {
+            let dense: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            for s in [&doc.meta.title, &doc.meta.party, &doc.meta.doc_number] {
+                let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+                assert!(dense.contains(&s), "{template}: {s:?} missing");
+            }
+            for section in &doc.sections {
+                let s: String = section
+                    .title
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                assert!(dense.contains(&s), "{template}: section {s:?} missing");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_english_document_gets_english_built_in_labels() {
+    let mut doc: ReportDoc =
+        serde_json::from_str(include_str!("pdf/minimal-doc.json")).expect("minimal doc");
+    doc.meta.language = "en".into();
+    doc.meta.title = "Minimal Report".into();
+    let bytes = render(&doc, &opts()).expect("renders");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("en.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    let Some(text) = pdftotext(&path) else { return };
+    for s in [
+        "Minimal Report",
+        "Page 1 of 2",
+        "Document control",
+        "Contents",
+        "Draft",
+        "不适用",
+    ] {
+        assert!(text.contains(s), "{s:?} not in\n{text}");
+    }
+}
+
+/// A 4×2 PNG (stored zlib block), built here so the test shows its data.
+fn tiny_png() -> Vec<u8> {
+    fn crc(data: &[u8]) -> u32 {
+        let mut c = 0xFFFF_FFFFu32;
+        for &b in data {
+            c ^= b as u32;
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc(&body).to_be_bytes());
+    }
+    let (w, h) = (4u32, 2u32);
+    // Each row: filter byte 0 (none), then blue/orange RGB pixels.
+    let row: Vec<u8> = std::iter::once(0u8)
+        .chain((0..w).flat_map(|x| {
+            if x % 2 == 0 {
+                [0x1F, 0x4E, 0x79]
+            } else {
+                [0xEF, 0x8C, 0x00]
+            }
+        }))
+        .collect();
+    let raw: Vec<u8> = (0..h).flat_map(|_| row.iter().copied()).collect();
+    let mut z = vec![0x78, 0x01, 1];
+    z.extend_from_slice(&(raw.len() as u16).to_le_bytes());
+    z.extend_from_slice(&(!(raw.len() as u16)).to_le_bytes());
+    z.extend_from_slice(&raw);
+    let (mut a, mut b) = (1u32, 0u32);
+    for &x in &raw {
+        a = (a + x as u32) % 65521;
+        b = (b + a) % 65521;
+    }
+    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(&mut png, b"IDAT", &z);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[test]
+fn the_styles_logo_is_drawn_and_a_missing_one_is_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let logo = dir.path().join("logo.png");
+    std::fs::write(&logo, tiny_png()).expect("write logo");
+    let mut doc = fixture::report(3);
+    doc.style.logo = Some(logo.display().to_string());
+    let bytes = render(&doc, &opts()).expect("renders with a logo");
+    let path = dir.path().join("logo.pdf");
+    std::fs::write(&path, &bytes).expect("write");
+    if let Some((ok, out)) = tool("pdfimages", &["-list"], &path) {
+        assert!(ok, "{out}");
+        assert!(
+            out.lines().any(|l| l.contains("  4     2  ")),
+            "the 4×2 logo image:\n{out}"
+        );
+    }
+    doc.style.logo = Some(dir.path().join("missing.png").display().to_string());
+    let err = render(&doc, &opts()).expect_err("missing logo");
+    assert!(err.to_string().contains("missing.png"), "{err}");
+    doc.style.logo = Some(dir.path().join("logo.gif").display().to_string());
+    let err = render(&doc, &opts()).expect_err("unsupported format");
+    assert!(matches!(err, PdfError::LogoFormat { .. }), "{err}");
+}

@@ -1106,6 +1106,8 @@ fn xlsx_numbers_are_the_rounded_figures_with_matching_formats() {
         sheet2.contains("第 &amp;P 页 / 共 &amp;N 页</oddFooter>"),
         "{sheet2}"
     );
+    let workbook = zip_part(&bytes, "xl/workbook.xml");
+    assert!(workbook.contains("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">服务目标汇总!$3:$3</definedName>"), "{workbook}");
     // Native charts exist (availability, volume, compliance).
     let z = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
     let charts = z

@@ -266,6 +266,8 @@ struct PdfAids<'a> {
     status_label: String,
     dates: Dates,
     colours: BTreeMap<&'static str, &'a str>,
+    /// Virtual path of the logo image (`/logo.png`), if the style names one.
+    logo: Option<&'a str>,
     /// Chart scales keyed `"<section index>/<block index>"` (0-based).
     charts: BTreeMap<String, Scale>,
 }
@@ -282,10 +284,22 @@ pub fn merged_labels(doc: &ReportDoc) -> BTreeMap<String, String> {
     for (k, v) in &doc.labels.map {
         labels.insert(k.clone(), v.clone());
     }
+    // The report templates name the chart target series `series_target`.
+    if !doc.labels.map.contains_key("target")
+        && let Some(t) = doc.labels.map.get("series_target")
+    {
+        labels.insert("target".into(), t.clone());
+    }
     labels
 }
 
+/// The document status as printed: the template's `doc_status_<status>` label, else the
+/// built-in Chinese or English one.
 pub fn status_label(doc: &ReportDoc) -> String {
+    let key = format!("doc_status_{}", doc.meta.status.as_str());
+    if let Some(label) = doc.labels.map.get(&key) {
+        return label.clone();
+    }
     if doc.meta.language.to_ascii_lowercase().starts_with("zh") {
         doc.meta.status.label_zh().to_string()
     } else {
@@ -294,7 +308,7 @@ pub fn status_label(doc: &ReportDoc) -> String {
 }
 
 /// Serialise the template data.
-pub fn to_json(doc: &ReportDoc, fonts: &[String]) -> Result<Vec<u8>, PdfError> {
+pub fn to_json(doc: &ReportDoc, fonts: &[String], logo: Option<&str>) -> Result<Vec<u8>, PdfError> {
     let mut charts = BTreeMap::new();
     for (si, section) in doc.sections.iter().enumerate() {
         for (bi, block) in section.blocks.iter().enumerate() {
@@ -330,6 +344,7 @@ pub fn to_json(doc: &ReportDoc, fonts: &[String]) -> Result<Vec<u8>, PdfError> {
                 ("breached", s.breached.as_str()),
                 ("not_applicable", s.na.as_str()),
             ]),
+            logo,
             charts,
         },
     };
@@ -437,6 +452,34 @@ mod tests {
         assert_eq!(display_dt("2026-11-03"), "2026-11-03");
         assert_eq!(display_dt("soon"), "soon");
         assert!(parse_local("2026-13-01").is_none());
+    }
+
+    #[test]
+    fn labels_merge_defaults_with_the_templates_own() {
+        let json = include_str!("../../../tests/integration/pdf/minimal-doc.json");
+        let mut doc: ReportDoc = serde_json::from_str(json).expect("minimal doc");
+        doc.meta.language = "en".into();
+        let l = merged_labels(&doc);
+        assert_eq!(l["page"], "Page {page} of {total}");
+        assert_eq!(l["target"], "Target");
+        assert_eq!(status_label(&doc), "Draft");
+        doc.meta.language = "zh-CN".into();
+        doc.labels
+            .map
+            .insert("page".into(), "{page}/{total}".into());
+        doc.labels
+            .map
+            .insert("series_target".into(), "目标值".into());
+        doc.labels
+            .map
+            .insert("doc_status_draft".into(), "征求意见稿".into());
+        let l = merged_labels(&doc);
+        assert_eq!(l["page"], "{page}/{total}");
+        assert_eq!(l["target"], "目标值");
+        assert_eq!(l["contents"], "目录");
+        assert_eq!(status_label(&doc), "征求意见稿");
+        doc.labels.map.remove("doc_status_draft");
+        assert_eq!(status_label(&doc), "草稿");
     }
 
     #[test]
