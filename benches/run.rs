@@ -21,7 +21,10 @@ use svcreport::app::{Command, Global, OutputKind};
 use svcreport::model::period::Period;
 
 fn env_or(k: &str, d: u64) -> u64 {
-    std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
+    std::env::var(k)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(d)
 }
 
 fn peak_kib() -> u64 {
@@ -45,7 +48,11 @@ fn workspace(dir: &Path, rows: u64, books: usize, reports: u64) {
     let demo = svcreport::sample::demo::CATALOGUE_TOML;
     let cut = demo.find("[[report]]").unwrap_or(demo.len());
     let mut cat = demo[..cut].to_string();
-    let slas = [("SLA-ACME", "customer-zh"), ("SLA-HUAXIN", "customer-zh"), ("SLA-GLOBEX", "customer-en")];
+    let slas = [
+        ("SLA-ACME", "customer-zh"),
+        ("SLA-HUAXIN", "customer-zh"),
+        ("SLA-GLOBEX", "customer-en"),
+    ];
     for i in 0..reports {
         let (sla, tpl) = slas[(i % 3) as usize];
         cat.push_str(&format!(
@@ -90,7 +97,10 @@ fn measure(label: &str, rows: u64, books: usize, reports: u64) {
         .output()
         .expect("child");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let line = stdout.lines().find(|l| l.starts_with("RESULT")).unwrap_or("RESULT failed");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("RESULT"))
+        .unwrap_or("RESULT failed");
     let docs = std::fs::read_dir(dir.path().join("out/2026-10"))
         .map(|d| d.count())
         .unwrap_or(0);
@@ -116,5 +126,10 @@ fn main() {
     let reports = env_or("BENCH_REPORTS", 50);
     println!("threads: {}", rayon::current_num_threads());
     measure("month", rows, books, reports);
-    measure("same rows, half the workbooks", rows, (books / 2).max(1), reports);
+    measure(
+        "same rows, half the workbooks",
+        rows,
+        (books / 2).max(1),
+        reports,
+    );
 }

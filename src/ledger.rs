@@ -832,6 +832,19 @@ impl Reader<'_> {
         )
     }
 
+    /// The period of the run that recorded a document version (the period its
+    /// inputs were ingested for), if any.
+    pub fn run_period_of(&self, doc_id: i64) -> Result<Option<String>, LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT r.period FROM documents d JOIN runs r ON r.id = d.run_id WHERE d.id = ?1",
+                [doc_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
     /// Number of KPI result rows recorded for a period (all runs).
     pub fn result_rows(&self, period: &str) -> Result<u64, LedgerError> {
         self.conn

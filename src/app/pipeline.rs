@@ -310,9 +310,8 @@ pub fn render_options(env: &Env, spec: &ReportSpec, generated_at: NaiveDateTime)
 /// Render one format.
 pub fn render_one(doc: &ReportDoc, f: OutputFormat, ro: &RenderOptions) -> anyhow::Result<Vec<u8>> {
     Ok(match f {
-        OutputFormat::Pdf => {
-            crate::render::pdf::render(doc, ro).with_context(|| format!("{}: PDF", doc.meta.doc_number))?
-        }
+        OutputFormat::Pdf => crate::render::pdf::render(doc, ro)
+            .with_context(|| format!("{}: PDF", doc.meta.doc_number))?,
         OutputFormat::Xlsx => crate::render::xlsx::render(doc, ro)
             .with_context(|| format!("{}: Excel", doc.meta.doc_number))?,
     })
@@ -396,9 +395,6 @@ pub fn source_files(env: &Env) -> Vec<(String, PathBuf)> {
     walk(&env.template_dir(), &mut t);
     for p in t {
         v.push(("template".into(), p));
-    }
-    for f in &env.ws.fonts {
-        v.push(("font".into(), f.clone()));
     }
     v.sort();
     v.dedup();
@@ -522,9 +518,20 @@ pub fn run_batch(
     if !rep.refused {
         for (kind, p) in source_files(env) {
             let (sha, _) = s.archive.store_file(&p)?;
+            let rel = env.ws.rel(&p);
+            // A file outside the workspace is archived under `external/`.
+            let rel = if Path::new(&rel).is_absolute() {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                format!("external/{}", sanitize_component(&name))
+            } else {
+                rel
+            };
             sources.push(SourceRecord {
                 kind,
-                path: env.ws.rel(&p),
+                path: rel,
                 sha256: sha,
             });
         }
@@ -1000,6 +1007,7 @@ pub fn rebuild(
     let mut ws = Workspace::load(&work)?;
     ws.catalogue = catalogue_files;
     ws.output = work.join("out");
+    ws.fonts = s.env.ws.fonts.clone();
     let generated = parse_iso(&d.generated_at).unwrap_or_else(|| s.env.now());
     let env = Env::from_workspace(ws, Some(&iso(generated)))?;
     let Some(spec_i) = env.cat.reports.iter().position(|r| r.id == d.report_id) else {
@@ -1011,7 +1019,12 @@ pub fn rebuild(
     };
     let spec = &env.cat.reports[spec_i];
     let period = Period::parse(&d.period)?;
-    let inp = read_inbox(&env, None, None)?;
+    // Ingest for the same period the original run did (findings depend on it).
+    let ingest_period = match s.ledger.read().run_period_of(d.id)? {
+        Some(p) => Some(Period::parse(&p)?),
+        None => Some(period),
+    };
+    let inp = read_inbox(&env, ingest_period, None)?;
     let history: Vec<KpiResults> = match history {
         Some(h) => serde_json::from_slice(&h)?,
         None => Vec::new(),
