@@ -413,13 +413,14 @@ fn recipients_cannot_escape_the_outbox() {
     let cat = w.join("catalogue.toml");
     let text = std::fs::read_to_string(&cat).unwrap();
     let evil = text;
-    // Put traversal recipients on the acme-monthly report only.
+    // Put traversal recipients on the acme-monthly report only. They are e-mail-shaped, so
+    // they pass the catalogue's recipient check and reach distribution's own sanitising.
     let marker = "doc_number = \"SR-ACME-{period}\"";
     assert!(evil.contains(marker), "sample catalogue changed shape");
     let at = evil.find(marker).unwrap();
     let rec = evil[at..].find("recipients = [").unwrap() + at + "recipients = [".len();
     let evil = format!(
-        "{}\"../../../evil\", \"..\\\\win\", {}",
+        "{}\"../../../evil@example.com\", \"..\\\\win@example.com\", {}",
         &evil[..rec],
         &evil[rec..]
     );
@@ -442,8 +443,21 @@ fn recipients_cannot_escape_the_outbox() {
     ok(sv(w, NOW_SEND, &["distribute"]));
     let outbox = w.join("outbox");
     let sent = files_under(&outbox);
-    assert!(sent.iter().any(|p| p.starts_with("______evil")), "{sent:?}");
-    assert!(sent.iter().any(|p| p.starts_with("__win")), "{sent:?}");
+    let top = |p: &std::path::PathBuf| {
+        p.components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+    };
+    assert!(
+        sent.iter()
+            .any(|p| top(p).as_deref() == Some("______evil@example.com")),
+        "{sent:?}"
+    );
+    assert!(
+        sent.iter()
+            .any(|p| top(p).as_deref() == Some("__win@example.com")),
+        "{sent:?}"
+    );
     assert!(!w.parent().unwrap().join("evil").exists());
     assert!(!w.join("evil").exists());
     for p in &sent {
@@ -455,7 +469,8 @@ fn recipients_cannot_escape_the_outbox() {
     assert!(
         recorded
             .iter()
-            .any(|r| r.recipient == "../../../evil" && r.path.starts_with("outbox/______evil/"))
+            .any(|r| r.recipient == "../../../evil@example.com"
+                && r.path.starts_with("outbox/______evil@example.com/"))
     );
 }
 
