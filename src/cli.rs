@@ -119,7 +119,7 @@ pub enum Cmd {
         #[arg(long)]
         comment: Option<String>,
     },
-    /// Copy approved documents into outbox/<recipient>/ and record the distribution.
+    /// Copy approved documents into `outbox/<recipient>/` and record the distribution.
     Distribute {
         #[arg(long, short)]
         period: Option<Period>,

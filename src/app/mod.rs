@@ -1,7 +1,7 @@
 //! Orchestration: the only module that imports every stage.
 //!
 //! `main` turns command-line arguments into a [`Global`] and a [`Command`]
-//! (plain types, no clap), and [`run`] dispatches to one file per command.
+//! (plain types, no clap), and [`run()`] dispatches to one file per command.
 //! Commands return the process exit code: 0 ok (warnings allowed), 1 data
 //! rejected, 2 failure or usage (failures are `Err` and printed once by `main`).
 

@@ -3,7 +3,7 @@
 //!
 //! Pure functions over names and header texts, driven by `ingest::schema`
 //! only (no calamine, no catalogue). Invariants: names are compared after
-//! [`cell::norm`] (case, surrounding/inner spaces, full-/half-width); a header
+//! [`super::cell::norm`] (case, surrounding/inner spaces, full-/half-width); a header
 //! cell matches a column by its Chinese name, its English name, or the
 //! bilingual forms of the blank templates (`工单号 Ticket ID`,
 //! `工单号/Ticket ID`, `工单号\nTicket ID`, `工单号(Ticket ID)`, either order).

@@ -329,7 +329,7 @@ impl DemoFile {
     }
 }
 
-/// What [`write`] produced.
+/// What [`write()`] produced.
 #[derive(Debug, Clone, Default)]
 pub struct DemoSummary {
     pub files: Vec<DemoFile>,
