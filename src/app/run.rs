@@ -95,12 +95,14 @@ fn summary(
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
     }
-    // Findings always print (errors and warnings; information only when not quiet).
+    // Errors and warnings always print. Information (e.g. rows of other months in the inbox)
+    // is only counted here, so a clean month stays quiet; `check --period P` lists it.
     let shown: Vec<_> = findings
         .iter()
-        .filter(|f| !g.quiet || f.severity != Severity::Info)
+        .filter(|f| f.severity != Severity::Info)
         .cloned()
         .collect();
+    let notes = findings.len() - shown.len();
     if !shown.is_empty() {
         eprint!("{}", crate::findings::render_text(&shown));
     }
@@ -124,7 +126,7 @@ fn summary(
         files.len()
     );
     println!(
-        "findings: {} error(s), {} warning(s){}",
+        "findings: {} error(s), {} warning(s), {notes} note(s){}",
         rep.errors,
         rep.warnings,
         if rep.errors > 0 {
