@@ -14,10 +14,13 @@
 //! - **the shipped mainland-China set** ([`HolidaySet::cn`], data in
 //!   `data/holidays/`, see its PROVENANCE.md) follows the State Council's
 //!   *notice years*: calendar year Y is covered when the notice for Y is in
-//!   the data; 29–31 December of Y are covered only when the notice for Y+1 is
-//!   there too (such notices have reached back to those days: 2007-12-29,
-//!   2018-12-29, 2022-12-31 …). The 2027 notice is empty in the shipped data,
-//!   so 2027 **and 2026-12-29..31** are not covered (the error names 2027);
+//!   the data, and every listed day counts whichever notice lists it. A notice
+//!   for Y+1 has sometimes reached back to 29–31 December of Y (2007-12-29,
+//!   2018-12-29, 2022-12-31 …): until that notice is in the data, those days
+//!   follow the notice for Y (what was published when the report was made),
+//!   so a December or annual report can be produced on time; once the next
+//!   notice is added, a recomputation picks its days up. The 2027 notice is
+//!   empty in the shipped data, so 2027 is not covered (the error names 2027);
 //! - **a user file** (CSV `date,kind,name` or TOML `[[day]]`, see
 //!   [`HolidaySet::load`]) covers the calendar years of the dates it lists,
 //!   plus any years named in a TOML `years = [...]` list (for a year without
@@ -107,8 +110,7 @@ enum Coverage {
     All,
     /// These calendar years.
     Years(BTreeSet<i32>),
-    /// Notice years (the shipped set): Y covered when notice Y is present;
-    /// 29–31 Dec of Y also need notice Y+1.
+    /// Notice years (the shipped set): Y covered when notice Y is present.
     NoticeYears(BTreeSet<i32>),
 }
 
@@ -119,9 +121,6 @@ pub struct HolidaySet {
     days: BTreeMap<NaiveDate, DayEntry>,
     coverage: Coverage,
 }
-
-/// First December day a next-year notice has ever reached back to.
-const SPILLOVER_FROM_DECEMBER_DAY: u32 = 29;
 
 fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
@@ -219,18 +218,7 @@ impl HolidaySet {
         let missing = match &self.coverage {
             Coverage::All => None,
             Coverage::Years(y) => (!y.contains(&d.year())).then_some(d.year()),
-            Coverage::NoticeYears(y) => {
-                if !y.contains(&d.year()) {
-                    Some(d.year())
-                } else if d.month() == 12
-                    && d.day() >= SPILLOVER_FROM_DECEMBER_DAY
-                    && !y.contains(&(d.year() + 1))
-                {
-                    Some(d.year() + 1)
-                } else {
-                    None
-                }
-            }
+            Coverage::NoticeYears(y) => (!y.contains(&d.year())).then_some(d.year()),
         };
         match missing {
             None => Ok(()),
@@ -666,17 +654,15 @@ mod tests {
             }
         );
         assert!(e.to_string().contains("2027"), "{e}");
-        // 29–31 December 2026 wait for the 2027 notice; 28 December does not.
+        // 29–31 December 2026 follow the 2026 notice until a 2027 notice says otherwise:
+        // Tue 29 and Thu 31 are working days, no error.
         assert!(cn.is_working_day(d(2026, 12, 28)).unwrap());
-        for day in 29..=31 {
-            assert_eq!(
-                cn.check(d(2026, 12, day)),
-                Err(CalendarError::YearNotCovered {
-                    calendar: "cn".into(),
-                    year: 2027
-                })
-            );
-        }
+        assert!(cn.is_working_day(d(2026, 12, 29)).unwrap());
+        assert!(cn.is_working_day(d(2026, 12, 31)).unwrap());
+        // A later notice's reach-back days count: 2018-12-29 (Sat) is a make-up working day
+        // listed in the 2019 notice, 2018-12-31 (Mon) a day off.
+        assert!(cn.is_working_day(d(2018, 12, 29)).unwrap());
+        assert!(!cn.is_working_day(d(2018, 12, 31)).unwrap());
         assert!(cn.covers(d(2025, 12, 31)));
         assert_eq!(
             cn.check(d(2006, 6, 1)),

@@ -77,42 +77,20 @@ fn shipped_set_matches_working_days_per_month_2023_2026() {
             mon_fri,
             "{p}"
         );
-        if p == Period::month(2026, 12) {
-            // 29–31 December 2026 wait for the (unpublished) 2027 notice.
-            assert_eq!(
-                cn.working_days_between(p.start_date(), p.end_date_exclusive()),
-                Err(CalendarError::YearNotCovered {
-                    calendar: "cn".into(),
-                    year: 2027
-                })
-            );
-            assert_eq!(
-                cal.business_seconds(p.start(), p.end()),
-                Err(CalendarError::YearNotCovered {
-                    calendar: "cn".into(),
-                    year: 2027
-                })
-            );
-            // The first 28 days are known: 20 working days (Mon–Fri, nothing listed).
-            assert_eq!(
-                cn.working_days_between(p.start_date(), d(2026, 12, 29))
-                    .unwrap(),
-                20
-            );
-        } else {
-            assert_eq!(
-                cn.working_days_between(p.start_date(), p.end_date_exclusive())
-                    .unwrap(),
-                working,
-                "{p}"
-            );
-            // The windowed calendar agrees: 7.5 business hours per working day.
-            assert_eq!(
-                cal.business_seconds(p.start(), p.end()).unwrap(),
-                i64::from(working) * 27_000,
-                "{p}"
-            );
-        }
+        // 2026-12 included: late December follows the 2026 notice until a 2027 one exists.
+        assert_eq!(
+            cn.working_days_between(p.start_date(), p.end_date_exclusive())
+                .unwrap(),
+            working,
+            "{p}"
+        );
+        // The windowed calendar agrees: 7.5 business hours per working day.
+        assert_eq!(
+            cal.business_seconds(p.start(), p.end()).unwrap(),
+            i64::from(working) * 27_000,
+            "{p}"
+        );
+
         rows += 1;
     }
     assert_eq!(rows, 48);
@@ -181,10 +159,15 @@ fn year_2027_is_not_covered() {
         Err(want.clone())
     );
     assert_eq!(cal.add_business_seconds(t, 60), Err(want.clone()));
-    // A deadline that would run into 2027 from a covered start.
+    // A deadline that would run into 2027 from a covered start: 28–31 December (Mon–Thu,
+    // 4 × 7.5 h) are known from the 2026 notice, one second more needs 2027.
     let late = d(2026, 12, 28).and_hms_opt(9, 0, 0).unwrap();
     assert_eq!(
-        cal.add_business_seconds(late, 27_000 + 1),
+        cal.add_business_seconds(late, 4 * 27_000),
+        Ok(d(2026, 12, 31).and_hms_opt(18, 0, 0).unwrap())
+    );
+    assert_eq!(
+        cal.add_business_seconds(late, 4 * 27_000 + 1),
         Err(want.clone())
     );
     assert!(want.to_string().contains("2027"));
