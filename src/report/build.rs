@@ -22,6 +22,9 @@ use crate::model::period::Period;
 use crate::numfmt;
 use crate::workspace::Workspace;
 
+/// The most missed tickets one document lists (see `breaches`).
+pub const BREACH_ROWS: usize = 1000;
+
 /// The document's life-cycle state, from the ledger (or a fresh draft).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocState {
@@ -944,12 +947,31 @@ impl<'a, 'b> Builder<'a, 'b> {
                 text: self.label("none"),
             }];
         }
-        vec![Block::Table(Table {
+        // A document lists at most BREACH_ROWS tickets: a customer cannot read tens of
+        // thousands of lines, and a table that long costs the PDF layout minutes and
+        // gigabytes. The complete list stays in `svcreport compute --format json` and
+        // in the ledger's results.
+        let more = rows.len().saturating_sub(BREACH_ROWS);
+        rows.truncate(BREACH_ROWS);
+        let mut blocks = vec![Block::Table(Table {
             id: "breaches".into(),
             title: None,
             columns: self.columns(columns),
             rows,
-        })]
+        })];
+        if more > 0 {
+            let text = if self.t.language.starts_with("zh") {
+                format!(
+                    "另有 {more} 张未达标工单未列出；完整清单见 svcreport compute --format json 的输出。"
+                )
+            } else {
+                format!(
+                    "{more} more tickets that missed are not listed; the complete list is in the output of svcreport compute --format json."
+                )
+            };
+            blocks.push(Block::Paragraph { text });
+        }
+        blocks
     }
 
     fn improvements(&self, columns: &[String]) -> Vec<Block> {

@@ -22,7 +22,7 @@ use svcreport::model::catalogue::{
 use svcreport::model::period::{Frequency, Period};
 use svcreport::render::RenderOptions;
 use svcreport::report::{
-    self, BuildContext, Cell, DocState, DocStatus, ReportDoc, Template, TimelinessRow,
+    self, Block, BuildContext, Cell, DocState, DocStatus, ReportDoc, Template, TimelinessRow,
 };
 use svcreport::workspace::Workspace;
 
@@ -1365,4 +1365,57 @@ fn bench_large_document() {
         bytes.len()
     );
     assert!(cell_dump(&bytes).contains("INC-019999"));
+}
+
+#[test]
+fn breach_list_is_capped_with_a_note_of_how_many_more() {
+    // 1,500 misses on one target: the document lists BREACH_ROWS of them and says how many
+    // more there are (a 1 M-ticket month must not become a 100,000-row PDF table).
+    let mut f = fixture();
+    let extra = 1_500;
+    f.results.targets[2].missed = (0..extra)
+        .map(|i| Miss {
+            id: format!("INC-{i:05}"),
+            open: false,
+        })
+        .collect();
+    assert_eq!(f.results.targets[2].agreement, "SLA-ACME");
+    let total: usize = f
+        .results
+        .targets
+        .iter()
+        .filter(|t| t.agreement == "SLA-ACME")
+        .map(|t| t.missed.len())
+        .sum();
+    let doc = build_with(&f, "acme-monthly", DocState::draft("1.0"), &[]);
+    let section = doc
+        .sections
+        .iter()
+        .find(|s| {
+            s.blocks
+                .iter()
+                .any(|b| matches!(b, Block::Table(t) if t.id == "breaches"))
+        })
+        .expect("a breaches table");
+    let table = section
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Table(t) if t.id == "breaches" => Some(t),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(table.rows.len(), report::build::BREACH_ROWS);
+    // Every miss of this report is either listed or counted in the note.
+    assert!(total > extra);
+    let more = total - report::build::BREACH_ROWS;
+    let note = section
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Paragraph { text } if text.contains("未列出") => Some(text.clone()),
+            _ => None,
+        })
+        .expect("a note about the tickets not listed");
+    assert!(note.contains(&format!("另有 {more} 张")), "{note}");
 }
