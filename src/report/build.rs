@@ -370,7 +370,7 @@ impl<'a, 'b> Builder<'a, 'b> {
     fn value_cell(&self, tr: &TargetResult, v: f64) -> Cell {
         let n = &self.t.numbers;
         match tr.unit.as_str() {
-            "%" => numfmt::percent(v, n.percent_decimals),
+            "%" => numfmt::percent(v, self.honest_decimals(tr, v, n.percent_decimals)),
             "h" => numfmt::hours(v, n.hours_decimals, &self.t.language),
             "count" => numfmt::count_f(v),
             "score" => numfmt::score(v, n.score_decimals),
@@ -378,6 +378,21 @@ impl<'a, 'b> Builder<'a, 'b> {
             "" => numfmt::score(v, n.score_decimals),
             other => numfmt::number(v, n.score_decimals, &format!(" {other}")),
         }
+    }
+
+    /// The decimals to show `v` with so that the shown figure sits on the same
+    /// side of the target's threshold as the exact one: 99.8965 % against
+    /// ≥ 99.9 % is breached and shows as `99.897%`, never as a "breached
+    /// 99.90%". Up to three more decimals than the template's; usually none.
+    fn honest_decimals(&self, tr: &TargetResult, v: f64, base: u8) -> u8 {
+        let meets = |x: f64| match tr.op.as_str() {
+            "<=" => x <= tr.threshold,
+            _ => x >= tr.threshold,
+        };
+        let exact = meets(v);
+        (base..=base.saturating_add(3))
+            .find(|&d| meets(numfmt::shown_value(v, d)) == exact)
+            .unwrap_or(base.saturating_add(3))
     }
 
     fn unit_suffix(&self, tr: &TargetResult) -> (String, bool) {

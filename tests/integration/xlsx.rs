@@ -1419,3 +1419,29 @@ fn breach_list_is_capped_with_a_note_of_how_many_more() {
         .expect("a note about the tickets not listed");
     assert!(note.contains(&format!("另有 {more} 张")), "{note}");
 }
+
+#[test]
+fn a_breach_never_rounds_to_look_met() {
+    // 44,404 / 44,450 min = 99.8965… % against ≥ 99.9 %: breached on the exact value. Two
+    // decimals would print "99.90%" next to "未达标"; the figure gets the decimals it needs.
+    let mut f = fixture();
+    f.results.targets[1].actual = Some(44_404.0 / 44_450.0 * 100.0);
+    let doc = build_with(&f, "acme-monthly", DocState::draft("1.0"), &[]);
+    let texts: Vec<String> = doc
+        .sections
+        .iter()
+        .flat_map(|s| s.blocks.iter())
+        .flat_map(|b| match b {
+            Block::Table(t) => t.rows.iter().flatten().cloned().collect::<Vec<_>>(),
+            _ => vec![],
+        })
+        .filter_map(|c| match c {
+            Cell::Number { text, .. } => Some(text),
+            _ => None,
+        })
+        .collect();
+    assert!(texts.iter().any(|t| t == "99.897%"), "{texts:?}");
+    assert!(!texts.iter().any(|t| t == "99.90%"), "{texts:?}");
+    // A figure well clear of its threshold keeps the template's two decimals.
+    assert!(texts.iter().any(|t| t == "99.95%"), "{texts:?}");
+}
