@@ -69,12 +69,14 @@ pub struct KpiInput<'a> {
 /// The computation cannot go on (these are catalogue/calendar problems, not data findings).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum KpiError {
-    #[error("agreement {agreement}, metric {metric}, period {period}: {source}")]
+    /// The calendar's message is part of this one (not a `source`), so
+    /// `{:#}` prints it once.
+    #[error("agreement {agreement}, metric {metric}, period {period}: {error}")]
     Calendar {
         agreement: String,
         metric: String,
         period: String,
-        source: CalendarError,
+        error: CalendarError,
     },
     #[error(
         "agreement {agreement} names calendar \"{calendar}\", which the catalogue does not define"
@@ -420,7 +422,7 @@ fn compute_target(ctx: &Ctx, a: &Agreement, t: &Target) -> Result<Vec<TargetResu
         agreement: a.id.clone(),
         metric: t.metric.as_str().to_string(),
         period: ctx.period.to_string(),
-        source,
+        error: source,
     };
     let figures: Vec<Figure> = match t.metric {
         Metric::Availability => vec![availability::compute(ctx, &f).map_err(cal_err)?],
@@ -524,3 +526,24 @@ pub(crate) fn minutes(secs: i64) -> f64 {
 
 #[cfg(test)]
 pub(crate) mod testutil;
+
+#[cfg(test)]
+mod error_tests {
+    use super::*;
+
+    #[test]
+    fn calendar_error_is_said_once_in_the_alternate_chain() {
+        let e = KpiError::Calendar {
+            agreement: "SLA-ACME".into(),
+            metric: "availability".into(),
+            period: "2027-01".into(),
+            error: CalendarError::YearNotCovered {
+                calendar: "cn".into(),
+                year: 2027,
+            },
+        };
+        let text = format!("{:#}", anyhow::Error::new(e));
+        assert_eq!(text.matches("has no data for 2027").count(), 1, "{text}");
+        assert!(text.starts_with("agreement SLA-ACME, metric availability, period 2027-01: "));
+    }
+}
