@@ -544,6 +544,16 @@ impl<'a, 'b> Builder<'a, 'b> {
             .collect()
     }
 
+    /// An untitled table of `rows` under the template's `columns`.
+    fn table(&self, id: &str, columns: &[String], rows: Vec<Vec<Cell>>) -> Block {
+        Block::Table(Table {
+            id: id.into(),
+            title: None,
+            columns: self.columns(columns),
+            rows,
+        })
+    }
+
     fn columns(&self, keys: &[String]) -> Vec<Column> {
         keys.iter()
             .map(|k| Column {
@@ -968,12 +978,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         // in the ledger's results.
         let more = rows.len().saturating_sub(BREACH_ROWS);
         rows.truncate(BREACH_ROWS);
-        let mut blocks = vec![Block::Table(Table {
-            id: "breaches".into(),
-            title: None,
-            columns: self.columns(columns),
-            rows,
-        })];
+        let mut blocks = vec![self.table("breaches", columns, rows)];
         if more > 0 {
             let text = if self.t.language.starts_with("zh") {
                 format!(
@@ -1043,12 +1048,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                     .collect()
             })
             .collect();
-        vec![Block::Table(Table {
-            id: "improvements".into(),
-            title: None,
-            columns: self.columns(columns),
-            rows,
-        })]
+        vec![self.table("improvements", columns, rows)]
     }
 
     /// Mean over the last `n` periods (this one and the `n - 1` before it),
@@ -1100,12 +1100,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                     .collect()
             })
             .collect();
-        vec![Block::Table(Table {
-            id: "trends".into(),
-            title: None,
-            columns: self.columns(columns),
-            rows,
-        })]
+        vec![self.table("trends", columns, rows)]
     }
 
     fn timeliness(&self, columns: &[String]) -> Vec<Block> {
@@ -1144,12 +1139,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                     .collect()
             })
             .collect();
-        vec![Block::Table(Table {
-            id: "timeliness".into(),
-            title: None,
-            columns: self.columns(columns),
-            rows,
-        })]
+        vec![self.table("timeliness", columns, rows)]
     }
 
     fn appendix(&self, columns: &[String]) -> Vec<Block> {
@@ -1184,12 +1174,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                     .collect()
             })
             .collect();
-        b.push(Block::Table(Table {
-            id: "inputs".into(),
-            title: None,
-            columns: self.columns(columns),
-            rows,
-        }));
+        b.push(self.table("inputs", columns, rows));
         b
     }
 }
