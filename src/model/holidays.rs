@@ -122,6 +122,40 @@ pub struct HolidaySet {
     coverage: Coverage,
 }
 
+/// A holiday CSV split once: the header (its 1-based line, text and
+/// lower-cased column names) and the data lines (1-based line, trimmed text),
+/// without blank lines and `#` comments.
+struct CsvTable<'a> {
+    hline: usize,
+    header: &'a str,
+    cols: Vec<String>,
+    lines: Vec<(usize, &'a str)>,
+}
+
+impl<'a> CsvTable<'a> {
+    fn parse(name: &str, text: &'a str) -> Result<CsvTable<'a>, CalendarError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.trim()))
+            .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
+        let Some((hline, header)) = lines.next() else {
+            return Err(file_err(name, None, "the file is empty".into()));
+        };
+        let cols = split_csv(header)
+            .iter()
+            .map(|c| c.trim().to_lowercase())
+            .collect();
+        Ok(CsvTable {
+            hline,
+            header,
+            cols,
+            lines: lines.collect(),
+        })
+    }
+}
+
 fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }
@@ -133,7 +167,8 @@ impl HolidaySet {
         CN_SET
             .get_or_init(|| {
                 Arc::new(
-                    HolidaySet::parse_notice_csv(CN, CN_CSV)
+                    CsvTable::parse(CN, CN_CSV)
+                        .and_then(|t| HolidaySet::from_notice_table(CN, t))
                         .expect("the embedded holiday data parses (checked by a unit test)"),
                 )
             })
@@ -320,21 +355,22 @@ impl HolidaySet {
 
     /// Parse CSV text (see [`load`](Self::load)); `name` names the source in errors.
     pub fn parse_csv(name: &str, text: &str) -> Result<HolidaySet, CalendarError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.trim()))
-            .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
-        let Some((hline, header)) = lines.next() else {
-            return Err(file_err(name, None, "the file is empty".into()));
-        };
-        let cols: Vec<String> = split_csv(header)
-            .iter()
-            .map(|c| c.trim().to_lowercase())
-            .collect();
+        let CsvTable {
+            hline,
+            header,
+            cols,
+            lines,
+        } = CsvTable::parse(name, text)?;
         if cols.iter().any(|c| c == "is_off_day") {
-            return HolidaySet::parse_notice_csv(name, text);
+            return HolidaySet::from_notice_table(
+                name,
+                CsvTable {
+                    hline,
+                    header,
+                    cols,
+                    lines,
+                },
+            );
         }
         let find = |names: &[&str]| cols.iter().position(|c| names.contains(&c.as_str()));
         let (Some(di), Some(ki)) = (find(&["date", "日期"]), find(&["kind", "type", "类型"]))
@@ -380,20 +416,10 @@ impl HolidaySet {
     }
 
     /// Parse the shipped layout `date,name,is_off_day,source_file_year`.
-    fn parse_notice_csv(name: &str, text: &str) -> Result<HolidaySet, CalendarError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.trim()))
-            .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
-        let Some((hline, header)) = lines.next() else {
-            return Err(file_err(name, None, "the file is empty".into()));
-        };
-        let cols: Vec<String> = split_csv(header)
-            .iter()
-            .map(|c| c.trim().to_lowercase())
-            .collect();
+    fn from_notice_table(name: &str, table: CsvTable<'_>) -> Result<HolidaySet, CalendarError> {
+        let CsvTable {
+            hline, cols, lines, ..
+        } = table;
         let pos = |n: &str| cols.iter().position(|c| c == n);
         let (Some(di), Some(ni), Some(oi), Some(yi)) = (
             pos("date"),
