@@ -149,7 +149,7 @@ fn dataset(n: usize) -> Dataset {
         let resolved =
             (r.below(20) != 0).then(|| opened + Duration::minutes(r.below(5 * 24 * 60) as i64 + 1));
         d.incidents.push(Incident {
-            id: format!("INC{i:07}"),
+            id: format!("INC{i:07}").into(),
             customer: CUSTOMERS[r.below(3) as usize].into(),
             service: SERVICES[r.below(4) as usize].into(),
             priority: p,
@@ -162,7 +162,6 @@ fn dataset(n: usize) -> Dataset {
             major: r.below(5000) == 0,
             category: None,
             group: None,
-            summary: None,
             satisfaction: (r.below(3) == 0).then(|| 1 + r.below(5) as u8),
             src: SourceRef::default(),
         });
@@ -181,7 +180,7 @@ fn dataset(n: usize) -> Dataset {
     }
     for i in 0..20_000 {
         d.changes.push(Change {
-            id: format!("CHG{i:06}"),
+            id: format!("CHG{i:06}").into(),
             customer: Some(CUSTOMERS[r.below(3) as usize].into()),
             service: SERVICES[r.below(4) as usize].into(),
             kind: [
@@ -204,7 +203,7 @@ fn dataset(n: usize) -> Dataset {
     for i in 0..100_000 {
         let opened = at(&mut r);
         d.requests.push(Request {
-            id: format!("REQ{i:06}"),
+            id: format!("REQ{i:06}").into(),
             customer: CUSTOMERS[r.below(3) as usize].into(),
             service: SERVICES[r.below(4) as usize].into(),
             opened,

@@ -8,7 +8,8 @@
 //! place, and moved from `accepted` to `rejected` in its sheet's count, so
 //! `read == accepted + rejected + blank` still holds.
 
-use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 
 use crate::findings::Finding;
 use crate::ingest::cell::a1;
@@ -18,56 +19,95 @@ use crate::model::records::SourceRef;
 /// Apply the cross-file rules to `ing` in place.
 pub fn check(ing: &mut Ingested, id_columns: &[IdColumn]) {
     let mut dups: Vec<(SourceRef, String, SourceRef, &'static str)> = Vec::new();
+    /// Keeps the first record of every key. Works on (hash, index) pairs sorted
+    /// once (8 bytes a record, nothing copied from the records); keys are
+    /// compared only within a run of equal hashes.
     fn scan<T>(
         v: &mut Vec<T>,
-        key: impl Fn(&T) -> String,
+        key: impl Fn(&T) -> (&str, &str),
         src: impl Fn(&T) -> &SourceRef,
         label: impl Fn(&T) -> String,
         what: &'static str,
         dups: &mut Vec<(SourceRef, String, SourceRef, &'static str)>,
     ) {
-        let mut first: HashMap<String, SourceRef> = HashMap::new();
-        v.retain(|r| match first.get(&key(r)) {
-            Some(f) => {
-                dups.push((src(r).clone(), label(r), f.clone(), what));
-                false
+        // 32 bits of hash: a collision only costs one key comparison.
+        let hash = |r: &T| {
+            let mut h = DefaultHasher::new();
+            key(r).hash(&mut h);
+            h.finish() as u32
+        };
+        let mut order: Vec<(u32, u32)> = v
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (hash(r), i as u32))
+            .collect();
+        order.sort_unstable();
+        // (later index, first index) of every repeated key.
+        let mut repeated: Vec<(u32, u32)> = Vec::new();
+        let mut start = 0;
+        while start < order.len() {
+            let mut end = start + 1;
+            while end < order.len() && order[end].0 == order[start].0 {
+                end += 1;
             }
-            None => {
-                first.insert(key(r), src(r).clone());
-                true
+            // Within a run indices ascend, so the first equal key is the first occurrence.
+            for j in start + 1..end {
+                let kj = key(&v[order[j].1 as usize]);
+                if let Some(f) = order[start..j]
+                    .iter()
+                    .find(|(_, i)| key(&v[*i as usize]) == kj)
+                {
+                    repeated.push((order[j].1, f.1));
+                }
             }
+            start = end;
+        }
+        if repeated.is_empty() {
+            return;
+        }
+        repeated.sort_unstable();
+        let mut drop = vec![false; v.len()];
+        for (later, first) in repeated {
+            let (l, f) = (&v[later as usize], &v[first as usize]);
+            dups.push((src(l).clone(), label(l), src(f).clone(), what));
+            drop[later as usize] = true;
+        }
+        let mut i = 0;
+        v.retain(|_| {
+            i += 1;
+            !drop[i - 1]
         });
     }
     let d = &mut ing.dataset;
     scan(
         &mut d.incidents,
-        |r| r.id.clone(),
+        |r| ("", &r.id),
         |r| &r.src,
-        |r| r.id.clone(),
+        |r| r.id.to_string(),
         "incidents",
         &mut dups,
     );
     scan(
         &mut d.changes,
-        |r| r.id.clone(),
+        |r| ("", &r.id),
         |r| &r.src,
-        |r| r.id.clone(),
+        |r| r.id.to_string(),
         "changes",
         &mut dups,
     );
     scan(
         &mut d.requests,
-        |r| r.id.clone(),
+        |r| ("", &r.id),
         |r| &r.src,
-        |r| r.id.clone(),
+        |r| r.id.to_string(),
         "requests",
         &mut dups,
     );
     scan(
         &mut d.supplier_tickets,
-        |r| format!("{}\u{0}{}", r.supplier, r.id),
+        |r| (&r.supplier, &r.id),
         |r| &r.src,
-        |r| r.id.clone(),
+        |r| r.id.to_string(),
         "supplier_tickets",
         &mut dups,
     );
@@ -75,11 +115,11 @@ pub fn check(ing: &mut Ingested, id_columns: &[IdColumn]) {
         let col = |s: &SourceRef| {
             id_columns
                 .iter()
-                .find(|c| c.file == s.file && c.sheet == s.sheet && c.dataset == what)
+                .find(|c| s.file() == c.file && s.sheet() == c.sheet && c.dataset == what)
         };
         let place = |s: &SourceRef| match col(s) {
-            Some(c) => format!("{} '{}'!{}", s.file, s.sheet, a1(s.row - 1, c.col)),
-            None => format!("{} '{}' row {}", s.file, s.sheet, s.row),
+            Some(c) => format!("{} '{}'!{}", s.file(), s.sheet(), a1(s.row - 1, c.col)),
+            None => format!("{} '{}' row {}", s.file(), s.sheet(), s.row),
         };
         let noun = match what {
             "changes" => "change id",
@@ -93,8 +133,8 @@ pub fn check(ing: &mut Ingested, id_columns: &[IdColumn]) {
                 place(&first)
             ),
         )
-        .file(&at.file)
-        .sheet(&at.sheet)
+        .file(at.file())
+        .sheet(at.sheet())
         .hint("each id may appear once across all the workbooks of a run; delete the repeated row or correct its id");
         match col(&at) {
             Some(c) => {
@@ -109,9 +149,9 @@ pub fn check(ing: &mut Ingested, id_columns: &[IdColumn]) {
         if let Some(sc) = ing
             .files
             .iter_mut()
-            .filter(|fc| fc.file == at.file)
+            .filter(|fc| at.file() == fc.file)
             .flat_map(|fc| fc.sheets.iter_mut())
-            .find(|sc| sc.sheet == at.sheet)
+            .find(|sc| at.sheet() == sc.sheet)
             && sc.accepted > 0
         {
             sc.accepted -= 1;

@@ -14,7 +14,9 @@
 //! punctuation anywhere. A date-time column needs a time when typed as text
 //! (`2026/7/1` alone is `value.no_time`); an Excel date cell is taken as is.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use calamine::{Data, DataRef, ExcelDateTime};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
@@ -72,7 +74,7 @@ impl<'a> Raw<'a> {
     pub fn is_blank(&self) -> bool {
         match self {
             Raw::Empty => true,
-            Raw::Text(s) => s.trim().is_empty(),
+            Raw::Text(s) => trim(s).is_empty(),
             _ => false,
         }
     }
@@ -91,6 +93,16 @@ impl<'a> Raw<'a> {
             },
             Raw::Error(e) => format!("the error value {e}"),
         }
+    }
+}
+
+/// `str::trim`, answering from the first and last character alone in the
+/// usual case of text that starts and ends with something visible (every
+/// text cell is trimmed at least once, so this is on the hot path).
+pub fn trim(s: &str) -> &str {
+    match (s.chars().next(), s.chars().next_back()) {
+        (Some(a), Some(b)) if !a.is_whitespace() && !b.is_whitespace() => s,
+        _ => s.trim(),
     }
 }
 
@@ -400,20 +412,26 @@ pub fn fmt_num(f: f64) -> String {
 
 /// Text, trimmed; numbers become their shortest text (`12345`, not `12345.0`).
 pub fn text(v: &Raw) -> Result<Option<String>, CellError> {
+    text_cow(v).map(|t| t.map(Cow::into_owned))
+}
+
+/// [`text`] borrowing from the cell where it can (the common case: a text
+/// cell is trimmed in place, nothing is allocated).
+pub fn text_cow<'v>(v: &'v Raw<'_>) -> Result<Option<Cow<'v, str>>, CellError> {
     match v {
         Raw::Empty => Ok(None),
         Raw::Text(s) | Raw::Iso(s) => {
-            let t = s.trim();
-            Ok((!t.is_empty()).then(|| t.to_string()))
+            let t = trim(s);
+            Ok((!t.is_empty()).then_some(Cow::Borrowed(t)))
         }
-        Raw::Float(f) => Ok(Some(fmt_num(*f))),
-        Raw::Int(i) => Ok(Some(i.to_string())),
-        Raw::Bool(b) => Ok(Some(if *b { "TRUE" } else { "FALSE" }.into())),
-        Raw::DateTime(d) => Ok(Some(match d.as_datetime() {
+        Raw::Float(f) => Ok(Some(Cow::Owned(fmt_num(*f)))),
+        Raw::Int(i) => Ok(Some(Cow::Owned(i.to_string()))),
+        Raw::Bool(b) => Ok(Some(Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }))),
+        Raw::DateTime(d) => Ok(Some(Cow::Owned(match d.as_datetime() {
             Some(t) if t.time() == NaiveTime::MIN => t.format("%Y-%m-%d").to_string(),
             Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
             None => fmt_num(d.as_f64()),
-        })),
+        }))),
         Raw::Error(e) => Err(err(
             "value.error_cell",
             format!("the cell holds the error value {e}"),
@@ -422,12 +440,37 @@ pub fn text(v: &Raw) -> Result<Option<String>, CellError> {
     }
 }
 
-/// Match text against `canonical|alias|…` choices; returns the choice index.
-pub fn choice_index(s: &str, choices: &[&str]) -> Option<usize> {
-    let k = norm(s);
-    choices
-        .iter()
-        .position(|c| c.split('|').any(|alt| norm(alt) == k))
+/// A choice list (`canonical|alias|…` per choice, as the templates' drop-down
+/// lists show them) with its lookup table, built once on first use: every
+/// spelling as written and normalised (case, width, spaces) → choice index.
+pub struct Choices {
+    pub list: &'static [&'static str],
+    map: OnceLock<HashMap<String, usize>>,
+}
+
+impl Choices {
+    pub const fn new(list: &'static [&'static str]) -> Choices {
+        Choices {
+            list,
+            map: OnceLock::new(),
+        }
+    }
+
+    /// The index of the choice `s` names.
+    pub fn index(&self, s: &str) -> Option<usize> {
+        let map = self.map.get_or_init(|| {
+            let mut m = HashMap::default();
+            for (i, c) in self.list.iter().enumerate() {
+                for alt in c.split('|') {
+                    m.entry(alt.to_string()).or_insert(i);
+                    m.entry(norm(alt)).or_insert(i);
+                }
+            }
+            m
+        });
+        let t = trim(s);
+        map.get(t).or_else(|| map.get(norm(t).as_str())).copied()
+    }
 }
 
 /// The canonical spellings of a choice list, for messages: `新建/new, …`.
@@ -447,12 +490,18 @@ pub fn choices_list(choices: &[&str]) -> String {
 }
 
 /// One of a fixed list (`ColType::Enum`).
-pub fn choice(v: &Raw, choices: &[&str]) -> Result<Option<usize>, CellError> {
-    let Some(s) = text(v)? else { return Ok(None) };
-    choice_index(&s, choices).map(Some).ok_or_else(|| {
+pub fn choice(v: &Raw, choices: &Choices) -> Result<Option<usize>, CellError> {
+    let Some(s) = text_cow(v)? else {
+        return Ok(None);
+    };
+    choices.index(&s).map(Some).ok_or_else(|| {
         err(
             "value.not_a_choice",
-            format!("\"{}\" is not one of {}", clip(&s), choices_list(choices)),
+            format!(
+                "\"{}\" is not one of {}",
+                clip(&s),
+                choices_list(choices.list)
+            ),
             "pick a value from the drop-down list of the template",
         )
     })
@@ -461,13 +510,13 @@ pub fn choice(v: &Raw, choices: &[&str]) -> Result<Option<usize>, CellError> {
 /// P1–P4 in every spelling of `schema::PRIORITY_CHOICES`.
 pub fn priority(v: &Raw) -> Result<Option<Priority>, CellError> {
     let s = match v {
-        Raw::Float(f) if f.fract() == 0.0 => fmt_num(*f),
-        _ => match text(v)? {
+        Raw::Float(f) if f.fract() == 0.0 => Cow::Owned(fmt_num(*f)),
+        _ => match text_cow(v)? {
             Some(s) => s,
             None => return Ok(None),
         },
     };
-    match choice_index(&s, crate::ingest::schema::PRIORITY_CHOICES) {
+    match crate::ingest::schema::PRIORITY.index(&s) {
         Some(i) => Ok(Some(Priority::ALL[i])),
         None => Err(err(
             "value.not_a_priority",
@@ -482,8 +531,10 @@ pub fn yes_no(v: &Raw) -> Result<Option<bool>, CellError> {
     if let Raw::Bool(b) = v {
         return Ok(Some(*b));
     }
-    let Some(s) = text(v)? else { return Ok(None) };
-    match choice_index(&s, crate::ingest::schema::YES_NO_CHOICES) {
+    let Some(s) = text_cow(v)? else {
+        return Ok(None);
+    };
+    match crate::ingest::schema::YES_NO.index(&s) {
         Some(0) => Ok(Some(true)),
         Some(_) => Ok(Some(false)),
         None => Err(err(
@@ -562,6 +613,51 @@ mod tests {
     }
     fn t(s: &str) -> Raw<'_> {
         Raw::Text(Cow::Borrowed(s))
+    }
+
+    proptest::proptest! {
+        /// The fast trim is `str::trim`, for any text (ideographic and
+        /// no-break spaces, CJK, control characters included).
+        #[test]
+        fn fast_trim_is_str_trim(s in "[ \\t\\n\u{3000}\u{a0}a-z0-9中文、\u{2028}\u{85}]{0,12}") {
+            proptest::prop_assert_eq!(trim(&s), s.trim());
+        }
+    }
+
+    /// Every spelling of every list, as written, upper-cased, full-width and
+    /// padded, names its own choice; nothing else does.
+    #[test]
+    fn choice_tables_know_every_spelling() {
+        use crate::ingest::schema::*;
+        for (set, list) in [
+            (&STATUS, STATUS_CHOICES),
+            (&CHANGE_TYPE, CHANGE_TYPE_CHOICES),
+            (&CHANGE_RESULT, CHANGE_RESULT_CHOICES),
+            (&YES_NO, YES_NO_CHOICES),
+            (&PRIORITY, PRIORITY_CHOICES),
+        ] {
+            for (i, c) in list.iter().enumerate() {
+                for alt in c.split('|') {
+                    let full: String = alt
+                        .chars()
+                        .map(|ch| match ch {
+                            '!'..='~' => char::from_u32(ch as u32 + 0xFEE0).unwrap_or(ch),
+                            _ => ch,
+                        })
+                        .collect();
+                    for v in [
+                        alt.to_string(),
+                        alt.to_uppercase(),
+                        format!("  {alt}\u{3000}"),
+                        full,
+                    ] {
+                        assert_eq!(set.index(&v), Some(i), "{v:?} in {list:?}");
+                    }
+                }
+            }
+            assert_eq!(set.index("zzz"), None);
+            assert_eq!(set.index(""), None);
+        }
     }
 
     #[test]
@@ -673,7 +769,7 @@ mod tests {
         assert_eq!(yes_no(&Raw::Bool(true)), Ok(Some(true)));
         assert_eq!(yes_no(&Raw::Float(0.0)), Ok(Some(false)));
         assert_eq!(yes_no(&t("maybe")).unwrap_err().code, "value.not_yes_no");
-        let st = crate::ingest::schema::STATUS_CHOICES;
+        let st = &crate::ingest::schema::STATUS;
         assert_eq!(choice(&t("In Progress"), st), Ok(Some(1)));
         assert_eq!(choice(&t("已关闭"), st), Ok(Some(4)));
         assert_eq!(

@@ -28,8 +28,9 @@ pub mod rows;
 pub mod schema;
 pub mod sheet;
 
-use std::io::{Cursor, Read, Seek};
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 use rayon::prelude::*;
@@ -38,7 +39,7 @@ use sha2::{Digest, Sha256};
 use crate::findings::{FileCount, Finding, SheetCount};
 use crate::model::catalogue::Catalogue;
 use crate::model::period::Period;
-use crate::model::records::Dataset;
+use crate::model::records::{Dataset, Origin};
 use crate::workspace::Workspace;
 use cell::{Raw, a1, norm};
 use rows::{Refs, RowCtx};
@@ -172,8 +173,8 @@ pub fn ingest(
         .par_iter()
         .map(|path| {
             let name = ws.rel(path);
-            let r = match std::fs::read(path) {
-                Ok(bytes) => read_file(&name, &bytes, &refs, opts),
+            let r = match read_path(&name, path, &refs, opts) {
+                Ok(r) => r,
                 Err(e) => {
                     let mut r = FileRead::default();
                     r.count.file = name.clone();
@@ -212,12 +213,14 @@ pub fn read_bytes(
 fn finish(reads: Vec<FileRead>) -> Ingested {
     let mut ing = Ingested::default();
     let mut ids = Vec::new();
+    let mut parts = Vec::with_capacity(reads.len());
     for r in reads {
-        ing.dataset.extend(r.dataset);
+        parts.push(r.dataset);
         ing.findings.extend(r.findings);
         ing.files.push(r.count);
         ids.extend(r.id_columns);
     }
+    ing.dataset = Dataset::concat(parts);
     crate::validate::check(&mut ing, &ids);
     sort_findings(&mut ing);
     ing
@@ -264,23 +267,60 @@ fn split_a1(s: &str) -> (u32, u32) {
     (row, col)
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
+fn hex(d: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Read one file; reader panics are contained.
+/// Read one file from disk: hashed in one streaming pass, then parsed from the
+/// file itself, so a workbook is never held in memory whole (only calamine's
+/// shared strings and the records are). `Err` only when the file cannot be
+/// opened or read at all.
+pub fn read_path(
+    name: &str,
+    path: &Path,
+    refs: &Refs,
+    opts: &IngestOptions,
+) -> std::io::Result<FileRead> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let len = std::io::copy(&mut file, &mut hasher)?;
+    file.seek(SeekFrom::Start(0))?;
+    let sha = hex(&hasher.finalize());
+    let src = BufReader::with_capacity(64 * 1024, file);
+    Ok(read_source(name, src, len, sha, refs, opts))
+}
+
+/// Read one workbook held in memory; reader panics are contained.
 pub fn read_file(name: &str, bytes: &[u8], refs: &Refs, opts: &IngestOptions) -> FileRead {
+    let sha = hex(&Sha256::digest(bytes));
+    read_source(
+        name,
+        Cursor::new(bytes),
+        bytes.len() as u64,
+        sha,
+        refs,
+        opts,
+    )
+}
+
+fn read_source<RS: Read + Seek>(
+    name: &str,
+    src: RS,
+    len: u64,
+    sha256: String,
+    refs: &Refs,
+    opts: &IngestOptions,
+) -> FileRead {
     let mut r = FileRead::default();
     r.count.file = name.to_string();
-    r.count.sha256 = sha256_hex(bytes);
-    r.count.bytes = bytes.len() as u64;
+    r.count.sha256 = sha256;
+    r.count.bytes = len;
     let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         IN_READ.with(|f| f.set(true));
         let mut inner = FileRead::default();
-        let res = read_workbook(name, bytes, refs, opts, &mut inner);
+        let res = read_workbook(name, src, len, refs, opts, &mut inner);
         IN_READ.with(|f| f.set(false));
         (inner, res)
     }));
@@ -330,14 +370,27 @@ enum Format {
 
 /// Classify the bytes and refuse hostile files before any reader inflates them.
 #[allow(clippy::result_large_err)] // reason: cold path, at most one finding per file
-fn sniff(bytes: &[u8], max: u64) -> Result<Format, Finding> {
-    if bytes.is_empty() {
+/// What kind of file `src` is (and whether it is safe to open); leaves `src`
+/// at its start.
+fn sniff<RS: Read + Seek>(src: &mut RS, len: u64, max: u64) -> Result<Format, Finding> {
+    let io_err = |e: std::io::Error| unreadable(format!("the file cannot be read: {e}"));
+    if len == 0 {
         return Err(
             Finding::error("ingest.empty", "the file is empty (0 bytes)")
                 .hint("send the workbook again; the copy is empty"),
         );
     }
-    if bytes.starts_with(OLE_MAGIC) {
+    let mut head = Vec::with_capacity(512);
+    src.by_ref()
+        .take(512)
+        .read_to_end(&mut head)
+        .map_err(io_err)?;
+    src.seek(SeekFrom::Start(0)).map_err(io_err)?;
+    if head.starts_with(OLE_MAGIC) {
+        // Old .xls files are small; the encryption marker may be anywhere.
+        let mut bytes = Vec::new();
+        src.read_to_end(&mut bytes).map_err(io_err)?;
+        src.seek(SeekFrom::Start(0)).map_err(io_err)?;
         let needle: Vec<u8> = "EncryptedPackage"
             .encode_utf16()
             .flat_map(|u| u.to_le_bytes())
@@ -351,10 +404,10 @@ fn sniff(bytes: &[u8], max: u64) -> Result<Format, Finding> {
         }
         return Ok(Format::Xls);
     }
-    if !bytes.starts_with(b"PK") {
-        let what = if bytes.starts_with(b"%PDF") {
+    if !head.starts_with(b"PK") {
+        let what = if head.starts_with(b"%PDF") {
             "a PDF document"
-        } else if std::str::from_utf8(&bytes[..bytes.len().min(512)]).is_ok() {
+        } else if std::str::from_utf8(&head).is_ok() {
             "plain text"
         } else {
             "not a spreadsheet"
@@ -365,7 +418,7 @@ fn sniff(bytes: &[u8], max: u64) -> Result<Format, Finding> {
         )
         .hint("save the data as an Excel workbook (.xlsx) and send it again"));
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+    let mut zip = zip::ZipArchive::new(&mut *src)
         .map_err(|e| unreadable(format!("the workbook is corrupt or truncated: {e}")))?;
     let mut kind = None;
     for i in 0..zip.len() {
@@ -390,6 +443,8 @@ fn sniff(bytes: &[u8], max: u64) -> Result<Format, Finding> {
             _ => {}
         }
     }
+    drop(zip);
+    src.seek(SeekFrom::Start(0)).map_err(io_err)?;
     kind.ok_or_else(|| {
         Finding::error(
             "ingest.not_a_spreadsheet",
@@ -400,19 +455,24 @@ fn sniff(bytes: &[u8], max: u64) -> Result<Format, Finding> {
 }
 
 #[allow(clippy::result_large_err)] // reason: cold path, at most one finding per file
-fn read_workbook(
+fn read_workbook<RS: Read + Seek>(
     name: &str,
-    bytes: &[u8],
+    mut cur: RS,
+    len: u64,
     refs: &Refs,
     opts: &IngestOptions,
     out: &mut FileRead,
 ) -> Result<(), Finding> {
     #[cfg(test)]
-    if bytes == tests::PANIC_BYTES {
-        panic!("injected reader failure");
+    if len == tests::PANIC_BYTES.len() as u64 {
+        let mut b = Vec::new();
+        let _ = cur.read_to_end(&mut b);
+        if b == tests::PANIC_BYTES {
+            panic!("injected reader failure");
+        }
+        let _ = cur.seek(SeekFrom::Start(0));
     }
-    let fmt = sniff(bytes, opts.max_uncompressed_bytes)?;
-    let cur = Cursor::new(bytes);
+    let fmt = sniff(&mut cur, len, opts.max_uncompressed_bytes)?;
     let open_err = |e: &dyn std::fmt::Display| {
         let m = e.to_string();
         if m.to_ascii_lowercase().contains("password") || m.contains("ncrypt") {
@@ -470,6 +530,9 @@ fn stream_sheet<'a, RS: Read + Seek>(
     st: &mut SheetState<'a, '_>,
 ) -> Result<(), calamine::XlsxError> {
     let mut rd = wb.worksheet_cells_reader(sheet)?;
+    let dims = rd.dimensions();
+    // Excel's own row limit bounds what a (hostile) declared dimension can reserve.
+    st.row_hint = (dims.end.0.saturating_sub(dims.start.0) as usize).min(1 << 20);
     while let Some(c) = rd.next_cell()? {
         let (row, col) = c.get_position();
         st.push(row, col, Raw::from_ref(c.get_value().clone()));
@@ -550,13 +613,22 @@ struct DataState {
 struct SheetState<'a, 'x> {
     file: &'x str,
     sheet: String,
+    /// The file and sheet every record's `SourceRef` shares.
+    origin: Arc<Origin>,
+    syms: rows::Interner,
+    /// Rows the sheet declares (its `dimension`), to size the record vector once.
+    row_hint: usize,
     hint: SheetName,
     hidden: bool,
     refs: &'x Refs,
     opts: &'x IngestOptions<'x>,
     phase: Phase<'a>,
     cur_row: Option<u32>,
+    /// The current row's cells while the header is being looked for.
     cur: Vec<(u32, Raw<'a>)>,
+    /// Non-blank cells of the current data row, and the first of them.
+    row_cells: u32,
+    first: Option<(u32, Raw<'a>)>,
     /// Reused per data row: cells by dataset column.
     cells: Vec<Raw<'a>>,
     dataset: Dataset,
@@ -587,6 +659,12 @@ impl<'a, 'x> SheetState<'a, 'x> {
         Some(SheetState {
             file,
             sheet: s.name.clone(),
+            origin: Arc::new(Origin {
+                file: file.to_string(),
+                sheet: s.name.clone(),
+            }),
+            syms: rows::Interner::default(),
+            row_hint: 0,
             hint,
             hidden: s.visible != SheetVisible::Visible,
             refs,
@@ -594,6 +672,8 @@ impl<'a, 'x> SheetState<'a, 'x> {
             phase: Phase::Detect(Vec::new()),
             cur_row: None,
             cur: Vec::new(),
+            row_cells: 0,
+            first: None,
             cells: Vec::new(),
             dataset: Dataset::default(),
             findings: Vec::new(),
@@ -606,8 +686,26 @@ impl<'a, 'x> SheetState<'a, 'x> {
             self.flush_row();
             self.cur_row = Some(row);
         }
-        if !v.is_blank() && !matches!(self.phase, Phase::Ignore) {
-            self.cur.push((col, v));
+        if v.is_blank() {
+            return;
+        }
+        match &self.phase {
+            Phase::Ignore => {}
+            // The hot path: a data cell goes straight to its dataset column.
+            Phase::Data(ds) => {
+                if self.row_cells == 0 {
+                    // Only a text cell can be a total label.
+                    self.first = match &v {
+                        Raw::Text(t) => Some((col, Raw::Text(t.clone()))),
+                        _ => None,
+                    };
+                }
+                self.row_cells += 1;
+                if let Some(Some(i)) = ds.map.get(col as usize) {
+                    self.cells[*i] = v;
+                }
+            }
+            Phase::Detect(_) => self.cur.push((col, v)),
         }
     }
 
@@ -615,21 +713,23 @@ impl<'a, 'x> SheetState<'a, 'x> {
         let Some(row) = self.cur_row.take() else {
             return;
         };
-        if self.cur.is_empty() {
-            return;
-        }
-        let cells = std::mem::take(&mut self.cur);
         match &mut self.phase {
             Phase::Ignore => {}
             Phase::Detect(buf) => {
-                buf.push((row, cells));
+                if self.cur.is_empty() {
+                    return;
+                }
+                buf.push((row, std::mem::take(&mut self.cur)));
                 if buf.len() >= HEADER_SCAN {
                     self.decide();
                 }
             }
             Phase::Data(_) => {
-                let spare = self.data_row(row, cells);
-                self.cur = spare;
+                if self.row_cells > 0 {
+                    self.row_cells = 0;
+                    let first = self.first.take();
+                    self.data_row(row, first);
+                }
             }
         }
     }
@@ -715,7 +815,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
         let ds = self.setup(def, *header_row, header_cells);
         self.phase = Phase::Data(Box::new(ds));
         for (row, cells) in buf.into_iter().skip(hi + 1) {
-            self.data_row(row, cells);
+            self.replay_row(row, cells);
         }
     }
 
@@ -821,6 +921,9 @@ impl<'a, 'x> SheetState<'a, 'x> {
             });
         }
         self.cells = vec![Raw::Empty; n];
+        if !sheet_rejected {
+            reserve(&mut self.dataset, def.kind, self.row_hint);
+        }
         DataState {
             def,
             header_row,
@@ -836,16 +939,29 @@ impl<'a, 'x> SheetState<'a, 'x> {
         }
     }
 
-    /// One non-blank row below the header. Gives back the emptied buffer.
-    fn data_row(&mut self, row: u32, mut cells: Vec<(u32, Raw<'a>)>) -> Vec<(u32, Raw<'a>)> {
+    /// A buffered row (read while looking for the header) below the header.
+    fn replay_row(&mut self, row: u32, cells: Vec<(u32, Raw<'a>)>) {
+        let Phase::Data(ds) = &self.phase else {
+            return;
+        };
+        let first = cells.first().cloned();
+        for (col, v) in cells {
+            if let Some(Some(i)) = ds.map.get(col as usize) {
+                self.cells[*i] = v;
+            }
+        }
+        self.data_row(row, first);
+    }
+
+    /// One non-blank row below the header, its cells already in `self.cells`
+    /// (`first`: the row's first non-blank cell, for the total-row rule).
+    /// Leaves `self.cells` empty for the next row.
+    fn data_row(&mut self, row: u32, first: Option<(u32, Raw<'a>)>) {
         let Phase::Data(ds) = &mut self.phase else {
-            cells.clear();
-            return cells;
+            return;
         };
         ds.last_row = Some(row);
-        // A trailing total row: first non-blank cell says 合计/Total.
-        if let Some((col, v)) = cells.first()
-            && let Raw::Text(t) = v
+        let skip = if let Some((col, Raw::Text(t))) = &first
             && is_total(t)
         {
             let f = Finding::warning(
@@ -861,21 +977,16 @@ impl<'a, 'x> SheetState<'a, 'x> {
             .cell(a1(row, *col))
             .hint("leave totals out of the data sheet; the tool computes its own");
             self.findings.push(f);
-            cells.clear();
-            return cells;
-        }
-        if ds.sheet_rejected {
+            true
+        } else if ds.sheet_rejected {
             ds.rejected += 1;
-            cells.clear();
-            return cells;
-        }
-        for c in self.cells.iter_mut() {
-            *c = Raw::Empty;
-        }
-        for (col, v) in cells.drain(..) {
-            if let Some(Some(i)) = ds.map.get(col as usize) {
-                self.cells[*i] = v;
-            }
+            true
+        } else {
+            false
+        };
+        if skip {
+            self.cells.fill(Raw::Empty);
+            return;
         }
         let mut ctx = RowCtx {
             def: ds.def,
@@ -885,7 +996,9 @@ impl<'a, 'x> SheetState<'a, 'x> {
             row,
             file: self.file,
             sheet: &self.sheet,
+            origin: &self.origin,
             refs: self.refs,
+            syms: &mut self.syms,
             findings: &mut self.findings,
             errors: 0,
         };
@@ -899,7 +1012,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             }
             None => ds.rejected += 1,
         }
-        cells
+        self.cells.fill(Raw::Empty);
     }
 
     fn finish(mut self, out: &mut FileRead) {
@@ -943,7 +1056,28 @@ impl<'a, 'x> SheetState<'a, 'x> {
     }
 }
 
+/// Room for `rows` more records of one dataset (a sheet's declared size), so
+/// the vector is allocated once instead of growing by doubling.
+fn reserve(d: &mut Dataset, kind: schema::DatasetKind, rows: usize) {
+    use schema::DatasetKind as K;
+    match kind {
+        K::Incidents => d.incidents.reserve_exact(rows),
+        K::Outages => d.outages.reserve_exact(rows),
+        K::Changes => d.changes.reserve_exact(rows),
+        K::Requests => d.requests.reserve_exact(rows),
+        K::Surveys => d.surveys.reserve_exact(rows),
+        K::ProcessKpis => d.process_kpis.reserve_exact(rows),
+        K::SupplierTickets => d.supplier_tickets.reserve_exact(rows),
+        K::Capacity => d.capacity.reserve_exact(rows),
+    }
+}
+
 fn is_total(t: &str) -> bool {
+    // Every data row passes here: ids, dates and numbers (anything with a
+    // digit, or long text) are not total labels, without normalising.
+    if t.len() > 24 || t.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let k: String = norm(t).chars().filter(|c| *c != ' ').collect();
     matches!(
         k.as_str(),

@@ -7,14 +7,14 @@
 //! header as the provider wrote it; a record lying outside the period is
 //! never an error (it is only counted for an information finding).
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::sync::Arc;
 
 use chrono::NaiveDateTime;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::cell::{self, CellError, Raw, norm};
-use super::schema::{
-    CHANGE_RESULT_CHOICES, CHANGE_TYPE_CHOICES, ColType, DatasetDef, DatasetKind, STATUS_CHOICES,
-};
+use super::schema::{CHANGE_RESULT, CHANGE_TYPE, ColType, DatasetDef, DatasetKind, STATUS};
 use crate::findings::Finding;
 use crate::model::catalogue::{AgreementKind, Catalogue};
 use crate::model::period::Period;
@@ -24,25 +24,46 @@ use crate::model::records::*;
 /// width) to ids.
 #[derive(Debug, Default)]
 pub struct Refs {
-    customers: HashMap<String, String>,
-    services: HashMap<String, String>,
-    suppliers: HashMap<String, String>,
+    customers: HashMap<String, Sym>,
+    services: HashMap<String, Sym>,
+    suppliers: HashMap<String, Sym>,
     /// service id → customers it serves.
     service_customers: HashMap<String, Vec<String>>,
     /// UC id (as written and normalised) → (UC id, supplier id).
-    ucs: HashMap<String, (String, String)>,
+    ucs: HashMap<String, (Sym, Sym)>,
 }
 
-fn add(map: &mut HashMap<String, String>, id: &str, names: &[Option<&str>]) {
-    map.insert(id.to_string(), id.to_string());
-    map.insert(norm(id), id.to_string());
+/// Keys: the id and the names as written (the common, allocation-free hit) and
+/// their normalised forms. Every key maps to one shared copy of the id.
+fn add(map: &mut HashMap<String, Sym>, id: &str, names: &[Option<&str>]) {
+    let sym = Sym::new(id);
+    map.insert(id.to_string(), sym.clone());
+    map.insert(norm(id), sym.clone());
     for n in names.iter().flatten() {
-        map.entry(norm(n)).or_insert_with(|| id.to_string());
+        map.entry(n.trim().to_string())
+            .or_insert_with(|| sym.clone());
+        map.entry(norm(n)).or_insert_with(|| sym.clone());
     }
 }
 
-fn look(map: &HashMap<String, String>, s: &str) -> Option<String> {
-    map.get(s).or_else(|| map.get(&norm(s))).cloned()
+fn look<'m, V>(map: &'m HashMap<String, V>, s: &str) -> Option<&'m V> {
+    map.get(s).or_else(|| map.get(norm(s).as_str()))
+}
+
+/// One shared copy of each distinct text of a sheet's repeated columns
+/// (category, group).
+#[derive(Debug, Default)]
+pub struct Interner(HashSet<Sym>);
+
+impl Interner {
+    pub fn get(&mut self, s: &str) -> Sym {
+        if let Some(x) = self.0.get(s) {
+            return x.clone();
+        }
+        let x = Sym::new(s);
+        self.0.insert(x.clone());
+        x
+    }
 }
 
 impl Refs {
@@ -76,7 +97,7 @@ impl Refs {
             .iter()
             .filter(|a| a.kind == AgreementKind::Uc)
         {
-            let v = (a.id.clone(), a.party.clone());
+            let v = (Sym::new(&a.id), Sym::new(&a.party));
             r.ucs.insert(a.id.clone(), v.clone());
             r.ucs.insert(norm(&a.id), v);
         }
@@ -97,12 +118,15 @@ pub struct RowCtx<'r, 'a> {
     pub row: u32,
     pub file: &'r str,
     pub sheet: &'r str,
+    /// The shared file and sheet of every record's `SourceRef`.
+    pub origin: &'r Arc<Origin>,
     pub refs: &'r Refs,
+    pub syms: &'r mut Interner,
     pub findings: &'r mut Vec<Finding>,
     pub errors: usize,
 }
 
-impl RowCtx<'_, '_> {
+impl<'r, 'a> RowCtx<'r, 'a> {
     fn idx(&self, key: &str) -> usize {
         self.def
             .columns
@@ -180,7 +204,42 @@ impl RowCtx<'_, '_> {
     }
 
     fn text(&mut self, key: &str) -> Option<String> {
-        self.get(key, cell::text)
+        self.text_cow(key).map(Cow::into_owned)
+    }
+
+    /// [`Self::text`] borrowed from the cell where it can be.
+    fn text_cow(&mut self, key: &str) -> Option<Cow<'r, str>> {
+        let i = self.idx(key);
+        let cells: &'r [Raw<'a>] = self.cells;
+        match cell::text_cow(&cells[i]) {
+            Ok(Some(v)) => Some(v),
+            Ok(None) => {
+                if self.def.columns[i].required {
+                    self.required(i);
+                }
+                None
+            }
+            Err(e) => {
+                self.cell_err(i, e);
+                None
+            }
+        }
+    }
+
+    /// A ticket/change/request id (inline up to 15 bytes, see [`Id`]).
+    fn id(&mut self, key: &str) -> Option<Id> {
+        self.text_cow(key).map(|t| Id::from(&*t))
+    }
+
+    /// Text of a column whose values repeat (category, group): one shared copy each.
+    fn sym(&mut self, key: &str) -> Option<Sym> {
+        let t = self.text_cow(key)?;
+        Some(self.syms.get(&t))
+    }
+
+    /// Validate a text column without keeping its value.
+    fn check_text(&mut self, key: &str) {
+        self.text_cow(key);
     }
     fn dt(&mut self, key: &str) -> Option<NaiveDateTime> {
         self.get(key, cell::datetime)
@@ -230,7 +289,7 @@ impl RowCtx<'_, '_> {
         self.get(key, |r| cell::int_in(r, min, max))
     }
 
-    fn choice(&mut self, key: &str, choices: &[&str]) -> Option<usize> {
+    fn choice(&mut self, key: &str, choices: &cell::Choices) -> Option<usize> {
         self.get(key, |r| cell::choice(r, choices))
     }
 
@@ -264,10 +323,10 @@ impl RowCtx<'_, '_> {
         }
     }
 
-    fn customer(&mut self, key: &str) -> Option<String> {
-        let s = self.text(key)?;
+    fn customer(&mut self, key: &str) -> Option<Sym> {
+        let s = self.text_cow(key)?;
         match look(&self.refs.customers, &s) {
-            Some(id) => Some(id),
+            Some(id) => Some(id.clone()),
             None => {
                 let i = self.idx(key);
                 self.push(
@@ -283,10 +342,10 @@ impl RowCtx<'_, '_> {
         }
     }
 
-    fn service(&mut self, key: &str) -> Option<String> {
-        let s = self.text(key)?;
+    fn service(&mut self, key: &str) -> Option<Sym> {
+        let s = self.text_cow(key)?;
         match look(&self.refs.services, &s) {
-            Some(id) => Some(id),
+            Some(id) => Some(id.clone()),
             None => {
                 let i = self.idx(key);
                 self.push(
@@ -320,10 +379,10 @@ impl RowCtx<'_, '_> {
         }
     }
 
-    fn supplier(&mut self, key: &str) -> Option<String> {
-        let s = self.text(key)?;
+    fn supplier(&mut self, key: &str) -> Option<Sym> {
+        let s = self.text_cow(key)?;
         match look(&self.refs.suppliers, &s) {
-            Some(id) => Some(id),
+            Some(id) => Some(id.clone()),
             None => {
                 let i = self.idx(key);
                 self.push(
@@ -339,16 +398,10 @@ impl RowCtx<'_, '_> {
         }
     }
 
-    fn contract(&mut self, key: &str, supplier: Option<&str>) -> Option<String> {
-        let s = self.text(key)?;
+    fn contract(&mut self, key: &str, supplier: Option<&str>) -> Option<Sym> {
+        let s = self.text_cow(key)?;
         let i = self.idx(key);
-        let Some((uc, party)) = self
-            .refs
-            .ucs
-            .get(s.as_str())
-            .or_else(|| self.refs.ucs.get(&norm(&s)))
-            .cloned()
-        else {
+        let Some((uc, party)) = look(&self.refs.ucs, &s).cloned() else {
             self.push(
                 i,
                 true,
@@ -359,7 +412,7 @@ impl RowCtx<'_, '_> {
             return None;
         };
         if let Some(sup) = supplier
-            && sup != party
+            && party != sup
         {
             self.push(
                 i,
@@ -373,11 +426,7 @@ impl RowCtx<'_, '_> {
     }
 
     fn src(&self) -> SourceRef {
-        SourceRef {
-            file: self.file.to_string(),
-            sheet: self.sheet.to_string(),
-            row: self.row + 1,
-        }
+        SourceRef::new(self.origin.clone(), self.row + 1)
     }
 }
 
@@ -401,7 +450,7 @@ fn touches(p: &Period, from: NaiveDateTime, to: Option<NaiveDateTime>) -> bool {
 pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Option<bool> {
     let in_p = match r.def.kind {
         DatasetKind::Incidents => {
-            let id = r.text("ticket_id");
+            let id = r.id("ticket_id");
             let customer = r.customer("customer");
             let service = r.service("service");
             let priority = r.get("priority", cell::priority);
@@ -410,11 +459,12 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
             let resolved = r.dt("resolved_at");
             let closed = r.dt("closed_at");
             let paused_secs = r.minutes("paused_minutes");
-            let st = r.choice("status", STATUS_CHOICES).map(status);
+            let st = r.choice("status", &STATUS).map(status);
             let major = r.get("major", cell::yes_no).unwrap_or(false);
-            let category = r.text("category");
-            let group = r.text("group");
-            let summary = r.text("summary");
+            let category = r.sym("category");
+            let group = r.sym("group");
+            // Validated, not kept: no figure uses it and the archived workbook holds it.
+            r.check_text("summary");
             let satisfaction = r.int("satisfaction").map(|v| v as u8);
             r.order("opened_at", opened, "responded_at", responded);
             r.order("opened_at", opened, "resolved_at", resolved);
@@ -443,7 +493,6 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
                 major,
                 category,
                 group,
-                summary,
                 satisfaction,
                 src: r.src(),
             });
@@ -451,7 +500,7 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
         }
         DatasetKind::Outages => {
             let service = r.service("service");
-            let customer = match r.text("customer") {
+            let customer = match r.text_cow("customer") {
                 Some(_) => r.customer("customer"),
                 None => None,
             };
@@ -478,13 +527,13 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
             inp
         }
         DatasetKind::Changes => {
-            let id = r.text("change_id");
-            let customer = match r.text("customer") {
+            let id = r.id("change_id");
+            let customer = match r.text_cow("customer") {
                 Some(_) => r.customer("customer"),
                 None => None,
             };
             let service = r.service("service");
-            let kind = r.choice("type", CHANGE_TYPE_CHOICES).map(|i| {
+            let kind = r.choice("type", &CHANGE_TYPE).map(|i| {
                 [
                     ChangeType::Standard,
                     ChangeType::Normal,
@@ -494,7 +543,7 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
             let planned_start = r.dt("planned_start");
             let planned_end = r.dt("planned_end");
             let actual_end = r.dt("actual_end");
-            let result = r.choice("result", CHANGE_RESULT_CHOICES).map(|i| {
+            let result = r.choice("result", &CHANGE_RESULT).map(|i| {
                 [
                     ChangeResult::Successful,
                     ChangeResult::Failed,
@@ -537,13 +586,13 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
             inp
         }
         DatasetKind::Requests => {
-            let id = r.text("request_id");
+            let id = r.id("request_id");
             let customer = r.customer("customer");
             let service = r.service("service");
             let opened = r.dt("opened_at");
             let fulfilled = r.dt("fulfilled_at");
             let paused_secs = r.minutes("paused_minutes");
-            let st = r.choice("status", STATUS_CHOICES).map(status);
+            let st = r.choice("status", &STATUS).map(status);
             let satisfaction = r.int("satisfaction").map(|v| v as u8);
             r.order("opened_at", opened, "fulfilled_at", fulfilled);
             r.takes(customer.as_deref(), service.as_deref(), "service");
@@ -567,7 +616,7 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
         }
         DatasetKind::Surveys => {
             let customer = r.customer("customer");
-            let service = match r.text("service") {
+            let service = match r.text_cow("service") {
                 Some(_) => r.service("service"),
                 None => None,
             };
@@ -614,7 +663,7 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
         DatasetKind::SupplierTickets => {
             let supplier = r.supplier("supplier");
             let contract = r.contract("contract", supplier.as_deref());
-            let id = r.text("ticket_id");
+            let id = r.id("ticket_id");
             let priority = r.get("priority", cell::priority);
             let reported = r.dt("reported_at");
             let responded = r.dt("responded_at");
@@ -641,7 +690,7 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
         }
         DatasetKind::Capacity => {
             let resource = r.text("resource");
-            let service = match r.text("service") {
+            let service = match r.text_cow("service") {
                 Some(_) => r.service("service"),
                 None => None,
             };

@@ -5,6 +5,8 @@
 //! templates (`svcreport templates`), the sample generator and the docs, so
 //! they cannot drift.
 
+use super::cell::Choices;
+
 /// The eight datasets of spec §2.1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DatasetKind {
@@ -145,6 +147,13 @@ pub const PRIORITY_CHOICES: &[&str] = &[
     "P3|3|中|medium|moderate",
     "P4|4|低|low",
 ];
+
+/// The choice lists with their lookup tables (the reader's side of the lists above).
+pub static STATUS: Choices = Choices::new(STATUS_CHOICES);
+pub static CHANGE_TYPE: Choices = Choices::new(CHANGE_TYPE_CHOICES);
+pub static CHANGE_RESULT: Choices = Choices::new(CHANGE_RESULT_CHOICES);
+pub static YES_NO: Choices = Choices::new(YES_NO_CHOICES);
+pub static PRIORITY: Choices = Choices::new(PRIORITY_CHOICES);
 
 pub const INCIDENTS: DatasetDef = DatasetDef {
     kind: DatasetKind::Incidents,

@@ -507,7 +507,7 @@ fn volumes(ctx: &Ctx) -> Volumes {
     }
     for r in &ctx.data.requests {
         if ctx.contains(r.opened) {
-            *v.requests_opened.entry(r.customer.clone()).or_default() += 1;
+            *v.requests_opened.entry(r.customer.to_string()).or_default() += 1;
             *v.requests_opened.entry("*".to_string()).or_default() += 1;
         }
     }

@@ -5,17 +5,204 @@
 //! timezone is only used to turn the run's instant (`--now`) into local time.
 //! Every record keeps a [`SourceRef`] so a figure can be traced to its cell row.
 
+use std::borrow::Borrow;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::period::Period;
 
-/// Where a record came from: file (workspace-relative), sheet and 1-based Excel row.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
-pub struct SourceRef {
+/// A shared, immutable string: the repeated values of a dataset (catalogue ids,
+/// categories, groups, file and sheet names). One pointer wide; a clone is a
+/// reference-count increment, so a million records naming the same customer
+/// hold one copy of its id. Reads, compares, hashes and serialises exactly like
+/// the `str` it holds.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Sym(Arc<String>);
+
+/// A ticket, change or request id: 16 bytes, stored inline up to 15 bytes
+/// (`INC0012345`, `CHG-2026-00042`), so a million ids cost no allocation each.
+pub type Id = ecow::EcoString;
+
+impl Sym {
+    pub fn new(s: &str) -> Sym {
+        Sym(Arc::new(s.to_string()))
+    }
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl Deref for Sym {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl Borrow<str> for Sym {
+    fn borrow(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl AsRef<str> for Sym {
+    fn as_ref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl From<&str> for Sym {
+    fn from(s: &str) -> Sym {
+        Sym::new(s)
+    }
+}
+
+impl From<String> for Sym {
+    fn from(s: String) -> Sym {
+        Sym(Arc::new(s))
+    }
+}
+
+impl From<&String> for Sym {
+    fn from(s: &String) -> Sym {
+        Sym::new(s)
+    }
+}
+
+impl From<&Sym> for String {
+    fn from(s: &Sym) -> String {
+        s.0.as_str().to_string()
+    }
+}
+
+impl From<Sym> for String {
+    fn from(s: Sym) -> String {
+        Arc::unwrap_or_clone(s.0)
+    }
+}
+
+impl PartialEq<str> for Sym {
+    fn eq(&self, o: &str) -> bool {
+        self.0.as_str() == o
+    }
+}
+
+impl PartialEq<&str> for Sym {
+    fn eq(&self, o: &&str) -> bool {
+        self.0.as_str() == *o
+    }
+}
+
+impl PartialEq<String> for Sym {
+    fn eq(&self, o: &String) -> bool {
+        self.0.as_str() == o.as_str()
+    }
+}
+
+impl PartialEq<Sym> for String {
+    fn eq(&self, o: &Sym) -> bool {
+        self.as_str() == o.0.as_str()
+    }
+}
+
+impl PartialEq<Sym> for str {
+    fn eq(&self, o: &Sym) -> bool {
+        self == o.0.as_str()
+    }
+}
+
+impl PartialEq<Sym> for &str {
+    fn eq(&self, o: &Sym) -> bool {
+        *self == o.0.as_str()
+    }
+}
+
+impl fmt::Debug for Sym {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.0.as_str(), f)
+    }
+}
+
+impl fmt::Display for Sym {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+
+impl Serialize for Sym {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Sym {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Sym, D::Error> {
+        String::deserialize(d).map(Sym::from)
+    }
+}
+
+/// The file (workspace-relative) and sheet records come from, shared by
+/// every record of the sheet.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+pub struct Origin {
     pub file: String,
     pub sheet: String,
+}
+
+/// Where a record came from: file, sheet and 1-based Excel row (12 bytes: the
+/// file and sheet are one shared [`Origin`]). Serialises as
+/// `{"file", "sheet", "row"}`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct SourceRef {
+    origin: Arc<Origin>,
     pub row: u32,
+}
+
+impl SourceRef {
+    pub fn new(origin: Arc<Origin>, row: u32) -> SourceRef {
+        SourceRef { origin, row }
+    }
+    pub fn file(&self) -> &str {
+        &self.origin.file
+    }
+    pub fn sheet(&self) -> &str {
+        &self.origin.sheet
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct SourceRefRepr {
+    file: String,
+    sheet: String,
+    row: u32,
+}
+
+impl Serialize for SourceRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        SourceRefRepr {
+            file: self.origin.file.clone(),
+            sheet: self.origin.sheet.clone(),
+            row: self.row,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for SourceRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<SourceRef, D::Error> {
+        let r = SourceRefRepr::deserialize(d)?;
+        Ok(SourceRef::new(
+            Arc::new(Origin {
+                file: r.file,
+                sheet: r.sheet,
+            }),
+            r.row,
+        ))
+    }
 }
 
 /// Incident / ticket priority. Input spellings: `P1`–`P4`, `1`–`4`, 紧急/高/中/低,
@@ -69,11 +256,11 @@ pub enum TicketStatus {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Incident {
-    pub id: String,
+    pub id: Id,
     /// Catalogue customer id (names are resolved to ids during validation).
-    pub customer: String,
+    pub customer: Sym,
     /// Catalogue service id.
-    pub service: String,
+    pub service: Sym,
     pub priority: Priority,
     pub opened: NaiveDateTime,
     pub responded: Option<NaiveDateTime>,
@@ -83,18 +270,17 @@ pub struct Incident {
     pub paused_secs: i64,
     pub status: Option<TicketStatus>,
     pub major: bool,
-    pub category: Option<String>,
-    pub group: Option<String>,
-    pub summary: Option<String>,
+    pub category: Option<Sym>,
+    pub group: Option<Sym>,
     pub satisfaction: Option<u8>,
     pub src: SourceRef,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outage {
-    pub service: String,
+    pub service: Sym,
     /// `None` = every customer of the service.
-    pub customer: Option<String>,
+    pub customer: Option<Sym>,
     pub start: NaiveDateTime,
     /// `None` = still down (counts to the period's end).
     pub end: Option<NaiveDateTime>,
@@ -121,9 +307,9 @@ pub enum ChangeResult {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
-    pub id: String,
-    pub customer: Option<String>,
-    pub service: String,
+    pub id: Id,
+    pub customer: Option<Sym>,
+    pub service: Sym,
     pub kind: ChangeType,
     pub planned_start: Option<NaiveDateTime>,
     pub planned_end: Option<NaiveDateTime>,
@@ -135,9 +321,9 @@ pub struct Change {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Request {
-    pub id: String,
-    pub customer: String,
-    pub service: String,
+    pub id: Id,
+    pub customer: Sym,
+    pub service: Sym,
     pub opened: NaiveDateTime,
     pub fulfilled: Option<NaiveDateTime>,
     pub paused_secs: i64,
@@ -148,8 +334,8 @@ pub struct Request {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Survey {
-    pub customer: String,
-    pub service: Option<String>,
+    pub customer: Sym,
+    pub service: Option<Sym>,
     pub date: NaiveDate,
     pub score: u8,
     pub comment: Option<String>,
@@ -169,10 +355,10 @@ pub struct ProcessKpiValue {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SupplierTicket {
-    pub supplier: String,
+    pub supplier: Sym,
     /// UC agreement id.
-    pub contract: String,
-    pub id: String,
+    pub contract: Sym,
+    pub id: Id,
     pub priority: Priority,
     pub reported: NaiveDateTime,
     pub responded: Option<NaiveDateTime>,
@@ -183,7 +369,7 @@ pub struct SupplierTicket {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CapacitySample {
     pub resource: String,
-    pub service: Option<String>,
+    pub service: Option<Sym>,
     pub date: NaiveDate,
     /// Percent, 0–100 (values above 100 are allowed: over-subscription).
     pub utilisation: f64,
@@ -207,13 +393,58 @@ pub struct Dataset {
 impl Dataset {
     /// Append another dataset (records of one more file).
     pub fn extend(&mut self, other: Dataset) {
-        self.incidents.extend(other.incidents);
-        self.outages.extend(other.outages);
-        self.changes.extend(other.changes);
-        self.requests.extend(other.requests);
-        self.surveys.extend(other.surveys);
-        self.process_kpis.extend(other.process_kpis);
-        self.supplier_tickets.extend(other.supplier_tickets);
-        self.capacity.extend(other.capacity);
+        fn add<T>(a: &mut Vec<T>, mut b: Vec<T>) {
+            if a.is_empty() && a.capacity() <= b.capacity() {
+                *a = b;
+            } else {
+                a.append(&mut b);
+            }
+        }
+        add(&mut self.incidents, other.incidents);
+        add(&mut self.outages, other.outages);
+        add(&mut self.changes, other.changes);
+        add(&mut self.requests, other.requests);
+        add(&mut self.surveys, other.surveys);
+        add(&mut self.process_kpis, other.process_kpis);
+        add(&mut self.supplier_tickets, other.supplier_tickets);
+        add(&mut self.capacity, other.capacity);
+    }
+
+    /// Every part's records in order, in vectors allocated once at their final
+    /// size (merging a month's files never holds two growing copies).
+    pub fn concat(mut parts: Vec<Dataset>) -> Dataset {
+        if parts.len() == 1 {
+            return parts.pop().unwrap_or_default();
+        }
+        let mut out = Dataset::default();
+        out.incidents
+            .reserve_exact(parts.iter().map(|p| p.incidents.len()).sum());
+        out.outages
+            .reserve_exact(parts.iter().map(|p| p.outages.len()).sum());
+        out.changes
+            .reserve_exact(parts.iter().map(|p| p.changes.len()).sum());
+        out.requests
+            .reserve_exact(parts.iter().map(|p| p.requests.len()).sum());
+        out.surveys
+            .reserve_exact(parts.iter().map(|p| p.surveys.len()).sum());
+        out.process_kpis
+            .reserve_exact(parts.iter().map(|p| p.process_kpis.len()).sum());
+        out.supplier_tickets
+            .reserve_exact(parts.iter().map(|p| p.supplier_tickets.len()).sum());
+        out.capacity
+            .reserve_exact(parts.iter().map(|p| p.capacity.len()).sum());
+        // Each part is freed as soon as it is moved, so the peak is the
+        // result plus one part, not two copies of everything.
+        for mut p in parts {
+            out.incidents.append(&mut p.incidents);
+            out.outages.append(&mut p.outages);
+            out.changes.append(&mut p.changes);
+            out.requests.append(&mut p.requests);
+            out.surveys.append(&mut p.surveys);
+            out.process_kpis.append(&mut p.process_kpis);
+            out.supplier_tickets.append(&mut p.supplier_tickets);
+            out.capacity.append(&mut p.capacity);
+        }
+        out
     }
 }

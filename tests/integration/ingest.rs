@@ -1050,3 +1050,135 @@ fn check_json_shape_exit_code_and_findings_workbook() {
     svcreport::app::check::check(&q, &ws, &catalogue(), None, &[], None, &mut out).unwrap();
     assert!(out.is_empty());
 }
+
+/// Many repeated ids over three files: every later occurrence is rejected, in
+/// file and row order, naming the first place; the first occurrences stay.
+#[test]
+fn many_duplicates_are_found_in_order_and_the_first_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let inbox = dir.path().join("inbox/2026-10");
+    std::fs::create_dir_all(&inbox).unwrap();
+    const IDS: [&str; 6] = ["D-1", "D-2", "D-3", "D-4", "D-5", "D-6"];
+    // a: D-1..D-6; b: D-6..D-1 (all repeated); c: D-1, D-7, D-1.
+    std::fs::write(
+        inbox.join("a.xlsx"),
+        incidents(IDS.iter().map(|i| inc(i)).collect()),
+    )
+    .unwrap();
+    std::fs::write(
+        inbox.join("b.xlsx"),
+        incidents(IDS.iter().rev().map(|i| inc(i)).collect()),
+    )
+    .unwrap();
+    std::fs::write(
+        inbox.join("c.xlsx"),
+        incidents(vec![inc("D-1"), inc("D-7"), inc("D-1")]),
+    )
+    .unwrap();
+    let files = ingest::inbox_files(&ws).unwrap();
+    let ing = ingest::ingest(&ws, &catalogue(), &files, &IngestOptions::default());
+    assert_reconciles(&ing.files);
+    let ids: Vec<&str> = ing
+        .dataset
+        .incidents
+        .iter()
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(ids, ["D-1", "D-2", "D-3", "D-4", "D-5", "D-6", "D-7"]);
+    let dups: Vec<(String, String)> = ing
+        .findings
+        .iter()
+        .filter(|f| f.code == "row.duplicate_id")
+        .map(|f| (f.file.clone().unwrap(), f.cell.clone().unwrap()))
+        .collect();
+    let want: Vec<(String, String)> = (2..=7)
+        .map(|r| ("inbox/2026-10/b.xlsx".to_string(), format!("A{r}")))
+        .chain(["A2", "A4"].map(|c| ("inbox/2026-10/c.xlsx".to_string(), c.to_string())))
+        .collect();
+    assert_eq!(dups, want);
+    let counts: Vec<(u64, u64)> = ing
+        .files
+        .iter()
+        .map(|f| (f.accepted(), f.rejected()))
+        .collect();
+    assert_eq!(counts, [(6, 0), (0, 6), (1, 2)]);
+}
+
+/// Reading a workbook from its path (the pipeline) and from memory (`check
+/// FILE`, tests) gives the same records, findings and counts, hash included.
+#[test]
+fn a_workbook_reads_the_same_from_disk_and_from_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let mut rows = vec![inc("M-1"), inc("M-2"), inc("M-1")];
+    rows.push(vec![
+        S("M-3"),
+        S("acme"),
+        S("nope"),
+        S("P9"),
+        S("yesterday"),
+    ]);
+    let bytes = incidents(rows);
+    let path = inbox.join("m.xlsx");
+    std::fs::write(&path, &bytes).unwrap();
+    let disk = ingest::ingest(&ws, &catalogue(), &[path], &IngestOptions::default());
+    let mem = read("inbox/m.xlsx", &bytes);
+    assert_eq!(disk.dataset, mem.dataset);
+    assert_eq!(disk.findings, mem.findings);
+    assert_eq!(disk.files, mem.files);
+    assert_eq!(disk.files[0].bytes, bytes.len() as u64);
+    assert_eq!(disk.findings.len(), 4, "{:#?}", disk.findings);
+}
+
+/// Repeated values are stored once: every record of a sheet shares its
+/// customer, service, category and group strings, and its file/sheet origin;
+/// the summary text is validated but not kept.
+#[test]
+fn records_share_their_repeated_strings() {
+    let mut rows = Vec::new();
+    for i in 0..50 {
+        let mut r = inc(Box::leak(format!("S-{i}").into_boxed_str()));
+        r.extend([E, E, E, S("网络"), S("二线"), S("打印机故障")]);
+        rows.push(r);
+    }
+    let ing = read("s.xlsx", &incidents_with_text_columns(rows));
+    assert!(ing.findings.is_empty(), "{:#?}", ing.findings);
+    let inc = &ing.dataset.incidents;
+    assert_eq!(inc.len(), 50, "{:#?}", ing.findings);
+    let (a, b) = (&inc[0], &inc[49]);
+    assert!(std::ptr::eq(a.customer.as_str(), b.customer.as_str()));
+    assert!(std::ptr::eq(a.service.as_str(), b.service.as_str()));
+    let (ca, cb) = (a.category.as_ref().unwrap(), b.category.as_ref().unwrap());
+    assert_eq!(ca, "网络");
+    assert!(std::ptr::eq(ca.as_str(), cb.as_str()));
+    assert_eq!(a.group.as_ref().unwrap(), "二线");
+    assert!(std::ptr::eq(a.src.file(), b.src.file()));
+    assert_eq!(
+        (a.src.file(), a.src.sheet(), a.src.row),
+        ("s.xlsx", "事件", 2)
+    );
+    // The origin serialises as the plain triple.
+    let j = serde_json::to_value(&b.src).unwrap();
+    assert_eq!(
+        j,
+        serde_json::json!({"file": "s.xlsx", "sheet": "事件", "row": 51})
+    );
+}
+
+fn incidents_with_text_columns(rows: Vec<Vec<V>>) -> Vec<u8> {
+    let mut h = head(&INC_HEAD);
+    h.extend(head(&[
+        "状态",
+        "重大事件",
+        "满意度",
+        "类别",
+        "处理组",
+        "摘要",
+    ]));
+    let mut all = vec![h];
+    all.extend(rows);
+    book(vec![sheet("事件", all)])
+}

@@ -274,7 +274,6 @@ fn inc(
         major: false,
         category: None,
         group: None,
-        summary: None,
         satisfaction: None,
         src: src(),
     }
@@ -289,7 +288,7 @@ fn outage(
 ) -> Outage {
     Outage {
         service: service.into(),
-        customer: customer.map(str::to_string),
+        customer: customer.map(Sym::from),
         start: dt(start),
         end: end.map(dt),
         planned,
@@ -309,7 +308,7 @@ fn change(
 ) -> Change {
     Change {
         id: id.into(),
-        customer: cust.map(str::to_string),
+        customer: cust.map(Sym::from),
         service: service.into(),
         kind,
         planned_start: None,
@@ -344,7 +343,7 @@ fn req(
 fn survey(cust: &str, service: Option<&str>, date: &str, score: u8) -> Survey {
     Survey {
         customer: cust.into(),
-        service: service.map(str::to_string),
+        service: service.map(Sym::from),
         date: d(date),
         score,
         comment: None,
@@ -1319,8 +1318,8 @@ fn uci_incidents() -> Option<Vec<Incident>> {
         finals
             .into_values()
             .map(|(_, f)| Incident {
-                id: f[num].clone(),
-                customer: f[loc].clone(),
+                id: f[num].as_str().into(),
+                customer: f[loc].as_str().into(),
                 service: "itsm".into(),
                 priority: match &f[pr][..1] {
                     "1" => Priority::P1,
@@ -1337,7 +1336,6 @@ fn uci_incidents() -> Option<Vec<Incident>> {
                 major: false,
                 category: None,
                 group: None,
-                summary: None,
                 satisfaction: None,
                 src: src(),
             })
