@@ -124,6 +124,13 @@ fn main() {
     let rows = env_or("BENCH_ROWS", 1_000_000);
     let books = env_or("BENCH_BOOKS", 50) as usize;
     let reports = env_or("BENCH_REPORTS", 50);
+    // `--gen DIR`: only write the workspace (to profile `--child DIR` by hand).
+    if args.get(1).map(String::as_str) == Some("--gen") {
+        let dir = Path::new(&args[2]);
+        std::fs::create_dir_all(dir).expect("dir");
+        workspace(dir, rows, books, reports);
+        return;
+    }
     println!("threads: {}", rayon::current_num_threads());
     measure("month", rows, books, reports);
     measure(

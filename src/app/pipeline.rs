@@ -457,11 +457,39 @@ struct Built {
 }
 
 /// Run a batch: ingest, compute, build, render, publish, record.
+/// Phase timings of a batch on standard error, when `SVCREPORT_TIMINGS` is
+/// set (for finding where a slow month spends its time; silent otherwise).
+pub struct Laps {
+    on: bool,
+    last: std::time::Instant,
+}
+
+impl Laps {
+    pub fn start() -> Laps {
+        Laps {
+            on: std::env::var_os("SVCREPORT_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    pub fn lap(&mut self, phase: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "svcreport: {phase}: {:.2} s",
+                (now - self.last).as_secs_f64()
+            );
+            self.last = now;
+        }
+    }
+}
+
 pub fn run_batch(
     s: &mut Session,
     inputs: &Inputs,
     o: &BatchOptions<'_>,
 ) -> anyhow::Result<BatchReport> {
+    let mut laps = Laps::start();
     let env = &s.env;
     let started = env.now();
     let findings = &inputs.ingested.findings;
@@ -484,6 +512,8 @@ pub fn run_batch(
             periods.insert(p, r);
         }
     }
+
+    laps.lap("figures (every period with its history)");
 
     // Archive every input and source (write-once, content-addressed).
     let mut input_rows = Vec::new();
@@ -544,6 +574,8 @@ pub fn run_batch(
         super::workflow::timeliness_rows(env, &s.ledger, o.period)?
     };
     let timeliness_json = serde_json::to_vec(&timeliness)?;
+
+    laps.lap("archive inputs, timeliness");
 
     // Templates, loaded once each.
     let mut templates = BTreeMap::new();
@@ -704,6 +736,7 @@ pub fn run_batch(
     for b in built {
         ok.push(b?);
     }
+    laps.lap("build and render documents");
 
     // Publish files (atomically), then archive the build's own records.
     let history_sha: BTreeMap<Period, String> = periods
@@ -739,6 +772,8 @@ pub fn run_batch(
         };
         published.push((b.job, files, model_sha));
     }
+
+    laps.lap("publish files, archive models");
 
     // One transaction for everything this run learnt.
     let finished = env.now();
@@ -861,6 +896,7 @@ pub fn run_batch(
         });
     }
     tx.commit()?;
+    laps.lap("ledger");
     Ok(rep)
 }
 

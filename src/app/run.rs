@@ -40,7 +40,9 @@ pub fn batch(
             b.set_message("reading the inbox");
         }
     };
+    let mut laps = pipeline::Laps::start();
     let inputs = pipeline::read_inbox(&s.env, Some(period), Some(&ingest_progress))?;
+    laps.lap("read and validate the inbox");
     if let Some(b) = &bar {
         b.set_position(0);
         b.set_length(jobs.len() as u64);
