@@ -30,6 +30,8 @@ pub struct FontSet {
     pub fonts: Vec<Font>,
     /// Family names in preference order (extra fonts first, the bundled family last), lower case.
     pub families: Vec<String>,
+    /// The code points any face maps, as sorted, disjoint, non-adjacent inclusive ranges.
+    coverage: Vec<(u32, u32)>,
 }
 
 impl FontSet {
@@ -42,19 +44,53 @@ impl FontSet {
                 families.push(family);
             }
         }
+        let coverage = union_ranges(
+            fonts
+                .iter()
+                .flat_map(|f| ranges(f.info().coverage.iter()))
+                .collect(),
+        );
         FontSet {
             book: LazyHash::new(book),
             fonts,
             families,
+            coverage,
         }
     }
 
-    /// Whether any face maps `c` to a glyph.
+    /// Whether any face maps `c` to a glyph (a binary search: typst's own `Coverage::contains`
+    /// scans its runs linearly, and a CJK face has thousands, which made this check a tenth
+    /// of a render).
     pub fn covers(&self, c: char) -> bool {
-        self.fonts
-            .iter()
-            .any(|f| f.info().coverage.contains(c as u32))
+        let c = c as u32;
+        let i = self.coverage.partition_point(|&(_, hi)| hi < c);
+        self.coverage.get(i).is_some_and(|&(lo, _)| lo <= c)
     }
+}
+
+/// Increasing code points as inclusive ranges.
+fn ranges(points: impl Iterator<Item = u32>) -> Vec<(u32, u32)> {
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for p in points {
+        match out.last_mut() {
+            Some((_, hi)) if p == *hi + 1 => *hi = p,
+            _ => out.push((p, p)),
+        }
+    }
+    out
+}
+
+/// The union of inclusive ranges, sorted and merged.
+fn union_ranges(mut all: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    all.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(all.len());
+    for (lo, hi) in all {
+        match out.last_mut() {
+            Some((_, last)) if lo <= last.saturating_add(1) => *last = (*last).max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
 }
 
 fn bundled_fonts() -> &'static [Font] {
@@ -131,6 +167,26 @@ mod tests {
         }
         assert!(!set.covers('\u{10FFFD}'));
         assert!(!set.covers('\u{10C80}')); // Old Hungarian capital letter A
+    }
+
+    #[test]
+    fn coverage_ranges_answer_exactly_as_the_faces_do() {
+        let set = bundled();
+        for c in (0u32..0x3_0000).step_by(7).filter_map(char::from_u32) {
+            let faces = set
+                .fonts
+                .iter()
+                .any(|f| f.info().coverage.contains(c as u32));
+            assert_eq!(set.covers(c), faces, "U+{:04X}", c as u32);
+        }
+        assert_eq!(
+            union_ranges(vec![(5, 9), (1, 2), (3, 3), (20, 30), (8, 12)]),
+            vec![(1, 3), (5, 12), (20, 30)]
+        );
+        assert_eq!(
+            ranges([1, 2, 3, 7, 9, 10].into_iter()),
+            vec![(1, 3), (7, 7), (9, 10)]
+        );
     }
 
     #[test]
