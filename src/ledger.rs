@@ -1415,6 +1415,7 @@ mod tests {
                 exclusions: vec![],
                 status: crate::kpi::Status::Breached,
                 missed: vec![],
+                missed_total: 0,
                 extra: Default::default(),
                 process: "可用性管理".into(),
             }],

@@ -184,6 +184,8 @@ pub fn results_with_history(
         };
         let r = match stored {
             Some(r) => Some(r),
+            // A period the inputs do not cover has no figures (not 100 %).
+            None if !kpi::data_covers(data, &p) => None,
             None => kpi::compute(&KpiInput {
                 catalogue: &env.cat,
                 calendars: &env.cals,
@@ -193,18 +195,24 @@ pub fn results_with_history(
             })
             .ok(),
         };
-        history.extend(r);
+        history.extend(r.map(|mut r| {
+            // Trends need each target's figure and status, not its tickets.
+            r.cap_missed(0);
+            r
+        }));
     }
     // Normalise through JSON so a rebuild from the archived history sees the
     // very same numbers the original build saw.
     let history: Vec<KpiResults> = serde_json::from_slice(&serde_json::to_vec(&history)?)?;
-    let results = kpi::compute(&KpiInput {
+    let mut results = kpi::compute(&KpiInput {
         catalogue: &env.cat,
         calendars: &env.cals,
         data,
         period,
         history: &history,
     })?;
+    // What a document can list; the ledger keeps the same.
+    results.cap_missed(report::build::BREACH_ROWS);
     Ok((results, history))
 }
 
@@ -1073,13 +1081,14 @@ pub fn rebuild(
         Some(m) => Some(serde_json::from_slice(&m)?),
         None => None,
     };
-    let results = kpi::compute(&KpiInput {
+    let mut results = kpi::compute(&KpiInput {
         catalogue: &env.cat,
         calendars: &env.cals,
         data: &inp.ingested.dataset,
         period,
         history: &history,
     })?;
+    results.cap_missed(report::build::BREACH_ROWS);
     let template = report::template::Template::load(&env.template_dir(), &spec.template)?;
     let b = BuildInput {
         env: &env,

@@ -56,7 +56,7 @@ pub(crate) fn success(ctx: &Ctx, f: &Filter) -> Figure {
         .iter()
         .filter(|c| c.result != Some(ChangeResult::Successful))
         .map(|c| Miss {
-            id: c.id.to_string(),
+            id: c.id.clone(),
             open: false,
         })
         .collect();
@@ -72,7 +72,7 @@ pub(crate) fn emergency_share(ctx: &Ctx, f: &Filter) -> Figure {
         .iter()
         .filter(|c| c.kind == ChangeType::Emergency)
         .map(|c| Miss {
-            id: c.id.to_string(),
+            id: c.id.clone(),
             open: false,
         })
         .collect();

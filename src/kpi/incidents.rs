@@ -115,7 +115,7 @@ pub(crate) fn major(ctx: &Ctx, f: &Filter) -> Figure {
         .incidents(ctx.idx)
         .filter(|i| i.major && ctx.contains(i.opened))
         .map(|i| crate::kpi::Miss {
-            id: i.id.to_string(),
+            id: i.id.clone(),
             open: i.resolved.is_none_or(|r| r >= ctx.end),
         })
         .collect();

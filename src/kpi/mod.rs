@@ -469,6 +469,7 @@ fn compute_target(ctx: &Ctx, a: &Agreement, t: &Target) -> Result<Vec<TargetResu
                 denominator: fig.denominator,
                 exclusions: fig.exclusions,
                 status,
+                missed_total: fig.missed.len() as u64,
                 missed: fig.missed,
                 extra: fig.extra,
                 process: process_of(t.metric).to_string(),

@@ -70,6 +70,7 @@ pub(crate) fn compute(ctx: &Ctx) -> Vec<TargetResult> {
                 exclusions,
                 status: judge::judge(actual, t.op, t.threshold, t.at_risk),
                 missed: Vec::new(),
+                missed_total: 0,
                 extra,
                 process: t.process.clone(),
             }

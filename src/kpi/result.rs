@@ -43,7 +43,7 @@ pub struct Scope {
 /// A ticket that missed its target (or an item that breached, e.g. a failed change).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Miss {
-    pub id: String,
+    pub id: crate::model::records::Id,
     /// Still open (not answered / resolved) at the period's end.
     pub open: bool,
 }
@@ -73,7 +73,12 @@ pub struct TargetResult {
     /// What was left out and why, e.g. "planned outage 120 min", "3 tickets still inside their deadline".
     pub exclusions: Vec<String>,
     pub status: Status,
+    /// The tickets that missed, sorted by id: all of them from the engine;
+    /// a batch run keeps only the first ones (see [`KpiResults::cap_missed`]).
     pub missed: Vec<Miss>,
+    /// How many missed in all (`missed` may list fewer).
+    #[serde(default)]
+    pub missed_total: u64,
     /// Extra figures of the metric (e.g. `median`, `p90` for MTTR, `planned_minutes`).
     pub extra: std::collections::BTreeMap<String, f64>,
     /// The process that owns the metric (for improvement items), e.g. 事件管理.
@@ -139,3 +144,26 @@ pub struct KpiResults {
 }
 
 pub const SCHEMA_VERSION: u32 = 1;
+
+impl TargetResult {
+    /// How many missed in all (results stored before `missed_total` existed
+    /// carry their complete list).
+    pub fn missed_count(&self) -> u64 {
+        self.missed_total.max(self.missed.len() as u64)
+    }
+}
+
+impl KpiResults {
+    /// Keep at most `n` missed tickets per target (the first by id);
+    /// `missed_total` keeps the count. A month of a million tickets can miss
+    /// hundreds of thousands: a document lists a bounded number, trends need
+    /// none, and the complete list is always one `svcreport compute
+    /// --format json` away.
+    pub fn cap_missed(&mut self, n: usize) {
+        for t in &mut self.targets {
+            t.missed_total = t.missed_count();
+            t.missed.truncate(n);
+            t.missed.shrink_to_fit();
+        }
+    }
+}

@@ -137,7 +137,7 @@ impl Tally {
             match classify(&v, limit_secs, start, end)? {
                 Outcome::Met => t.met += 1,
                 Outcome::Missed { open } => t.missed.push(Miss {
-                    id: v.id.to_string(),
+                    id: v.id.into(),
                     open,
                 }),
                 Outcome::Pending => t.pending += 1,

@@ -14,16 +14,21 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::doc::*;
-use super::template::Template;
+use super::template::{SectionSpec, Template};
 use crate::findings::{FileCount, Finding, Severity};
-use crate::kpi::{Direction, KpiResults, Status, TargetResult};
+use crate::kpi::{Direction, KpiResults, Miss, Status, TargetResult};
 use crate::model::catalogue::{Audience, Catalogue, Metric, ReportSpec};
 use crate::model::period::Period;
 use crate::numfmt;
 use crate::workspace::Workspace;
 
-/// The most missed tickets one document lists (see `breaches`).
+/// The most missed tickets one document can list (see `breaches`): a batch
+/// keeps this many per target (`KpiResults::cap_missed`).
 pub const BREACH_ROWS: usize = 1000;
+
+/// How many missed tickets a document lists unless its template's breaches
+/// section says `max_rows` (about six PDF pages).
+pub const DEFAULT_BREACH_ROWS: usize = 200;
 
 /// The document's life-cycle state, from the ledger (or a fresh draft).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -175,11 +180,7 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         });
     }
     let b = Builder { ctx, t };
-    let sections = t
-        .sections
-        .iter()
-        .map(|s| b.section(&s.id, &s.title, &s.columns))
-        .collect();
+    let sections = t.sections.iter().map(|s| b.section(s)).collect();
     let (party, party_en) = b.party();
     let st = &ctx.state;
     let meta = DocMeta {
@@ -615,7 +616,8 @@ impl<'a, 'b> Builder<'a, 'b> {
             .replace("{target}", &self.threshold_text(tr))
     }
 
-    fn section(&self, id: &str, title: &str, columns: &[String]) -> Section {
+    fn section(&self, spec: &SectionSpec) -> Section {
+        let (id, title, columns) = (spec.id.as_str(), spec.title.as_str(), &spec.columns);
         let all = self.targets();
         let blocks = match id {
             "summary" => self.summary(&all, columns),
@@ -653,7 +655,9 @@ impl<'a, 'b> Builder<'a, 'b> {
                 }
                 b
             }
-            "breaches" => self.breaches(&all, columns),
+            "breaches" => {
+                self.breaches(&all, columns, spec.max_rows.unwrap_or(DEFAULT_BREACH_ROWS))
+            }
             "improvements" => self.improvements(columns),
             "trends" => self.trends(&all, columns),
             "timeliness" => self.timeliness(columns),
@@ -940,19 +944,34 @@ impl<'a, 'b> Builder<'a, 'b> {
         b
     }
 
-    fn breaches(&self, all: &[Indexed], columns: &[String]) -> Vec<Block> {
+    fn breaches(&self, all: &[Indexed], columns: &[String], max_rows: usize) -> Vec<Block> {
+        // A document lists at most `max_rows` tickets (the template's, at most
+        // BREACH_ROWS), the first of each target by id, target by target: a
+        // customer cannot read tens of thousands of lines, and a table that long
+        // costs the PDF layout minutes. The count of the rest is said, and the
+        // complete list is one `svcreport compute --format json` away (a batch
+        // keeps only BREACH_ROWS per target, see `KpiResults::cap_missed`).
+        let max_rows = max_rows.min(BREACH_ROWS);
+        let total: u64 = all.iter().map(|(_, tr)| tr.missed_count()).sum();
         let mut rows = Vec::new();
         for (_, tr) in all {
-            let mut missed = tr.missed.clone();
-            missed.sort();
-            for m in &missed {
+            if tr.missed.is_empty() || rows.len() >= max_rows {
+                continue;
+            }
+            let (metric, scope) = (self.metric_name(tr), self.scope_text(tr));
+            // The engine's lists are sorted by id; results from elsewhere may not be.
+            let mut missed: Vec<&Miss> = tr.missed.iter().collect();
+            if !missed.is_sorted() {
+                missed.sort();
+            }
+            for m in missed.into_iter().take(max_rows - rows.len()) {
                 rows.push(
                     columns
                         .iter()
                         .map(|c| match c.as_str() {
                             "agreement" => text(&tr.agreement),
-                            "metric" => text(&self.metric_name(tr)),
-                            "scope" => text(&self.scope_text(tr)),
+                            "metric" => text(&metric),
+                            "scope" => text(&scope),
                             "ticket" => text(&m.id),
                             "open" => {
                                 if m.open {
@@ -972,12 +991,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                 text: self.label("none"),
             }];
         }
-        // A document lists at most BREACH_ROWS tickets: a customer cannot read tens of
-        // thousands of lines, and a table that long costs the PDF layout minutes and
-        // gigabytes. The complete list stays in `svcreport compute --format json` and
-        // in the ledger's results.
-        let more = rows.len().saturating_sub(BREACH_ROWS);
-        rows.truncate(BREACH_ROWS);
+        let more = total.saturating_sub(rows.len() as u64);
         let mut blocks = vec![self.table("breaches", columns, rows)];
         if more > 0 {
             let text = if self.t.language.starts_with("zh") {
@@ -1031,6 +1045,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                     exclusions: vec![],
                     status: it.status,
                     missed: vec![],
+                    missed_total: 0,
                     extra: BTreeMap::new(),
                     process: it.process.clone(),
                 };

@@ -190,6 +190,9 @@ pub struct SectionSpec {
     pub title: String,
     /// Column keys of the section's tables, in order.
     pub columns: Vec<String>,
+    /// `breaches` only: how many missed tickets the document lists (1 to
+    /// `build::BREACH_ROWS`; default `build::DEFAULT_BREACH_ROWS`).
+    pub max_rows: Option<usize>,
 }
 
 /// A loaded, validated template.
@@ -285,6 +288,8 @@ struct RawSection {
     title: String,
     #[serde(default)]
     columns: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    max_rows: Option<toml::Spanned<i64>>,
 }
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -518,10 +523,34 @@ impl Template {
                     .map(|k| k.to_string())
                     .collect();
             }
+            let max_rows = match &s.max_rows {
+                None => None,
+                Some(m) if id != "breaches" => {
+                    return Err(invalid_at(
+                        "section.max_rows",
+                        m.span().start,
+                        format!("max_rows applies to the breaches section only, not \"{id}\""),
+                    ));
+                }
+                Some(m) => {
+                    let max = crate::report::build::BREACH_ROWS;
+                    match usize::try_from(*m.get_ref()) {
+                        Ok(n) if (1..=max).contains(&n) => Some(n),
+                        _ => {
+                            return Err(invalid_at(
+                                "section.max_rows",
+                                m.span().start,
+                                format!("max_rows must be from 1 to {max}, not {}", m.get_ref()),
+                            ));
+                        }
+                    }
+                }
+            };
             sections.push(SectionSpec {
                 id: id.clone(),
                 title: s.title.clone(),
                 columns,
+                max_rows,
             });
         }
         if sections.is_empty() {

@@ -211,6 +211,7 @@ fn target(
         exclusions: vec![],
         status,
         missed: vec![],
+        missed_total: 0,
         extra: BTreeMap::new(),
         process: process.into(),
     }
@@ -1348,7 +1349,7 @@ fn bench_large_document() {
     let mut f = fixture();
     f.results.targets[3].missed = (0..20_000)
         .map(|i| svcreport::kpi::Miss {
-            id: format!("INC-{i:06}"),
+            id: format!("INC-{i:06}").into(),
             open: i % 7 == 0,
         })
         .collect();
@@ -1364,30 +1365,31 @@ fn bench_large_document() {
         rendered.as_secs_f64() * 1e3,
         bytes.len()
     );
-    assert!(cell_dump(&bytes).contains("INC-019999"));
+    assert!(cell_dump(&bytes).contains("INC-000000"));
 }
 
-#[test]
-fn breach_list_is_capped_with_a_note_of_how_many_more() {
-    // 1,500 misses on one target: the document lists BREACH_ROWS of them and says how many
-    // more there are (a 1 M-ticket month must not become a 100,000-row PDF table).
+/// 1,500 misses on one target, so the report's targets miss more than any list shows.
+fn many_misses() -> (Fixture, u64) {
     let mut f = fixture();
-    let extra = 1_500;
-    f.results.targets[2].missed = (0..extra)
+    f.results.targets[2].missed = (0..1_500)
         .map(|i| Miss {
-            id: format!("INC-{i:05}"),
+            id: format!("INC-{i:05}").into(),
             open: false,
         })
         .collect();
+    f.results.targets[2].missed_total = 1_500;
     assert_eq!(f.results.targets[2].agreement, "SLA-ACME");
-    let total: usize = f
+    let total = f
         .results
         .targets
         .iter()
         .filter(|t| t.agreement == "SLA-ACME")
-        .map(|t| t.missed.len())
+        .map(|t| t.missed_count())
         .sum();
-    let doc = build_with(&f, "acme-monthly", DocState::draft("1.0"), &[]);
+    (f, total)
+}
+
+fn breach_table_and_note(doc: &ReportDoc) -> (&report::doc::Table, Option<String>) {
     let section = doc
         .sections
         .iter()
@@ -1405,19 +1407,107 @@ fn breach_list_is_capped_with_a_note_of_how_many_more() {
             _ => None,
         })
         .unwrap();
-    assert_eq!(table.rows.len(), report::build::BREACH_ROWS);
+    let note = section.blocks.iter().find_map(|b| match b {
+        Block::Paragraph { text } if text.contains("未列出") => Some(text.clone()),
+        _ => None,
+    });
+    (table, note)
+}
+
+#[test]
+fn breach_list_is_capped_with_a_note_of_how_many_more() {
+    // The document lists DEFAULT_BREACH_ROWS tickets and says how many more there are
+    // (a 1 M-ticket month must not become a 100,000-row PDF table).
+    let (f, total) = many_misses();
+    let doc = build_with(&f, "acme-monthly", DocState::draft("1.0"), &[]);
+    let (table, note) = breach_table_and_note(&doc);
+    assert_eq!(table.rows.len(), report::build::DEFAULT_BREACH_ROWS);
     // Every miss of this report is either listed or counted in the note.
-    assert!(total > extra);
-    let more = total - report::build::BREACH_ROWS;
-    let note = section
-        .blocks
-        .iter()
-        .find_map(|b| match b {
-            Block::Paragraph { text } if text.contains("未列出") => Some(text.clone()),
-            _ => None,
-        })
-        .expect("a note about the tickets not listed");
+    let more = total - report::build::DEFAULT_BREACH_ROWS as u64;
+    let note = note.expect("a note about the tickets not listed");
     assert!(note.contains(&format!("另有 {more} 张")), "{note}");
+}
+
+/// A batch keeps only the first BREACH_ROWS misses of each target (with their
+/// count): the document is the same as from the complete lists, so an audit
+/// that recomputes it from the inputs gets the same content.
+#[test]
+fn a_batch_keeps_enough_misses_for_the_same_document() {
+    let (f, _) = many_misses();
+    let full = build_with(&f, "acme-monthly", DocState::draft("1.0"), &[]);
+    let mut capped = f;
+    capped.results.cap_missed(report::build::BREACH_ROWS);
+    assert_eq!(
+        capped.results.targets[2].missed.len(),
+        report::build::BREACH_ROWS
+    );
+    assert_eq!(capped.results.targets[2].missed_count(), 1_500);
+    let doc = build_with(&capped, "acme-monthly", DocState::draft("1.0"), &[]);
+    assert_eq!(doc, full);
+    assert_eq!(doc.meta.content_hash, full.meta.content_hash);
+}
+
+/// A template's breaches section may list more (up to BREACH_ROWS) or fewer;
+/// any other number, or `max_rows` on another section, is refused at its line.
+#[test]
+fn a_template_sets_how_many_missed_tickets_are_listed() {
+    let (f, total) = many_misses();
+    let base = std::fs::read_to_string(root().join("templates/customer-zh.toml")).unwrap();
+    let with = |section: &str, line: &str| {
+        let at = base.find(&format!("id = \"{section}\"")).expect("section");
+        let mut t = base.clone();
+        let eol = at + t[at..].find('\n').unwrap() + 1;
+        t.insert_str(eol, &format!("{line}\n"));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("customer-zh.toml"), t).unwrap();
+        Template::load(dir.path(), "customer-zh")
+    };
+    for (n, listed) in [(1_000, 1_000), (25, 25)] {
+        let template = with("breaches", &format!("max_rows = {n}")).unwrap();
+        let spec = f.cat.report("acme-monthly").unwrap();
+        let ctx = BuildContext {
+            workspace: &f.ws,
+            catalogue: &f.cat,
+            spec,
+            period: Period::parse("2026-10").unwrap(),
+            results: &f.results,
+            history: &[],
+            inputs: &f.inputs,
+            findings: &f.findings,
+            timeliness: &f.timeliness,
+            state: DocState::draft("1.0"),
+            generated_at: dt("2026-11-03 10:00"),
+            template: &template,
+        };
+        let doc = report::build(&ctx).unwrap();
+        let (table, note) = breach_table_and_note(&doc);
+        assert_eq!(table.rows.len(), listed);
+        let more = total - listed as u64;
+        assert!(note.unwrap().contains(&format!("另有 {more} 张")));
+    }
+    for (section, line, msg) in [
+        (
+            "breaches",
+            "max_rows = 0",
+            "max_rows must be from 1 to 1000, not 0",
+        ),
+        (
+            "breaches",
+            "max_rows = 1001",
+            "max_rows must be from 1 to 1000, not 1001",
+        ),
+        (
+            "summary",
+            "max_rows = 10",
+            "max_rows applies to the breaches section only, not \"summary\"",
+        ),
+    ] {
+        let err = with(section, line).unwrap_err().to_string();
+        assert!(
+            err.contains("section.max_rows") && err.contains(msg),
+            "{err}"
+        );
+    }
 }
 
 #[test]
