@@ -251,17 +251,26 @@ pub fn scale(chart: &Chart) -> Scale {
     }
 }
 
-/// A table's cells as the layout prints them, so that the template's loop over a long table
-/// does as little as possible per cell (typst evaluates a template far slower than Rust runs):
-/// `cells` has one array per row of exactly one entry per column, each the text to print
-/// (numbers as their one rounded rendering; a long unbroken ASCII token such as a hash or path
-/// with a zero-width space between its characters, so it may break anywhere), `null` for an
-/// empty cell, or the index of a mark in `marks` (status pills and trend arrows, each distinct
-/// one listed once, so the layout draws it once).
+/// A table's cells as the layout prints them, column by column, so that the template can build
+/// a long table with typst's native functions (`map`, `zip`, `join`) and run almost none of its
+/// own code per cell (typst evaluates a template far slower than Rust runs). `columns` has one
+/// entry per column of the table and each entry one cell per row: the text to print (numbers as
+/// their one rounded rendering; a long unbroken ASCII token such as a hash or path with a
+/// zero-width space between its characters, so it may break anywhere) or `null` for an empty
+/// cell; a column that also holds status pills or trend arrows is `{"cells": […]}` where such a
+/// cell is the index of its mark in `marks` (each distinct mark listed once, so the layout draws
+/// it once).
 #[derive(Debug, Serialize, PartialEq)]
 pub struct TableCells {
-    pub cells: Vec<Vec<PrintCell>>,
+    pub columns: Vec<PrintColumn>,
     pub marks: Vec<Mark>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum PrintColumn {
+    Text(Vec<PrintCell>),
+    Marked { cells: Vec<PrintCell> },
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -301,7 +310,6 @@ fn breakable(s: &str) -> String {
 }
 
 pub fn table_cells(t: &Table) -> TableCells {
-    let ncol = t.columns.len();
     let mut marks: Vec<Mark> = Vec::new();
     let mut mark = |m: Mark| match marks.iter().position(|x| *x == m) {
         Some(i) => PrintCell::Mark(i),
@@ -310,12 +318,12 @@ pub fn table_cells(t: &Table) -> TableCells {
             PrintCell::Mark(marks.len() - 1)
         }
     };
-    let cells = t
-        .rows
-        .iter()
-        .map(|row| {
-            (0..ncol)
-                .map(|i| match row.get(i) {
+    let columns = (0..t.columns.len())
+        .map(|i| {
+            let cells: Vec<PrintCell> = t
+                .rows
+                .iter()
+                .map(|row| match row.get(i) {
                     None | Some(Cell::Empty) => PrintCell::Empty,
                     Some(Cell::Text { text }) => PrintCell::Text(breakable(text)),
                     Some(Cell::Number { text, .. }) => PrintCell::Text(text.clone()),
@@ -328,10 +336,15 @@ pub fn table_cells(t: &Table) -> TableCells {
                         better: *better,
                     }),
                 })
-                .collect()
+                .collect();
+            if cells.iter().any(|c| matches!(c, PrintCell::Mark(_))) {
+                PrintColumn::Marked { cells }
+            } else {
+                PrintColumn::Text(cells)
+            }
         })
         .collect();
-    TableCells { cells, marks }
+    TableCells { columns, marks }
 }
 
 #[derive(Serialize)]
@@ -639,32 +652,30 @@ mod tests {
             .collect::<Vec<_>>()
             .join("\u{200B}");
         assert_eq!(
-            p.cells,
+            p.columns,
             vec![
-                vec![
+                PrintColumn::Text(vec![
                     PrintCell::Text(spaced),
-                    PrintCell::Mark(0),
-                    PrintCell::Mark(1)
-                ],
-                vec![
                     PrintCell::Text("用户登录缓慢，排查为数据库连接池耗尽".into()),
-                    PrintCell::Empty,
-                    PrintCell::Empty
-                ],
-                vec![
                     PrintCell::Text("99.95%".into()),
-                    PrintCell::Mark(0),
-                    PrintCell::Empty
-                ],
+                ]),
+                PrintColumn::Marked {
+                    cells: vec![PrintCell::Mark(0), PrintCell::Empty, PrintCell::Mark(0)]
+                },
+                PrintColumn::Marked {
+                    cells: vec![PrintCell::Mark(1), PrintCell::Empty, PrintCell::Empty]
+                },
             ]
         );
         assert_eq!(p.marks.len(), 2);
         let json = serde_json::to_string(&p).unwrap();
         assert!(
-            json.contains(r#"{"status":"met","label":"达标"},{"arrow":"↑","better":true}"#),
+            json.contains(
+                r#""marks":[{"status":"met","label":"达标"},{"arrow":"↑","better":true}]"#
+            ),
             "{json}"
         );
-        assert!(json.contains(r#"["99.95%",0,null]"#), "{json}");
+        assert!(json.contains(r#"{"cells":[0,null,0]}"#), "{json}");
         // Ordinary text, and an ASCII phrase with spaces, stays as it is.
         assert_eq!(
             breakable("Printer queue stuck on floor 3"),
