@@ -6,11 +6,11 @@
 //! timed renders, each after `comemo::evict(0)` so typst's memoisation cannot replay the
 //! previous identical layout (a batch renders different reports). Prints median/min/max and
 //! the size; a second series without eviction shows the warm-cache figure for reference.
-//! `PDF_BENCH_ROWS` changes the incident table's rows (200), `PDF_BENCH_N` the renders per
-//! series (10); `PDF_BENCH_WARM=0` skips the warm series; `PDF_BENCH_OUT=FILE` keeps the
-//! rendered PDF (to look at it); `PDF_BENCH_TEMPLATES=DIR` times the layout files in DIR (as a
-//! workspace's `templates/` overrides the built-in ones), to try a layout change without a
-//! rebuild.
+//! `PDF_BENCH_ROWS` changes the incident table's rows (220: the fixture is then 10 pages),
+//! `PDF_BENCH_N` the renders per series (10); `PDF_BENCH_WARM=0` skips the warm series;
+//! `PDF_BENCH_OUT=FILE` keeps the rendered PDF (to look at it); `PDF_BENCH_TEMPLATES=DIR` times
+//! the layout files in DIR (as a workspace's `templates/` overrides the built-in ones), to try a
+//! layout change without a rebuild.
 //!
 //! Instructions of one cold render (stable on a busy machine, unlike wall time): typst lays out
 //! on rayon's worker threads, so count the whole process, twice, and take the difference:
@@ -83,7 +83,7 @@ fn main() {
     let rows: usize = std::env::var("PDF_BENCH_ROWS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
+        .unwrap_or(220);
     let n: usize = std::env::var("PDF_BENCH_N")
         .ok()
         .and_then(|s| s.parse().ok())

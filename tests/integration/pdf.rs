@@ -409,6 +409,118 @@ fn a_character_no_font_has_is_an_error_naming_it_and_its_cell() {
     assert!(err.to_string().contains("label `draft_mark`"), "{err}");
 }
 
+/// Words of page `page` with their boxes, from `pdftotext -bbox` (points from the top left).
+fn words(path: &Path, page: usize) -> Option<Vec<(f64, f64, f64, f64, String)>> {
+    let n = page.to_string();
+    let out = match Command::new("pdftotext")
+        .args(["-bbox", "-enc", "UTF-8", "-f", &n, "-l", &n])
+        .arg(path)
+        .arg("-")
+        .output()
+    {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("note: pdftotext not available ({e}); check skipped");
+            return None;
+        }
+    };
+    assert!(out.status.success(), "pdftotext -bbox failed");
+    let out = String::from_utf8_lossy(&out.stdout);
+    let attr = |line: &str, name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    Some(
+        out.lines()
+            .filter(|l| l.trim_start().starts_with("<word "))
+            .map(|l| {
+                let text = l.split('>').nth(1).unwrap().split('<').next().unwrap();
+                (
+                    attr(l, "xMin"),
+                    attr(l, "yMin"),
+                    attr(l, "xMax"),
+                    attr(l, "yMax"),
+                    text.to_string(),
+                )
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn long_chinese_text_wraps_inside_its_narrow_column_and_numbers_align_right() {
+    use svcreport::report::doc::{Align, Column, Section, Table};
+    const LONG: &str = "这是一段很长的中文说明文字用于检验窄列中的自动换行是否仍然发生在本列之内";
+    let col = |key: &str, label: &str, align: Align, width: f32| Column {
+        key: key.into(),
+        label: label.into(),
+        align,
+        width,
+    };
+    let text = |s: &str| Cell::Text { text: s.into() };
+    let num = |s: &str| Cell::Number {
+        value: 0.0,
+        text: s.into(),
+        decimals: 2,
+        percent: false,
+    };
+    let mut doc = fixture::report(0);
+    doc.sections = vec![Section {
+        id: "wrap".into(),
+        title: "换行".into(),
+        blocks: vec![Block::Table(Table {
+            id: "wrap".into(),
+            title: None,
+            columns: vec![
+                col("id", "编号", Align::Left, 1.0),
+                col("note", "说明", Align::Left, 0.6),
+                col("more", "备注", Align::Left, 3.0),
+                col("value", "数值", Align::Right, 1.0),
+            ],
+            rows: vec![
+                vec![text("A-1"), text(LONG), text("短"), num("1.50")],
+                vec![text("A-2"), text("短"), text("短"), num("12345.67")],
+            ],
+        })],
+    }];
+    let bytes = render(&doc, &opts()).expect("renders");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("wrap.pdf");
+    std::fs::write(&path, &bytes).expect("write");
+    let Some(words) = words(&path, 2) else { return };
+    let find = |t: &str| {
+        words
+            .iter()
+            .find(|w| w.4 == t)
+            .unwrap_or_else(|| panic!("{t:?} not on page 2: {words:?}"))
+            .clone()
+    };
+    // The column runs from its header's left edge to the next header's left edge less the
+    // two cell paddings (1.5 mm each, 8.5 pt in all).
+    let (left, right) = (find("说明").0, find("备注").0 - 8.5);
+    let header_bottom = find("说明").3;
+    let pieces: Vec<_> = words
+        .iter()
+        .filter(|w| w.1 > header_bottom && LONG.contains(w.4.as_str()) && w.4 != "短")
+        .collect();
+    assert_eq!(
+        pieces.iter().map(|w| w.4.as_str()).collect::<String>(),
+        LONG,
+        "the long text, verbatim and in order: {pieces:?}"
+    );
+    assert!(pieces.len() >= 4, "wrapped onto several lines: {pieces:?}");
+    for w in &pieces {
+        assert!(
+            w.0 >= left - 0.5 && w.2 <= right + 0.5,
+            "{w:?} outside its column {left}..{right}"
+        );
+    }
+    // Right-aligned numbers end at the same x, whatever their width.
+    let (a, b) = (find("1.50"), find("12345.67"));
+    assert!((a.2 - b.2).abs() < 0.5, "{a:?} {b:?}");
+    assert!(b.0 > find("备注").0, "{b:?}");
+}
+
 fn template_dir(name: &str, body: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join(name), body).expect("write template");

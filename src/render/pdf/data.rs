@@ -3,7 +3,8 @@
 //! Job: `{"doc": <ReportDoc as serialised>, "pdf": {…}}` where `pdf` carries what a template
 //! should not compute itself: merged labels (defaults for the language, overridden by
 //! `doc.labels`), display dates, the draft flag, the font families, chart scales with tick
-//! labels, and the status colours by status key.
+//! labels, the status colours by status key, and every table's cells as the layout prints
+//! them (`pdf.tables."<section>/<block>"`, see [`TableCells`]).
 //! Must not depend on typst. Invariants: no map with unordered iteration reaches the JSON;
 //! tick values are exact multiples of a 1/2/5 step (formatted to the step's decimals, so no
 //! data value is rounded here — data values arrive pre-formatted by `numfmt`).
@@ -13,7 +14,8 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-use crate::report::doc::{Block, Chart, ChartKind, DocStatus, ReportDoc};
+use crate::kpi::Status;
+use crate::report::doc::{Block, Cell, Chart, ChartKind, DocStatus, ReportDoc, Table};
 
 use super::PdfError;
 
@@ -249,6 +251,102 @@ pub fn scale(chart: &Chart) -> Scale {
     }
 }
 
+/// A table's cells as the layout prints them, column by column, so that the template can build
+/// a long table with typst's native functions (`map`, `zip`, `join`) and run almost none of its
+/// own code per cell (typst evaluates a template far slower than Rust runs). `columns` has one
+/// entry per column of the table and each entry one cell per row: the text to print (numbers as
+/// their one rounded rendering; a long unbroken ASCII token such as a hash or path with a
+/// zero-width space between its characters, so it may break anywhere) or `null` for an empty
+/// cell; a column that also holds status pills or trend arrows is `{"cells": […]}` where such a
+/// cell is the index of its mark in `marks` (each distinct mark listed once, so the layout draws
+/// it once).
+#[derive(Debug, Serialize, PartialEq)]
+pub struct TableCells {
+    pub columns: Vec<PrintColumn>,
+    pub marks: Vec<Mark>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum PrintColumn {
+    Text(Vec<PrintCell>),
+    Marked { cells: Vec<PrintCell> },
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum PrintCell {
+    Empty,
+    Text(String),
+    Mark(usize),
+}
+
+#[derive(Debug, Serialize, PartialEq, Clone)]
+#[serde(untagged)]
+pub enum Mark {
+    Status { status: Status, label: String },
+    Trend { arrow: String, better: Option<bool> },
+}
+
+/// More than 20 printable ASCII characters without a space (a hash, a path, a URL).
+fn is_long_token(s: &str) -> bool {
+    s.len() > 20 && s.bytes().all(|b| (b'!'..=b'~').contains(&b))
+}
+
+/// A long token with a zero-width space between its characters (invisible, not extracted as a
+/// space); other text unchanged.
+fn breakable(s: &str) -> String {
+    if !is_long_token(s) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() * 4);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 {
+            out.push('\u{200B}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn table_cells(t: &Table) -> TableCells {
+    let mut marks: Vec<Mark> = Vec::new();
+    let mut mark = |m: Mark| match marks.iter().position(|x| *x == m) {
+        Some(i) => PrintCell::Mark(i),
+        None => {
+            marks.push(m);
+            PrintCell::Mark(marks.len() - 1)
+        }
+    };
+    let columns = (0..t.columns.len())
+        .map(|i| {
+            let cells: Vec<PrintCell> = t
+                .rows
+                .iter()
+                .map(|row| match row.get(i) {
+                    None | Some(Cell::Empty) => PrintCell::Empty,
+                    Some(Cell::Text { text }) => PrintCell::Text(breakable(text)),
+                    Some(Cell::Number { text, .. }) => PrintCell::Text(text.clone()),
+                    Some(Cell::Status(s)) => mark(Mark::Status {
+                        status: s.status,
+                        label: s.label.clone(),
+                    }),
+                    Some(Cell::Trend { arrow, better }) => mark(Mark::Trend {
+                        arrow: arrow.clone(),
+                        better: *better,
+                    }),
+                })
+                .collect();
+            if cells.iter().any(|c| matches!(c, PrintCell::Mark(_))) {
+                PrintColumn::Marked { cells }
+            } else {
+                PrintColumn::Text(cells)
+            }
+        })
+        .collect();
+    TableCells { columns, marks }
+}
+
 #[derive(Serialize)]
 struct Dates {
     compiled_at: String,
@@ -270,6 +368,8 @@ struct PdfAids<'a> {
     logo: Option<&'a str>,
     /// Chart scales keyed `"<section index>/<block index>"` (0-based).
     charts: BTreeMap<String, Scale>,
+    /// Table cells as printed, keyed like `charts`.
+    tables: BTreeMap<String, TableCells>,
 }
 
 #[derive(Serialize)]
@@ -310,10 +410,17 @@ pub fn status_label(doc: &ReportDoc) -> String {
 /// Serialise the template data.
 pub fn to_json(doc: &ReportDoc, fonts: &[String], logo: Option<&str>) -> Result<Vec<u8>, PdfError> {
     let mut charts = BTreeMap::new();
+    let mut tables = BTreeMap::new();
     for (si, section) in doc.sections.iter().enumerate() {
         for (bi, block) in section.blocks.iter().enumerate() {
-            if let Block::Chart(c) = block {
-                charts.insert(format!("{si}/{bi}"), scale(c));
+            match block {
+                Block::Chart(c) => {
+                    charts.insert(format!("{si}/{bi}"), scale(c));
+                }
+                Block::Table(t) => {
+                    tables.insert(format!("{si}/{bi}"), table_cells(t));
+                }
+                _ => {}
             }
         }
     }
@@ -346,6 +453,7 @@ pub fn to_json(doc: &ReportDoc, fonts: &[String], logo: Option<&str>) -> Result<
             ]),
             logo,
             charts,
+            tables,
         },
     };
     serde_json::to_vec(&data).map_err(PdfError::Data)
@@ -489,5 +597,89 @@ mod tests {
         let err = check_colour("style.met", "green").expect_err("not hex");
         assert!(err.to_string().contains("style.met"));
         assert!(err.to_string().contains("green"));
+    }
+
+    #[test]
+    fn table_cells_come_ready_to_print() {
+        use crate::report::doc::{Align, Column, StatusCell};
+        let col = |key: &str| Column {
+            key: key.into(),
+            label: key.into(),
+            align: Align::Left,
+            width: 1.0,
+        };
+        let met = || {
+            Cell::Status(StatusCell {
+                status: Status::Met,
+                label: "达标".into(),
+            })
+        };
+        let hash = "9f2c4a1be07d3c55a8e61f0d2b7c9e44";
+        let t = Table {
+            id: "t".into(),
+            title: None,
+            columns: vec![col("a"), col("b"), col("c")],
+            rows: vec![
+                vec![
+                    Cell::Text { text: hash.into() },
+                    met(),
+                    Cell::Trend {
+                        arrow: "↑".into(),
+                        better: Some(true),
+                    },
+                ],
+                // Short rows are padded, extra cells dropped, equal marks shared.
+                vec![Cell::Text {
+                    text: "用户登录缓慢，排查为数据库连接池耗尽".into(),
+                }],
+                vec![
+                    Cell::Number {
+                        value: 99.95,
+                        text: "99.95%".into(),
+                        decimals: 2,
+                        percent: true,
+                    },
+                    met(),
+                    Cell::Empty,
+                    Cell::Text { text: "x".into() },
+                ],
+            ],
+        };
+        let p = table_cells(&t);
+        let spaced: String = hash
+            .chars()
+            .map(String::from)
+            .collect::<Vec<_>>()
+            .join("\u{200B}");
+        assert_eq!(
+            p.columns,
+            vec![
+                PrintColumn::Text(vec![
+                    PrintCell::Text(spaced),
+                    PrintCell::Text("用户登录缓慢，排查为数据库连接池耗尽".into()),
+                    PrintCell::Text("99.95%".into()),
+                ]),
+                PrintColumn::Marked {
+                    cells: vec![PrintCell::Mark(0), PrintCell::Empty, PrintCell::Mark(0)]
+                },
+                PrintColumn::Marked {
+                    cells: vec![PrintCell::Mark(1), PrintCell::Empty, PrintCell::Empty]
+                },
+            ]
+        );
+        assert_eq!(p.marks.len(), 2);
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(
+            json.contains(
+                r#""marks":[{"status":"met","label":"达标"},{"arrow":"↑","better":true}]"#
+            ),
+            "{json}"
+        );
+        assert!(json.contains(r#"{"cells":[0,null,0]}"#), "{json}");
+        // Ordinary text, and an ASCII phrase with spaces, stays as it is.
+        assert_eq!(
+            breakable("Printer queue stuck on floor 3"),
+            "Printer queue stuck on floor 3"
+        );
     }
 }
