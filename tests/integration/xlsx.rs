@@ -617,6 +617,17 @@ fn fixture() -> Fixture {
 fn build_with(f: &Fixture, report_id: &str, state: DocState, history: &[KpiResults]) -> ReportDoc {
     let spec = f.cat.report(report_id).unwrap();
     let template = Template::load(&root().join("templates"), &spec.template).unwrap();
+    build_with_template(f, report_id, state, history, &template)
+}
+
+fn build_with_template(
+    f: &Fixture,
+    report_id: &str,
+    state: DocState,
+    history: &[KpiResults],
+    template: &Template,
+) -> ReportDoc {
+    let spec = f.cat.report(report_id).unwrap();
     let ctx = BuildContext {
         workspace: &f.ws,
         catalogue: &f.cat,
@@ -629,7 +640,7 @@ fn build_with(f: &Fixture, report_id: &str, state: DocState, history: &[KpiResul
         timeliness: &f.timeliness,
         state,
         generated_at: dt("2026-11-03 10:00"),
-        template: &template,
+        template,
     };
     report::build(&ctx).unwrap()
 }
@@ -1464,22 +1475,7 @@ fn a_template_sets_how_many_missed_tickets_are_listed() {
     };
     for (n, listed) in [(1_000, 1_000), (25, 25)] {
         let template = with("breaches", &format!("max_rows = {n}")).unwrap();
-        let spec = f.cat.report("acme-monthly").unwrap();
-        let ctx = BuildContext {
-            workspace: &f.ws,
-            catalogue: &f.cat,
-            spec,
-            period: Period::parse("2026-10").unwrap(),
-            results: &f.results,
-            history: &[],
-            inputs: &f.inputs,
-            findings: &f.findings,
-            timeliness: &f.timeliness,
-            state: DocState::draft("1.0"),
-            generated_at: dt("2026-11-03 10:00"),
-            template: &template,
-        };
-        let doc = report::build(&ctx).unwrap();
+        let doc = build_with_template(&f, "acme-monthly", DocState::draft("1.0"), &[], &template);
         let (table, note) = breach_table_and_note(&doc);
         assert_eq!(table.rows.len(), listed);
         let more = total - listed as u64;
