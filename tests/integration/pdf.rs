@@ -409,8 +409,11 @@ fn a_character_no_font_has_is_an_error_naming_it_and_its_cell() {
     assert!(err.to_string().contains("label `draft_mark`"), "{err}");
 }
 
-/// Words of page `page` with their boxes, from `pdftotext -bbox` (points from the top left).
-fn words(path: &Path, page: usize) -> Option<Vec<(f64, f64, f64, f64, String)>> {
+/// A word and its box: xMin, yMin, xMax, yMax (points from the top left of the page), text.
+type Word = (f64, f64, f64, f64, String);
+
+/// Words of page `page` with their boxes, from `pdftotext -bbox`.
+fn words(path: &Path, page: usize) -> Option<Vec<Word>> {
     let n = page.to_string();
     let out = match Command::new("pdftotext")
         .args(["-bbox", "-enc", "UTF-8", "-f", &n, "-l", &n])
