@@ -409,7 +409,7 @@ fn a_character_no_font_has_is_an_error_naming_it_and_its_cell() {
     assert!(err.to_string().contains("label `draft_mark`"), "{err}");
 }
 
-/// A word and its box: x min, y min, x max, y max (points from the top left), text.
+/// A word and its box: xMin, yMin, xMax, yMax (points from the top left of the page), text.
 type Word = (f64, f64, f64, f64, String);
 
 /// Words of page `page` with their boxes, from `pdftotext -bbox`.
