@@ -181,14 +181,16 @@ impl<'r, 'a> RowCtx<'r, 'a> {
     }
 
     /// Parse column `key` with `f`; records findings; `None` when blank or bad.
+    /// The value may borrow from the row's cells (lifetime `'r`).
     fn get<T>(
         &mut self,
         key: &str,
-        f: impl FnOnce(&Raw) -> Result<Option<T>, CellError>,
+        f: impl FnOnce(&'r Raw<'a>) -> Result<Option<T>, CellError>,
     ) -> Option<T> {
         let i = self.idx(key);
         let required = self.def.columns[i].required;
-        match f(&self.cells[i]) {
+        let cells: &'r [Raw<'a>] = self.cells;
+        match f(&cells[i]) {
             Ok(Some(v)) => Some(v),
             Ok(None) => {
                 if required {
@@ -209,21 +211,7 @@ impl<'r, 'a> RowCtx<'r, 'a> {
 
     /// [`Self::text`] borrowed from the cell where it can be.
     fn text_cow(&mut self, key: &str) -> Option<Cow<'r, str>> {
-        let i = self.idx(key);
-        let cells: &'r [Raw<'a>] = self.cells;
-        match cell::text_cow(&cells[i]) {
-            Ok(Some(v)) => Some(v),
-            Ok(None) => {
-                if self.def.columns[i].required {
-                    self.required(i);
-                }
-                None
-            }
-            Err(e) => {
-                self.cell_err(i, e);
-                None
-            }
-        }
+        self.get(key, cell::text_cow)
     }
 
     /// A ticket/change/request id (inline up to 15 bytes, see [`Id`]).

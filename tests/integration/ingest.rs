@@ -754,10 +754,7 @@ fn inc(id: &'static str) -> Vec<V> {
 
 #[test]
 fn duplicate_ids_across_two_files_name_the_first_place() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = workspace(dir.path());
-    let inbox = dir.path().join("inbox/2026-10");
-    std::fs::create_dir_all(&inbox).unwrap();
+    let (_dir, ws, inbox) = inbox_workspace("inbox/2026-10");
     std::fs::write(
         inbox.join("a.xlsx"),
         incidents(vec![inc("I-1"), inc("I-2")]),
@@ -963,10 +960,7 @@ fn period_marks_records_outside_as_information_only() {
 
 #[test]
 fn check_json_shape_exit_code_and_findings_workbook() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = workspace(dir.path());
-    let inbox = dir.path().join("inbox");
-    std::fs::create_dir_all(&inbox).unwrap();
+    let (dir, ws, inbox) = inbox_workspace("inbox");
     let mut bad = inc("J-2");
     bad[3] = S("P9");
     bad[0] = S("=cmd|' /C calc'!A0");
@@ -1055,10 +1049,7 @@ fn check_json_shape_exit_code_and_findings_workbook() {
 /// file and row order, naming the first place; the first occurrences stay.
 #[test]
 fn many_duplicates_are_found_in_order_and_the_first_stays() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = workspace(dir.path());
-    let inbox = dir.path().join("inbox/2026-10");
-    std::fs::create_dir_all(&inbox).unwrap();
+    let (_dir, ws, inbox) = inbox_workspace("inbox/2026-10");
     const IDS: [&str; 6] = ["D-1", "D-2", "D-3", "D-4", "D-5", "D-6"];
     // a: D-1..D-6; b: D-6..D-1 (all repeated); c: D-1, D-7, D-1.
     std::fs::write(
@@ -1109,10 +1100,7 @@ fn many_duplicates_are_found_in_order_and_the_first_stays() {
 /// FILE`, tests) gives the same records, findings and counts, hash included.
 #[test]
 fn a_workbook_reads_the_same_from_disk_and_from_memory() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = workspace(dir.path());
-    let inbox = dir.path().join("inbox");
-    std::fs::create_dir_all(&inbox).unwrap();
+    let (_dir, ws, inbox) = inbox_workspace("inbox");
     let mut rows = vec![inc("M-1"), inc("M-2"), inc("M-1")];
     rows.push(vec![
         S("M-3"),
@@ -1181,4 +1169,13 @@ fn incidents_with_text_columns(rows: Vec<Vec<V>>) -> Vec<u8> {
     let mut all = vec![h];
     all.extend(rows);
     book(vec![sheet("事件", all)])
+}
+
+/// A temporary workspace with an empty inbox folder `sub` (kept alive by the returned dir).
+fn inbox_workspace(sub: &str) -> (tempfile::TempDir, Workspace, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let inbox = dir.path().join(sub);
+    std::fs::create_dir_all(&inbox).unwrap();
+    (dir, ws, inbox)
 }
