@@ -169,11 +169,15 @@ pub fn ingest(
     let total = files.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let _quiet = QuietPanics::install();
+    // Fewer files than cores: a core would idle, so each file's XML is parsed on a thread of
+    // its own while this one types and checks the cells (a single big workbook then takes
+    // about the time of the bare parse). Otherwise the files themselves keep every core busy.
+    let split = files.len() < rayon::current_num_threads();
     let mut reads: Vec<(String, FileRead)> = files
         .par_iter()
         .map(|path| {
             let name = ws.rel(path);
-            let r = match read_path(&name, path, &refs, opts) {
+            let r = match read_path(&name, path, &refs, opts, split) {
                 Ok(r) => r,
                 Err(e) => {
                     let mut r = FileRead::default();
@@ -207,7 +211,8 @@ pub fn read_bytes(
 ) -> Ingested {
     let refs = Refs::new(cat);
     let _quiet = QuietPanics::install();
-    finish(vec![read_file(display_name, bytes, &refs, opts)])
+    let split = rayon::current_num_threads() > 1;
+    finish(vec![read_file(display_name, bytes, &refs, opts, split)])
 }
 
 fn finish(reads: Vec<FileRead>) -> Ingested {
@@ -276,12 +281,13 @@ const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// Read one file from disk: hashed in one streaming pass, then parsed from the
 /// file itself, so a workbook is never held in memory whole (only calamine's
 /// shared strings and the records are). `Err` only when the file cannot be
-/// opened or read at all.
+/// opened or read at all. `split`: parse the XML on a second thread ([`stream_sheet`]).
 pub fn read_path(
     name: &str,
     path: &Path,
     refs: &Refs,
     opts: &IngestOptions,
+    split: bool,
 ) -> std::io::Result<FileRead> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
@@ -289,11 +295,17 @@ pub fn read_path(
     file.seek(SeekFrom::Start(0))?;
     let sha = hex(&hasher.finalize());
     let src = BufReader::with_capacity(64 * 1024, file);
-    Ok(read_source(name, src, len, sha, refs, opts))
+    Ok(read_source(name, src, len, sha, refs, opts, split))
 }
 
 /// Read one workbook held in memory; reader panics are contained.
-pub fn read_file(name: &str, bytes: &[u8], refs: &Refs, opts: &IngestOptions) -> FileRead {
+pub fn read_file(
+    name: &str,
+    bytes: &[u8],
+    refs: &Refs,
+    opts: &IngestOptions,
+    split: bool,
+) -> FileRead {
     let sha = hex(&Sha256::digest(bytes));
     read_source(
         name,
@@ -302,16 +314,18 @@ pub fn read_file(name: &str, bytes: &[u8], refs: &Refs, opts: &IngestOptions) ->
         sha,
         refs,
         opts,
+        split,
     )
 }
 
-fn read_source<RS: Read + Seek>(
+fn read_source<RS: Read + Seek + Send>(
     name: &str,
     src: RS,
     len: u64,
     sha256: String,
     refs: &Refs,
     opts: &IngestOptions,
+    split: bool,
 ) -> FileRead {
     let mut r = FileRead::default();
     r.count.file = name.to_string();
@@ -320,7 +334,7 @@ fn read_source<RS: Read + Seek>(
     let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         IN_READ.with(|f| f.set(true));
         let mut inner = FileRead::default();
-        let res = read_workbook(name, src, len, refs, opts, &mut inner);
+        let res = read_workbook(name, src, len, refs, opts, split, &mut inner);
         IN_READ.with(|f| f.set(false));
         (inner, res)
     }));
@@ -455,12 +469,13 @@ fn sniff<RS: Read + Seek>(src: &mut RS, len: u64, max: u64) -> Result<Format, Fi
 }
 
 #[allow(clippy::result_large_err)] // reason: cold path, at most one finding per file
-fn read_workbook<RS: Read + Seek>(
+fn read_workbook<RS: Read + Seek + Send>(
     name: &str,
     mut cur: RS,
     len: u64,
     refs: &Refs,
     opts: &IngestOptions,
+    split: bool,
     out: &mut FileRead,
 ) -> Result<(), Finding> {
     #[cfg(test)]
@@ -493,7 +508,7 @@ fn read_workbook<RS: Read + Seek>(
                 let Some(mut st) = SheetState::start(name, &s, refs, opts, out) else {
                     continue;
                 };
-                let res = stream_sheet(&mut wb, &s.name, &mut st);
+                let res = stream_sheet(&mut wb, &s.name, &mut st, split);
                 st.finish(out);
                 if let Err(e) = res {
                     out.findings.push(
@@ -524,20 +539,76 @@ fn read_workbook<RS: Read + Seek>(
 }
 
 /// Stream one xlsx sheet, one cell at a time, into `st`.
-fn stream_sheet<'a, RS: Read + Seek>(
+///
+/// `split`: calamine parses the sheet's XML on a thread of its own and hands the cells over in
+/// batches, while this thread types and checks them (the two halves of the work overlap;
+/// parsing is the larger). Cells arrive in the same order either way, so the outcome is the
+/// same; a reader error ends the sheet after the cells read before it, as without `split`.
+fn stream_sheet<'a, RS: Read + Seek + Send>(
     wb: &'a mut Xlsx<RS>,
     sheet: &str,
     st: &mut SheetState<'a, '_>,
+    split: bool,
 ) -> Result<(), calamine::XlsxError> {
     let mut rd = wb.worksheet_cells_reader(sheet)?;
     let dims = rd.dimensions();
     // Excel's own row limit bounds what a (hostile) declared dimension can reserve.
     st.row_hint = (dims.end.0.saturating_sub(dims.start.0) as usize).min(1 << 20);
-    while let Some(c) = rd.next_cell()? {
-        let (row, col) = c.get_position();
-        st.push(row, col, Raw::from_ref(c.get_value().clone()));
+    if !split {
+        while let Some(c) = rd.next_cell()? {
+            let (row, col) = c.get_position();
+            st.push(row, col, Raw::from_ref(c.get_value().clone()));
+        }
+        return Ok(());
     }
-    Ok(())
+    /// Cells per hand-over: large enough that the channel costs nothing per cell, small
+    /// enough that the batches in flight stay a few hundred KiB.
+    const BATCH: usize = 4096;
+    type Batch<'b> = Vec<(u32, u32, Raw<'b>)>;
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch<'a>>(4);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch<'a>>();
+        let parser = scope.spawn(move || {
+            // A reader panic on this thread is a finding too (see `QuietPanics`).
+            IN_READ.with(|f| f.set(true));
+            #[cfg(test)]
+            if sheet == tests::PANIC_SHEET {
+                panic!("injected parser-thread failure");
+            }
+            let mut batch = Vec::with_capacity(BATCH);
+            let res = loop {
+                match rd.next_cell() {
+                    Ok(Some(c)) => {
+                        let (row, col) = c.get_position();
+                        batch.push((row, col, Raw::from_ref(c.get_value().clone())));
+                        if batch.len() == BATCH {
+                            let next = empty_rx
+                                .try_recv()
+                                .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                            if full_tx.send(std::mem::replace(&mut batch, next)).is_err() {
+                                break Ok(());
+                            }
+                        }
+                    }
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            };
+            if !batch.is_empty() {
+                let _ = full_tx.send(batch);
+            }
+            res
+        });
+        for mut batch in full_rx {
+            for (row, col, v) in batch.drain(..) {
+                st.push(row, col, v);
+            }
+            let _ = empty_tx.send(batch);
+        }
+        parser
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// Non-streaming formats: each sheet as a calamine `Range`.
@@ -1170,6 +1241,80 @@ mod tests {
         assert_eq!(ing.files[0].bytes, PANIC_BYTES.len() as u64);
         // Outside a read, panics are not silenced (the flag is off again).
         assert!(!IN_READ.with(|f| f.get()));
+    }
+
+    /// A sheet of this name makes the parser thread panic (test-only injection).
+    pub(super) const PANIC_SHEET: &str = "svcreport-parser-panic";
+
+    fn demo_refs() -> Catalogue {
+        crate::catalogue::parse_str("catalogue.toml", crate::sample::demo::CATALOGUE_TOML)
+            .expect("the demo catalogue loads")
+    }
+
+    /// Everything a read produced, as text (records, findings, counts).
+    fn outcome(r: &FileRead) -> String {
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}",
+            r.dataset, r.findings, r.count, r.id_columns
+        )
+    }
+
+    #[test]
+    fn parsing_on_a_second_thread_changes_nothing() {
+        let cat = demo_refs();
+        let refs = Refs::new(&cat);
+        let opts = IngestOptions {
+            period: Period::parse("2026-10").ok(),
+            ..IngestOptions::default()
+        };
+        let mistakes: &[u8] =
+            include_bytes!("../../samples/demo/examples/incidents-with-mistakes.xlsx");
+        let clean: &[u8] = include_bytes!("../../samples/demo/inbox/2026-10/incidents.xlsx");
+        let truncated = &clean[..clean.len() * 2 / 3];
+        for (name, bytes) in [
+            ("m.xlsx", mistakes),
+            ("c.xlsx", clean),
+            ("t.xlsx", truncated),
+        ] {
+            let one = read_file(name, bytes, &refs, &opts, false);
+            let two = read_file(name, bytes, &refs, &opts, true);
+            assert_eq!(outcome(&one), outcome(&two), "{name}");
+            assert!(
+                !one.findings.is_empty() || !one.dataset.incidents.is_empty(),
+                "{name}"
+            );
+        }
+        // The clean sample's incidents really were read, both ways.
+        let two = read_file("c.xlsx", clean, &refs, &opts, true);
+        assert!(two.dataset.incidents.len() > 100);
+        assert!(
+            two.findings
+                .iter()
+                .all(|f| f.severity != crate::findings::Severity::Error)
+        );
+    }
+
+    #[test]
+    fn a_panic_on_the_parser_thread_becomes_a_finding() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name(PANIC_SHEET).expect("sheet name");
+        ws.write_string(0, 0, "工单号").expect("cell");
+        let bytes = wb.save_to_buffer().expect("workbook");
+        let cat = Catalogue::default();
+        let refs = Refs::new(&cat);
+        let _quiet = QuietPanics::install();
+        let r = read_file("p.xlsx", &bytes, &refs, &IngestOptions::default(), true);
+        assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+        assert_eq!(r.findings[0].code, "ingest.unreadable");
+        assert!(
+            r.findings[0]
+                .message
+                .contains("injected parser-thread failure"),
+            "{}",
+            r.findings[0].message
+        );
+        assert!(!r.count.readable);
     }
 
     #[test]
