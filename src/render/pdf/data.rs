@@ -374,8 +374,68 @@ struct PdfAids<'a> {
 
 #[derive(Serialize)]
 struct Data<'a> {
-    doc: &'a ReportDoc,
+    doc: LayoutDoc<'a>,
     pdf: PdfAids<'a>,
+}
+
+/// The report model as a layout sees it: every field of [`ReportDoc`], except that a table
+/// carries its id, title and columns but not its rows, which the layout reads from
+/// `pdf.tables` as printed. (typst turns every JSON object into a dictionary: the typed cells
+/// of a long table, parsed a second time for nothing, were an eighth of a render.)
+#[derive(Serialize)]
+struct LayoutDoc<'a> {
+    meta: &'a crate::report::doc::DocMeta,
+    labels: &'a crate::report::doc::Labels,
+    style: &'a crate::report::doc::Style,
+    sections: Vec<LayoutSection<'a>>,
+}
+
+#[derive(Serialize)]
+struct LayoutSection<'a> {
+    id: &'a str,
+    title: &'a str,
+    blocks: Vec<LayoutBlock<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum LayoutBlock<'a> {
+    Table {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        id: &'a str,
+        title: &'a Option<String>,
+        columns: &'a [crate::report::doc::Column],
+    },
+    Other(&'a Block),
+}
+
+impl<'a> LayoutDoc<'a> {
+    fn of(doc: &'a ReportDoc) -> LayoutDoc<'a> {
+        let block = |b: &'a Block| match b {
+            Block::Table(t) => LayoutBlock::Table {
+                kind: "table",
+                id: &t.id,
+                title: &t.title,
+                columns: &t.columns,
+            },
+            other => LayoutBlock::Other(other),
+        };
+        LayoutDoc {
+            meta: &doc.meta,
+            labels: &doc.labels,
+            style: &doc.style,
+            sections: doc
+                .sections
+                .iter()
+                .map(|s| LayoutSection {
+                    id: &s.id,
+                    title: &s.title,
+                    blocks: s.blocks.iter().map(block).collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The merged labels (what the template prints), also used by the glyph check.
@@ -427,7 +487,7 @@ pub fn to_json(doc: &ReportDoc, fonts: &[String], logo: Option<&str>) -> Result<
     let m = &doc.meta;
     let s = &doc.style;
     let data = Data {
-        doc,
+        doc: LayoutDoc::of(doc),
         pdf: PdfAids {
             draft: m.status != DocStatus::Approved,
             lang: if m.language.to_ascii_lowercase().starts_with("zh") {
