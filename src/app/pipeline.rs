@@ -464,9 +464,40 @@ struct Built {
     model_json: Vec<u8>,
 }
 
-/// Run a batch: ingest, compute, build, render, publish, record.
+/// `f(index, item)` for every item, on as many plain threads as rayon has, at most one item
+/// per thread at a time; the results in the items' order.
+///
+/// Not on rayon's own workers: the PDF renderer (typst) hands parts of a document to rayon and
+/// waits for them, and a rayon worker that waits runs other queued work meanwhile — another
+/// whole document, whose wait runs another… so dozens of documents were in flight at once (a
+/// 50-report month peaked at 0.9 GiB). On a plain thread a wait is only a wait.
+pub fn map_on_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    let threads = rayon::current_num_threads().clamp(1, items.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return mine;
+            };
+            mine.push((i, f(i, item)));
+        }
+    };
+    let mut all: Vec<(usize, R)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
+}
+
 /// Phase timings of a batch on standard error, when `SVCREPORT_TIMINGS` is
-/// set (for finding where a slow month spends its time; silent otherwise).
+/// set (for finding where a slow month spends its time and memory; silent
+/// otherwise): each phase's time and the process's peak memory so far.
 pub struct Laps {
     on: bool,
     last: std::time::Instant,
@@ -483,8 +514,17 @@ impl Laps {
     pub fn lap(&mut self, phase: &str) {
         if self.on {
             let now = std::time::Instant::now();
+            // Linux only (`VmHWM` of /proc/self/status); elsewhere the time alone.
+            let peak = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+                    line.split_whitespace().nth(1)?.parse::<u64>().ok()
+                })
+                .map(|kib| format!(" (peak so far {} MiB)", kib / 1024))
+                .unwrap_or_default();
             eprintln!(
-                "svcreport: {phase}: {:.2} s",
+                "svcreport: {phase}: {:.2} s{peak}",
                 (now - self.last).as_secs_f64()
             );
             self.last = now;
@@ -492,6 +532,7 @@ impl Laps {
     }
 }
 
+/// Run a batch: ingest, compute, build, render, publish, record.
 pub fn run_batch(
     s: &mut Session,
     inputs: &Inputs,
@@ -607,138 +648,122 @@ pub fn run_batch(
     let built: Vec<anyhow::Result<Built>> = if rep.refused {
         Vec::new()
     } else {
-        o.jobs
-            .par_iter()
-            .enumerate()
-            .map(|(ji, j)| {
-                let spec = &env.cat.reports[j.spec];
-                let (results, history) = &periods[&j.period];
-                let b = BuildInput {
-                    env,
-                    spec,
-                    period: j.period,
-                    results,
-                    history,
-                    inputs: &inputs.ingested.files,
-                    findings,
-                    timeliness: &timeliness,
-                    template: &templates[&spec.template],
-                    generated_at,
-                };
-                let probe = build(&b, &State::draft(DocVersion::FIRST, None))?;
-                let hash = probe.meta.content_hash.clone();
-                let prev = latest.get(&j.doc_number).and_then(|d| d.as_ref());
-                let decision = decide_version(prev, &hash);
-                let state = match (&decision, prev) {
-                    (VersionDecision::Same { .. } | VersionDecision::Approved { .. }, Some(p)) => {
-                        State::of(p)
+        map_on_threads(&o.jobs, |ji, j| {
+            let spec = &env.cat.reports[j.spec];
+            let (results, history) = &periods[&j.period];
+            let b = BuildInput {
+                env,
+                spec,
+                period: j.period,
+                results,
+                history,
+                inputs: &inputs.ingested.files,
+                findings,
+                timeliness: &timeliness,
+                template: &templates[&spec.template],
+                generated_at,
+            };
+            let probe = build(&b, &State::draft(DocVersion::FIRST, None))?;
+            let hash = probe.meta.content_hash.clone();
+            let prev = latest.get(&j.doc_number).and_then(|d| d.as_ref());
+            let decision = decide_version(prev, &hash);
+            let state = match (&decision, prev) {
+                (VersionDecision::Same { .. } | VersionDecision::Approved { .. }, Some(p)) => {
+                    State::of(p)
+                }
+                _ => State::draft(decision.version(), decision.supersedes()),
+            };
+            let out = match &decision {
+                VersionDecision::Approved { .. } => Built {
+                    job: ji,
+                    decision,
+                    state,
+                    doc: None,
+                    files: Vec::new(),
+                    model_json: Vec::new(),
+                },
+                VersionDecision::Same { .. } => {
+                    // Same content: regenerate only missing files, with the
+                    // version's own generation time so they come out identical.
+                    let dir = period_dir(env, &j.period);
+                    let missing: Vec<OutputFormat> = j
+                        .formats
+                        .iter()
+                        .copied()
+                        .filter(|f| {
+                            let name = file_name(
+                                &j.doc_number,
+                                &j.period,
+                                state.version,
+                                state.status,
+                                *f,
+                            );
+                            !dir.join(name).is_file()
+                        })
+                        .collect();
+                    let mut files = Vec::new();
+                    if !missing.is_empty() {
+                        let at = prev
+                            .and_then(|p| parse_iso(&p.generated_at))
+                            .unwrap_or(generated_at);
+                        let doc = build(
+                            &BuildInput {
+                                generated_at: at,
+                                ..b
+                            },
+                            &state,
+                        )?;
+                        let ro = render_options(env, spec, at);
+                        for f in missing {
+                            let bytes = render_one(&doc, f, &ro)?;
+                            files.push((
+                                f,
+                                file_name(&j.doc_number, &j.period, state.version, state.status, f),
+                                bytes,
+                            ));
+                        }
                     }
-                    _ => State::draft(decision.version(), decision.supersedes()),
-                };
-                let out = match &decision {
-                    VersionDecision::Approved { .. } => Built {
+                    Built {
                         job: ji,
                         decision,
                         state,
                         doc: None,
-                        files: Vec::new(),
+                        files,
                         model_json: Vec::new(),
-                    },
-                    VersionDecision::Same { .. } => {
-                        // Same content: regenerate only missing files, with the
-                        // version's own generation time so they come out identical.
-                        let dir = period_dir(env, &j.period);
-                        let missing: Vec<OutputFormat> = j
-                            .formats
-                            .iter()
-                            .copied()
-                            .filter(|f| {
-                                let name = file_name(
-                                    &j.doc_number,
-                                    &j.period,
-                                    state.version,
-                                    state.status,
-                                    *f,
-                                );
-                                !dir.join(name).is_file()
-                            })
-                            .collect();
-                        let mut files = Vec::new();
-                        if !missing.is_empty() {
-                            let at = prev
-                                .and_then(|p| parse_iso(&p.generated_at))
-                                .unwrap_or(generated_at);
-                            let doc = build(
-                                &BuildInput {
-                                    generated_at: at,
-                                    ..b
-                                },
-                                &state,
-                            )?;
-                            let ro = render_options(env, spec, at);
-                            for f in missing {
-                                let bytes = render_one(&doc, f, &ro)?;
-                                files.push((
-                                    f,
-                                    file_name(
-                                        &j.doc_number,
-                                        &j.period,
-                                        state.version,
-                                        state.status,
-                                        f,
-                                    ),
-                                    bytes,
-                                ));
-                            }
-                        }
-                        Built {
-                            job: ji,
-                            decision,
-                            state,
-                            doc: None,
-                            files,
-                            model_json: Vec::new(),
-                        }
                     }
-                    _ => {
-                        let doc = if state.version == DocVersion::FIRST {
-                            probe
-                        } else {
-                            build(&b, &state)?
-                        };
-                        let ro = render_options(env, spec, generated_at);
-                        let mut files = Vec::new();
-                        for f in &j.formats {
-                            let bytes = render_one(&doc, *f, &ro)?;
-                            files.push((
-                                *f,
-                                file_name(
-                                    &j.doc_number,
-                                    &j.period,
-                                    state.version,
-                                    state.status,
-                                    *f,
-                                ),
-                                bytes,
-                            ));
-                        }
-                        Built {
-                            job: ji,
-                            decision,
-                            state,
-                            model_json: serde_json::to_vec(&doc)?,
-                            doc: Some(doc),
-                            files,
-                        }
-                    }
-                };
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if let Some(p) = o.progress {
-                    p(&j.doc_number, n, total);
                 }
-                Ok(out)
-            })
-            .collect()
+                _ => {
+                    let doc = if state.version == DocVersion::FIRST {
+                        probe
+                    } else {
+                        build(&b, &state)?
+                    };
+                    let ro = render_options(env, spec, generated_at);
+                    let mut files = Vec::new();
+                    for f in &j.formats {
+                        let bytes = render_one(&doc, *f, &ro)?;
+                        files.push((
+                            *f,
+                            file_name(&j.doc_number, &j.period, state.version, state.status, *f),
+                            bytes,
+                        ));
+                    }
+                    Built {
+                        job: ji,
+                        decision,
+                        state,
+                        model_json: serde_json::to_vec(&doc)?,
+                        doc: Some(doc),
+                        files,
+                    }
+                }
+            };
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if let Some(p) = o.progress {
+                p(&j.doc_number, n, total);
+            }
+            Ok(out)
+        })
     };
     let mut ok = Vec::with_capacity(built.len());
     for b in built {
