@@ -2,26 +2,26 @@
 //!
 //! `cargo bench --bench pdf`
 //!
-//! One warm-up render loads the bundled fonts (once per process, as in a batch run); then three
+//! One warm-up render loads the bundled fonts (once per process, as in a batch run); then two
 //! series of 10 timed renders, each printed as median/min/max:
-//! - **new report** (the batch case): every render is a report this process has not rendered
-//!   before — its own document number, title, ticket ids, times and figures on every page —
-//!   with typst's caches as the renderer leaves them (it evicts entries unused for 10 renders),
-//!   so what a batch legitimately reuses across reports (the parsed and evaluated layout,
-//!   labels, column headers, shaped words that recur) is reused and nothing else;
-//! - **process-cold**: the same report after `comemo::evict(0)`, i.e. nothing memoised: the
-//!   first report of a process;
-//! - **same report again** (no eviction): typst replays the previous layout, for reference.
+//! - **a new report each time** (the batch case): every render is a report this process has
+//!   not rendered before — its own document number, title, ticket ids, times and figures on
+//!   every page;
+//! - **the same report again**: the fixture itself each time.
+//!
+//! The renderer empties typst's memoisation caches after every render (`comemo::evict(0)`;
+//! keeping them made the next document slower), so both series measure a render from nothing
+//! but the loaded fonts and the parsed layout files.
 //!
 //! `PDF_BENCH_ROWS` changes the incident table's rows (220: the fixture is then 10 pages),
-//! `PDF_BENCH_N` the renders per series (10); `PDF_BENCH_SERIES=new|cold|same` runs one series;
+//! `PDF_BENCH_N` the renders per series (10); `PDF_BENCH_SERIES=new|same` runs one series;
 //! `PDF_BENCH_OUT=FILE` keeps the rendered PDF (to look at it); `PDF_BENCH_TEMPLATES=DIR` times
 //! the layout files in DIR (as a workspace's `templates/` overrides the built-in ones), to try a
 //! layout change without a rebuild.
 //!
-//! Instructions of one cold render (stable on a busy machine, unlike wall time): typst lays out
-//! on rayon's worker threads, so count the whole process, twice, and take the difference:
-//! `RAYON_NUM_THREADS=1 PDF_BENCH_SERIES=cold PDF_BENCH_N=k valgrind --tool=callgrind <bench
+//! Instructions of one render (stable on a busy machine, unlike wall time): typst lays out on
+//! rayon's worker threads, so count the whole process, twice, and take the difference:
+//! `RAYON_NUM_THREADS=1 PDF_BENCH_SERIES=same PDF_BENCH_N=k valgrind --tool=callgrind <bench
 //! binary>` for k = 1 and 2, I(2) − I(1) (one thread: rayon's idle workers spin a varying
 //! number of instructions, which makes multi-threaded counts differ by ±10% between runs).
 
@@ -39,19 +39,6 @@ fn pages(pdf: &[u8]) -> usize {
     pdf.windows(11)
         .filter(|w| w.starts_with(b"/Type/Page") && w[10] != b's')
         .count()
-}
-
-/// One render after clearing typst's memoisation caches (a batch renders different reports).
-/// Not inlined, so a profiler can attribute it (`valgrind --tool=callgrind
-/// --toggle-collect=pdf::cold_render`).
-#[inline(never)]
-fn cold_render(doc: &svcreport::report::doc::ReportDoc, opts: &RenderOptions) -> Duration {
-    typst::comemo::evict(0);
-    let t = Instant::now();
-    let pdf = render(doc, opts).expect("bench report renders");
-    let elapsed = t.elapsed();
-    std::hint::black_box(pdf);
-    elapsed
 }
 
 /// Report `k` of a batch: the fixture with its own document number and title, and every table
@@ -104,9 +91,10 @@ fn variant(
     doc
 }
 
-/// One render with typst's caches as the previous render left them.
+/// One timed render (not inlined, so a profiler can attribute it: `valgrind --tool=callgrind
+/// --toggle-collect=pdf::timed_render`).
 #[inline(never)]
-fn warm_render(doc: &svcreport::report::doc::ReportDoc, opts: &RenderOptions) -> Duration {
+fn timed_render(doc: &svcreport::report::doc::ReportDoc, opts: &RenderOptions) -> Duration {
     let t = Instant::now();
     let pdf = render(doc, opts).expect("bench report renders");
     let elapsed = t.elapsed();
@@ -117,7 +105,6 @@ fn warm_render(doc: &svcreport::report::doc::ReportDoc, opts: &RenderOptions) ->
 #[derive(Clone, Copy, PartialEq)]
 enum Series {
     NewReport,
-    ProcessCold,
     SameAgain,
 }
 
@@ -134,13 +121,7 @@ fn series(
             _ => doc.clone(),
         })
         .collect();
-    let mut times: Vec<Duration> = docs
-        .iter()
-        .map(|d| match kind {
-            Series::ProcessCold => cold_render(d, opts),
-            _ => warm_render(d, opts),
-        })
-        .collect();
+    let mut times: Vec<Duration> = docs.iter().map(|d| timed_render(d, opts)).collect();
     times.sort();
     times
 }
@@ -182,20 +163,10 @@ fn main() {
         pdf.len() as f64 / 1024.0,
         ms(first)
     );
-    // `PDF_BENCH_SERIES=new|cold|same` runs that series alone (for instruction counts:
-    // `PDF_BENCH_SERIES=cold`).
+    // `PDF_BENCH_SERIES=new|same` runs that series alone (for instruction counts: `same`).
     let only = std::env::var("PDF_BENCH_SERIES").unwrap_or_default();
     for (key, label, kind) in [
-        (
-            "new",
-            "new report each time, caches as a batch leaves them",
-            Series::NewReport,
-        ),
-        (
-            "cold",
-            "process-cold: nothing memoised",
-            Series::ProcessCold,
-        ),
+        ("new", "a new report each time", Series::NewReport),
         ("same", "the same report again", Series::SameAgain),
     ] {
         if !only.is_empty() && only != key {

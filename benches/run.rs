@@ -94,6 +94,7 @@ fn measure(label: &str, rows: u64, books: usize, reports: u64) {
     let out = std::process::Command::new(exe)
         .arg("--child")
         .arg(dir.path())
+        .env("SVCREPORT_TIMINGS", "1")
         .output()
         .expect("child");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -107,8 +108,13 @@ fn measure(label: &str, rows: u64, books: usize, reports: u64) {
     println!(
         "{label}: {rows} incident rows in {books} workbooks (+7 other workbooks), {reports} reports → {docs} files; generate {gen_secs:.1} s; {line}"
     );
+    let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {
-        println!("child failed: {}", String::from_utf8_lossy(&out.stderr));
+        println!("child failed: {stderr}");
+    }
+    // The phases (`SVCREPORT_TIMINGS`): time and peak memory so far.
+    for l in stderr.lines().filter(|l| l.starts_with("svcreport: ")) {
+        println!("  {}", &l["svcreport: ".len()..]);
     }
 }
 
