@@ -562,8 +562,8 @@ fn stream_sheet<'a, RS: Read + Seek + Send>(
         return Ok(());
     }
     /// Cells per hand-over: large enough that the channel costs nothing per cell, small
-    /// enough that the batches in flight stay a few hundred KiB.
-    const BATCH: usize = 4096;
+    /// enough that the batches in existence (at most 7 of 40 KiB) stay under 300 KiB.
+    const BATCH: usize = 1024;
     type Batch<'b> = Vec<(u32, u32, Raw<'b>)>;
     std::thread::scope(|scope| {
         let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch<'a>>(4);
@@ -686,7 +686,6 @@ struct SheetState<'a, 'x> {
     sheet: String,
     /// The file and sheet every record's `SourceRef` shares.
     origin: Arc<Origin>,
-    syms: rows::Interner,
     /// Rows the sheet declares (its `dimension`), to size the record vector once.
     row_hint: usize,
     hint: SheetName,
@@ -734,7 +733,6 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 file: file.to_string(),
                 sheet: s.name.clone(),
             }),
-            syms: rows::Interner::default(),
             row_hint: 0,
             hint,
             hidden: s.visible != SheetVisible::Visible,
@@ -1069,7 +1067,6 @@ impl<'a, 'x> SheetState<'a, 'x> {
             sheet: &self.sheet,
             origin: &self.origin,
             refs: self.refs,
-            syms: &mut self.syms,
             findings: &mut self.findings,
             errors: 0,
         };

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 use super::cell::{self, CellError, Raw, norm};
 use super::schema::{CHANGE_RESULT, CHANGE_TYPE, ColType, DatasetDef, DatasetKind, STATUS};
@@ -48,22 +48,6 @@ fn add(map: &mut HashMap<String, Sym>, id: &str, names: &[Option<&str>]) {
 
 fn look<'m, V>(map: &'m HashMap<String, V>, s: &str) -> Option<&'m V> {
     map.get(s).or_else(|| map.get(norm(s).as_str()))
-}
-
-/// One shared copy of each distinct text of a sheet's repeated columns
-/// (category, group).
-#[derive(Debug, Default)]
-pub struct Interner(HashSet<Sym>);
-
-impl Interner {
-    pub fn get(&mut self, s: &str) -> Sym {
-        if let Some(x) = self.0.get(s) {
-            return x.clone();
-        }
-        let x = Sym::new(s);
-        self.0.insert(x.clone());
-        x
-    }
 }
 
 impl Refs {
@@ -121,7 +105,6 @@ pub struct RowCtx<'r, 'a> {
     /// The shared file and sheet of every record's `SourceRef`.
     pub origin: &'r Arc<Origin>,
     pub refs: &'r Refs,
-    pub syms: &'r mut Interner,
     pub findings: &'r mut Vec<Finding>,
     pub errors: usize,
 }
@@ -217,12 +200,6 @@ impl<'r, 'a> RowCtx<'r, 'a> {
     /// A ticket/change/request id (inline up to 15 bytes, see [`Id`]).
     fn id(&mut self, key: &str) -> Option<Id> {
         self.text_cow(key).map(|t| Id::from(&*t))
-    }
-
-    /// Text of a column whose values repeat (category, group): one shared copy each.
-    fn sym(&mut self, key: &str) -> Option<Sym> {
-        let t = self.text_cow(key)?;
-        Some(self.syms.get(&t))
     }
 
     /// Validate a text column without keeping its value.
@@ -449,9 +426,9 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
             let paused_secs = r.minutes("paused_minutes");
             let st = r.choice("status", &STATUS).map(status);
             let major = r.get("major", cell::yes_no).unwrap_or(false);
-            let category = r.sym("category");
-            let group = r.sym("group");
-            // Validated, not kept: no figure uses it and the archived workbook holds it.
+            // Validated, not kept: no figure uses them and the archived workbook holds them.
+            r.check_text("category");
+            r.check_text("group");
             r.check_text("summary");
             let satisfaction = r.int("satisfaction").map(|v| v as u8);
             r.order("opened_at", opened, "responded_at", responded);
@@ -479,8 +456,6 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
                 paused_secs,
                 status: st,
                 major,
-                category,
-                group,
                 satisfaction,
                 src: r.src(),
             });

@@ -272,8 +272,6 @@ fn inc(
         paused_secs: paused_min * 60,
         status: None,
         major: false,
-        category: None,
-        group: None,
         satisfaction: None,
         src: src(),
     }
@@ -1334,8 +1332,6 @@ fn uci_incidents() -> Option<Vec<Incident>> {
                 paused_secs: 0,
                 status: Some(TicketStatus::Closed),
                 major: false,
-                category: None,
-                group: None,
                 satisfaction: None,
                 src: src(),
             })
