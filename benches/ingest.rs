@@ -191,17 +191,6 @@ fn catalogue() -> Catalogue {
     }
 }
 
-fn vm_hwm_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
 /// CPU time of this process so far (user + system, all threads), from
 /// `/proc/self/stat` (clock ticks of 10 ms): the figure that stays fair when
 /// other work shares the machine.
@@ -263,7 +252,10 @@ fn child(mode: &str, file: &Path) {
         best = best.min(t.elapsed().as_secs_f64());
         best_cpu = best_cpu.min(cpu_secs() - c);
     }
-    println!("{best} {} {result} {best_cpu}", vm_hwm_kib());
+    println!(
+        "{best} {} {result} {best_cpu}",
+        svcreport::app::pipeline::peak_memory_kib().unwrap_or(0)
+    );
 }
 
 fn measure(mode: &str, file: &Path) -> (f64, f64, usize, f64) {

@@ -27,17 +27,6 @@ fn env_or(k: &str, d: u64) -> u64 {
         .unwrap_or(d)
 }
 
-fn peak_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 fn workspace(dir: &Path, rows: u64, books: usize, reports: u64) {
     std::fs::write(
         dir.join("svcreport.toml"),
@@ -82,7 +71,10 @@ fn child(dir: &Path) {
     )
     .expect("run");
     let secs = t.elapsed().as_secs_f64();
-    println!("RESULT code={code} secs={secs:.2} peak_kib={}", peak_kib());
+    println!(
+        "RESULT code={code} secs={secs:.2} peak_kib={}",
+        svcreport::app::pipeline::peak_memory_kib().unwrap_or(0)
+    );
 }
 
 fn measure(label: &str, rows: u64, books: usize, reports: u64) {

@@ -495,6 +495,14 @@ pub fn map_on_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R 
     all.into_iter().map(|(_, r)| r).collect()
 }
 
+/// The process's peak resident memory so far in KiB (`VmHWM` of `/proc/self/status`; `None`
+/// where there is no such file, i.e. off Linux). For the phase timings and the benchmarks.
+pub fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// Phase timings of a batch on standard error, when `SVCREPORT_TIMINGS` is
 /// set (for finding where a slow month spends its time and memory; silent
 /// otherwise): each phase's time and the process's peak memory so far.
@@ -514,13 +522,7 @@ impl Laps {
     pub fn lap(&mut self, phase: &str) {
         if self.on {
             let now = std::time::Instant::now();
-            // Linux only (`VmHWM` of /proc/self/status); elsewhere the time alone.
-            let peak = std::fs::read_to_string("/proc/self/status")
-                .ok()
-                .and_then(|s| {
-                    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-                    line.split_whitespace().nth(1)?.parse::<u64>().ok()
-                })
+            let peak = peak_memory_kib()
                 .map(|kib| format!(" (peak so far {} MiB)", kib / 1024))
                 .unwrap_or_default();
             eprintln!(
