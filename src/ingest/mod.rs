@@ -282,7 +282,7 @@ const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// file itself, so a workbook is never held in memory whole (only calamine's
 /// shared strings and the records are). `Err` only when the file cannot be
 /// opened or read at all. `split`: parse the XML on a second thread ([`stream_sheet`]).
-pub fn read_path(
+fn read_path(
     name: &str,
     path: &Path,
     refs: &Refs,
@@ -299,13 +299,7 @@ pub fn read_path(
 }
 
 /// Read one workbook held in memory; reader panics are contained.
-pub fn read_file(
-    name: &str,
-    bytes: &[u8],
-    refs: &Refs,
-    opts: &IngestOptions,
-    split: bool,
-) -> FileRead {
+fn read_file(name: &str, bytes: &[u8], refs: &Refs, opts: &IngestOptions, split: bool) -> FileRead {
     let sha = hex(&Sha256::digest(bytes));
     read_source(
         name,
