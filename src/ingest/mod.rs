@@ -20,7 +20,8 @@
 //!   information finding `sheet.hidden`), and skipped silently otherwise (they
 //!   are usually the lists behind drop-downs);
 //! - xlsx is streamed with calamine's `worksheet_cells_reader` (one row in
-//!   memory at a time); `.xls`, `.xlsb` and `.ods` go through calamine's
+//!   memory at a time, plus at most 7 batches of 1,024 cells when the parse runs
+//!   on a thread of its own); `.xls`, `.xlsb` and `.ods` go through calamine's
 //!   `Range` reader.
 
 pub mod cell;
@@ -32,7 +33,9 @@ use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use calamine::{
+    Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx, XlsxCellReader,
+};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -170,8 +173,9 @@ pub fn ingest(
     let done = std::sync::atomic::AtomicUsize::new(0);
     let _quiet = QuietPanics::install();
     // Fewer files than cores: a core would idle, so each file's XML is parsed on a thread of
-    // its own while this one types and checks the cells (a single big workbook then takes
-    // about the time of the bare parse). Otherwise the files themselves keep every core busy.
+    // its own (one more thread per file being read) while the file's reading thread types and
+    // checks the cells; a single big workbook then takes about the time of the bare parse.
+    // Otherwise the files themselves keep every core busy.
     let split = files.len() < rayon::current_num_threads();
     let mut reads: Vec<(String, FileRead)> = files
         .par_iter()
@@ -549,11 +553,7 @@ fn stream_sheet<'a, RS: Read + Seek + Send>(
     // Excel's own row limit bounds what a (hostile) declared dimension can reserve.
     st.row_hint = (dims.end.0.saturating_sub(dims.start.0) as usize).min(1 << 20);
     if !split {
-        while let Some(c) = rd.next_cell()? {
-            let (row, col) = c.get_position();
-            st.push(row, col, Raw::from_ref(c.get_value().clone()));
-        }
-        return Ok(());
+        return pump(&mut rd, st);
     }
     /// Cells per hand-over: large enough that the channel costs nothing per cell, small
     /// enough that the batches in existence (at most 7 of 40 KiB) stay under 300 KiB.
@@ -562,9 +562,15 @@ fn stream_sheet<'a, RS: Read + Seek + Send>(
     std::thread::scope(|scope| {
         let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch<'a>>(4);
         let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch<'a>>();
-        let parser = scope.spawn(move || {
+        // The reader goes to the thread once it exists: if the system cannot give one, the
+        // sheet is read here after all.
+        let (reader_tx, reader_rx) = std::sync::mpsc::sync_channel::<XlsxCellReader<'a, RS>>(1);
+        let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
             // A reader panic on this thread is a finding too (see `QuietPanics`).
             IN_READ.with(|f| f.set(true));
+            let Ok(mut rd) = reader_rx.recv() else {
+                return Ok(());
+            };
             #[cfg(test)]
             if sheet == tests::PANIC_SHEET {
                 panic!("injected parser-thread failure");
@@ -593,6 +599,14 @@ fn stream_sheet<'a, RS: Read + Seek + Send>(
             }
             res
         });
+        let Ok(parser) = spawned else {
+            return pump(&mut rd, st);
+        };
+        if let Err(back) = reader_tx.send(rd) {
+            // The thread is gone before it started (it cannot be: it waits for the reader).
+            let mut rd = back.0;
+            return pump(&mut rd, st);
+        }
         for mut batch in full_rx {
             for (row, col, v) in batch.drain(..) {
                 st.push(row, col, v);
@@ -603,6 +617,18 @@ fn stream_sheet<'a, RS: Read + Seek + Send>(
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
+}
+
+/// Every cell of `rd` into `st`, on this thread.
+fn pump<'a, RS: Read + Seek>(
+    rd: &mut XlsxCellReader<'a, RS>,
+    st: &mut SheetState<'a, '_>,
+) -> Result<(), calamine::XlsxError> {
+    while let Some(c) = rd.next_cell()? {
+        let (row, col) = c.get_position();
+        st.push(row, col, Raw::from_ref(c.get_value().clone()));
+    }
+    Ok(())
 }
 
 /// Non-streaming formats: each sheet as a calamine `Range`.
@@ -1261,28 +1287,69 @@ mod tests {
         let mistakes: &[u8] =
             include_bytes!("../../samples/demo/examples/incidents-with-mistakes.xlsx");
         let clean: &[u8] = include_bytes!("../../samples/demo/inbox/2026-10/incidents.xlsx");
-        let truncated = &clean[..clean.len() * 2 / 3];
+        let broken = with_sheet_cut_short(clean);
         for (name, bytes) in [
             ("m.xlsx", mistakes),
             ("c.xlsx", clean),
-            ("t.xlsx", truncated),
+            ("b.xlsx", &broken[..]),
         ] {
             let one = read_file(name, bytes, &refs, &opts, false);
             let two = read_file(name, bytes, &refs, &opts, true);
             assert_eq!(outcome(&one), outcome(&two), "{name}");
-            assert!(
-                !one.findings.is_empty() || !one.dataset.incidents.is_empty(),
-                "{name}"
-            );
         }
-        // The clean sample's incidents really were read, both ways.
-        let two = read_file("c.xlsx", clean, &refs, &opts, true);
-        assert!(two.dataset.incidents.len() > 100);
+        // What was read, both ways: the mistakes at their cells, every clean row, and the
+        // rows before the break (well past one hand-over of 1,024 cells).
+        let m = read_file("m.xlsx", mistakes, &refs, &opts, true);
+        assert!(m.findings.iter().filter(|f| f.cell.is_some()).count() >= 10);
+        let c = read_file("c.xlsx", clean, &refs, &opts, true);
+        let rows = c.dataset.incidents.len();
+        assert!(rows > 300, "{rows}");
         assert!(
-            two.findings
+            c.findings
                 .iter()
                 .all(|f| f.severity != crate::findings::Severity::Error)
         );
+        let b = read_file("b.xlsx", &broken, &refs, &opts, true);
+        let cut = b.dataset.incidents.len();
+        assert!(cut > 1024 / 14 && cut < rows, "{cut} of {rows}");
+        assert!(
+            b.findings
+                .iter()
+                .any(|f| f.message.contains("could not be read to its end")),
+            "{:?}",
+            b.findings
+        );
+    }
+
+    /// The workbook with its largest sheet's XML cut at two thirds (a valid zip whose sheet
+    /// ends inside the data: calamine reports an error after the cells before the cut).
+    fn with_sheet_cut_short(xlsx: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut zin = zip::ZipArchive::new(Cursor::new(xlsx)).expect("a zip");
+        let mut entries = Vec::new();
+        for i in 0..zin.len() {
+            let mut f = zin.by_index(i).expect("entry");
+            let name = f.name().expect("entry name").to_string();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).expect("inflate");
+            entries.push((name, data));
+        }
+        let data_sheet = entries
+            .iter()
+            .filter(|(n, _)| n.starts_with("xl/worksheets/"))
+            .max_by_key(|(_, d)| d.len())
+            .map(|(n, _)| n.clone())
+            .expect("a worksheet");
+        let mut zout = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, mut data) in entries {
+            if name == data_sheet {
+                data.truncate(data.len() * 2 / 3);
+            }
+            zout.start_file(name, zip::write::SimpleFileOptions::default())
+                .expect("entry");
+            zout.write_all(&data).expect("write");
+        }
+        zout.finish().expect("zip").into_inner()
     }
 
     #[test]
