@@ -411,28 +411,42 @@ enum LayoutBlock<'a> {
 }
 
 impl<'a> LayoutDoc<'a> {
+    /// Every field named (none left to `..`), so a field added to the model fails to compile
+    /// here until it is decided whether the layout sees it.
     fn of(doc: &'a ReportDoc) -> LayoutDoc<'a> {
         let block = |b: &'a Block| match b {
-            Block::Table(t) => LayoutBlock::Table {
+            Block::Table(Table {
+                id,
+                title,
+                columns,
+                rows: _,
+            }) => LayoutBlock::Table {
                 kind: "table",
-                id: &t.id,
-                title: &t.title,
-                columns: &t.columns,
+                id,
+                title,
+                columns,
             },
             other => LayoutBlock::Other(other),
         };
+        let ReportDoc {
+            meta,
+            labels,
+            style,
+            sections,
+        } = doc;
         LayoutDoc {
-            meta: &doc.meta,
-            labels: &doc.labels,
-            style: &doc.style,
-            sections: doc
-                .sections
+            meta,
+            labels,
+            style,
+            sections: sections
                 .iter()
-                .map(|s| LayoutSection {
-                    id: &s.id,
-                    title: &s.title,
-                    blocks: s.blocks.iter().map(block).collect(),
-                })
+                .map(
+                    |crate::report::doc::Section { id, title, blocks }| LayoutSection {
+                        id,
+                        title,
+                        blocks: blocks.iter().map(block).collect(),
+                    },
+                )
                 .collect(),
         }
     }
@@ -657,6 +671,47 @@ mod tests {
         let err = check_colour("style.met", "green").expect_err("not hex");
         assert!(err.to_string().contains("style.met"));
         assert!(err.to_string().contains("green"));
+    }
+
+    /// The layout's `doc` is the model's own JSON with every table's `rows` left out, and
+    /// nothing else changed.
+    #[test]
+    fn the_layout_sees_the_model_without_table_rows() {
+        let doc: ReportDoc = serde_json::from_value(serde_json::json!({
+            "meta": {
+                "doc_number": "SR-1", "report_id": "r", "title": "报告", "title_en": null,
+                "party": "客户", "party_en": "Customer", "organisation": "组织",
+                "period": "2026-10", "period_label": "2026年10月", "version": "1.0",
+                "status": "draft", "compiler": "王敏", "reviewer": "李强", "approver": "张伟",
+                "compiled_at": "2026-11-03T10:00:00", "reviewed_at": null, "approved_at": null,
+                "generated_at": "2026-11-03T10:00:00", "tool_version": "0.1.0",
+                "content_hash": "ab", "supersedes": null, "language": "zh-CN"
+            },
+            "labels": {"map": {"target": "目标"}},
+            "style": {"primary": "#1f4e79", "met": "#2e7d32", "at_risk": "#ef8c00",
+                      "breached": "#c62828", "na": "#8a8a8a", "logo": null},
+            "sections": [{"id": "s", "title": "标题", "blocks": [
+                {"type": "heading", "text": "小标题"},
+                {"type": "paragraph", "text": "段落"},
+                {"type": "key_value", "pairs": [["键", "值"]]},
+                {"type": "table", "id": "t", "title": "表",
+                 "columns": [{"key": "k", "label": "列", "align": "right", "width": 1.0}],
+                 "rows": [[{"kind": "status", "status": "met", "label": "达标"}]]}
+            ]}]
+        }))
+        .expect("a model");
+        let mut want = serde_json::to_value(&doc).expect("model JSON");
+        for section in want["sections"].as_array_mut().expect("sections") {
+            for block in section["blocks"].as_array_mut().expect("blocks") {
+                if block["type"] == "table" {
+                    block.as_object_mut().expect("object").remove("rows");
+                }
+            }
+        }
+        let got = serde_json::to_value(LayoutDoc::of(&doc)).expect("layout JSON");
+        assert_eq!(got, want);
+        assert_eq!(got["sections"][0]["blocks"][3]["columns"][0]["label"], "列");
+        assert!(got["sections"][0]["blocks"][3].get("rows").is_none());
     }
 
     #[test]
