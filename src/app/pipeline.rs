@@ -1165,6 +1165,28 @@ fn safe_rel(rel: &str) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn map_on_threads_keeps_the_order_and_passes_panics_on() {
+        let items: Vec<u64> = (0..200).collect();
+        let out = super::map_on_threads(&items, |i, x| {
+            // Uneven work, so the threads finish out of order.
+            std::thread::sleep(std::time::Duration::from_micros((x % 7) * 50));
+            (i, x * 2)
+        });
+        assert_eq!(
+            out,
+            (0..200).map(|x| (x as usize, x * 2)).collect::<Vec<_>>()
+        );
+        assert!(super::map_on_threads(&[] as &[u8], |_, x| *x).is_empty());
+        let caught = std::panic::catch_unwind(|| {
+            super::map_on_threads(&items, |_, x| {
+                assert!(*x != 150, "job 150 fails");
+                *x
+            })
+        });
+        assert!(caught.is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -278,10 +278,13 @@ pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, PdfError
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| PdfError::Export {
         diagnostics: describe(&world, &errors),
     })?;
-    // typst's caches serve the layout iterations of one document; the next document shares
-    // little with this one, and keeping ten documents' worth (as typst's CLI does) made the
-    // next render slower, not faster (bench `pdf`: 78 → 68 ms for a new 10-page report;
-    // month bench: render phase 4.5 → 3.7 s, peak 422 → 282 MiB). So nothing is kept.
+    // Nothing of typst's caches is kept: they serve the layout iterations of one document, the
+    // next document shares little with this one, and keeping ten documents' worth (as typst's
+    // CLI does) made the next render slower (bench `pdf`: 78 → 68 ms for a new 10-page report).
+    // The caches are the process's: with two documents rendering at once, this also empties
+    // the other's mid-compile, and it lays out again from nothing; measured on the month
+    // bench that still wins (render phase 4.5 s keeping ten, 3.8–4.1 s keeping two, 3.7–4.0 s
+    // keeping none; peak 422, 316, 282 MiB).
     typst::comemo::evict(0);
 
     // 5. Custom Info keys.
