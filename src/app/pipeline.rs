@@ -485,10 +485,19 @@ pub fn map_on_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R 
         }
     };
     let mut all: Vec<(usize, R)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+        let handles: Vec<_> = (0..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
+            .collect();
+        // No thread to be had at all: the work is done here.
+        let here = if handles.is_empty() {
+            work()
+        } else {
+            Vec::new()
+        };
         handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .chain(here)
             .collect()
     });
     all.sort_by_key(|(i, _)| *i);
