@@ -172,11 +172,7 @@ pub fn ingest(
     let total = files.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let _quiet = QuietPanics::install();
-    // Fewer files than cores: a core would idle, so each file's XML is parsed on a thread of
-    // its own (one more thread per file being read) while the file's reading thread types and
-    // checks the cells; a single big workbook then takes about the time of the bare parse.
-    // Otherwise the files themselves keep every core busy.
-    let split = files.len() < rayon::current_num_threads();
+    let split = split_parse(files.len());
     let mut reads: Vec<(String, FileRead)> = files
         .par_iter()
         .map(|path| {
@@ -215,8 +211,21 @@ pub fn read_bytes(
 ) -> Ingested {
     let refs = Refs::new(cat);
     let _quiet = QuietPanics::install();
-    let split = rayon::current_num_threads() > 1;
-    finish(vec![read_file(display_name, bytes, &refs, opts, split)])
+    finish(vec![read_file(
+        display_name,
+        bytes,
+        &refs,
+        opts,
+        split_parse(1),
+    )])
+}
+
+/// Whether each of `files` workbooks has its XML parsed on a thread of its own
+/// ([`stream_sheet`]): when there are fewer files than cores, a core would idle otherwise (one
+/// more thread per file being read; a single big workbook then takes about the time of the
+/// bare parse). With as many files as cores, the files themselves keep every core busy.
+fn split_parse(files: usize) -> bool {
+    files < rayon::current_num_threads()
 }
 
 fn finish(reads: Vec<FileRead>) -> Ingested {
