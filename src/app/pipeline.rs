@@ -21,7 +21,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use chrono::NaiveDateTime;
-use rayon::prelude::*;
 
 use crate::archive::{Archive, sanitize_component, sha256_hex};
 use crate::catalogue;
@@ -1140,9 +1139,8 @@ pub fn rebuild(
     };
     let doc = build(&b, state)?;
     let ro = render_options(&env, spec, generated);
-    let files = formats
-        .par_iter()
-        .map(|f| Ok((*f, render_one(&doc, *f, &ro)?)))
+    let files = map_on_threads(formats, |_, f| Ok((*f, render_one(&doc, *f, &ro)?)))
+        .into_iter()
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Rebuilt {
         doc,
