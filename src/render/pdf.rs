@@ -283,7 +283,7 @@ pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, PdfError
     // CLI does) made the next render slower (bench `pdf`: 78 → 68 ms for a new 10-page report).
     // The caches are the process's: with two documents rendering at once, this also empties
     // the other's mid-compile, and it lays out again from nothing; measured on the month
-    // bench that still wins (render phase 4.5 s keeping ten, 3.8–4.1 s keeping two, 3.7–4.0 s
+    // bench that still wins (render phase 4.5 s keeping ten, 4.1 s keeping two, 3.7–4.0 s
     // keeping none; peak 422, 316, 282 MiB).
     typst::comemo::evict(0);
 
