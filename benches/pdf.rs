@@ -68,19 +68,17 @@ fn variant(
                             let mm: usize = text[14..].parse().unwrap_or(0);
                             *text = format!("{}{:02}", &text[..14], (mm + k) % 60);
                         }
+                        // Printed by the project's one rounding place, suffix kept.
                         Cell::Number {
                             value,
                             text,
                             decimals,
-                            percent,
+                            ..
                         } => {
                             *value += k as f64 / 100.0;
-                            let d = usize::from(*decimals);
-                            *text = if *percent {
-                                format!("{:.d$}%", *value)
-                            } else {
-                                format!("{:.d$}", *value)
-                            };
+                            if let Some(digits) = svcreport::numfmt::round_text(*value, *decimals) {
+                                *text = format!("{digits}{}", svcreport::numfmt::suffix_of(text));
+                            }
                         }
                         _ => {}
                     }
@@ -102,7 +100,7 @@ fn timed_render(doc: &svcreport::report::doc::ReportDoc, opts: &RenderOptions) -
     elapsed
 }
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Series {
     NewReport,
     SameAgain,
