@@ -450,6 +450,59 @@ fn words(path: &Path, page: usize) -> Option<Vec<Word>> {
     )
 }
 
+/// The words of the first line of `page`'s body, below the page header (the header's words sit
+/// at about 34–42 pt from the top, the body's first line at about 66 pt).
+fn first_body_line(path: &Path, page: usize) -> Option<Vec<String>> {
+    let words = words(path, page)?;
+    let body: Vec<&Word> = words.iter().filter(|w| w.1 > 50.0).collect();
+    let top = body.iter().map(|w| w.1).fold(f64::INFINITY, f64::min);
+    Some(
+        body.iter()
+            .filter(|w| w.1 - top < 3.0)
+            .map(|w| w.4.clone())
+            .collect(),
+    )
+}
+
+/// The pages after the contents page whose body starts with chapter heading `title`.
+fn chapter_starts(path: &Path, title: &str) -> Option<Vec<usize>> {
+    let pages = page_count(path)?;
+    let mut out = vec![];
+    for n in 3..=pages {
+        if first_body_line(path, n)?.iter().any(|w| w == title) {
+            out.push(n);
+        }
+    }
+    Some(out)
+}
+
+#[test]
+fn a_chapter_with_a_long_table_starts_a_page_and_so_does_the_chapter_after_it() {
+    // 120 incident rows: more than a page, so chapter 3 and chapter 4 each open a page.
+    let (_, long, _) = draft_pdf();
+    let Some(incidents) = chapter_starts(long, "事件管理") else {
+        return;
+    };
+    assert_eq!(
+        incidents.len(),
+        1,
+        "chapter 3 opens one page: {incidents:?}"
+    );
+    let after = chapter_starts(long, "未达标事项与改进").expect("pdftotext ran before");
+    assert_eq!(after.len(), 1, "chapter 4 opens one page: {after:?}");
+    assert!(after[0] > incidents[0] + 2, "{incidents:?} {after:?}");
+    // The chapter before runs on where it is (chapter 1 follows the contents on page 2).
+    assert_eq!(chapter_starts(long, "服务级别汇总"), Some(vec![]));
+
+    // 20 rows fit on a page: chapter 3 follows chapter 2 on its page, chapter 4 follows it.
+    let bytes = render(&fixture::report(20), &opts()).expect("renders");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let short = dir.path().join("short.pdf");
+    std::fs::write(&short, &bytes).expect("write");
+    assert_eq!(chapter_starts(&short, "事件管理"), Some(vec![]));
+    assert_eq!(chapter_starts(&short, "未达标事项与改进"), Some(vec![]));
+}
+
 #[test]
 fn long_chinese_text_wraps_inside_its_narrow_column_and_numbers_align_right() {
     use svcreport::report::doc::{Align, Column, Section, Table};

@@ -267,6 +267,8 @@ pub fn scale(chart: &Chart) -> Scale {
 pub struct TableCells {
     pub columns: Vec<PrintColumn>,
     pub marks: Vec<Mark>,
+    /// The number of rows (a layout may start a long table on a new page).
+    pub rows: usize,
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -347,7 +349,11 @@ pub fn table_cells(t: &Table) -> TableCells {
             }
         })
         .collect();
-    TableCells { columns, marks }
+    TableCells {
+        columns,
+        marks,
+        rows: t.rows.len(),
+    }
 }
 
 #[derive(Serialize)]
@@ -785,6 +791,7 @@ mod tests {
             ]
         );
         assert_eq!(p.marks.len(), 2);
+        assert_eq!(p.rows, 3);
         let json = serde_json::to_string(&p).unwrap();
         assert!(
             json.contains(
@@ -793,6 +800,7 @@ mod tests {
             "{json}"
         );
         assert!(json.contains(r#"{"cells":[0,null,0]}"#), "{json}");
+        assert!(json.ends_with(r#""rows":3}"#), "{json}");
         // Ordinary text, and an ASCII phrase with spaces, stays as it is.
         assert_eq!(
             breakable("Printer queue stuck on floor 3"),
