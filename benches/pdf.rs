@@ -1,4 +1,4 @@
-//! PDF renderer benchmark (issue 6 target: a ~10-page report in < 100 ms, < 300 KB).
+//! PDF renderer benchmark (issue 6 target: a 10-page report in < 100 ms, < 300 KB).
 //!
 //! `cargo bench --bench pdf`
 //!
@@ -13,7 +13,8 @@
 //! keeping them made the next document slower), so both series measure a render from nothing
 //! but the loaded fonts and the parsed layout files.
 //!
-//! `PDF_BENCH_ROWS` changes the incident table's rows (220: the fixture is then 10 pages),
+//! `PDF_BENCH_ROWS` changes the incident table's rows (220: the fixture is then 11 pages; 190:
+//! 10 pages; the incidents chapter starts a page of its own, as any chapter with over 40 rows),
 //! `PDF_BENCH_N` the renders per series (10); `PDF_BENCH_SERIES=new|same` runs one series;
 //! `PDF_BENCH_OUT=FILE` keeps the rendered PDF (to look at it); `PDF_BENCH_TEMPLATES=DIR` times
 //! the layout files in DIR (as a workspace's `templates/` overrides the built-in ones), to try a
