@@ -512,6 +512,20 @@ fn a_chapter_with_a_long_table_starts_a_page_and_so_does_the_chapter_after_it() 
 }
 
 #[test]
+fn a_table_of_40_rows_keeps_the_flow_and_one_of_41_starts_its_chapter_on_a_page() {
+    let starts = |rows: usize| {
+        let bytes = render(&fixture::report(rows), &opts()).expect("renders");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("rows.pdf");
+        std::fs::write(&path, &bytes).expect("write");
+        chapter_starts(&path, "事件管理")
+    };
+    let Some(forty) = starts(40) else { return };
+    assert_eq!(forty, Vec::<usize>::new(), "40 rows");
+    assert_eq!(starts(41).map(|p| p.len()), Some(1), "41 rows");
+}
+
+#[test]
 fn long_chinese_text_wraps_inside_its_narrow_column_and_numbers_align_right() {
     use svcreport::report::doc::{Align, Column, Section, Table};
     const LONG: &str = "这是一段很长的中文说明文字用于检验窄列中的自动换行是否仍然发生在本列之内";
