@@ -117,7 +117,7 @@ fn series(
     let docs: Vec<_> = (0..n)
         .map(|k| match kind {
             Series::NewReport => variant(doc, k + 1),
-            _ => doc.clone(),
+            Series::SameAgain => doc.clone(),
         })
         .collect();
     let mut times: Vec<Duration> = docs.iter().map(|d| timed_render(d, opts)).collect();

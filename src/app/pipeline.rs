@@ -324,6 +324,19 @@ pub fn render_one(doc: &ReportDoc, f: OutputFormat, ro: &RenderOptions) -> anyho
     })
 }
 
+/// `doc` rendered in each of `formats`, each with its published name (`name`).
+fn render_files(
+    doc: &ReportDoc,
+    formats: &[OutputFormat],
+    ro: &RenderOptions,
+    name: impl Fn(OutputFormat) -> String,
+) -> anyhow::Result<Vec<(OutputFormat, String, Vec<u8>)>> {
+    formats
+        .iter()
+        .map(|&f| Ok((f, name(f), render_one(doc, f, ro)?)))
+        .collect()
+}
+
 /// The published file name: `<doc_no>_<period>_v<version>[_draft].<ext>` (ASCII).
 pub fn file_name(
     doc_number: &str,
@@ -683,6 +696,7 @@ pub fn run_batch(
                 }
                 _ => State::draft(decision.version(), decision.supersedes()),
             };
+            let name = |f| file_name(&j.doc_number, &j.period, state.version, state.status, f);
             let out = match &decision {
                 VersionDecision::Approved { .. } => Built {
                     job: ji,
@@ -700,16 +714,7 @@ pub fn run_batch(
                         .formats
                         .iter()
                         .copied()
-                        .filter(|f| {
-                            let name = file_name(
-                                &j.doc_number,
-                                &j.period,
-                                state.version,
-                                state.status,
-                                *f,
-                            );
-                            !dir.join(name).is_file()
-                        })
+                        .filter(|f| !dir.join(name(*f)).is_file())
                         .collect();
                     let mut files = Vec::new();
                     if !missing.is_empty() {
@@ -724,14 +729,7 @@ pub fn run_batch(
                             &state,
                         )?;
                         let ro = render_options(env, spec, at);
-                        for f in missing {
-                            let bytes = render_one(&doc, f, &ro)?;
-                            files.push((
-                                f,
-                                file_name(&j.doc_number, &j.period, state.version, state.status, f),
-                                bytes,
-                            ));
-                        }
+                        files = render_files(&doc, &missing, &ro, name)?;
                     }
                     Built {
                         job: ji,
@@ -749,15 +747,7 @@ pub fn run_batch(
                         build(&b, &state)?
                     };
                     let ro = render_options(env, spec, generated_at);
-                    let mut files = Vec::new();
-                    for f in &j.formats {
-                        let bytes = render_one(&doc, *f, &ro)?;
-                        files.push((
-                            *f,
-                            file_name(&j.doc_number, &j.period, state.version, state.status, *f),
-                            bytes,
-                        ));
-                    }
+                    let files = render_files(&doc, &j.formats, &ro, name)?;
                     Built {
                         job: ji,
                         decision,
@@ -1172,10 +1162,12 @@ fn safe_rel(rel: &str) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn map_on_threads_keeps_the_order_and_passes_panics_on() {
         let items: Vec<u64> = (0..200).collect();
-        let out = super::map_on_threads(&items, |i, x| {
+        let out = map_on_threads(&items, |i, x| {
             // Uneven work, so the threads finish out of order.
             std::thread::sleep(std::time::Duration::from_micros((x % 7) * 50));
             (i, x * 2)
@@ -1184,17 +1176,15 @@ mod tests {
             out,
             (0..200).map(|x| (x as usize, x * 2)).collect::<Vec<_>>()
         );
-        assert!(super::map_on_threads(&[] as &[u8], |_, x| *x).is_empty());
+        assert!(map_on_threads(&[] as &[u8], |_, x| *x).is_empty());
         let caught = std::panic::catch_unwind(|| {
-            super::map_on_threads(&items, |_, x| {
+            map_on_threads(&items, |_, x| {
                 assert!(*x != 150, "job 150 fails");
                 *x
             })
         });
         assert!(caught.is_err());
     }
-
-    use super::*;
 
     #[test]
     fn provider_from_folder_or_stem() {
