@@ -109,6 +109,17 @@ pub enum Command {
 
 /// Run one command; `Ok(code)` is the exit code.
 pub fn run(g: &Global, cmd: Command) -> anyhow::Result<u8> {
+    // Output paths the user gives are checked before any work: their folder must exist.
+    match &cmd {
+        Command::Check {
+            findings_xlsx: Some(p),
+            ..
+        } => crate::fsutil::check_output_path(p, false)?,
+        Command::Templates { out } | Command::GenSample { out } => {
+            crate::fsutil::check_output_path(out, true)?
+        }
+        _ => {}
+    }
     match cmd {
         Command::Check {
             period,

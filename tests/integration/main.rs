@@ -1,8 +1,11 @@
 //! The one integration-test binary (one link on 2 cores). One module per area.
 
+mod support;
+
 mod calendar;
 mod catalogue;
 mod cli;
+mod conventions;
 mod ingest;
 mod kpi;
 mod pdf;

@@ -5,75 +5,18 @@
 //! run at the same time, and runs killed at random points.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+use crate::support::{BIN, demo, ok, sv, text};
 
 use svcreport::archive::{Archive, ArchiveError, sha256_file};
 use svcreport::ledger::{DocVersion, Ledger};
 use svcreport::report::DocStatus;
 
-const BIN: &str = env!("CARGO_BIN_EXE_svcreport");
 const NOW_RUN: &str = "2026-11-03 10:00";
 const NOW_REVIEW: &str = "2026-11-04 09:30";
 const NOW_APPROVE: &str = "2026-11-05 16:00";
 const NOW_SEND: &str = "2026-11-06 09:00";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let name = e.file_name();
-        if name.to_string_lossy().starts_with('.') || name == "out" || name == "outbox" {
-            continue;
-        }
-        let (src, dst) = (e.path(), to.join(&name));
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
-}
-
-/// A fresh copy of the demo workspace.
-fn demo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/demo");
-    if src.join("svcreport.toml").is_file() {
-        copy_dir(&src, dir.path());
-    } else {
-        let out = Command::new(BIN)
-            .args(["gen-sample", "--out"])
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "gen-sample: {}", text(&out));
-    }
-    dir
-}
-
-fn sv(ws: &Path, now: &str, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--workspace")
-        .arg(ws)
-        .args(["--now", now])
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(o: Output) -> String {
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn ledger(ws: &Path) -> Ledger {
     Ledger::open(ws).unwrap()
