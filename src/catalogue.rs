@@ -4,7 +4,7 @@
 //! Job: parse every file listed in `svcreport.toml` (`[[customer]]`,
 //! `[calendar.<id>]`, `[[service]]`, `[[supplier]]`, `[[team]]`,
 //! `[[agreement]]` with `[[agreement.target]]`, `[[process_kpi]]`,
-//! `[[report]]`), merge them, and validate ids, references, metrics, scopes,
+//! `[[person]]`, `[[report]]`), merge them, and validate ids, references, metrics, scopes,
 //! thresholds, durations and effective dates.
 //!
 //! Depends only on `model` and `workspace` (for paths and `line_col`); never on
@@ -27,14 +27,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::model::calendar::{Calendars, SEVEN_BY_24, parse_window};
 use crate::model::catalogue::{
     Agreement, AgreementKind, Audience, CalendarDef, Catalogue, Customer, HolidaySource, Metric,
-    Op, OutputFormat, ProcessKpiTarget, ReportSpec, Service, Supplier, Target, Team,
+    Op, OutputFormat, Person, PersonKey, ProcessKpiTarget, ReportSpec, Service, Supplier, Target,
+    Team,
 };
 use crate::model::holidays::HolidaySet;
 use crate::model::period::Frequency;
@@ -188,7 +189,22 @@ struct RawFile {
     #[serde(default)]
     process_kpi: Vec<RawProcessKpi>,
     #[serde(default)]
+    person: Vec<RawPerson>,
+    #[serde(default)]
     report: Vec<RawReport>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPerson {
+    id: S<String>,
+    name: S<String>,
+    #[serde(default)]
+    name_en: Option<String>,
+    /// Each a string (`"ssh-ed25519 AAAA…"`) or a table
+    /// `{ key = "…", valid_after = 2026-01-01, revoked = 2026-11-01T12:00:00 }`.
+    #[serde(default)]
+    keys: Vec<S<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -946,6 +962,21 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
         }
     }
 
+    // People (the report list names them).
+    let mut person_ids = Ids::new("person");
+    let mut key_locs: BTreeMap<String, (Loc, String)> = BTreeMap::new();
+    for (f, raw) in &raws {
+        let f = *f;
+        for p in &raw.person {
+            if !person_ids.add(cx, f, &p.id) {
+                continue;
+            }
+            if let Some(person) = person(cx, f, p, &mut key_locs) {
+                cat.persons.push(person);
+            }
+        }
+    }
+
     // Reports.
     let mut report_ids = Ids::new("report");
     for (f, raw) in &raws {
@@ -954,7 +985,7 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
             if !report_ids.add(cx, f, &r.id) {
                 continue;
             }
-            if let Some(rs) = report(cx, f, r, &versions) {
+            if let Some(rs) = report(cx, f, r, &versions, &cat.persons) {
                 cat.reports.push(rs);
             }
         }
@@ -969,16 +1000,47 @@ fn recipients(cx: &mut Cx, f: usize, list: &[S<String>]) -> Vec<String> {
         let v = r.get_ref().trim();
         if v.is_empty() {
             cx.at(loc(f, r), "empty recipient".into());
-        } else if !v.contains('@') {
+        } else if let Some(why) = email_problem(v) {
             cx.at(
                 loc(f, r),
-                format!("recipient \"{v}\" is not an e-mail address"),
+                format!("recipient \"{v}\" is not an e-mail address: {why}"),
             );
         } else {
             out.push(v.to_string());
         }
     }
     out
+}
+
+/// Why `s` is not a bare e-mail address (`local@domain`, RFC 5321 dot-atoms),
+/// or `None` when it is one.
+pub fn email_problem(s: &str) -> Option<String> {
+    if s.contains('<') || s.contains('>') {
+        return Some("write the bare address, without a name or <…>".into());
+    }
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("it contains a space or a control character".into());
+    }
+    let Some((local, domain)) = s.split_once('@') else {
+        return Some("it has no @".into());
+    };
+    if domain.contains('@') {
+        return Some("it has more than one @".into());
+    }
+    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || !c.is_ascii();
+    if local.is_empty() || local.split('.').any(|p| p.is_empty() || !p.chars().all(atext)) {
+        return Some(format!("the part before @ (\"{local}\") is not a valid mailbox name"));
+    }
+    let label = |p: &str| {
+        !p.is_empty()
+            && !p.starts_with('-')
+            && !p.ends_with('-')
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || !c.is_ascii())
+    };
+    if domain.is_empty() || !domain.split('.').all(label) {
+        return Some(format!("\"{domain}\" is not a domain name"));
+    }
+    None
 }
 
 fn op_of(cx: &mut Cx, f: usize, op: &S<String>) -> Option<Op> {
@@ -1396,7 +1458,211 @@ fn target(
 
 type Versions = BTreeMap<String, Vec<(Loc, AgreementKind, String, NaiveDate, Option<NaiveDate>)>>;
 
-fn report(cx: &mut Cx, f: usize, r: &RawReport, agreements: &Versions) -> Option<ReportSpec> {
+/// A person id is what `allowed_signers` names as the principal: letters,
+/// digits and `.`, `_`, `-`, `@` only (no spaces, commas or quotes).
+fn valid_person_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+}
+
+/// A TOML local date (midnight) or local date-time.
+fn toml_local_time(v: &toml::Value) -> Option<NaiveDateTime> {
+    let toml::Value::Datetime(dt) = v else {
+        return None;
+    };
+    if dt.offset.is_some() {
+        return None;
+    }
+    let d = dt.date?;
+    let date = NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))?;
+    match dt.time {
+        None => date.and_hms_opt(0, 0, 0),
+        Some(t) => date.and_hms_opt(u32::from(t.hour), u32::from(t.minute), u32::from(t.second)),
+    }
+}
+
+/// One `[[person]]`: id, name and public keys, each key checked (an OpenSSH
+/// ed25519 public key, listed for one person only, a sane validity window).
+fn person(
+    cx: &mut Cx,
+    f: usize,
+    p: &RawPerson,
+    key_locs: &mut BTreeMap<String, (Loc, String)>,
+) -> Option<Person> {
+    let id = p.id.get_ref().clone();
+    if !valid_person_id(&id) {
+        cx.at(
+            loc(f, &p.id),
+            format!(
+                "person id \"{id}\" may hold only letters, digits and . _ - @ (it names the signer in OpenSSH's allowed_signers); write the name in name = \"…\""
+            ),
+        );
+    }
+    let name = non_empty(cx, f, &p.name, "person name");
+    let mut keys = Vec::new();
+    for (i, k) in p.keys.iter().enumerate() {
+        let at = loc(f, k);
+        let what = format!("person \"{id}\", key {}", i + 1);
+        let (text, after, before) = match k.get_ref() {
+            toml::Value::String(t) => (t.clone(), None, None),
+            toml::Value::Table(t) => {
+                for key in t.keys() {
+                    if !matches!(key.as_str(), "key" | "valid_after" | "revoked") {
+                        cx.at(
+                            at,
+                            format!(
+                                "{what}: unknown key \"{key}\"; valid keys here: key, valid_after, revoked"
+                            ),
+                        );
+                    }
+                }
+                let Some(toml::Value::String(text)) = t.get("key") else {
+                    cx.at(
+                        at,
+                        format!("{what}: missing key = \"ssh-ed25519 AAAA…\""),
+                    );
+                    continue;
+                };
+                let mut time = |field: &str| match t.get(field) {
+                    None => None,
+                    Some(v) => {
+                        let parsed = toml_local_time(v);
+                        if parsed.is_none() {
+                            cx.at(
+                                at,
+                                format!(
+                                    "{what}: {field} = {v} is not a local date or date-time (write 2026-11-01 or 2026-11-01T12:00:00, in the workspace timezone)"
+                                ),
+                            );
+                        }
+                        parsed
+                    }
+                };
+                let after = time("valid_after");
+                let before = time("revoked");
+                (text.clone(), after, before)
+            }
+            other => {
+                cx.at(
+                    at,
+                    format!(
+                        "{what}: {other} is neither a key (\"ssh-ed25519 AAAA…\") nor a table {{ key = \"…\", revoked = 2026-11-01 }}"
+                    ),
+                );
+                continue;
+            }
+        };
+        let text = text.trim();
+        if text.contains("PRIVATE KEY") {
+            cx.at(
+                at,
+                format!(
+                    "{what} is a PRIVATE key: never put it in the catalogue; list the public key (the .pub file) and keep the private one with its owner"
+                ),
+            );
+            continue;
+        }
+        let public = match ssh_key::PublicKey::from_openssh(text) {
+            Ok(k) => k,
+            Err(e) => {
+                cx.at(
+                    at,
+                    format!(
+                        "{what} is not an OpenSSH public key (\"ssh-ed25519 AAAA… comment\", as in a .pub file): {e}"
+                    ),
+                );
+                continue;
+            }
+        };
+        if public.algorithm() != ssh_key::Algorithm::Ed25519 {
+            cx.at(
+                at,
+                format!(
+                    "{what}: key type {} is not supported; svcreport signs with ed25519 keys (ssh-keygen -t ed25519)",
+                    public.algorithm()
+                ),
+            );
+            continue;
+        }
+        if let (Some(a), Some(b)) = (after, before)
+            && a > b
+        {
+            cx.at(
+                at,
+                format!("{what}: valid_after {a} is later than revoked {b}"),
+            );
+        }
+        let fingerprint = public.fingerprint(ssh_key::HashAlg::Sha256).to_string();
+        if let Some((first, owner)) = key_locs.get(&fingerprint) {
+            let w = cx.where_(*first);
+            cx.at(
+                at,
+                format!(
+                    "{what}: the key {fingerprint} is listed for person \"{owner}\" too (at {w}); a key names one signer"
+                ),
+            );
+            continue;
+        }
+        key_locs.insert(fingerprint.clone(), (at, id.clone()));
+        let mut bare = public.clone();
+        bare.set_comment("");
+        keys.push(PersonKey {
+            openssh: bare.to_openssh().unwrap_or_else(|_| text.to_string()),
+            fingerprint,
+            valid_after: after,
+            valid_before: before,
+        });
+    }
+    Some(Person {
+        id,
+        name,
+        name_en: p.name_en.clone(),
+        keys,
+    })
+}
+
+/// Check who the report list names for a role: a person id where the
+/// catalogue lists people, else any non-empty name (legacy).
+fn named_person(
+    cx: &mut Cx,
+    f: usize,
+    s: &S<String>,
+    report: &str,
+    role: &str,
+    persons: &[Person],
+) -> String {
+    let v = non_empty(cx, f, s, role);
+    if v.is_empty() || persons.is_empty() || persons.iter().any(|p| p.id == v) {
+        return v;
+    }
+    let by_name: Vec<&str> = persons
+        .iter()
+        .filter(|p| p.name == v)
+        .map(|p| p.id.as_str())
+        .collect();
+    let hint = match by_name.as_slice() {
+        [one] => format!(" (write its id: \"{one}\")"),
+        [] => did_you_mean(&v, persons.iter().map(|p| p.id.as_str())),
+        many => format!(" ({v} is the name of {}: write one id)", many.join(", ")),
+    };
+    cx.at(
+        loc(f, s),
+        format!(
+            "report \"{report}\": {role} \"{v}\" is not a person id of the catalogue's [[person]] list{hint}"
+        ),
+    );
+    v
+}
+
+fn report(
+    cx: &mut Cx,
+    f: usize,
+    r: &RawReport,
+    agreements: &Versions,
+    persons: &[Person],
+) -> Option<ReportSpec> {
     let id = r.id.get_ref().clone();
     let title = non_empty(cx, f, &r.title, "report title");
     let audience = parse_audience(r.audience.get_ref());
@@ -1495,9 +1761,9 @@ fn report(cx: &mut Cx, f: usize, r: &RawReport, agreements: &Versions) -> Option
             rest = &after[close + 1..];
         }
     }
-    let compiler = non_empty(cx, f, &r.compiler, "compiler");
-    let reviewer = non_empty(cx, f, &r.reviewer, "reviewer");
-    let approver = non_empty(cx, f, &r.approver, "approver");
+    let compiler = named_person(cx, f, &r.compiler, &id, "compiler", persons);
+    let reviewer = named_person(cx, f, &r.reviewer, &id, "reviewer", persons);
+    let approver = named_person(cx, f, &r.approver, &id, "approver", persons);
     let recipients = recipients(cx, f, &r.recipients);
     Some(ReportSpec {
         id,

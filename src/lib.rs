@@ -14,6 +14,8 @@
 //! - [`report`]: the renderer-neutral report model; [`numfmt`] rounds once for both renderers.
 //! - [`render`]: Excel and PDF from the report model only.
 //! - [`ledger`] and [`archive`]: the SQLite record of runs, documents and approvals, and the content-addressed input archive.
+//! - [`signing`]: the statements reviewers and approvers sign, SSH signatures (sshsig) and their verification.
+//! - [`mail`]: cover notes and e-mail over SMTP for `distribute`.
 //! - [`app`]: orchestration, the only module that imports every stage.
 
 pub mod app;
@@ -27,12 +29,14 @@ pub mod fsutil;
 pub mod ingest;
 pub mod kpi;
 pub mod ledger;
+pub mod mail;
 pub mod model;
 pub mod numfmt;
 pub mod provider_templates;
 pub mod render;
 pub mod report;
 pub mod sample;
+pub mod signing;
 pub mod timeliness;
 pub mod validate;
 pub mod workspace;

@@ -10,7 +10,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::from(svcreport::app::EXIT_FAILURE)
+            ExitCode::from(svcreport::app::exit_code_of(&err))
         }
     }
 }

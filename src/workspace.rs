@@ -1,7 +1,8 @@
 //! A workspace: a folder with `svcreport.toml` (spec §2.4).
 //!
 //! Job: load and check the workspace settings (name, organisation, inbox
-//! patterns, catalogue files, output folder, timezone, language, limits); the
+//! patterns, catalogue files, output folder, timezone, language, limits, how
+//! approvals are taken, the `[smtp]` relay of `distribute`); the
 //! catalogue itself is loaded by `catalogue::load`. Depends on nothing inside
 //! the crate. Invariants: every settings error names the file and, when the
 //! text is at fault, the line and column; paths are resolved against the
@@ -32,7 +33,69 @@ pub struct Workspace {
     pub max_uncompressed_bytes: u64,
     /// Extra font files for the PDF renderer (absolute).
     pub fonts: Vec<PathBuf>,
+    /// How reviews and approvals are taken (`approval = "signed" | "name"`).
+    pub approval: ApprovalMode,
+    /// The mail relay `distribute` sends through (`[smtp]`), if any.
+    pub smtp: Option<SmtpSettings>,
 }
+
+/// How reviews and approvals are taken where the catalogue lists people
+/// (`[[person]]`); a catalogue without people always takes them by name
+/// (legacy, unsigned).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalMode {
+    /// Signed with the person's SSH key (the default).
+    Signed,
+    /// By name, unsigned (`approval = "name"`): marked 未签名 on the document.
+    Name,
+}
+
+/// How the connection to the relay is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS (required; default port 587).
+    StartTls,
+    /// TLS from the first byte (SMTPS, default port 465).
+    Tls,
+    /// No encryption (default port 25): a relay on the same host only.
+    None,
+}
+
+impl SmtpSecurity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SmtpSecurity::StartTls => "starttls",
+            SmtpSecurity::Tls => "tls",
+            SmtpSecurity::None => "none",
+        }
+    }
+}
+
+/// `[smtp]` of `svcreport.toml`, resolved. The password is never in the file:
+/// it is read from the environment variable `password_env` when sending.
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub server: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    /// Login name; none = no authentication.
+    pub user: Option<String>,
+    /// Name of the environment variable holding the password.
+    pub password_env: String,
+    /// The sender, `reports@provider.example` or `服务报告 <reports@provider.example>`.
+    pub from: String,
+    /// An extra trusted root certificate (PEM) for a relay with a private CA (absolute).
+    pub ca_file: Option<PathBuf>,
+    /// Further attempts after a transient failure (4xx reply, connection lost).
+    pub retries: u32,
+    /// Wait before the first retry; doubled before each next one.
+    pub retry_delay: std::time::Duration,
+    /// Connection and reply timeout.
+    pub timeout: std::time::Duration,
+}
+
+/// The environment variable holding the SMTP password unless `password_env` names another.
+pub const DEFAULT_PASSWORD_ENV: &str = "SVCREPORT_SMTP_PASSWORD";
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
@@ -49,6 +112,34 @@ pub enum WorkspaceError {
 #[serde(deny_unknown_fields)]
 struct RawFile {
     workspace: RawWorkspace,
+    #[serde(default)]
+    smtp: Option<RawSmtp>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSmtp {
+    server: toml::Spanned<String>,
+    #[serde(default)]
+    port: Option<u16>,
+    #[serde(default)]
+    security: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    user: Option<String>,
+    /// Present only to be refused with a clear message.
+    #[serde(default)]
+    password: Option<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    password_env: Option<String>,
+    from: toml::Spanned<String>,
+    #[serde(default)]
+    ca_file: Option<PathBuf>,
+    #[serde(default)]
+    retries: Option<u32>,
+    #[serde(default)]
+    retry_delay_ms: Option<u64>,
+    #[serde(default)]
+    timeout_secs: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -69,6 +160,8 @@ struct RawWorkspace {
     max_uncompressed_mib: u64,
     #[serde(default)]
     fonts: Vec<PathBuf>,
+    #[serde(default)]
+    approval: Option<toml::Spanned<String>>,
 }
 
 fn default_tz() -> toml::Spanned<String> {
@@ -144,6 +237,86 @@ impl Workspace {
                 message: "max_uncompressed_mib must be at least 1".into(),
             });
         }
+        let bad = |message: String| WorkspaceError::Parse {
+            path: path.to_path_buf(),
+            message,
+        };
+        let approval = match &w.approval {
+            None => ApprovalMode::Signed,
+            Some(a) => match a.get_ref().trim() {
+                "signed" => ApprovalMode::Signed,
+                "name" => ApprovalMode::Name,
+                other => {
+                    return Err(bad(format!(
+                        "{}: approval \"{other}\" is not one of signed (SSH signatures, the default), name (unsigned, marked 未签名)",
+                        at(a.span())
+                    )));
+                }
+            },
+        };
+        let smtp = match raw.smtp {
+            None => None,
+            Some(m) => {
+                if let Some(p) = &m.password {
+                    return Err(bad(format!(
+                        "{}: [smtp] password: the SMTP password is never read from a file; remove it and set the environment variable {} (or the one password_env names)",
+                        at(p.span()),
+                        DEFAULT_PASSWORD_ENV
+                    )));
+                }
+                let security = match m.security.as_ref().map(|x| x.get_ref().trim()) {
+                    None | Some("starttls") => SmtpSecurity::StartTls,
+                    Some("tls") => SmtpSecurity::Tls,
+                    Some("none") => SmtpSecurity::None,
+                    Some(other) => {
+                        let span = m.security.as_ref().map(|x| x.span()).unwrap_or(0..0);
+                        return Err(bad(format!(
+                            "{}: [smtp] security \"{other}\" is not one of starttls, tls, none",
+                            at(span)
+                        )));
+                    }
+                };
+                let server = m.server.get_ref().trim().to_string();
+                if server.is_empty() {
+                    return Err(bad(format!(
+                        "{}: [smtp] server is empty",
+                        at(m.server.span())
+                    )));
+                }
+                let from = m.from.get_ref().trim().to_string();
+                if from.parse::<lettre::message::Mailbox>().is_err() {
+                    return Err(bad(format!(
+                        "{}: [smtp] from \"{from}\" is not a mailbox: write reports@provider.example or 服务报告 <reports@provider.example>",
+                        at(m.from.span())
+                    )));
+                }
+                let password_env = m
+                    .password_env
+                    .map(|e| e.trim().to_string())
+                    .filter(|e| !e.is_empty())
+                    .unwrap_or_else(|| DEFAULT_PASSWORD_ENV.to_string());
+                Some(SmtpSettings {
+                    server,
+                    port: m.port.unwrap_or(match security {
+                        SmtpSecurity::StartTls => 587,
+                        SmtpSecurity::Tls => 465,
+                        SmtpSecurity::None => 25,
+                    }),
+                    security,
+                    user: m.user.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()),
+                    password_env,
+                    from,
+                    ca_file: m.ca_file.map(|c| root.join(c)),
+                    retries: m.retries.unwrap_or(3).min(10),
+                    retry_delay: std::time::Duration::from_millis(
+                        m.retry_delay_ms.unwrap_or(2000).min(600_000),
+                    ),
+                    timeout: std::time::Duration::from_secs(
+                        m.timeout_secs.unwrap_or(60).clamp(1, 600),
+                    ),
+                })
+            }
+        };
         Ok(Workspace {
             root: root.to_path_buf(),
             name: w.name,
@@ -155,6 +328,8 @@ impl Workspace {
             output: root.join(w.output),
             max_uncompressed_bytes: w.max_uncompressed_mib.saturating_mul(1024 * 1024),
             fonts: w.fonts.into_iter().map(|f| root.join(f)).collect(),
+            approval,
+            smtp,
         })
     }
 

@@ -1,11 +1,14 @@
 //! `svcreport audit DOC[@VERSION]`: rebuild the latest approved (else latest)
 //! version, or the one named, from its archived sources, and compare the
-//! content hash and every file hash (recomputed and on disk). Exit 1 on any
-//! difference, each one named.
+//! content hash and every file hash (recomputed and on disk); check every
+//! review and approval signature against the catalogue's keys and the
+//! version; say which later version supersedes it. Exit 1 on any difference
+//! or signature that does not hold, each one named.
 
 use anyhow::Context;
 use serde::Serialize;
 
+use super::evidence::{self, Evidence};
 use super::rebuild::rebuild;
 use super::session::Session;
 use super::signoff::{find_latest, formats_of};
@@ -26,6 +29,8 @@ struct Verdict<'a> {
     matches: bool,
     differences: &'a [String],
     audited_at: chrono::NaiveDateTime,
+    #[serde(flatten)]
+    evidence: &'a Evidence,
 }
 
 pub fn run(g: &Global, doc: &str) -> anyhow::Result<u8> {
@@ -91,6 +96,16 @@ pub fn run(g: &Global, doc: &str) -> anyhow::Result<u8> {
             Err(_) => diffs.push(format!("{}: missing on disk", f.path)),
         }
     }
+    let all_files = s.ledger.read().files(d.id)?;
+    let ev = evidence::gather(&s.env.cat, &s.ledger.read(), &d, &all_files)?;
+    for st in ev.invalid() {
+        diffs.push(format!(
+            "{} signature of {} does not hold: {}",
+            st.step,
+            st.person.as_deref().unwrap_or(&st.name),
+            st.problem.as_deref().unwrap_or("?")
+        ));
+    }
     let when = s.env.now();
     let inputs = s.ledger.read().document_inputs(d.id)?.len();
     let code = if diffs.is_empty() {
@@ -110,6 +125,7 @@ pub fn run(g: &Global, doc: &str) -> anyhow::Result<u8> {
                 matches: diffs.is_empty(),
                 differences: &diffs,
                 audited_at: when,
+                evidence: &ev,
             };
             println!("{}", serde_json::to_string_pretty(&v)?);
         }
@@ -124,6 +140,7 @@ pub fn run(g: &Global, doc: &str) -> anyhow::Result<u8> {
                     files.len(),
                     when.format("%Y-%m-%d %H:%M")
                 );
+                print_evidence(&ev);
             }
         }
         OutputKind::Text => {
@@ -136,9 +153,23 @@ pub fn run(g: &Global, doc: &str) -> anyhow::Result<u8> {
             for x in &diffs {
                 println!("  - {x}");
             }
+            print_evidence(&ev);
         }
     }
     Ok(code)
+}
+
+fn print_evidence(ev: &Evidence) {
+    for st in &ev.steps {
+        println!("  {}", st.line());
+    }
+    if let Some(l) = ev.superseded_by() {
+        println!(
+            "  superseded: a later version exists, V{} ({})",
+            l.version,
+            l.status.as_str()
+        );
+    }
 }
 
 /// Which parts of two report models differ (meta fields that enter the

@@ -8,6 +8,7 @@ use super::session::Env;
 use super::tracking::{StatusRow, status_rows};
 use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
 use crate::ledger::Ledger;
+use crate::model::document::SignOff;
 use crate::model::period::Period;
 use crate::timeliness::State;
 
@@ -78,12 +79,17 @@ fn text(now: NaiveDateTime, rows: &[StatusRow]) -> String {
         );
         let _ = writeln!(
             s,
-            "  version      {}   status {}   approved {}   distributed {}",
+            "  version      {}   status {}   approved {}{}   distributed {}",
             r.version
                 .map(|v| v.to_string())
                 .unwrap_or_else(|| "—".into()),
             r.status.map(|x| x.as_str()).unwrap_or("—"),
             opt(&r.approved),
+            match r.approval_signing {
+                Some(SignOff::Signed) => " (signed)".to_string(),
+                Some(how) => format!(" ({})", how.label()),
+                None => String::new(),
+            },
             opt(&r.distributed)
         );
         for f in &r.flags {

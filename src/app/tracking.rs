@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::pipeline;
 use super::session::Env;
 use crate::ledger::Ledger;
-use crate::model::document::{DocStatus, DocVersion};
+use crate::model::document::{DocStatus, DocVersion, SignOff};
 use crate::model::holidays::HolidaySet;
 use crate::model::period::Period;
 use crate::timeliness::{self, Facts, Flag, Progress, State};
@@ -33,6 +33,9 @@ pub struct StatusRow {
     pub version: Option<DocVersion>,
     pub status: Option<DocStatus>,
     pub approved: Option<NaiveDateTime>,
+    /// How the approval was taken: signed, unsigned (未签名) or legacy.
+    pub approval_signing: Option<SignOff>,
+    /// First folder copy or e-mail (sent, or outcome unknown) of the approved version.
     pub distributed: Option<NaiveDateTime>,
     pub state: State,
     /// Why the state is what it is.
@@ -91,12 +94,7 @@ pub fn status_rows(
             .filter(|t| *t >= p.start())
             .max();
         let distributed = match approved {
-            Some(a) => ledger
-                .read()
-                .distributions(a.id)?
-                .into_iter()
-                .map(|x| x.at)
-                .min(),
+            Some(a) => ledger.read().first_delivery(a.id)?,
             None => None,
         };
         let facts = Facts {
@@ -127,6 +125,7 @@ pub fn status_rows(
             version: latest.map(|d| d.state.version),
             status: latest.map(|d| d.state.status),
             approved: approved.and_then(|d| d.state.approved_at),
+            approval_signing: approved.and_then(|d| d.state.approved_how),
             distributed,
             state,
             flags,

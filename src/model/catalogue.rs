@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::period::{Frequency, Period};
@@ -24,6 +24,46 @@ pub struct Catalogue {
     pub agreements: Vec<Agreement>,
     pub process_kpis: Vec<ProcessKpiTarget>,
     pub reports: Vec<ReportSpec>,
+    /// The people who compile, review and approve reports, with the public
+    /// keys their signatures are checked against (`[[person]]`). Empty in a
+    /// workspace written before people had ids: the report list then names
+    /// people by name and approvals are unsigned (legacy).
+    pub persons: Vec<Person>,
+}
+
+/// Someone the report list names (compiler, reviewer, approver).
+#[derive(Debug, Clone, Serialize)]
+pub struct Person {
+    /// Stable id (`zhangwei`): what the report list and the signatures name.
+    pub id: String,
+    /// Display name (`张伟`), printed on documents; two people may share one.
+    pub name: String,
+    pub name_en: Option<String>,
+    /// Public keys their review and approval signatures are checked against.
+    pub keys: Vec<PersonKey>,
+}
+
+/// One public key of a person, with the window in which signatures made with
+/// it count (OpenSSH `allowed_signers` `valid-after` / `valid-before`: a
+/// signature whose claimed time `t` has `valid_after <= t <= valid_before` is
+/// accepted). Times are local wall-clock times of the workspace timezone.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonKey {
+    /// The public key as OpenSSH writes it (`ssh-ed25519 AAAA…`, without its comment).
+    pub openssh: String,
+    /// `SHA256:…` as `ssh-keygen -l` prints it.
+    pub fingerprint: String,
+    pub valid_after: Option<NaiveDateTime>,
+    /// The key is revoked from this time on (`revoked = …` in the catalogue).
+    pub valid_before: Option<NaiveDateTime>,
+}
+
+impl PersonKey {
+    /// Whether a signature claiming time `t` may be made with this key
+    /// (the same test as `ssh-keygen -Y verify -Overify-time=t`).
+    pub fn valid_at(&self, t: NaiveDateTime) -> bool {
+        self.valid_after.is_none_or(|a| a <= t) && self.valid_before.is_none_or(|b| t <= b)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -315,6 +355,8 @@ pub struct ReportSpec {
     pub template: String,
     /// Pattern with `{period}` (and optionally `{year}`, `{id}`), e.g. `SR-ACME-{period}`.
     pub doc_number: String,
+    /// Who compiles, reviews and approves: person ids when the catalogue
+    /// lists `[[person]]`, else names as written (legacy).
     pub compiler: String,
     pub reviewer: String,
     pub approver: String,
@@ -350,6 +392,27 @@ impl Catalogue {
     }
     pub fn report(&self, id: &str) -> Option<&ReportSpec> {
         self.reports.iter().find(|r| r.id == id)
+    }
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.persons.iter().find(|p| p.id == id)
+    }
+    /// True when people have ids (`[[person]]`): the report list names them by id.
+    pub fn has_persons(&self) -> bool {
+        !self.persons.is_empty()
+    }
+    /// How a document prints someone the report list names: the person's
+    /// name for a person id, else the text as written (a legacy name).
+    pub fn display_name<'a>(&'a self, who: &'a str) -> &'a str {
+        self.person(who).map(|p| p.name.as_str()).unwrap_or(who)
+    }
+    /// The person holding the key with this fingerprint, and the key.
+    pub fn key_owner(&self, fingerprint: &str) -> Option<(&Person, &PersonKey)> {
+        self.persons.iter().find_map(|p| {
+            p.keys
+                .iter()
+                .find(|k| k.fingerprint == fingerprint)
+                .map(|k| (p, k))
+        })
     }
     /// The version of agreement `id` in force in `p` (latest effective_from wins).
     pub fn agreement_for(&self, id: &str, p: &Period) -> Option<&Agreement> {

@@ -41,6 +41,7 @@ use crate::report::doc::ReportDoc;
 
 pub use data::{default_labels, parse_local};
 pub use fonts::BUNDLED_FAMILY;
+pub use info::read_custom_info;
 
 /// Why a PDF could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -289,7 +290,7 @@ pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, PdfError
 
     // 5. Custom Info keys.
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let custom: Vec<(&str, String)> = vec![
+    let mut custom: Vec<(&str, String)> = vec![
         ("DocNumber", m.doc_number.clone()),
         ("ReportId", m.report_id.clone()),
         ("Version", m.version.clone()),
@@ -307,6 +308,9 @@ pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, PdfError
         ("ContentHash", m.content_hash.clone()),
         ("Supersedes", opt(&m.supersedes)),
     ];
+    if m.unsigned {
+        custom.push(("Signature", "unsigned".into()));
+    }
     info::append_custom_info(&pdf, &custom).map_err(PdfError::Info)
 }
 

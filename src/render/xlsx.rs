@@ -452,14 +452,57 @@ fn build_workbook(doc: &ReportDoc, created: &NaiveDateTime) -> R<Vec<u8>> {
     wb.save_to_buffer()
 }
 
-fn properties(doc: &ReportDoc, created: &NaiveDateTime) -> DocProperties {
+/// The custom document properties of an xlsx (`docProps/custom.xml`) as
+/// (name, text) pairs, read back without rendering anything: for `verify` of
+/// a file that matches nothing in the ledger. `None` when the file is no zip
+/// or has no readable custom properties; the part is read up to 1 MiB.
+pub fn read_custom_properties(bytes: &[u8]) -> Option<Vec<(String, String)>> {
+    use std::io::Read as _;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let part = z.by_name("docProps/custom.xml").ok()?;
+    let mut xml = String::new();
+    part.take(1 << 20).read_to_string(&mut xml).ok()?;
+    let unescape = |s: &str| {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
+    };
+    let mut out = Vec::new();
+    for prop in xml.split("<property ").skip(1) {
+        let Some(name) = prop
+            .split_once("name=\"")
+            .and_then(|(_, r)| r.split_once('"'))
+            .map(|(n, _)| unescape(n))
+        else {
+            continue;
+        };
+        let value = prop
+            .split_once("<vt:lpwstr>")
+            .and_then(|(_, r)| r.split_once("</vt:lpwstr>"))
+            .map(|(v, _)| unescape(v))
+            .unwrap_or_default();
+        out.push((name, value));
+    }
+    Some(out)
+}
+
+/// The document status as printed: the template's label, and 未签名 after an unsigned approval.
+fn status_text(doc: &ReportDoc) -> String {
     let m = &doc.meta;
-    let zh = m.language.starts_with("zh");
-    let status_label = match m.status {
+    let status = match m.status {
         DocStatus::Draft => label(doc, "doc_status_draft", "Draft"),
         DocStatus::Reviewed => label(doc, "doc_status_reviewed", "Reviewed"),
         DocStatus::Approved => label(doc, "doc_status_approved", "Approved"),
     };
+    format!("{status}{}", m.unsigned_mark().unwrap_or(""))
+}
+
+fn properties(doc: &ReportDoc, created: &NaiveDateTime) -> DocProperties {
+    let m = &doc.meta;
+    let zh = m.language.starts_with("zh");
+    let status_label = status_text(doc);
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     let mut p = DocProperties::new()
         .set_title(&m.title)
@@ -490,11 +533,14 @@ fn properties(doc: &ReportDoc, created: &NaiveDateTime) -> DocProperties {
     if let Some(s) = &m.supersedes {
         p = p.set_custom_property("Supersedes", s);
     }
+    if m.unsigned {
+        p = p.set_custom_property("Signature", "unsigned");
+    }
     if zh {
         p = p
             .set_custom_property("文档编号", &m.doc_number)
             .set_custom_property("版本", &m.version)
-            .set_custom_property("状态", status_label)
+            .set_custom_property("状态", status_label.as_str())
             .set_custom_property("编制人", &m.compiler)
             .set_custom_property("审核人", &m.reviewer)
             .set_custom_property("批准人", &m.approver)
@@ -532,11 +578,7 @@ fn cover_sheet(
         )?;
     }
     row += 2;
-    let status_label = match m.status {
-        DocStatus::Draft => label(doc, "doc_status_draft", "Draft"),
-        DocStatus::Reviewed => label(doc, "doc_status_reviewed", "Reviewed"),
-        DocStatus::Approved => label(doc, "doc_status_approved", "Approved"),
-    };
+    let status_label = status_text(doc);
     let party = match &m.party_en {
         Some(en) if !m.language.starts_with("zh") => en.clone(),
         _ => m.party.clone(),

@@ -167,15 +167,15 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         },
         version: st.version.to_string(),
         status: st.status,
-        compiler: ctx.spec.compiler.clone(),
+        compiler: ctx.catalogue.display_name(&ctx.spec.compiler).to_string(),
         reviewer: st
             .reviewed_by
             .clone()
-            .unwrap_or_else(|| ctx.spec.reviewer.clone()),
+            .unwrap_or_else(|| ctx.catalogue.display_name(&ctx.spec.reviewer).to_string()),
         approver: st
             .approved_by
             .clone()
-            .unwrap_or_else(|| ctx.spec.approver.clone()),
+            .unwrap_or_else(|| ctx.catalogue.display_name(&ctx.spec.approver).to_string()),
         compiled_at: iso(&ctx.generated_at),
         reviewed_at: st.reviewed_at.as_ref().map(iso),
         approved_at: st.approved_at.as_ref().map(iso),
@@ -184,6 +184,8 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         content_hash: String::new(),
         supersedes: st.supersedes.map(|v| v.to_string()),
         language: t.language.clone(),
+        unsigned: st.status == crate::model::document::DocStatus::Approved
+            && st.approved_how == Some(crate::model::document::SignOff::Unsigned),
     };
     let mut doc = ReportDoc {
         meta,

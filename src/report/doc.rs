@@ -41,6 +41,23 @@ pub struct DocMeta {
     pub supersedes: Option<String>,
     /// `zh-CN` or `en`.
     pub language: String,
+    /// Approved without a signature (`approval = "name"`, or a catalogue
+    /// without people): the status reads 已批准（未签名）.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unsigned: bool,
+}
+
+impl DocMeta {
+    /// The mark an unsigned approval carries after the status, in the document's language.
+    pub fn unsigned_mark(&self) -> Option<&'static str> {
+        self.unsigned.then(|| {
+            if self.language.to_ascii_lowercase().starts_with("zh") {
+                "（未签名）"
+            } else {
+                " (unsigned, 未签名)"
+            }
+        })
+    }
 }
 
 /// Visual choices a template makes (colours as `#rrggbb`).

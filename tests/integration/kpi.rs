@@ -142,6 +142,7 @@ fn catalogue() -> Catalogue {
     let mut avail_email = svc(tgt(Availability, Ge, 99.9), "email");
     avail_email.at_risk = Some(0.05);
     Catalogue {
+        persons: vec![],
         customers: vec![],
         services: vec![],
         suppliers: vec![],

@@ -51,6 +51,8 @@ fn workspace() -> Workspace {
         output: PathBuf::from("/srv/reports/out"),
         max_uncompressed_bytes: 1 << 30,
         fonts: vec![],
+        approval: svcreport::workspace::ApprovalMode::Signed,
+        smtp: None,
     }
 }
 
@@ -108,6 +110,7 @@ fn catalogue() -> Catalogue {
     );
     en.title_en = Some("ACME IT Service Report".into());
     Catalogue {
+        persons: vec![],
         customers: vec![Customer {
             id: "acme".into(),
             name: "安科美科技有限公司".into(),
@@ -882,10 +885,14 @@ fn content_hash_ignores_state_but_not_figures() {
         reviewed_at: Some(dt("2026-11-04 09:00")),
         approved_by: Some("张伟".into()),
         approved_at: Some(dt("2026-11-05 15:30")),
+        reviewed_how: Some(svcreport::model::document::SignOff::Signed),
+        approved_how: Some(svcreport::model::document::SignOff::Unsigned),
         supersedes: Some(DocVersion::FIRST),
     };
     let b = build_with(&f, "acme-monthly", approved, &[]);
     assert_eq!(a.meta.content_hash.len(), 64);
+    // Who signed (or that nobody did) is outside the content: the hash stays.
+    assert!(b.meta.unsigned && !a.meta.unsigned);
     assert_eq!(a.meta.content_hash, b.meta.content_hash);
     assert_eq!(report::content_hash(&a), a.meta.content_hash);
     assert_eq!(b.meta.approved_at.as_deref(), Some("2026-11-05T15:30:00"));
@@ -1141,6 +1148,8 @@ fn xlsx_properties_carry_the_document_block() {
         reviewed_at: Some(dt("2026-11-04 09:00")),
         approved_by: Some("张伟".into()),
         approved_at: Some(dt("2026-11-05 15:30")),
+        reviewed_how: Some(svcreport::model::document::SignOff::Signed),
+        approved_how: Some(svcreport::model::document::SignOff::Signed),
         supersedes: None,
     };
     let doc = build_with(&f, "acme-monthly", state, &[]);

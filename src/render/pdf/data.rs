@@ -479,14 +479,15 @@ pub fn merged_labels(doc: &ReportDoc) -> BTreeMap<String, String> {
 /// built-in Chinese or English one.
 pub fn status_label(doc: &ReportDoc) -> String {
     let key = format!("doc_status_{}", doc.meta.status.as_str());
-    if let Some(label) = doc.labels.map.get(&key) {
-        return label.clone();
-    }
-    if doc.meta.language.to_ascii_lowercase().starts_with("zh") {
+    let mut label = if let Some(label) = doc.labels.map.get(&key) {
+        label.clone()
+    } else if doc.meta.language.to_ascii_lowercase().starts_with("zh") {
         doc.meta.status.label_zh().to_string()
     } else {
         doc.meta.status.label_en().to_string()
-    }
+    };
+    label.push_str(doc.meta.unsigned_mark().unwrap_or(""));
+    label
 }
 
 /// Serialise the template data.

@@ -454,6 +454,7 @@ pub fn report(incident_rows: usize) -> ReportDoc {
             content_hash: "9f2c4a1be07d3c55a8e61f0d2b7c9e4413a5f6d8c0b1e2f3a4b5c6d7e8f90123".into(),
             supersedes: None,
             language: "zh-CN".into(),
+            unsigned: false,
         },
         labels: labels(),
         style: Style {
