@@ -1027,15 +1027,23 @@ pub fn email_problem(s: &str) -> Option<String> {
     if domain.contains('@') {
         return Some("it has more than one @".into());
     }
-    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || !c.is_ascii();
-    if local.is_empty() || local.split('.').any(|p| p.is_empty() || !p.chars().all(atext)) {
-        return Some(format!("the part before @ (\"{local}\") is not a valid mailbox name"));
+    let atext =
+        |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || !c.is_ascii();
+    if local.is_empty()
+        || local
+            .split('.')
+            .any(|p| p.is_empty() || !p.chars().all(atext))
+    {
+        return Some(format!(
+            "the part before @ (\"{local}\") is not a valid mailbox name"
+        ));
     }
     let label = |p: &str| {
         !p.is_empty()
             && !p.starts_with('-')
             && !p.ends_with('-')
-            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || !c.is_ascii())
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || !c.is_ascii())
     };
     if domain.is_empty() || !domain.split('.').all(label) {
         return Some(format!("\"{domain}\" is not a domain name"));
@@ -1519,10 +1527,7 @@ fn person(
                     }
                 }
                 let Some(toml::Value::String(text)) = t.get("key") else {
-                    cx.at(
-                        at,
-                        format!("{what}: missing key = \"ssh-ed25519 AAAA…\""),
-                    );
+                    cx.at(at, format!("{what}: missing key = \"ssh-ed25519 AAAA…\""));
                     continue;
                 };
                 let mut time = |field: &str| match t.get(field) {

@@ -348,9 +348,13 @@ impl MessageState {
         }
     }
     fn parse(s: &str) -> Option<MessageState> {
-        [MessageState::Sending, MessageState::Sent, MessageState::Failed]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [
+            MessageState::Sending,
+            MessageState::Sent,
+            MessageState::Failed,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
     }
 }
 
@@ -1673,7 +1677,10 @@ mod tests {
         assert_eq!(d2.state.reviewed_how, Some(SignOff::Signed));
         tx.commit().unwrap();
         let r = l.read().reviews(draft.id).unwrap();
-        assert_eq!(r[0].signature.as_ref().map(|x| x.fingerprint.as_str()), Some("SHA256:x"));
+        assert_eq!(
+            r[0].signature.as_ref().map(|x| x.fingerprint.as_str()),
+            Some("SHA256:x")
+        );
         assert_eq!(r[0].person_id.as_deref(), Some("liqiang"));
     }
 
@@ -1691,7 +1698,10 @@ mod tests {
             recipient: "a@b.example".into(),
             message_id: "<x@b.example>".into(),
             subject: "主题".into(),
-            attachments: vec![(OutputFormat::Pdf, "ab".into()), (OutputFormat::Xlsx, "cd".into())],
+            attachments: vec![
+                (OutputFormat::Pdf, "ab".into()),
+                (OutputFormat::Xlsx, "cd".into()),
+            ],
             started: at("2026-11-06T09:00:00"),
             resend: false,
         };
@@ -1704,11 +1714,20 @@ mod tests {
             l.read().first_delivery(id).unwrap(),
             Some(at("2026-11-06T09:00:00"))
         );
-        l.finish_message(mid, MessageState::Failed, "550 no such user", 1, at("2026-11-06T09:00:01"))
-            .unwrap();
+        l.finish_message(
+            mid,
+            MessageState::Failed,
+            "550 no such user",
+            1,
+            at("2026-11-06T09:00:01"),
+        )
+        .unwrap();
         assert_eq!(l.read().first_delivery(id).unwrap(), None);
         // An outcome is recorded once; the same Message-ID is never used twice.
-        assert!(l.finish_message(mid, MessageState::Sent, "250", 1, at("2026-11-06T09:00:02")).is_err());
+        assert!(
+            l.finish_message(mid, MessageState::Sent, "250", 1, at("2026-11-06T09:00:02"))
+                .is_err()
+        );
         assert!(l.begin_message(&m).is_err());
     }
 

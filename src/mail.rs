@@ -228,9 +228,8 @@ impl Relay {
                     path: ca.clone(),
                     source,
                 })?;
-                let cert = Certificate::from_pem(&pem).map_err(|e| {
-                    MailError::Setup(format!("ca_file {}: {e}", ca.display()))
-                })?;
+                let cert = Certificate::from_pem(&pem)
+                    .map_err(|e| MailError::Setup(format!("ca_file {}: {e}", ca.display())))?;
                 b = b.add_root_certificate(cert);
             }
             b.build_rustls()
@@ -346,11 +345,17 @@ mod tests {
             bytes: b"%PDF".to_vec(),
         };
         let (s, b) = cover_note(&facts("zh-CN"), std::slice::from_ref(&a));
-        assert_eq!(s, "【服务报告】安科美 IT 服务月度报告（2026年10月）SR-ACME-2026-10 V1.0");
+        assert_eq!(
+            s,
+            "【服务报告】安科美 IT 服务月度报告（2026年10月）SR-ACME-2026-10 V1.0"
+        );
         assert!(b.contains("已于 2026-11-05 16:00 由 张伟 批准"), "{b}");
         assert!(b.contains(&a.sha256), "{b}");
         let (s, b) = cover_note(&facts("en"), &[a]);
-        assert!(s.starts_with("Service report: ACME IT service report"), "{s}");
+        assert!(
+            s.starts_with("Service report: ACME IT service report"),
+            "{s}"
+        );
         assert!(b.starts_with("Dear ACME Technology Co., Ltd.,"), "{b}");
     }
 
@@ -363,6 +368,9 @@ mod tests {
             "{e}"
         );
         assert!(recipient("acme-monthly", "a@acme.example").is_ok());
-        assert_eq!(domain_of("服务报告 <reports@provider.example>"), "provider.example");
+        assert_eq!(
+            domain_of("服务报告 <reports@provider.example>"),
+            "provider.example"
+        );
     }
 }

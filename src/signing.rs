@@ -198,7 +198,8 @@ impl Statement {
                 .and_then(|r| r.strip_prefix(": "))
                 .ok_or_else(|| StatementError(format!("expected \"{key}: …\", found \"{l}\"")))
         };
-        let at = DateTime::parse_from_rfc3339(field("time")?).map_err(|_| bad("no readable time"))?;
+        let at =
+            DateTime::parse_from_rfc3339(field("time")?).map_err(|_| bad("no readable time"))?;
         let comment = match field("comment")? {
             "null" => None,
             v => Some(unquote(v, "comment")?),
@@ -231,7 +232,10 @@ impl Statement {
 
     /// `-Overify-time=` for `ssh-keygen -Y verify` (UTC, `Z`).
     pub fn verify_time_arg(&self) -> String {
-        self.at.with_timezone(&Utc).format("%Y%m%d%H%M%SZ").to_string()
+        self.at
+            .with_timezone(&Utc)
+            .format("%Y%m%d%H%M%SZ")
+            .to_string()
     }
 }
 
@@ -419,7 +423,9 @@ pub enum VerifyError {
     Signature(String),
     #[error("the signature is under namespace \"{0}\", not {NAMESPACE}")]
     Namespace(String),
-    #[error("the key {fingerprint} that made the signature is not listed for anyone in the catalogue")]
+    #[error(
+        "the key {fingerprint} that made the signature is not listed for anyone in the catalogue"
+    )]
     UnknownKey { fingerprint: String },
     #[error(
         "the key {fingerprint} is listed for person \"{owner}\", but the statement names \"{named}\""
@@ -429,7 +435,9 @@ pub enum VerifyError {
         owner: String,
         named: String,
     },
-    #[error("the key {fingerprint} of \"{person}\" is not valid at the signature's time {at}: {window}")]
+    #[error(
+        "the key {fingerprint} of \"{person}\" is not valid at the signature's time {at}: {window}"
+    )]
     NotValidAt {
         fingerprint: String,
         person: String,
@@ -585,7 +593,10 @@ mod agent {
 
     #[cfg(not(unix))]
     fn call(socket: &Path, _request: &[u8]) -> Result<Vec<u8>, SignError> {
-        Err(err(socket, "ssh-agent is supported on Unix only; use --key"))
+        Err(err(
+            socket,
+            "ssh-agent is supported on Unix only; use --key",
+        ))
     }
 
     pub fn identities(socket: &Path) -> Result<Vec<PublicKey>, SignError> {
@@ -594,14 +605,21 @@ mod agent {
             .split_first()
             .ok_or_else(|| err(socket, "empty reply"))?;
         if kind != IDENTITIES_ANSWER {
-            return Err(err(socket, format!("refused to list its keys (reply {kind})")));
+            return Err(err(
+                socket,
+                format!("refused to list its keys (reply {kind})"),
+            ));
         }
         let mut b = Body(rest);
         let n = b.u32().ok_or_else(|| err(socket, "malformed key list"))?;
         let mut keys = Vec::new();
         for _ in 0..n {
-            let blob = b.string().ok_or_else(|| err(socket, "malformed key list"))?;
-            let _comment = b.string().ok_or_else(|| err(socket, "malformed key list"))?;
+            let blob = b
+                .string()
+                .ok_or_else(|| err(socket, "malformed key list"))?;
+            let _comment = b
+                .string()
+                .ok_or_else(|| err(socket, "malformed key list"))?;
             // Keys of types this build cannot read (RSA, certificates …) are skipped.
             if let Ok(k) = PublicKey::from_bytes(blob)
                 && k.algorithm() == ssh_key::Algorithm::Ed25519
@@ -636,10 +654,16 @@ mod agent {
             other => return Err(err(socket, format!("unexpected reply {other:?}"))),
         }
         let mut b = Body(&reply[1..]);
-        let sig = b.string().ok_or_else(|| err(socket, "malformed signature"))?;
+        let sig = b
+            .string()
+            .ok_or_else(|| err(socket, "malformed signature"))?;
         let mut s = Body(sig);
-        let alg = s.string().ok_or_else(|| err(socket, "malformed signature"))?;
-        let bytes = s.string().ok_or_else(|| err(socket, "malformed signature"))?;
+        let alg = s
+            .string()
+            .ok_or_else(|| err(socket, "malformed signature"))?;
+        let bytes = s
+            .string()
+            .ok_or_else(|| err(socket, "malformed signature"))?;
         let alg = ssh_key::Algorithm::new(&String::from_utf8_lossy(alg))
             .map_err(|e| err(socket, format!("signature algorithm: {e}")))?;
         ssh_key::Signature::new(alg, bytes.to_vec())
@@ -680,7 +704,10 @@ mod tests {
         let b = s.to_bytes();
         let text = String::from_utf8(b.clone()).unwrap();
         assert!(text.contains("time: 2026-11-05T16:00:00+08:00\n"), "{text}");
-        assert!(text.contains("comment: \"同意发布\\n第二行 \\\"引号\\\"\"\n"), "{text}");
+        assert!(
+            text.contains("comment: \"同意发布\\n第二行 \\\"引号\\\"\"\n"),
+            "{text}"
+        );
         assert_eq!(Statement::parse(&b).unwrap(), s);
         assert_eq!(s.verify_time_arg(), "20261105080000Z");
         // Any change of form is refused, even where the meaning survives.
@@ -688,14 +715,19 @@ mod tests {
         assert!(Statement::parse(spaced.as_bytes()).is_err());
         let crlf = text.replace('\n', "\r\n");
         assert!(Statement::parse(crlf.as_bytes()).is_err());
-        let none = Statement { comment: None, files: vec![], ..s };
+        let none = Statement {
+            comment: None,
+            files: vec![],
+            ..s
+        };
         assert_eq!(Statement::parse(&none.to_bytes()).unwrap(), none);
     }
 
     #[test]
     fn a_public_key_or_a_foreign_format_is_refused_by_name() {
         let dir = tempfile::tempdir().unwrap();
-        let no_pass = |_: &Path| -> std::io::Result<String> { Err(std::io::ErrorKind::NotFound.into()) };
+        let no_pass =
+            |_: &Path| -> std::io::Result<String> { Err(std::io::ErrorKind::NotFound.into()) };
         let p = dir.path().join("k.pub");
         std::fs::write(&p, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH5c x@y\n").unwrap();
         let e = load_key_file(&p, &no_pass).unwrap_err();

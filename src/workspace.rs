@@ -303,7 +303,10 @@ impl Workspace {
                         SmtpSecurity::None => 25,
                     }),
                     security,
-                    user: m.user.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()),
+                    user: m
+                        .user
+                        .map(|u| u.trim().to_string())
+                        .filter(|u| !u.is_empty()),
                     password_env,
                     from,
                     ca_file: m.ca_file.map(|c| root.join(c)),

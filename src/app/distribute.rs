@@ -91,7 +91,9 @@ pub fn run(
     match mode {
         Mode::Mail => run_mail(g, period, dry_run, resend),
         Mode::Folder if dry_run || resend => {
-            bail!("--dry-run and --resend are for e-mail; --to-folder copies what is not copied yet")
+            bail!(
+                "--dry-run and --resend are for e-mail; --to-folder copies what is not copied yet"
+            )
         }
         Mode::Folder => run_folder(g, period),
     }
@@ -253,7 +255,13 @@ fn shown_files(a: &[Attached]) -> Vec<ShownFile> {
 }
 
 /// The Message-ID of the `n`th message of a document to a recipient.
-fn message_id(d: &DocRecord, recipient: &str, n: usize, at: chrono::NaiveDateTime, domain: &str) -> String {
+fn message_id(
+    d: &DocRecord,
+    recipient: &str,
+    n: usize,
+    at: chrono::NaiveDateTime,
+    domain: &str,
+) -> String {
     let r = sha256_hex(recipient.as_bytes());
     format!(
         "<{}.v{}.{}.{}.{}@{}>",
@@ -379,16 +387,22 @@ fn run_mail(g: &Global, period: Option<Period>, dry_run: bool, resend: bool) -> 
             })?;
             let outcome = relay.send(&message, &mut |n, why| {
                 if !quiet_text {
-                    eprintln!("  {} to {r}: attempt {n} failed ({why}); retrying", d.doc_number);
+                    eprintln!(
+                        "  {} to {r}: attempt {n} failed ({why}); retrying",
+                        d.doc_number
+                    );
                 }
             });
             let (state, response, attempts, label) = match outcome {
-                Outcome::Sent { response, attempts } => (MessageState::Sent, response, attempts, "sent"),
+                Outcome::Sent { response, attempts } => {
+                    (MessageState::Sent, response, attempts, "sent")
+                }
                 Outcome::Failed {
                     response, attempts, ..
                 } => (MessageState::Failed, response, attempts, "failed"),
             };
-            s.ledger.finish_message(id, state, &response, attempts, at)?;
+            s.ledger
+                .finish_message(id, state, &response, attempts, at)?;
             let mut x = base(label, None);
             x.message_id = letter.message_id.clone();
             x.response = Some(response);

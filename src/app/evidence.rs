@@ -59,7 +59,10 @@ impl StepCheck {
             ),
             (how, _) => how.label().to_string(),
         };
-        format!("{verb} by {who} at {}: {how}", self.at.format("%Y-%m-%d %H:%M:%S"))
+        format!(
+            "{verb} by {who} at {}: {how}",
+            self.at.format("%Y-%m-%d %H:%M:%S")
+        )
     }
 }
 

@@ -153,7 +153,10 @@ fn identify(
             );
         }
         let Some(name) = given else {
-            bail!("say who {} {doc}: --name NAME (the report list names {want})", verb(step));
+            bail!(
+                "say who {} {doc}: --name NAME (the report list names {want})",
+                verb(step)
+            );
         };
         if want.trim() != name {
             bail!(
@@ -445,8 +448,7 @@ pub fn take(
                 anyhow::anyhow!("the new signature does not verify: {e}; nothing was recorded")
             })?;
             Some(SignatureRecord {
-                statement: String::from_utf8(bytes)
-                    .context("a statement is UTF-8 text")?,
+                statement: String::from_utf8(bytes).context("a statement is UTF-8 text")?,
                 signature: armored,
                 fingerprint: v.fingerprint,
             })
@@ -498,7 +500,10 @@ pub fn take(
             .document_dir(&d.doc_number, &st.version.to_string());
         let txt = dir.join(format!("{stem}.{}.txt", step.as_str()));
         let sigp = dir.join(format!("{stem}.{}.txt.sig", step.as_str()));
-        for (p, b) in [(&txt, sig.statement.as_bytes()), (&sigp, sig.signature.as_bytes())] {
+        for (p, b) in [
+            (&txt, sig.statement.as_bytes()),
+            (&sigp, sig.signature.as_bytes()),
+        ] {
             fsutil::write_atomic(p, b).with_context(|| format!("{}: cannot write", p.display()))?;
         }
     }

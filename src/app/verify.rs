@@ -29,6 +29,7 @@ struct Match {
     report_id: String,
     period: String,
     /// The status the file shows, and the version's status now.
+    #[serde(rename = "status")]
     file_status: DocStatus,
     version_status: DocStatus,
     format: &'static str,
@@ -79,8 +80,8 @@ fn claimed(bytes: &[u8]) -> [Option<String>; 4] {
 pub fn run(g: &Global, file: &Path) -> anyhow::Result<u8> {
     let env = Env::load(&g.workspace, g.now.as_deref())?;
     let ledger = Ledger::open(&env.ws.root)?;
-    let bytes = std::fs::read(file)
-        .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", file.display()))?;
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", file.display()))?;
     let sha = sha256_hex(&bytes);
     let r = ledger.read();
     let mut matches = Vec::new();
@@ -130,7 +131,9 @@ pub fn run(g: &Global, file: &Path) -> anyhow::Result<u8> {
     } else {
         None
     };
-    let invalid = matches.iter().any(|m| m.evidence.invalid().next().is_some());
+    let invalid = matches
+        .iter()
+        .any(|m| m.evidence.invalid().next().is_some());
     match g.format {
         OutputKind::Json => {
             let v = serde_json::json!({
@@ -206,7 +209,7 @@ fn text(file: &Path, sha: &str, matches: &[Match], claim: Option<&Claim>) -> Str
     if let Some(c) = claim {
         let _ = writeln!(
             s,
-            "{f}: NO MATCH: these bytes (SHA-256 {sha}) are not a file recorded in this workspace's ledger"
+            "{f}: no match: these bytes (SHA-256 {sha}) are not a file recorded in this workspace's ledger"
         );
         match (&c.doc_number, &c.version) {
             (Some(n), v) => {
@@ -226,7 +229,10 @@ fn text(file: &Path, sha: &str, matches: &[Match], claim: Option<&Claim>) -> Str
                         let _ = writeln!(
                             s,
                             "    {} {} sha256 {} ({})",
-                            r.format, r.status.as_str(), r.sha256, r.path
+                            r.format,
+                            r.status.as_str(),
+                            r.sha256,
+                            r.path
                         );
                     }
                 } else {

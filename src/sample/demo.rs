@@ -57,7 +57,10 @@ pub const DEMO_KEYS: [(&str, &str); 8] = [
     ("keys/zhangwei", include_str!("keys/zhangwei")),
     ("keys/zhangwei.pub", include_str!("keys/zhangwei.pub")),
     ("keys/zhangwei-2025", include_str!("keys/zhangwei-2025")),
-    ("keys/zhangwei-2025.pub", include_str!("keys/zhangwei-2025.pub")),
+    (
+        "keys/zhangwei-2025.pub",
+        include_str!("keys/zhangwei-2025.pub"),
+    ),
 ];
 
 /// `README.md` of the demo workspace.
@@ -436,7 +439,10 @@ pub fn write(out: &Path) -> Result<DemoSummary, SampleError> {
             let p = out.join(rel);
             // ssh-add refuses a private key others can read.
             std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).map_err(
-                |source| SampleError::Io { path: p.clone(), source },
+                |source| SampleError::Io {
+                    path: p.clone(),
+                    source,
+                },
             )?;
         }
     }

@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use crate::support::{BIN, demo, json, ok, repo, sv, text};
+use crate::support::{BIN, demo, json, key, ok, repo, sv, text};
 
 const NOW_RUN: &str = "2026-11-03 10:00";
 
@@ -225,14 +225,24 @@ fn every_command_that_prints_data_speaks_json() {
     let run = j(NOW_RUN, &["run", "--period", "2026-10"]);
     assert_eq!(run["documents"].as_array().unwrap().len(), 5, "{run}");
     let doc = "SR-ACME-2026-10";
-    let r = j("2026-11-04 09:30", &["review", doc, "--name", "李强"]);
+    let r = j(
+        "2026-11-04 09:30",
+        &["review", doc, "--key", &key(w, "liqiang")],
+    );
     assert_eq!(
         (r["step"].as_str(), r["status"].as_str()),
         (Some("review"), Some("reviewed"))
     );
     let a = j(
         "2026-11-05 16:00",
-        &["approve", doc, "--name", "张伟", "--comment", "同意发布"],
+        &[
+            "approve",
+            doc,
+            "--key",
+            &key(w, "zhangwei"),
+            "--comment",
+            "同意发布",
+        ],
     );
     assert_eq!(a["status"], "approved");
     assert_eq!(a["comment"], "同意发布");
@@ -253,7 +263,10 @@ fn every_command_that_prints_data_speaks_json() {
     let au = j("2026-11-05 17:00", &["audit", doc]);
     assert_eq!(au["matches"], true, "{au}");
     assert_eq!(au["version"], "1.0");
-    let d = j("2026-11-06 09:00", &["distribute", "--period", "2026-10"]);
+    let d = j(
+        "2026-11-06 09:00",
+        &["distribute", "--to-folder", "--period", "2026-10"],
+    );
     assert!(!d["sent"].as_array().unwrap().is_empty(), "{d}");
     let c = j("2026-11-06 09:00", &["compute", "--period", "2026-10"]);
     assert!(c["targets"].as_array().is_some_and(|t| !t.is_empty()));

@@ -10,5 +10,6 @@ mod ingest;
 mod kpi;
 mod pdf;
 mod realdata;
+mod signing;
 mod workflow;
 mod xlsx;

@@ -434,14 +434,24 @@ mod tests {
             ],
         )
         .expect("update");
-        assert_eq!(read_custom_info(&out, "DocNumber").as_deref(), Some("SR-2026-10"));
-        assert_eq!(read_custom_info(&out, "Approver").as_deref(), Some("王五 (批准)"));
+        assert_eq!(
+            read_custom_info(&out, "DocNumber").as_deref(),
+            Some("SR-2026-10")
+        );
+        assert_eq!(
+            read_custom_info(&out, "Approver").as_deref(),
+            Some("王五 (批准)")
+        );
         assert_eq!(read_custom_info(&out, "Note").as_deref(), Some(r"a(b)\c"));
         assert_eq!(read_custom_info(&out, "Doc"), None);
         assert_eq!(read_custom_info(&out, "Version"), None);
         // A later update wins.
-        let again = append_custom_info(&out, &[("DocNumber", "SR-2026-11".into())]).expect("update");
-        assert_eq!(read_custom_info(&again, "DocNumber").as_deref(), Some("SR-2026-11"));
+        let again =
+            append_custom_info(&out, &[("DocNumber", "SR-2026-11".into())]).expect("update");
+        assert_eq!(
+            read_custom_info(&again, "DocNumber").as_deref(),
+            Some("SR-2026-11")
+        );
     }
 
     #[test]
