@@ -275,7 +275,8 @@ impl Relay {
                 }
                 Err(e) => {
                     let text = error_text(&e);
-                    let permanent = e.is_permanent() || e.is_tls() || e.is_client();
+                    let permanent =
+                        e.is_permanent() || e.is_tls() || e.is_client() || is_tls_failure(&e);
                     if permanent || attempts > self.retries {
                         return Outcome::Failed {
                             response: text,
@@ -290,6 +291,26 @@ impl Relay {
             }
         }
     }
+}
+
+/// A TLS failure (say, a certificate nobody vouches for) that lettre reports
+/// as a network error: retrying cannot mend it.
+fn is_tls_failure(e: &lettre::transport::smtp::Error) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(c) = cur {
+        if c.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>())
+        {
+            return true;
+        }
+        cur = c.source();
+    }
+    false
 }
 
 fn response_text<'a>(code: String, lines: impl Iterator<Item = &'a str>) -> String {

@@ -8,6 +8,7 @@ mod cli;
 mod conventions;
 mod ingest;
 mod kpi;
+mod mail;
 mod pdf;
 mod realdata;
 mod signing;
