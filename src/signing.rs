@@ -168,10 +168,7 @@ impl Statement {
         let period = field("period")?.to_string();
         let content_hash = field("content-sha256")?.to_string();
         let mut files = Vec::new();
-        loop {
-            let Some(v) = lines.get(i).and_then(|l| l.strip_prefix("file: ")) else {
-                break;
-            };
+        while let Some(v) = lines.get(i).and_then(|l| l.strip_prefix("file: ")) {
             i += 1;
             let mut it = v.splitn(4, ' ');
             let (Some(fmt), Some(st), Some(sha), Some(nm)) =

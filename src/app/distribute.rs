@@ -99,11 +99,11 @@ pub fn run(
     }
 }
 
+/// Approved document versions with their report id, and what was held back.
+type Approved = (Vec<(DocRecord, String)>, Vec<Held>);
+
 /// The approved document of each document number of `period` (or all), and what was held back.
-fn approved_documents(
-    s: &Session,
-    period: Option<Period>,
-) -> anyhow::Result<(Vec<(DocRecord, String)>, Vec<Held>)> {
+fn approved_documents(s: &Session, period: Option<Period>) -> anyhow::Result<Approved> {
     let docs = s.ledger.read().all_documents()?;
     let mut numbers: Vec<(String, String)> = docs
         .iter()

@@ -58,7 +58,8 @@ fn tool(name: &str, args: &[&str], path: &Path) -> Option<(bool, String)> {
             ),
         )),
         Err(e) => {
-            eprintln!("note: `{name}` not available ({e}); check skipped");
+            eprintln!("note: `{name}`: {e}");
+            crate::support::tool_missing(name);
             None
         }
     }
@@ -74,7 +75,8 @@ fn pdftotext(path: &Path) -> Option<String> {
         Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
         Ok(o) => panic!("pdftotext failed: {}", String::from_utf8_lossy(&o.stderr)),
         Err(e) => {
-            eprintln!("note: pdftotext not available ({e}); check skipped");
+            eprintln!("note: pdftotext: {e}");
+            crate::support::tool_missing("pdftotext");
             None
         }
     }
@@ -423,7 +425,8 @@ fn words(path: &Path, page: usize) -> Option<Vec<Word>> {
     {
         Ok(out) => out,
         Err(e) => {
-            eprintln!("note: pdftotext not available ({e}); check skipped");
+            eprintln!("note: pdftotext: {e}");
+            crate::support::tool_missing("pdftotext");
             return None;
         }
     };

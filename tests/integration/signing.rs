@@ -393,6 +393,8 @@ fn a_passphrase_is_asked_on_the_terminal() {
             assert!(n > 0, "no prompt: {}", String::from_utf8_lossy(&seen));
             seen.extend_from_slice(&buf[..n]);
         }
+        // rpassword turns echo off right after writing the prompt: leave it that instant.
+        std::thread::sleep(std::time::Duration::from_millis(500));
         let mut stdin = child.stdin.take().unwrap();
         stdin.write_all(format!("{pass}\n").as_bytes()).unwrap();
         out.read_to_end(&mut seen).unwrap();

@@ -1248,7 +1248,7 @@ fn xlsx_is_deterministic() {
 #[test]
 fn xlsx_opens_in_libreoffice() {
     let Some(soffice) = which("soffice") else {
-        eprintln!("note: soffice not found, skipping the LibreOffice check (CI installs it)");
+        crate::support::tool_missing("soffice");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
