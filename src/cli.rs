@@ -128,7 +128,7 @@ pub enum Cmd {
         #[arg(long, value_name = "PATH")]
         key: Option<PathBuf>,
         /// The reviewer's person id or name: an unsigned review where the workspace allows
-        /// it (approval = "name", or a catalogue without [[person]]); with --key, a check.
+        /// it (approval = "name", or a catalogue without person entries); with --key, a check.
         #[arg(long, value_name = "NAME")]
         name: Option<String>,
         /// The review's comment, recorded in the ledger.
@@ -145,14 +145,14 @@ pub enum Cmd {
         #[arg(long, value_name = "PATH")]
         key: Option<PathBuf>,
         /// The approver's person id or name: an unsigned approval (marked 未签名) where the
-        /// workspace allows it (approval = "name", or a catalogue without [[person]]).
+        /// workspace allows it (approval = "name", or a catalogue without person entries).
         #[arg(long, value_name = "NAME")]
         name: Option<String>,
         /// The approval's comment, recorded in the ledger.
         #[arg(long, value_name = "TEXT")]
         comment: Option<String>,
     },
-    /// E-mail approved documents to their recipients over the [smtp] relay (or copy them into
+    /// E-mail approved documents to their recipients over the `[smtp]` relay (or copy them into
     /// `outbox/<recipient>/`), once per recipient, every message recorded in the ledger.
     Distribute {
         /// Only documents of this period (default: every approved document).

@@ -62,7 +62,7 @@ pub fn append_custom_info(pdf: &[u8], entries: &[(&str, String)]) -> Result<Vec<
 }
 
 /// The value of custom Info key `key` as the file's last Info update writes it
-/// (the inverse of [`append_custom_info`] for its literal and UTF-16 hex
+/// (the inverse of `append_custom_info` for its literal and UTF-16 hex
 /// strings), found in the bytes; `None` when absent or unreadable (a file
 /// another tool rewrote, say with compressed object streams). For `verify`
 /// of a file that matches nothing in the ledger: what it claims to be.
