@@ -33,5 +33,6 @@ pub mod provider_templates;
 pub mod render;
 pub mod report;
 pub mod sample;
+pub mod suggest;
 pub mod validate;
 pub mod workspace;
