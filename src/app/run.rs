@@ -106,7 +106,10 @@ fn summary(
         .collect();
     let notes = findings.len() - shown.len();
     if !shown.is_empty() {
-        eprint!("{}", crate::findings::render_text(&shown));
+        eprint!(
+            "{}",
+            crate::findings::render_text(&shown, crate::findings::Lang::En)
+        );
     }
     if rep.refused {
         eprintln!(

@@ -1,17 +1,84 @@
 //! Findings: problems in a provider's data (spec §2.1, conventions "two kinds
 //! of problems"). They are data, collected and never fatal one by one.
 //!
+//! A [`Finding`] is a [`Message`] (what went wrong, with the values
+//! involved) placed in a file, sheet, [`CellRef`] and column. The message
+//! decides the [`Code`] and the code the [`Severity`]: no call site chooses
+//! either. Text is written only when printed, in the [`Lang`] asked for, from
+//! one table in both languages (`message.rs`); the codes and their
+//! documentation are one table too (`code.rs`, from which
+//! `docs/finding-codes.md` is generated).
+//!
 //! Also the reconciliation of every input (rows read = accepted + rejected +
-//! blank), the catalogue of stable finding codes ([`CODES`], from which the
-//! docs are generated) and the three renderings: compiler-style text
-//! ([`render_text`]), JSON ([`CheckReport`]) and the findings workbook a
-//! provider can open ([`write_xlsx`]).
+//! blank) and the three renderings: compiler-style text ([`render_text`]),
+//! JSON ([`CheckReport`]) and the findings workbook a provider can open
+//! ([`write_xlsx`]).
 //!
 //! Plain data plus rendering; depends on nothing of the pipeline except
 //! `fsutil` (atomic writes). Input text is always written as text (never as a
 //! formula) and output order is the order of the slice given.
+//!
+//! Language: text and the workbook follow the language they are given (the
+//! workspace's `language`); the severity word is translated (`错误[code]：`),
+//! the code never is, so `[value.not_a_date]` finds a finding in either
+//! language. JSON is for tools and carries both languages: `message` and
+//! `hint` in English, `message_zh` and `hint_zh` in Chinese.
 
 use serde::Serialize;
+
+/// `format!` of one of two templates, by language; both templates use the
+/// same named arguments (captured from the scope).
+macro_rules! tr {
+    ($lang:expr, $en:literal, $zh:literal) => {
+        match $lang {
+            $crate::findings::Lang::En => format!($en),
+            $crate::findings::Lang::Zh => format!($zh),
+        }
+    };
+}
+
+mod cell_ref;
+mod code;
+mod message;
+mod workbook;
+
+pub use cell_ref::{
+    BadCellRef, CellRef, column_letters, parse_column_letters, write_column_letters,
+};
+pub use code::{Code, CodeInfo};
+pub use message::{
+    DatasetName, FileKind, Found, IdKind, Message, Place, RefKind, Words, choices_list, clip,
+    number_text,
+};
+pub use workbook::{FindingsXlsxError, write_xlsx, xlsx_bytes};
+
+/// The language findings are printed in (the workspace's `language`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    /// Simplified Chinese (`zh-CN`).
+    Zh,
+}
+
+impl Lang {
+    /// The language of a workspace `language` tag: Chinese for `zh-CN` (any
+    /// `zh…`), English otherwise.
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.trim().to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// `en` or `zh-CN`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -25,6 +92,7 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// `error`, `warning`, `info`: the stable word of JSON and the docs.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -32,46 +100,49 @@ impl Severity {
             Severity::Info => "info",
         }
     }
+
+    /// The word printed in `lang`: `error` / `错误`, `warning` / `警告`, `info` / `提示`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::En, s) => s.as_str(),
+            (Lang::Zh, Severity::Error) => "错误",
+            (Lang::Zh, Severity::Warning) => "警告",
+            (Lang::Zh, Severity::Info) => "提示",
+        }
+    }
 }
 
-/// One problem in one place. `code` is stable and documented (e.g.
-/// `value.not_a_date`, `ref.unknown_service`, `ingest.unreadable`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// One problem in one place.
+///
+/// `severity` and `code` follow from the message ([`Finding::new`]); they
+/// are fields for the callers that filter on them, and no caller sets them.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub severity: Severity,
-    pub code: String,
+    pub code: Code,
     /// Workspace-relative path as the provider knows it.
     pub file: Option<String>,
     pub sheet: Option<String>,
-    /// Absolute A1 reference as Excel shows it (`E14`), or a row (`14`) for row rules.
-    pub cell: Option<String>,
+    /// The cell (absolute, as Excel shows it), row or range the finding is about.
+    pub cell: Option<CellRef>,
     /// The column header as the provider wrote it.
     pub column: Option<String>,
-    pub message: String,
-    pub hint: Option<String>,
+    message: Message,
 }
 
 impl Finding {
-    pub fn new(severity: Severity, code: impl Into<String>, message: impl Into<String>) -> Finding {
+    /// A finding of `message`, its code and severity taken from the message.
+    pub fn new(message: Message) -> Finding {
+        let code = message.code();
         Finding {
-            severity,
-            code: code.into(),
+            severity: code.severity(),
+            code,
             file: None,
             sheet: None,
             cell: None,
             column: None,
-            message: message.into(),
-            hint: None,
+            message,
         }
-    }
-    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Finding {
-        Finding::new(Severity::Error, code, message)
-    }
-    pub fn warning(code: impl Into<String>, message: impl Into<String>) -> Finding {
-        Finding::new(Severity::Warning, code, message)
-    }
-    pub fn info(code: impl Into<String>, message: impl Into<String>) -> Finding {
-        Finding::new(Severity::Info, code, message)
     }
     pub fn file(mut self, f: impl Into<String>) -> Finding {
         self.file = Some(f.into());
@@ -81,17 +152,48 @@ impl Finding {
         self.sheet = Some(s.into());
         self
     }
-    pub fn cell(mut self, c: impl Into<String>) -> Finding {
-        self.cell = Some(c.into());
+    pub fn cell(mut self, c: CellRef) -> Finding {
+        self.cell = Some(c);
         self
     }
     pub fn column(mut self, c: impl Into<String>) -> Finding {
         self.column = Some(c.into());
         self
     }
-    pub fn hint(mut self, h: impl Into<String>) -> Finding {
-        self.hint = Some(h.into());
-        self
+
+    /// What went wrong, with the values involved.
+    pub fn detail(&self) -> &Message {
+        &self.message
+    }
+
+    /// The message, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        self.message.text(lang)
+    }
+
+    /// The hint, in `lang`.
+    pub fn hint(&self, lang: Lang) -> String {
+        self.message.hint(lang)
+    }
+}
+
+/// JSON: `severity`, `code`, `file`, `sheet`, `cell` (`"E14"`), `column`,
+/// `message` and `hint` in English, `message_zh` and `hint_zh` in Chinese.
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Finding", 10)?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("code", &self.code)?;
+        st.serialize_field("file", &self.file)?;
+        st.serialize_field("sheet", &self.sheet)?;
+        st.serialize_field("cell", &self.cell)?;
+        st.serialize_field("column", &self.column)?;
+        st.serialize_field("message", &self.message(Lang::En))?;
+        st.serialize_field("hint", &self.hint(Lang::En))?;
+        st.serialize_field("message_zh", &self.message(Lang::Zh))?;
+        st.serialize_field("hint_zh", &self.hint(Lang::Zh))?;
+        st.end()
     }
 }
 
@@ -134,264 +236,75 @@ impl FileCount {
     }
 }
 
-/// One documented finding code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct FindingCode {
-    pub code: &'static str,
-    pub severity: Severity,
-    pub meaning: &'static str,
-    pub hint: &'static str,
+/// `'事件'!E14`, `'事件' row 14` (`'事件' 第 14 行`) or `'事件'`: a sheet (quoted
+/// as Excel quotes it) and a place in it, appended to `out`.
+fn push_sheet_and_cell(out: &mut String, sheet: &str, cell: Option<&CellRef>, lang: Lang) {
+    use std::fmt::Write;
+    let q = sheet.replace('\'', "''");
+    // Writing to a String cannot fail.
+    let _ = match cell {
+        Some(CellRef::Row { row }) => match lang {
+            Lang::En => write!(out, "'{q}' row {row}"),
+            Lang::Zh => write!(out, "'{q}' 第 {row} 行"),
+        },
+        Some(c) => write!(out, "'{q}'!{c}"),
+        None => write!(out, "'{q}'"),
+    };
 }
 
-const fn code(
-    code: &'static str,
-    severity: Severity,
-    meaning: &'static str,
-    hint: &'static str,
-) -> FindingCode {
-    FindingCode {
-        code,
-        severity,
-        meaning,
-        hint,
-    }
-}
-
-/// Every finding code the tool emits, with its severity, meaning and the usual
-/// fix. Stable: codes are never renamed, only added.
-pub const CODES: &[FindingCode] = &[
-    code(
-        "ingest.unreadable",
-        Severity::Error,
-        "The file is corrupt, truncated or a reader failed on it; nothing of it was used (or, for one sheet, nothing after the failure).",
-        "Open the file in Excel and save it again as .xlsx, or send it again.",
-    ),
-    code(
-        "ingest.encrypted",
-        Severity::Error,
-        "The workbook is password protected (encrypted).",
-        "Remove the password and send it again.",
-    ),
-    code(
-        "ingest.empty",
-        Severity::Error,
-        "The file has 0 bytes.",
-        "Send the workbook again.",
-    ),
-    code(
-        "ingest.not_a_spreadsheet",
-        Severity::Error,
-        "The file is not a workbook (a PDF, text, or another archive renamed .xlsx).",
-        "Save the data as .xlsx.",
-    ),
-    code(
-        "ingest.too_large",
-        Severity::Error,
-        "A part of the workbook declares an uncompressed size above the limit (zip-bomb protection).",
-        "Split the data, or raise max_uncompressed_mib in svcreport.toml.",
-    ),
-    code(
-        "sheet.unrecognised",
-        Severity::Warning,
-        "A sheet is neither a dataset (by name or header row) nor an instructions sheet; it was not read.",
-        "Rename it to a dataset name or use the template header; name notes sheets 说明/README.",
-    ),
-    code(
-        "sheet.hidden",
-        Severity::Info,
-        "A hidden sheet holds a dataset and was read.",
-        "Unhide it if reviewers should see it.",
-    ),
-    code(
-        "sheet.missing_column",
-        Severity::Error,
-        "A required column is missing; every row of the sheet is rejected.",
-        "Add the column with its template header (Chinese or English).",
-    ),
-    code(
-        "column.unknown",
-        Severity::Warning,
-        "A column is not part of the dataset; it is kept out of the computation.",
-        "Rename it to a template column or leave it.",
-    ),
-    code(
-        "column.duplicate",
-        Severity::Warning,
-        "Two columns name the same field; the second is ignored.",
-        "Delete or rename one of them.",
-    ),
-    code(
-        "value.required",
-        Severity::Error,
-        "A required cell is empty.",
-        "Fill it in.",
-    ),
-    code(
-        "value.not_a_date",
-        Severity::Error,
-        "A date cell holds something that is not a date.",
-        "Type 2026-10-01 08:00 or format the cell as a date.",
-    ),
-    code(
-        "value.no_time",
-        Severity::Error,
-        "A date-time column holds a date without a time of day (typed as text).",
-        "Add the time, e.g. 2026-10-01 08:00.",
-    ),
-    code(
-        "value.not_a_number",
-        Severity::Error,
-        "A number cell holds text that is not a number.",
-        "Type digits only.",
-    ),
-    code(
-        "value.not_an_integer",
-        Severity::Error,
-        "A whole-number cell holds a fraction.",
-        "Type a whole number.",
-    ),
-    code(
-        "value.out_of_range",
-        Severity::Error,
-        "A number is outside its allowed range (negative minutes, score outside 1–5 …).",
-        "Type a value in the range.",
-    ),
-    code(
-        "value.not_a_priority",
-        Severity::Error,
-        "A priority is not one of P1–P4 in any accepted spelling.",
-        "Type P1–P4, 1–4, 紧急/高/中/低 or Critical/High/Medium/Low.",
-    ),
-    code(
-        "value.not_a_choice",
-        Severity::Error,
-        "A value is not one of the column's choices (status, change type, result).",
-        "Pick from the template's drop-down.",
-    ),
-    code(
-        "value.not_yes_no",
-        Severity::Error,
-        "A yes/no cell holds something else.",
-        "Type 是 or 否 (yes or no).",
-    ),
-    code(
-        "value.not_a_period",
-        Severity::Error,
-        "A period cell is not a period such as 2026-10.",
-        "Type the period as text: 2026-10.",
-    ),
-    code(
-        "value.error_cell",
-        Severity::Error,
-        "The cell holds an Excel error value (#N/A, #REF! …).",
-        "Fix the formula or type the value.",
-    ),
-    code(
-        "ref.unknown_customer",
-        Severity::Error,
-        "The customer is not in the catalogue (by id, name or English name).",
-        "Use a catalogue customer id or name.",
-    ),
-    code(
-        "ref.unknown_service",
-        Severity::Error,
-        "The service is not in the catalogue (by id, name or English name).",
-        "Use a catalogue service id or name.",
-    ),
-    code(
-        "ref.unknown_supplier",
-        Severity::Error,
-        "The supplier is not in the catalogue.",
-        "Use a catalogue supplier id or name.",
-    ),
-    code(
-        "ref.unknown_contract",
-        Severity::Error,
-        "The contract is not the id of a UC agreement of the catalogue.",
-        "Use the UC's id.",
-    ),
-    code(
-        "ref.service_not_for_customer",
-        Severity::Warning,
-        "The customer does not take the service according to the catalogue.",
-        "Check the row, or add the customer to the service.",
-    ),
-    code(
-        "ref.contract_supplier_mismatch",
-        Severity::Warning,
-        "The UC named is with another supplier.",
-        "Check the supplier and contract.",
-    ),
-    code(
-        "row.time_order",
-        Severity::Error,
-        "Times are out of order (responded/resolved before opened, closed before resolved, end before start).",
-        "Correct the times.",
-    ),
-    code(
-        "row.duplicate_id",
-        Severity::Error,
-        "A ticket, change or request id appears again (in this or another workbook of the run); the later row is rejected.",
-        "Delete the repeated row or correct its id.",
-    ),
-    code(
-        "row.total",
-        Severity::Warning,
-        "A 合计/Total row was found among the data; it is skipped and counted as blank.",
-        "Leave totals out of data sheets.",
-    ),
-    code(
-        "row.outside_period",
-        Severity::Info,
-        "Accepted rows that no figure of the checked period uses (counted, never rejected).",
-        "Nothing to do if they belong to another period.",
-    ),
-];
-
-/// The documentation entry of a code.
-pub fn code_info(code: &str) -> Option<&'static FindingCode> {
-    CODES.iter().find(|c| c.code == code)
-}
-
-/// Compiler-style text of findings, one block per finding:
+/// Compiler-style text of findings, one block per finding, in `lang`:
 ///
 /// ```text
 /// error[value.not_a_date]: expected a date, found text "N/A"
 ///   --> inbox/2026-10/incidents.xlsx  '事件'!E14  (column "解决时间")
 ///   = hint: type the date as 2026-10-01 08:00 or format the cell as a date
+///
+/// 错误[value.not_a_date]：应为日期，实为文本 "N/A"
+///   --> inbox/2026-10/incidents.xlsx  '事件'!E14  （列 "解决时间"）
+///   = 建议：请将日期写作 2026-10-01 08:00，或将单元格设为日期格式
 /// ```
-pub fn render_text(findings: &[Finding]) -> String {
+///
+/// A text file's place follows the path: `inbox/x.csv:17:D`.
+pub fn render_text(findings: &[Finding], lang: Lang) -> String {
+    use std::fmt::Write;
+    let (colon, hint) = match lang {
+        Lang::En => (": ", "hint: "),
+        Lang::Zh => ("：", "建议："),
+    };
     let mut out = String::new();
     for f in findings {
-        out.push_str(&format!(
-            "{}[{}]: {}\n",
-            f.severity.as_str(),
+        let _ = writeln!(
+            out,
+            "{}[{}]{colon}{}",
+            f.severity.label(lang),
             f.code,
-            f.message
-        ));
+            f.message(lang)
+        );
         let mut loc = String::new();
         if let Some(file) = &f.file {
             loc.push_str(file);
         }
-        if let Some(sheet) = &f.sheet {
-            let q = sheet.replace('\'', "''");
-            match &f.cell {
-                Some(c) if c.starts_with(|ch: char| ch.is_ascii_alphabetic()) => {
-                    loc.push_str(&format!("  '{q}'!{c}"))
-                }
-                Some(c) => loc.push_str(&format!("  '{q}' row {c}")),
-                None => loc.push_str(&format!("  '{q}'")),
+        match (&f.sheet, &f.cell) {
+            (Some(sheet), cell) => {
+                loc.push_str("  ");
+                push_sheet_and_cell(&mut loc, sheet, cell.as_ref(), lang);
             }
+            (None, Some(cell)) => {
+                let _ = write!(loc, ":{cell}");
+            }
+            (None, None) => {}
         }
         if let Some(col) = &f.column {
-            loc.push_str(&format!("  (column \"{}\")", col.replace('\n', " ")));
+            let col = col.replace('\n', " ");
+            let _ = match lang {
+                Lang::En => write!(loc, "  (column \"{col}\")"),
+                Lang::Zh => write!(loc, "  （列 \"{col}\"）"),
+            };
         }
         if !loc.is_empty() {
-            out.push_str(&format!("  --> {loc}\n"));
+            let _ = writeln!(out, "  --> {loc}");
         }
-        if let Some(h) = &f.hint {
-            out.push_str(&format!("  = hint: {h}\n"));
-        }
+        let _ = writeln!(out, "  = {hint}{}", f.hint(lang));
     }
     out
 }
@@ -426,17 +339,23 @@ impl Summary {
         }
     }
 
-    /// `3 files, 1200 rows read: 1190 accepted, 8 rejected, 2 blank; 9 errors, 1 warning`.
-    pub fn line(&self) -> String {
-        format!(
-            "{} file(s), {} row(s) read: {} accepted, {} rejected, {} blank; {} error(s), {} warning(s)",
-            self.files,
-            self.read,
-            self.accepted,
-            self.rejected,
-            self.blank,
-            self.errors,
-            self.warnings
+    /// `3 file(s), 1200 row(s) read: 1190 accepted, 8 rejected, 2 blank; 9 error(s), 1 warning(s)`
+    /// (`3 个文件，读取 1200 行：接受 1190 行，拒绝 8 行，空行 2 行；错误 9 个，警告 1 个`).
+    pub fn line(&self, lang: Lang) -> String {
+        let Summary {
+            files,
+            read,
+            accepted,
+            rejected,
+            blank,
+            errors,
+            warnings,
+            ..
+        } = self;
+        tr!(
+            lang,
+            "{files} file(s), {read} row(s) read: {accepted} accepted, {rejected} rejected, {blank} blank; {errors} error(s), {warnings} warning(s)",
+            "{files} 个文件，读取 {read} 行：接受 {accepted} 行，拒绝 {rejected} 行，空行 {blank} 行；错误 {errors} 个，警告 {warnings} 个"
         )
     }
 }
@@ -459,24 +378,52 @@ impl<'a> CheckReport<'a> {
     }
 }
 
+/// `(unreadable)` / `（无法读取）`: the dataset column of a file that could not be read.
+fn unreadable_label(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "(unreadable)",
+        Lang::Zh => "（无法读取）",
+    }
+}
+
+/// Terminal columns a text takes (CJK and other wide characters take two).
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
+}
+
 /// The reconciliation as a plain-text table (file, sheet, dataset, read,
-/// accepted, rejected, blank), one line per sheet and a total line.
-pub fn render_reconciliation(files: &[FileCount]) -> String {
-    let mut rows: Vec<[String; 7]> = vec![[
-        "file".into(),
-        "sheet".into(),
-        "dataset".into(),
-        "read".into(),
-        "accepted".into(),
-        "rejected".into(),
-        "blank".into(),
-    ]];
+/// accepted, rejected, blank), one line per sheet and a total line; the
+/// headings in `lang`.
+pub fn render_reconciliation(files: &[FileCount], lang: Lang) -> String {
+    let head: [&str; 8] = match lang {
+        Lang::En => [
+            "file", "sheet", "dataset", "read", "accepted", "rejected", "blank", "total",
+        ],
+        Lang::Zh => [
+            "文件",
+            "工作表",
+            "数据集",
+            "读取",
+            "接受",
+            "拒绝",
+            "空行",
+            "合计",
+        ],
+    };
+    let mut rows: Vec<[String; 7]> = vec![std::array::from_fn(|i| head[i].to_string())];
     for f in files {
         if f.sheets.is_empty() {
             rows.push([
                 f.file.clone(),
                 "-".into(),
-                if f.readable { "-" } else { "(unreadable)" }.into(),
+                if f.readable {
+                    "-"
+                } else {
+                    unreadable_label(lang)
+                }
+                .into(),
                 "0".into(),
                 "0".into(),
                 "0".into(),
@@ -497,7 +444,7 @@ pub fn render_reconciliation(files: &[FileCount]) -> String {
     }
     let t = Summary::of(&[], files);
     rows.push([
-        "total".into(),
+        head[7].into(),
         String::new(),
         String::new(),
         t.read.to_string(),
@@ -505,28 +452,23 @@ pub fn render_reconciliation(files: &[FileCount]) -> String {
         t.rejected.to_string(),
         t.blank.to_string(),
     ]);
-    let width = |s: &str| {
-        s.chars()
-            .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
-            .sum::<usize>()
-    };
     let mut w = [0usize; 7];
     for r in &rows {
         for (i, c) in r.iter().enumerate() {
-            w[i] = w[i].max(width(c));
+            w[i] = w[i].max(display_width(c));
         }
     }
     let mut out = String::new();
     for r in &rows {
         let mut line = String::new();
         for (i, c) in r.iter().enumerate() {
-            let pad = w[i] - width(c);
+            let pad = " ".repeat(w[i] - display_width(c));
             if i >= 3 {
-                line.push_str(&" ".repeat(pad));
+                line.push_str(&pad);
                 line.push_str(c);
             } else {
                 line.push_str(c);
-                line.push_str(&" ".repeat(pad));
+                line.push_str(&pad);
             }
             if i < 6 {
                 line.push_str("  ");
@@ -538,205 +480,97 @@ pub fn render_reconciliation(files: &[FileCount]) -> String {
     out
 }
 
-/// Failure to write the findings workbook.
-#[derive(Debug, thiserror::Error)]
-pub enum FindingsXlsxError {
-    #[error("{path}: cannot build the findings workbook: {source}")]
-    Build {
-        path: std::path::PathBuf,
-        source: rust_xlsxwriter::XlsxError,
-    },
-    #[error("{path}: cannot write the findings workbook: {source}")]
-    Write {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
-}
-
-/// The findings workbook as bytes: sheet `Findings` (one row per finding,
-/// autofilter, frozen header, widths for Chinese text) and sheet
-/// `Reconciliation` (per file and sheet: read, accepted, rejected, blank,
-/// SHA-256, bytes). Byte-identical for identical input (fixed creation time).
-pub fn xlsx_bytes(
-    findings: &[Finding],
-    files: &[FileCount],
-) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{DocProperties, Format, FormatAlign, Workbook};
-    let mut wb = Workbook::new();
-    let created = chrono::NaiveDate::from_ymd_opt(2000, 1, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .expect("a valid constant date");
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title("svcreport findings")
-            .set_creation_datetime(&created),
-    );
-    let head = Format::new()
-        .set_bold()
-        .set_background_color("D9E1F2")
-        .set_align(FormatAlign::Center);
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    {
-        let ws = wb.add_worksheet();
-        ws.set_name("Findings")?;
-        let cols = [
-            ("severity 级别", 10.0),
-            ("code 代码", 24.0),
-            ("file 文件", 36.0),
-            ("sheet 工作表", 14.0),
-            ("cell 单元格", 10.0),
-            ("column 列", 18.0),
-            ("message 说明", 70.0),
-            ("hint 建议", 60.0),
-        ];
-        for (i, (h, w)) in cols.iter().enumerate() {
-            ws.write_string_with_format(0, i as u16, *h, &head)?;
-            ws.set_column_width(i as u16, *w)?;
-        }
-        for (r, f) in findings.iter().enumerate() {
-            let r = r as u32 + 1;
-            let cells = [
-                f.severity.as_str(),
-                f.code.as_str(),
-                f.file.as_deref().unwrap_or(""),
-                f.sheet.as_deref().unwrap_or(""),
-                f.cell.as_deref().unwrap_or(""),
-                f.column.as_deref().unwrap_or(""),
-                f.message.as_str(),
-                f.hint.as_deref().unwrap_or(""),
-            ];
-            for (c, v) in cells.iter().enumerate() {
-                if c >= 6 {
-                    ws.write_string_with_format(r, c as u16, *v, &wrap)?;
-                } else {
-                    ws.write_string(r, c as u16, *v)?;
-                }
-            }
-        }
-        ws.set_freeze_panes(1, 0)?;
-        ws.autofilter(0, 0, findings.len() as u32, 7)?;
-    }
-    {
-        let ws = wb.add_worksheet();
-        ws.set_name("Reconciliation")?;
-        let cols = [
-            ("file 文件", 36.0),
-            ("sheet 工作表", 14.0),
-            ("dataset 数据集", 16.0),
-            ("read 读取", 10.0),
-            ("accepted 接受", 10.0),
-            ("rejected 拒绝", 10.0),
-            ("blank 空行", 10.0),
-            ("sha256", 68.0),
-            ("bytes 字节", 12.0),
-        ];
-        for (i, (h, w)) in cols.iter().enumerate() {
-            ws.write_string_with_format(0, i as u16, *h, &head)?;
-            ws.set_column_width(i as u16, *w)?;
-        }
-        let mut r = 1u32;
-        for f in files {
-            let sheets: Vec<Option<&SheetCount>> = if f.sheets.is_empty() {
-                vec![None]
-            } else {
-                f.sheets.iter().map(Some).collect()
-            };
-            for s in sheets {
-                ws.write_string(r, 0, &f.file)?;
-                match s {
-                    Some(s) => {
-                        ws.write_string(r, 1, &s.sheet)?;
-                        ws.write_string(r, 2, s.dataset.as_deref().unwrap_or("-"))?;
-                        ws.write_number(r, 3, s.read as f64)?;
-                        ws.write_number(r, 4, s.accepted as f64)?;
-                        ws.write_number(r, 5, s.rejected as f64)?;
-                        ws.write_number(r, 6, s.blank as f64)?;
-                    }
-                    None => {
-                        ws.write_string(r, 1, "-")?;
-                        ws.write_string(r, 2, if f.readable { "-" } else { "(unreadable)" })?;
-                        for c in 3..=6 {
-                            ws.write_number(r, c, 0.0)?;
-                        }
-                    }
-                }
-                ws.write_string(r, 7, &f.sha256)?;
-                ws.write_number(r, 8, f.bytes as f64)?;
-                r += 1;
-            }
-        }
-        ws.set_freeze_panes(1, 0)?;
-        ws.autofilter(0, 0, r.saturating_sub(1).max(1), 8)?;
-    }
-    wb.save_to_buffer()
-}
-
-/// Write the findings workbook atomically (`fsutil::write_atomic`).
-pub fn write_xlsx(
-    path: &std::path::Path,
-    findings: &[Finding],
-    files: &[FileCount],
-) -> Result<(), FindingsXlsxError> {
-    let bytes = xlsx_bytes(findings, files).map_err(|source| FindingsXlsxError::Build {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    crate::fsutil::write_atomic(path, &bytes).map_err(|source| FindingsXlsxError::Write {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-/// The finding codes as a Markdown table (for the generated docs).
-pub fn codes_markdown() -> String {
-    let mut s =
-        String::from("| code | severity | meaning | usual fix |\n| --- | --- | --- | --- |\n");
-    for c in CODES {
-        s.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
-            c.code,
-            c.severity.as_str(),
-            c.meaning,
-            c.hint
-        ));
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn not_a_date() -> Finding {
+        Finding::new(Message::NotADate {
+            found: Found::text("N/A"),
+            with_time: true,
+        })
+        .file("inbox/2026-10/incidents.xlsx")
+        .sheet("事件")
+        .cell(CellRef::at(13, 4))
+        .column("解决时间")
+    }
+
     #[test]
     fn text_rendering_matches_the_house_style() {
-        let f = Finding::error("value.not_a_date", "expected a date, found text \"N/A\"")
-            .file("inbox/2026-10/incidents.xlsx")
-            .sheet("事件")
-            .cell("E14")
-            .column("解决时间")
-            .hint("type the date as 2026-10-01 08:00 or format the cell as a date");
         assert_eq!(
-            render_text(&[f]),
+            render_text(&[not_a_date()], Lang::En),
             "error[value.not_a_date]: expected a date, found text \"N/A\"\n  --> inbox/2026-10/incidents.xlsx  '事件'!E14  (column \"解决时间\")\n  = hint: type the date as 2026-10-01 08:00 or format the cell as a date\n"
         );
-        let g = Finding::warning("sheet.missing_column", "m")
-            .file("a.xlsx")
-            .sheet("It's")
-            .cell("3");
         assert_eq!(
-            render_text(&[g]),
-            "warning[sheet.missing_column]: m\n  --> a.xlsx  'It''s' row 3\n"
+            render_text(&[not_a_date()], Lang::Zh),
+            "错误[value.not_a_date]：应为日期，实为文本 \"N/A\"\n  --> inbox/2026-10/incidents.xlsx  '事件'!E14  （列 \"解决时间\"）\n  = 建议：请将日期写作 2026-10-01 08:00，或将单元格设为日期格式\n"
+        );
+        let g = Finding::new(Message::MissingColumn {
+            column: Words::new("优先级", "Priority"),
+            header_row: 3,
+            found: vec![],
+            closest: None,
+        })
+        .file("a.xlsx")
+        .sheet("It's")
+        .cell(CellRef::Row { row: 3 });
+        let en = render_text(std::slice::from_ref(&g), Lang::En);
+        assert!(en.starts_with("error[sheet.missing_column]: "), "{en}");
+        assert!(en.contains("\n  --> a.xlsx  'It''s' row 3\n"), "{en}");
+        let zh = render_text(&[g], Lang::Zh);
+        assert!(zh.contains("\n  --> a.xlsx  'It''s' 第 3 行\n"), "{zh}");
+        // A text file: the place follows the path.
+        let csv = Finding::new(Message::NotAPriority { value: "P7".into() })
+            .file("inbox/x.csv")
+            .cell(CellRef::Line { line: 17, col: 3 });
+        assert!(
+            render_text(&[csv], Lang::En).contains("\n  --> inbox/x.csv:17:D\n"),
+            "text-file place"
         );
     }
 
     #[test]
-    fn codes_are_unique_and_documented() {
-        let mut seen = std::collections::BTreeSet::new();
-        for c in CODES {
-            assert!(seen.insert(c.code), "duplicate {}", c.code);
-            assert!(c.code.contains('.') && !c.meaning.is_empty() && !c.hint.is_empty());
-        }
-        assert!(codes_markdown().contains("| `value.not_a_date` | error |"));
+    fn severity_and_code_come_from_the_message() {
+        let f = Finding::new(Message::TotalRow {
+            row: 3,
+            label: "合计".into(),
+        });
+        assert_eq!((f.code, f.severity), (Code::RowTotal, Severity::Warning));
+        let f = Finding::new(Message::OutsidePeriod {
+            rows: 1,
+            period: "2026-10".into(),
+            first_row: 2,
+        });
+        assert_eq!(f.severity, Severity::Info);
+        assert_eq!(not_a_date().severity, Severity::Error);
+    }
+
+    #[test]
+    fn json_keeps_the_string_forms_and_carries_both_languages() {
+        let v = serde_json::to_value(not_a_date()).unwrap();
+        assert_eq!(v["severity"], "error");
+        assert_eq!(v["code"], "value.not_a_date");
+        assert_eq!(v["cell"], "E14");
+        assert_eq!(v["column"], "解决时间");
+        assert_eq!(v["message"], "expected a date, found text \"N/A\"");
+        assert_eq!(v["message_zh"], "应为日期，实为文本 \"N/A\"");
+        assert_eq!(
+            v["hint"],
+            "type the date as 2026-10-01 08:00 or format the cell as a date"
+        );
+        assert_eq!(
+            v["hint_zh"],
+            "请将日期写作 2026-10-01 08:00，或将单元格设为日期格式"
+        );
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys.len(), 10);
+    }
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(Lang::from_tag("zh-CN"), Lang::Zh);
+        assert_eq!(Lang::from_tag("en"), Lang::En);
+        assert_eq!(Lang::from_tag(Lang::Zh.tag()), Lang::Zh);
     }
 
     #[test]
@@ -755,7 +589,7 @@ mod tests {
                 blank: 1,
             }],
         }];
-        let t = render_reconciliation(&files);
+        let t = render_reconciliation(&files, Lang::En);
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines.len(), 3);
         assert_eq!(
@@ -764,6 +598,37 @@ mod tests {
         );
         assert!(
             lines[2].starts_with("total") && lines[2].ends_with("12         9         2      1")
+        );
+        let t = render_reconciliation(&files, Lang::Zh);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(
+            lines[0],
+            "文件    工作表  数据集     读取  接受  拒绝  空行"
+        );
+        assert_eq!(
+            lines[1],
+            "a.xlsx  事件    incidents    12     9     2     1"
+        );
+        assert!(lines[2].starts_with("合计"), "{t}");
+    }
+
+    #[test]
+    fn summary_line_in_both_languages() {
+        let s = Summary {
+            files: 1,
+            read: 2,
+            accepted: 1,
+            rejected: 1,
+            errors: 1,
+            ..Summary::default()
+        };
+        assert_eq!(
+            s.line(Lang::En),
+            "1 file(s), 2 row(s) read: 1 accepted, 1 rejected, 0 blank; 1 error(s), 0 warning(s)"
+        );
+        assert_eq!(
+            s.line(Lang::Zh),
+            "1 个文件，读取 2 行：接受 1 行，拒绝 1 行，空行 0 行；错误 1 个，警告 0 个"
         );
     }
 }
