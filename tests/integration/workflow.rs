@@ -592,3 +592,53 @@ fn check_consistent(w: &Path) {
         }
     }
 }
+
+/// The outputs of the sample's months, byte for byte: three monthly batches in a row, then a
+/// review and an approval of one report. Each written file's SHA-256 is compared with
+/// `tests/golden/sample-run.sha256` (`UPDATE_GOLDEN=1` rewrites it after review). A refactoring
+/// must leave every document's bytes as they were; a change of content updates the list in the
+/// same commit, with the reason.
+#[test]
+fn sample_months_give_the_recorded_bytes() {
+    let ws = demo();
+    let w = ws.path();
+    for (period, now) in [
+        ("2026-08", "2026-09-03 10:00"),
+        ("2026-09", "2026-10-09 10:00"),
+        ("2026-10", NOW_RUN),
+    ] {
+        let o = sv(w, now, &["-q", "run", "--period", period]);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "run {period}: {}",
+            text(&o)
+        );
+    }
+    ok(sv(w, NOW_REVIEW, &["review", DOC, "--name", "李强"]));
+    ok(sv(w, NOW_APPROVE, &["approve", DOC, "--name", "张伟"]));
+    let mut listing = String::new();
+    for rel in files_under(&w.join("out")) {
+        let (sha, _) = sha256_file(&w.join("out").join(&rel)).unwrap();
+        listing.push_str(&format!("{sha}  {}\n", rel.display()));
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/sample-run.sha256");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &listing).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} missing: UPDATE_GOLDEN=1 writes it", path.display()));
+    let differ: Vec<String> = want
+        .lines()
+        .zip(listing.lines())
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| format!("  recorded {a}\n  now      {b}"))
+        .collect();
+    assert!(
+        differ.is_empty() && want.lines().count() == listing.lines().count(),
+        "the sample's documents changed:\n{}\n(recorded {} files, now {})",
+        differ.join("\n"),
+        want.lines().count(),
+        listing.lines().count()
+    );
+}
