@@ -451,7 +451,7 @@ impl Message {
                 FileKind::Other => tr!(
                     lang,
                     "the file is not a spreadsheet, not an Excel workbook",
-                    "文件不是电子表格，也不是 Excel 工作簿"
+                    "文件不是 Excel 工作簿，也不是其他电子表格"
                 ),
                 FileKind::Zip => tr!(
                     lang,
@@ -549,7 +549,7 @@ impl Message {
                 tr!(
                     lang,
                     "expected a date and time, found only a date in {found}",
-                    "应为日期和时间，但{found}只有日期"
+                    "应为日期和时间，但{found} 只有日期、没有时间"
                 )
             }
             M::NotANumber { found, .. } => {
