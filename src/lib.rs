@@ -34,5 +34,6 @@ pub mod render;
 pub mod report;
 pub mod sample;
 pub mod suggest;
+pub mod timeliness;
 pub mod validate;
 pub mod workspace;

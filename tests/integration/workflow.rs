@@ -112,14 +112,17 @@ fn month_end_to_end() {
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     let l = ledger(w);
     let d = l.read().latest(DOC).unwrap().unwrap();
-    assert_eq!((d.version, d.status), (DocVersion::FIRST, DocStatus::Draft));
-    assert_eq!(d.created, "2026-11-03T10:00:00");
+    assert_eq!(
+        (d.state.version, d.state.status),
+        (DocVersion::FIRST, DocStatus::Draft)
+    );
+    assert_eq!(d.created.to_string(), "2026-11-03 10:00:00");
     // Every input is recorded with its hash, and archived.
     let inputs = l.read().inputs().unwrap();
     assert!(!inputs.is_empty());
     let arch = Archive::new(w);
     for i in &inputs {
-        assert_eq!(i.first_seen, "2026-11-03T10:00:00");
+        assert_eq!(i.first_seen.to_string(), "2026-11-03 10:00:00");
         assert_eq!(
             i.rows_read,
             i.rows_accepted + i.rows_rejected + i.rows_blank,
@@ -130,7 +133,11 @@ fn month_end_to_end() {
         assert_eq!(sha, i.sha256);
         assert_eq!(arch.load(&i.sha256).unwrap().len() as u64, i.size);
     }
-    assert!(l.results_for("2026-10").unwrap().is_some());
+    assert!(
+        l.results_for(&svcreport::model::period::Period::parse("2026-10").unwrap())
+            .unwrap()
+            .is_some()
+    );
     drop(l);
 
     // Distribute refuses drafts.
@@ -172,10 +179,16 @@ fn month_end_to_end() {
 
     let l = ledger(w);
     let d = l.read().latest(DOC).unwrap().unwrap();
-    assert_eq!(d.status, DocStatus::Approved);
-    assert_eq!(d.approved_by.as_deref(), Some("张伟"));
-    assert_eq!(d.approved_at.as_deref(), Some("2026-11-05T16:00:00"));
-    assert_eq!(d.reviewed_at.as_deref(), Some("2026-11-04T09:30:00"));
+    assert_eq!(d.state.status, DocStatus::Approved);
+    assert_eq!(d.state.approved_by.as_deref(), Some("张伟"));
+    assert_eq!(
+        d.state.approved_at.map(|t| t.to_string()).as_deref(),
+        Some("2026-11-05 16:00:00")
+    );
+    assert_eq!(
+        d.state.reviewed_at.map(|t| t.to_string()).as_deref(),
+        Some("2026-11-04 09:30:00")
+    );
     let steps = l.read().reviews(d.id).unwrap();
     assert_eq!(steps.len(), 2);
     assert_eq!(
@@ -371,7 +384,9 @@ fn versions_bump_on_change_and_after_approval() {
     let l = ledger(w);
     let v = l.read().versions(DOC).unwrap();
     assert_eq!(
-        v.iter().map(|d| d.version.to_string()).collect::<Vec<_>>(),
+        v.iter()
+            .map(|d| d.state.version.to_string())
+            .collect::<Vec<_>>(),
         ["1.0", "1.1"]
     );
     assert_ne!(v[0].content_hash, v[1].content_hash);
@@ -392,10 +407,13 @@ fn versions_bump_on_change_and_after_approval() {
     let l = ledger(w);
     let v = l.read().versions(DOC).unwrap();
     let last = v.last().unwrap();
-    assert_eq!(last.version, DocVersion { major: 2, minor: 0 });
-    assert_eq!(last.supersedes, Some(DocVersion { major: 1, minor: 1 }));
-    assert_eq!(last.status, DocStatus::Draft);
-    assert_eq!(v[1].status, DocStatus::Approved);
+    assert_eq!(last.state.version, DocVersion { major: 2, minor: 0 });
+    assert_eq!(
+        last.state.supersedes,
+        Some(DocVersion { major: 1, minor: 1 })
+    );
+    assert_eq!(last.state.status, DocStatus::Draft);
+    assert_eq!(v[1].state.status, DocStatus::Approved);
     assert_eq!(
         std::fs::read(w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.1.pdf")).unwrap(),
         approved
@@ -571,7 +589,7 @@ fn check_consistent(w: &Path) {
     for d in l.read().all_documents().unwrap() {
         for f in l.read().files(d.id).unwrap() {
             let (sha, _) = sha256_file(&w.join(&f.path))
-                .unwrap_or_else(|e| panic!("{} V{}: {e}", d.doc_number, d.version));
+                .unwrap_or_else(|e| panic!("{} V{}: {e}", d.doc_number, d.state.version));
             assert_eq!(sha, f.sha256, "{}", f.path);
         }
     }
