@@ -115,7 +115,10 @@ fn summary(
         .collect();
     let notes = findings.len() - shown.len();
     if !shown.is_empty() {
-        eprint!("{}", crate::findings::render_text(&shown));
+        eprint!(
+            "{}",
+            crate::findings::render_text(&shown, crate::findings::Lang::En)
+        );
     }
     for gap in &gaps {
         eprintln!("warning: {gap}");

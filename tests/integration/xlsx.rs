@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use svcreport::findings::{FileCount, Finding, SheetCount};
+use svcreport::findings::{DatasetName, FileCount, Finding, Found, Message, SheetCount, Words};
 use svcreport::kpi::{
     Direction, ImprovementItem, KpiResults, Miss, Scope, Status, TargetResult, TrendPoint, Volumes,
 };
@@ -557,12 +557,22 @@ fn inputs() -> Vec<FileCount> {
 
 fn findings() -> Vec<Finding> {
     vec![
-        Finding::error("value.not_a_date", "expected a date, found text \"N/A\"")
+        Finding::new(Message::NotADate {
+            found: Found::text("N/A"),
+            with_time: true,
+        })
+        .file("inbox/2026-10/incidents.xlsx"),
+        Finding::new(Message::NotAPriority { value: "P7".into() })
             .file("inbox/2026-10/incidents.xlsx"),
-        Finding::error("value.bad_priority", "priority \"P7\" is not one of P1–P4")
-            .file("inbox/2026-10/incidents.xlsx"),
-        Finding::warning("header.unknown_column", "column \"备注\" is not used")
-            .file("inbox/2026-10/incidents.xlsx"),
+        Finding::new(Message::UnknownColumn {
+            header: "备注".into(),
+            dataset: DatasetName {
+                key: "incidents",
+                sheet: Words::new("事件", "Incidents"),
+            },
+            closest: None,
+        })
+        .file("inbox/2026-10/incidents.xlsx"),
     ]
 }
 
