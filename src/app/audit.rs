@@ -7,10 +7,12 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::rebuild::rebuild;
+use super::say::Say;
 use super::session::Session;
 use super::signoff::{find_latest, formats_of};
 use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
 use crate::archive::{sha256_file, sha256_hex};
+use crate::findings::Lang;
 use crate::ledger::{DocFile, DocVersion};
 use crate::report::ReportDoc;
 
@@ -92,6 +94,7 @@ pub fn run(g: &Global, doc: &str) -> anyhow::Result<u8> {
         }
     }
     let when = s.env.now();
+    let lang = Lang::from_tag(&s.env.ws.language);
     let inputs = s.ledger.read().document_inputs(d.id)?.len();
     let code = if diffs.is_empty() {
         EXIT_OK
@@ -115,24 +118,25 @@ pub fn run(g: &Global, doc: &str) -> anyhow::Result<u8> {
         }
         OutputKind::Text if diffs.is_empty() => {
             if !g.quiet {
-                println!(
-                    "{} V{} ({}): recomputed from {inputs} archived inputs — content hash {} and {} file hash(es) match (audited {})",
-                    d.doc_number,
-                    d.state.version,
-                    d.state.status.label_zh(),
-                    d.content_hash,
-                    files.len(),
-                    when.format("%Y-%m-%d %H:%M")
-                );
+                let l = Say::AuditOk {
+                    doc_number: &d.doc_number,
+                    version: d.state.version,
+                    status: d.state.status,
+                    inputs,
+                    content_hash: &d.content_hash,
+                    files: files.len(),
+                    at: when,
+                };
+                println!("{}", l.text(lang));
             }
         }
         OutputKind::Text => {
-            println!(
-                "{} V{}: does NOT match (audited {}):",
-                d.doc_number,
-                d.state.version,
-                when.format("%Y-%m-%d %H:%M")
-            );
+            let l = Say::AuditDiffers {
+                doc_number: &d.doc_number,
+                version: d.state.version,
+                at: when,
+            };
+            println!("{}", l.text(lang));
             for x in &diffs {
                 println!("  - {x}");
             }

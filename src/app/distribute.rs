@@ -11,9 +11,11 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use serde::Serialize;
 
+use super::say::Say;
 use super::session::Session;
 use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
 use crate::archive::{sanitize_component, sha256_hex};
+use crate::findings::Lang;
 use crate::fsutil;
 use crate::ledger::DistributionRecord;
 use crate::model::document::DocStatus;
@@ -157,11 +159,16 @@ pub fn run(g: &Global, period: Option<Period>) -> anyhow::Result<u8> {
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         if !g.quiet {
+            let lang = Lang::from_tag(&s.env.ws.language);
             for (_, c) in &copies {
-                println!("sent {} to {}", c.path, c.recipient);
+                let l = Say::Sent {
+                    path: &c.path,
+                    recipient: &c.recipient,
+                };
+                println!("{}", l.text(lang));
             }
             if already > 0 {
-                println!("{already} copies were distributed already");
+                println!("{}", Say::AlreadySent(already).text(lang));
             }
         }
         for h in &held {

@@ -30,6 +30,7 @@ pub mod batch;
 pub mod batch_run;
 pub mod pipeline;
 pub mod rebuild;
+pub mod say;
 pub mod session;
 pub mod signoff;
 pub mod tracking;

@@ -14,9 +14,11 @@ use serde::Serialize;
 
 use super::pipeline::{self};
 use super::rebuild::rebuild;
+use super::say::Say;
 use super::session::Session;
 use super::{EXIT_OK, Global, OutputKind};
 use crate::archive::sha256_hex;
+use crate::findings::Lang;
 use crate::fsutil;
 use crate::ledger::{DocFile, DocRecord, ReviewRecord, Step};
 use crate::model::catalogue::OutputFormat;
@@ -236,15 +238,17 @@ pub fn take(
     match g.format {
         OutputKind::Json => println!("{}", serde_json::to_string_pretty(&out)?),
         OutputKind::Text if !g.quiet => {
+            let lang = Lang::from_tag(&s.env.ws.language);
             println!(
-                "{} V{} {} by {name} at {}",
-                d.doc_number,
-                st.version,
-                match step {
-                    Step::Approve => "approved (已批准)",
-                    Step::Review => "reviewed (已审核)",
-                },
-                at.format("%Y-%m-%dT%H:%M:%S")
+                "{}",
+                Say::Stepped {
+                    doc_number: &d.doc_number,
+                    version: st.version,
+                    status: to,
+                    name,
+                    at,
+                }
+                .text(lang)
             );
             for f in &recorded {
                 println!("  {}  sha256 {}", f.path, f.sha256);

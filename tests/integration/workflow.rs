@@ -190,7 +190,7 @@ fn month_end_to_end() {
     );
     // Distributing again sends nothing new.
     let again = ok(sv(w, NOW_SEND, &["distribute", "--period", "2026-10"]));
-    assert!(again.contains("distributed already"), "{again}");
+    assert!(again.contains("此前已分发"), "{again}");
 
     // Status: dates and states from the ledger.
     let js = ok(sv(
@@ -238,7 +238,7 @@ fn month_end_to_end() {
     // Audit recomputes from the archive even after the inbox is emptied.
     std::fs::remove_dir_all(w.join("inbox")).unwrap();
     let a = ok(sv(w, "2026-12-01 10:00", &["audit", DOC]));
-    assert!(a.contains("match"), "{a}");
+    assert!(a.contains("一致"), "{a}");
     // ...and notices a tampered approved file.
     let kept = w.join(".svcreport/documents/SR-ACME-2026-10/v1.0/SR-ACME-2026-10_2026-10_v1.0.pdf");
     let mut perm = std::fs::metadata(&kept).unwrap().permissions();
@@ -294,7 +294,7 @@ fn versions_bump_on_change_and_after_approval() {
         "2026-11-03 11:00",
         &["render", "--period", "2026-10", "--report", "acme-monthly"],
     ));
-    assert!(o.contains("V1.0") && o.contains("unchanged"), "{o}");
+    assert!(o.contains("V1.0") && o.contains("（未变）"), "{o}");
     // A missing file is regenerated identically (the version's own time).
     let pdf = w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.0_draft.pdf");
     let before = std::fs::read(&pdf).unwrap();
@@ -346,7 +346,7 @@ fn versions_bump_on_change_and_after_approval() {
         "2026-11-07 10:00",
         &["render", "--period", "2026-10", "--report", "acme-monthly"],
     ));
-    assert!(o.contains("V2.0") && o.contains("supersedes V1.1"), "{o}");
+    assert!(o.contains("V2.0") && o.contains("取代 V1.1"), "{o}");
     let l = ledger(w);
     let v = l.read().versions(DOC).unwrap();
     let last = v.last().unwrap();
@@ -364,7 +364,7 @@ fn versions_bump_on_change_and_after_approval() {
     // The approved 1.1 still audits clean from the archive.
     drop(l);
     let a = ok(sv(w, "2026-11-08 10:00", &["audit", "SR-ACME-2026-10@1.1"]));
-    assert!(a.contains("match"), "{a}");
+    assert!(a.contains("一致"), "{a}");
 }
 
 #[test]
@@ -471,7 +471,7 @@ fn two_runs_at_once_serialise() {
         String::from_utf8_lossy(&a.stdout),
         String::from_utf8_lossy(&b.stdout)
     );
-    assert!(both.contains("unchanged"), "{both}");
+    assert!(both.contains("（未变）"), "{both}");
 }
 
 /// Kill runs at random points (seeded), then check that the ledger is sound,
