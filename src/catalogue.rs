@@ -7,7 +7,7 @@
 //! `[[report]]`), merge them, and validate ids, references, metrics, scopes,
 //! thresholds, durations and effective dates.
 //!
-//! Depends only on `model` and `workspace` (for paths and `line_col`); never on
+//! Depends only on `model` and `workspace` (for paths and `closest`); never on
 //! ingest, kpi, report or render.
 //!
 //! Invariants: every problem is reported with `file:line:column` (toml's byte
@@ -31,7 +31,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::model::calendar::{Calendars, SEVEN_BY_24, parse_window};
+use crate::model::calendar::{Calendars, SEVEN_BY_24, is_seven_by_24_text, parse_window};
 use crate::model::catalogue::{
     Agreement, AgreementKind, Audience, CalendarDef, Catalogue, Customer, HolidaySource, Metric,
     Op, OutputFormat, ProcessKpiTarget, ReportSpec, Service, Supplier, Target, Team,
@@ -39,8 +39,9 @@ use crate::model::catalogue::{
 use crate::model::holidays::HolidaySet;
 use crate::model::period::Frequency;
 use crate::model::records::Priority;
+use crate::model::text::line_col;
+use crate::workspace::Workspace;
 pub use crate::workspace::closest;
-use crate::workspace::{Workspace, line_col};
 
 /// One problem in the catalogue, at a position of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -551,15 +552,6 @@ fn at_risk_problem(unit: &str, v: f64) -> Option<String> {
         return Some(format!("at_risk {v} is more than 100 percentage points"));
     }
     None
-}
-
-/// `7x24` and its spellings as a single window (the calendar code treats such
-/// a calendar as always on).
-fn is_seven_by_24_text(s: &str) -> bool {
-    matches!(
-        s.trim().to_ascii_lowercase().as_str(),
-        "7x24" | "24x7" | "7×24" | "24×7"
-    )
 }
 
 fn toml_date(v: &toml::Value) -> Option<NaiveDate> {

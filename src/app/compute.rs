@@ -4,7 +4,7 @@
 //!
 //! Orchestration only (workspace → catalogue → calendars → ingest → kpi); the
 //! figures are printed, never judged again here. Numbers are rounded only
-//! through `numfmt`. Data findings do not change the exit code: a line on
+//! through `report::numfmt`. Data findings do not change the exit code: a line on
 //! stderr says how many rows were rejected (`svcreport check` lists them).
 
 use anyhow::Context;
@@ -59,7 +59,7 @@ pub fn run(g: &Global, period: Period) -> anyhow::Result<u8> {
 }
 
 fn num(v: Option<f64>, decimals: u8) -> String {
-    v.and_then(|x| crate::numfmt::trimmed_text(x, decimals))
+    v.and_then(|x| crate::report::numfmt::trimmed_text(x, decimals))
         .map(|(t, _)| t)
         .unwrap_or_else(|| "—".to_string())
 }
@@ -88,7 +88,7 @@ fn actual_text(t: &TargetResult) -> String {
         None => "N/A".into(),
         Some(x) => {
             let d = if t.unit == "count" { 0 } else { 2 };
-            match crate::numfmt::round_text(x, d) {
+            match crate::report::numfmt::round_text(x, d) {
                 Some(s) if t.unit == "%" => format!("{s}%"),
                 Some(s) if t.unit == "count" || t.unit.is_empty() => s,
                 Some(s) => format!("{s} {}", t.unit),

@@ -6,26 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Met,
-    AtRisk,
-    Breached,
-    /// No population in the period (never shown as 100 %).
-    NotApplicable,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Met => "met",
-            Status::AtRisk => "at_risk",
-            Status::Breached => "breached",
-            Status::NotApplicable => "n/a",
-        }
-    }
-}
+pub use crate::model::status::Status;
 
 /// The scope a target was computed on.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -1,4 +1,5 @@
-//! The domain model: catalogue, periods, calendars and typed records.
+//! The domain model: catalogue, periods, calendars, typed records, the
+//! judgement [`Status`](status::Status) and text positions.
 //!
 //! Plain data; uses nothing else inside the crate. Every later stage speaks
 //! these types.
@@ -8,3 +9,5 @@ pub mod catalogue;
 pub mod holidays;
 pub mod period;
 pub mod records;
+pub mod status;
+pub mod text;

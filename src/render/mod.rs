@@ -1,6 +1,7 @@
 //! Renderers: `fn render(&ReportDoc, &RenderOptions) -> Result<Vec<u8>, Error>`.
 //!
-//! They see only the report model: no I/O beyond the template/font bytes handed
+//! They see only the report model (`report`, which re-exports the judgement
+//! `Status` and holds `numfmt`): no I/O beyond the template/font bytes handed
 //! in through [`RenderOptions`], no clock, no catalogue.
 
 use std::path::PathBuf;

@@ -10,8 +10,8 @@
 //! with the document number and version in the header and page X of Y in the
 //! footer; the file carries core and custom document properties.
 //!
-//! Must not depend on anything but the report model, `numfmt` and
-//! [`RenderOptions`]: no I/O, no clock. Invariants: text is always written
+//! Must not depend on anything but the report model (with `report::numfmt`)
+//! and [`RenderOptions`]: no I/O, no clock. Invariants: text is always written
 //! with `write_string` (an input starting with `=` stays text); numbers are
 //! written as `numfmt::shown_value` — percentages in percent units (99.95
 //! with format `0.00"%"`), so the cell value is the figure the PDF prints;
@@ -28,9 +28,7 @@ use rust_xlsxwriter::{
 };
 
 use super::RenderOptions;
-use crate::kpi::Status;
-use crate::numfmt;
-use crate::report::{Align, Block, Cell, ChartKind, DocStatus, ReportDoc, Table};
+use crate::report::{Align, Block, Cell, ChartKind, DocStatus, ReportDoc, Status, Table, numfmt};
 
 #[derive(Debug, thiserror::Error)]
 pub enum XlsxError {

@@ -14,12 +14,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::doc::*;
+use super::numfmt;
 use super::template::{SectionSpec, Template};
 use crate::findings::{FileCount, Finding, Severity};
 use crate::kpi::{Direction, KpiResults, Miss, Status, TargetResult};
 use crate::model::catalogue::{Audience, Catalogue, Metric, ReportSpec};
 use crate::model::period::Period;
-use crate::numfmt;
 use crate::workspace::Workspace;
 
 /// The most missed tickets one document can list (see `breaches`): a batch

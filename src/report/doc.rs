@@ -150,7 +150,7 @@ pub struct Table {
 /// A status as shown: the judgement plus its label in the document's language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatusCell {
-    pub status: crate::kpi::Status,
+    pub status: crate::model::status::Status,
     pub label: String,
 }
 

@@ -693,7 +693,7 @@ fn find_table<'a>(doc: &'a ReportDoc, section: &str, table: &str) -> &'a report:
 }
 
 fn texts(row: &[Cell]) -> Vec<String> {
-    row.iter().map(svcreport::numfmt::cell_text).collect()
+    row.iter().map(report::numfmt::cell_text).collect()
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-use crate::kpi::Status;
+use crate::report::Status;
 use crate::report::doc::{
     Block, Cell, Chart, ChartKind, Column, DocMeta, DocStatus, Labels, ReportDoc, Section, Style,
     Table,
