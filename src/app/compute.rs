@@ -13,6 +13,7 @@ use super::{EXIT_OK, Global, OutputKind};
 use crate::ingest::{self, IngestOptions};
 use crate::kpi::{self, KpiInput, KpiResults, TargetResult};
 use crate::model::calendar::Calendars;
+use crate::model::catalogue::Unit;
 use crate::model::period::Period;
 use crate::workspace::Workspace;
 
@@ -87,10 +88,10 @@ fn actual_text(t: &TargetResult) -> String {
     match t.actual {
         None => "N/A".into(),
         Some(x) => {
-            let d = if t.unit == "count" { 0 } else { 2 };
+            let d = if t.unit == Unit::Count { 0 } else { 2 };
             match crate::report::numfmt::round_text(x, d) {
-                Some(s) if t.unit == "%" => format!("{s}%"),
-                Some(s) if t.unit == "count" || t.unit.is_empty() => s,
+                Some(s) if t.unit == Unit::Percent => format!("{s}%"),
+                Some(s) if matches!(t.unit, Unit::Count | Unit::Unitless) => s,
                 Some(s) => format!("{s} {}", t.unit),
                 None => "—".into(),
             }
@@ -116,8 +117,8 @@ pub fn table(r: &KpiResults) -> String {
         } else {
             format!("{} v{}", t.agreement, t.version)
         };
-        let unit = if t.unit == "%" || t.unit.is_empty() {
-            t.unit.clone()
+        let unit = if matches!(t.unit, Unit::Percent | Unit::Unitless) {
+            t.unit.to_string()
         } else {
             format!(" {}", t.unit)
         };
@@ -128,7 +129,7 @@ pub fn table(r: &KpiResults) -> String {
         };
         rows.push([
             agreement,
-            t.metric.clone(),
+            t.metric.to_string(),
             scope_text(t),
             actual_text(t),
             format!("{} {}{unit}", t.op, num(Some(t.threshold), 4)),

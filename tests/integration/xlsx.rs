@@ -13,16 +13,18 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, NaiveDateTime};
 use svcreport::findings::{FileCount, Finding, SheetCount};
 use svcreport::kpi::{
-    Direction, ImprovementItem, KpiResults, Miss, Scope, Status, TargetResult, TrendPoint, Volumes,
+    Direction, ImprovementItem, KpiResults, Miss, Scope, TargetKind, TargetMetric, TargetResult,
+    TrendPoint, Volumes,
 };
 use svcreport::model::catalogue::{
-    Agreement, AgreementKind, Audience, Catalogue, Customer, OutputFormat, ReportSpec, Service,
-    Supplier,
+    Agreement, AgreementKind, Audience, Catalogue, Customer, Metric, Op, OutputFormat, ReportSpec,
+    Service, Supplier, Unit,
 };
 use svcreport::model::period::{Frequency, Period};
 use svcreport::render::RenderOptions;
 use svcreport::report::{
-    self, Block, BuildContext, Cell, DocState, DocStatus, ReportDoc, Template, TimelinessRow,
+    self, Block, BuildContext, Cell, DocState, DocStatus, ReportDoc, Status, Template,
+    TimelinessRow,
 };
 use svcreport::workspace::Workspace;
 
@@ -177,11 +179,11 @@ fn catalogue() -> Catalogue {
 #[allow(clippy::too_many_arguments)] // one row of the fixture table
 fn target(
     agreement: &str,
-    metric: &str,
+    metric: TargetMetric,
     scope: Scope,
-    op: &str,
+    op: Op,
     threshold: f64,
-    unit: &str,
+    unit: Unit,
     within: Option<&str>,
     actual: Option<f64>,
     nd: Option<(f64, f64)>,
@@ -191,18 +193,18 @@ fn target(
     TargetResult {
         agreement: agreement.into(),
         kind: if agreement.starts_with("UC") {
-            "UC".into()
+            TargetKind::Agreement(AgreementKind::Uc)
         } else if agreement.is_empty() {
-            "process".into()
+            TargetKind::Process
         } else {
-            "SLA".into()
+            TargetKind::Agreement(AgreementKind::Sla)
         },
         version: "2.1".into(),
-        metric: metric.into(),
+        metric,
         scope,
-        op: op.into(),
+        op,
         threshold,
-        unit: unit.into(),
+        unit,
         within: within.map(String::from),
         at_risk_margin: None,
         actual,
@@ -249,11 +251,11 @@ fn results() -> KpiResults {
     let mut t = vec![
         target(
             "SLA-ACME",
-            "availability",
+            TargetMetric::Agreement(Metric::Availability),
             svc("email"),
-            ">=",
+            Op::Ge,
             99.9,
-            "%",
+            Unit::Percent,
             None,
             Some(99.945),
             None,
@@ -262,11 +264,11 @@ fn results() -> KpiResults {
         ),
         target(
             "SLA-ACME",
-            "availability",
+            TargetMetric::Agreement(Metric::Availability),
             svc("erp"),
-            ">=",
+            Op::Ge,
             99.9,
-            "%",
+            Unit::Percent,
             None,
             Some(99.5),
             None,
@@ -275,11 +277,11 @@ fn results() -> KpiResults {
         ),
         target(
             "SLA-ACME",
-            "response_compliance",
+            TargetMetric::Agreement(Metric::ResponseCompliance),
             prio("P1"),
-            ">=",
+            Op::Ge,
             95.0,
-            "%",
+            Unit::Percent,
             Some("15m"),
             Some(90.0),
             Some((9.0, 10.0)),
@@ -288,11 +290,11 @@ fn results() -> KpiResults {
         ),
         target(
             "SLA-ACME",
-            "resolution_compliance",
+            TargetMetric::Agreement(Metric::ResolutionCompliance),
             prio("P1"),
-            ">=",
+            Op::Ge,
             90.0,
-            "%",
+            Unit::Percent,
             Some("4h"),
             Some(800.0 / 9.0),
             Some((8.0, 9.0)),
@@ -301,11 +303,11 @@ fn results() -> KpiResults {
         ),
         target(
             "SLA-ACME",
-            "resolution_compliance",
+            TargetMetric::Agreement(Metric::ResolutionCompliance),
             prio("P2"),
-            ">=",
+            Op::Ge,
             90.0,
-            "%",
+            Unit::Percent,
             Some("8h"),
             Some(95.0),
             Some((19.0, 20.0)),
@@ -314,11 +316,11 @@ fn results() -> KpiResults {
         ),
         target(
             "SLA-ACME",
-            "mttr",
+            TargetMetric::Agreement(Metric::Mttr),
             Scope::default(),
-            "<=",
+            Op::Le,
             4.0,
-            "h",
+            Unit::Hours,
             None,
             Some(3.255),
             None,
@@ -327,11 +329,11 @@ fn results() -> KpiResults {
         ),
         target(
             "SLA-ACME",
-            "change_success",
+            TargetMetric::Agreement(Metric::ChangeSuccess),
             Scope::default(),
-            ">=",
+            Op::Ge,
             95.0,
-            "%",
+            Unit::Percent,
             None,
             None,
             Some((0.0, 0.0)),
@@ -340,11 +342,11 @@ fn results() -> KpiResults {
         ),
         target(
             "SLA-ACME",
-            "satisfaction_mean",
+            TargetMetric::Agreement(Metric::SatisfactionMean),
             Scope::default(),
-            ">=",
+            Op::Ge,
             4.0,
-            "score",
+            Unit::Score,
             None,
             Some(4.375),
             None,
@@ -353,11 +355,11 @@ fn results() -> KpiResults {
         ),
         target(
             "UC-NETCO",
-            "uc_restore_compliance",
+            TargetMetric::Agreement(Metric::UcRestoreCompliance),
             prio("P1"),
-            ">=",
+            Op::Ge,
             90.0,
-            "%",
+            Unit::Percent,
             Some("4h"),
             Some(75.0),
             Some((3.0, 4.0)),
@@ -366,11 +368,14 @@ fn results() -> KpiResults {
         ),
         target(
             "",
-            "process:变更管理/变更成功率",
+            TargetMetric::Process {
+                process: "变更管理".into(),
+                kpi: "变更成功率".into(),
+            },
             Scope::default(),
-            ">=",
+            Op::Ge,
             95.0,
-            "%",
+            Unit::Percent,
             None,
             Some(96.5),
             None,
@@ -425,13 +430,13 @@ fn results() -> KpiResults {
         Direction::Worse,
         Direction::Better,
     ];
-    let item = |ag: &str, m: &str, mut scope: Scope, p: &str, reason: &str| {
+    let item = |ag: &str, m: Metric, mut scope: Scope, p: &str, reason: &str| {
         if ag.starts_with("SLA") {
             scope.customer = Some("acme".into());
         }
         ImprovementItem {
             agreement: ag.into(),
-            metric: m.into(),
+            metric: TargetMetric::Agreement(m),
             scope,
             process: p.into(),
             status: Breached,
@@ -441,28 +446,28 @@ fn results() -> KpiResults {
     let improvements = vec![
         item(
             "SLA-ACME",
-            "availability",
+            Metric::Availability,
             svc("erp"),
             "可用性管理",
             "可用性 99.50%，低于 99.9% 的目标",
         ),
         item(
             "SLA-ACME",
-            "response_compliance",
+            Metric::ResponseCompliance,
             prio("P1"),
             "事件管理",
             "响应及时率 90.00%，低于 95% 的目标",
         ),
         item(
             "SLA-ACME",
-            "resolution_compliance",
+            Metric::ResolutionCompliance,
             prio("P1"),
             "事件管理",
             "解决及时率 88.89%，低于 90% 的目标",
         ),
         item(
             "UC-NETCO",
-            "uc_restore_compliance",
+            Metric::UcRestoreCompliance,
             prio("P1"),
             "供应商管理",
             "恢复及时率 75.00%，低于 90% 的目标",
