@@ -281,15 +281,20 @@ pub struct BuildInput<'a> {
 
 /// Build a document with a state; its `content_hash` is filled in.
 pub fn build(b: &BuildInput<'_>, state: &State) -> anyhow::Result<ReportDoc> {
+    let count = |s: Severity| b.findings.iter().filter(|f| f.severity == s).count();
     let ctx = report::BuildContext {
-        workspace: &b.env.ws,
+        organisation: &b.env.ws.organisation,
         catalogue: &b.env.cat,
         spec: b.spec,
         period: b.period,
         results: b.results,
         history: b.history,
         inputs: b.inputs,
-        findings: b.findings,
+        findings: report::FindingCounts {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            info: count(Severity::Info),
+        },
         timeliness: b.timeliness,
         state: state.to_report(),
         generated_at: b.generated_at,

@@ -2,10 +2,12 @@
 //! [`ReportDoc`], for each audience (customer per SLA, internal, supplier per UC).
 //!
 //! Pure: no I/O, no clock (the generation time comes in through
-//! [`BuildContext::generated_at`]). Sees `model`, `kpi` results, `findings`
-//! counts and the workspace settings; never `ingest` or a renderer. Every
-//! number goes through `numfmt`; every output list is in a defined order
-//! (the catalogue's, the results', or sorted), never hash-map order.
+//! [`BuildContext::generated_at`]). Sees `model`, `kpi` results and the
+//! inputs' `findings::FileCount`; the organisation's name and the finding
+//! counts come in as plain values, so neither `workspace` nor the findings
+//! themselves are needed. Never `ingest` or a renderer. Every number goes
+//! through `numfmt`; every output list is in a defined order (the
+//! catalogue's, the results', or sorted), never hash-map order.
 
 use std::collections::BTreeMap;
 
@@ -16,12 +18,11 @@ use sha2::{Digest, Sha256};
 use super::doc::*;
 use super::numfmt;
 use super::template::{SectionSpec, Template};
-use crate::findings::{FileCount, Finding, Severity};
+use crate::findings::FileCount;
 use crate::kpi::{Direction, KpiResults, Miss, Scope, TargetKind, TargetMetric, TargetResult};
 use crate::model::catalogue::{Audience, Catalogue, Metric, Op, ReportSpec, Unit};
 use crate::model::period::Period;
 use crate::model::status::Status;
-use crate::workspace::Workspace;
 
 /// The most missed tickets one document can list (see `breaches`): a batch
 /// keeps this many per target (`KpiResults::cap_missed`).
@@ -83,9 +84,27 @@ pub struct TimelinessRow {
     pub at_risk: bool,
 }
 
+/// How many findings of each severity the run's inputs have (the summary's
+/// findings sentence).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FindingCounts {
+    pub errors: usize,
+    pub warnings: usize,
+    /// Findings for information only.
+    pub info: usize,
+}
+
+impl FindingCounts {
+    /// True when there is no finding at all.
+    pub fn is_empty(&self) -> bool {
+        self.errors == 0 && self.warnings == 0 && self.info == 0
+    }
+}
+
 /// Everything one document is built from.
 pub struct BuildContext<'a> {
-    pub workspace: &'a Workspace,
+    /// The service provider's name (`[workspace] organisation`).
+    pub organisation: &'a str,
     pub catalogue: &'a Catalogue,
     pub spec: &'a ReportSpec,
     pub period: Period,
@@ -93,7 +112,7 @@ pub struct BuildContext<'a> {
     /// Earlier periods of the same frequency, oldest first (for charts and trends).
     pub history: &'a [KpiResults],
     pub inputs: &'a [FileCount],
-    pub findings: &'a [Finding],
+    pub findings: FindingCounts,
     pub timeliness: &'a [TimelinessRow],
     pub state: DocState,
     pub generated_at: NaiveDateTime,
@@ -191,7 +210,7 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         title_en: ctx.spec.title_en.clone(),
         party,
         party_en,
-        organisation: ctx.workspace.organisation.clone(),
+        organisation: ctx.organisation.to_string(),
         period: ctx.period.to_string(),
         period_label: if t.is_zh() {
             ctx.period.label_zh()
@@ -291,16 +310,16 @@ impl<'a, 'b> Builder<'a, 'b> {
 
     fn party(&self) -> (String, Option<String>) {
         let c = self.ctx.catalogue;
-        let ws = self.ctx.workspace;
+        let organisation = self.ctx.organisation;
         if self.ctx.spec.audience == Audience::Internal {
-            return (ws.organisation.clone(), None);
+            return (organisation.to_string(), None);
         }
         let ag = self.ctx.spec.agreements.iter().find_map(|id| {
             c.agreement_for(id, &self.ctx.period)
                 .or_else(|| c.agreements.iter().find(|a| &a.id == id))
         });
         let Some(ag) = ag else {
-            return (ws.organisation.clone(), None);
+            return (organisation.to_string(), None);
         };
         if let Some(cu) = c.customer(&ag.party) {
             (cu.name.clone(), cu.name_en.clone())
@@ -694,19 +713,9 @@ impl<'a, 'b> Builder<'a, 'b> {
                 text: self.sentence(tr),
             });
         }
-        if !self.ctx.findings.is_empty() || !self.ctx.inputs.is_empty() {
-            let errors = self
-                .ctx
-                .findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .count();
-            let warnings = self
-                .ctx
-                .findings
-                .iter()
-                .filter(|f| f.severity == Severity::Warning)
-                .count();
+        let findings = self.ctx.findings;
+        if !findings.is_empty() || !self.ctx.inputs.is_empty() {
+            let (errors, warnings) = (findings.errors, findings.warnings);
             b.push(Block::Paragraph {
                 text: self
                     .t

@@ -1,9 +1,10 @@
 //! The report model and its builder: from KPI results, the catalogue, the
 //! report-list entry and a template to a renderer-neutral [`ReportDoc`].
 //!
-//! Sees `model` and `kpi` results; never `ingest` or any renderer. Numbers are
-//! rounded only in [`numfmt`]; the model is identical for the Excel and the
-//! PDF edition, so both say the same. Renderers see only this module: the
+//! Sees `model`, `kpi` results and `findings::FileCount` (the inputs
+//! appendix); never `ingest`, `workspace` or any renderer. Numbers are rounded
+//! only in [`numfmt`]; the model is identical for the Excel and the PDF
+//! edition, so both say the same. Renderers see only this module: the
 //! judgement [`Status`] is re-exported here for them. Invariant:
 //! [`content_hash`] covers the content and identity only, so regenerating
 //! unchanged content keeps it.
@@ -14,6 +15,8 @@ pub mod numfmt;
 pub mod template;
 
 pub use crate::model::status::Status;
-pub use build::{BuildContext, DocState, ReportError, TimelinessRow, build, content_hash};
+pub use build::{
+    BuildContext, DocState, FindingCounts, ReportError, TimelinessRow, build, content_hash,
+};
 pub use doc::*;
 pub use template::{Template, TemplateError};

@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use svcreport::findings::{FileCount, Finding, SheetCount};
+use svcreport::findings::{FileCount, SheetCount};
 use svcreport::kpi::{
     Direction, ImprovementItem, KpiResults, Miss, Scope, TargetKind, TargetMetric, TargetResult,
     TrendPoint, Volumes,
@@ -23,10 +23,9 @@ use svcreport::model::catalogue::{
 use svcreport::model::period::{Frequency, Period};
 use svcreport::render::RenderOptions;
 use svcreport::report::{
-    self, Block, BuildContext, Cell, DocState, DocStatus, ReportDoc, Status, Template,
-    TimelinessRow,
+    self, Block, BuildContext, Cell, DocState, DocStatus, FindingCounts, ReportDoc, Status,
+    Template, TimelinessRow,
 };
-use svcreport::workspace::Workspace;
 
 fn dt(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
@@ -40,20 +39,8 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn workspace() -> Workspace {
-    Workspace {
-        root: PathBuf::from("/srv/reports"),
-        name: "示例 IT 服务".into(),
-        organisation: "深圳市示例信息技术有限公司".into(),
-        timezone: chrono_tz::Asia::Shanghai,
-        language: "zh-CN".into(),
-        inbox: vec!["inbox/**/*.xlsx".into()],
-        catalogue: vec![PathBuf::from("catalogue.toml")],
-        output: PathBuf::from("/srv/reports/out"),
-        max_uncompressed_bytes: 1 << 30,
-        fonts: vec![],
-    }
-}
+/// The service provider (`[workspace] organisation`).
+const ORGANISATION: &str = "深圳市示例信息技术有限公司";
 
 fn agreement(id: &str, kind: AgreementKind, party: &str, services: &[&str]) -> Agreement {
     Agreement {
@@ -559,15 +546,13 @@ fn inputs() -> Vec<FileCount> {
     ]
 }
 
-fn findings() -> Vec<Finding> {
-    vec![
-        Finding::error("value.not_a_date", "expected a date, found text \"N/A\"")
-            .file("inbox/2026-10/incidents.xlsx"),
-        Finding::error("value.bad_priority", "priority \"P7\" is not one of P1–P4")
-            .file("inbox/2026-10/incidents.xlsx"),
-        Finding::warning("header.unknown_column", "column \"备注\" is not used")
-            .file("inbox/2026-10/incidents.xlsx"),
-    ]
+/// The inputs' findings: two errors and a warning (in inbox/2026-10/incidents.xlsx).
+fn findings() -> FindingCounts {
+    FindingCounts {
+        errors: 2,
+        warnings: 1,
+        info: 0,
+    }
 }
 
 fn timeliness() -> Vec<TimelinessRow> {
@@ -600,17 +585,15 @@ fn timeliness() -> Vec<TimelinessRow> {
 }
 
 struct Fixture {
-    ws: Workspace,
     cat: Catalogue,
     results: KpiResults,
     inputs: Vec<FileCount>,
-    findings: Vec<Finding>,
+    findings: FindingCounts,
     timeliness: Vec<TimelinessRow>,
 }
 
 fn fixture() -> Fixture {
     Fixture {
-        ws: workspace(),
         cat: catalogue(),
         results: results(),
         inputs: inputs(),
@@ -634,14 +617,14 @@ fn build_with_template(
 ) -> ReportDoc {
     let spec = f.cat.report(report_id).unwrap();
     let ctx = BuildContext {
-        workspace: &f.ws,
+        organisation: ORGANISATION,
         catalogue: &f.cat,
         spec,
         period: Period::parse("2026-10").unwrap(),
         results: &f.results,
         history,
         inputs: &f.inputs,
-        findings: &f.findings,
+        findings: f.findings,
         timeliness: &f.timeliness,
         state,
         generated_at: dt("2026-11-03 10:00"),
@@ -906,14 +889,14 @@ fn template_audience_must_match_the_report() {
     let spec = f.cat.report("netco-monthly").unwrap();
     let template = Template::load(&root().join("templates"), "customer-zh").unwrap();
     let ctx = BuildContext {
-        workspace: &f.ws,
+        organisation: ORGANISATION,
         catalogue: &f.cat,
         spec,
         period: Period::parse("2026-10").unwrap(),
         results: &f.results,
         history: &[],
         inputs: &f.inputs,
-        findings: &f.findings,
+        findings: f.findings,
         timeliness: &f.timeliness,
         state: DocState::default(),
         generated_at: dt("2026-11-03 10:00"),
