@@ -142,7 +142,7 @@ fn main() {
         .unwrap_or(10);
     let doc = fixture::report(rows);
     let opts = RenderOptions {
-        created: "2026-11-03T10:05:00".into(),
+        created: chrono::DateTime::parse_from_rfc3339("2026-11-03T10:05:00+08:00").ok(),
         template: "customer-zh".into(),
         template_dir: std::env::var_os("PDF_BENCH_TEMPLATES")
             .map(Into::into)

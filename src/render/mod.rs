@@ -6,14 +6,18 @@
 
 use std::path::PathBuf;
 
+use chrono::{DateTime, FixedOffset};
+
 pub mod xlsx;
 
 /// What a renderer needs besides the document. Times come from the document
 /// (`DocMeta::generated_at`) or from here, never from the wall clock.
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
-    /// The run's recorded time as a local ISO 8601 date-time (document creation date).
-    pub created: String,
+    /// The run's recorded time with its UTC offset: the workbook's creation
+    /// date (`None`: the document's `generated_at`), and the PDF's date when
+    /// the document's own dates do not parse. Both write its local time.
+    pub created: Option<DateTime<FixedOffset>>,
     /// Folder of the workspace's templates (`templates/`), for the PDF layout `.typ` files and logos.
     pub template_dir: PathBuf,
     /// Layout template name (e.g. `customer-zh`); the renderer picks its own file from it.

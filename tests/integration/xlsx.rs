@@ -998,9 +998,14 @@ fn internal_and_supplier_cover_their_audience() {
 
 // ---------------------------------------------------------------- Excel
 
+/// The run's time, 2026-11-03 10:00 in Shanghai.
+fn created() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-03T10:00:00+08:00").unwrap()
+}
+
 fn render(doc: &ReportDoc) -> Vec<u8> {
     let opts = RenderOptions {
-        created: "2026-11-03T10:00:00".into(),
+        created: Some(created()),
         template_dir: root().join("templates"),
         template: "customer-zh".into(),
         ..RenderOptions::default()
@@ -1208,15 +1213,16 @@ fn xlsx_is_deterministic() {
     let opts = RenderOptions::default(); // no `created`: falls back to generated_at
     let e = svcreport::render::xlsx::render(&doc, &opts).unwrap();
     assert!(zip_part(&e, "docProps/core.xml").contains("2027-01-01T00:00:00Z"));
-    let bad = RenderOptions {
-        created: "yesterday".into(),
-        ..RenderOptions::default()
-    };
-    let err = svcreport::render::xlsx::render(&doc, &bad)
+    // The run's time is written as the local wall-clock time, marked Z (as it always was).
+    let e = render(&doc);
+    assert!(zip_part(&e, "docProps/core.xml").contains("2026-11-03T10:00:00Z"));
+    // Without a run time, a document whose generated_at is not a time is an error.
+    doc.meta.generated_at = "yesterday".into();
+    let err = svcreport::render::xlsx::render(&doc, &opts)
         .unwrap_err()
         .to_string();
     assert!(
-        err.starts_with("SR-ACME-2026-10: creation time \"yesterday\""),
+        err.starts_with("SR-ACME-2026-10: generated_at \"yesterday\""),
         "{err}"
     );
 }
