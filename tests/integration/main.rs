@@ -1,5 +1,6 @@
 //! The one integration-test binary (one link on 2 cores). One module per area.
 
+mod architecture;
 mod calendar;
 mod catalogue;
 mod cli;
