@@ -258,7 +258,7 @@ fn main() {
         rayon::current_num_threads()
     );
     let t = Instant::now();
-    let hist = kpi::compute_history(&input, 3);
+    let hist = kpi::history(&input, 3, &Default::default()).results;
     let r = kpi::compute(&KpiInput {
         history: &hist,
         ..input

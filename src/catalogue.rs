@@ -387,9 +387,7 @@ fn toml_error_message(e: &toml::de::Error) -> String {
         };
         let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
         let mut out = format!("unknown key \"{unknown}\"");
-        if let Some(best) = closest(unknown, expected.iter().copied()) {
-            out.push_str(&format!(" (did you mean \"{best}\"?)"));
-        }
+        out.push_str(&did_you_mean(unknown, expected.iter().copied()));
         if !expected.is_empty() {
             out.push_str(&format!("; valid keys here: {}", expected.join(", ")));
         }
@@ -407,11 +405,9 @@ fn toml_error_message(e: &toml::de::Error) -> String {
     msg
 }
 
-/// ` (did you mean "x"?)` or empty.
+/// ` (did you mean "x"?)` or empty (the rule of [`crate::suggest`]).
 fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    closest(word, candidates)
-        .map(|c| format!(" (did you mean \"{c}\"?)"))
-        .unwrap_or_default()
+    crate::suggest::did_you_mean(word, candidates)
 }
 
 // ---------------------------------------------------------------------------

@@ -10,9 +10,11 @@ use crate::model::catalogue::OutputFormat;
 use crate::model::period::Period;
 
 const AFTER_HELP: &str = "\
-Exit codes:
+Exit codes (every command):
   0  ok (warnings allowed)
-  1  data rejected (error findings)
+  1  data rejected (error findings; `run` still renders unless --strict), something late or
+     missing (`status`), a file that matches nothing or a document that no longer matches
+     (`verify`, `audit`), nothing distributable (`distribute`)
   2  failure or usage error
 
 Periods: 2026-10 (month), 2026-Q4 (quarter), 2026-H2 (half-year), 2026 (year).";
@@ -37,7 +39,7 @@ pub struct Cli {
     /// No progress and no summary; findings and errors only.
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
-    /// Output for tools.
+    /// Output format of what a command prints: text for people, json for tools.
     #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
     #[command(subcommand)]
@@ -46,13 +48,17 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
+    /// Text for people.
     Text,
+    /// JSON for tools.
     Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum DocFormatArg {
+    /// The PDF edition (PDF/A-2b).
     Pdf,
+    /// The Excel edition.
     Xlsx,
 }
 
@@ -60,44 +66,50 @@ pub enum DocFormatArg {
 pub enum Cmd {
     /// Validate the inbox (or the given workbooks) cell by cell; print findings and the reconciliation.
     Check {
-        /// Only consider records relevant to this period.
-        #[arg(long, short)]
+        /// Only consider records relevant to this period (e.g. 2026-10); others are noted.
+        #[arg(long, short, value_name = "PERIOD")]
         period: Option<Period>,
-        /// Write the findings as a workbook a provider can open.
+        /// Also write the findings as a workbook a provider can open (its folder must exist).
         #[arg(long, value_name = "PATH")]
         findings_xlsx: Option<PathBuf>,
         /// Workbooks to check instead of the inbox.
+        #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
     },
     /// Write a blank provider workbook per dataset and a page documenting them.
     Templates {
+        /// Folder to write into (created if missing; its parent must exist).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
     /// Print every report of the report list with its periods, data-due and report-due dates.
     Calendar {
-        #[arg(long)]
+        /// The year to list (default: the year of --now or of today).
+        #[arg(long, value_name = "YEAR")]
         year: Option<i32>,
     },
     /// Compute every target for a period and print the figures.
     Compute {
-        #[arg(long, short)]
+        /// The period: 2026-10, 2026-Q4, 2026-H2 or 2026.
+        #[arg(long, short, value_name = "PERIOD")]
         period: Period,
     },
     /// Build and render reports for a period into the output folder (drafts).
     Render {
-        #[arg(long, short)]
+        /// The period: 2026-10, 2026-Q4, 2026-H2 or 2026.
+        #[arg(long, short, value_name = "PERIOD")]
         period: Period,
-        /// Only this report of the report list.
-        #[arg(long)]
+        /// Only this report of the report list (its id, e.g. acme-monthly).
+        #[arg(long, value_name = "ID")]
         report: Option<String>,
-        /// Formats (default: each report's own).
-        #[arg(long = "as", value_enum, value_delimiter = ',')]
+        /// Formats, comma-separated (default: each report's own).
+        #[arg(long = "as", value_enum, value_delimiter = ',', value_name = "FORMAT")]
         formats: Vec<DocFormatArg>,
     },
     /// The batch for a period: ingest, validate, compute, render every due report, record it in the ledger.
     Run {
-        #[arg(long, short)]
+        /// The period: 2026-10 (with the quarter, half-year and year it closes).
+        #[arg(long, short, value_name = "PERIOD")]
         period: Period,
         /// Refuse to render when any error finding exists.
         #[arg(long)]
@@ -105,37 +117,58 @@ pub enum Cmd {
     },
     /// Record a review of a document (e.g. SR-ACME-2026-10).
     Review {
+        /// The document number (e.g. SR-ACME-2026-10); its latest version is reviewed.
+        #[arg(value_name = "DOC")]
         doc: String,
-        #[arg(long)]
+        /// The reviewer, as the report list names them.
+        #[arg(long, value_name = "NAME")]
         name: String,
-        #[arg(long)]
+        /// The review's comment, recorded in the ledger.
+        #[arg(long, value_name = "TEXT")]
         comment: Option<String>,
     },
     /// Approve a document: re-render it as final (已批准), archive it, never to be overwritten.
     Approve {
+        /// The document number (e.g. SR-ACME-2026-10); its latest, reviewed version is approved.
+        #[arg(value_name = "DOC")]
         doc: String,
-        #[arg(long)]
+        /// The approver, as the report list names them.
+        #[arg(long, value_name = "NAME")]
         name: String,
-        #[arg(long)]
+        /// The approval's comment, recorded in the ledger.
+        #[arg(long, value_name = "TEXT")]
         comment: Option<String>,
     },
     /// Copy approved documents into `outbox/<recipient>/` and record the distribution.
     Distribute {
-        #[arg(long, short)]
+        /// Only documents of this period (default: every approved document).
+        #[arg(long, short, value_name = "PERIOD")]
         period: Option<Period>,
     },
     /// Timeliness: data and report due dates, arrivals, generation, approval, distribution.
     Status {
-        #[arg(long, short)]
+        /// Only this period and the longer periods it closes (default: everything recorded,
+        /// and last month's reports).
+        #[arg(long, short, value_name = "PERIOD")]
         period: Option<Period>,
     },
     /// Say whether a PDF or xlsx matches a ledger entry, and which document and version it is.
-    Verify { file: PathBuf },
+    Verify {
+        /// A PDF or xlsx file, wherever it came from.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
     /// Recompute a document from its archived inputs and say whether it still matches.
-    Audit { doc: String },
+    Audit {
+        /// The document number; DOC@1.0 names a version (default: the latest approved, else
+        /// the latest).
+        #[arg(value_name = "DOC")]
+        doc: String,
+    },
     /// Generate the deterministic sample workspace (for developers).
     #[command(hide = true)]
     GenSample {
+        /// Folder to write the sample workspace into (its parent must exist).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
@@ -191,5 +224,62 @@ impl Cli {
             Cmd::GenSample { out } => Command::GenSample { out },
         };
         (g, cmd)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// Every argument of every command (hidden ones too) and every value of an
+    /// enumerated argument says what it is.
+    #[test]
+    fn every_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            if cmd.get_about().is_none() && !path.is_empty() {
+                missing.push(format!("{path}: the command has no help"));
+            }
+            for a in cmd.get_arguments() {
+                let id = a.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if a.get_help().is_none() {
+                    missing.push(format!("{path} {id}: no help"));
+                }
+                let values = if a.get_action().takes_values() {
+                    a.get_possible_values()
+                } else {
+                    Vec::new()
+                };
+                for v in values {
+                    if v.get_help().is_none() {
+                        missing.push(format!("{path} {id}={}: no help", v.get_name()));
+                    }
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_name() == "help" {
+                    continue;
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let cmd = Cli::command();
+        let mut missing = Vec::new();
+        walk(&cmd, "", &mut missing);
+        assert!(missing.is_empty(), "undocumented:\n{}", missing.join("\n"));
+        // The walk sees every command: a new one cannot slip past it.
+        assert!(cmd.get_subcommands().count() >= 13);
+    }
+
+    /// The check above fails on an argument without help.
+    #[test]
+    fn the_help_check_can_fail() {
+        let cmd = clap::Command::new("x").arg(clap::Arg::new("bare").long("bare"));
+        let a = cmd.get_arguments().next().unwrap();
+        assert!(a.get_help().is_none());
     }
 }

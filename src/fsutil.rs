@@ -12,6 +12,49 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Where a user-given output path may be written: a file's folder must exist,
+/// and a folder may be created only as the last component (its parent must
+/// exist). The tool never creates a chain of folders from a mistyped path.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputPathError {
+    #[error("{path}: the folder {folder} does not exist (create it first, or give another path)")]
+    NoFolder { path: PathBuf, folder: PathBuf },
+    #[error("{path}: {folder} is not a folder")]
+    NotAFolder { path: PathBuf, folder: PathBuf },
+}
+
+/// Check a user-given output path before anything is written: `is_dir` for a
+/// folder to write into (it may not exist yet), else a file.
+pub fn check_output_path(path: &Path, is_dir: bool) -> Result<(), OutputPathError> {
+    if is_dir && path.is_dir() {
+        return Ok(());
+    }
+    if is_dir && path.exists() {
+        return Err(OutputPathError::NotAFolder {
+            path: path.to_path_buf(),
+            folder: path.to_path_buf(),
+        });
+    }
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        // A bare name: the current folder, which exists.
+        _ => return Ok(()),
+    };
+    if folder.is_dir() {
+        Ok(())
+    } else if folder.exists() {
+        Err(OutputPathError::NotAFolder {
+            path: path.to_path_buf(),
+            folder,
+        })
+    } else {
+        Err(OutputPathError::NoFolder {
+            path: path.to_path_buf(),
+            folder,
+        })
+    }
+}
+
 /// Write `bytes` to `path` atomically: `path.<pid>.<n>.tmp` in the same folder,
 /// fsync, rename over `path`. Creates missing parent folders.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -181,6 +224,26 @@ impl WorkspaceLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_paths_are_never_created_beyond_the_last_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        // A file in an existing folder, a bare name, a new last folder: fine.
+        check_output_path(&d.join("f.xlsx"), false).unwrap();
+        check_output_path(Path::new("f.xlsx"), false).unwrap();
+        check_output_path(&d.join("new"), true).unwrap();
+        check_output_path(d, true).unwrap();
+        // Missing folders are never created.
+        let e = check_output_path(&d.join("nope/f.xlsx"), false).unwrap_err();
+        assert!(matches!(e, OutputPathError::NoFolder { .. }), "{e}");
+        assert!(e.to_string().contains("does not exist"), "{e}");
+        assert!(check_output_path(&d.join("a/b"), true).is_err());
+        // A file where a folder should be.
+        std::fs::write(d.join("plain"), b"x").unwrap();
+        assert!(check_output_path(&d.join("plain/f.xlsx"), false).is_err());
+        assert!(check_output_path(&d.join("plain"), true).is_err());
+    }
 
     #[test]
     fn write_new_never_replaces() {

@@ -2,9 +2,11 @@
 //! recording every input, run, KPI result, document version, review, approval
 //! and distribution (spec §4–§5).
 //!
-//! Depends on nothing in the crate but the plain result/report types it stores
-//! (`kpi::KpiResults`, `report::DocStatus`); it never reads workbooks, renders
-//! or touches output folders. Invariants:
+//! Depends on nothing in the crate but the plain types it stores (`model`'s
+//! periods, formats and document states, `kpi::KpiResults`); it never reads
+//! workbooks, renders or touches output folders. Records are typed: times,
+//! periods, statuses, formats and kinds are converted to and from their stored
+//! text here and nowhere else. Invariants:
 //! - the schema is versioned with `PRAGMA user_version` and migrated forward
 //!   in order, inside one transaction per step; a newer database than this
 //!   tool knows is refused, never downgraded;
@@ -25,10 +27,14 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDateTime;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::kpi::KpiResults;
-use crate::report::DocStatus;
+use crate::model::catalogue::OutputFormat;
+pub use crate::model::document::DocVersion;
+use crate::model::document::{DocState, DocStatus};
+use crate::model::period::Period;
 
 /// Folder of the tool's own state inside a workspace.
 pub const STATE_DIR: &str = ".svcreport";
@@ -67,44 +73,6 @@ pub enum LedgerError {
     },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
-}
-
-/// A document version `major.minor` (`1.0`, `1.1`, `2.0`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct DocVersion {
-    pub major: u32,
-    pub minor: u32,
-}
-
-impl DocVersion {
-    pub const FIRST: DocVersion = DocVersion { major: 1, minor: 0 };
-    pub fn next_minor(self) -> DocVersion {
-        DocVersion {
-            major: self.major,
-            minor: self.minor + 1,
-        }
-    }
-    pub fn next_major(self) -> DocVersion {
-        DocVersion {
-            major: self.major + 1,
-            minor: 0,
-        }
-    }
-    /// Parse `1.0`, `V1.1`, `v2.0`.
-    pub fn parse(s: &str) -> Option<DocVersion> {
-        let t = s.trim().trim_start_matches(['v', 'V']);
-        let (a, b) = t.split_once('.')?;
-        Some(DocVersion {
-            major: a.parse().ok()?,
-            minor: b.parse().ok()?,
-        })
-    }
-}
-
-impl std::fmt::Display for DocVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}", self.major, self.minor)
-    }
 }
 
 /// What a regeneration does to a document's versions.
@@ -153,21 +121,21 @@ pub fn decide_version(latest: Option<&DocRecord>, content_hash: &str) -> Version
         return VersionDecision::First;
     };
     let same = l.content_hash == content_hash;
-    match (l.status, same) {
+    match (l.state.status, same) {
         (DocStatus::Approved, true) => VersionDecision::Approved {
             id: l.id,
-            version: l.version,
+            version: l.state.version,
         },
         (DocStatus::Approved, false) => VersionDecision::NextMajor {
-            version: l.version.next_major(),
-            supersedes: l.version,
+            version: l.state.version.next_major(),
+            supersedes: l.state.version,
         },
         (_, true) => VersionDecision::Same {
             id: l.id,
-            version: l.version,
+            version: l.state.version,
         },
         (_, false) => VersionDecision::NextMinor {
-            version: l.version.next_minor(),
+            version: l.state.version.next_minor(),
         },
     }
 }
@@ -179,32 +147,56 @@ pub struct InputRecord {
     pub path: String,
     pub sha256: String,
     pub size: u64,
-    /// Datasets found in it, comma-separated (`incidents,changes`).
-    pub datasets: String,
+    /// Datasets found in it (`incidents`, `changes`, …), sorted.
+    pub datasets: Vec<String>,
     /// The providing process/team, from the file name or its folder.
     pub provider: String,
-    /// Arrival: local ISO date-time of the first run that saw it.
-    pub first_seen: String,
+    /// Arrival: local time of the first run that saw it.
+    pub first_seen: NaiveDateTime,
     pub rows_read: u64,
     pub rows_accepted: u64,
     pub rows_rejected: u64,
     pub rows_blank: u64,
 }
 
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    Ok,
+    /// `--strict` and error findings: nothing rendered.
+    Rejected,
+    Failed,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Ok => "ok",
+            RunStatus::Rejected => "rejected",
+            RunStatus::Failed => "failed",
+        }
+    }
+    fn parse(s: &str) -> Option<RunStatus> {
+        [RunStatus::Ok, RunStatus::Rejected, RunStatus::Failed]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
 /// One run of a command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunRecord {
-    pub period: String,
-    pub started: String,
-    pub finished: String,
+    pub period: Period,
+    pub started: NaiveDateTime,
+    pub finished: NaiveDateTime,
+    /// The command's name (`run`, `render`).
     pub command: String,
     pub tool_version: String,
     pub files: u64,
     pub errors: u64,
     pub warnings: u64,
     pub documents: u64,
-    /// `ok`, `rejected` (strict, error findings), `failed`.
-    pub status: String,
+    pub status: RunStatus,
 }
 
 /// One recorded document version.
@@ -212,39 +204,35 @@ pub struct RunRecord {
 pub struct DocRecord {
     pub id: i64,
     pub report_id: String,
-    pub period: String,
+    pub period: Period,
     pub doc_number: String,
-    pub version: DocVersion,
-    pub status: DocStatus,
     pub content_hash: String,
-    pub created: String,
-    pub supersedes: Option<DocVersion>,
-    pub reviewed_by: Option<String>,
-    pub reviewed_at: Option<String>,
-    pub approved_by: Option<String>,
-    pub approved_at: Option<String>,
-    /// The run's recorded time the document was built with (`generated_at`).
-    pub generated_at: String,
+    /// When the version was recorded.
+    pub created: NaiveDateTime,
+    /// The run's recorded time the document was built with.
+    pub generated_at: NaiveDateTime,
+    /// Version, status, review and approval.
+    pub state: DocState,
 }
 
 /// A new document version to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewDocument {
     pub report_id: String,
-    pub period: String,
+    pub period: Period,
     pub doc_number: String,
     pub version: DocVersion,
     pub content_hash: String,
-    pub created: String,
+    pub created: NaiveDateTime,
     pub supersedes: Option<DocVersion>,
-    pub generated_at: String,
+    pub generated_at: NaiveDateTime,
     pub run_id: Option<i64>,
 }
 
 /// One rendered file of a document version (per format and status).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocFile {
-    pub format: String,
+    pub format: OutputFormat,
     /// The status the file shows (a draft file and the approved file differ).
     pub status: DocStatus,
     /// Workspace-relative path.
@@ -254,32 +242,131 @@ pub struct DocFile {
 }
 
 /// A review or an approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    Review,
+    Approve,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Review => "review",
+            Step::Approve => "approve",
+        }
+    }
+    /// The status a document has after this step.
+    pub fn status_after(self) -> DocStatus {
+        match self {
+            Step::Review => DocStatus::Reviewed,
+            Step::Approve => DocStatus::Approved,
+        }
+    }
+    /// The role the report list names for this step.
+    pub fn role(self) -> Role {
+        match self {
+            Step::Review => Role::Reviewer,
+            Step::Approve => Role::Approver,
+        }
+    }
+    fn parse(s: &str) -> Option<Step> {
+        [Step::Review, Step::Approve]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// Who took a step, as the report list names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Reviewer,
+    Approver,
+    Other,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reviewer => "reviewer",
+            Role::Approver => "approver",
+            Role::Other => "other",
+        }
+    }
+    fn parse(s: &str) -> Option<Role> {
+        [Role::Reviewer, Role::Approver, Role::Other]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// A review or an approval of a document version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewRecord {
-    /// `review` or `approve`.
-    pub step: String,
+    pub step: Step,
     pub name: String,
-    /// `reviewer` or `approver` as named in the report list, or `other`.
-    pub role: String,
-    pub at: String,
+    pub role: Role,
+    pub at: NaiveDateTime,
     pub comment: Option<String>,
 }
 
 /// One copy of a document handed to a recipient.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DistributionRecord {
-    pub format: String,
+    pub format: OutputFormat,
     pub recipient: String,
     pub path: String,
     pub sha256: String,
-    pub at: String,
+    pub at: NaiveDateTime,
 }
 
-/// A catalogue, template or settings file a document was built from (archived).
+/// What an archived source of a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SourceKind {
+    /// `svcreport.toml`.
+    Settings,
+    Catalogue,
+    /// A report template (`templates/*.toml|*.typ`, logos).
+    Template,
+    /// A holiday file of a calendar.
+    Calendar,
+    /// The earlier periods' results the trends were drawn from (`history.json`).
+    History,
+    /// The timeliness rows of the internal report (`timeliness.json`).
+    Timeliness,
+    /// The report model as built (`model.json`).
+    Model,
+}
+
+impl SourceKind {
+    pub const ALL: [SourceKind; 7] = [
+        SourceKind::Settings,
+        SourceKind::Catalogue,
+        SourceKind::Template,
+        SourceKind::Calendar,
+        SourceKind::History,
+        SourceKind::Timeliness,
+        SourceKind::Model,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Settings => "settings",
+            SourceKind::Catalogue => "catalogue",
+            SourceKind::Template => "template",
+            SourceKind::Calendar => "calendar",
+            SourceKind::History => "history",
+            SourceKind::Timeliness => "timeliness",
+            SourceKind::Model => "model",
+        }
+    }
+    fn parse(s: &str) -> Option<SourceKind> {
+        SourceKind::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// A catalogue, template or settings file (or a build record) a document was built from (archived).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SourceRecord {
-    /// `settings`, `catalogue`, `template`, `calendar`.
-    pub kind: String,
+    pub kind: SourceKind,
     /// Workspace-relative path.
     pub path: String,
     pub sha256: String,
@@ -539,7 +626,7 @@ impl Ledger {
     }
 
     /// The KPI results last recorded for a period (trends of later periods).
-    pub fn results_for(&self, period: &str) -> Result<Option<KpiResults>, LedgerError> {
+    pub fn results_for(&self, period: &Period) -> Result<Option<KpiResults>, LedgerError> {
         self.read().results_for(period)
     }
 }
@@ -560,40 +647,113 @@ fn get_u64(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
     Ok(u64::try_from(v).unwrap_or(0))
 }
 
-fn status_from(s: &str) -> Option<DocStatus> {
-    match s {
-        "draft" => Some(DocStatus::Draft),
-        "reviewed" => Some(DocStatus::Reviewed),
-        "approved" => Some(DocStatus::Approved),
-        _ => None,
+/// Times are stored as local ISO 8601 text without an offset (`2026-11-03T10:00:00`), the
+/// workspace's wall-clock time; they are converted here and nowhere else.
+const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+
+fn time_text(t: &NaiveDateTime) -> String {
+    t.format(TIME_FORMAT).to_string()
+}
+
+/// A stored text that does not read as what its column holds.
+#[derive(Debug)]
+struct BadValue {
+    what: &'static str,
+    value: String,
+}
+
+impl std::fmt::Display for BadValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "\"{}\" is not a {}", self.value, self.what)
     }
+}
+
+impl std::error::Error for BadValue {}
+
+/// Column `i` read as text and parsed with `parse`; a value it refuses is an error naming it.
+fn get_parsed<T>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    what: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let text: String = r.get(i)?;
+    parse(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            Box::new(BadValue { what, value: text }),
+        )
+    })
+}
+
+fn get_opt_parsed<T>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    what: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> rusqlite::Result<Option<T>> {
+    let v: Option<String> = r.get(i)?;
+    match v {
+        None => Ok(None),
+        Some(_) => get_parsed(r, i, what, parse).map(Some),
+    }
+}
+
+fn parse_time(s: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, TIME_FORMAT).ok()
+}
+
+fn get_time(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDateTime> {
+    get_parsed(r, i, "time", parse_time)
+}
+
+fn get_opt_time(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDateTime>> {
+    get_opt_parsed(r, i, "time", parse_time)
+}
+
+fn get_period(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Period> {
+    get_parsed(r, i, "period", |s| Period::parse(s).ok())
+}
+
+fn get_status(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<DocStatus> {
+    get_parsed(r, i, "document status", DocStatus::parse)
+}
+
+fn parse_format(s: &str) -> Option<OutputFormat> {
+    [OutputFormat::Pdf, OutputFormat::Xlsx]
+        .into_iter()
+        .find(|f| f.extension() == s)
+}
+
+fn get_format(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<OutputFormat> {
+    get_parsed(r, i, "file format", parse_format)
 }
 
 const DOC_COLUMNS: &str = "id, report_id, period, doc_number, major, minor, status, content_hash, created, \
      supersedes, reviewed_by, reviewed_at, approved_by, approved_at, generated_at";
 
 fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocRecord> {
-    let status: String = r.get(6)?;
-    let supersedes: Option<String> = r.get(9)?;
     Ok(DocRecord {
         id: r.get(0)?,
         report_id: r.get(1)?,
-        period: r.get(2)?,
+        period: get_period(r, 2)?,
         doc_number: r.get(3)?,
-        version: DocVersion {
-            major: r.get(4)?,
-            minor: r.get(5)?,
-        },
-        // The CHECK constraint admits only the three statuses.
-        status: status_from(&status).unwrap_or(DocStatus::Draft),
         content_hash: r.get(7)?,
-        created: r.get(8)?,
-        supersedes: supersedes.as_deref().and_then(DocVersion::parse),
-        reviewed_by: r.get(10)?,
-        reviewed_at: r.get(11)?,
-        approved_by: r.get(12)?,
-        approved_at: r.get(13)?,
-        generated_at: r.get(14)?,
+        created: get_time(r, 8)?,
+        generated_at: get_time(r, 14)?,
+        state: DocState {
+            version: DocVersion {
+                major: r.get(4)?,
+                minor: r.get(5)?,
+            },
+            status: get_status(r, 6)?,
+            supersedes: get_opt_parsed(r, 9, "version", DocVersion::parse)?,
+            reviewed_by: r.get(10)?,
+            reviewed_at: get_opt_time(r, 11)?,
+            approved_by: r.get(12)?,
+            approved_at: get_opt_time(r, 13)?,
+        },
     })
 }
 
@@ -617,12 +777,12 @@ impl Reader<'_> {
     }
 
     /// The KPI results last recorded for a period.
-    pub fn results_for(&self, period: &str) -> Result<Option<KpiResults>, LedgerError> {
+    pub fn results_for(&self, period: &Period) -> Result<Option<KpiResults>, LedgerError> {
         let json: Option<String> = self
             .conn
             .query_row(
                 "SELECT json FROM kpi_snapshots WHERE period = ?1",
-                [period],
+                [period.to_string()],
                 |r| r.get(0),
             )
             .optional()
@@ -658,7 +818,7 @@ impl Reader<'_> {
             .versions(doc_number)?
             .into_iter()
             .rev()
-            .find(|d| d.status == DocStatus::Approved))
+            .find(|d| d.state.status == DocStatus::Approved))
     }
 
     /// Every document version (all reports), ordered by period, number, version.
@@ -689,10 +849,9 @@ impl Reader<'_> {
             "SELECT format, status, path, sha256, size FROM document_files WHERE doc_id = ?1 ORDER BY format, status",
             [doc_id],
             |r| {
-                let st: String = r.get(1)?;
                 Ok(DocFile {
-                    format: r.get(0)?,
-                    status: status_from(&st).unwrap_or(DocStatus::Draft),
+                    format: get_format(r, 0)?,
+                    status: get_status(r, 1)?,
                     path: r.get(2)?,
                     sha256: r.get(3)?,
                     size: get_u64(r, 4)?,
@@ -707,12 +866,11 @@ impl Reader<'_> {
             "SELECT doc_id, format, status, path, sha256, size FROM document_files WHERE sha256 = ?1 ORDER BY doc_id, format, status",
             [sha256],
             |r| {
-                let st: String = r.get(2)?;
                 Ok((
                     r.get(0)?,
                     DocFile {
-                        format: r.get(1)?,
-                        status: status_from(&st).unwrap_or(DocStatus::Draft),
+                        format: get_format(r, 1)?,
+                        status: get_status(r, 2)?,
                         path: r.get(3)?,
                         sha256: r.get(4)?,
                         size: get_u64(r, 5)?,
@@ -739,9 +897,15 @@ impl Reader<'_> {
                     path: r.get(0)?,
                     sha256: r.get(1)?,
                     size: get_u64(r, 2)?,
-                    datasets: r.get(3)?,
+                    datasets: {
+                        let d: String = r.get(3)?;
+                        d.split(',')
+                            .filter(|x| !x.is_empty())
+                            .map(str::to_string)
+                            .collect()
+                    },
                     provider: r.get(4)?,
-                    first_seen: r.get(5)?,
+                    first_seen: get_time(r, 5)?,
                     rows_read: get_u64(r, 6)?,
                     rows_accepted: get_u64(r, 7)?,
                     rows_rejected: get_u64(r, 8)?,
@@ -767,7 +931,7 @@ impl Reader<'_> {
             [doc_id],
             |r| {
                 Ok(SourceRecord {
-                    kind: r.get(0)?,
+                    kind: get_parsed(r, 0, "source kind", SourceKind::parse)?,
                     path: r.get(1)?,
                     sha256: r.get(2)?,
                 })
@@ -781,10 +945,10 @@ impl Reader<'_> {
             [doc_id],
             |r| {
                 Ok(ReviewRecord {
-                    step: r.get(0)?,
+                    step: get_parsed(r, 0, "step", Step::parse)?,
                     name: r.get(1)?,
-                    role: r.get(2)?,
-                    at: r.get(3)?,
+                    role: get_parsed(r, 2, "role", Role::parse)?,
+                    at: get_time(r, 3)?,
                     comment: r.get(4)?,
                 })
             },
@@ -797,11 +961,11 @@ impl Reader<'_> {
             [doc_id],
             |r| {
                 Ok(DistributionRecord {
-                    format: r.get(0)?,
+                    format: get_format(r, 0)?,
                     recipient: r.get(1)?,
                     path: r.get(2)?,
                     sha256: r.get(3)?,
-                    at: r.get(4)?,
+                    at: get_time(r, 4)?,
                 })
             },
         )
@@ -816,16 +980,16 @@ impl Reader<'_> {
                 Ok((
                     r.get(0)?,
                     RunRecord {
-                        period: r.get(1)?,
-                        started: r.get(2)?,
-                        finished: r.get(3)?,
+                        period: get_period(r, 1)?,
+                        started: get_time(r, 2)?,
+                        finished: get_time(r, 3)?,
                         command: r.get(4)?,
                         tool_version: r.get(5)?,
                         files: get_u64(r, 6)?,
                         errors: get_u64(r, 7)?,
                         warnings: get_u64(r, 8)?,
                         documents: get_u64(r, 9)?,
-                        status: r.get(10)?,
+                        status: get_parsed(r, 10, "run status", RunStatus::parse)?,
                     },
                 ))
             },
@@ -834,23 +998,23 @@ impl Reader<'_> {
 
     /// The period of the run that recorded a document version (the period its
     /// inputs were ingested for), if any.
-    pub fn run_period_of(&self, doc_id: i64) -> Result<Option<String>, LedgerError> {
+    pub fn run_period_of(&self, doc_id: i64) -> Result<Option<Period>, LedgerError> {
         self.conn
             .query_row(
                 "SELECT r.period FROM documents d JOIN runs r ON r.id = d.run_id WHERE d.id = ?1",
                 [doc_id],
-                |r| r.get(0),
+                |r| get_period(r, 0),
             )
             .optional()
             .map_err(|e| self.sql(e))
     }
 
     /// Number of KPI result rows recorded for a period (all runs).
-    pub fn result_rows(&self, period: &str) -> Result<u64, LedgerError> {
+    pub fn result_rows(&self, period: &Period) -> Result<u64, LedgerError> {
         self.conn
             .query_row(
                 "SELECT COUNT(*) FROM kpi_results WHERE period = ?1",
-                [period],
+                [period.to_string()],
                 |r| get_u64(r, 0),
             )
             .map_err(|e| self.sql(e))
@@ -888,9 +1052,9 @@ impl LedgerTx<'_> {
                     i.sha256,
                     i.path,
                     n64(i.size),
-                    i.datasets,
+                    i.datasets.join(","),
                     i.provider,
-                    i.first_seen,
+                    time_text(&i.first_seen),
                     n64(i.rows_read),
                     n64(i.rows_accepted),
                     n64(i.rows_rejected),
@@ -907,16 +1071,16 @@ impl LedgerTx<'_> {
             .execute(
                 "INSERT INTO runs (period, started, finished, command, tool_version, files, errors, warnings, documents, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
-                    r.period,
-                    r.started,
-                    r.finished,
+                    r.period.to_string(),
+                    time_text(&r.started),
+                    time_text(&r.finished),
                     r.command,
                     r.tool_version,
                     n64(r.files),
                     n64(r.errors),
                     n64(r.warnings),
                     n64(r.documents),
-                    r.status
+                    r.status.as_str()
                 ],
             )
             .map_err(|e| self.sql(e))?;
@@ -988,13 +1152,13 @@ impl LedgerTx<'_> {
                 "INSERT INTO documents (report_id, period, doc_number, major, minor, status, content_hash, created, generated_at, supersedes, run_id) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7, ?8, ?9, ?10)",
                 params![
                     d.report_id,
-                    d.period,
+                    d.period.to_string(),
                     d.doc_number,
                     d.version.major,
                     d.version.minor,
                     d.content_hash,
-                    d.created,
-                    d.generated_at,
+                    time_text(&d.created),
+                    time_text(&d.generated_at),
                     d.supersedes.map(|v| v.to_string()),
                     d.run_id
                 ],
@@ -1010,7 +1174,7 @@ impl LedgerTx<'_> {
             .tx
             .query_row(
                 "SELECT sha256 FROM document_files WHERE doc_id = ?1 AND format = ?2 AND status = ?3",
-                params![doc_id, f.format, f.status.as_str()],
+                params![doc_id, f.format.extension(), f.status.as_str()],
                 |r| r.get(0),
             )
             .optional()
@@ -1023,14 +1187,21 @@ impl LedgerTx<'_> {
                 path: self.path.to_path_buf(),
                 message: format!(
                     "document {doc_id}: the approved {} file is recorded already and is never replaced",
-                    f.format
+                    f.format.extension()
                 ),
             });
         }
         self.tx
             .execute(
                 "INSERT OR REPLACE INTO document_files (doc_id, format, status, path, sha256, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![doc_id, f.format, f.status.as_str(), f.path, f.sha256, n64(f.size)],
+                params![
+                    doc_id,
+                    f.format.extension(),
+                    f.status.as_str(),
+                    f.path,
+                    f.sha256,
+                    n64(f.size)
+                ],
             )
             .map_err(|e| self.sql(e))?;
         Ok(())
@@ -1055,7 +1226,7 @@ impl LedgerTx<'_> {
         self.tx
             .execute(
                 "INSERT OR REPLACE INTO document_sources (doc_id, kind, path, sha256) VALUES (?1, ?2, ?3, ?4)",
-                params![doc_id, s.kind, s.path, s.sha256],
+                params![doc_id, s.kind.as_str(), s.path, s.sha256],
             )
             .map_err(|e| self.sql(e))?;
         Ok(())
@@ -1076,33 +1247,44 @@ impl LedgerTx<'_> {
             path: self.path.to_path_buf(),
             message,
         };
-        let (target, col_by, col_at) = match r.step.as_str() {
-            "review" => (DocStatus::Reviewed, "reviewed_by", "reviewed_at"),
-            "approve" => (DocStatus::Approved, "approved_by", "approved_at"),
-            other => return Err(invalid(format!("unknown step \"{other}\""))),
+        let target = r.step.status_after();
+        let (col_by, col_at) = match r.step {
+            Step::Review => ("reviewed_by", "reviewed_at"),
+            Step::Approve => ("approved_by", "approved_at"),
         };
-        if d.status == DocStatus::Approved {
+        if d.state.status == DocStatus::Approved {
             return Err(invalid(format!(
                 "{} V{} is approved already ({} {}); an approved version is never changed: regenerate to start V{}",
                 d.doc_number,
-                d.version,
-                d.approved_by.as_deref().unwrap_or(""),
-                d.approved_at.as_deref().unwrap_or(""),
-                d.version.next_major()
+                d.state.version,
+                d.state.approved_by.as_deref().unwrap_or(""),
+                d.state
+                    .approved_at
+                    .as_ref()
+                    .map(time_text)
+                    .unwrap_or_default(),
+                d.state.version.next_major()
             )));
         }
-        if d.status > target {
+        if d.state.status > target {
             return Err(invalid(format!(
                 "{} V{} is {} already",
                 d.doc_number,
-                d.version,
-                d.status.as_str()
+                d.state.version,
+                d.state.status.as_str()
             )));
         }
         self.tx
             .execute(
                 "INSERT INTO reviews (doc_id, step, name, role, at, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![doc_id, r.step, r.name, r.role, r.at, r.comment],
+                params![
+                    doc_id,
+                    r.step.as_str(),
+                    r.name,
+                    r.role.as_str(),
+                    time_text(&r.at),
+                    r.comment
+                ],
             )
             .map_err(|e| self.sql(e))?;
         self.tx
@@ -1110,7 +1292,7 @@ impl LedgerTx<'_> {
                 &format!(
                     "UPDATE documents SET status = ?1, {col_by} = ?2, {col_at} = ?3 WHERE id = ?4"
                 ),
-                params![target.as_str(), r.name, r.at, doc_id],
+                params![target.as_str(), r.name, time_text(&r.at), doc_id],
             )
             .map_err(|e| self.sql(e))?;
         self.read().document(doc_id)?.ok_or_else(|| {
@@ -1128,7 +1310,14 @@ impl LedgerTx<'_> {
         self.tx
             .execute(
                 "INSERT INTO distributions (doc_id, format, recipient, path, sha256, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![doc_id, d.format, d.recipient, d.path, d.sha256, d.at],
+                params![
+                    doc_id,
+                    d.format.extension(),
+                    d.recipient,
+                    d.path,
+                    d.sha256,
+                    time_text(&d.at)
+                ],
             )
             .map_err(|e| self.sql(e))?;
         Ok(())
@@ -1147,31 +1336,33 @@ impl LedgerTx<'_> {
 mod tests {
     use super::*;
 
+    fn at(s: &str) -> NaiveDateTime {
+        parse_time(s).unwrap()
+    }
+    fn p(s: &str) -> Period {
+        Period::parse(s).unwrap()
+    }
+
     fn doc(n: &str, v: DocVersion, hash: &str) -> NewDocument {
         NewDocument {
             report_id: "acme-monthly".into(),
-            period: "2026-10".into(),
+            period: p("2026-10"),
             doc_number: n.into(),
             version: v,
             content_hash: hash.into(),
-            created: "2026-11-03T10:00:00".into(),
+            created: at("2026-11-03T10:00:00"),
             supersedes: None,
-            generated_at: "2026-11-03T10:00:00".into(),
+            generated_at: at("2026-11-03T10:00:00"),
             run_id: None,
         }
     }
 
-    fn step(step: &str, name: &str) -> ReviewRecord {
+    fn step(step: Step, name: &str) -> ReviewRecord {
         ReviewRecord {
-            step: step.into(),
+            step,
             name: name.into(),
-            role: if step == "review" {
-                "reviewer"
-            } else {
-                "approver"
-            }
-            .into(),
-            at: "2026-11-04T09:00:00".into(),
+            role: step.role(),
+            at: at("2026-11-04T09:00:00"),
             comment: Some("看过".into()),
         }
     }
@@ -1208,18 +1399,12 @@ mod tests {
         let mut d = DocRecord {
             id: 7,
             report_id: "r".into(),
-            period: "2026-10".into(),
+            period: p("2026-10"),
             doc_number: "SR-1".into(),
-            version: DocVersion { major: 1, minor: 2 },
-            status: DocStatus::Draft,
             content_hash: "aaa".into(),
-            created: String::new(),
-            supersedes: None,
-            reviewed_by: None,
-            reviewed_at: None,
-            approved_by: None,
-            approved_at: None,
-            generated_at: String::new(),
+            created: at("2026-11-03T10:00:00"),
+            generated_at: at("2026-11-03T10:00:00"),
+            state: DocState::draft(DocVersion { major: 1, minor: 2 }, None),
         };
         assert_eq!(decide_version(None, "x"), VersionDecision::First);
         assert_eq!(VersionDecision::First.version().to_string(), "1.0");
@@ -1231,9 +1416,9 @@ mod tests {
             }
         );
         assert_eq!(decide_version(Some(&d), "bbb").version().to_string(), "1.3");
-        d.status = DocStatus::Reviewed;
+        d.state.status = DocStatus::Reviewed;
         assert_eq!(decide_version(Some(&d), "bbb").version().to_string(), "1.3");
-        d.status = DocStatus::Approved;
+        d.state.status = DocStatus::Approved;
         let v = decide_version(Some(&d), "bbb");
         assert_eq!(v.version().to_string(), "2.0");
         assert_eq!(
@@ -1283,9 +1468,9 @@ mod tests {
             path: "inbox/2026-10/incidents.xlsx".into(),
             sha256: "ab".repeat(32),
             size: 1234,
-            datasets: "incidents".into(),
+            datasets: vec!["changes".into(), "incidents".into()],
             provider: "incidents".into(),
-            first_seen: "2026-11-02T09:00:00".into(),
+            first_seen: at("2026-11-02T09:00:00"),
             rows_read: 10,
             rows_accepted: 8,
             rows_rejected: 1,
@@ -1294,13 +1479,14 @@ mod tests {
         let tx = l.transaction().unwrap();
         tx.record_input(&i).unwrap();
         tx.commit().unwrap();
-        i.first_seen = "2026-11-05T09:00:00".into();
+        i.first_seen = at("2026-11-05T09:00:00");
         let tx = l.transaction().unwrap();
         tx.record_input(&i).unwrap();
         tx.commit().unwrap();
         let got = l.read().inputs().unwrap();
         assert_eq!(got.len(), 1);
-        assert_eq!(got[0].first_seen, "2026-11-02T09:00:00");
+        assert_eq!(got[0].first_seen, at("2026-11-02T09:00:00"));
+        assert_eq!(got[0].datasets, vec!["changes", "incidents"]);
         assert_eq!(got[0].rows_read, 10);
     }
 
@@ -1328,7 +1514,7 @@ mod tests {
         tx.record_file(
             id,
             &DocFile {
-                format: "pdf".into(),
+                format: OutputFormat::Pdf,
                 status: DocStatus::Draft,
                 path: "out/2026-10/a.pdf".into(),
                 sha256: "f1".into(),
@@ -1344,18 +1530,20 @@ mod tests {
         tx.commit().unwrap();
 
         let tx = l.transaction().unwrap();
-        let d = tx.record_step(id, &step("review", "李强")).unwrap();
-        assert_eq!(d.status, DocStatus::Reviewed);
-        assert_eq!(d.reviewed_by.as_deref(), Some("李强"));
-        let d = tx.record_step(id, &step("approve", "张伟")).unwrap();
-        assert_eq!(d.status, DocStatus::Approved);
-        assert_eq!(d.approved_at.as_deref(), Some("2026-11-04T09:00:00"));
+        let d = tx.record_step(id, &step(Step::Review, "李强")).unwrap();
+        assert_eq!(d.state.status, DocStatus::Reviewed);
+        assert_eq!(d.state.reviewed_by.as_deref(), Some("李强"));
+        let d = tx.record_step(id, &step(Step::Approve, "张伟")).unwrap();
+        assert_eq!(d.state.status, DocStatus::Approved);
+        assert_eq!(d.state.approved_at, Some(at("2026-11-04T09:00:00")));
         // Approving twice, or reviewing after approval, is refused.
-        let e = tx.record_step(id, &step("approve", "张伟")).unwrap_err();
+        let e = tx
+            .record_step(id, &step(Step::Approve, "张伟"))
+            .unwrap_err();
         assert!(e.to_string().contains("approved already"), "{e}");
-        assert!(tx.record_step(id, &step("review", "李强")).is_err());
+        assert!(tx.record_step(id, &step(Step::Review, "李强")).is_err());
         let approved = DocFile {
-            format: "pdf".into(),
+            format: OutputFormat::Pdf,
             status: DocStatus::Approved,
             path: ".svcreport/documents/SR-ACME-2026-10/v1.0/a.pdf".into(),
             sha256: "f2".into(),
@@ -1378,7 +1566,7 @@ mod tests {
         assert_eq!(r.reviews(id).unwrap().len(), 2);
         let hits = r.find_file("f2").unwrap();
         assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].0.version, DocVersion::FIRST);
+        assert_eq!(hits[0].0.state.version, DocVersion::FIRST);
         assert_eq!(hits[0].1.status, DocStatus::Approved);
         assert!(r.find_file("nope").unwrap().is_empty());
         assert_eq!(
@@ -1429,16 +1617,16 @@ mod tests {
             volumes: Default::default(),
         };
         let run = RunRecord {
-            period: "2026-09".into(),
-            started: "2026-10-03T10:00:00".into(),
-            finished: "2026-10-03T10:00:05".into(),
+            period: p("2026-09"),
+            started: at("2026-10-03T10:00:00"),
+            finished: at("2026-10-03T10:00:05"),
             command: "run".into(),
             tool_version: "0.1.0".into(),
             files: 3,
             errors: 0,
             warnings: 1,
             documents: 2,
-            status: "ok".into(),
+            status: RunStatus::Ok,
         };
         for a in [99.93055555555556, 99.5] {
             let tx = l.transaction().unwrap();
@@ -1446,9 +1634,26 @@ mod tests {
             tx.record_results(rid, &mk(a)).unwrap();
             tx.commit().unwrap();
         }
-        assert_eq!(l.results_for("2026-09").unwrap(), Some(mk(99.5)));
-        assert_eq!(l.results_for("2026-08").unwrap(), None);
-        assert_eq!(l.read().result_rows("2026-09").unwrap(), 2);
-        assert_eq!(l.read().runs().unwrap().len(), 2);
+        assert_eq!(l.results_for(&p("2026-09")).unwrap(), Some(mk(99.5)));
+        assert_eq!(l.results_for(&p("2026-08")).unwrap(), None);
+        assert_eq!(l.read().result_rows(&p("2026-09")).unwrap(), 2);
+        let runs = l.read().runs().unwrap();
+        assert_eq!(runs.len(), 2);
+        assert_eq!(runs[0].1, run);
+    }
+
+    #[test]
+    fn a_stored_value_that_does_not_read_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::open(dir.path()).unwrap();
+        let tx = l.transaction().unwrap();
+        tx.insert_document(&doc("SR-ACME-2026-10", DocVersion::FIRST, "h1"))
+            .unwrap();
+        tx.commit().unwrap();
+        l.conn
+            .execute("UPDATE documents SET created = 'yesterday'", [])
+            .unwrap();
+        let e = l.read().all_documents().unwrap_err();
+        assert!(e.to_string().contains("\"yesterday\" is not a time"), "{e}");
     }
 }

@@ -32,5 +32,7 @@ pub mod provider_templates;
 pub mod render;
 pub mod report;
 pub mod sample;
+pub mod suggest;
+pub mod timeliness;
 pub mod validate;
 pub mod workspace;

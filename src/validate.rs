@@ -11,8 +11,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use crate::findings::Finding;
-use crate::ingest::cell::a1;
+use crate::findings::{CellRef, Finding, IdKind, Message, Place};
 use crate::ingest::{IdColumn, Ingested};
 use crate::model::records::SourceRef;
 
@@ -117,33 +116,35 @@ pub fn check(ing: &mut Ingested, id_columns: &[IdColumn]) {
                 .iter()
                 .find(|c| s.file() == c.file && s.sheet() == c.sheet && c.dataset == what)
         };
-        let place = |s: &SourceRef| match col(s) {
-            Some(c) => format!("{} '{}'!{}", s.file(), s.sheet(), a1(s.row - 1, c.col)),
-            None => format!("{} '{}' row {}", s.file(), s.sheet(), s.row),
+        // `SourceRef::row` is 1-based, as `CellRef` rows are.
+        let cell = |s: &SourceRef| match col(s) {
+            Some(c) => CellRef::Cell {
+                row: s.row,
+                col: c.col,
+            },
+            None => CellRef::Row { row: s.row },
         };
-        let noun = match what {
-            "changes" => "change id",
-            "requests" => "request id",
-            _ => "ticket id",
+        let kind = match what {
+            "changes" => IdKind::Change,
+            "requests" => IdKind::Request,
+            _ => IdKind::Ticket,
         };
-        let mut f = Finding::error(
-            "row.duplicate_id",
-            format!(
-                "{noun} \"{id}\" already appears in {}; this row is rejected",
-                place(&first)
-            ),
-        )
+        let mut f = Finding::new(Message::DuplicateId {
+            kind,
+            id,
+            first: Place {
+                file: first.file().to_string(),
+                sheet: first.sheet().to_string(),
+                cell: cell(&first),
+            },
+        })
         .file(at.file())
         .sheet(at.sheet())
-        .hint("each id may appear once across all the workbooks of a run; delete the repeated row or correct its id");
-        match col(&at) {
-            Some(c) => {
-                f = f.cell(a1(at.row - 1, c.col));
-                if !c.header.is_empty() {
-                    f = f.column(&c.header);
-                }
-            }
-            None => f = f.cell(at.row.to_string()),
+        .cell(cell(&at));
+        if let Some(c) = col(&at)
+            && !c.header.is_empty()
+        {
+            f = f.column(&c.header);
         }
         ing.findings.push(f);
         if let Some(sc) = ing

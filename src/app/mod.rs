@@ -10,15 +10,29 @@ use std::path::PathBuf;
 use crate::model::catalogue::OutputFormat;
 use crate::model::period::Period;
 
+// Commands, one file each.
+pub mod approve;
+pub mod audit;
 pub mod calendar;
 pub mod check;
 pub mod compute;
-pub mod pipeline;
+pub mod distribute;
 pub mod render;
+pub mod review;
 pub mod run;
 pub mod sample;
+pub mod status;
 pub mod templates;
-pub mod workflow;
+pub mod verify;
+
+// What the commands share (no command imports another command).
+pub mod batch;
+pub mod batch_run;
+pub mod pipeline;
+pub mod rebuild;
+pub mod session;
+pub mod signoff;
+pub mod tracking;
 
 /// Exit codes (documented in `--help` and the README).
 pub const EXIT_OK: u8 = 0;
@@ -95,6 +109,17 @@ pub enum Command {
 
 /// Run one command; `Ok(code)` is the exit code.
 pub fn run(g: &Global, cmd: Command) -> anyhow::Result<u8> {
+    // Output paths the user gives are checked before any work: their folder must exist.
+    match &cmd {
+        Command::Check {
+            findings_xlsx: Some(p),
+            ..
+        } => crate::fsutil::check_output_path(p, false)?,
+        Command::Templates { out } | Command::GenSample { out } => {
+            crate::fsutil::check_output_path(out, true)?
+        }
+        _ => {}
+    }
     match cmd {
         Command::Check {
             period,
@@ -110,16 +135,12 @@ pub fn run(g: &Global, cmd: Command) -> anyhow::Result<u8> {
             formats,
         } => render::run(g, period, report.as_deref(), &formats),
         Command::Run { period, strict } => run::run(g, period, strict),
-        Command::Review { doc, name, comment } => {
-            workflow::review(g, &doc, &name, comment.as_deref())
-        }
-        Command::Approve { doc, name, comment } => {
-            workflow::approve(g, &doc, &name, comment.as_deref())
-        }
-        Command::Distribute { period } => workflow::distribute(g, period),
-        Command::Status { period } => workflow::status(g, period),
-        Command::Verify { file } => workflow::verify(g, &file),
-        Command::Audit { doc } => workflow::audit(g, &doc),
+        Command::Review { doc, name, comment } => review::run(g, &doc, &name, comment.as_deref()),
+        Command::Approve { doc, name, comment } => approve::run(g, &doc, &name, comment.as_deref()),
+        Command::Distribute { period } => distribute::run(g, period),
+        Command::Status { period } => status::run(g, period),
+        Command::Verify { file } => verify::run(g, &file),
+        Command::Audit { doc } => audit::run(g, &doc),
         Command::GenSample { out } => sample::run(g, &out),
     }
 }

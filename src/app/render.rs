@@ -1,9 +1,10 @@
 //! `svcreport render --period P [--report ID] [--as pdf,xlsx]`: build and
 //! render reports of one period into the output folder as drafts, versioned
-//! and recorded exactly as `run` does (the same pipeline), without its
-//! due-list selection.
-use super::Global;
-use super::pipeline::{self, Session};
+//! and recorded exactly as `run` does (the same batch), without its due-list
+//! selection.
+
+use super::session::Session;
+use super::{Global, batch_run, pipeline};
 use crate::model::catalogue::OutputFormat;
 use crate::model::period::Period;
 
@@ -15,5 +16,5 @@ pub fn run(
 ) -> anyhow::Result<u8> {
     let mut s = Session::open(&g.workspace, g.now.as_deref(), g.quiet)?;
     let jobs = pipeline::render_jobs(&s.env.cat, period, report, formats)?;
-    super::run::batch(g, &mut s, "render", period, jobs, false)
+    batch_run::execute(g, &mut s, "render", period, jobs, false)
 }

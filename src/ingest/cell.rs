@@ -3,8 +3,9 @@
 //! Pure functions over one cell value ([`Raw`]); they know nothing of sheets,
 //! rows or the catalogue (those are `ingest::sheet` and `ingest::rows`).
 //! Invariants: never panic on any input; an empty or whitespace-only cell is
-//! [`Raw::is_blank`]; every failure is a [`CellError`] whose `code` is one of
-//! `findings::CODES`.
+//! [`Raw::is_blank`]; every failure is a [`CellError`]: a finding's
+//! [`Message`] (so its code and text come from the findings tables), boxed so
+//! that the good path returns a small `Result` and allocates nothing.
 //!
 //! Accepted forms: Excel date cells (1900 system, via calamine), numbers that
 //! look like Excel serial dates (a date cell that lost its format), text dates
@@ -21,6 +22,7 @@ use std::sync::OnceLock;
 use calamine::{Data, DataRef, ExcelDateTime};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
+use crate::findings::{Code, Found, Message};
 use crate::model::period::Period;
 use crate::model::records::Priority;
 
@@ -80,18 +82,18 @@ impl<'a> Raw<'a> {
     }
 
     /// The cell as the provider sees it, for messages (`text "N/A"`, `number 7`).
-    pub fn describe(&self) -> String {
+    pub fn found(&self) -> Found {
         match self {
-            Raw::Empty => "an empty cell".into(),
-            Raw::Text(s) | Raw::Iso(s) => format!("text \"{}\"", clip(s)),
-            Raw::Float(f) => format!("number {f}"),
-            Raw::Int(i) => format!("number {i}"),
-            Raw::Bool(b) => format!("boolean {}", if *b { "TRUE" } else { "FALSE" }),
+            Raw::Empty => Found::Empty,
+            Raw::Text(s) | Raw::Iso(s) => Found::text(s),
+            Raw::Float(f) => Found::Number(*f),
+            Raw::Int(i) => Found::Integer(*i),
+            Raw::Bool(b) => Found::Bool(*b),
             Raw::DateTime(d) => match d.as_datetime() {
-                Some(t) => format!("date {}", t.format("%Y-%m-%d %H:%M:%S")),
-                None => format!("date serial {}", d.as_f64()),
+                Some(t) => Found::Date(t),
+                None => Found::DateSerial(d.as_f64()),
             },
-            Raw::Error(e) => format!("the error value {e}"),
+            Raw::Error(e) => Found::ErrorValue(e.clone()),
         }
     }
 }
@@ -106,30 +108,28 @@ pub fn trim(s: &str) -> &str {
     }
 }
 
-fn clip(s: &str) -> String {
-    if s.chars().count() > 60 {
-        let t: String = s.chars().take(57).collect();
-        format!("{t}…")
-    } else {
-        s.to_string()
+/// Why a cell could not be read as the column's type: the message of the
+/// finding it becomes (boxed: one pointer in the `Result` of the good path).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellError(Box<Message>);
+
+impl CellError {
+    /// The finding code (`value.not_a_date` …).
+    pub fn code(&self) -> Code {
+        self.0.code()
+    }
+
+    pub fn message(&self) -> &Message {
+        &self.0
+    }
+
+    pub fn into_message(self) -> Message {
+        *self.0
     }
 }
 
-/// Why a cell could not be read as the column's type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CellError {
-    /// A code of `findings::CODES` (`value.not_a_date` …).
-    pub code: &'static str,
-    pub message: String,
-    pub hint: String,
-}
-
-fn err(code: &'static str, message: String, hint: impl Into<String>) -> CellError {
-    CellError {
-        code,
-        message,
-        hint: hint.into(),
-    }
+fn err(m: Message) -> CellError {
+    CellError(Box::new(m))
 }
 
 /// Full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their
@@ -168,8 +168,6 @@ pub fn norm(s: &str) -> String {
     }
     out
 }
-
-const DATE_HINT: &str = "type the date as 2026-10-01 08:00 or format the cell as a date";
 
 /// Excel serial (1900 system) to a local date-time, rounded to the second.
 /// Serials ≥ 61 only (the 1900 leap-year bug lies before).
@@ -282,11 +280,10 @@ fn parse_time_text(tp: &str) -> Option<NaiveTime> {
 /// A date and time (column type `DateTime`). `Ok(None)` for a blank cell.
 pub fn datetime(v: &Raw) -> Result<Option<NaiveDateTime>, CellError> {
     let not_date = || {
-        err(
-            "value.not_a_date",
-            format!("expected a date, found {}", v.describe()),
-            DATE_HINT,
-        )
+        err(Message::NotADate {
+            found: v.found(),
+            with_time: true,
+        })
     };
     match v {
         Raw::Empty => Ok(None),
@@ -313,14 +310,7 @@ pub fn datetime(v: &Raw) -> Result<Option<NaiveDateTime>, CellError> {
             }
             match parse_date_text(s) {
                 Some((d, Some(t))) => Ok(Some(d.and_time(t))),
-                Some((_, None)) => Err(err(
-                    "value.no_time",
-                    format!(
-                        "expected a date and time, found only a date in {}",
-                        v.describe()
-                    ),
-                    "add the time of day, e.g. 2026-10-01 08:00",
-                )),
+                Some((_, None)) => Err(err(Message::NoTime { found: v.found() })),
                 None => Err(not_date()),
             }
         }
@@ -331,11 +321,10 @@ pub fn datetime(v: &Raw) -> Result<Option<NaiveDateTime>, CellError> {
 /// A calendar date (column type `Date`); a date-time's date is taken.
 pub fn date(v: &Raw) -> Result<Option<NaiveDate>, CellError> {
     let not_date = || {
-        err(
-            "value.not_a_date",
-            format!("expected a date, found {}", v.describe()),
-            "type the date as 2026-10-01 or format the cell as a date",
-        )
+        err(Message::NotADate {
+            found: v.found(),
+            with_time: false,
+        })
     };
     match v {
         Raw::Text(s) | Raw::Iso(s) if !s.trim().is_empty() => {
@@ -359,12 +348,16 @@ pub fn date(v: &Raw) -> Result<Option<NaiveDate>, CellError> {
 
 /// A number (full-width digits and thousands separators accepted).
 pub fn number(v: &Raw) -> Result<Option<f64>, CellError> {
+    number_or(v, None)
+}
+
+/// [`number`]; `whole`: the column takes whole numbers in this range (for the hint).
+fn number_or(v: &Raw, whole: Option<(i64, i64)>) -> Result<Option<f64>, CellError> {
     let nan = || {
-        err(
-            "value.not_a_number",
-            format!("expected a number, found {}", v.describe()),
-            "type digits only, e.g. 30 or 12.5",
-        )
+        err(Message::NotANumber {
+            found: v.found(),
+            whole,
+        })
     };
     match v {
         Raw::Empty => Ok(None),
@@ -378,36 +371,25 @@ pub fn number(v: &Raw) -> Result<Option<f64>, CellError> {
 
 /// A whole number in `[min, max]`.
 pub fn int_in(v: &Raw, min: i64, max: i64) -> Result<Option<i64>, CellError> {
-    let Some(f) = number(v).map_err(|mut e| {
-        e.hint = format!("type a whole number from {min} to {max}");
-        e
-    })?
-    else {
+    let Some(f) = number_or(v, Some((min, max)))? else {
         return Ok(None);
     };
     if f.fract() != 0.0 {
-        return Err(err(
-            "value.not_an_integer",
-            format!("expected a whole number, found {}", v.describe()),
-            format!("type a whole number from {min} to {max}"),
-        ));
+        return Err(err(Message::NotAnInteger {
+            found: v.found(),
+            min,
+            max,
+        }));
     }
     if f < min as f64 || f > max as f64 {
-        return Err(err(
-            "value.out_of_range",
-            format!("{} is outside {min}–{max}", fmt_num(f)),
-            format!("type a whole number from {min} to {max}"),
-        ));
+        return Err(err(Message::OutOfRange { value: f, min, max }));
     }
     Ok(Some(f as i64))
 }
 
+/// A number as a provider typed it: `12`, not `12.0`.
 pub fn fmt_num(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    }
+    crate::findings::number_text(f)
 }
 
 /// Text, trimmed; numbers become their shortest text (`12345`, not `12345.0`).
@@ -432,11 +414,7 @@ pub fn text_cow<'v>(v: &'v Raw<'_>) -> Result<Option<Cow<'v, str>>, CellError> {
             Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
             None => fmt_num(d.as_f64()),
         }))),
-        Raw::Error(e) => Err(err(
-            "value.error_cell",
-            format!("the cell holds the error value {e}"),
-            "fix the formula or type the value itself",
-        )),
+        Raw::Error(e) => Err(err(Message::ErrorCell { error: e.clone() })),
     }
 }
 
@@ -473,37 +451,16 @@ impl Choices {
     }
 }
 
-/// The canonical spellings of a choice list, for messages: `新建/new, …`.
-pub fn choices_list(choices: &[&str]) -> String {
-    choices
-        .iter()
-        .map(|c| {
-            let mut it = c.split('|');
-            let a = it.next().unwrap_or_default();
-            match it.next() {
-                Some(b) => format!("{a}/{b}"),
-                None => a.to_string(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// One of a fixed list (`ColType::Enum`).
 pub fn choice(v: &Raw, choices: &Choices) -> Result<Option<usize>, CellError> {
     let Some(s) = text_cow(v)? else {
         return Ok(None);
     };
     choices.index(&s).map(Some).ok_or_else(|| {
-        err(
-            "value.not_a_choice",
-            format!(
-                "\"{}\" is not one of {}",
-                clip(&s),
-                choices_list(choices.list)
-            ),
-            "pick a value from the drop-down list of the template",
-        )
+        err(Message::NotAChoice {
+            value: crate::findings::clip(&s),
+            choices: choices.list,
+        })
     })
 }
 
@@ -518,11 +475,9 @@ pub fn priority(v: &Raw) -> Result<Option<Priority>, CellError> {
     };
     match crate::ingest::schema::PRIORITY.index(&s) {
         Some(i) => Ok(Some(Priority::ALL[i])),
-        None => Err(err(
-            "value.not_a_priority",
-            format!("priority \"{}\" is not one of P1–P4", clip(&s)),
-            "type P1, P2, P3 or P4 (also 1–4, 紧急/高/中/低, Critical/High/Medium/Low)",
-        )),
+        None => Err(err(Message::NotAPriority {
+            value: crate::findings::clip(&s),
+        })),
     }
 }
 
@@ -537,23 +492,13 @@ pub fn yes_no(v: &Raw) -> Result<Option<bool>, CellError> {
     match crate::ingest::schema::YES_NO.index(&s) {
         Some(0) => Ok(Some(true)),
         Some(_) => Ok(Some(false)),
-        None => Err(err(
-            "value.not_yes_no",
-            format!("expected 是/否 (yes/no), found {}", v.describe()),
-            "type 是 or 否 (yes or no)",
-        )),
+        None => Err(err(Message::NotYesNo { found: v.found() })),
     }
 }
 
 /// A month period such as `2026-10` (also a date cell: its month).
 pub fn period(v: &Raw) -> Result<Option<Period>, CellError> {
-    let bad = || {
-        err(
-            "value.not_a_period",
-            format!("expected a period such as 2026-10, found {}", v.describe()),
-            "type the period as text: 2026-10 (month), 2026-Q4, 2026-H2 or 2026",
-        )
-    };
+    let bad = || err(Message::NotAPeriod { found: v.found() });
     match v {
         Raw::DateTime(_) | Raw::Iso(_) => match date(v) {
             Ok(Some(d)) => Ok(Some(Period::of_date(d))),
@@ -584,28 +529,10 @@ pub fn period(v: &Raw) -> Result<Option<Period>, CellError> {
     }
 }
 
-/// Column letters of a 0-based column index: 0 → `A`, 27 → `AB`.
-pub fn col_letters(mut c: u32) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).expect("ASCII letters")
-}
-
-/// Absolute A1 reference of 0-based (row, column): (13, 4) → `E14`.
-pub fn a1(row: u32, col: u32) -> String {
-    format!("{}{}", col_letters(col), row + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::findings::Lang;
     use calamine::ExcelDateTimeType;
 
     fn dt(s: &str) -> NaiveDateTime {
@@ -686,7 +613,7 @@ mod tests {
         for blank in [Raw::Empty, t(""), t("   ")] {
             assert_eq!(datetime(&blank), Ok(None));
         }
-        let code = |r: Raw| datetime(&r).unwrap_err().code;
+        let code = |r: Raw| datetime(&r).unwrap_err().code();
         assert_eq!(code(t("N/A")), "value.not_a_date");
         assert_eq!(code(t("2026-13-01 08:00")), "value.not_a_date");
         assert_eq!(code(t("2026-10-01 25:00")), "value.not_a_date");
@@ -695,7 +622,10 @@ mod tests {
         assert_eq!(code(Raw::Float(7.0)), "value.not_a_date");
         assert_eq!(code(Raw::Error("#N/A".into())), "value.not_a_date");
         let e = datetime(&t("N/A")).unwrap_err();
-        assert_eq!(e.message, "expected a date, found text \"N/A\"");
+        assert_eq!(
+            e.message().text(Lang::En),
+            "expected a date, found text \"N/A\""
+        );
     }
 
     #[test]
@@ -705,7 +635,10 @@ mod tests {
         assert_eq!(date(&t("2026-10-01 08:00")), Ok(d(2026, 10, 1)));
         assert_eq!(date(&Raw::Float(46204.0)), Ok(d(2026, 7, 1)));
         assert_eq!(date(&t("２０２６/１０/３１")), Ok(d(2026, 10, 31)));
-        assert_eq!(date(&t("2026-02-30")).unwrap_err().code, "value.not_a_date");
+        assert_eq!(
+            date(&t("2026-02-30")).unwrap_err().code(),
+            "value.not_a_date"
+        );
     }
 
     #[test]
@@ -714,20 +647,20 @@ mod tests {
         assert_eq!(number(&t("1,200")), Ok(Some(1200.0)));
         assert_eq!(number(&Raw::Int(30)), Ok(Some(30.0)));
         assert_eq!(number(&t(" ")), Ok(None));
-        assert_eq!(number(&t("N/A")).unwrap_err().code, "value.not_a_number");
-        assert_eq!(number(&t("NaN")).unwrap_err().code, "value.not_a_number");
+        assert_eq!(number(&t("N/A")).unwrap_err().code(), "value.not_a_number");
+        assert_eq!(number(&t("NaN")).unwrap_err().code(), "value.not_a_number");
         assert_eq!(
-            number(&Raw::Error("#DIV/0!".into())).unwrap_err().code,
+            number(&Raw::Error("#DIV/0!".into())).unwrap_err().code(),
             "value.not_a_number"
         );
         assert_eq!(int_in(&t("５"), 1, 5), Ok(Some(5)));
         assert_eq!(int_in(&Raw::Float(4.0), 1, 5), Ok(Some(4)));
         assert_eq!(
-            int_in(&Raw::Float(6.0), 1, 5).unwrap_err().code,
+            int_in(&Raw::Float(6.0), 1, 5).unwrap_err().code(),
             "value.out_of_range"
         );
         assert_eq!(
-            int_in(&Raw::Float(4.5), 1, 5).unwrap_err().code,
+            int_in(&Raw::Float(4.5), 1, 5).unwrap_err().code(),
             "value.not_an_integer"
         );
     }
@@ -754,10 +687,13 @@ mod tests {
             assert_eq!(priority(&raw), Ok(Some(want)), "{raw:?}");
         }
         let e = priority(&t("P7")).unwrap_err();
-        assert_eq!(e.code, "value.not_a_priority");
-        assert_eq!(e.message, "priority \"P7\" is not one of P1–P4");
+        assert_eq!(e.code(), Code::ValueNotAPriority);
         assert_eq!(
-            priority(&Raw::Float(1.5)).unwrap_err().code,
+            e.message().text(Lang::En),
+            "priority \"P7\" is not one of P1–P4"
+        );
+        assert_eq!(
+            priority(&Raw::Float(1.5)).unwrap_err().code(),
             "value.not_a_priority"
         );
     }
@@ -768,12 +704,12 @@ mod tests {
         assert_eq!(yes_no(&t("No")), Ok(Some(false)));
         assert_eq!(yes_no(&Raw::Bool(true)), Ok(Some(true)));
         assert_eq!(yes_no(&Raw::Float(0.0)), Ok(Some(false)));
-        assert_eq!(yes_no(&t("maybe")).unwrap_err().code, "value.not_yes_no");
+        assert_eq!(yes_no(&t("maybe")).unwrap_err().code(), "value.not_yes_no");
         let st = &crate::ingest::schema::STATUS;
         assert_eq!(choice(&t("In Progress"), st), Ok(Some(1)));
         assert_eq!(choice(&t("已关闭"), st), Ok(Some(4)));
         assert_eq!(
-            choice(&t("done"), st).unwrap_err().code,
+            choice(&t("done"), st).unwrap_err().code(),
             "value.not_a_choice"
         );
         let p = |s| Period::parse(s).unwrap();
@@ -787,22 +723,28 @@ mod tests {
             false,
         ));
         assert_eq!(period(&excel), Ok(Some(p("2026-10"))));
-        assert_eq!(period(&t("Oct")).unwrap_err().code, "value.not_a_period");
+        assert_eq!(period(&t("Oct")).unwrap_err().code(), "value.not_a_period");
         assert_eq!(text(&Raw::Float(12345.0)), Ok(Some("12345".into())));
         assert_eq!(text(&t("  INC-1 ")), Ok(Some("INC-1".into())));
         assert_eq!(
-            text(&Raw::Error("#N/A".into())).unwrap_err().code,
+            text(&Raw::Error("#N/A".into())).unwrap_err().code(),
             "value.error_cell"
         );
     }
 
+    /// A whole-number column's "not a number" names its range in the hint.
     #[test]
-    fn a1_refs() {
-        assert_eq!(a1(13, 4), "E14");
-        assert_eq!(a1(0, 25), "Z1");
-        assert_eq!(a1(0, 26), "AA1");
-        assert_eq!(a1(9, 27), "AB10");
-        assert_eq!(col_letters(16383), "XFD");
+    fn whole_number_hints_name_the_range() {
+        let e = int_in(&t("many"), 1, 5).unwrap_err();
+        assert_eq!(e.code(), Code::ValueNotANumber);
+        assert_eq!(
+            e.message().hint(Lang::En),
+            "type a whole number from 1 to 5"
+        );
+        assert_eq!(
+            number(&t("many")).unwrap_err().message().hint(Lang::En),
+            "type digits only, e.g. 30 or 12.5"
+        );
     }
 
     #[test]

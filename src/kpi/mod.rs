@@ -132,55 +132,57 @@ pub fn compute(input: &KpiInput) -> Result<KpiResults, KpiError> {
     })
 }
 
-/// The `n` periods before `input.period` (same frequency), computed from the
-/// same data, oldest first. A period that cannot be computed (e.g. its year
-/// is not covered by the holiday calendar) is left out; use
-/// [`try_compute_history`] to see the error instead.
-pub fn compute_history(input: &KpiInput, n: usize) -> Vec<KpiResults> {
-    input
-        .period
-        .previous(n)
-        .into_par_iter()
-        .filter(|p| data_covers(input.data, p))
-        .filter_map(|p| {
-            compute(&KpiInput {
-                period: p,
-                history: &[],
-                ..*input
-            })
-            .ok()
-        })
-        .collect()
+/// The earlier periods a period's trends compare with.
+#[derive(Debug, Default)]
+pub struct History {
+    /// Results of the earlier periods that have them, oldest first.
+    pub results: Vec<KpiResults>,
+    /// Periods the data cover that could not be computed (e.g. a year the
+    /// holiday calendar does not cover), with the reason; never dropped silently.
+    pub gaps: Vec<(Period, KpiError)>,
 }
 
-/// As [`compute_history`], failing on the first period that cannot be computed.
-pub fn try_compute_history(input: &KpiInput, n: usize) -> Result<Vec<KpiResults>, KpiError> {
-    input
+/// The `n` periods before `input.period` (same frequency), oldest first: each
+/// from `stored` when it holds the period (results recorded when it was
+/// reported), else computed from the same data when the data cover it (a
+/// period before the first workbook has no figures, never 100 %). A period
+/// that cannot be computed is a gap with its error. `input.history` is ignored.
+pub fn history(input: &KpiInput, n: usize, stored: &BTreeMap<Period, KpiResults>) -> History {
+    let computed: Vec<(Period, Option<Result<KpiResults, KpiError>>)> = input
         .period
         .previous(n)
         .into_par_iter()
-        .filter(|p| data_covers(input.data, p))
         .map(|p| {
-            compute(&KpiInput {
-                period: p,
-                history: &[],
-                ..*input
-            })
+            let r = match stored.get(&p) {
+                Some(r) => Some(Ok(r.clone())),
+                None if data_covers(input.data, &p) => Some(compute(&KpiInput {
+                    period: p,
+                    history: &[],
+                    ..*input
+                })),
+                None => None,
+            };
+            (p, r)
         })
-        .collect()
+        .collect();
+    let mut h = History::default();
+    for (p, r) in computed {
+        match r {
+            Some(Ok(r)) => h.results.push(r),
+            Some(Err(e)) => h.gaps.push((p, e)),
+            None => {}
+        }
+    }
+    h
 }
 
 /// The period's results with trends over the `n` previous periods computed
-/// from the same data (what `compute`, `render` and `run` need): returns the
-/// results and the history they were compared with (oldest first).
-/// `input.history` is ignored.
-pub fn compute_with_history(
-    input: &KpiInput,
-    n: usize,
-) -> Result<(KpiResults, Vec<KpiResults>), KpiError> {
-    let history = compute_history(input, n);
+/// from the same data (what `compute` needs): the results and the history
+/// they were compared with. `input.history` is ignored.
+pub fn compute_with_history(input: &KpiInput, n: usize) -> Result<(KpiResults, History), KpiError> {
+    let history = history(input, n, &BTreeMap::new());
     let results = compute(&KpiInput {
-        history: &history,
+        history: &history.results,
         ..*input
     })?;
     Ok((results, history))

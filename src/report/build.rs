@@ -33,39 +33,7 @@ pub const BREACH_ROWS: usize = 1000;
 pub const DEFAULT_BREACH_ROWS: usize = 200;
 
 /// The document's life-cycle state, from the ledger (or a fresh draft).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DocState {
-    /// `1.0`, `1.1`, `2.0` …
-    pub version: String,
-    pub status: DocStatus,
-    pub reviewed_by: Option<String>,
-    pub reviewed_at: Option<NaiveDateTime>,
-    pub approved_by: Option<String>,
-    pub approved_at: Option<NaiveDateTime>,
-    /// The version this one replaces.
-    pub supersedes: Option<String>,
-}
-
-impl DocState {
-    /// A first draft of `version`.
-    pub fn draft(version: &str) -> DocState {
-        DocState {
-            version: version.to_string(),
-            status: DocStatus::Draft,
-            reviewed_by: None,
-            reviewed_at: None,
-            approved_by: None,
-            approved_at: None,
-            supersedes: None,
-        }
-    }
-}
-
-impl Default for DocState {
-    fn default() -> Self {
-        DocState::draft("1.0")
-    }
-}
+pub use crate::model::document::DocState;
 
 /// Timeliness of one report and period (spec §4), from the ledger.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -217,7 +185,7 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         } else {
             ctx.period.label_en()
         },
-        version: st.version.clone(),
+        version: st.version.to_string(),
         status: st.status,
         compiler: ctx.spec.compiler.clone(),
         reviewer: st
@@ -234,7 +202,7 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         generated_at: iso(&ctx.generated_at),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         content_hash: String::new(),
-        supersedes: st.supersedes.clone(),
+        supersedes: st.supersedes.map(|v| v.to_string()),
         language: t.language.clone(),
     };
     let mut doc = ReportDoc {

@@ -8,38 +8,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-/// Document status (草稿 draft / 已审核 reviewed / 已批准 approved).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DocStatus {
-    Draft,
-    Reviewed,
-    Approved,
-}
-
-impl DocStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocStatus::Draft => "draft",
-            DocStatus::Reviewed => "reviewed",
-            DocStatus::Approved => "approved",
-        }
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            DocStatus::Draft => "草稿",
-            DocStatus::Reviewed => "已审核",
-            DocStatus::Approved => "已批准",
-        }
-    }
-    pub fn label_en(self) -> &'static str {
-        match self {
-            DocStatus::Draft => "Draft",
-            DocStatus::Reviewed => "Reviewed",
-            DocStatus::Approved => "Approved",
-        }
-    }
-}
+pub use crate::model::document::{DocStatus, DocVersion};
 
 /// The document block (spec §5): on the cover, in page headers, in file metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1056,7 +1056,7 @@ fn history_trends_directions_improvements() {
         period: Period::parse("2026-10").unwrap(),
         history: &[],
     };
-    let hist = kpi::compute_history(&input, 3);
+    let hist = kpi::history(&input, 3, &Default::default()).results;
     // History covers only the periods the inputs have records in: the dataset starts in
     // September, so July and August (no data at all) are not "100 %" but absent.
     assert_eq!(
@@ -1310,7 +1310,7 @@ fn json_output_validates_against_the_schema() {
         period: Period::parse("2026-10").unwrap(),
         history: &[],
     };
-    let hist = kpi::compute_history(&input, 3);
+    let hist = kpi::history(&input, 3, &Default::default()).results;
     let r = kpi::compute(&KpiInput {
         history: &hist,
         ..input

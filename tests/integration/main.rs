@@ -1,9 +1,12 @@
 //! The one integration-test binary (one link on 2 cores). One module per area.
 
+mod support;
+
 mod architecture;
 mod calendar;
 mod catalogue;
 mod cli;
+mod conventions;
 mod ingest;
 mod kpi;
 mod pdf;

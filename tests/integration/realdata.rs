@@ -222,12 +222,8 @@ fn servicenow_fixture_ingests_every_incident_and_matches_reference_kpis() {
         .findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
-        .filter_map(|f| f.cell.as_deref())
-        .map(|c| {
-            c.trim_start_matches(|ch: char| ch.is_ascii_alphabetic())
-                .parse()
-                .unwrap()
-        })
+        .filter_map(|f| f.cell)
+        .map(|c| c.first_row())
         .collect();
     assert_eq!(
         error_rows.len() as u64,

@@ -5,75 +5,18 @@
 //! run at the same time, and runs killed at random points.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+use crate::support::{BIN, demo, ok, sv, text};
 
 use svcreport::archive::{Archive, ArchiveError, sha256_file};
 use svcreport::ledger::{DocVersion, Ledger};
 use svcreport::report::DocStatus;
 
-const BIN: &str = env!("CARGO_BIN_EXE_svcreport");
 const NOW_RUN: &str = "2026-11-03 10:00";
 const NOW_REVIEW: &str = "2026-11-04 09:30";
 const NOW_APPROVE: &str = "2026-11-05 16:00";
 const NOW_SEND: &str = "2026-11-06 09:00";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let name = e.file_name();
-        if name.to_string_lossy().starts_with('.') || name == "out" || name == "outbox" {
-            continue;
-        }
-        let (src, dst) = (e.path(), to.join(&name));
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
-}
-
-/// A fresh copy of the demo workspace.
-fn demo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/demo");
-    if src.join("svcreport.toml").is_file() {
-        copy_dir(&src, dir.path());
-    } else {
-        let out = Command::new(BIN)
-            .args(["gen-sample", "--out"])
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "gen-sample: {}", text(&out));
-    }
-    dir
-}
-
-fn sv(ws: &Path, now: &str, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--workspace")
-        .arg(ws)
-        .args(["--now", now])
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(o: Output) -> String {
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn ledger(ws: &Path) -> Ledger {
     Ledger::open(ws).unwrap()
@@ -112,14 +55,17 @@ fn month_end_to_end() {
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     let l = ledger(w);
     let d = l.read().latest(DOC).unwrap().unwrap();
-    assert_eq!((d.version, d.status), (DocVersion::FIRST, DocStatus::Draft));
-    assert_eq!(d.created, "2026-11-03T10:00:00");
+    assert_eq!(
+        (d.state.version, d.state.status),
+        (DocVersion::FIRST, DocStatus::Draft)
+    );
+    assert_eq!(d.created.to_string(), "2026-11-03 10:00:00");
     // Every input is recorded with its hash, and archived.
     let inputs = l.read().inputs().unwrap();
     assert!(!inputs.is_empty());
     let arch = Archive::new(w);
     for i in &inputs {
-        assert_eq!(i.first_seen, "2026-11-03T10:00:00");
+        assert_eq!(i.first_seen.to_string(), "2026-11-03 10:00:00");
         assert_eq!(
             i.rows_read,
             i.rows_accepted + i.rows_rejected + i.rows_blank,
@@ -130,7 +76,11 @@ fn month_end_to_end() {
         assert_eq!(sha, i.sha256);
         assert_eq!(arch.load(&i.sha256).unwrap().len() as u64, i.size);
     }
-    assert!(l.results_for("2026-10").unwrap().is_some());
+    assert!(
+        l.results_for(&svcreport::model::period::Period::parse("2026-10").unwrap())
+            .unwrap()
+            .is_some()
+    );
     drop(l);
 
     // Distribute refuses drafts.
@@ -172,10 +122,16 @@ fn month_end_to_end() {
 
     let l = ledger(w);
     let d = l.read().latest(DOC).unwrap().unwrap();
-    assert_eq!(d.status, DocStatus::Approved);
-    assert_eq!(d.approved_by.as_deref(), Some("张伟"));
-    assert_eq!(d.approved_at.as_deref(), Some("2026-11-05T16:00:00"));
-    assert_eq!(d.reviewed_at.as_deref(), Some("2026-11-04T09:30:00"));
+    assert_eq!(d.state.status, DocStatus::Approved);
+    assert_eq!(d.state.approved_by.as_deref(), Some("张伟"));
+    assert_eq!(
+        d.state.approved_at.map(|t| t.to_string()).as_deref(),
+        Some("2026-11-05 16:00:00")
+    );
+    assert_eq!(
+        d.state.reviewed_at.map(|t| t.to_string()).as_deref(),
+        Some("2026-11-04 09:30:00")
+    );
     let steps = l.read().reviews(d.id).unwrap();
     assert_eq!(steps.len(), 2);
     assert_eq!(
@@ -371,7 +327,9 @@ fn versions_bump_on_change_and_after_approval() {
     let l = ledger(w);
     let v = l.read().versions(DOC).unwrap();
     assert_eq!(
-        v.iter().map(|d| d.version.to_string()).collect::<Vec<_>>(),
+        v.iter()
+            .map(|d| d.state.version.to_string())
+            .collect::<Vec<_>>(),
         ["1.0", "1.1"]
     );
     assert_ne!(v[0].content_hash, v[1].content_hash);
@@ -392,10 +350,13 @@ fn versions_bump_on_change_and_after_approval() {
     let l = ledger(w);
     let v = l.read().versions(DOC).unwrap();
     let last = v.last().unwrap();
-    assert_eq!(last.version, DocVersion { major: 2, minor: 0 });
-    assert_eq!(last.supersedes, Some(DocVersion { major: 1, minor: 1 }));
-    assert_eq!(last.status, DocStatus::Draft);
-    assert_eq!(v[1].status, DocStatus::Approved);
+    assert_eq!(last.state.version, DocVersion { major: 2, minor: 0 });
+    assert_eq!(
+        last.state.supersedes,
+        Some(DocVersion { major: 1, minor: 1 })
+    );
+    assert_eq!(last.state.status, DocStatus::Draft);
+    assert_eq!(v[1].state.status, DocStatus::Approved);
     assert_eq!(
         std::fs::read(w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.1.pdf")).unwrap(),
         approved
@@ -571,7 +532,7 @@ fn check_consistent(w: &Path) {
     for d in l.read().all_documents().unwrap() {
         for f in l.read().files(d.id).unwrap() {
             let (sha, _) = sha256_file(&w.join(&f.path))
-                .unwrap_or_else(|e| panic!("{} V{}: {e}", d.doc_number, d.version));
+                .unwrap_or_else(|e| panic!("{} V{}: {e}", d.doc_number, d.state.version));
             assert_eq!(sha, f.sha256, "{}", f.path);
         }
     }
@@ -591,4 +552,54 @@ fn check_consistent(w: &Path) {
             assert!(r.is_ok(), "{p:?} is not a whole xlsx");
         }
     }
+}
+
+/// The outputs of the sample's months, byte for byte: three monthly batches in a row, then a
+/// review and an approval of one report. Each written file's SHA-256 is compared with
+/// `tests/golden/sample-run.sha256` (`UPDATE_GOLDEN=1` rewrites it after review). A refactoring
+/// must leave every document's bytes as they were; a change of content updates the list in the
+/// same commit, with the reason.
+#[test]
+fn sample_months_give_the_recorded_bytes() {
+    let ws = demo();
+    let w = ws.path();
+    for (period, now) in [
+        ("2026-08", "2026-09-03 10:00"),
+        ("2026-09", "2026-10-09 10:00"),
+        ("2026-10", NOW_RUN),
+    ] {
+        let o = sv(w, now, &["-q", "run", "--period", period]);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "run {period}: {}",
+            text(&o)
+        );
+    }
+    ok(sv(w, NOW_REVIEW, &["review", DOC, "--name", "李强"]));
+    ok(sv(w, NOW_APPROVE, &["approve", DOC, "--name", "张伟"]));
+    let mut listing = String::new();
+    for rel in files_under(&w.join("out")) {
+        let (sha, _) = sha256_file(&w.join("out").join(&rel)).unwrap();
+        listing.push_str(&format!("{sha}  {}\n", rel.display()));
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/sample-run.sha256");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &listing).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} missing: UPDATE_GOLDEN=1 writes it", path.display()));
+    let differ: Vec<String> = want
+        .lines()
+        .zip(listing.lines())
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| format!("  recorded {a}\n  now      {b}"))
+        .collect();
+    assert!(
+        differ.is_empty() && want.lines().count() == listing.lines().count(),
+        "the sample's documents changed:\n{}\n(recorded {} files, now {})",
+        differ.join("\n"),
+        want.lines().count(),
+        listing.lines().count()
+    );
 }

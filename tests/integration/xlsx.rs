@@ -23,8 +23,8 @@ use svcreport::model::catalogue::{
 use svcreport::model::period::{Frequency, Period};
 use svcreport::render::RenderOptions;
 use svcreport::report::{
-    self, Block, BuildContext, Cell, DocState, DocStatus, FindingCounts, ReportDoc, Status,
-    Template, TimelinessRow,
+    self, Block, BuildContext, Cell, DocState, DocStatus, DocVersion, FindingCounts, ReportDoc,
+    Status, Template, TimelinessRow,
 };
 
 fn dt(s: &str) -> NaiveDateTime {
@@ -634,7 +634,7 @@ fn build_with_template(
 }
 
 fn build(report_id: &str) -> ReportDoc {
-    build_with(&fixture(), report_id, DocState::draft("1.0"), &[])
+    build_with(&fixture(), report_id, DocState::default(), &[])
 }
 
 /// Compare with `tests/golden/<name>`; `UPDATE_GOLDEN=1` rewrites it (never in CI).
@@ -854,22 +854,22 @@ fn charts_follow_the_history_with_a_target_line() {
             r
         })
         .collect();
-    let doc2 = build_with(&f, "acme-monthly", DocState::draft("1.0"), &history);
+    let doc2 = build_with(&f, "acme-monthly", DocState::default(), &history);
     assert_eq!(doc2.sections, doc.sections);
 }
 
 #[test]
 fn content_hash_ignores_state_but_not_figures() {
     let f = fixture();
-    let a = build_with(&f, "acme-monthly", DocState::draft("1.0"), &[]);
+    let a = build_with(&f, "acme-monthly", DocState::default(), &[]);
     let approved = DocState {
-        version: "1.1".into(),
+        version: DocVersion { major: 1, minor: 1 },
         status: DocStatus::Approved,
         reviewed_by: Some("李强".into()),
         reviewed_at: Some(dt("2026-11-04 09:00")),
         approved_by: Some("张伟".into()),
         approved_at: Some(dt("2026-11-05 15:30")),
-        supersedes: Some("1.0".into()),
+        supersedes: Some(DocVersion::FIRST),
     };
     let b = build_with(&f, "acme-monthly", approved, &[]);
     assert_eq!(a.meta.content_hash.len(), 64);
@@ -879,7 +879,7 @@ fn content_hash_ignores_state_but_not_figures() {
 
     let mut g = fixture();
     g.results.targets[0].actual = Some(99.944); // shows 99.94%: the content changed
-    let c = build_with(&g, "acme-monthly", DocState::draft("1.0"), &[]);
+    let c = build_with(&g, "acme-monthly", DocState::default(), &[]);
     assert_ne!(a.meta.content_hash, c.meta.content_hash);
 }
 
@@ -1127,7 +1127,7 @@ fn xlsx_numbers_are_the_rounded_figures_with_matching_formats() {
 fn xlsx_properties_carry_the_document_block() {
     let f = fixture();
     let state = DocState {
-        version: "1.1".into(),
+        version: DocVersion { major: 1, minor: 1 },
         status: DocStatus::Approved,
         reviewed_by: Some("李强".into()),
         reviewed_at: Some(dt("2026-11-04 09:00")),
@@ -1322,7 +1322,7 @@ fn trends_with_a_missing_period_stay_aligned() {
     // The KPI stage leaves out periods where a target did not exist.
     let mut f = fixture();
     f.results.trends[1].retain(|p| p.period != "2026-08");
-    let doc = build_with(&f, "acme-monthly", DocState::draft("1.0"), &[]);
+    let doc = build_with(&f, "acme-monthly", DocState::default(), &[]);
     let av = doc
         .sections
         .iter()
@@ -1338,7 +1338,7 @@ fn trends_with_a_missing_period_stay_aligned() {
         av.series[1].values,
         [Some(99.92), None, Some(99.9), Some(99.5)]
     );
-    let int = build_with(&f, "internal-monthly", DocState::draft("1.0"), &[]);
+    let int = build_with(&f, "internal-monthly", DocState::default(), &[]);
     let tr = find_table(&int, "trends", "trends");
     // Mean of 3 = 2026-08 (missing), 2026-09 99.9 and 2026-10 99.5 → 99.70 %;
     // mean of 6 adds 2026-07 99.92 → (99.92 + 99.9 + 99.5) / 3 = 99.7733… → 99.77 %.
@@ -1359,7 +1359,7 @@ fn bench_large_document() {
         })
         .collect();
     let t0 = std::time::Instant::now();
-    let doc = build_with(&f, "acme-monthly", DocState::draft("1.0"), &[]);
+    let doc = build_with(&f, "acme-monthly", DocState::default(), &[]);
     let built = t0.elapsed();
     let t1 = std::time::Instant::now();
     let bytes = render(&doc);
@@ -1424,7 +1424,7 @@ fn breach_list_is_capped_with_a_note_of_how_many_more() {
     // The document lists DEFAULT_BREACH_ROWS tickets and says how many more there are
     // (a 1 M-ticket month must not become a 100,000-row PDF table).
     let (f, total) = many_misses();
-    let doc = build_with(&f, "acme-monthly", DocState::draft("1.0"), &[]);
+    let doc = build_with(&f, "acme-monthly", DocState::default(), &[]);
     let (table, note) = breach_table_and_note(&doc);
     assert_eq!(table.rows.len(), report::build::DEFAULT_BREACH_ROWS);
     // Every miss of this report is either listed or counted in the note.
@@ -1439,7 +1439,7 @@ fn breach_list_is_capped_with_a_note_of_how_many_more() {
 #[test]
 fn a_batch_keeps_enough_misses_for_the_same_document() {
     let (f, _) = many_misses();
-    let full = build_with(&f, "acme-monthly", DocState::draft("1.0"), &[]);
+    let full = build_with(&f, "acme-monthly", DocState::default(), &[]);
     let mut capped = f;
     capped.results.cap_missed(report::build::BREACH_ROWS);
     assert_eq!(
@@ -1447,7 +1447,7 @@ fn a_batch_keeps_enough_misses_for_the_same_document() {
         report::build::BREACH_ROWS
     );
     assert_eq!(capped.results.targets[2].missed_count(), 1_500);
-    let doc = build_with(&capped, "acme-monthly", DocState::draft("1.0"), &[]);
+    let doc = build_with(&capped, "acme-monthly", DocState::default(), &[]);
     assert_eq!(doc, full);
     assert_eq!(doc.meta.content_hash, full.meta.content_hash);
 }
@@ -1469,7 +1469,7 @@ fn a_template_sets_how_many_missed_tickets_are_listed() {
     };
     for (n, listed) in [(1_000, 1_000), (25, 25)] {
         let template = with("breaches", &format!("max_rows = {n}")).unwrap();
-        let doc = build_with_template(&f, "acme-monthly", DocState::draft("1.0"), &[], &template);
+        let doc = build_with_template(&f, "acme-monthly", DocState::default(), &[], &template);
         let (table, note) = breach_table_and_note(&doc);
         assert_eq!(table.rows.len(), listed);
         let more = total - listed as u64;
@@ -1506,7 +1506,7 @@ fn a_breach_never_rounds_to_look_met() {
     // decimals would print "99.90%" next to "未达标"; the figure gets the decimals it needs.
     let mut f = fixture();
     f.results.targets[1].actual = Some(44_404.0 / 44_450.0 * 100.0);
-    let doc = build_with(&f, "acme-monthly", DocState::draft("1.0"), &[]);
+    let doc = build_with(&f, "acme-monthly", DocState::default(), &[]);
     let texts: Vec<String> = doc
         .sections
         .iter()

@@ -1,0 +1,597 @@
+//! The batch shared by `run` and `render`: for a read inbox and a list of
+//! jobs, in named steps —
+//! [`archive_inputs`] → (refused: [`record_refused`]) → [`figures_per_period`] →
+//! [`archive_sources`] → [`build_all`] → [`publish`] → [`record`].
+//!
+//! Orchestration (`app`). Invariants:
+//! - every output goes through `fsutil::write_atomic` (or the write-once
+//!   archive), and the ledger is written in one transaction *after* the files
+//!   exist, so a killed run leaves no document row without its files and no
+//!   partial file under a published name;
+//! - everything a document was built from (inputs, settings, catalogue,
+//!   templates, holiday files, the KPI history and timeliness rows, and the
+//!   report model itself) is archived by content hash, so `rebuild` can
+//!   produce the same document later from the archive alone;
+//! - a refused run (`--strict` with error findings) archives and records its
+//!   inputs and the refusal, and renders nothing.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Context;
+use chrono::NaiveDateTime;
+
+use super::pipeline::{
+    Figures, Inputs, Job, Laps, figures, file_name, map_on_threads, period_dir, provider_of,
+    render_files, render_options, source_files,
+};
+use super::session::{Env, Session, TOOL_VERSION};
+use super::tracking;
+use crate::archive::{sanitize_component, sha256_hex};
+use crate::findings::Severity;
+use crate::fsutil;
+use crate::kpi::KpiError;
+use crate::ledger::{
+    DocFile, DocRecord, InputRecord, NewDocument, RunRecord, RunStatus, SourceKind, SourceRecord,
+    VersionDecision, decide_version,
+};
+use crate::model::catalogue::OutputFormat;
+use crate::model::document::{DocState, DocStatus, DocVersion};
+use crate::model::period::Period;
+use crate::report::{self, ReportDoc};
+
+/// What became of one job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeKind {
+    /// The first version of the document.
+    New,
+    /// Changed content: a new version.
+    NewVersion,
+    /// Same content as the latest version; its files were all there.
+    Unchanged,
+    /// Same content; missing files were rendered again.
+    Regenerated,
+    /// Same content as the approved latest version: nothing to do.
+    ApprovedUnchanged,
+}
+
+impl OutcomeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::New => "new",
+            OutcomeKind::NewVersion => "new version",
+            OutcomeKind::Unchanged => "unchanged",
+            OutcomeKind::Regenerated => "regenerated",
+            OutcomeKind::ApprovedUnchanged => "approved unchanged",
+        }
+    }
+}
+
+/// What became of one job.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub doc_number: String,
+    pub report_id: String,
+    pub period: Period,
+    pub version: DocVersion,
+    pub status: DocStatus,
+    pub what: OutcomeKind,
+    /// Workspace-relative paths written.
+    pub written: Vec<String>,
+    pub supersedes: Option<DocVersion>,
+}
+
+/// What a batch did.
+#[derive(Debug, Default)]
+pub struct BatchReport {
+    pub outcomes: Vec<Outcome>,
+    pub run_id: Option<i64>,
+    pub errors: usize,
+    pub warnings: usize,
+    /// `--strict` and error findings: nothing was rendered.
+    pub refused: bool,
+    /// Earlier periods the trends had to leave out, with the reason.
+    pub history_gaps: Vec<(Period, KpiError)>,
+}
+
+/// Called after each report is built and rendered: (doc number, done, total).
+pub type RenderProgress<'a> = dyn Fn(&str, usize, usize) + Sync + 'a;
+
+/// Options of a batch (`run` or `render`).
+pub struct BatchOptions<'a> {
+    /// The command's name, as the ledger records it.
+    pub command: &'a str,
+    pub period: Period,
+    pub jobs: Vec<Job>,
+    pub strict: bool,
+    pub progress: Option<&'a RenderProgress<'a>>,
+}
+
+/// One job built (and rendered where needed).
+struct Built {
+    job: usize,
+    decision: VersionDecision,
+    state: DocState,
+    /// The model of a new version (none when the version exists already).
+    doc: Option<ReportDoc>,
+    /// (format, published name, bytes) of the files to write.
+    files: Vec<(OutputFormat, String, Vec<u8>)>,
+}
+
+/// The files of one job as published, and its archived model.
+struct Published {
+    files: Vec<DocFile>,
+    model_sha: Option<String>,
+}
+
+/// Run a batch: archive, compute, build, render, publish, record.
+pub fn run_batch(
+    s: &mut Session,
+    inputs: &Inputs,
+    o: &BatchOptions<'_>,
+) -> anyhow::Result<BatchReport> {
+    let mut laps = Laps::start();
+    let started = s.env.now();
+    let mut rep = BatchReport {
+        errors: inputs.count(Severity::Error),
+        warnings: inputs.count(Severity::Warning),
+        ..Default::default()
+    };
+    let input_rows = archive_inputs(s, inputs, started);
+    if o.strict && rep.errors > 0 {
+        rep.refused = true;
+        rep.run_id = Some(record_refused(s, o, inputs, &rep, &input_rows, started)?);
+        return Ok(rep);
+    }
+    let mut figures = figures_per_period(s, inputs, o)?;
+    for f in figures.values_mut() {
+        rep.history_gaps.append(&mut f.gaps);
+    }
+    rep.history_gaps.sort_by_key(|(p, _)| *p);
+    rep.history_gaps.dedup_by_key(|(p, _)| *p);
+    laps.lap("figures (every period with its history)");
+    let sources = archive_sources(s)?;
+    // The timeliness rows as the ledger knows them before this run.
+    let timeliness = tracking::timeliness_rows(&s.env, &s.ledger, o.period)?;
+    laps.lap("archive inputs, timeliness");
+    let built = build_all(s, inputs, o, &figures, &timeliness)?;
+    laps.lap("build and render documents");
+    let published = publish(s, o, &built)?;
+    let records = BuildRecords {
+        history: figures
+            .iter()
+            .map(|(p, f)| Ok((*p, s.archive.store(&serde_json::to_vec(&f.history)?)?)))
+            .collect::<anyhow::Result<_>>()?,
+        timeliness: s.archive.store(&serde_json::to_vec(&timeliness)?)?,
+        sources,
+    };
+    laps.lap("publish files, archive models");
+    record(
+        s,
+        o,
+        inputs,
+        &mut rep,
+        started,
+        &input_rows,
+        &figures,
+        &built,
+        &published,
+        &records,
+    )?;
+    laps.lap("ledger");
+    Ok(rep)
+}
+
+/// Archive every input (write-once, content-addressed); the ledger rows to record.
+fn archive_inputs(s: &Session, inputs: &Inputs, started: NaiveDateTime) -> Vec<InputRecord> {
+    inputs
+        .ingested
+        .files
+        .iter()
+        .map(|fc| {
+            let sha = match s.archive.store_file(&s.env.ws.root.join(&fc.file)) {
+                Ok((sha, _)) => sha,
+                // Gone or unreadable since ingest: record what ingest saw.
+                Err(_) => fc.sha256.clone(),
+            };
+            let mut datasets: Vec<String> =
+                fc.sheets.iter().filter_map(|x| x.dataset.clone()).collect();
+            datasets.sort();
+            datasets.dedup();
+            InputRecord {
+                path: fc.file.clone(),
+                sha256: sha,
+                size: fc.bytes,
+                datasets,
+                provider: provider_of(&fc.file),
+                first_seen: started,
+                rows_read: fc.read(),
+                rows_accepted: fc.accepted(),
+                rows_rejected: fc.rejected(),
+                rows_blank: fc.blank(),
+            }
+        })
+        .collect()
+}
+
+/// The refused run: its inputs and the refusal, in one transaction.
+fn record_refused(
+    s: &mut Session,
+    o: &BatchOptions<'_>,
+    inputs: &Inputs,
+    rep: &BatchReport,
+    input_rows: &[InputRecord],
+    started: NaiveDateTime,
+) -> anyhow::Result<i64> {
+    let finished = s.env.now();
+    let tx = s.ledger.transaction()?;
+    for i in input_rows {
+        tx.record_input(i)?;
+    }
+    let run_id = tx.record_run(&RunRecord {
+        period: o.period,
+        started,
+        finished,
+        command: o.command.to_string(),
+        tool_version: TOOL_VERSION.to_string(),
+        files: inputs.ingested.files.len() as u64,
+        errors: rep.errors as u64,
+        warnings: rep.warnings as u64,
+        documents: 0,
+        status: RunStatus::Rejected,
+    })?;
+    for i in input_rows {
+        tx.record_run_input(run_id, &i.sha256, &i.path)?;
+    }
+    tx.commit()?;
+    Ok(run_id)
+}
+
+/// KPI results of every period the jobs need (and the batch's own), each with its history.
+fn figures_per_period(
+    s: &Session,
+    inputs: &Inputs,
+    o: &BatchOptions<'_>,
+) -> anyhow::Result<BTreeMap<Period, Figures>> {
+    let mut need: Vec<Period> = o.jobs.iter().map(|j| j.period).collect();
+    need.push(o.period);
+    need.sort();
+    need.dedup();
+    need.into_iter()
+        .map(|p| {
+            Ok((
+                p,
+                figures(&s.env, Some(&s.ledger), &inputs.ingested.dataset, p)?,
+            ))
+        })
+        .collect()
+}
+
+/// Archive the settings, catalogue, template and holiday files.
+fn archive_sources(s: &Session) -> anyhow::Result<Vec<SourceRecord>> {
+    let env = &s.env;
+    source_files(env)
+        .into_iter()
+        .map(|(kind, p)| {
+            let (sha, _) = s.archive.store_file(&p)?;
+            let rel = env.ws.rel(&p);
+            // A file outside the workspace is archived under `external/`.
+            let rel = if Path::new(&rel).is_absolute() {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                format!("external/{}", sanitize_component(&name))
+            } else {
+                rel
+            };
+            Ok(SourceRecord {
+                kind,
+                path: rel,
+                sha256: sha,
+            })
+        })
+        .collect()
+}
+
+/// What every job of a batch shares.
+struct Shared<'a> {
+    env: &'a Env,
+    inputs: &'a Inputs,
+    figures: &'a BTreeMap<Period, Figures>,
+    timeliness: &'a [report::TimelinessRow],
+    templates: BTreeMap<String, report::template::Template>,
+    /// The latest recorded version of every document (the ledger is not shared across threads).
+    latest: BTreeMap<String, Option<DocRecord>>,
+    generated_at: NaiveDateTime,
+}
+
+/// Build (and render where needed) every job, on plain threads.
+fn build_all(
+    s: &Session,
+    inputs: &Inputs,
+    o: &BatchOptions<'_>,
+    figures: &BTreeMap<Period, Figures>,
+    timeliness: &[report::TimelinessRow],
+) -> anyhow::Result<Vec<Built>> {
+    let env = &s.env;
+    let mut templates = BTreeMap::new();
+    for j in &o.jobs {
+        let spec = &env.cat.reports[j.spec];
+        if !templates.contains_key(&spec.template) {
+            let t = report::template::Template::load(&env.template_dir(), &spec.template)?;
+            templates.insert(spec.template.clone(), t);
+        }
+    }
+    let mut latest = BTreeMap::new();
+    for j in &o.jobs {
+        latest.insert(j.doc_number.clone(), s.ledger.read().latest(&j.doc_number)?);
+    }
+    let shared = Shared {
+        env,
+        inputs,
+        figures,
+        timeliness,
+        templates,
+        latest,
+        generated_at: env.now(),
+    };
+    let total = o.jobs.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    map_on_threads(&o.jobs, |ji, j| {
+        let b = build_job(&shared, ji, j)?;
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(p) = o.progress {
+            p(&j.doc_number, n, total);
+        }
+        Ok(b)
+    })
+    .into_iter()
+    .collect()
+}
+
+/// One job: build the draft, decide its version against the ledger, and render
+/// what has to be written (a new version in full, a same version's missing files).
+fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
+    let env = sh.env;
+    let spec = &env.cat.reports[j.spec];
+    let f = &sh.figures[&j.period];
+    let ctx = report::BuildContext {
+        organisation: &env.ws.organisation,
+        catalogue: &env.cat,
+        spec,
+        period: j.period,
+        results: &f.results,
+        history: &f.history,
+        inputs: &sh.inputs.ingested.files,
+        findings: sh.inputs.finding_counts(),
+        timeliness: sh.timeliness,
+        state: DocState::default(),
+        generated_at: sh.generated_at,
+        template: &sh.templates[&spec.template],
+    };
+    let probe = super::pipeline::build(&ctx)?;
+    let prev = sh.latest.get(&j.doc_number).and_then(|d| d.as_ref());
+    let decision = decide_version(prev, &probe.meta.content_hash);
+    let state = match (&decision, prev) {
+        (VersionDecision::Same { .. } | VersionDecision::Approved { .. }, Some(p)) => {
+            p.state.clone()
+        }
+        _ => DocState::draft(decision.version(), decision.supersedes()),
+    };
+    let name = |f| file_name(&j.doc_number, &j.period, state.version, state.status, f);
+    let (doc, files) = match (&decision, prev) {
+        (VersionDecision::Approved { .. }, _) => (None, Vec::new()),
+        (VersionDecision::Same { .. }, _) => {
+            // Same content: regenerate only missing files, with the version's
+            // own generation time so they come out identical.
+            let dir = period_dir(env, &j.period);
+            let missing: Vec<OutputFormat> = j
+                .formats
+                .iter()
+                .copied()
+                .filter(|f| !dir.join(name(*f)).is_file())
+                .collect();
+            let mut files = Vec::new();
+            if !missing.is_empty() {
+                let at = prev.map_or(sh.generated_at, |p| p.generated_at);
+                let doc = super::pipeline::build(&report::BuildContext {
+                    state: state.clone(),
+                    generated_at: at,
+                    ..ctx
+                })?;
+                files = render_files(&doc, &missing, &render_options(env, spec, at), name)?;
+            }
+            (None, files)
+        }
+        _ => {
+            let doc = if state == DocState::default() {
+                probe
+            } else {
+                super::pipeline::build(&report::BuildContext {
+                    state: state.clone(),
+                    ..ctx
+                })?
+            };
+            let ro = render_options(env, spec, sh.generated_at);
+            let files = render_files(&doc, &j.formats, &ro, name)?;
+            (Some(doc), files)
+        }
+    };
+    Ok(Built {
+        job: ji,
+        decision,
+        state,
+        doc,
+        files,
+    })
+}
+
+/// Write every rendered file (atomically) and archive each new version's model.
+fn publish(s: &Session, o: &BatchOptions<'_>, built: &[Built]) -> anyhow::Result<Vec<Published>> {
+    let env = &s.env;
+    built
+        .iter()
+        .map(|b| {
+            let j = &o.jobs[b.job];
+            let dir = period_dir(env, &j.period);
+            let mut files = Vec::new();
+            for (f, name, bytes) in &b.files {
+                let p = dir.join(name);
+                fsutil::write_atomic(&p, bytes)
+                    .with_context(|| format!("{}: cannot write", p.display()))?;
+                files.push(DocFile {
+                    format: *f,
+                    status: b.state.status,
+                    path: env.ws.rel(&p),
+                    sha256: sha256_hex(bytes),
+                    size: bytes.len() as u64,
+                });
+            }
+            let model_sha = match &b.doc {
+                Some(doc) => Some(s.archive.store(&serde_json::to_vec(doc)?)?),
+                None => None,
+            };
+            Ok(Published { files, model_sha })
+        })
+        .collect()
+}
+
+/// The archived build records every new version lists among its sources.
+struct BuildRecords {
+    /// `history.json` per period.
+    history: BTreeMap<Period, String>,
+    /// `timeliness.json`.
+    timeliness: String,
+    /// Settings, catalogue, template and holiday files.
+    sources: Vec<SourceRecord>,
+}
+
+/// One transaction for everything the batch learnt: inputs, the run, the
+/// figures, every document version with its files, inputs and sources.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the named results of the steps before"
+)]
+fn record(
+    s: &mut Session,
+    o: &BatchOptions<'_>,
+    inputs: &Inputs,
+    rep: &mut BatchReport,
+    started: NaiveDateTime,
+    input_rows: &[InputRecord],
+    figures: &BTreeMap<Period, Figures>,
+    built: &[Built],
+    published: &[Published],
+    records: &BuildRecords,
+) -> anyhow::Result<()> {
+    let env = &s.env;
+    let finished = env.now();
+    let generated_at = env.now();
+    let tx = s.ledger.transaction()?;
+    for i in input_rows {
+        tx.record_input(i)?;
+    }
+    let run_id = tx.record_run(&RunRecord {
+        period: o.period,
+        started,
+        finished,
+        command: o.command.to_string(),
+        tool_version: TOOL_VERSION.to_string(),
+        files: inputs.ingested.files.len() as u64,
+        errors: rep.errors as u64,
+        warnings: rep.warnings as u64,
+        documents: built.iter().filter(|b| !b.files.is_empty()).count() as u64,
+        status: RunStatus::Ok,
+    })?;
+    rep.run_id = Some(run_id);
+    for i in input_rows {
+        tx.record_run_input(run_id, &i.sha256, &i.path)?;
+    }
+    for f in figures.values() {
+        tx.record_results(run_id, &f.results)?;
+    }
+    for (b, p) in built.iter().zip(published) {
+        let j = &o.jobs[b.job];
+        let spec = &env.cat.reports[j.spec];
+        let (doc_id, what) = match &b.decision {
+            VersionDecision::Approved { id, .. } => (*id, OutcomeKind::ApprovedUnchanged),
+            VersionDecision::Same { id, .. } => (
+                *id,
+                if p.files.is_empty() {
+                    OutcomeKind::Unchanged
+                } else {
+                    OutcomeKind::Regenerated
+                },
+            ),
+            d => {
+                let id = tx.insert_document(&NewDocument {
+                    report_id: spec.id.clone(),
+                    period: j.period,
+                    doc_number: j.doc_number.clone(),
+                    version: d.version(),
+                    content_hash: b
+                        .doc
+                        .as_ref()
+                        .map(|d| d.meta.content_hash.clone())
+                        .unwrap_or_default(),
+                    created: finished,
+                    supersedes: d.supersedes(),
+                    generated_at,
+                    run_id: Some(run_id),
+                })?;
+                let what = match d {
+                    VersionDecision::First => OutcomeKind::New,
+                    _ => OutcomeKind::NewVersion,
+                };
+                for i in input_rows {
+                    tx.record_document_input(id, &i.sha256, &i.path)?;
+                }
+                for src in &records.sources {
+                    tx.record_document_source(id, src)?;
+                }
+                let mut own = vec![
+                    (
+                        SourceKind::History,
+                        "history.json",
+                        &records.history[&j.period],
+                    ),
+                    (
+                        SourceKind::Timeliness,
+                        "timeliness.json",
+                        &records.timeliness,
+                    ),
+                ];
+                if let Some(m) = &p.model_sha {
+                    own.push((SourceKind::Model, "model.json", m));
+                }
+                for (kind, path, sha) in own {
+                    tx.record_document_source(
+                        id,
+                        &SourceRecord {
+                            kind,
+                            path: path.into(),
+                            sha256: sha.clone(),
+                        },
+                    )?;
+                }
+                (id, what)
+            }
+        };
+        for f in &p.files {
+            tx.record_file(doc_id, f)?;
+        }
+        rep.outcomes.push(Outcome {
+            doc_number: j.doc_number.clone(),
+            report_id: spec.id.clone(),
+            period: j.period,
+            version: b.state.version,
+            status: b.state.status,
+            what,
+            written: p.files.iter().map(|f| f.path.clone()).collect(),
+            supersedes: b.state.supersedes,
+        });
+    }
+    tx.commit()?;
+    Ok(())
+}

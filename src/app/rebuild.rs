@@ -1,0 +1,199 @@
+//! Recreate a recorded document version from the archive alone, for
+//! `approve` (the final documents) and `audit` (does it still match?).
+//!
+//! Orchestration (`app`). Invariant: nothing outside the archive and the
+//! ledger enters a rebuild — the archived inputs, settings, catalogue,
+//! templates and holiday files are placed in a scratch workspace under
+//! `.svcreport/work/` (removed afterwards), and the history and timeliness the
+//! version was built with are read back from their archived JSON.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use super::pipeline::{build, map_on_threads, read_inbox, render_one, render_options};
+use super::session::{Env, Session};
+use crate::clock::RunTime;
+use crate::fsutil;
+use crate::kpi::{self, KpiInput, KpiResults};
+use crate::ledger::{DocRecord, SourceKind};
+use crate::model::catalogue::OutputFormat;
+use crate::model::document::DocState;
+use crate::report::{self, ReportDoc};
+use crate::workspace::Workspace;
+
+/// A document version made again from the archive.
+pub struct Rebuilt {
+    pub doc: ReportDoc,
+    /// The report model archived when the version was generated, if any.
+    pub archived_model: Option<ReportDoc>,
+    /// Rendered files per format, as (format, bytes).
+    pub files: Vec<(OutputFormat, Vec<u8>)>,
+}
+
+/// Recreate a document version from the archive alone (inputs, settings,
+/// catalogue, templates, history, timeliness) in a scratch workspace under
+/// `.svcreport/work/`, build it with `state` and render `formats`.
+pub fn rebuild(
+    s: &Session,
+    d: &DocRecord,
+    state: &DocState,
+    formats: &[OutputFormat],
+) -> anyhow::Result<Rebuilt> {
+    let sources = s.ledger.read().document_sources(d.id)?;
+    let inputs = s.ledger.read().document_inputs(d.id)?;
+    if sources.is_empty() {
+        bail!(
+            "{} V{}: the ledger lists no archived sources for it; it cannot be rebuilt",
+            d.doc_number,
+            d.state.version
+        );
+    }
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let work = s
+        .env
+        .ws
+        .root
+        .join(crate::ledger::STATE_DIR)
+        .join("work")
+        .join(format!(
+            "{}-{}",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+    let _guard = RemoveOnDrop(work.clone());
+    let place = |rel: &str, sha: &str| -> anyhow::Result<PathBuf> {
+        let safe = safe_rel(rel).with_context(|| {
+            format!(
+                "{}: archived path \"{rel}\" is not a plain relative path",
+                d.doc_number
+            )
+        })?;
+        let bytes = s.archive.load(sha)?;
+        let p = work.join(safe);
+        fsutil::write_atomic(&p, &bytes)
+            .with_context(|| format!("{}: cannot write", p.display()))?;
+        Ok(p)
+    };
+    let mut history = None;
+    let mut timeliness = None;
+    let mut model = None;
+    let mut catalogue_files = Vec::new();
+    for src in &sources {
+        match src.kind {
+            SourceKind::History => history = Some(s.archive.load(&src.sha256)?),
+            SourceKind::Timeliness => timeliness = Some(s.archive.load(&src.sha256)?),
+            SourceKind::Model => model = Some(s.archive.load(&src.sha256)?),
+            SourceKind::Catalogue => {
+                place(&src.path, &src.sha256)?;
+                catalogue_files.push(PathBuf::from(&src.path));
+            }
+            SourceKind::Settings | SourceKind::Template | SourceKind::Calendar => {
+                place(&src.path, &src.sha256)?;
+            }
+        }
+    }
+    for (path, sha) in &inputs {
+        place(path, sha)?;
+    }
+    let mut ws = Workspace::load(&work)?;
+    ws.catalogue = catalogue_files;
+    ws.output = work.join("out");
+    ws.fonts = s.env.ws.fonts.clone();
+    let generated = d.generated_at;
+    let env = Env::at(ws, RunTime::fixed(generated, s.env.ws.timezone))?;
+    let Some(spec_i) = env.cat.reports.iter().position(|r| r.id == d.report_id) else {
+        bail!(
+            "{}: report \"{}\" is not in the archived report list",
+            d.doc_number,
+            d.report_id
+        );
+    };
+    let spec = &env.cat.reports[spec_i];
+    let period = d.period;
+    // Ingest for the same period the original run did (findings depend on it).
+    let ingest_period = Some(s.ledger.read().run_period_of(d.id)?.unwrap_or(period));
+    let inp = read_inbox(&env, ingest_period, None)?;
+    let history: Vec<KpiResults> = match history {
+        Some(h) => serde_json::from_slice(&h)?,
+        None => Vec::new(),
+    };
+    let timeliness: Vec<report::TimelinessRow> = match timeliness {
+        Some(t) => serde_json::from_slice(&t)?,
+        None => Vec::new(),
+    };
+    let archived_model: Option<ReportDoc> = match model {
+        Some(m) => Some(serde_json::from_slice(&m)?),
+        None => None,
+    };
+    let mut results = kpi::compute(&KpiInput {
+        catalogue: &env.cat,
+        calendars: &env.cals,
+        data: &inp.ingested.dataset,
+        period,
+        history: &history,
+    })?;
+    results.cap_missed(report::build::BREACH_ROWS);
+    let template = report::template::Template::load(&env.template_dir(), &spec.template)?;
+    let doc = build(&report::BuildContext {
+        organisation: &env.ws.organisation,
+        catalogue: &env.cat,
+        spec,
+        period,
+        results: &results,
+        history: &history,
+        inputs: &inp.ingested.files,
+        findings: inp.finding_counts(),
+        timeliness: &timeliness,
+        state: state.clone(),
+        generated_at: generated,
+        template: &template,
+    })?;
+    let ro = render_options(&env, spec, generated);
+    let files = map_on_threads(formats, |_, f| Ok((*f, render_one(&doc, *f, &ro)?)))
+        .into_iter()
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Rebuilt {
+        doc,
+        archived_model,
+        files,
+    })
+}
+
+struct RemoveOnDrop(PathBuf);
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A relative path made only of normal components (no `..`, no root).
+fn safe_rel(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(rel);
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::Normal(s) => out.push(s),
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    (!out.as_os_str().is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_rel_refuses_escapes() {
+        assert_eq!(
+            safe_rel("inbox/2026-10/a.xlsx"),
+            Some(PathBuf::from("inbox/2026-10/a.xlsx"))
+        );
+        assert_eq!(safe_rel("../x"), None);
+        assert_eq!(safe_rel("/etc/passwd"), None);
+        assert_eq!(safe_rel("a/../../x"), None);
+        assert_eq!(safe_rel(""), None);
+    }
+}
