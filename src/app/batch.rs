@@ -1,7 +1,7 @@
 //! The batch shared by `run` and `render`: for a read inbox and a list of
 //! jobs, in named steps —
-//! [`archive_inputs`] → (refused: [`record_refused`]) → [`figures_per_period`] →
-//! [`archive_sources`] → [`build_all`] → [`publish`] → [`record`].
+//! `archive_inputs` → (refused: `record_refused`) → `figures_per_period` →
+//! `archive_sources` → `build_all` → `publish` → `record` (each a function below).
 //!
 //! Orchestration (`app`). Invariants:
 //! - every output goes through `fsutil::write_atomic` (or the write-once

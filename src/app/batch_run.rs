@@ -117,7 +117,7 @@ fn summary(
     if !shown.is_empty() {
         eprint!(
             "{}",
-            crate::findings::render_text(&shown, crate::findings::Lang::En)
+            crate::findings::render_text(&shown, crate::findings::Lang::from_tag(&env.ws.language))
         );
     }
     for gap in &gaps {
