@@ -48,7 +48,7 @@ fn target(
         within_text: within.map(|s| format!("{}m", s / 60)),
         op,
         threshold,
-        unit: metric.default_unit().into(),
+        unit: metric.default_unit(),
         at_risk: Some(1.0),
     }
 }

@@ -1124,7 +1124,7 @@ impl LedgerTx<'_> {
                     run_id,
                     results.period,
                     t.agreement,
-                    t.metric,
+                    t.metric.to_string(),
                     scope,
                     t.actual,
                     t.numerator,
@@ -1585,16 +1585,20 @@ mod tests {
             period: "2026-09".into(),
             targets: vec![crate::kpi::TargetResult {
                 agreement: "SLA-ACME".into(),
-                kind: "SLA".into(),
+                kind: crate::kpi::TargetKind::Agreement(
+                    crate::model::catalogue::AgreementKind::Sla,
+                ),
                 version: "2.1".into(),
-                metric: "availability".into(),
+                metric: crate::kpi::TargetMetric::Agreement(
+                    crate::model::catalogue::Metric::Availability,
+                ),
                 scope: crate::kpi::Scope {
                     service: Some("email".into()),
                     ..Default::default()
                 },
-                op: ">=".into(),
+                op: crate::model::catalogue::Op::Ge,
                 threshold: 99.9,
-                unit: "%".into(),
+                unit: crate::model::catalogue::Unit::Percent,
                 within: None,
                 at_risk_margin: Some(0.05),
                 actual: Some(actual),

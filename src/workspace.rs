@@ -2,15 +2,18 @@
 //!
 //! Job: load and check the workspace settings (name, organisation, inbox
 //! patterns, catalogue files, output folder, timezone, language, limits); the
-//! catalogue itself is loaded by `catalogue::load`. Depends only on the leaf
-//! module `suggest` (did you mean). Invariants: every settings error names the file and, when the
-//! text is at fault, the line and column; paths are resolved against the
-//! workspace root; the timezone is a valid IANA zone.
+//! catalogue itself is loaded by `catalogue::load`. Depends only on `model`
+//! (`model::text::line_col`) and the leaf module `suggest` (did you mean).
+//! Invariants: every settings error names the file and, when the text is at
+//! fault, the line and column; paths are resolved against the workspace root;
+//! the timezone is a valid IANA zone.
 
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 use serde::Deserialize;
+
+use crate::model::text::line_col;
 
 /// `[workspace]` of `svcreport.toml`, resolved.
 #[derive(Debug, Clone)]
@@ -191,33 +194,9 @@ pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
 /// the crate's one "did you mean" rule ([`crate::suggest`]).
 pub use crate::suggest::closest;
 
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..text.floor_char_boundary(offset)];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_col_counts_characters_not_bytes() {
-        let t = "a = 1\nname = \"示例\" x\n";
-        // 'x' is after `name = "示例" ` : 12 characters, so column 13, line 2.
-        let off = t.find('x').expect("x");
-        assert_eq!(line_col(t, off), (2, 13));
-        assert_eq!(line_col(t, 0), (1, 1));
-        assert_eq!(line_col(t, t.len() + 10), (3, 1));
-    }
 
     #[test]
     fn closest_suggests_plausible_typos_only() {

@@ -357,14 +357,14 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
     let spec = &env.cat.reports[j.spec];
     let f = &sh.figures[&j.period];
     let ctx = report::BuildContext {
-        workspace: &env.ws,
+        organisation: &env.ws.organisation,
         catalogue: &env.cat,
         spec,
         period: j.period,
         results: &f.results,
         history: &f.history,
         inputs: &sh.inputs.ingested.files,
-        findings: &sh.inputs.ingested.findings,
+        findings: sh.inputs.finding_counts(),
         timeliness: sh.timeliness,
         state: DocState::default(),
         generated_at: sh.generated_at,

@@ -136,14 +136,14 @@ pub fn rebuild(
     results.cap_missed(report::build::BREACH_ROWS);
     let template = report::template::Template::load(&env.template_dir(), &spec.template)?;
     let doc = build(&report::BuildContext {
-        workspace: &env.ws,
+        organisation: &env.ws.organisation,
         catalogue: &env.cat,
         spec,
         period,
         results: &results,
         history: &history,
         inputs: &inp.ingested.files,
-        findings: &inp.ingested.findings,
+        findings: inp.finding_counts(),
         timeliness: &timeliness,
         state: state.clone(),
         generated_at: generated,

@@ -452,16 +452,16 @@ fn compute_target(ctx: &Ctx, a: &Agreement, t: &Target) -> Result<Vec<TargetResu
             let status = judge::judge(fig.actual, t.op, t.threshold, t.at_risk);
             TargetResult {
                 agreement: a.id.clone(),
-                kind: a.kind.as_str().to_string(),
+                kind: TargetKind::Agreement(a.kind),
                 version: a.version.clone(),
-                metric: t.metric.as_str().to_string(),
+                metric: TargetMetric::Agreement(t.metric),
                 scope: Scope {
                     customer: f.customer.map(str::to_string),
                     service: t.service.clone(),
                     priority: t.priority.map(|p| p.as_str().to_string()),
                     resource: fig.resource.clone().or_else(|| t.resource.clone()),
                 },
-                op: t.op.as_str().to_string(),
+                op: t.op,
                 threshold: t.threshold,
                 unit: t.unit.clone(),
                 within: t.within_text.clone(),

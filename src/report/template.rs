@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::doc::Style;
 use crate::model::catalogue::{Audience, Metric};
-use crate::workspace::line_col;
+use crate::model::text::line_col;
 
 /// Columns every target table may show.
 pub const TARGET_COLUMNS: &[&str] = &[

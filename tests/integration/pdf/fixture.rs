@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use svcreport::kpi::Status;
+use svcreport::report::Status;
 use svcreport::report::doc::*;
 
 pub const TITLE: &str = "服务级别月度报告 2026年10月";
