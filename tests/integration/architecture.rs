@@ -762,3 +762,138 @@ fn the_check_can_fail() {
         ]
     );
 }
+
+/// The submodule of `app` a path names (`crate::app::batch::X` or, inside `app`,
+/// `super::batch::X`, both resolved by the scanner to `app::batch::…`).
+fn app_target(path: &[String]) -> Option<&str> {
+    match path {
+        [a, m, ..] if a == "app" => Some(m.as_str()),
+        _ => None,
+    }
+}
+
+/// The import graph of `app`'s files: (file module, the app modules it uses).
+fn app_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let (_, files) = crate_sources();
+    let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in files
+        .iter()
+        .filter(|f| f.module[0] == "app" && f.module.len() >= 2)
+    {
+        let me = f.module[1].clone();
+        let module: Vec<&str> = f.module.iter().map(String::as_str).collect();
+        let uses = g.entry(me.clone()).or_default();
+        for e in scan(&f.text, &module).edges {
+            if let Some(t) = app_target(&e.path)
+                && t != me
+                // Names `app` itself exports (`Global`, `EXIT_OK` …) are not modules.
+                && t.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && !t.starts_with("EXIT")
+            {
+                uses.insert(t.to_string());
+            }
+        }
+    }
+    g
+}
+
+/// The modules of `app` that are commands (one file each, dispatched from `app::run`).
+const COMMANDS: &[&str] = &[
+    "approve",
+    "audit",
+    "calendar",
+    "check",
+    "compute",
+    "distribute",
+    "render",
+    "review",
+    "run",
+    "sample",
+    "status",
+    "templates",
+    "verify",
+];
+
+/// A cycle in `g`, if any, as the modules along it.
+fn cycle(g: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        n: &str,
+        g: &BTreeMap<String, BTreeSet<String>>,
+        stack: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = stack.iter().position(|s| s == n) {
+            let mut c = stack[i..].to_vec();
+            c.push(n.to_string());
+            return Some(c);
+        }
+        if done.contains(n) {
+            return None;
+        }
+        stack.push(n.to_string());
+        for m in g.get(n).into_iter().flatten() {
+            if let Some(c) = visit(m, g, stack, done) {
+                return Some(c);
+            }
+        }
+        stack.pop();
+        done.insert(n.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    g.keys()
+        .find_map(|n| visit(n, g, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn app_has_no_import_cycle_and_no_command_imports_another() {
+    let g = app_graph();
+    for c in COMMANDS {
+        assert!(g.contains_key(*c), "no file src/app/{c}.rs: {:?}", g.keys());
+    }
+    assert!(
+        g.contains_key("batch") && g.contains_key("session"),
+        "{g:?}"
+    );
+    // The scan sees the edges (an empty graph would pass vacuously).
+    assert!(g["run"].contains("batch_run"), "{g:?}");
+    assert!(
+        g["batch"].contains("pipeline") && g["batch"].contains("tracking"),
+        "{g:?}"
+    );
+    if let Some(c) = cycle(&g) {
+        panic!("app has an import cycle: {}", c.join(" → "));
+    }
+    for (m, uses) in &g {
+        for u in uses {
+            assert!(
+                !COMMANDS.contains(&u.as_str()),
+                "src/app/{m}.rs uses the command module `{u}`: shared code belongs in a shared module"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_cycle_check_can_fail() {
+    let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    g.entry("pipeline".into())
+        .or_default()
+        .insert("workflow".into());
+    g.entry("workflow".into())
+        .or_default()
+        .insert("pipeline".into());
+    assert_eq!(
+        cycle(&g),
+        Some(vec![
+            "pipeline".into(),
+            "workflow".into(),
+            "pipeline".into()
+        ])
+    );
+    g.get_mut("workflow").unwrap().clear();
+    assert_eq!(cycle(&g), None);
+    // The scanner sees an app module through super:: from inside app.
+    let e = scan("use super::batch::run_batch;", &["app", "run"]).edges;
+    assert_eq!(app_target(&e[0].path), Some("batch"));
+}
