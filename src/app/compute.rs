@@ -9,16 +9,13 @@
 
 use anyhow::Context;
 
-use super::{EXIT_OK, Global, OutputKind};
+use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
 use crate::ingest::{self, IngestOptions};
 use crate::kpi::{self, KpiInput, KpiResults, TargetResult};
 use crate::model::calendar::Calendars;
 use crate::model::catalogue::Unit;
 use crate::model::period::Period;
 use crate::workspace::Workspace;
-
-/// Periods of history computed for trends (reports show 3, 6 or 12).
-pub const HISTORY: usize = 12;
 
 pub fn run(g: &Global, period: Period) -> anyhow::Result<u8> {
     let ws = Workspace::load(&g.workspace)?;
@@ -39,7 +36,15 @@ pub fn run(g: &Global, period: Period) -> anyhow::Result<u8> {
         period,
         history: &[],
     };
-    let (results, _history) = kpi::compute_with_history(&input, HISTORY)?;
+    let (results, history) = kpi::compute_with_history(&input, super::pipeline::HISTORY_PERIODS)?;
+    let lang = crate::findings::Lang::from_tag(&ws.language);
+    for (p, e) in &history.gaps {
+        let gap = super::say::Say::HistoryGap {
+            period: *p,
+            reason: e.to_string(),
+        };
+        eprintln!("{}", gap.text(lang));
+    }
     let rejected: u64 = ing.files.iter().map(|f| f.rejected()).sum();
     let errors = ing
         .findings
@@ -56,7 +61,8 @@ pub fn run(g: &Global, period: Period) -> anyhow::Result<u8> {
         OutputKind::Json => println!("{}", serde_json::to_string_pretty(&results)?),
         OutputKind::Text => print!("{}", table(&results)),
     }
-    Ok(EXIT_OK)
+    // Figures were printed all the same, leaving the rejected rows out.
+    Ok(if errors > 0 { EXIT_REJECTED } else { EXIT_OK })
 }
 
 fn num(v: Option<f64>, decimals: u8) -> String {

@@ -1805,8 +1805,9 @@ fn compute_command_prints_json_that_validates_and_a_table() {
         &["compute", "--period", "2026-10", "--format", "json"],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    // INC-4's priority "P7" is rejected: said on stderr, figures computed without it.
+    // INC-4's priority "P7" is rejected: exit 1 (data rejected), said on stderr, and the
+    // figures computed without it.
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("1 row(s) rejected"), "{stderr}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let s = schema();
@@ -1836,7 +1837,7 @@ fn compute_command_prints_json_that_validates_and_a_table() {
     assert_eq!(r.directions[0], Direction::Unknown);
 
     let out = svcreport(ws.path(), &["compute", "--period", "2026-10"]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     let line = text.lines().find(|l| l.contains("availability")).unwrap();
     for part in [
