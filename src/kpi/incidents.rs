@@ -12,13 +12,13 @@
 //!   median of an even count is the mean of the two middle values;
 //! - backlog and major incidents are counts: zero is a measurement, not N/A.
 
-use crate::kpi::tickets::{Tally, TicketView};
+use crate::kpi::tickets::{Tally, TicketError, TicketView};
 use crate::kpi::{Ctx, Figure, Filter, hours};
 use crate::model::calendar::CalendarError;
 use crate::model::catalogue::{Metric, Target};
 use crate::model::records::Incident;
 
-pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, CalendarError> {
+pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, TicketError> {
     let resolution = t.metric == Metric::ResolutionCompliance;
     let Some(limit) = t.within_secs else {
         let mut fig = Figure::default();
@@ -58,11 +58,15 @@ pub fn resolution_secs(
     }
 }
 
-pub(crate) fn mttr(ctx: &Ctx, f: &Filter) -> Result<Figure, CalendarError> {
+pub(crate) fn mttr(ctx: &Ctx, f: &Filter) -> Result<Figure, TicketError> {
     let mut secs = Vec::new();
     for i in f.incidents(ctx.idx) {
         if i.resolved.is_some_and(|r| ctx.contains(r))
-            && let Some(s) = resolution_secs(f.clock(ctx.cals, &i.service), i)?
+            && let Some(s) =
+                resolution_secs(f.clock(ctx.cals, &i.service), i).map_err(|error| TicketError {
+                    ticket: Some(i.id.to_string()),
+                    error,
+                })?
         {
             secs.push(s);
         }

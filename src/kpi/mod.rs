@@ -71,11 +71,13 @@ pub struct KpiInput<'a> {
 pub enum KpiError {
     /// The calendar's message is part of this one (not a `source`), so
     /// `{:#}` prints it once.
-    #[error("agreement {agreement}, metric {metric}, period {period}: {error}")]
+    #[error("agreement {agreement}, metric {metric}, period {period}{}: {error}", ticket.as_deref().map(|t| format!(", ticket {t}")).unwrap_or_default())]
     Calendar {
         agreement: String,
         metric: String,
         period: String,
+        /// The ticket whose outcome needed the calendar, when one did.
+        ticket: Option<String>,
         error: CalendarError,
     },
     #[error(
@@ -420,14 +422,19 @@ fn compute_target(ctx: &Ctx, a: &Agreement, t: &Target) -> Result<Vec<TargetResu
         service_scoped: t.service.is_some(),
         clock_override,
     };
-    let cal_err = |source: CalendarError| KpiError::Calendar {
+    let cal_err = |source: tickets::TicketError| KpiError::Calendar {
         agreement: a.id.clone(),
         metric: t.metric.as_str().to_string(),
         period: ctx.period.to_string(),
-        error: source,
+        ticket: source.ticket,
+        error: source.error,
     };
     let figures: Vec<Figure> = match t.metric {
-        Metric::Availability => vec![availability::compute(ctx, &f).map_err(cal_err)?],
+        Metric::Availability => vec![
+            availability::compute(ctx, &f)
+                .map_err(tickets::TicketError::from)
+                .map_err(cal_err)?,
+        ],
         Metric::ResponseCompliance | Metric::ResolutionCompliance => {
             vec![incidents::compliance(ctx, &f, t).map_err(cal_err)?]
         }
@@ -540,6 +547,7 @@ mod error_tests {
             agreement: "SLA-ACME".into(),
             metric: "availability".into(),
             period: "2027-01".into(),
+            ticket: None,
             error: CalendarError::YearNotCovered {
                 calendar: "cn".into(),
                 year: 2027,

@@ -1894,3 +1894,111 @@ fn agreement_calendar_overrides_the_services_calendar() {
         "agreement SLA-BETA names calendar \"nights\", which the catalogue does not define"
     );
 }
+
+/// Year ends (spec §6): an outcome is decided with the calendar only up to the instant it
+/// became known, so December, Q4, H2 and the year compute on the shipped holiday data,
+/// which ends with 2026, although a ticket still open at year end has a deadline in 2027.
+/// January 2027 truly needs 2027's calendar: its error names the year and the ticket.
+#[test]
+fn year_end_needs_no_holidays_of_the_next_year() {
+    let mut cals = Calendars::new();
+    cals.insert(
+        "cn-office",
+        Arc::new(
+            svcreport::model::calendar::ServiceCalendar::new(
+                "cn-office",
+                &["mon-fri 09:00-12:00".into(), "mon-fri 13:30-18:00".into()],
+                svcreport::model::holidays::HolidaySet::cn(),
+            )
+            .unwrap(),
+        ),
+    );
+    cals.assign("erp", "cn-office");
+    let cat = catalogue();
+    let mut data = Dataset::default();
+    // P2 within 8 business hours (the catalogue's ERP resolution target), office calendar:
+    // opened Thu 31 Dec 16:00 and still open at the year's end: 2 business hours used, pending.
+    data.incidents.push(inc(
+        "INC-OPEN-YE",
+        "acme",
+        "erp",
+        Priority::P2,
+        "2026-12-31 16:00",
+        None,
+        None,
+        0,
+    ));
+    // Opened Mon 28 Dec 09:00, never resolved: 8 business hours end Mon 18:00, so the miss
+    // is known in December, listed as still open.
+    data.incidents.push(inc(
+        "INC-MISS-DEC",
+        "acme",
+        "erp",
+        Priority::P2,
+        "2026-12-28 09:00",
+        None,
+        None,
+        0,
+    ));
+    // Resolved in January 2027: its outcome belongs to 2027 and needs 2027's calendar.
+    data.incidents.push(inc(
+        "INC-JAN",
+        "acme",
+        "erp",
+        Priority::P2,
+        "2026-12-31 17:00",
+        Some("2027-01-04 10:00"),
+        Some("2027-01-04 10:00"),
+        0,
+    ));
+    for p in ["2026-12", "2026-Q4", "2026-H2", "2026"] {
+        let input = KpiInput {
+            catalogue: &cat,
+            calendars: &cals,
+            data: &data,
+            period: Period::parse(p).unwrap(),
+            history: &[],
+        };
+        let r = kpi::compute(&input).unwrap_or_else(|e| panic!("{p}: {e}"));
+        let erp: Vec<&TargetResult> = r
+            .targets
+            .iter()
+            .filter(|t| {
+                t.scope.service.as_deref() == Some("erp")
+                    && t.metric == TargetMetric::Agreement(Metric::ResolutionCompliance)
+            })
+            .collect();
+        assert!(!erp.is_empty(), "{p}: no ERP resolution target");
+        for t in erp {
+            if t.scope.priority.as_deref() == Some("P2") {
+                assert_eq!(ids(&t.missed), [("INC-MISS-DEC", true)], "{p}");
+                assert_eq!(t.extra["pending"], 2.0, "{p}: {t:?}");
+            }
+        }
+    }
+    let jan = |cat: &Catalogue| {
+        kpi::compute(&KpiInput {
+            catalogue: cat,
+            calendars: &cals,
+            data: &data,
+            period: Period::parse("2027-01").unwrap(),
+            history: &[],
+        })
+        .unwrap_err()
+        .to_string()
+    };
+    // The ERP availability needs 2027's service hours: the error names the year.
+    let e = jan(&cat);
+    assert!(e.contains("no data for 2027"), "{e}");
+    // With only the resolution targets, the error also names the ticket that needed it.
+    let mut only = cat.clone();
+    for a in &mut only.agreements {
+        a.targets
+            .retain(|t| t.metric == Metric::ResolutionCompliance && t.service.is_some());
+    }
+    let e = jan(&only);
+    assert!(
+        e.contains("no data for 2027") && e.contains("ticket INC-OPEN-YE"),
+        "{e}"
+    );
+}
