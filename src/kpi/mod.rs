@@ -78,7 +78,8 @@ pub enum KpiError {
         period: String,
         /// The ticket whose outcome needed the calendar, when one did.
         ticket: Option<String>,
-        error: CalendarError,
+        /// Boxed: the error travels in every `Result` of the engine.
+        error: Box<CalendarError>,
     },
     #[error(
         "agreement {agreement} names calendar \"{calendar}\", which the catalogue does not define"
@@ -427,7 +428,7 @@ fn compute_target(ctx: &Ctx, a: &Agreement, t: &Target) -> Result<Vec<TargetResu
         metric: t.metric.as_str().to_string(),
         period: ctx.period.to_string(),
         ticket: source.ticket,
-        error: source.error,
+        error: Box::new(source.error),
     };
     let figures: Vec<Figure> = match t.metric {
         Metric::Availability => vec![
@@ -548,10 +549,10 @@ mod error_tests {
             metric: "availability".into(),
             period: "2027-01".into(),
             ticket: None,
-            error: CalendarError::YearNotCovered {
+            error: Box::new(CalendarError::YearNotCovered {
                 calendar: "cn".into(),
                 year: 2027,
-            },
+            }),
         };
         let text = format!("{:#}", anyhow::Error::new(e));
         assert_eq!(text.matches("has no data for 2027").count(), 1, "{text}");
