@@ -66,6 +66,7 @@ pub fn check(
         period,
         max_uncompressed_bytes: ws.max_uncompressed_bytes,
         progress: None,
+        timezone: ws.timezone,
     };
     let ing = ingest::ingest(ws, cat, &paths, &opts);
     let lang = Lang::from_tag(&ws.language);

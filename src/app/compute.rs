@@ -27,6 +27,7 @@ pub fn run(g: &Global, period: Period) -> anyhow::Result<u8> {
         period: Some(period),
         max_uncompressed_bytes: ws.max_uncompressed_bytes,
         progress: None,
+        timezone: ws.timezone,
     };
     let ing = ingest::ingest(&ws, &cat, &files, &opts);
     let input = KpiInput {

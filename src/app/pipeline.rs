@@ -65,6 +65,7 @@ pub fn read_inbox(
         period,
         max_uncompressed_bytes: env.ws.max_uncompressed_bytes,
         progress,
+        timezone: env.ws.timezone,
     };
     let ingested = ingest::ingest(&env.ws, &env.cat, &files, &opts);
     Ok(Inputs { files, ingested })

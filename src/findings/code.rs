@@ -204,6 +204,11 @@ codes! {
         "工单、变更或请求编号重复出现（在本工作簿或同批次的其他工作簿中）；后出现的行被拒绝。",
         "Delete the repeated row or correct its id.",
         "删除重复的行或更正其编号。";
+    RowClosedWithoutResolution = "row.closed_without_resolution", Warning,
+        "A ticket's status says resolved or closed but it has no Resolved At; its Closed At stands in for the resolution (a conservative bound, marked in the figure's explanation), or with no Closed At either it stays open.",
+        "工单状态为已解决或已关闭，但没有解决时间；以关闭时间代替解决时间（保守的上界，在指标说明中注明）；若也没有关闭时间，则仍按未解决计。",
+        "Fill in Resolved At from the ticketing tool.",
+        "请从工单系统补填解决时间。";
     RowTotal = "row.total", Warning,
         "A 合计/Total row was found among the data; it is skipped and counted as blank.",
         "数据中有合计/Total 行；已跳过，按空行计。",

@@ -322,6 +322,12 @@ pub enum Message {
         id: String,
         first: Place,
     },
+    /// Resolved or closed by its status, with no Resolved At; `stand_in` is the Closed At
+    /// used instead, if any.
+    ClosedWithoutResolution {
+        id: String,
+        stand_in: Option<NaiveDateTime>,
+    },
     /// `row` 1-based.
     TotalRow {
         row: u32,
@@ -379,6 +385,7 @@ impl Message {
             M::TimeOrder { .. } => Code::RowTimeOrder,
             M::DuplicateId { .. } => Code::RowDuplicateId,
             M::TotalRow { .. } => Code::RowTotal,
+            M::ClosedWithoutResolution { .. } => Code::RowClosedWithoutResolution,
             M::OutsidePeriod { .. } => Code::RowOutsidePeriod,
         }
     }
@@ -696,6 +703,21 @@ impl Message {
                 "row {row} looks like a total row (\"{label}\"); it is skipped",
                 "第 {row} 行像是合计行（\"{label}\"），已跳过"
             ),
+            M::ClosedWithoutResolution { id, stand_in } => match stand_in {
+                Some(t) => {
+                    let t = t.format("%Y-%m-%d %H:%M");
+                    tr!(
+                        lang,
+                        "ticket \"{id}\" is resolved or closed but has no Resolved At; its Closed At {t} stands in for the resolution",
+                        "工单 \"{id}\" 已解决或已关闭，但没有解决时间；以关闭时间 {t} 代替解决时间"
+                    )
+                }
+                None => tr!(
+                    lang,
+                    "ticket \"{id}\" is resolved or closed but has neither Resolved At nor Closed At; it counts as still open",
+                    "工单 \"{id}\" 已解决或已关闭，但既没有解决时间也没有关闭时间；仍按未解决计"
+                ),
+            },
             M::OutsidePeriod {
                 rows,
                 period,
@@ -900,6 +922,10 @@ impl Message {
             M::TotalRow { .. } => pick(
                 "leave totals out of the data sheet; the tool computes its own",
                 "数据表中请不要放合计行，本工具会自行计算",
+            ),
+            M::ClosedWithoutResolution { .. } => pick(
+                "fill in Resolved At from the ticketing tool: Closed At is a later, conservative bound (it can turn a met ticket into a miss, never the reverse)",
+                "请从工单系统补填解决时间：关闭时间偏晚，是保守的上界（只会把达标变为未达标，不会相反）",
             ),
             M::OutsidePeriod { .. } => pick(
                 "nothing to do if these rows belong to another period",
@@ -1172,6 +1198,10 @@ mod tests {
                 rows: 2,
                 period: "2026-10".into(),
                 first_row: 3,
+            },
+            Message::ClosedWithoutResolution {
+                id: "INC1".into(),
+                stand_in: None,
             },
         ];
         let is_zh = |s: &str| s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));

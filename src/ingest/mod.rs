@@ -72,6 +72,9 @@ pub struct IngestOptions<'a> {
     pub max_uncompressed_bytes: u64,
     /// Called with (files done, files total) as files finish.
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+    /// The workspace's timezone: a time written with `Z` or an offset is converted to it; a
+    /// time without one is taken as local already.
+    pub timezone: chrono_tz::Tz,
 }
 
 impl Default for IngestOptions<'_> {
@@ -80,6 +83,7 @@ impl Default for IngestOptions<'_> {
             period: None,
             max_uncompressed_bytes: 1024 * 1024 * 1024,
             progress: None,
+            timezone: chrono_tz::Asia::Shanghai,
         }
     }
 }
@@ -1025,6 +1029,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             sheet: &self.sheet,
             origin: &self.origin,
             refs: self.refs,
+            timezone: self.opts.timezone,
             findings: &mut self.findings,
             errors: 0,
         };

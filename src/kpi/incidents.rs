@@ -28,7 +28,24 @@ pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, Ti
     };
     let views = f.incidents(ctx.idx).map(|i| view(ctx, f, i, resolution));
     let tally = Tally::of(views, limit, ctx.start, ctx.end)?;
-    Ok(tally.figure("incidents"))
+    let mut fig = tally.figure("incidents");
+    closed_stand_in(ctx, f, &mut fig);
+    Ok(fig)
+}
+
+/// Say how many incidents resolved in the period had no Resolved At, so that their
+/// Closed At stood in for it (a later, conservative bound).
+fn closed_stand_in(ctx: &Ctx, f: &Filter, fig: &mut Figure) {
+    let n = f
+        .incidents(ctx.idx)
+        .filter(|i| i.resolved_at_close && i.resolved.is_some_and(|r| ctx.contains(r)))
+        .count();
+    if n > 0 {
+        fig.exclusions.push(format!(
+            "{n} incident(s) resolved in the period had no Resolved At: their Closed At stands in (a later, conservative bound)"
+        ));
+        fig.extra.insert("resolved_at_close".into(), n as f64);
+    }
 }
 
 fn view<'a>(ctx: &Ctx<'a>, f: &Filter<'a>, i: &'a Incident, resolution: bool) -> TicketView<'a> {
@@ -71,7 +88,9 @@ pub(crate) fn mttr(ctx: &Ctx, f: &Filter) -> Result<Figure, TicketError> {
             secs.push(s);
         }
     }
-    Ok(duration_stats(secs, "incidents resolved in the period"))
+    let mut fig = duration_stats(secs, "incidents resolved in the period");
+    closed_stand_in(ctx, f, &mut fig);
+    Ok(fig)
 }
 
 /// Mean (actual), median, P90 of durations in hours; N/A when empty.

@@ -270,6 +270,10 @@ pub struct Incident {
     pub paused_secs: i64,
     pub status: Option<TicketStatus>,
     pub major: bool,
+    /// No Resolved At although resolved or closed: `resolved` is the Closed At
+    /// standing in for it (said in the figures' explanations).
+    #[serde(default)]
+    pub resolved_at_close: bool,
     // Category, assignee group and summary are validated and left in the (archived)
     // workbook: no figure uses them, and a million incidents are held in memory.
     pub satisfaction: Option<u8>,

@@ -1285,6 +1285,12 @@ fn every_code_of_the_table_is_emitted() {
             r[6] = D("2026-08-01 09:00");
             r
         },
+        {
+            // row.closed_without_resolution: closed, no Resolved At (nor Closed At)
+            let mut r = with("E-17", 8, S("已关闭"));
+            r[6] = E;
+            r
+        },
         vec![S("合计")], // row.total
     ];
     let mut hidden = sheet(
@@ -1385,4 +1391,57 @@ fn every_code_of_the_table_is_emitted() {
 
 fn incidents_workbook_for_hostile_cases() -> Vec<u8> {
     incidents(vec![inc("H-1"), inc("H-2")])
+}
+
+/// Times written with `Z` or an offset are converted to the workspace's timezone; a time
+/// without one is local already; a fraction rounding past midnight is the next day.
+#[test]
+fn utc_and_offset_times_become_the_workspaces_local_time() {
+    let bytes = book(vec![sheet(
+        "事件",
+        vec![
+            head(&INC_HEAD),
+            vec![
+                S("INC-Z"),
+                S("acme"),
+                S("email"),
+                S("P2"),
+                S("2026-10-06T01:20:00Z"),
+                E,
+                S("2026-10-06T02:00:00+00:00"),
+                E,
+            ],
+            vec![
+                S("INC-L"),
+                S("acme"),
+                S("email"),
+                S("P2"),
+                S("2026-10-06 01:20:00"),
+                E,
+                S("2026-10-06 23:59:59.6"),
+                E,
+            ],
+        ],
+    )]);
+    let ing = read("utc.xlsx", &bytes);
+    let by = |id: &str| {
+        ing.dataset
+            .incidents
+            .iter()
+            .find(|i| i.id.as_str() == id)
+            .unwrap_or_else(|| panic!("{id}: {:?}", ing.findings))
+    };
+    let dt = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap();
+    // Asia/Shanghai is UTC+8.
+    assert_eq!(by("INC-Z").opened, dt("2026-10-06 09:20:00"));
+    assert_eq!(by("INC-Z").resolved, Some(dt("2026-10-06 10:00:00")));
+    assert_eq!(by("INC-L").opened, dt("2026-10-06 01:20:00"));
+    assert_eq!(by("INC-L").resolved, Some(dt("2026-10-07 00:00:00")));
+    // Another workspace timezone converts the same cell differently.
+    let opts = IngestOptions {
+        timezone: chrono_tz::Europe::Rome,
+        ..IngestOptions::default()
+    };
+    let rome = ingest::read_bytes("utc.xlsx", &bytes, &catalogue(), &opts);
+    assert_eq!(rome.dataset.incidents[0].opened, dt("2026-10-06 03:20:00"));
 }

@@ -275,6 +275,7 @@ fn inc(
         paused_secs: paused_min * 60,
         status: None,
         major: false,
+        resolved_at_close: false,
         satisfaction: None,
         src: src(),
     }
@@ -1391,6 +1392,7 @@ fn uci_incidents() -> Option<Vec<Incident>> {
                 paused_secs: 0,
                 status: Some(TicketStatus::Closed),
                 major: false,
+                resolved_at_close: false,
                 satisfaction: None,
                 src: src(),
             })
@@ -2001,4 +2003,39 @@ fn year_end_needs_no_holidays_of_the_next_year() {
         e.contains("no data for 2027") && e.contains("ticket INC-OPEN-YE"),
         "{e}"
     );
+}
+
+/// A ticket closed without a Resolved At: its Closed At stands in for the resolution, and
+/// the figures of resolution and MTTR say so in their explanation.
+#[test]
+fn closed_at_standing_in_for_the_resolution_is_explained() {
+    let mut data = Dataset::default();
+    let mut i = inc(
+        "INC-CL",
+        "acme",
+        "email",
+        Priority::P1,
+        "2026-10-10 08:00",
+        None,
+        Some("2026-10-10 13:00"),
+        0,
+    );
+    i.resolved_at_close = true;
+    data.incidents.push(i);
+    let r = run("2026-10", &catalogue(), &data, &[]);
+    let p1 = r.get("SLA-ACME", "resolution_compliance", |t| {
+        t.scope.priority.as_deref() == Some("P1") && t.scope.service.is_none()
+    });
+    // 5 h against 4 h: missed, and the explanation names the stand-in.
+    assert_eq!(ids(&p1.missed), [("INC-CL", false)]);
+    assert_eq!(p1.extra["resolved_at_close"], 1.0);
+    assert!(
+        p1.exclusions
+            .iter()
+            .any(|e| e.contains("Closed At stands in")),
+        "{:?}",
+        p1.exclusions
+    );
+    let mttr = r.get("SLA-ACME", "mttr", |_| true);
+    assert_eq!(mttr.extra["resolved_at_close"], 1.0);
 }
