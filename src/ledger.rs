@@ -915,6 +915,18 @@ impl Reader<'_> {
         )
     }
 
+    /// The arrival of every input recorded, by (path, SHA-256): when a run first saw it.
+    pub fn arrivals(
+        &self,
+    ) -> Result<std::collections::BTreeMap<(String, String), NaiveDateTime>, LedgerError> {
+        Ok(self
+            .collect("SELECT path, sha256, first_seen FROM inputs", [], |r| {
+                Ok(((r.get(0)?, r.get(1)?), get_time(r, 2)?))
+            })?
+            .into_iter()
+            .collect())
+    }
+
     /// Inputs (path, sha256) a document version was built from, by path.
     pub fn document_inputs(&self, doc_id: i64) -> Result<Vec<(String, String)>, LedgerError> {
         self.collect(

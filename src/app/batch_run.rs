@@ -41,7 +41,12 @@ pub fn execute(
         }
     };
     let mut laps = pipeline::Laps::start();
-    let inputs = pipeline::read_inbox(&s.env, Some(period), Some(&ingest_progress))?;
+    let inputs = pipeline::read_inbox(
+        &s.env,
+        Some(&s.ledger),
+        Some(period),
+        Some(&ingest_progress),
+    )?;
     laps.lap("read and validate the inbox");
     if let Some(b) = &bar {
         b.set_position(0);

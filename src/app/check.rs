@@ -67,6 +67,7 @@ pub fn check(
         max_uncompressed_bytes: ws.max_uncompressed_bytes,
         progress: None,
         timezone: ws.timezone,
+        ..IngestOptions::default()
     };
     let ing = ingest::ingest(ws, cat, &paths, &opts);
     let lang = Lang::from_tag(&ws.language);

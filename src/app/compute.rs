@@ -28,6 +28,7 @@ pub fn run(g: &Global, period: Period) -> anyhow::Result<u8> {
         max_uncompressed_bytes: ws.max_uncompressed_bytes,
         progress: None,
         timezone: ws.timezone,
+        ..IngestOptions::default()
     };
     let ing = ingest::ingest(&ws, &cat, &files, &opts);
     let input = KpiInput {

@@ -57,15 +57,23 @@ impl Inputs {
 /// Read every inbox file (in parallel inside `ingest`).
 pub fn read_inbox(
     env: &Env,
+    ledger: Option<&Ledger>,
     period: Option<Period>,
     progress: Option<&(dyn Fn(usize, usize) + Sync)>,
 ) -> anyhow::Result<Inputs> {
     let files = ingest::inbox_files(&env.ws)?;
+    // A file's arrival is what the ledger recorded when a run first saw it.
+    let arrivals = match ledger {
+        Some(l) => l.read().arrivals()?,
+        None => BTreeMap::new(),
+    };
     let opts = ingest::IngestOptions {
         period,
         max_uncompressed_bytes: env.ws.max_uncompressed_bytes,
         progress,
         timezone: env.ws.timezone,
+        now: Some(env.now()),
+        arrivals: Some(&arrivals),
     };
     let ingested = ingest::ingest(&env.ws, &env.cat, &files, &opts);
     Ok(Inputs { files, ingested })

@@ -113,7 +113,7 @@ pub fn rebuild(
     let period = d.period;
     // Ingest for the same period the original run did (findings depend on it).
     let ingest_period = Some(s.ledger.read().run_period_of(d.id)?.unwrap_or(period));
-    let inp = read_inbox(&env, ingest_period, None)?;
+    let inp = read_inbox(&env, Some(&s.ledger), ingest_period, None)?;
     let history: Vec<KpiResults> = match history {
         Some(h) => serde_json::from_slice(&h)?,
         None => Vec::new(),

@@ -25,6 +25,7 @@
 //!   `Range` reader.
 
 pub mod cell;
+pub mod delivery;
 pub mod rows;
 pub mod schema;
 pub mod sheet;
@@ -75,6 +76,10 @@ pub struct IngestOptions<'a> {
     /// The workspace's timezone: a time written with `Z` or an offset is converted to it; a
     /// time without one is taken as local already.
     pub timezone: chrono_tz::Tz,
+    /// The run's time: a file never arrived later than the run that first sees it.
+    pub now: Option<chrono::NaiveDateTime>,
+    /// Arrivals recorded by earlier runs, by (workspace-relative path, SHA-256).
+    pub arrivals: Option<&'a std::collections::BTreeMap<(String, String), chrono::NaiveDateTime>>,
 }
 
 impl Default for IngestOptions<'_> {
@@ -84,6 +89,8 @@ impl Default for IngestOptions<'_> {
             max_uncompressed_bytes: 1024 * 1024 * 1024,
             progress: None,
             timezone: chrono_tz::Asia::Shanghai,
+            now: None,
+            arrivals: None,
         }
     }
 }
@@ -105,6 +112,8 @@ pub struct Ingested {
     pub dataset: Dataset,
     pub findings: Vec<Finding>,
     pub files: Vec<FileCount>,
+    /// Each file's delivery (period, arrival), by workspace-relative path.
+    pub deliveries: std::collections::BTreeMap<String, delivery::Delivery>,
 }
 
 impl Ingested {
@@ -133,6 +142,8 @@ pub struct FileRead {
     pub findings: Vec<Finding>,
     pub count: FileCount,
     pub id_columns: Vec<IdColumn>,
+    /// The file's period and arrival.
+    pub delivery: delivery::Delivery,
 }
 
 /// The inbox files of a workspace (its glob patterns), sorted, without duplicates.
@@ -195,6 +206,13 @@ pub fn ingest(
                     r
                 }
             };
+            let mut r = r;
+            let recorded = opts
+                .arrivals
+                .and_then(|a| a.get(&(name.clone(), r.count.sha256.clone())))
+                .copied();
+            let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+            r.delivery.arrived = delivery::arrival(recorded, modified, opts.timezone, opts.now);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(p) = opts.progress {
                 p(n, total);
@@ -238,6 +256,23 @@ fn finish(reads: Vec<FileRead>) -> Ingested {
     let mut ids = Vec::new();
     let mut parts = Vec::with_capacity(reads.len());
     for r in reads {
+        let (period, other) = delivery::period_of(&r.count.file);
+        if let (Some(folder), Some(named)) = (period, other) {
+            ing.findings.push(
+                Finding::new(Message::PeriodConflict {
+                    folder: folder.to_string(),
+                    named: named.to_string(),
+                })
+                .file(&r.count.file),
+            );
+        }
+        ing.deliveries.insert(
+            r.count.file.clone(),
+            delivery::Delivery {
+                period,
+                arrived: r.delivery.arrived,
+            },
+        );
         parts.push(r.dataset);
         ing.findings.extend(r.findings);
         ing.files.push(r.count);

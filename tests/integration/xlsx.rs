@@ -517,6 +517,7 @@ fn inputs() -> Vec<FileCount> {
                 accepted: 117,
                 rejected: 2,
                 blank: 1,
+                superseded: 0,
             }],
         },
         FileCount {
@@ -532,6 +533,7 @@ fn inputs() -> Vec<FileCount> {
                     accepted: 6,
                     rejected: 0,
                     blank: 0,
+                    superseded: 0,
                 },
                 SheetCount {
                     sheet: "说明".into(),
@@ -540,6 +542,7 @@ fn inputs() -> Vec<FileCount> {
                     accepted: 0,
                     rejected: 0,
                     blank: 0,
+                    superseded: 0,
                 },
             ],
         },
