@@ -204,7 +204,13 @@ fn archive_inputs(s: &Session, inputs: &Inputs, started: NaiveDateTime) -> Vec<I
                 size: fc.bytes,
                 datasets,
                 provider: provider_of(&fc.file),
-                first_seen: started,
+                // The delivery's arrival (kept by the ledger from the first run that saw it).
+                first_seen: inputs
+                    .ingested
+                    .deliveries
+                    .get(&fc.file)
+                    .and_then(|d| d.arrived)
+                    .unwrap_or(started),
                 rows_read: fc.read(),
                 rows_accepted: fc.accepted(),
                 rows_rejected: fc.rejected(),
