@@ -78,7 +78,8 @@ pub enum Command {
         formats: Vec<OutputFormat>,
     },
     Run {
-        period: Period,
+        /// `None`: the last complete month.
+        period: Option<Period>,
         strict: bool,
     },
     Review {

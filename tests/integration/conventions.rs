@@ -263,3 +263,49 @@ fn every_command_that_prints_data_speaks_json() {
     let ch = j("2026-11-06 09:00", &["check", "--period", "2026-10"]);
     assert!(ch["findings"].is_array(), "{ch}");
 }
+
+/// `run` without a period takes the last complete month; a longer period renders its own
+/// reports (and the longer ones it closes), never twelve monthly drafts.
+#[test]
+fn run_takes_the_last_month_or_renders_what_a_longer_period_is_due() {
+    let ws = demo();
+    let w = ws.path();
+    let v = json(&sv(w, NOW_RUN, &["--format", "json", "run"]));
+    assert_eq!(v["period"], "2026-10", "{v}");
+    let docs: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["doc_number"].as_str().unwrap())
+        .collect();
+    assert!(docs.iter().all(|d| d.ends_with("2026-10")), "{docs:?}");
+    let ws = demo();
+    let w = ws.path();
+    let v = json(&sv(
+        w,
+        "2026-10-09 10:00",
+        &["--format", "json", "run", "--period", "2026-Q3"],
+    ));
+    let docs: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["doc_number"].as_str().unwrap())
+        .collect();
+    assert_eq!(docs, ["SQ-ACME-2026-Q3"], "{v}");
+    // The year: the annual report only, on 2026's holiday data (no 2027 needed).
+    let o = sv(
+        w,
+        "2027-01-15 10:00",
+        &["--format", "json", "run", "--period", "2026"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v = json(&o);
+    let docs: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["report_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(docs, ["annual-review"], "{v}");
+}
