@@ -30,7 +30,7 @@ use super::tracking;
 use crate::archive::{sanitize_component, sha256_hex};
 use crate::findings::Severity;
 use crate::fsutil;
-use crate::kpi::KpiError;
+use crate::kpi::{KpiError, TargetMetric};
 use crate::ledger::{
     DocFile, DocRecord, InputRecord, NewDocument, RunRecord, RunStatus, SourceKind, SourceRecord,
     VersionDecision, decide_version,
@@ -38,6 +38,8 @@ use crate::ledger::{
 use crate::model::catalogue::OutputFormat;
 use crate::model::document::{DocState, DocStatus, DocVersion};
 use crate::model::period::Period;
+use crate::model::records::DatasetKind;
+use crate::model::status::Status;
 use crate::report::{self, ReportDoc};
 
 /// What became of one job.
@@ -92,6 +94,9 @@ pub struct BatchReport {
     pub refused: bool,
     /// Earlier periods the trends had to leave out, with the reason.
     pub history_gaps: Vec<(Period, KpiError)>,
+    /// Periods whose figures have data missing: the datasets not delivered (any one of
+    /// each list would have done).
+    pub missing: BTreeMap<Period, std::collections::BTreeSet<Vec<DatasetKind>>>,
 }
 
 /// Called after each report is built and rendered: (doc number, done, total).
@@ -144,8 +149,26 @@ pub fn run_batch(
         return Ok(rep);
     }
     let mut figures = figures_per_period(s, inputs, o)?;
-    for f in figures.values_mut() {
+    for (p, f) in figures.iter_mut() {
         rep.history_gaps.append(&mut f.gaps);
+        for t in f
+            .results
+            .targets
+            .iter()
+            .filter(|t| t.status == Status::DataMissing)
+        {
+            let needs = match t.metric {
+                TargetMetric::Agreement(m) => crate::kpi::datasets_of(m).to_vec(),
+                TargetMetric::Process { .. } => vec![DatasetKind::ProcessKpis],
+            };
+            rep.missing.entry(*p).or_default().insert(needs);
+        }
+    }
+    // `--strict` refuses to render while required data are missing, as for errors.
+    if o.strict && !rep.missing.is_empty() {
+        rep.refused = true;
+        rep.run_id = Some(record_refused(s, o, inputs, &rep, &input_rows, started)?);
+        return Ok(rep);
     }
     rep.history_gaps.sort_by_key(|(p, _)| *p);
     rep.history_gaps.dedup_by_key(|(p, _)| *p);

@@ -73,7 +73,7 @@ pub fn execute(
         b.finish_and_clear();
     }
     summary(g, &s.env, &s.ledger, period, &inputs, &rep)?;
-    Ok(if rep.errors > 0 {
+    Ok(if rep.errors > 0 || rep.refused {
         EXIT_REJECTED
     } else {
         EXIT_OK
@@ -103,6 +103,9 @@ fn summary(
             "findings": findings,
             "inputs": inputs.ingested.files,
             "history_gaps": gaps,
+            "data_missing": rep.missing.iter().map(|(p, sets)| serde_json::json!({
+                "period": p, "datasets": sets,
+            })).collect::<Vec<_>>(),
             "documents": rep.outcomes.iter().map(|o| serde_json::json!({
                 "doc_number": o.doc_number, "report_id": o.report_id, "period": o.period,
                 "version": o.version, "status": o.status, "what": o.what.as_str(),
@@ -134,8 +137,24 @@ fn summary(
             .text(lang)
         );
     }
+    for (period, sets) in &rep.missing {
+        let datasets: Vec<String> = sets
+            .iter()
+            .map(|alts| alts.iter().map(|k| k.name()).collect::<Vec<_>>().join("/"))
+            .collect();
+        let l = Say::DataMissing {
+            period: *period,
+            datasets: datasets.join(", "),
+        };
+        eprintln!("{}", l.text(lang));
+    }
     if rep.refused {
-        eprintln!("{}", Say::Refused { errors: rep.errors }.text(lang));
+        let l = if rep.errors > 0 {
+            Say::Refused { errors: rep.errors }
+        } else {
+            Say::RefusedMissing
+        };
+        eprintln!("{}", l.text(lang));
         return Ok(());
     }
     if g.quiet {

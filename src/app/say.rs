@@ -51,6 +51,13 @@ pub enum Say<'a> {
     Refused {
         errors: usize,
     },
+    /// `run --strict` refused: required data are missing.
+    RefusedMissing,
+    /// A period's figures have data missing: the datasets not delivered.
+    DataMissing {
+        period: Period,
+        datasets: String,
+    },
     LateOrAtRisk,
     DueNext,
     /// `run`: when the next period's data and report are due.
@@ -236,6 +243,22 @@ impl Say<'_> {
                 } else {
                     format!(
                         "refused (--strict): {errors} error finding(s); nothing was rendered. Fix the inputs or run without --strict (rejected rows are then excluded and listed in the appendix)."
+                    )
+                }
+            }
+            Say::RefusedMissing => {
+                if zh {
+                    "已拒绝（--strict）：所需数据缺失，未生成任何报告。请补交数据，或不加 --strict 运行（缺失数据的指标显示为“数据缺失”）。".to_string()
+                } else {
+                    "refused (--strict): required data are missing; nothing was rendered. Deliver the data or run without --strict (the targets concerned then show \"data missing\").".to_string()
+                }
+            }
+            Say::DataMissing { period, datasets } => {
+                if zh {
+                    format!("数据缺失：{period} 未交付 {datasets}；相关指标显示为“数据缺失”")
+                } else {
+                    format!(
+                        "data missing: {datasets} not delivered for {period}; the targets concerned show \"data missing\""
                     )
                 }
             }

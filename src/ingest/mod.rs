@@ -279,6 +279,24 @@ fn finish(reads: Vec<FileRead>) -> Ingested {
         ids.extend(r.id_columns);
     }
     ing.dataset = Dataset::concat(parts);
+    // What was delivered for which period: every readable dataset sheet, even with no rows
+    // (a delivered empty workbook means "nothing to report", a real figure).
+    let mut entries = Vec::new();
+    for f in &ing.files {
+        let period = ing.deliveries.get(&f.file).and_then(|d| d.period);
+        for sc in &f.sheets {
+            if let Some(def) = sc
+                .dataset
+                .as_deref()
+                .and_then(|n| schema::DATASETS.iter().find(|d| d.name == n))
+            {
+                entries.push((period, def.kind));
+            }
+        }
+    }
+    entries.sort();
+    entries.dedup();
+    ing.dataset.deliveries = Some(crate::model::records::Deliveries { entries });
     crate::validate::check(&mut ing, &ids);
     sort_findings(&mut ing);
     ing

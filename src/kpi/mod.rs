@@ -38,7 +38,9 @@ use rayon::prelude::*;
 use crate::model::calendar::{BusinessClock, CalendarError, Calendars};
 use crate::model::catalogue::{Agreement, AgreementKind, Catalogue, Metric, Target};
 use crate::model::period::Period;
-use crate::model::records::{Dataset, Incident, Outage, Priority, Request, SupplierTicket};
+use crate::model::records::{
+    Dataset, DatasetKind, Incident, Outage, Priority, Request, SupplierTicket,
+};
 
 pub mod availability;
 pub mod capacity;
@@ -454,11 +456,12 @@ fn compute_target(ctx: &Ctx, a: &Agreement, t: &Target) -> Result<Vec<TargetResu
         }
         Metric::CapacityPeak | Metric::CapacityDaysOver => capacity::compute(ctx, a, &f, t),
     };
+    let needs = datasets_of(t.metric);
     Ok(figures
         .into_iter()
         .map(|fig| {
             let status = judge::judge(fig.actual, t.op, t.threshold, t.at_risk);
-            TargetResult {
+            let result = TargetResult {
                 agreement: a.id.clone(),
                 kind: TargetKind::Agreement(a.kind),
                 version: a.version.clone(),
@@ -483,9 +486,76 @@ fn compute_target(ctx: &Ctx, a: &Agreement, t: &Target) -> Result<Vec<TargetResu
                 missed: fig.missed,
                 extra: fig.extra,
                 process: process_of(t.metric).to_string(),
-            }
+            };
+            with_deliveries(ctx, needs, result)
         })
         .collect())
+}
+
+/// The datasets a metric's figure is computed from (any one of them delivered is enough).
+pub fn datasets_of(m: Metric) -> &'static [DatasetKind] {
+    use DatasetKind as D;
+    match m {
+        Metric::Availability => &[D::Outages],
+        Metric::ResponseCompliance
+        | Metric::ResolutionCompliance
+        | Metric::Mttr
+        | Metric::Backlog
+        | Metric::MajorIncidents => &[D::Incidents],
+        Metric::ChangeSuccess | Metric::EmergencyChangeShare => &[D::Changes],
+        Metric::RequestCompliance | Metric::Mttf => &[D::Requests],
+        // Surveys and the scores of resolved tickets.
+        Metric::SatisfactionMean | Metric::SatisfactionShare => {
+            &[D::Surveys, D::Incidents, D::Requests]
+        }
+        Metric::UcResponseCompliance | Metric::UcRestoreCompliance => &[D::SupplierTickets],
+        Metric::CapacityPeak | Metric::CapacityDaysOver => &[D::Capacity],
+    }
+}
+
+/// The data-missing rule (spec §2.1a): where deliveries are tracked and no month of the
+/// period has a delivery of any dataset the figure needs, the target has no figure
+/// ([`Status::DataMissing`]); where some months have one, the figure stands on those and
+/// its explanation names the months without.
+pub(crate) fn with_deliveries(
+    ctx: &Ctx,
+    needs: &[DatasetKind],
+    mut r: TargetResult,
+) -> TargetResult {
+    let Some(d) = &ctx.data.deliveries else {
+        return r;
+    };
+    let months = ctx.period.months();
+    let missing: Vec<Period> = months
+        .iter()
+        .copied()
+        .filter(|m| needs.iter().all(|k| d.months_missing(*k, m).contains(m)))
+        .collect();
+    if missing.is_empty() {
+        return r;
+    }
+    let names: Vec<&str> = needs.iter().map(|k| k.name()).collect();
+    if missing.len() == months.len() {
+        r.actual = None;
+        r.numerator = None;
+        r.denominator = None;
+        r.missed.clear();
+        r.missed_total = 0;
+        r.status = Status::DataMissing;
+        r.exclusions = vec![format!(
+            "data missing: no {} delivered for {}",
+            names.join(" or "),
+            ctx.period
+        )];
+    } else {
+        let list: Vec<String> = missing.iter().map(Period::to_string).collect();
+        r.exclusions.push(format!(
+            "no {} delivered for {}: the figure stands on the other months",
+            names.join(" or "),
+            list.join(", ")
+        ));
+    }
+    r
 }
 
 fn volumes(ctx: &Ctx) -> Volumes {

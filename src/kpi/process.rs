@@ -54,7 +54,7 @@ pub(crate) fn compute(ctx: &Ctx) -> Vec<TargetResult> {
             if actual.is_none() {
                 exclusions.push("no value reported for the period".into());
             }
-            TargetResult {
+            let r = TargetResult {
                 agreement: "process".into(),
                 kind: TargetKind::Process,
                 version: String::new(),
@@ -77,7 +77,8 @@ pub(crate) fn compute(ctx: &Ctx) -> Vec<TargetResult> {
                 missed_total: 0,
                 extra,
                 process: t.process.clone(),
-            }
+            };
+            crate::kpi::with_deliveries(ctx, &[crate::model::records::DatasetKind::ProcessKpis], r)
         })
         .collect()
 }

@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A target's status (spec §3). JSON: `met`, `at_risk`, `breached`, `not_applicable`.
+/// A target's status (spec §3). JSON: `met`, `at_risk`, `breached`, `not_applicable`,
+/// `data_missing`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -14,6 +15,9 @@ pub enum Status {
     Breached,
     /// No population in the period (never shown as 100 %).
     NotApplicable,
+    /// The data the figure needs were not delivered for the period: no figure
+    /// (数据缺失), never 100 % and never N/A-as-if-fine.
+    DataMissing,
 }
 
 impl Status {
@@ -25,6 +29,7 @@ impl Status {
             Status::AtRisk => "at_risk",
             Status::Breached => "breached",
             Status::NotApplicable => "n/a",
+            Status::DataMissing => "data_missing",
         }
     }
 }

@@ -209,6 +209,7 @@ impl Formats {
                 (Status::AtRisk, fill(&doc.style.at_risk)),
                 (Status::Breached, fill(&doc.style.breached)),
                 (Status::NotApplicable, fill(&doc.style.na)),
+                (Status::DataMissing, fill(&doc.style.na)),
             ]
             .into_iter()
             .collect(),

@@ -407,6 +407,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             Status::AtRisk => "status_at_risk",
             Status::Breached => "status_breached",
             Status::NotApplicable => "status_na",
+            Status::DataMissing => "status_data_missing",
         };
         Cell::Status(StatusCell {
             status: s,
@@ -575,6 +576,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             Status::AtRisk => "sentence_at_risk",
             Status::Breached => "sentence_breached",
             Status::NotApplicable => "sentence_na",
+            Status::DataMissing => "sentence_data_missing",
         };
         let scope = self.scope_text(&tr.scope);
         let scope = if scope == self.label("all") {

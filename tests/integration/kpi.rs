@@ -716,6 +716,7 @@ fn dataset() -> Dataset {
             cap("web01", "erp", "2026-10-02", 60.0, None),
             cap("x", "other", "2026-10-02", 99.0, None),
         ],
+        deliveries: None,
     }
 }
 

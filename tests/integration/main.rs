@@ -9,6 +9,7 @@ mod cli;
 mod conventions;
 mod ingest;
 mod kpi;
+mod months;
 mod pdf;
 mod realdata;
 mod workflow;

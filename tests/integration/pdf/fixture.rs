@@ -41,6 +41,7 @@ pub fn status(s: Status) -> Cell {
         Status::AtRisk => "预警",
         Status::Breached => "未达标",
         Status::NotApplicable => "不适用",
+        Status::DataMissing => "数据缺失",
     };
     Cell::Status(StatusCell {
         status: s,
