@@ -131,12 +131,12 @@ fn three_months_of_overlapping_snapshots_count_each_ticket_once() {
                 x.format("%Y-%m-%d %H:%M:%S").to_string()
             }
         };
-        let mut row = 1;
-        for tk in all.iter().filter(|tk| {
+        let rows = all.iter().filter(|tk| {
             let this_month = tk.opened.format("%Y-%m").to_string() == *m;
             let carried = prev.is_some_and(|p| tk.opened <= p && tk.resolved.is_none_or(|r| r > p));
             tk.opened <= at && (this_month || carried)
-        }) {
+        });
+        for (row, tk) in (1u32..).zip(rows) {
             let resolved = tk
                 .resolved
                 .filter(|r| *r <= at)
@@ -155,7 +155,6 @@ fn three_months_of_overlapping_snapshots_count_each_ticket_once() {
             {
                 sh.write_string(row, c as u16, v).unwrap();
             }
-            row += 1;
         }
         wb.save(dir.join("incidents.xlsx")).unwrap();
     }
