@@ -244,7 +244,10 @@ fn child(mode: &str, file: &Path) {
                 assert!(
                     !ing.has_errors(),
                     "{}",
-                    svcreport::findings::render_text(&ing.findings[..ing.findings.len().min(5)])
+                    svcreport::findings::render_text(
+                        &ing.findings[..ing.findings.len().min(5)],
+                        svcreport::findings::Lang::En
+                    )
                 );
                 ing.dataset.incidents.len()
             }

@@ -7,7 +7,7 @@
 //! `[[person]]`, `[[report]]`), merge them, and validate ids, references, metrics, scopes,
 //! thresholds, durations and effective dates.
 //!
-//! Depends only on `model` and `workspace` (for paths and `line_col`); never on
+//! Depends only on `model` and `workspace` (for paths and `closest`); never on
 //! ingest, kpi, report or render.
 //!
 //! Invariants: every problem is reported with `file:line:column` (toml's byte
@@ -31,17 +31,18 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::model::calendar::{Calendars, SEVEN_BY_24, parse_window};
+use crate::model::calendar::{Calendars, SEVEN_BY_24, is_seven_by_24_text, parse_window};
 use crate::model::catalogue::{
     Agreement, AgreementKind, Audience, CalendarDef, Catalogue, Customer, HolidaySource, Metric,
     Op, OutputFormat, Person, PersonKey, ProcessKpiTarget, ReportSpec, Service, Supplier, Target,
-    Team,
+    Team, Unit,
 };
 use crate::model::holidays::HolidaySet;
 use crate::model::period::Frequency;
 use crate::model::records::Priority;
+use crate::model::text::line_col;
+use crate::workspace::Workspace;
 pub use crate::workspace::closest;
-use crate::workspace::{Workspace, line_col};
 
 /// One problem in the catalogue, at a position of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -402,9 +403,7 @@ fn toml_error_message(e: &toml::de::Error) -> String {
         };
         let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
         let mut out = format!("unknown key \"{unknown}\"");
-        if let Some(best) = closest(unknown, expected.iter().copied()) {
-            out.push_str(&format!(" (did you mean \"{best}\"?)"));
-        }
+        out.push_str(&did_you_mean(unknown, expected.iter().copied()));
         if !expected.is_empty() {
             out.push_str(&format!("; valid keys here: {}", expected.join(", ")));
         }
@@ -422,11 +421,9 @@ fn toml_error_message(e: &toml::de::Error) -> String {
     msg
 }
 
-/// ` (did you mean "x"?)` or empty.
+/// ` (did you mean "x"?)` or empty (the rule of [`crate::suggest`]).
 fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    closest(word, candidates)
-        .map(|c| format!(" (did you mean \"{c}\"?)"))
-        .unwrap_or_default()
+    crate::suggest::did_you_mean(word, candidates)
 }
 
 // ---------------------------------------------------------------------------
@@ -543,15 +540,15 @@ fn metric_is_uc(m: Metric) -> bool {
 }
 
 /// Check a threshold for its unit; `None` when fine.
-fn threshold_problem(unit: &str, v: f64) -> Option<String> {
+fn threshold_problem(unit: &Unit, v: f64) -> Option<String> {
     if !v.is_finite() {
         return Some(format!("threshold {v} is not a finite number"));
     }
     match unit {
-        "%" if !(0.0..=100.0).contains(&v) => Some(format!(
+        Unit::Percent if !(0.0..=100.0).contains(&v) => Some(format!(
             "threshold {v} is not a percentage between 0 and 100"
         )),
-        "score" if !(1.0..=5.0).contains(&v) => {
+        Unit::Score if !(1.0..=5.0).contains(&v) => {
             Some(format!("threshold {v} is not a score between 1 and 5"))
         }
         _ if v < 0.0 => Some(format!("threshold {v} is negative")),
@@ -559,23 +556,14 @@ fn threshold_problem(unit: &str, v: f64) -> Option<String> {
     }
 }
 
-fn at_risk_problem(unit: &str, v: f64) -> Option<String> {
+fn at_risk_problem(unit: &Unit, v: f64) -> Option<String> {
     if !v.is_finite() || v < 0.0 {
         return Some(format!("at_risk {v} must be a number ≥ 0"));
     }
-    if unit == "%" && v > 100.0 {
+    if *unit == Unit::Percent && v > 100.0 {
         return Some(format!("at_risk {v} is more than 100 percentage points"));
     }
     None
-}
-
-/// `7x24` and its spellings as a single window (the calendar code treats such
-/// a calendar as always on).
-fn is_seven_by_24_text(s: &str) -> bool {
-    matches!(
-        s.trim().to_ascii_lowercase().as_str(),
-        "7x24" | "24x7" | "7×24" | "24×7"
-    )
 }
 
 fn toml_date(v: &toml::Value) -> Option<NaiveDate> {
@@ -941,8 +929,8 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
             }
             pk_seen.insert(key, loc(f, &p.process));
             let op = op_of(cx, f, &p.op);
-            let unit = p.unit.as_ref().map(|u| u.get_ref().trim().to_string());
-            let u = unit.as_deref().unwrap_or("");
+            let unit = p.unit.as_ref().map(|u| Unit::from_text(u.get_ref().trim()));
+            let u = unit.as_ref().unwrap_or(&Unit::Unitless);
             if let Some(msg) = threshold_problem(u, *p.threshold.get_ref()) {
                 cx.at(loc(f, &p.threshold), msg);
             }
@@ -1418,10 +1406,10 @@ fn target(
 
     let op = op_of(cx, f, &t.op);
     let unit = match &t.unit {
-        None => metric.default_unit().to_string(),
+        None => metric.default_unit(),
         Some(u) => {
             let v = u.get_ref().trim();
-            if v != metric.default_unit() {
+            if Unit::from_text(v) != metric.default_unit() {
                 cx.at(
                     loc(f, u),
                     format!(
@@ -1431,15 +1419,15 @@ fn target(
                     ),
                 );
             }
-            v.to_string()
+            Unit::from_text(v)
         }
     };
     let threshold = *t.threshold.get_ref();
-    if let Some(msg) = threshold_problem(metric.default_unit(), threshold) {
+    if let Some(msg) = threshold_problem(&metric.default_unit(), threshold) {
         cx.at(loc(f, &t.threshold), msg);
     }
     let at_risk = t.at_risk.as_ref().map(|r| {
-        if let Some(msg) = at_risk_problem(metric.default_unit(), *r.get_ref()) {
+        if let Some(msg) = at_risk_problem(&metric.default_unit(), *r.get_ref()) {
             cx.at(loc(f, r), msg);
         }
         *r.get_ref()
@@ -1831,15 +1819,15 @@ mod tests {
 
     #[test]
     fn thresholds_by_unit() {
-        assert_eq!(threshold_problem("%", 100.0), None);
-        assert_eq!(threshold_problem("%", 0.0), None);
-        assert!(threshold_problem("%", 100.01).is_some());
-        assert!(threshold_problem("score", 0.5).is_some());
-        assert_eq!(threshold_problem("score", 4.2), None);
-        assert!(threshold_problem("h", -1.0).is_some());
-        assert!(threshold_problem("count", f64::NAN).is_some());
-        assert!(at_risk_problem("%", -0.1).is_some());
-        assert_eq!(at_risk_problem("%", 0.05), None);
+        assert_eq!(threshold_problem(&Unit::Percent, 100.0), None);
+        assert_eq!(threshold_problem(&Unit::Percent, 0.0), None);
+        assert!(threshold_problem(&Unit::Percent, 100.01).is_some());
+        assert!(threshold_problem(&Unit::Score, 0.5).is_some());
+        assert_eq!(threshold_problem(&Unit::Score, 4.2), None);
+        assert!(threshold_problem(&Unit::Hours, -1.0).is_some());
+        assert!(threshold_problem(&Unit::Count, f64::NAN).is_some());
+        assert!(at_risk_problem(&Unit::Percent, -0.1).is_some());
+        assert_eq!(at_risk_problem(&Unit::Percent, 0.05), None);
     }
 
     #[test]

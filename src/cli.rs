@@ -111,9 +111,11 @@ pub enum Cmd {
     },
     /// The batch for a period: ingest, validate, compute, render every due report, record it in the ledger.
     Run {
-        /// The period: 2026-10 (with the quarter, half-year and year it closes).
+        /// The period: 2026-10 (with the quarter, half-year and year it closes), 2026-Q4,
+        /// 2026-H2 or 2026 (that period's reports and the longer ones it closes); default the
+        /// last complete month before --now.
         #[arg(long, short, value_name = "PERIOD")]
-        period: Period,
+        period: Option<Period>,
         /// Refuse to render when any error finding exists.
         #[arg(long)]
         strict: bool,

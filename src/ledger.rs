@@ -1101,6 +1101,18 @@ impl Reader<'_> {
         )
     }
 
+    /// The arrival of every input recorded, by (path, SHA-256): when a run first saw it.
+    pub fn arrivals(
+        &self,
+    ) -> Result<std::collections::BTreeMap<(String, String), NaiveDateTime>, LedgerError> {
+        Ok(self
+            .collect("SELECT path, sha256, first_seen FROM inputs", [], |r| {
+                Ok(((r.get(0)?, r.get(1)?), get_time(r, 2)?))
+            })?
+            .into_iter()
+            .collect())
+    }
+
     /// Inputs (path, sha256) a document version was built from, by path.
     pub fn document_inputs(&self, doc_id: i64) -> Result<Vec<(String, String)>, LedgerError> {
         self.collect(
@@ -1364,7 +1376,7 @@ impl LedgerTx<'_> {
                     run_id,
                     results.period,
                     t.agreement,
-                    t.metric,
+                    t.metric.to_string(),
                     scope,
                     t.actual,
                     t.numerator,
@@ -1949,16 +1961,20 @@ mod tests {
             period: "2026-09".into(),
             targets: vec![crate::kpi::TargetResult {
                 agreement: "SLA-ACME".into(),
-                kind: "SLA".into(),
+                kind: crate::kpi::TargetKind::Agreement(
+                    crate::model::catalogue::AgreementKind::Sla,
+                ),
                 version: "2.1".into(),
-                metric: "availability".into(),
+                metric: crate::kpi::TargetMetric::Agreement(
+                    crate::model::catalogue::Metric::Availability,
+                ),
                 scope: crate::kpi::Scope {
                     service: Some("email".into()),
                     ..Default::default()
                 },
-                op: ">=".into(),
+                op: crate::model::catalogue::Op::Ge,
                 threshold: 99.9,
-                unit: "%".into(),
+                unit: crate::model::catalogue::Unit::Percent,
                 within: None,
                 at_risk_margin: Some(0.05),
                 actual: Some(actual),

@@ -7,11 +7,11 @@
 //! inbox/*.xlsx → ingest → validate → model::Dataset → kpi → report::ReportDoc → render::{xlsx,pdf} → archive/ledger
 //! ```
 //!
-//! - [`model`]: catalogue, periods, calendars, typed records (plain data).
+//! - [`model`]: catalogue, periods, calendars, typed records, the judgement `Status` (plain data).
 //! - [`ingest`]: read provider workbooks cell by cell into records and [`findings`].
 //! - [`validate`]: rules across files (unique ids, references into the catalogue).
 //! - [`kpi`]: every target computed, judged and explained.
-//! - [`report`]: the renderer-neutral report model; [`numfmt`] rounds once for both renderers.
+//! - [`report`]: the renderer-neutral report model; [`report::numfmt`] rounds once for both renderers.
 //! - [`render`]: Excel and PDF from the report model only.
 //! - [`ledger`] and [`archive`]: the SQLite record of runs, documents and approvals, and the content-addressed input archive.
 //! - [`signing`]: the statements reviewers and approvers sign, SSH signatures (sshsig) and their verification.
@@ -31,12 +31,12 @@ pub mod kpi;
 pub mod ledger;
 pub mod mail;
 pub mod model;
-pub mod numfmt;
 pub mod provider_templates;
 pub mod render;
 pub mod report;
 pub mod sample;
 pub mod signing;
+pub mod suggest;
 pub mod timeliness;
 pub mod validate;
 pub mod workspace;

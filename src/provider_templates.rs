@@ -20,6 +20,7 @@ use rust_xlsxwriter::{
     ExcelDateTime, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
 };
 
+use crate::findings::{Code, Lang, column_letters};
 use crate::ingest::schema::{self, ColType, Column, DATASETS, DatasetDef, SKIPPED_SHEETS};
 
 /// The fixed document creation date of every template (determinism).
@@ -372,7 +373,7 @@ fn instructions_sheet(def: &DatasetDef) -> Result<Worksheet, XlsxError> {
     let header_row = row;
     for (i, c) in def.columns.iter().enumerate() {
         row += 1;
-        let letter = column_letter(i);
+        let letter = column_letters(i as u32);
         ws.write_string_with_format(row, 0, &letter, &cell)?;
         ws.write_string_with_format(row, 1, c.zh, &cell)?;
         ws.write_string_with_format(row, 2, c.en, &cell)?;
@@ -420,20 +421,6 @@ pub fn general_rules(def: &DatasetDef) -> Vec<String> {
         ),
         "8. 提交前可运行 svcreport check 文件名 检查。Check the file before dropping it: svcreport check FILE.".into(),
     ]
-}
-
-/// `A`, `B`, … `Z`, `AA`, … for a 0-based column index.
-fn column_letter(mut i: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (i % 26) as u8);
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
 }
 
 /// The blank template of one dataset, as xlsx bytes.
@@ -537,7 +524,7 @@ pub fn templates_markdown() -> String {
         for (i, c) in d.columns.iter().enumerate() {
             s.push_str(&format!(
                 "| {} | {} / {} | `{}` | {} | {} | {} | {} |\n",
-                column_letter(i),
+                column_letters(i as u32),
                 md_escape(c.zh),
                 md_escape(c.en),
                 c.key,
@@ -552,77 +539,73 @@ pub fn templates_markdown() -> String {
 }
 
 /// The `README.md` written next to the templates: the templates page, then
-/// the finding codes when they are known.
+/// the finding codes.
 pub fn readme_markdown() -> String {
     let mut s = templates_markdown();
-    if let Some(codes) = finding_codes_markdown() {
-        s.push('\n');
-        // Demote the codes page's title one level under the templates page.
-        for line in codes.lines() {
-            if let Some(rest) = line.strip_prefix("# ") {
-                s.push_str(&format!("## {rest}\n"));
-            } else if let Some(rest) = line.strip_prefix("## ") {
-                s.push_str(&format!("### {rest}\n"));
-            } else {
-                s.push_str(line);
-                s.push('\n');
-            }
+    s.push('\n');
+    // Demote the codes page's title one level under the templates page.
+    for line in finding_codes_markdown().lines() {
+        if let Some(rest) = line.strip_prefix("# ") {
+            s.push_str(&format!("## {rest}\n"));
+        } else if let Some(rest) = line.strip_prefix("## ") {
+            s.push_str(&format!("### {rest}\n"));
+        } else {
+            s.push_str(line);
+            s.push('\n');
         }
     }
     s
 }
 
-/// The finding-codes page (`docs/finding-codes.md`), from
-/// [`findings::CODES`](crate::findings::CODES), grouped by the code's prefix
-/// (`ingest`, `sheet`, `column`, `value`, `ref`, `row`) in the list's order.
-pub fn finding_codes_markdown() -> Option<String> {
-    let codes = crate::findings::CODES;
-    if codes.is_empty() {
-        return None;
-    }
+/// The finding-codes page (`docs/finding-codes.md`), from the code table
+/// ([`Code::ALL`], `src/findings/code.rs`), in both languages, grouped by the
+/// code's prefix (`ingest`, `sheet`, `column`, `value`, `ref`, `row`) in the
+/// table's order.
+pub fn finding_codes_markdown() -> String {
     let mut s = String::new();
+    s.push_str("# Finding codes · 问题代码\n\n");
     s.push_str(
-        "# Finding codes · 问题代码
-
-",
-    );
-    s.push_str(
-        "<!-- Generated from src/findings.rs (CODES) by `svcreport templates`; do not edit. -->
-
-",
+        "<!-- Generated from src/findings/code.rs (Code) by `svcreport templates`; do not edit. -->\n\n",
     );
     s.push_str(
         "Every problem `svcreport check` finds in a provider workbook carries one of these stable codes \
          (codes are never renamed, only added), a severity, the file, sheet, cell and column header, a \
          message and a hint. `error` rejects the row (or the file); `warning` accepts it but asks for a \
-         look; `info` is for information only. Exit code 1 means at least one error.\n\n",
+         look; `info` is for information only. Exit code 1 means at least one error. Messages and hints \
+         are printed in the workspace's language (`language` in `svcreport.toml`); the code is the same \
+         in every language, and `--format json` carries both (`message`, `hint` in English, \
+         `message_zh`, `hint_zh` in Chinese).\n\n",
+    );
+    s.push_str(
+        "`svcreport check` 发现的每个问题都带有下表中的一个固定代码（代码只增不改）、级别、文件、工作表、单元格、\
+         列标题、说明和建议。`错误`（error）表示该行（或整个文件）被拒绝；`警告`（warning）表示已接受但需要查看；\
+         `提示`（info）仅供参考。退出码 1 表示至少有一个错误。说明和建议使用工作区的语言（svcreport.toml 中的 \
+         `language`）；代码在各种语言下都相同。\n\n",
     );
     let mut groups: Vec<&str> = Vec::new();
-    for c in codes {
-        let g = c.code.split('.').next().unwrap_or(c.code);
-        if !groups.contains(&g) {
-            groups.push(g);
+    for c in Code::ALL {
+        if !groups.contains(&c.group()) {
+            groups.push(c.group());
         }
     }
     for g in groups {
         s.push_str(&format!(
-            "## {g}\n\n| code | severity | meaning | usual fix |\n| --- | --- | --- | --- |\n"
+            "## {g}\n\n| code | severity · 级别 | meaning · 含义 | usual fix · 处理方法 |\n| --- | --- | --- | --- |\n"
         ));
-        for c in codes
-            .iter()
-            .filter(|c| c.code.split('.').next().unwrap_or(c.code) == g)
-        {
+        for c in Code::ALL.iter().filter(|c| c.group() == g) {
+            let both = |en: &str, zh: &str| format!("{}<br>{}", md_escape(en), md_escape(zh));
             s.push_str(&format!(
-                "| `{}` | {} | {} | {} |\n",
-                c.code,
-                c.severity.as_str(),
-                md_escape(c.meaning),
-                md_escape(c.hint)
+                "| `{}` | {} {} | {} | {} |\n",
+                c.id(),
+                c.severity().as_str(),
+                c.severity().label(Lang::Zh),
+                both(c.meaning(Lang::En), c.meaning(Lang::Zh)),
+                both(c.fix(Lang::En), c.fix(Lang::Zh)),
             ));
         }
         s.push('\n');
     }
-    Some(s)
+    s
 }
 
 #[cfg(test)]
@@ -630,14 +613,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn column_letters() {
-        assert_eq!(column_letter(0), "A");
-        assert_eq!(column_letter(14), "O");
-        assert_eq!(column_letter(25), "Z");
-        assert_eq!(column_letter(26), "AA");
-        assert_eq!(column_letter(27), "AB");
-        assert_eq!(column_letter(701), "ZZ");
-        assert_eq!(column_letter(702), "AAA");
+    fn the_codes_page_lists_every_code_in_both_languages() {
+        let page = finding_codes_markdown();
+        for c in Code::ALL {
+            let row = page
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{}` |", c.id())))
+                .unwrap_or_else(|| panic!("{} missing", c.id()));
+            assert!(row.contains(&md_escape(c.meaning(Lang::Zh))), "{row}");
+            assert!(row.contains(&md_escape(c.fix(Lang::En))), "{row}");
+        }
+        assert!(page.contains("| `value.not_a_date` | error 错误 |"));
+        assert!(readme_markdown().contains("\n## Finding codes · 问题代码\n"));
     }
 
     #[test]

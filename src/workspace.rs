@@ -2,16 +2,20 @@
 //!
 //! Job: load and check the workspace settings (name, organisation, inbox
 //! patterns, catalogue files, output folder, timezone, language, limits, how
-//! approvals are taken, the `[smtp]` relay of `distribute`); the
-//! catalogue itself is loaded by `catalogue::load`. Depends on nothing inside
-//! the crate. Invariants: every settings error names the file and, when the
-//! text is at fault, the line and column; paths are resolved against the
-//! workspace root; the timezone is a valid IANA zone.
+//! approvals are taken, the `[smtp]` relay of `distribute`); the catalogue
+//! itself is loaded by `catalogue::load`. Depends only on `model`
+//! (`model::text::line_col`) and the leaf module `suggest` (did you mean).
+//! Invariants: every settings error names the file and, when the text is at
+//! fault, the line and column; paths are resolved against the workspace root;
+//! the timezone is a valid IANA zone; the SMTP password is never read from the
+//! file.
 
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 use serde::Deserialize;
+
+use crate::model::text::line_col;
 
 /// `[workspace]` of `svcreport.toml`, resolved.
 #[derive(Debug, Clone)]
@@ -365,76 +369,13 @@ pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
     }
 }
 
-/// The candidate closest to `word` (case-insensitive edit distance, adjacent
-/// transpositions counting as one edit), if close enough to be a plausible
-/// typo: at most max(2, len/3) edits. Ties go to the alphabetically first.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let w: Vec<char> = word.to_lowercase().chars().collect();
-    let limit = (w.len() / 3).max(2);
-    candidates
-        .into_iter()
-        .filter(|c| !c.is_empty())
-        .map(|c| {
-            let cc: Vec<char> = c.to_lowercase().chars().collect();
-            (edit_distance(&w, &cc), c)
-        })
-        .filter(|(d, _)| *d <= limit && *d < w.len().max(1))
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
-        .map(|(_, c)| c)
-}
-
-/// Damerau–Levenshtein (optimal string alignment) distance.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, v) in d[0].iter_mut().enumerate() {
-        *v = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[n][m]
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..text.floor_char_boundary(offset)];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
-}
+/// The candidate closest to `word`, if close enough to be a plausible typo:
+/// the crate's one "did you mean" rule ([`crate::suggest`]).
+pub use crate::suggest::closest;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_col_counts_characters_not_bytes() {
-        let t = "a = 1\nname = \"示例\" x\n";
-        // 'x' is after `name = "示例" ` : 12 characters, so column 13, line 2.
-        let off = t.find('x').expect("x");
-        assert_eq!(line_col(t, off), (2, 13));
-        assert_eq!(line_col(t, 0), (1, 1));
-        assert_eq!(line_col(t, t.len() + 10), (3, 1));
-    }
 
     #[test]
     fn closest_suggests_plausible_typos_only() {

@@ -10,10 +10,12 @@ use serde::Serialize;
 
 use super::evidence::{self, Evidence};
 use super::rebuild::rebuild;
+use super::say::Say;
 use super::session::Session;
 use super::signoff::{find_latest, formats_of};
 use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
 use crate::archive::{sha256_file, sha256_hex};
+use crate::findings::Lang;
 use crate::ledger::{DocFile, DocVersion};
 use crate::report::ReportDoc;
 
@@ -107,6 +109,7 @@ pub fn run(g: &Global, doc: &str) -> anyhow::Result<u8> {
         ));
     }
     let when = s.env.now();
+    let lang = Lang::from_tag(&s.env.ws.language);
     let inputs = s.ledger.read().document_inputs(d.id)?.len();
     let code = if diffs.is_empty() {
         EXIT_OK
@@ -131,44 +134,45 @@ pub fn run(g: &Global, doc: &str) -> anyhow::Result<u8> {
         }
         OutputKind::Text if diffs.is_empty() => {
             if !g.quiet {
-                println!(
-                    "{} V{} ({}): recomputed from {inputs} archived inputs — content hash {} and {} file hash(es) match (audited {})",
-                    d.doc_number,
-                    d.state.version,
-                    d.state.status.label_zh(),
-                    d.content_hash,
-                    files.len(),
-                    when.format("%Y-%m-%d %H:%M")
-                );
-                print_evidence(&ev);
+                let l = Say::AuditOk {
+                    doc_number: &d.doc_number,
+                    version: d.state.version,
+                    status: d.state.status,
+                    inputs,
+                    content_hash: &d.content_hash,
+                    files: files.len(),
+                    at: when,
+                };
+                println!("{}", l.text(lang));
+                print_evidence(&ev, lang);
             }
         }
         OutputKind::Text => {
-            println!(
-                "{} V{}: does NOT match (audited {}):",
-                d.doc_number,
-                d.state.version,
-                when.format("%Y-%m-%d %H:%M")
-            );
+            let l = Say::AuditDiffers {
+                doc_number: &d.doc_number,
+                version: d.state.version,
+                at: when,
+            };
+            println!("{}", l.text(lang));
             for x in &diffs {
                 println!("  - {x}");
             }
-            print_evidence(&ev);
+            print_evidence(&ev, lang);
         }
     }
     Ok(code)
 }
 
-fn print_evidence(ev: &Evidence) {
+fn print_evidence(ev: &Evidence, lang: Lang) {
     for st in &ev.steps {
-        println!("  {}", st.line());
+        println!("{}", Say::Step(st).text(lang));
     }
     if let Some(l) = ev.superseded_by() {
-        println!(
-            "  superseded: a later version exists, V{} ({})",
-            l.version,
-            l.status.as_str()
-        );
+        let s = Say::Superseded {
+            version: l.version,
+            status: l.status,
+        };
+        println!("{}", s.text(lang));
     }
 }
 

@@ -7,6 +7,10 @@
 //! reconciliation table and a one-line summary; only the summary when clean;
 //! `-q` prints findings only and nothing when clean) or `--format json`
 //! (`{findings, files, summary}`).
+//!
+//! Language: text and the findings workbook follow the workspace's
+//! `language` (`zh-CN` or `en`); JSON carries both languages (see
+//! `findings`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,7 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
-use crate::findings::{self, CheckReport, Severity, Summary};
+use crate::findings::{self, CheckReport, Lang, Severity, Summary};
 use crate::ingest::{self, IngestOptions, Ingested};
 use crate::model::catalogue::Catalogue;
 use crate::model::period::Period;
@@ -62,12 +66,15 @@ pub fn check(
         period,
         max_uncompressed_bytes: ws.max_uncompressed_bytes,
         progress: None,
+        timezone: ws.timezone,
+        ..IngestOptions::default()
     };
     let ing = ingest::ingest(ws, cat, &paths, &opts);
+    let lang = Lang::from_tag(&ws.language);
     if let Some(p) = xlsx {
-        findings::write_xlsx(p, &ing.findings, &ing.files)?;
+        findings::write_xlsx(p, &ing.findings, &ing.files, lang)?;
     }
-    print(g, &ing, out).context("cannot write the report to standard output")?;
+    print(g, &ing, lang, out).context("cannot write the report to standard output")?;
     Ok(if ing.has_errors() {
         EXIT_REJECTED
     } else {
@@ -75,7 +82,7 @@ pub fn check(
     })
 }
 
-fn print(g: &Global, ing: &Ingested, out: &mut dyn Write) -> std::io::Result<()> {
+fn print(g: &Global, ing: &Ingested, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
     match g.format {
         OutputKind::Json => {
             let report = CheckReport::new(&ing.findings, &ing.files);
@@ -88,18 +95,23 @@ fn print(g: &Global, ing: &Ingested, out: &mut dyn Write) -> std::io::Result<()>
                 .iter()
                 .any(|f| matches!(f.severity, Severity::Error | Severity::Warning));
             let summary = Summary::of(&ing.findings, &ing.files);
+            let verdict = |rejected: bool| match (lang, rejected) {
+                (Lang::En, false) => "ok: ",
+                (Lang::En, true) => "rejected: ",
+                (Lang::Zh, false) => "通过：",
+                (Lang::Zh, true) => "未通过：",
+            };
             if clean {
                 if !g.quiet {
-                    writeln!(out, "ok: {}", summary.line())?;
+                    writeln!(out, "{}{}", verdict(false), summary.line(lang))?;
                 }
                 return Ok(());
             }
-            out.write_all(findings::render_text(&ing.findings).as_bytes())?;
+            out.write_all(findings::render_text(&ing.findings, lang).as_bytes())?;
             if !g.quiet {
                 writeln!(out)?;
-                out.write_all(findings::render_reconciliation(&ing.files).as_bytes())?;
-                let verdict = if summary.errors > 0 { "rejected" } else { "ok" };
-                writeln!(out, "{verdict}: {}", summary.line())?;
+                out.write_all(findings::render_reconciliation(&ing.files, lang).as_bytes())?;
+                writeln!(out, "{}{}", verdict(summary.errors > 0), summary.line(lang))?;
             }
             Ok(())
         }

@@ -21,9 +21,11 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use serde::Serialize;
 
+use super::say::Say;
 use super::session::Session;
 use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
 use crate::archive::{sanitize_component, sha256_hex};
+use crate::findings::Lang;
 use crate::fsutil;
 use crate::ledger::{
     DistributionRecord, DocFile, DocRecord, MessageRecord, MessageState, NewMessage, SourceKind,
@@ -290,6 +292,8 @@ fn run_mail(g: &Global, period: Option<Period>, dry_run: bool, resend: bool) -> 
     let mut bad_recipients: Vec<String> = Vec::new();
     let mut relay: Option<Relay> = None;
     let quiet_text = g.quiet || g.format == OutputKind::Json;
+    let lang = Lang::from_tag(&s.env.ws.language);
+    let lang = Lang::from_tag(&s.env.ws.language);
     for (d, report_id) in &docs {
         let Some(spec) = s.env.cat.report(report_id).cloned() else {
             held.push(Held::NoRecipients {
@@ -385,12 +389,15 @@ fn run_mail(g: &Global, period: Option<Period>, dry_run: bool, resend: bool) -> 
                 started: at,
                 resend: !mine.is_empty(),
             })?;
-            let outcome = relay.send(&message, &mut |n, why| {
+            let outcome = relay.send(&message, &mut |attempt, why| {
                 if !quiet_text {
-                    eprintln!(
-                        "  {} to {r}: attempt {n} failed ({why}); retrying",
-                        d.doc_number
-                    );
+                    let l = Say::MailRetry {
+                        doc_number: &d.doc_number,
+                        recipient: r,
+                        attempt,
+                        why,
+                    };
+                    eprintln!("{}", l.text(lang));
                 }
             });
             let (state, response, attempts, label) = match outcome {
@@ -424,7 +431,7 @@ fn run_mail(g: &Global, period: Option<Period>, dry_run: bool, resend: bool) -> 
         }
         OutputKind::Text => {
             for x in &shown {
-                print_shown(x, g.quiet);
+                print_shown(x, g.quiet, lang);
             }
             for h in &held {
                 eprintln!("held back: {h}");
@@ -438,44 +445,67 @@ fn run_mail(g: &Global, period: Option<Period>, dry_run: bool, resend: bool) -> 
     Ok(EXIT_OK)
 }
 
-fn print_shown(x: &Shown, quiet: bool) {
-    let what = format!("{} V{} to {}", x.doc_number, x.version, x.recipient);
+fn print_shown(x: &Shown, quiet: bool, lang: Lang) {
+    let (doc_number, version, recipient) = (&x.doc_number, &x.version, &x.recipient);
+    let message_id = &x.message_id;
     let resp = x.response.as_deref().unwrap_or("");
-    match x.outcome {
-        "failed" => eprintln!(
-            "FAILED {what}: {resp} ({} attempt{}); {}",
-            x.attempts,
-            if x.attempts == 1 { "" } else { "s" },
-            x.message_id
-        ),
-        _ if quiet => {}
-        "sent" => println!("sent {what}  {}  {resp}", x.message_id),
-        "already_sent" => println!(
-            "already sent {what} at {} ({}); --resend sends it again",
-            x.at.map(|t| t.to_string()).unwrap_or_default(),
-            x.message_id
-        ),
-        "unknown" => println!(
-            "outcome unknown, counted as sent: {what}, sending began {} ({}) and no result was recorded; --resend sends it again",
-            x.at.map(|t| t.to_string()).unwrap_or_default(),
-            x.message_id
-        ),
-        _ => {
-            println!("would send {what}");
-            println!("  From: {}", x.from.as_deref().unwrap_or(""));
-            println!("  To: {}", x.recipient);
-            println!("  Subject: {}", x.subject);
-            println!("  Message-ID: {}", x.message_id);
-            println!("  Date: {}", x.date.as_deref().unwrap_or(""));
-            for a in &x.attachments {
-                println!(
-                    "  Attachment: {} ({}, {} bytes, SHA-256 {})",
-                    a.name, a.content_type, a.bytes, a.sha256
-                );
-            }
-            for l in x.body.as_deref().unwrap_or("").lines() {
-                println!("  | {l}");
-            }
+    let line = match x.outcome {
+        "failed" => {
+            let l = Say::MailFailed {
+                doc_number,
+                version,
+                recipient,
+                message_id,
+                response: resp,
+                attempts: x.attempts,
+            };
+            eprintln!("{}", l.text(lang));
+            return;
+        }
+        _ if quiet => return,
+        "sent" => Say::MailSent {
+            doc_number,
+            version,
+            recipient,
+            message_id,
+            response: resp,
+        },
+        "already_sent" => Say::MailAlready {
+            doc_number,
+            version,
+            recipient,
+            message_id,
+            at: x.at,
+        },
+        "unknown" => Say::MailUnknown {
+            doc_number,
+            version,
+            recipient,
+            message_id,
+            at: x.at,
+        },
+        _ => Say::MailWouldSend {
+            doc_number,
+            version,
+            recipient,
+        },
+    };
+    println!("{}", line.text(lang));
+    if x.outcome == "would_send" {
+        // The message as it would go: its headers (RFC 5322 names) and its body.
+        println!("  From: {}", x.from.as_deref().unwrap_or(""));
+        println!("  To: {}", x.recipient);
+        println!("  Subject: {}", x.subject);
+        println!("  Message-ID: {}", x.message_id);
+        println!("  Date: {}", x.date.as_deref().unwrap_or(""));
+        for a in &x.attachments {
+            println!(
+                "  Attachment: {} ({}, {} bytes, SHA-256 {})",
+                a.name, a.content_type, a.bytes, a.sha256
+            );
+        }
+        for l in x.body.as_deref().unwrap_or("").lines() {
+            println!("  | {l}");
         }
     }
 }
@@ -548,11 +578,16 @@ fn run_folder(g: &Global, period: Option<Period>) -> anyhow::Result<u8> {
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         if !g.quiet {
+            let lang = Lang::from_tag(&s.env.ws.language);
             for (_, c) in &copies {
-                println!("sent {} to {}", c.path, c.recipient);
+                let l = Say::Sent {
+                    path: &c.path,
+                    recipient: &c.recipient,
+                };
+                println!("{}", l.text(lang));
             }
             if already > 0 {
-                println!("{already} copies were distributed already");
+                println!("{}", Say::AlreadySent(already).text(lang));
             }
         }
         for h in &held {

@@ -18,7 +18,7 @@ use crate::model::document::{DocStatus, DocVersion, SignOff};
 use crate::signing;
 
 /// One review or approval, with what its signature proves.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StepCheck {
     pub step: &'static str,
     pub name: String,
@@ -34,36 +34,6 @@ pub struct StepCheck {
     pub problem: Option<String>,
     /// For `ssh-keygen -Y verify -Overify-time=…` (UTC).
     pub verify_time: Option<String>,
-}
-
-impl StepCheck {
-    /// One line for people: `approved by 张伟 (zhangwei) at …: signature valid (key SHA256:…)`.
-    pub fn line(&self) -> String {
-        let who = match &self.person {
-            Some(p) => format!("{} ({p})", self.name),
-            None => self.name.clone(),
-        };
-        let verb = if self.step == "approve" {
-            "approved"
-        } else {
-            "reviewed"
-        };
-        let how = match (self.signing, self.valid) {
-            (SignOff::Signed, Some(true)) => format!(
-                "signature valid, key {}",
-                self.key_fingerprint.as_deref().unwrap_or("?")
-            ),
-            (SignOff::Signed, _) => format!(
-                "signature INVALID: {}",
-                self.problem.as_deref().unwrap_or("?")
-            ),
-            (how, _) => how.label().to_string(),
-        };
-        format!(
-            "{verb} by {who} at {}: {how}",
-            self.at.format("%Y-%m-%d %H:%M:%S")
-        )
-    }
 }
 
 /// A later version of the same document number.

@@ -32,6 +32,7 @@ pub mod batch_run;
 pub mod evidence;
 pub mod pipeline;
 pub mod rebuild;
+pub mod say;
 pub mod session;
 pub mod signoff;
 pub mod tracking;
@@ -102,7 +103,8 @@ pub enum Command {
         formats: Vec<OutputFormat>,
     },
     Run {
-        period: Period,
+        /// `None`: the last complete month.
+        period: Option<Period>,
         strict: bool,
     },
     Review {

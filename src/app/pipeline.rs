@@ -43,19 +43,37 @@ impl Inputs {
             .filter(|f| f.severity == s)
             .count()
     }
+
+    /// The findings by severity, as a report's summary says them.
+    pub fn finding_counts(&self) -> report::FindingCounts {
+        report::FindingCounts {
+            errors: self.count(Severity::Error),
+            warnings: self.count(Severity::Warning),
+            info: self.count(Severity::Info),
+        }
+    }
 }
 
 /// Read every inbox file (in parallel inside `ingest`).
 pub fn read_inbox(
     env: &Env,
+    ledger: Option<&Ledger>,
     period: Option<Period>,
     progress: Option<&(dyn Fn(usize, usize) + Sync)>,
 ) -> anyhow::Result<Inputs> {
     let files = ingest::inbox_files(&env.ws)?;
+    // A file's arrival is what the ledger recorded when a run first saw it.
+    let arrivals = match ledger {
+        Some(l) => l.read().arrivals()?,
+        None => BTreeMap::new(),
+    };
     let opts = ingest::IngestOptions {
         period,
         max_uncompressed_bytes: env.ws.max_uncompressed_bytes,
         progress,
+        timezone: env.ws.timezone,
+        now: Some(env.now()),
+        arrivals: Some(&arrivals),
     };
     let ingested = ingest::ingest(&env.ws, &env.cat, &files, &opts);
     Ok(Inputs { files, ingested })
@@ -131,10 +149,19 @@ pub fn build(ctx: &report::BuildContext<'_>) -> anyhow::Result<ReportDoc> {
     Ok(doc)
 }
 
-/// Render options of a report.
+/// Render options of a report; `generated_at` is a local time of the workspace timezone.
 pub fn render_options(env: &Env, spec: &ReportSpec, generated_at: NaiveDateTime) -> RenderOptions {
+    use chrono::{Offset, TimeZone};
+    let tz = env.ws.timezone;
+    // The offset in force at that local time, so `created.naive_local()` is `generated_at`
+    // itself (a time in a DST gap, which no recorded instant gives, takes the offset of the
+    // same wall time read as UTC).
+    let offset = match tz.offset_from_local_datetime(&generated_at) {
+        chrono::LocalResult::Single(o) | chrono::LocalResult::Ambiguous(o, _) => o.fix(),
+        chrono::LocalResult::None => tz.offset_from_utc_datetime(&generated_at).fix(),
+    };
     RenderOptions {
-        created: generated_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        created: offset.from_local_datetime(&generated_at).single(),
         template_dir: env.template_dir(),
         template: spec.template.clone(),
         fonts: env.ws.fonts.clone(),

@@ -20,9 +20,11 @@ use serde::Serialize;
 
 use super::pipeline::{self};
 use super::rebuild::rebuild;
+use super::say::Say;
 use super::session::Session;
 use super::{EXIT_OK, Global, OutputKind};
 use crate::archive::sha256_hex;
+use crate::findings::Lang;
 use crate::fsutil;
 use crate::ledger::{DocFile, DocRecord, ReviewRecord, SignatureRecord, Step};
 use crate::model::catalogue::{Catalogue, OutputFormat, Person};
@@ -550,31 +552,30 @@ pub fn take(
     match g.format {
         OutputKind::Json => println!("{}", serde_json::to_string_pretty(&out)?),
         OutputKind::Text if !g.quiet => {
+            let lang = Lang::from_tag(&s.env.ws.language);
+            let who = match &taker.person_id {
+                Some(p) => format!("{} ({p})", taker.name),
+                None => taker.name.clone(),
+            };
             println!(
-                "{} V{} {} by {}{} at {}",
-                d.doc_number,
-                st.version,
-                match step {
-                    Step::Approve => "approved (已批准)",
-                    Step::Review => "reviewed (已审核)",
-                },
-                taker.name,
-                taker
-                    .person_id
-                    .as_deref()
-                    .map(|p| format!(" ({p})"))
-                    .unwrap_or_default(),
-                at.format("%Y-%m-%dT%H:%M:%S")
+                "{}",
+                Say::Stepped {
+                    doc_number: &d.doc_number,
+                    version: st.version,
+                    status: to,
+                    name: &who,
+                    at,
+                }
+                .text(lang)
             );
-            match (&signature, &taker.signer) {
-                (Some(sig), Some(signer)) => println!(
-                    "  signed with {} ({}), namespace {}",
-                    sig.fingerprint,
-                    signer.describe(),
-                    signing::NAMESPACE
-                ),
-                _ => println!("  unsigned (未签名): taken by name"),
-            }
+            let how = match (&signature, &taker.signer) {
+                (Some(sig), Some(signer)) => Say::SignedWith {
+                    fingerprint: &sig.fingerprint,
+                    by: signer.describe(),
+                },
+                _ => Say::TakenByName,
+            };
+            println!("{}", how.text(lang));
             for f in &recorded {
                 println!("  {}  sha256 {}", f.path, f.sha256);
             }

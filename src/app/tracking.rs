@@ -88,11 +88,30 @@ pub fn status_rows(
             .iter()
             .rev()
             .find(|d| d.state.status == DocStatus::Approved);
-        let data_arrived = inputs
+        // The data arrived with the last delivery for the period (a file whose folder or
+        // name gives a period inside it); where no input says its period, the last input
+        // that arrived after the period began.
+        let for_period: Vec<NaiveDateTime> = inputs
             .iter()
+            .filter(|x| {
+                crate::ingest::delivery::period_of(&x.path)
+                    .0
+                    .is_some_and(|dp| p.start() <= dp.start() && dp.end() <= p.end())
+            })
             .map(|x| x.first_seen)
-            .filter(|t| *t >= p.start())
-            .max();
+            .collect();
+        let any_period = inputs
+            .iter()
+            .any(|x| crate::ingest::delivery::period_of(&x.path).0.is_some());
+        let data_arrived = if any_period {
+            for_period.into_iter().max()
+        } else {
+            inputs
+                .iter()
+                .map(|x| x.first_seen)
+                .filter(|t| *t >= p.start())
+                .max()
+        };
         let distributed = match approved {
             Some(a) => ledger.read().first_delivery(a.id)?,
             None => None,

@@ -14,9 +14,11 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::evidence::{self, Evidence};
+use super::say::Say;
 use super::session::Env;
 use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
 use crate::archive::sha256_hex;
+use crate::findings::Lang;
 use crate::ledger::{DocFile, Ledger};
 use crate::model::document::{DocStatus, DocVersion};
 use crate::render;
@@ -145,7 +147,10 @@ pub fn run(g: &Global, file: &Path) -> anyhow::Result<u8> {
             });
             println!("{}", serde_json::to_string_pretty(&v)?);
         }
-        OutputKind::Text => print!("{}", text(file, &sha, &matches, claim.as_ref())),
+        OutputKind::Text => {
+            let lang = Lang::from_tag(&env.ws.language);
+            print!("{}", text(file, &sha, &matches, claim.as_ref(), lang));
+        }
     }
     Ok(if matches.is_empty() || invalid {
         EXIT_REJECTED
@@ -154,98 +159,67 @@ pub fn run(g: &Global, file: &Path) -> anyhow::Result<u8> {
     })
 }
 
-fn text(file: &Path, sha: &str, matches: &[Match], claim: Option<&Claim>) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::new();
-    let f = file.display();
+fn text(file: &Path, sha: &str, matches: &[Match], claim: Option<&Claim>, lang: Lang) -> String {
+    let f = file.display().to_string();
+    let mut lines: Vec<Say> = Vec::new();
     for m in matches {
-        let _ = writeln!(
-            s,
-            "{f}: matches {} V{} ({} {}, the {} edition), period {}, recorded as {}",
-            m.doc_number,
-            m.version,
-            m.file_status.label_zh(),
-            m.file_status.as_str(),
-            m.format,
-            m.period,
-            m.path
-        );
+        lines.push(Say::Matches {
+            file: &f,
+            doc_number: &m.doc_number,
+            version: m.version,
+            status: m.file_status,
+            format: m.format,
+            period: &m.period,
+            path: &m.path,
+        });
         if m.version_status != m.file_status {
-            let _ = writeln!(
-                s,
-                "  the version is {} ({}) now; this file shows it as {}",
-                m.version_status.label_zh(),
-                m.version_status.as_str(),
-                m.file_status.as_str()
-            );
+            lines.push(Say::VersionNow {
+                now: m.version_status,
+                file: m.file_status,
+            });
         }
-        let _ = writeln!(s, "  content hash {}", m.content_hash);
+        lines.push(Say::ContentHash(&m.content_hash));
         if m.evidence.steps.is_empty() {
-            let _ = writeln!(s, "  not reviewed or approved yet");
+            lines.push(Say::NotSignedOff);
         }
-        for st in &m.evidence.steps {
-            let _ = writeln!(s, "  {}", st.line());
-        }
+        lines.extend(m.evidence.steps.iter().map(Say::Step));
         match m.evidence.superseded_by() {
-            Some(l) => {
-                let _ = writeln!(
-                    s,
-                    "  SUPERSEDED: a later version exists, V{} ({} {}){}",
-                    l.version,
-                    l.status.label_zh(),
-                    l.status.as_str(),
-                    if l.status == DocStatus::Approved {
-                        ""
-                    } else {
-                        ", not approved yet"
-                    }
-                );
-            }
-            None => {
-                let _ = writeln!(s, "  the latest version of {}", m.doc_number);
-            }
+            Some(l) => lines.push(Say::Superseded {
+                version: l.version,
+                status: l.status,
+            }),
+            None => lines.push(Say::Latest {
+                doc_number: &m.doc_number,
+            }),
         }
     }
     if let Some(c) = claim {
-        let _ = writeln!(
-            s,
-            "{f}: no match: these bytes (SHA-256 {sha}) are not a file recorded in this workspace's ledger"
-        );
-        match (&c.doc_number, &c.version) {
-            (Some(n), v) => {
-                let _ = writeln!(
-                    s,
-                    "  its metadata claims to be {n} V{} (status {}, content hash {})",
-                    v.as_deref().unwrap_or("?"),
-                    c.status.as_deref().unwrap_or("?"),
-                    c.content_hash.as_deref().unwrap_or("?")
-                );
+        lines.push(Say::NoMatch {
+            file: &f,
+            sha256: sha,
+        });
+        match &c.doc_number {
+            Some(n) => {
+                lines.push(Say::Claims {
+                    doc_number: n,
+                    version: c.version.as_deref().unwrap_or("?"),
+                    status: c.status.as_deref().unwrap_or("?"),
+                    content_hash: c.content_hash.as_deref().unwrap_or("?"),
+                });
                 if c.known_version {
-                    let _ = writeln!(
-                        s,
-                        "  the ledger records other bytes for that version: the file was altered or is not what it claims:"
-                    );
-                    for r in &c.recorded_files {
-                        let _ = writeln!(
-                            s,
-                            "    {} {} sha256 {} ({})",
-                            r.format,
-                            r.status.as_str(),
-                            r.sha256,
-                            r.path
-                        );
-                    }
+                    lines.push(Say::ClaimRecorded);
+                    lines.extend(c.recorded_files.iter().map(|r| Say::RecordedFile {
+                        format: r.format,
+                        status: r.status,
+                        sha256: &r.sha256,
+                        path: &r.path,
+                    }));
                 } else {
-                    let _ = writeln!(s, "  the ledger knows no such document version");
+                    lines.push(Say::ClaimUnknown);
                 }
             }
-            (None, _) => {
-                let _ = writeln!(
-                    s,
-                    "  its metadata names no svcreport document (no DocNumber in the PDF Info or xlsx properties)"
-                );
-            }
+            None => lines.push(Say::NoClaim),
         }
     }
-    s
+    lines.iter().map(|l| l.text(lang) + "\n").collect()
 }

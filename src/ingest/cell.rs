@@ -3,14 +3,16 @@
 //! Pure functions over one cell value ([`Raw`]); they know nothing of sheets,
 //! rows or the catalogue (those are `ingest::sheet` and `ingest::rows`).
 //! Invariants: never panic on any input; an empty or whitespace-only cell is
-//! [`Raw::is_blank`]; every failure is a [`CellError`] whose `code` is one of
-//! `findings::CODES`.
+//! [`Raw::is_blank`]; every failure is a [`CellError`]: a finding's
+//! [`Message`] (so its code and text come from the findings tables), boxed so
+//! that the good path returns a small `Result` and allocates nothing.
 //!
 //! Accepted forms: Excel date cells (1900 system, via calamine), numbers that
 //! look like Excel serial dates (a date cell that lost its format), text dates
 //! `YYYY-MM-DD HH:MM[:SS]`, `YYYY/MM/DD HH:MM[:SS]`, `YYYY年MM月DD日 HH:MM`,
-//! ISO 8601 with `T`, seconds, fractions and an offset (the offset is dropped:
-//! times are the wall-clock of the workspace), full-width digits and
+//! ISO 8601 with `T`, seconds, fractions and an offset (`Z`, `+08:00`, `-0500`:
+//! converted to the workspace's timezone; a time without one is its wall-clock
+//! time already), full-width digits and
 //! punctuation anywhere. A date-time column needs a time when typed as text
 //! (`2026/7/1` alone is `value.no_time`); an Excel date cell is taken as is.
 
@@ -19,8 +21,9 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use calamine::{Data, DataRef, ExcelDateTime};
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 
+use crate::findings::{Code, Found, Message};
 use crate::model::period::Period;
 use crate::model::records::Priority;
 
@@ -80,18 +83,18 @@ impl<'a> Raw<'a> {
     }
 
     /// The cell as the provider sees it, for messages (`text "N/A"`, `number 7`).
-    pub fn describe(&self) -> String {
+    pub fn found(&self) -> Found {
         match self {
-            Raw::Empty => "an empty cell".into(),
-            Raw::Text(s) | Raw::Iso(s) => format!("text \"{}\"", clip(s)),
-            Raw::Float(f) => format!("number {f}"),
-            Raw::Int(i) => format!("number {i}"),
-            Raw::Bool(b) => format!("boolean {}", if *b { "TRUE" } else { "FALSE" }),
+            Raw::Empty => Found::Empty,
+            Raw::Text(s) | Raw::Iso(s) => Found::text(s),
+            Raw::Float(f) => Found::Number(*f),
+            Raw::Int(i) => Found::Integer(*i),
+            Raw::Bool(b) => Found::Bool(*b),
             Raw::DateTime(d) => match d.as_datetime() {
-                Some(t) => format!("date {}", t.format("%Y-%m-%d %H:%M:%S")),
-                None => format!("date serial {}", d.as_f64()),
+                Some(t) => Found::Date(t),
+                None => Found::DateSerial(d.as_f64()),
             },
-            Raw::Error(e) => format!("the error value {e}"),
+            Raw::Error(e) => Found::ErrorValue(e.clone()),
         }
     }
 }
@@ -106,30 +109,28 @@ pub fn trim(s: &str) -> &str {
     }
 }
 
-fn clip(s: &str) -> String {
-    if s.chars().count() > 60 {
-        let t: String = s.chars().take(57).collect();
-        format!("{t}…")
-    } else {
-        s.to_string()
+/// Why a cell could not be read as the column's type: the message of the
+/// finding it becomes (boxed: one pointer in the `Result` of the good path).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellError(Box<Message>);
+
+impl CellError {
+    /// The finding code (`value.not_a_date` …).
+    pub fn code(&self) -> Code {
+        self.0.code()
+    }
+
+    pub fn message(&self) -> &Message {
+        &self.0
+    }
+
+    pub fn into_message(self) -> Message {
+        *self.0
     }
 }
 
-/// Why a cell could not be read as the column's type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CellError {
-    /// A code of `findings::CODES` (`value.not_a_date` …).
-    pub code: &'static str,
-    pub message: String,
-    pub hint: String,
-}
-
-fn err(code: &'static str, message: String, hint: impl Into<String>) -> CellError {
-    CellError {
-        code,
-        message,
-        hint: hint.into(),
-    }
+fn err(m: Message) -> CellError {
+    CellError(Box::new(m))
 }
 
 /// Full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their
@@ -169,8 +170,6 @@ pub fn norm(s: &str) -> String {
     out
 }
 
-const DATE_HINT: &str = "type the date as 2026-10-01 08:00 or format the cell as a date";
-
 /// Excel serial (1900 system) to a local date-time, rounded to the second.
 /// Serials ≥ 61 only (the 1900 leap-year bug lies before).
 pub fn serial_to_datetime(serial: f64) -> Option<NaiveDateTime> {
@@ -196,14 +195,50 @@ fn parse_num_str(s: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
-/// Split text into (date, optional time) and parse both.
-/// Returns `Ok((date, time))`, `Err(())` when not a date at all.
-fn parse_date_text(s: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
+/// A date typed as text, as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TextDate {
+    date: NaiveDate,
+    /// The time of day, to the second.
+    time: Option<NaiveTime>,
+    /// A fraction of a second of .5 or more: the time is one second later
+    /// (which may be the next day).
+    round_up: bool,
+    /// `Z` or `±HH:MM` after the time.
+    offset: Option<FixedOffset>,
+}
+
+impl TextDate {
+    /// The date-time in `tz`: as written when no offset was, else converted.
+    fn local_in(&self, tz: chrono_tz::Tz) -> Option<NaiveDateTime> {
+        let t = self.date.and_time(self.time?);
+        let t = if self.round_up {
+            t.checked_add_signed(Duration::seconds(1))?
+        } else {
+            t
+        };
+        match self.offset {
+            None => Some(t),
+            Some(o) => Some(
+                o.from_local_datetime(&t)
+                    .single()?
+                    .with_timezone(&tz)
+                    .naive_local(),
+            ),
+        }
+    }
+}
+
+/// Split text into a date, an optional time and an optional offset, and parse them;
+/// `None` when it is not a date at all.
+fn parse_date_text(s: &str) -> Option<TextDate> {
     let h = to_half_width(s.trim());
     let mut t: String = h.replace(['年', '月'], "-").replace(['日', 'T'], " ");
-    // A trailing zone: Z or ±HH:MM / ±HHMM after the time.
-    if let Some(stripped) = t.strip_suffix('Z') {
+    // A trailing zone: Z, or ±HH:MM / ±HHMM / ±HH after the time (parsed with the time).
+    let mut offset = None;
+    if let Some(stripped) = t.strip_suffix('Z').or_else(|| t.strip_suffix('z')) {
         t = stripped.to_string();
+        offset = FixedOffset::east_opt(0);
     }
     let t = t.trim();
     let (date_part, time_part) = match t.split_once(' ') {
@@ -235,18 +270,32 @@ fn parse_date_text(s: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
         return None;
     }
     let date = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
-    let time = match time_part {
-        None | Some("") => None,
-        Some(tp) => Some(parse_time_text(tp)?),
+    let (time, round_up) = match time_part {
+        None | Some("") => (None, false),
+        Some(tp) => {
+            let (time, round_up, o) = parse_time_text(tp)?;
+            if o.is_some() {
+                if offset.is_some() {
+                    return None; // both Z and an offset
+                }
+                offset = o;
+            }
+            (Some(time), round_up)
+        }
     };
-    Some((date, time))
+    Some(TextDate {
+        date,
+        time,
+        round_up,
+        offset,
+    })
 }
 
-fn parse_time_text(tp: &str) -> Option<NaiveTime> {
-    // Drop an offset (+08:00, -0500): times are wall-clock as written.
-    let core = match tp.find(['+', '-']) {
-        Some(i) => &tp[..i],
-        None => tp,
+/// `HH:MM[:SS[.fff]][±HH[:MM]]` → (time, whether the fraction rounds it up, offset).
+fn parse_time_text(tp: &str) -> Option<(NaiveTime, bool, Option<FixedOffset>)> {
+    let (core, offset) = match tp.find(['+', '-']) {
+        Some(i) => (&tp[..i], Some(parse_offset(&tp[i..])?)),
+        None => (tp, None),
     };
     let core = core.trim();
     let (hms, frac) = match core.split_once('.') {
@@ -271,22 +320,42 @@ fn parse_time_text(tp: &str) -> Option<NaiveTime> {
         None => 0,
     };
     let t = NaiveTime::from_hms_opt(h, m, s)?;
-    // Round fractions of a second to the nearest second.
-    if frac.starts_with(['5', '6', '7', '8', '9']) {
-        Some(t + Duration::seconds(1))
-    } else {
-        Some(t)
-    }
+    // Fractions of a second round to the nearest second (applied to the date-time,
+    // so 23:59:59.7 is the next day's 00:00:00, never this day's).
+    Some((t, frac.starts_with(['5', '6', '7', '8', '9']), offset))
 }
 
-/// A date and time (column type `DateTime`). `Ok(None)` for a blank cell.
-pub fn datetime(v: &Raw) -> Result<Option<NaiveDateTime>, CellError> {
+/// `+08:00`, `-0500`, `+08` → the offset; `None` when malformed or beyond ±18 h.
+fn parse_offset(s: &str) -> Option<FixedOffset> {
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || !matches!(digits.len(), 2 | 4) {
+        return None;
+    }
+    let h: i32 = digits[..2].parse().ok()?;
+    let m: i32 = if digits.len() == 4 {
+        digits[2..].parse().ok()?
+    } else {
+        0
+    };
+    if m >= 60 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+/// A date and time (column type `DateTime`) as a wall-clock time of `tz`: a
+/// text time with `Z` or an offset is converted to it. `Ok(None)` for a blank cell.
+pub fn datetime(v: &Raw, tz: chrono_tz::Tz) -> Result<Option<NaiveDateTime>, CellError> {
     let not_date = || {
-        err(
-            "value.not_a_date",
-            format!("expected a date, found {}", v.describe()),
-            DATE_HINT,
-        )
+        err(Message::NotADate {
+            found: v.found(),
+            with_time: true,
+        })
     };
     match v {
         Raw::Empty => Ok(None),
@@ -312,15 +381,8 @@ pub fn datetime(v: &Raw) -> Result<Option<NaiveDateTime>, CellError> {
                 return serial_to_datetime(f).map(Some).ok_or_else(not_date);
             }
             match parse_date_text(s) {
-                Some((d, Some(t))) => Ok(Some(d.and_time(t))),
-                Some((_, None)) => Err(err(
-                    "value.no_time",
-                    format!(
-                        "expected a date and time, found only a date in {}",
-                        v.describe()
-                    ),
-                    "add the time of day, e.g. 2026-10-01 08:00",
-                )),
+                Some(td) if td.time.is_none() => Err(err(Message::NoTime { found: v.found() })),
+                Some(td) => td.local_in(tz).map(Some).ok_or_else(not_date),
                 None => Err(not_date()),
             }
         }
@@ -331,11 +393,10 @@ pub fn datetime(v: &Raw) -> Result<Option<NaiveDateTime>, CellError> {
 /// A calendar date (column type `Date`); a date-time's date is taken.
 pub fn date(v: &Raw) -> Result<Option<NaiveDate>, CellError> {
     let not_date = || {
-        err(
-            "value.not_a_date",
-            format!("expected a date, found {}", v.describe()),
-            "type the date as 2026-10-01 or format the cell as a date",
-        )
+        err(Message::NotADate {
+            found: v.found(),
+            with_time: false,
+        })
     };
     match v {
         Raw::Text(s) | Raw::Iso(s) if !s.trim().is_empty() => {
@@ -347,10 +408,11 @@ pub fn date(v: &Raw) -> Result<Option<NaiveDate>, CellError> {
                     .ok_or_else(not_date);
             }
             parse_date_text(s)
-                .map(|(d, _)| Some(d))
+                .map(|td| Some(td.date))
                 .ok_or_else(not_date)
         }
-        other => match datetime(other) {
+        // A date cell's date; no offset to apply to a bare date.
+        other => match datetime(other, chrono_tz::UTC) {
             Ok(t) => Ok(t.map(|t| t.date())),
             Err(_) => Err(not_date()),
         },
@@ -359,12 +421,16 @@ pub fn date(v: &Raw) -> Result<Option<NaiveDate>, CellError> {
 
 /// A number (full-width digits and thousands separators accepted).
 pub fn number(v: &Raw) -> Result<Option<f64>, CellError> {
+    number_or(v, None)
+}
+
+/// [`number`]; `whole`: the column takes whole numbers in this range (for the hint).
+fn number_or(v: &Raw, whole: Option<(i64, i64)>) -> Result<Option<f64>, CellError> {
     let nan = || {
-        err(
-            "value.not_a_number",
-            format!("expected a number, found {}", v.describe()),
-            "type digits only, e.g. 30 or 12.5",
-        )
+        err(Message::NotANumber {
+            found: v.found(),
+            whole,
+        })
     };
     match v {
         Raw::Empty => Ok(None),
@@ -378,36 +444,25 @@ pub fn number(v: &Raw) -> Result<Option<f64>, CellError> {
 
 /// A whole number in `[min, max]`.
 pub fn int_in(v: &Raw, min: i64, max: i64) -> Result<Option<i64>, CellError> {
-    let Some(f) = number(v).map_err(|mut e| {
-        e.hint = format!("type a whole number from {min} to {max}");
-        e
-    })?
-    else {
+    let Some(f) = number_or(v, Some((min, max)))? else {
         return Ok(None);
     };
     if f.fract() != 0.0 {
-        return Err(err(
-            "value.not_an_integer",
-            format!("expected a whole number, found {}", v.describe()),
-            format!("type a whole number from {min} to {max}"),
-        ));
+        return Err(err(Message::NotAnInteger {
+            found: v.found(),
+            min,
+            max,
+        }));
     }
     if f < min as f64 || f > max as f64 {
-        return Err(err(
-            "value.out_of_range",
-            format!("{} is outside {min}–{max}", fmt_num(f)),
-            format!("type a whole number from {min} to {max}"),
-        ));
+        return Err(err(Message::OutOfRange { value: f, min, max }));
     }
     Ok(Some(f as i64))
 }
 
+/// A number as a provider typed it: `12`, not `12.0`.
 pub fn fmt_num(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    }
+    crate::findings::number_text(f)
 }
 
 /// Text, trimmed; numbers become their shortest text (`12345`, not `12345.0`).
@@ -432,11 +487,7 @@ pub fn text_cow<'v>(v: &'v Raw<'_>) -> Result<Option<Cow<'v, str>>, CellError> {
             Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
             None => fmt_num(d.as_f64()),
         }))),
-        Raw::Error(e) => Err(err(
-            "value.error_cell",
-            format!("the cell holds the error value {e}"),
-            "fix the formula or type the value itself",
-        )),
+        Raw::Error(e) => Err(err(Message::ErrorCell { error: e.clone() })),
     }
 }
 
@@ -473,37 +524,16 @@ impl Choices {
     }
 }
 
-/// The canonical spellings of a choice list, for messages: `新建/new, …`.
-pub fn choices_list(choices: &[&str]) -> String {
-    choices
-        .iter()
-        .map(|c| {
-            let mut it = c.split('|');
-            let a = it.next().unwrap_or_default();
-            match it.next() {
-                Some(b) => format!("{a}/{b}"),
-                None => a.to_string(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// One of a fixed list (`ColType::Enum`).
 pub fn choice(v: &Raw, choices: &Choices) -> Result<Option<usize>, CellError> {
     let Some(s) = text_cow(v)? else {
         return Ok(None);
     };
     choices.index(&s).map(Some).ok_or_else(|| {
-        err(
-            "value.not_a_choice",
-            format!(
-                "\"{}\" is not one of {}",
-                clip(&s),
-                choices_list(choices.list)
-            ),
-            "pick a value from the drop-down list of the template",
-        )
+        err(Message::NotAChoice {
+            value: crate::findings::clip(&s),
+            choices: choices.list,
+        })
     })
 }
 
@@ -518,11 +548,9 @@ pub fn priority(v: &Raw) -> Result<Option<Priority>, CellError> {
     };
     match crate::ingest::schema::PRIORITY.index(&s) {
         Some(i) => Ok(Some(Priority::ALL[i])),
-        None => Err(err(
-            "value.not_a_priority",
-            format!("priority \"{}\" is not one of P1–P4", clip(&s)),
-            "type P1, P2, P3 or P4 (also 1–4, 紧急/高/中/低, Critical/High/Medium/Low)",
-        )),
+        None => Err(err(Message::NotAPriority {
+            value: crate::findings::clip(&s),
+        })),
     }
 }
 
@@ -537,23 +565,13 @@ pub fn yes_no(v: &Raw) -> Result<Option<bool>, CellError> {
     match crate::ingest::schema::YES_NO.index(&s) {
         Some(0) => Ok(Some(true)),
         Some(_) => Ok(Some(false)),
-        None => Err(err(
-            "value.not_yes_no",
-            format!("expected 是/否 (yes/no), found {}", v.describe()),
-            "type 是 or 否 (yes or no)",
-        )),
+        None => Err(err(Message::NotYesNo { found: v.found() })),
     }
 }
 
 /// A month period such as `2026-10` (also a date cell: its month).
 pub fn period(v: &Raw) -> Result<Option<Period>, CellError> {
-    let bad = || {
-        err(
-            "value.not_a_period",
-            format!("expected a period such as 2026-10, found {}", v.describe()),
-            "type the period as text: 2026-10 (month), 2026-Q4, 2026-H2 or 2026",
-        )
-    };
+    let bad = || err(Message::NotAPeriod { found: v.found() });
     match v {
         Raw::DateTime(_) | Raw::Iso(_) => match date(v) {
             Ok(Some(d)) => Ok(Some(Period::of_date(d))),
@@ -576,7 +594,7 @@ pub fn period(v: &Raw) -> Result<Option<Period>, CellError> {
             }
             // "2026-10-01": a date typed into a period column.
             match parse_date_text(&h) {
-                Some((d, _)) => Ok(Some(Period::of_date(d))),
+                Some(td) => Ok(Some(Period::of_date(td.date))),
                 None => Err(bad()),
             }
         }
@@ -584,28 +602,12 @@ pub fn period(v: &Raw) -> Result<Option<Period>, CellError> {
     }
 }
 
-/// Column letters of a 0-based column index: 0 → `A`, 27 → `AB`.
-pub fn col_letters(mut c: u32) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).expect("ASCII letters")
-}
-
-/// Absolute A1 reference of 0-based (row, column): (13, 4) → `E14`.
-pub fn a1(row: u32, col: u32) -> String {
-    format!("{}{}", col_letters(col), row + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SH: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+    use crate::findings::Lang;
     use calamine::ExcelDateTimeType;
 
     fn dt(s: &str) -> NaiveDateTime {
@@ -673,29 +675,44 @@ mod tests {
             (t("2026/10/01 08:00"), "2026-10-01 08:00:00"),
             (t("2026/7/1 8:05"), "2026-07-01 08:05:00"),
             (t("2026-10-01T08:00:30"), "2026-10-01 08:00:30"),
+            // An offset or Z is converted to the workspace's timezone (here +08:00).
             (t("2026-10-01T08:00:30+08:00"), "2026-10-01 08:00:30"),
-            (t("2026-10-01T08:00:30.7Z"), "2026-10-01 08:00:31"),
+            (t("2026-10-01T08:00:30.7Z"), "2026-10-01 16:00:31"),
+            (t("2026-10-06T01:20:00Z"), "2026-10-06 09:20:00"),
+            (t("2026-10-05T20:00:00-05:00"), "2026-10-06 09:00:00"),
+            (t("2026-10-05 20:00:00 -0500"), "2026-10-06 09:00:00"),
+            (t("2026-10-06T03:00+02"), "2026-10-06 09:00:00"),
+            // A fraction that rounds up past 23:59:59 is the next day, never this day's 00:00.
+            (t("2026-10-31 23:59:59.6"), "2026-11-01 00:00:00"),
+            (t("2026-12-31T15:59:59.5Z"), "2027-01-01 00:00:00"),
             (t("２０２６-１０-０１ ０８:００"), "2026-10-01 08:00:00"),
             (t("２０２６－１０－０１　０８：００"), "2026-10-01 08:00:00"),
             (t("2026年10月1日 08:00"), "2026-10-01 08:00:00"),
             (t("  2026-10-01 08:00:00  "), "2026-10-01 08:00:00"),
         ];
         for (raw, want) in ok {
-            assert_eq!(datetime(&raw), Ok(Some(dt(want))), "{raw:?}");
+            assert_eq!(datetime(&raw, SH), Ok(Some(dt(want))), "{raw:?}");
         }
         for blank in [Raw::Empty, t(""), t("   ")] {
-            assert_eq!(datetime(&blank), Ok(None));
+            assert_eq!(datetime(&blank, SH), Ok(None));
         }
-        let code = |r: Raw| datetime(&r).unwrap_err().code;
+        let code = |r: Raw| datetime(&r, SH).unwrap_err().code();
         assert_eq!(code(t("N/A")), "value.not_a_date");
         assert_eq!(code(t("2026-13-01 08:00")), "value.not_a_date");
         assert_eq!(code(t("2026-10-01 25:00")), "value.not_a_date");
         assert_eq!(code(t("2026/7/1")), "value.no_time");
+        // A malformed offset is no date.
+        assert_eq!(code(t("2026-10-06T01:20:00+8")), "value.not_a_date");
+        assert_eq!(code(t("2026-10-06T01:20:00+08:99")), "value.not_a_date");
+        assert_eq!(code(t("2026-10-06T01:20:00+08:00Z")), "value.not_a_date");
         assert_eq!(code(Raw::Bool(true)), "value.not_a_date");
         assert_eq!(code(Raw::Float(7.0)), "value.not_a_date");
         assert_eq!(code(Raw::Error("#N/A".into())), "value.not_a_date");
-        let e = datetime(&t("N/A")).unwrap_err();
-        assert_eq!(e.message, "expected a date, found text \"N/A\"");
+        let e = datetime(&t("N/A"), SH).unwrap_err();
+        assert_eq!(
+            e.message().text(Lang::En),
+            "expected a date, found text \"N/A\""
+        );
     }
 
     #[test]
@@ -705,7 +722,10 @@ mod tests {
         assert_eq!(date(&t("2026-10-01 08:00")), Ok(d(2026, 10, 1)));
         assert_eq!(date(&Raw::Float(46204.0)), Ok(d(2026, 7, 1)));
         assert_eq!(date(&t("２０２６/１０/３１")), Ok(d(2026, 10, 31)));
-        assert_eq!(date(&t("2026-02-30")).unwrap_err().code, "value.not_a_date");
+        assert_eq!(
+            date(&t("2026-02-30")).unwrap_err().code(),
+            "value.not_a_date"
+        );
     }
 
     #[test]
@@ -714,20 +734,20 @@ mod tests {
         assert_eq!(number(&t("1,200")), Ok(Some(1200.0)));
         assert_eq!(number(&Raw::Int(30)), Ok(Some(30.0)));
         assert_eq!(number(&t(" ")), Ok(None));
-        assert_eq!(number(&t("N/A")).unwrap_err().code, "value.not_a_number");
-        assert_eq!(number(&t("NaN")).unwrap_err().code, "value.not_a_number");
+        assert_eq!(number(&t("N/A")).unwrap_err().code(), "value.not_a_number");
+        assert_eq!(number(&t("NaN")).unwrap_err().code(), "value.not_a_number");
         assert_eq!(
-            number(&Raw::Error("#DIV/0!".into())).unwrap_err().code,
+            number(&Raw::Error("#DIV/0!".into())).unwrap_err().code(),
             "value.not_a_number"
         );
         assert_eq!(int_in(&t("５"), 1, 5), Ok(Some(5)));
         assert_eq!(int_in(&Raw::Float(4.0), 1, 5), Ok(Some(4)));
         assert_eq!(
-            int_in(&Raw::Float(6.0), 1, 5).unwrap_err().code,
+            int_in(&Raw::Float(6.0), 1, 5).unwrap_err().code(),
             "value.out_of_range"
         );
         assert_eq!(
-            int_in(&Raw::Float(4.5), 1, 5).unwrap_err().code,
+            int_in(&Raw::Float(4.5), 1, 5).unwrap_err().code(),
             "value.not_an_integer"
         );
     }
@@ -754,10 +774,13 @@ mod tests {
             assert_eq!(priority(&raw), Ok(Some(want)), "{raw:?}");
         }
         let e = priority(&t("P7")).unwrap_err();
-        assert_eq!(e.code, "value.not_a_priority");
-        assert_eq!(e.message, "priority \"P7\" is not one of P1–P4");
+        assert_eq!(e.code(), Code::ValueNotAPriority);
         assert_eq!(
-            priority(&Raw::Float(1.5)).unwrap_err().code,
+            e.message().text(Lang::En),
+            "priority \"P7\" is not one of P1–P4"
+        );
+        assert_eq!(
+            priority(&Raw::Float(1.5)).unwrap_err().code(),
             "value.not_a_priority"
         );
     }
@@ -768,12 +791,12 @@ mod tests {
         assert_eq!(yes_no(&t("No")), Ok(Some(false)));
         assert_eq!(yes_no(&Raw::Bool(true)), Ok(Some(true)));
         assert_eq!(yes_no(&Raw::Float(0.0)), Ok(Some(false)));
-        assert_eq!(yes_no(&t("maybe")).unwrap_err().code, "value.not_yes_no");
+        assert_eq!(yes_no(&t("maybe")).unwrap_err().code(), "value.not_yes_no");
         let st = &crate::ingest::schema::STATUS;
         assert_eq!(choice(&t("In Progress"), st), Ok(Some(1)));
         assert_eq!(choice(&t("已关闭"), st), Ok(Some(4)));
         assert_eq!(
-            choice(&t("done"), st).unwrap_err().code,
+            choice(&t("done"), st).unwrap_err().code(),
             "value.not_a_choice"
         );
         let p = |s| Period::parse(s).unwrap();
@@ -787,22 +810,28 @@ mod tests {
             false,
         ));
         assert_eq!(period(&excel), Ok(Some(p("2026-10"))));
-        assert_eq!(period(&t("Oct")).unwrap_err().code, "value.not_a_period");
+        assert_eq!(period(&t("Oct")).unwrap_err().code(), "value.not_a_period");
         assert_eq!(text(&Raw::Float(12345.0)), Ok(Some("12345".into())));
         assert_eq!(text(&t("  INC-1 ")), Ok(Some("INC-1".into())));
         assert_eq!(
-            text(&Raw::Error("#N/A".into())).unwrap_err().code,
+            text(&Raw::Error("#N/A".into())).unwrap_err().code(),
             "value.error_cell"
         );
     }
 
+    /// A whole-number column's "not a number" names its range in the hint.
     #[test]
-    fn a1_refs() {
-        assert_eq!(a1(13, 4), "E14");
-        assert_eq!(a1(0, 25), "Z1");
-        assert_eq!(a1(0, 26), "AA1");
-        assert_eq!(a1(9, 27), "AB10");
-        assert_eq!(col_letters(16383), "XFD");
+    fn whole_number_hints_name_the_range() {
+        let e = int_in(&t("many"), 1, 5).unwrap_err();
+        assert_eq!(e.code(), Code::ValueNotANumber);
+        assert_eq!(
+            e.message().hint(Lang::En),
+            "type a whole number from 1 to 5"
+        );
+        assert_eq!(
+            number(&t("many")).unwrap_err().message().hint(Lang::En),
+            "type digits only, e.g. 30 or 12.5"
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@
 //!   `Range` reader.
 
 pub mod cell;
+pub mod delivery;
 pub mod rows;
 pub mod schema;
 pub mod sheet;
@@ -39,12 +40,12 @@ use calamine::{
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::findings::{FileCount, Finding, SheetCount};
+use crate::findings::{CellRef, FileCount, FileKind, Finding, Message, SheetCount};
 use crate::model::catalogue::Catalogue;
 use crate::model::period::Period;
 use crate::model::records::{Dataset, Origin};
 use crate::workspace::Workspace;
-use cell::{Raw, a1, norm};
+use cell::{Raw, norm};
 use rows::{Refs, RowCtx};
 use schema::DatasetDef;
 use sheet::SheetName;
@@ -72,6 +73,13 @@ pub struct IngestOptions<'a> {
     pub max_uncompressed_bytes: u64,
     /// Called with (files done, files total) as files finish.
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+    /// The workspace's timezone: a time written with `Z` or an offset is converted to it; a
+    /// time without one is taken as local already.
+    pub timezone: chrono_tz::Tz,
+    /// The run's time: a file never arrived later than the run that first sees it.
+    pub now: Option<chrono::NaiveDateTime>,
+    /// Arrivals recorded by earlier runs, by (workspace-relative path, SHA-256).
+    pub arrivals: Option<&'a std::collections::BTreeMap<(String, String), chrono::NaiveDateTime>>,
 }
 
 impl Default for IngestOptions<'_> {
@@ -80,6 +88,9 @@ impl Default for IngestOptions<'_> {
             period: None,
             max_uncompressed_bytes: 1024 * 1024 * 1024,
             progress: None,
+            timezone: chrono_tz::Asia::Shanghai,
+            now: None,
+            arrivals: None,
         }
     }
 }
@@ -101,6 +112,8 @@ pub struct Ingested {
     pub dataset: Dataset,
     pub findings: Vec<Finding>,
     pub files: Vec<FileCount>,
+    /// Each file's delivery (period, arrival), by workspace-relative path.
+    pub deliveries: std::collections::BTreeMap<String, delivery::Delivery>,
 }
 
 impl Ingested {
@@ -129,6 +142,8 @@ pub struct FileRead {
     pub findings: Vec<Finding>,
     pub count: FileCount,
     pub id_columns: Vec<IdColumn>,
+    /// The file's period and arrival.
+    pub delivery: delivery::Delivery,
 }
 
 /// The inbox files of a workspace (its glob patterns), sorted, without duplicates.
@@ -183,13 +198,21 @@ pub fn ingest(
                     let mut r = FileRead::default();
                     r.count.file = name.clone();
                     r.findings.push(
-                        Finding::error("ingest.unreadable", format!("cannot read the file: {e}"))
-                            .file(&name)
-                            .hint("check that the file exists and is readable"),
+                        Finding::new(Message::CannotRead {
+                            error: e.to_string(),
+                        })
+                        .file(&name),
                     );
                     r
                 }
             };
+            let mut r = r;
+            let recorded = opts
+                .arrivals
+                .and_then(|a| a.get(&(name.clone(), r.count.sha256.clone())))
+                .copied();
+            let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+            r.delivery.arrived = delivery::arrival(recorded, modified, opts.timezone, opts.now);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(p) = opts.progress {
                 p(n, total);
@@ -233,18 +256,54 @@ fn finish(reads: Vec<FileRead>) -> Ingested {
     let mut ids = Vec::new();
     let mut parts = Vec::with_capacity(reads.len());
     for r in reads {
+        let (period, other) = delivery::period_of(&r.count.file);
+        if let (Some(folder), Some(named)) = (period, other) {
+            ing.findings.push(
+                Finding::new(Message::PeriodConflict {
+                    folder: folder.to_string(),
+                    named: named.to_string(),
+                })
+                .file(&r.count.file),
+            );
+        }
+        ing.deliveries.insert(
+            r.count.file.clone(),
+            delivery::Delivery {
+                period,
+                arrived: r.delivery.arrived,
+            },
+        );
         parts.push(r.dataset);
         ing.findings.extend(r.findings);
         ing.files.push(r.count);
         ids.extend(r.id_columns);
     }
     ing.dataset = Dataset::concat(parts);
+    // What was delivered for which period: every readable dataset sheet, even with no rows
+    // (a delivered empty workbook means "nothing to report", a real figure).
+    let mut entries = Vec::new();
+    for f in &ing.files {
+        let period = ing.deliveries.get(&f.file).and_then(|d| d.period);
+        for sc in &f.sheets {
+            if let Some(def) = sc
+                .dataset
+                .as_deref()
+                .and_then(|n| schema::DATASETS.iter().find(|d| d.name == n))
+            {
+                entries.push((period, def.kind));
+            }
+        }
+    }
+    entries.sort();
+    entries.dedup();
+    ing.dataset.deliveries = Some(crate::model::records::Deliveries { entries });
     crate::validate::check(&mut ing, &ids);
     sort_findings(&mut ing);
     ing
 }
 
-/// Order findings by file (run order), sheet (workbook order), row, column.
+/// Order findings by file (run order), sheet (workbook order), then place
+/// ([`CellRef`]'s order: row, then column; a finding without a place first).
 fn sort_findings(ing: &mut Ingested) {
     let file_pos = |f: &Finding| {
         ing.files
@@ -263,26 +322,10 @@ fn sort_findings(ing: &mut Ingested) {
             })
             .map_or(0, |p| p + 1)
     };
-    let mut keyed: Vec<((usize, usize, u32, u32), Finding)> = std::mem::take(&mut ing.findings)
-        .into_iter()
-        .map(|f| {
-            let (row, col) = f.cell.as_deref().map_or((0, 0), split_a1);
-            ((file_pos(&f), sheet_pos(&f), row, col), f)
-        })
-        .collect();
-    keyed.sort_by_key(|k| k.0);
-    ing.findings = keyed.into_iter().map(|(_, f)| f).collect();
-}
-
-/// `E14` → (14, 5); `14` → (14, 0).
-fn split_a1(s: &str) -> (u32, u32) {
-    let letters: String = s.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-    let row = s[letters.len()..].parse().unwrap_or(0);
-    let col = letters.bytes().fold(0u32, |acc, b| {
-        acc.saturating_mul(26)
-            .saturating_add(u32::from(b - b'A' + 1))
-    });
-    (row, col)
+    let mut findings = std::mem::take(&mut ing.findings);
+    // Stable: findings at the same place keep the order they were made in.
+    findings.sort_by_cached_key(|f| (file_pos(f), sheet_pos(f), f.cell));
+    ing.findings = findings;
 }
 
 fn hex(d: &[u8]) -> String {
@@ -363,23 +406,11 @@ fn read_source<RS: Read + Seek + Send>(
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown cause".into());
-            r.findings.push(
-                Finding::error(
-                    "ingest.unreadable",
-                    format!("the workbook could not be read (the reader failed: {msg})"),
-                )
-                .file(name)
-                .hint("open the file in Excel and save it again as .xlsx"),
-            );
+            r.findings
+                .push(Finding::new(Message::ReaderFailed { cause: msg }).file(name));
         }
     }
     r
-}
-
-fn unreadable(msg: String) -> Finding {
-    Finding::error("ingest.unreadable", msg).hint(
-        "open the file in Excel and save it again as .xlsx; a truncated copy must be sent again",
-    )
 }
 
 enum Format {
@@ -394,12 +425,18 @@ enum Format {
 /// What kind of file `src` is (and whether it is safe to open); leaves `src`
 /// at its start.
 fn sniff<RS: Read + Seek>(src: &mut RS, len: u64, max: u64) -> Result<Format, Finding> {
-    let io_err = |e: std::io::Error| unreadable(format!("the file cannot be read: {e}"));
+    let io_err = |e: std::io::Error| {
+        Finding::new(Message::FileIo {
+            error: e.to_string(),
+        })
+    };
+    let corrupt = |e: zip::result::ZipError| {
+        Finding::new(Message::Corrupt {
+            error: e.to_string(),
+        })
+    };
     if len == 0 {
-        return Err(
-            Finding::error("ingest.empty", "the file is empty (0 bytes)")
-                .hint("send the workbook again; the copy is empty"),
-        );
+        return Err(Finding::new(Message::Empty));
     }
     let mut head = Vec::with_capacity(512);
     src.by_ref()
@@ -417,45 +454,30 @@ fn sniff<RS: Read + Seek>(src: &mut RS, len: u64, max: u64) -> Result<Format, Fi
             .flat_map(|u| u.to_le_bytes())
             .collect();
         if bytes.windows(needle.len()).any(|w| w == needle.as_slice()) {
-            return Err(Finding::error(
-                "ingest.encrypted",
-                "the workbook is encrypted (password protected)",
-            )
-            .hint("remove the password (File › Info › Protect Workbook) and send it again"));
+            return Err(Finding::new(Message::Encrypted));
         }
         return Ok(Format::Xls);
     }
     if !head.starts_with(b"PK") {
-        let what = if head.starts_with(b"%PDF") {
-            "a PDF document"
+        let kind = if head.starts_with(b"%PDF") {
+            FileKind::Pdf
         } else if std::str::from_utf8(&head).is_ok() {
-            "plain text"
+            FileKind::PlainText
         } else {
-            "not a spreadsheet"
+            FileKind::Other
         };
-        return Err(Finding::error(
-            "ingest.not_a_spreadsheet",
-            format!("the file is {what}, not an Excel workbook"),
-        )
-        .hint("save the data as an Excel workbook (.xlsx) and send it again"));
+        return Err(Finding::new(Message::NotASpreadsheet { kind }));
     }
-    let mut zip = zip::ZipArchive::new(&mut *src)
-        .map_err(|e| unreadable(format!("the workbook is corrupt or truncated: {e}")))?;
+    let mut zip = zip::ZipArchive::new(&mut *src).map_err(corrupt)?;
     let mut kind = None;
     for i in 0..zip.len() {
-        let f = zip
-            .by_index_raw(i)
-            .map_err(|e| unreadable(format!("the workbook is corrupt or truncated: {e}")))?;
+        let f = zip.by_index_raw(i).map_err(corrupt)?;
         if f.size() > max {
-            return Err(Finding::error(
-                "ingest.too_large",
-                format!(
-                    "part \"{}\" would inflate to {} bytes, above the limit of {max} bytes",
-                    f.name().unwrap_or_default(),
-                    f.size()
-                ),
-            )
-            .hint("split the data into smaller workbooks, or raise max_uncompressed_mib in svcreport.toml"));
+            return Err(Finding::new(Message::TooLarge {
+                part: f.name().unwrap_or_default().to_string(),
+                bytes: f.size(),
+                limit: max,
+            }));
         }
         match f.name().as_deref().unwrap_or_default() {
             "xl/workbook.xml" => kind = Some(Format::Xlsx),
@@ -467,11 +489,9 @@ fn sniff<RS: Read + Seek>(src: &mut RS, len: u64, max: u64) -> Result<Format, Fi
     drop(zip);
     src.seek(SeekFrom::Start(0)).map_err(io_err)?;
     kind.ok_or_else(|| {
-        Finding::error(
-            "ingest.not_a_spreadsheet",
-            "the file is a zip archive but not an Excel or OpenDocument workbook",
-        )
-        .hint("save the data as an Excel workbook (.xlsx) and send it again")
+        Finding::new(Message::NotASpreadsheet {
+            kind: FileKind::Zip,
+        })
     })
 }
 
@@ -498,13 +518,9 @@ fn read_workbook<RS: Read + Seek + Send>(
     let open_err = |e: &dyn std::fmt::Display| {
         let m = e.to_string();
         if m.to_ascii_lowercase().contains("password") || m.contains("ncrypt") {
-            Finding::error(
-                "ingest.encrypted",
-                format!("the workbook is protected: {m}"),
-            )
-            .hint("remove the password and send it again")
+            Finding::new(Message::Protected { detail: m })
         } else {
-            unreadable(format!("the workbook cannot be opened: {m}"))
+            Finding::new(Message::CannotOpen { error: m })
         }
     };
     match fmt {
@@ -519,10 +535,10 @@ fn read_workbook<RS: Read + Seek + Send>(
                 st.finish(out);
                 if let Err(e) = res {
                     out.findings.push(
-                        unreadable(format!(
-                            "sheet '{}' could not be read to its end: {e}; rows up to the error are counted",
-                            s.name
-                        ))
+                        Finding::new(Message::SheetCutShort {
+                            sheet: s.name.clone(),
+                            error: e.to_string(),
+                        })
                         .file(name)
                         .sheet(&s.name),
                     );
@@ -663,9 +679,12 @@ fn read_ranges<RS: Read + Seek, R: Reader<RS>>(
             Err(e) => {
                 st.finish(out);
                 out.findings.push(
-                    unreadable(format!("sheet '{}' could not be read: {e}", s.name))
-                        .file(name)
-                        .sheet(&s.name),
+                    Finding::new(Message::SheetUnreadable {
+                        sheet: s.name.clone(),
+                        error: e.to_string(),
+                    })
+                    .file(name)
+                    .sheet(&s.name),
                 );
             }
         }
@@ -882,31 +901,21 @@ impl<'a, 'x> SheetState<'a, 'x> {
                     .filter(|s| !s.is_empty())
                     .take(8)
                     .collect();
-                let f = Finding::warning(
-                    "sheet.unrecognised",
-                    format!(
-                        "sheet '{}' is not a known dataset and its first rows name no dataset's columns (found: {}); it was not read",
-                        self.sheet,
-                        quote_list(&first)
-                    ),
-                )
-                .hint(format!(
-                    "rename the sheet to a dataset name (closest: {}) or use the template's header row; name it 说明 or README if it holds notes",
-                    sheet::closest_dataset_name(&self.sheet)
-                ));
+                let f = Finding::new(Message::SheetUnrecognised {
+                    sheet: self.sheet.clone(),
+                    found: first,
+                    closest: sheet::closest_dataset(&self.sheet).map(DatasetDef::names),
+                    datasets: schema::DATASETS.iter().map(|d| d.names()).collect(),
+                });
                 self.findings.push(self.sheet_finding(f));
             }
             return;
         };
         if self.hidden {
-            let f = Finding::info(
-                "sheet.hidden",
-                format!(
-                    "sheet '{}' is hidden; it was read as {}",
-                    self.sheet, def.name
-                ),
-            )
-            .hint("unhide the sheet if it should be visible to reviewers");
+            let f = Finding::new(Message::SheetHidden {
+                sheet: self.sheet.clone(),
+                dataset: def.names(),
+            });
             self.findings.push(self.sheet_finding(f));
         }
         let (header_row, header_cells) = &buf[hi];
@@ -935,8 +944,8 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 continue;
             }
             found.push(h.clone());
-            match sheet::match_column(def, &h) {
-                Some(i) if cols[i].is_none() => {
+            match sheet::match_column(def, &h).map(|i| (i, cols[i])) {
+                Some((i, None)) => {
                     cols[i] = Some(*col);
                     headers[i] = h;
                     if map.len() <= *col as usize {
@@ -944,36 +953,26 @@ impl<'a, 'x> SheetState<'a, 'x> {
                     }
                     map[*col as usize] = Some(i);
                 }
-                Some(i) => {
-                    let first = cols[i].map(|c| a1(header_row, c)).unwrap_or_default();
-                    let f = Finding::warning(
-                        "column.duplicate",
-                        format!(
-                            "column \"{h}\" appears twice (first at {first}); this one is ignored"
-                        ),
-                    )
-                    .cell(a1(header_row, *col))
-                    .column(h.clone())
-                    .hint("delete or rename one of the two columns");
+                Some((_, Some(first))) => {
+                    let f = Finding::new(Message::DuplicateColumn {
+                        header: h.clone(),
+                        first: CellRef::at(header_row, first),
+                    })
+                    .cell(CellRef::at(header_row, *col))
+                    .column(h);
                     self.findings.push(self.sheet_finding(f));
                 }
                 None => unknown.push((*col, h)),
             }
         }
         for (col, h) in unknown {
-            let close = sheet::closest_column(def, &h)
-                .map(|c| format!(" (closest known column: {c})"))
-                .unwrap_or_default();
-            let f = Finding::warning(
-                "column.unknown",
-                format!(
-                    "column \"{h}\" is not a column of {}{close}; it is not used",
-                    def.name
-                ),
-            )
-            .cell(a1(header_row, col))
-            .column(h)
-            .hint("rename it to a template column, or leave it: it is kept out of the computation");
+            let f = Finding::new(Message::UnknownColumn {
+                header: h.clone(),
+                dataset: def.names(),
+                closest: sheet::closest_column(def, &h).map(|c| c.name()),
+            })
+            .cell(CellRef::at(header_row, col))
+            .column(h);
             self.findings.push(self.sheet_finding(f));
         }
         let mut sheet_rejected = false;
@@ -987,23 +986,15 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 .filter(|h| sheet::match_column(def, h).is_none())
                 .map(String::as_str)
                 .collect();
-            let close = sheet::closest(c.zh, unmatched.iter().copied())
-                .or_else(|| sheet::closest(c.en, unmatched.iter().copied()));
-            let f = Finding::error(
-                "sheet.missing_column",
-                format!(
-                    "required column {} / {} is missing from the header row {} (found: {}); every row of the sheet is rejected",
-                    c.zh,
-                    c.en,
-                    header_row + 1,
-                    quote_list(&found)
-                ),
-            )
-            .cell((header_row + 1).to_string())
-            .hint(match close {
-                Some(h) => format!("did you mean \"{h}\"? name the column {} or {}", c.zh, c.en),
-                None => format!("add a column headed {} or {}", c.zh, c.en),
-            });
+            let close = crate::suggest::closest(c.zh, unmatched.iter().copied())
+                .or_else(|| crate::suggest::closest(c.en, unmatched.iter().copied()));
+            let f = Finding::new(Message::MissingColumn {
+                column: c.name(),
+                header_row: header_row + 1,
+                found: found.clone(),
+                closest: close.map(str::to_string),
+            })
+            .cell(CellRef::row_at(header_row));
             self.findings.push(self.sheet_finding(f));
         }
         if let Some(key) = rows::id_key(def.kind)
@@ -1062,18 +1053,13 @@ impl<'a, 'x> SheetState<'a, 'x> {
         let skip = if let Some((col, Raw::Text(t))) = &first
             && is_total(t)
         {
-            let f = Finding::warning(
-                "row.total",
-                format!(
-                    "row {} looks like a total row (\"{}\"); it is skipped",
-                    row + 1,
-                    t.trim()
-                ),
-            )
+            let f = Finding::new(Message::TotalRow {
+                row: row + 1,
+                label: t.trim().to_string(),
+            })
             .file(self.file)
             .sheet(&self.sheet)
-            .cell(a1(row, *col))
-            .hint("leave totals out of the data sheet; the tool computes its own");
+            .cell(CellRef::at(row, *col));
             self.findings.push(f);
             true
         } else if ds.sheet_rejected {
@@ -1096,6 +1082,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             sheet: &self.sheet,
             origin: &self.origin,
             refs: self.refs,
+            timezone: self.opts.timezone,
             findings: &mut self.findings,
             errors: 0,
         };
@@ -1130,17 +1117,13 @@ impl<'a, 'x> SheetState<'a, 'x> {
             if ds.outside > 0
                 && let Some(p) = self.opts.period
             {
-                let f = Finding::info(
-                    "row.outside_period",
-                    format!(
-                        "{} accepted row(s) lie outside {p} and count in none of its figures (first: row {})",
-                        ds.outside,
-                        ds.first_outside.map_or(0, |r| r + 1)
-                    ),
-                )
+                let f = Finding::new(Message::OutsidePeriod {
+                    rows: ds.outside,
+                    period: p.to_string(),
+                    first_row: ds.first_outside.map_or(0, |r| r + 1),
+                })
                 .file(self.file)
-                .sheet(&self.sheet)
-                .hint("nothing to do if these rows belong to another period");
+                .sheet(&self.sheet);
                 self.findings.push(f);
             }
         }
@@ -1180,16 +1163,6 @@ fn is_total(t: &str) -> bool {
         k.as_str(),
         "合计" | "总计" | "小计" | "total" | "sum" | "grandtotal" | "合计:" | "总计:"
     )
-}
-
-fn quote_list(v: &[String]) -> String {
-    if v.is_empty() {
-        return "nothing".into();
-    }
-    v.iter()
-        .map(|s| format!("\"{}\"", s.replace('\n', " ")))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 thread_local! {
@@ -1258,11 +1231,8 @@ mod tests {
         let f = &ing.findings[0];
         assert_eq!(f.code, "ingest.unreadable");
         assert_eq!(f.file.as_deref(), Some("boom.xlsx"));
-        assert!(
-            f.message.contains("injected reader failure"),
-            "{}",
-            f.message
-        );
+        let m = f.message(crate::findings::Lang::En);
+        assert!(m.contains("injected reader failure"), "{m}");
         assert!(!ing.files[0].readable);
         assert_eq!(ing.files[0].bytes, PANIC_BYTES.len() as u64);
         // Outside a read, panics are not silenced (the flag is off again).
@@ -1322,9 +1292,12 @@ mod tests {
         let cut = b.dataset.incidents.len();
         assert!(cut > 1024 / 14 && cut < rows, "{cut} of {rows}");
         assert!(
-            b.findings
-                .iter()
-                .any(|f| f.message.contains("could not be read to its end")),
+            b.findings.iter().any(|f| matches!(
+                f.detail(),
+                crate::findings::Message::SheetCutShort { .. }
+            ) && f
+                .message(crate::findings::Lang::En)
+                .contains("could not be read to its end")),
             "{:?}",
             b.findings
         );
@@ -1374,20 +1347,8 @@ mod tests {
         let r = read_file("p.xlsx", &bytes, &refs, &IngestOptions::default(), true);
         assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
         assert_eq!(r.findings[0].code, "ingest.unreadable");
-        assert!(
-            r.findings[0]
-                .message
-                .contains("injected parser-thread failure"),
-            "{}",
-            r.findings[0].message
-        );
+        let m = r.findings[0].message(crate::findings::Lang::En);
+        assert!(m.contains("injected parser-thread failure"), "{m}");
         assert!(!r.count.readable);
-    }
-
-    #[test]
-    fn a1_split_orders_findings() {
-        assert_eq!(split_a1("E14"), (14, 5));
-        assert_eq!(split_a1("AA3"), (3, 27));
-        assert_eq!(split_a1("14"), (14, 0));
     }
 }

@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::cell::{self, CellError, Raw, norm};
 use super::schema::{CHANGE_RESULT, CHANGE_TYPE, ColType, DatasetDef, DatasetKind, STATUS};
-use crate::findings::Finding;
+use crate::findings::{CellRef, Finding, Message, RefKind, Severity, Words};
 use crate::model::catalogue::{AgreementKind, Catalogue};
 use crate::model::period::Period;
 use crate::model::records::*;
@@ -105,6 +105,8 @@ pub struct RowCtx<'r, 'a> {
     /// The shared file and sheet of every record's `SourceRef`.
     pub origin: &'r Arc<Origin>,
     pub refs: &'r Refs,
+    /// The workspace's timezone (times with an offset are converted to it).
+    pub timezone: chrono_tz::Tz,
     pub findings: &'r mut Vec<Finding>,
     pub errors: usize,
 }
@@ -118,47 +120,41 @@ impl<'r, 'a> RowCtx<'r, 'a> {
             .expect("row rules only name columns of their own dataset")
     }
 
-    fn at(&self, i: usize) -> String {
+    /// The cell of dataset column `i` in this row (the row when the column is absent).
+    fn at(&self, i: usize) -> CellRef {
         match self.cols[i] {
-            Some(c) => cell::a1(self.row, c),
-            None => (self.row + 1).to_string(),
+            Some(c) => CellRef::at(self.row, c),
+            None => CellRef::row_at(self.row),
         }
     }
 
-    fn push(&mut self, i: usize, sev_error: bool, code: &str, msg: String, hint: String) {
-        let f = if sev_error {
+    /// A finding at dataset column `i` of this row; an error rejects the row.
+    fn push(&mut self, i: usize, m: Message) {
+        let mut f = Finding::new(m)
+            .file(self.file)
+            .sheet(self.sheet)
+            .cell(self.at(i));
+        if f.severity == Severity::Error {
             self.errors += 1;
-            Finding::error(code, msg)
-        } else {
-            Finding::warning(code, msg)
-        };
-        let mut f = f.file(self.file).sheet(self.sheet).cell(self.at(i));
+        }
         let h = self.headers.get(i).map(String::as_str).unwrap_or("");
         if !h.is_empty() {
             f = f.column(h);
-        }
-        if !hint.is_empty() {
-            f = f.hint(hint);
         }
         self.findings.push(f);
     }
 
     fn cell_err(&mut self, i: usize, e: CellError) {
-        self.push(i, true, e.code, e.message, e.hint);
+        self.push(i, e.into_message());
     }
 
     fn required(&mut self, i: usize) {
         let c = &self.def.columns[i];
-        let name = format!("{} / {}", c.zh, c.en);
         self.push(
             i,
-            true,
-            "value.required",
-            format!("{name} is required but the cell is empty"),
-            if c.note.is_empty() {
-                format!("fill in {name}")
-            } else {
-                format!("fill in {name}: {}", c.note)
+            Message::Required {
+                column: c.name(),
+                note: c.notes(),
             },
         );
     }
@@ -207,7 +203,8 @@ impl<'r, 'a> RowCtx<'r, 'a> {
         self.text_cow(key);
     }
     fn dt(&mut self, key: &str) -> Option<NaiveDateTime> {
-        self.get(key, cell::datetime)
+        let tz = self.timezone;
+        self.get(key, |v| cell::datetime(v, tz))
     }
 
     /// Non-negative number of minutes → seconds.
@@ -215,13 +212,7 @@ impl<'r, 'a> RowCtx<'r, 'a> {
         let i = self.idx(key);
         match self.get(key, cell::number) {
             Some(m) if m < 0.0 => {
-                self.push(
-                    i,
-                    true,
-                    "value.out_of_range",
-                    format!("{} minutes is negative", cell::fmt_num(m)),
-                    "type 0 or more minutes".into(),
-                );
+                self.push(i, Message::NegativeMinutes { value: m });
                 0
             }
             Some(m) => (m * 60.0).round() as i64,
@@ -229,17 +220,11 @@ impl<'r, 'a> RowCtx<'r, 'a> {
         }
     }
 
-    fn non_negative(&mut self, key: &str, what: &str) -> Option<f64> {
+    fn non_negative(&mut self, key: &str, what: Words) -> Option<f64> {
         let i = self.idx(key);
         let v = self.get(key, cell::number)?;
         if v < 0.0 {
-            self.push(
-                i,
-                true,
-                "value.out_of_range",
-                format!("{what} {} is negative", cell::fmt_num(v)),
-                "type a value of 0 or more".into(),
-            );
+            self.push(i, Message::Negative { what, value: v });
             return None;
         }
         Some(v)
@@ -271,20 +256,14 @@ impl<'r, 'a> RowCtx<'r, 'a> {
         {
             let ei = self.idx(earlier_key);
             let li = self.idx(later_key);
-            let (ec, lc) = (&self.def.columns[ei], &self.def.columns[li]);
-            let msg = format!(
-                "{} {} is before {} {} ({})",
-                lc.zh,
-                b.format("%Y-%m-%d %H:%M"),
-                ec.zh,
-                a.format("%Y-%m-%d %H:%M"),
-                self.at(ei)
-            );
-            let hint = format!(
-                "{} / {} must not be before {} / {}",
-                lc.zh, lc.en, ec.zh, ec.en
-            );
-            self.push(li, true, "row.time_order", msg, hint);
+            let m = Message::TimeOrder {
+                later: self.def.columns[li].name(),
+                later_at: b,
+                earlier: self.def.columns[ei].name(),
+                earlier_at: a,
+                earlier_cell: self.at(ei),
+            };
+            self.push(li, m);
         }
     }
 
@@ -296,11 +275,10 @@ impl<'r, 'a> RowCtx<'r, 'a> {
                 let i = self.idx(key);
                 self.push(
                     i,
-                    true,
-                    "ref.unknown_customer",
-                    format!("customer \"{s}\" is not in the catalogue"),
-                    "use a customer id or name from the catalogue (catalogue.toml [[customer]])"
-                        .into(),
+                    Message::UnknownRef {
+                        kind: RefKind::Customer,
+                        value: s.into_owned(),
+                    },
                 );
                 None
             }
@@ -315,11 +293,10 @@ impl<'r, 'a> RowCtx<'r, 'a> {
                 let i = self.idx(key);
                 self.push(
                     i,
-                    true,
-                    "ref.unknown_service",
-                    format!("service \"{s}\" is not in the catalogue"),
-                    "use a service id or name from the catalogue (catalogue.toml [[service]])"
-                        .into(),
+                    Message::UnknownRef {
+                        kind: RefKind::Service,
+                        value: s.into_owned(),
+                    },
                 );
                 None
             }
@@ -335,11 +312,10 @@ impl<'r, 'a> RowCtx<'r, 'a> {
             let i = self.idx(service_key);
             self.push(
                 i,
-                false,
-                "ref.service_not_for_customer",
-                format!("customer \"{c}\" does not take service \"{s}\" in the catalogue"),
-                "check the customer and service, or add the customer to the service's customers"
-                    .into(),
+                Message::ServiceNotForCustomer {
+                    customer: c.to_string(),
+                    service: s.to_string(),
+                },
             );
         }
     }
@@ -352,11 +328,10 @@ impl<'r, 'a> RowCtx<'r, 'a> {
                 let i = self.idx(key);
                 self.push(
                     i,
-                    true,
-                    "ref.unknown_supplier",
-                    format!("supplier \"{s}\" is not in the catalogue"),
-                    "use a supplier id or name from the catalogue (catalogue.toml [[supplier]])"
-                        .into(),
+                    Message::UnknownRef {
+                        kind: RefKind::Supplier,
+                        value: s.into_owned(),
+                    },
                 );
                 None
             }
@@ -369,10 +344,9 @@ impl<'r, 'a> RowCtx<'r, 'a> {
         let Some((uc, party)) = look(&self.refs.ucs, &s).cloned() else {
             self.push(
                 i,
-                true,
-                "ref.unknown_contract",
-                format!("contract \"{s}\" is not an underpinning contract (UC) of the catalogue"),
-                "use the id of a UC agreement (kind = \"UC\") from the catalogue".into(),
+                Message::UnknownContract {
+                    value: s.into_owned(),
+                },
             );
             return None;
         };
@@ -381,10 +355,11 @@ impl<'r, 'a> RowCtx<'r, 'a> {
         {
             self.push(
                 i,
-                false,
-                "ref.contract_supplier_mismatch",
-                format!("contract \"{s}\" is with supplier \"{party}\", not \"{sup}\""),
-                "check the supplier and the contract id".into(),
+                Message::ContractSupplierMismatch {
+                    contract: s.into_owned(),
+                    party: party.to_string(),
+                    supplier: sup.to_string(),
+                },
             );
         }
         Some(uc)
@@ -443,6 +418,24 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
             }
             let (id, customer, service, priority, opened) =
                 (id?, customer?, service?, priority?, opened?);
+            // Resolved or closed by its status but no Resolved At: Closed At stands in
+            // (a later, conservative bound), said on the Resolved At cell.
+            let mut resolved = resolved;
+            let mut resolved_at_close = false;
+            if resolved.is_none()
+                && matches!(st, Some(TicketStatus::Resolved | TicketStatus::Closed))
+            {
+                let i = r.idx("resolved_at");
+                r.push(
+                    i,
+                    Message::ClosedWithoutResolution {
+                        id: id.to_string(),
+                        stand_in: closed,
+                    },
+                );
+                resolved = closed;
+                resolved_at_close = closed.is_some();
+            }
             let inp = period.is_none_or(|p| touches(p, opened, resolved));
             out.incidents.push(Incident {
                 id,
@@ -456,6 +449,7 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
                 paused_secs,
                 status: st,
                 major,
+                resolved_at_close,
                 satisfaction,
                 src: r.src(),
             });
@@ -518,14 +512,8 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
             if result.is_some() && actual_end.is_none() {
                 let i = r.idx("actual_end");
                 if r.cells[i].is_blank() {
-                    r.push(
-                        i,
-                        true,
-                        "value.required",
-                        "实际结束 / Actual End is required for a closed change (one with a result)"
-                            .into(),
-                        "fill in when the change ended, e.g. 2026-10-01 22:00".into(),
-                    );
+                    let column = r.def.columns[i].name();
+                    r.push(i, Message::RequiredForClosedChange { column });
                 }
             }
             r.takes(customer.as_deref(), service.as_deref(), "service");
@@ -658,8 +646,8 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
                 None => None,
             };
             let date = r.get("date", cell::date);
-            let utilisation = r.non_negative("utilisation", "utilisation");
-            let threshold = r.non_negative("threshold", "threshold");
+            let utilisation = r.non_negative("utilisation", Words::new("使用率", "utilisation"));
+            let threshold = r.non_negative("threshold", Words::new("阈值", "threshold"));
             if r.errors > 0 {
                 return None;
             }

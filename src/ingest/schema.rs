@@ -7,18 +7,7 @@
 
 use super::cell::Choices;
 
-/// The eight datasets of spec §2.1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum DatasetKind {
-    Incidents,
-    Outages,
-    Changes,
-    Requests,
-    Surveys,
-    ProcessKpis,
-    SupplierTickets,
-    Capacity,
-}
+pub use crate::model::records::DatasetKind;
 
 /// What a cell must hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +48,20 @@ pub struct Column {
     pub choices: &'static [&'static str],
     /// One line for the template's instructions sheet.
     pub note: &'static str,
+    /// The note in Chinese (for the hints of findings).
+    pub note_zh: &'static str,
+}
+
+impl Column {
+    /// The column's names, as findings print them.
+    pub const fn name(&self) -> crate::findings::Words {
+        crate::findings::Words::new(self.zh, self.en)
+    }
+
+    /// The column's note in both languages (empty when it has none).
+    pub const fn notes(&self) -> crate::findings::Words {
+        crate::findings::Words::new(self.note_zh, self.note)
+    }
 }
 
 /// One dataset's template.
@@ -89,6 +92,7 @@ const fn col(
         required,
         choices: &[],
         note: "",
+        note_zh: "",
     }
 }
 const fn col_n(
@@ -98,6 +102,7 @@ const fn col_n(
     ty: ColType,
     required: bool,
     note: &'static str,
+    note_zh: &'static str,
 ) -> Column {
     Column {
         key,
@@ -107,6 +112,7 @@ const fn col_n(
         required,
         choices: &[],
         note,
+        note_zh,
     }
 }
 const fn col_e(
@@ -124,6 +130,7 @@ const fn col_e(
         required,
         choices,
         note: "",
+        note_zh: "",
     }
 }
 
@@ -169,6 +176,7 @@ pub const INCIDENTS: DatasetDef = DatasetDef {
             ColType::Text,
             true,
             "unique across the period's inputs",
+            "本期所有输入中唯一",
         ),
         col_n(
             "customer",
@@ -177,6 +185,7 @@ pub const INCIDENTS: DatasetDef = DatasetDef {
             ColType::Text,
             true,
             "customer id or name from the catalogue",
+            "目录中的客户编号或名称",
         ),
         col_n(
             "service",
@@ -185,6 +194,7 @@ pub const INCIDENTS: DatasetDef = DatasetDef {
             ColType::Text,
             true,
             "service id or name from the catalogue",
+            "目录中的服务编号或名称",
         ),
         col_n(
             "priority",
@@ -193,6 +203,7 @@ pub const INCIDENTS: DatasetDef = DatasetDef {
             ColType::Priority,
             true,
             "P1–P4 (also 1–4, 紧急/高/中/低, Critical/High/Medium/Low)",
+            "P1–P4（也可写 1–4、紧急/高/中/低、Critical/High/Medium/Low）",
         ),
         col_n(
             "opened_at",
@@ -201,6 +212,7 @@ pub const INCIDENTS: DatasetDef = DatasetDef {
             ColType::DateTime,
             true,
             "date and time, e.g. 2026-10-01 08:00",
+            "日期和时间，例如 2026-10-01 08:00",
         ),
         col_n(
             "responded_at",
@@ -209,6 +221,7 @@ pub const INCIDENTS: DatasetDef = DatasetDef {
             ColType::DateTime,
             false,
             "not before Opened At",
+            "不早于报告时间",
         ),
         col_n(
             "resolved_at",
@@ -217,6 +230,7 @@ pub const INCIDENTS: DatasetDef = DatasetDef {
             ColType::DateTime,
             false,
             "not before Opened At; empty while open",
+            "不早于报告时间；未解决时留空",
         ),
         col_n(
             "closed_at",
@@ -225,6 +239,7 @@ pub const INCIDENTS: DatasetDef = DatasetDef {
             ColType::DateTime,
             false,
             "not before Resolved At",
+            "不早于解决时间",
         ),
         col_n(
             "paused_minutes",
@@ -233,6 +248,7 @@ pub const INCIDENTS: DatasetDef = DatasetDef {
             ColType::Number,
             false,
             "minutes the SLA clock stopped (waiting for customer), ≥ 0",
+            "SLA 计时暂停的分钟数（等待客户），≥ 0",
         ),
         col_e("status", "状态", "Status", false, STATUS_CHOICES),
         Column {
@@ -243,6 +259,7 @@ pub const INCIDENTS: DatasetDef = DatasetDef {
             required: false,
             choices: YES_NO_CHOICES,
             note: "是/否",
+            note_zh: "是/否",
         },
         col("category", "类别", "Category", ColType::Text, false),
         col("group", "处理组", "Assignee Group", ColType::Text, false),
@@ -254,6 +271,7 @@ pub const INCIDENTS: DatasetDef = DatasetDef {
             ColType::Int { min: 1, max: 5 },
             false,
             "1–5, optional",
+            "1–5，可不填",
         ),
     ],
 };
@@ -272,6 +290,7 @@ pub const OUTAGES: DatasetDef = DatasetDef {
             ColType::Text,
             true,
             "service id or name",
+            "服务编号或名称",
         ),
         col_n(
             "customer",
@@ -280,6 +299,7 @@ pub const OUTAGES: DatasetDef = DatasetDef {
             ColType::Text,
             false,
             "empty = every customer of the service",
+            "留空 = 该服务的所有客户",
         ),
         col_n(
             "start",
@@ -288,6 +308,7 @@ pub const OUTAGES: DatasetDef = DatasetDef {
             ColType::DateTime,
             true,
             "date and time",
+            "日期和时间",
         ),
         col_n(
             "end",
@@ -296,6 +317,7 @@ pub const OUTAGES: DatasetDef = DatasetDef {
             ColType::DateTime,
             false,
             "empty = still down at period end",
+            "留空 = 期末仍未恢复",
         ),
         Column {
             key: "planned",
@@ -305,6 +327,7 @@ pub const OUTAGES: DatasetDef = DatasetDef {
             required: true,
             choices: YES_NO_CHOICES,
             note: "是 = planned maintenance (excluded from agreed service time)",
+            note_zh: "是 = 计划内维护（不计入约定服务时间）",
         },
         col("description", "说明", "Description", ColType::Text, false),
     ],
@@ -324,6 +347,7 @@ pub const CHANGES: DatasetDef = DatasetDef {
             ColType::Text,
             true,
             "unique across the period's inputs",
+            "本期所有输入中唯一",
         ),
         col("customer", "客户", "Customer", ColType::Text, false),
         col("service", "服务", "Service", ColType::Text, true),
@@ -349,6 +373,7 @@ pub const CHANGES: DatasetDef = DatasetDef {
             ColType::DateTime,
             false,
             "required for a closed change (one with a result)",
+            "已关闭的变更（已填写结果）必填",
         ),
         col_e("result", "结果", "Result", false, CHANGE_RESULT_CHOICES),
         Column {
@@ -359,6 +384,7 @@ pub const CHANGES: DatasetDef = DatasetDef {
             required: false,
             choices: YES_NO_CHOICES,
             note: "是/否",
+            note_zh: "是/否",
         },
     ],
 };
@@ -377,6 +403,7 @@ pub const REQUESTS: DatasetDef = DatasetDef {
             ColType::Text,
             true,
             "unique across the period's inputs",
+            "本期所有输入中唯一",
         ),
         col("customer", "客户", "Customer", ColType::Text, true),
         col("service", "服务", "Service", ColType::Text, true),
@@ -400,6 +427,7 @@ pub const REQUESTS: DatasetDef = DatasetDef {
             "Paused Minutes",
             ColType::Number,
             false,
+            "≥ 0",
             "≥ 0",
         ),
         col_e("status", "状态", "Status", false, STATUS_CHOICES),
@@ -430,6 +458,7 @@ pub const SURVEYS: DatasetDef = DatasetDef {
             ColType::Int { min: 1, max: 5 },
             true,
             "1–5",
+            "1–5",
         ),
         col("comment", "意见", "Comment", ColType::Text, false),
     ],
@@ -451,6 +480,7 @@ pub const PROCESS_KPIS: DatasetDef = DatasetDef {
             ColType::Period,
             true,
             "e.g. 2026-10",
+            "例如 2026-10",
         ),
         col("value", "数值", "Value", ColType::Number, true),
         col("unit", "单位", "Unit", ColType::Text, false),
@@ -472,6 +502,7 @@ pub const SUPPLIER_TICKETS: DatasetDef = DatasetDef {
             ColType::Text,
             true,
             "the UC agreement id",
+            "UC 协议的编号",
         ),
         col("ticket_id", "工单号", "Ticket ID", ColType::Text, true),
         col("priority", "优先级", "Priority", ColType::Priority, true),
@@ -516,6 +547,7 @@ pub const CAPACITY: DatasetDef = DatasetDef {
             ColType::Number,
             true,
             "percent, 0–100 (more = over-subscribed)",
+            "百分比，0–100（超过 100 表示超额使用）",
         ),
         col_n(
             "threshold",
@@ -524,6 +556,7 @@ pub const CAPACITY: DatasetDef = DatasetDef {
             ColType::Number,
             false,
             "percent",
+            "百分比",
         ),
     ],
 };
@@ -546,6 +579,13 @@ pub const SKIPPED_SHEETS: &[&str] = &["说明", "instructions", "readme", "填�
 impl DatasetDef {
     pub fn column(&self, key: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.key == key)
+    }
+    /// The dataset as findings name it (key and sheet names).
+    pub const fn names(&self) -> crate::findings::DatasetName {
+        crate::findings::DatasetName {
+            key: self.name,
+            sheet: crate::findings::Words::new(self.sheet_zh, self.sheet_en),
+        }
     }
     /// Bilingual header as written in the blank templates: `工单号 Ticket ID`.
     pub fn template_header(c: &Column) -> String {

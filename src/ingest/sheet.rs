@@ -121,68 +121,25 @@ pub fn best_dataset(headers: &[String]) -> Option<(&'static DatasetDef, usize)> 
     best.map(|(d, s, _)| (d, s))
 }
 
-/// Levenshtein distance over characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+/// The column of `def` whose name (zh or en) is closest to a header text,
+/// if it is a plausible typo of it (the rule of [`crate::suggest`]).
+pub fn closest_column(def: &DatasetDef, h: &str) -> Option<&'static Column> {
+    let best = crate::suggest::closest(h, def.columns.iter().flat_map(|c| [c.zh, c.en]))?;
+    def.columns.iter().find(|c| c.zh == best || c.en == best)
 }
 
-/// The closest of `candidates` to `s` (by edit distance of the normalised
-/// forms), if it is close enough to be a plausible typo.
-pub fn closest<'c>(s: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let k = hkey(s);
-    let mut best: Option<(&str, usize)> = None;
-    for c in candidates {
-        let d = edit_distance(&k, &hkey(c));
-        if best.is_none_or(|(_, bd)| d < bd) {
-            best = Some((c, d));
-        }
-    }
-    best.filter(|(c, d)| *d <= (hkey(c).chars().count().max(k.chars().count()) / 2).max(1))
-        .map(|(c, _)| c)
-}
-
-/// The closest column name (zh or en) of `def` for a header text.
-pub fn closest_column(def: &DatasetDef, h: &str) -> Option<String> {
-    let names = def.columns.iter().flat_map(|c| [c.zh, c.en]);
-    let best = closest(h, names)?;
-    def.columns
-        .iter()
-        .find(|c| c.zh == best || c.en == best)
-        .map(|c| format!("{} / {}", c.zh, c.en))
-}
-
-/// The dataset whose sheet name is closest to `name` (for `sheet.unrecognised`).
-pub fn closest_dataset_name(name: &str) -> String {
-    let mut best = (usize::MAX, "");
-    for d in DATASETS {
-        for n in [d.sheet_zh, d.sheet_en]
+/// The dataset whose sheet name (zh, en or an alias) is closest to `name`,
+/// if it is a plausible typo of it (for `sheet.unrecognised`).
+pub fn closest_dataset(name: &str) -> Option<&'static DatasetDef> {
+    let names = DATASETS.into_iter().flat_map(|d| {
+        [d.sheet_zh, d.sheet_en]
             .into_iter()
             .chain(d.sheet_aliases.iter().copied())
-        {
-            let dist = edit_distance(&hkey(name), &hkey(n));
-            if dist < best.0 {
-                best = (dist, d.name);
-            }
-        }
-    }
-    let d = DATASETS
-        .iter()
-        .find(|d| d.name == best.1)
-        .copied()
-        .unwrap_or(DATASETS[0]);
-    format!("{} / {} ({})", d.sheet_zh, d.sheet_en, d.name)
+    });
+    let best = crate::suggest::closest(name, names)?;
+    DATASETS
+        .into_iter()
+        .find(|d| d.sheet_zh == best || d.sheet_en == best || d.sheet_aliases.contains(&best))
 }
 
 #[cfg(test)]
@@ -226,9 +183,11 @@ mod tests {
         assert!(matches!(by_name("ReadMe"), SheetName::Skip));
         assert!(matches!(by_name("Sheet1"), SheetName::Unknown));
         assert_eq!(
-            closest_dataset_name("Incidnets"),
-            "事件 / Incidents (incidents)"
+            closest_dataset("Incidnets").map(|d| d.name),
+            Some("incidents")
         );
+        assert_eq!(closest_dataset("事件表").map(|d| d.name), Some("incidents"));
+        assert_eq!(closest_dataset("Sheet1").map(|d| d.name), None);
     }
 
     #[test]
@@ -245,15 +204,10 @@ mod tests {
 
     #[test]
     fn closest_names() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(
-            closest_column(&INCIDENTS, "Priorty").as_deref(),
-            Some("优先级 / Priority")
-        );
-        assert_eq!(
-            closest_column(&INCIDENTS, "解决时").as_deref(),
-            Some("解决时间 / Resolved At")
-        );
-        assert_eq!(closest_column(&INCIDENTS, "zzzzzzzzzzzz"), None);
+        let key = |h| closest_column(&INCIDENTS, h).map(|c| c.key);
+        assert_eq!(key("Priorty"), Some("priority"));
+        assert_eq!(key("解决时"), Some("resolved_at"));
+        assert_eq!(key("Resolved_At"), Some("resolved_at"));
+        assert_eq!(key("zzzzzzzzzzzz"), None);
     }
 }

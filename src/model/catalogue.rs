@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::period::{Frequency, Period};
 use super::records::Priority;
@@ -120,7 +120,7 @@ pub struct CalendarDef {
     pub windows: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum AgreementKind {
     #[serde(rename = "SLA")]
     Sla,
@@ -137,6 +137,12 @@ impl AgreementKind {
             AgreementKind::Uc => "UC",
             AgreementKind::Ola => "OLA",
         }
+    }
+}
+
+impl std::fmt::Display for AgreementKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -165,8 +171,8 @@ impl Agreement {
     }
 }
 
-/// The metrics of spec §3.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// The metrics of spec §3. JSON: the name of [`Metric::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     Availability,
@@ -233,7 +239,7 @@ impl Metric {
     }
 
     /// The unit the metric is measured in, when the target does not say.
-    pub fn default_unit(self) -> &'static str {
+    pub fn default_unit(self) -> Unit {
         match self {
             Metric::Availability
             | Metric::ResponseCompliance
@@ -244,10 +250,10 @@ impl Metric {
             | Metric::SatisfactionShare
             | Metric::UcResponseCompliance
             | Metric::UcRestoreCompliance
-            | Metric::CapacityPeak => "%",
-            Metric::Mttr | Metric::Mttf => "h",
-            Metric::Backlog | Metric::MajorIncidents | Metric::CapacityDaysOver => "count",
-            Metric::SatisfactionMean => "score",
+            | Metric::CapacityPeak => Unit::Percent,
+            Metric::Mttr | Metric::Mttf => Unit::Hours,
+            Metric::Backlog | Metric::MajorIncidents | Metric::CapacityDaysOver => Unit::Count,
+            Metric::SatisfactionMean => Unit::Score,
         }
     }
 
@@ -264,7 +270,84 @@ impl Metric {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+impl std::fmt::Display for Metric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The unit a target's figure is measured and shown in.
+///
+/// Catalogue text is read once, by [`Unit::from_text`]; the JSON is that text
+/// again (`"%"`, `"h"`, `"count"`, `"score"`, `"min"`, `""`, or a process
+/// KPI's own unit as written), so `from_text(u.as_str()) == u`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Unit {
+    /// `%`: percent (0–100).
+    Percent,
+    /// `h`: hours.
+    Hours,
+    /// `count`: a whole number of items.
+    Count,
+    /// `score`: a satisfaction score (1–5).
+    Score,
+    /// `min`: minutes (a process KPI's unit).
+    Minutes,
+    /// `""`: a process KPI that names no unit.
+    Unitless,
+    /// Any other unit a process KPI names, as written. Never the text of one
+    /// of the variants above ([`Unit::from_text`] keeps that so).
+    Other(String),
+}
+
+impl Unit {
+    /// The unit of a text (the catalogue's `unit = "…"`, trimmed by the caller).
+    pub fn from_text(s: &str) -> Unit {
+        match s {
+            "%" => Unit::Percent,
+            "h" => Unit::Hours,
+            "count" => Unit::Count,
+            "score" => Unit::Score,
+            "min" => Unit::Minutes,
+            "" => Unit::Unitless,
+            other => Unit::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Unit::Percent => "%",
+            Unit::Hours => "h",
+            Unit::Count => "count",
+            Unit::Score => "score",
+            Unit::Minutes => "min",
+            Unit::Unitless => "",
+            Unit::Other(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Unit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Unit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Unit, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(Unit::from_text(&s))
+    }
+}
+
+/// A target's comparison. JSON: `">="` | `"<="`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Op {
     #[serde(rename = ">=")]
     Ge,
@@ -285,6 +368,20 @@ impl Op {
             Op::Le => "≤",
         }
     }
+    /// True when `actual` is on the right side of `threshold` (the threshold
+    /// itself meets).
+    pub fn meets(self, actual: f64, threshold: f64) -> bool {
+        match self {
+            Op::Ge => actual >= threshold,
+            Op::Le => actual <= threshold,
+        }
+    }
+}
+
+impl std::fmt::Display for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -302,7 +399,8 @@ pub struct Target {
     pub within_text: Option<String>,
     pub op: Op,
     pub threshold: f64,
-    pub unit: String,
+    /// Always the metric's [`Metric::default_unit`] (the loader checks it).
+    pub unit: Unit,
     /// Met, but within this margin of the threshold = at risk.
     pub at_risk: Option<f64>,
 }
@@ -313,7 +411,7 @@ pub struct ProcessKpiTarget {
     pub kpi: String,
     pub op: Op,
     pub threshold: f64,
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     pub at_risk: Option<f64>,
 }
 
@@ -420,5 +518,48 @@ impl Catalogue {
             .iter()
             .filter(|a| a.id == id && a.in_force(p))
             .max_by_key(|a| a.effective_from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json<T: Serialize>(v: &T) -> String {
+        serde_json::to_string(v).expect("serialises")
+    }
+
+    /// The JSON of these types is each one's `as_str` text, and reads back to
+    /// the same value (KPI results stored by earlier versions keep reading).
+    #[test]
+    fn serde_names_are_the_text_names() {
+        for m in Metric::ALL {
+            assert_eq!(json(&m), format!("\"{m}\""));
+            assert_eq!(serde_json::from_str::<Metric>(&json(&m)).unwrap(), m);
+        }
+        for k in [AgreementKind::Sla, AgreementKind::Uc, AgreementKind::Ola] {
+            assert_eq!(json(&k), format!("\"{k}\""));
+            assert_eq!(serde_json::from_str::<AgreementKind>(&json(&k)).unwrap(), k);
+        }
+        for o in [Op::Ge, Op::Le] {
+            assert_eq!(json(&o), format!("\"{o}\""));
+            assert_eq!(serde_json::from_str::<Op>(&json(&o)).unwrap(), o);
+        }
+        for text in ["%", "h", "count", "score", "min", "", "次", "ms"] {
+            let u = Unit::from_text(text);
+            assert_eq!(u.as_str(), text);
+            assert_eq!(json(&u), json(&text));
+            assert_eq!(serde_json::from_str::<Unit>(&json(&u)).unwrap(), u);
+        }
+        assert_eq!(Unit::from_text("%"), Unit::Percent);
+        assert_eq!(Unit::from_text("次"), Unit::Other("次".into()));
+    }
+
+    #[test]
+    fn op_meets_includes_the_threshold() {
+        assert!(Op::Ge.meets(99.9, 99.9) && Op::Ge.meets(100.0, 99.9));
+        assert!(!Op::Ge.meets(99.8, 99.9));
+        assert!(Op::Le.meets(4.0, 4.0) && Op::Le.meets(3.0, 4.0));
+        assert!(!Op::Le.meets(4.1, 4.0));
     }
 }

@@ -76,14 +76,6 @@ impl SignOff {
             .into_iter()
             .find(|x| x.as_str() == s)
     }
-    /// As `status` and `verify` print it.
-    pub fn label(self) -> &'static str {
-        match self {
-            SignOff::Legacy => "未签名 (legacy)",
-            SignOff::Unsigned => "未签名 unsigned",
-            SignOff::Signed => "signed",
-        }
-    }
 }
 
 /// A document version `major.minor` (`1.0`, `1.1`, `2.0`); serialised as that text.

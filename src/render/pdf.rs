@@ -39,7 +39,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 use super::RenderOptions;
 use crate::report::doc::ReportDoc;
 
-pub use data::{default_labels, parse_local};
+pub use data::default_labels;
 pub use fonts::BUNDLED_FAMILY;
 pub use info::read_custom_info;
 
@@ -174,7 +174,7 @@ pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, PdfError
     ] {
         data::check_colour(field, value)?;
     }
-    let date = data::document_date(doc, &opts.created)?;
+    let date = data::document_date(doc, opts.created)?;
 
     // 2. The virtual files.
     let logo = match &doc.style.logo {
@@ -416,7 +416,7 @@ mod tests {
         let id = |p: &str| world::file_id(p).expect("valid");
         let main = id("/main.typ");
         let files = vec![(main, Bytes::new(source.as_bytes().to_vec()))];
-        let date = parse_local("2026-01-01").expect("date");
+        let date = crate::report::parse_doc_time("2026-01-01").expect("date");
         let world = world::ReportWorld::new(fonts::bundled(), files, main, None, date);
         typst::compile::<PagedDocument>(&world)
             .output
@@ -462,7 +462,7 @@ mod tests {
         let id = |p: &str| world::file_id(p).expect("valid");
         let main = id("/main.typ");
         let files = vec![(main, Bytes::new(source.as_bytes().to_vec()))];
-        let date = parse_local("2026-01-01").expect("date");
+        let date = crate::report::parse_doc_time("2026-01-01").expect("date");
         let world = world::ReportWorld::new(fonts::bundled(), files, main, None, date);
         match typst::compile::<PagedDocument>(&world).output {
             Ok(_) => panic!("should fail"),

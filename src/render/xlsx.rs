@@ -10,8 +10,8 @@
 //! with the document number and version in the header and page X of Y in the
 //! footer; the file carries core and custom document properties.
 //!
-//! Must not depend on anything but the report model, `numfmt` and
-//! [`RenderOptions`]: no I/O, no clock. Invariants: text is always written
+//! Must not depend on anything but the report model (with `report::numfmt`)
+//! and [`RenderOptions`]: no I/O, no clock. Invariants: text is always written
 //! with `write_string` (an input starting with `=` stays text); numbers are
 //! written as `numfmt::shown_value` — percentages in percent units (99.95
 //! with format `0.00"%"`), so the cell value is the figure the PDF prints;
@@ -28,13 +28,15 @@ use rust_xlsxwriter::{
 };
 
 use super::RenderOptions;
-use crate::kpi::Status;
-use crate::numfmt;
-use crate::report::{Align, Block, Cell, ChartKind, DocStatus, ReportDoc, Table};
+use crate::report::{
+    Align, Block, Cell, ChartKind, DocStatus, ReportDoc, Status, Table, numfmt, parse_doc_time,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum XlsxError {
-    #[error("{doc}: creation time \"{value}\" is not a local date-time like 2026-11-03T10:00:00")]
+    #[error(
+        "{doc}: generated_at \"{value}\" is not a local date-time like 2026-11-03T10:00:00 (needed as the creation time)"
+    )]
     Time { doc: String, value: String },
     #[error("{doc}: cannot write the workbook: {source}")]
     Write {
@@ -116,23 +118,6 @@ fn is_wide(c: char) -> bool {
         0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
         | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
         | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
-}
-
-fn parse_local(s: &str) -> Option<NaiveDateTime> {
-    let s = s.trim();
-    for f in [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
-            return Some(t);
-        }
-    }
-    chrono::DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.naive_local())
 }
 
 /// Escape `&` for Excel header/footer strings.
@@ -224,6 +209,7 @@ impl Formats {
                 (Status::AtRisk, fill(&doc.style.at_risk)),
                 (Status::Breached, fill(&doc.style.breached)),
                 (Status::NotApplicable, fill(&doc.style.na)),
+                (Status::DataMissing, fill(&doc.style.na)),
             ]
             .into_iter()
             .collect(),
@@ -398,15 +384,15 @@ fn truncate(s: &str, n: usize) -> String {
 
 /// Render the document as an `.xlsx` workbook.
 pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, XlsxError> {
-    let created_text = if opts.created.trim().is_empty() {
-        doc.meta.generated_at.clone()
-    } else {
-        opts.created.clone()
+    // The local wall-clock time (rust_xlsxwriter writes it marked `Z`), as the
+    // files always had; writing the true instant from the offset is another issue's.
+    let created = match opts.created {
+        Some(t) => t.naive_local(),
+        None => parse_doc_time(&doc.meta.generated_at).ok_or_else(|| XlsxError::Time {
+            doc: doc.meta.doc_number.clone(),
+            value: doc.meta.generated_at.clone(),
+        })?,
     };
-    let created = parse_local(&created_text).ok_or_else(|| XlsxError::Time {
-        doc: doc.meta.doc_number.clone(),
-        value: created_text.clone(),
-    })?;
     build_workbook(doc, &created).map_err(|source| XlsxError::Write {
         doc: doc.meta.doc_number.clone(),
         source,
@@ -848,14 +834,5 @@ mod tests {
         assert_eq!(display_width("SLA 可用性"), 10);
         assert_eq!(display_width("99.95%"), 6);
         assert_eq!(display_width("ａｂ"), 4);
-    }
-
-    #[test]
-    fn creation_time_forms() {
-        let t = parse_local("2026-11-03T10:00:00").unwrap();
-        assert_eq!(t.to_string(), "2026-11-03 10:00:00");
-        assert_eq!(parse_local("2026-11-03 10:00").unwrap(), t);
-        assert_eq!(parse_local("2026-11-03T10:00:00+08:00").unwrap(), t);
-        assert!(parse_local("yesterday").is_none());
     }
 }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::doc::Style;
 use crate::model::catalogue::{Audience, Metric};
-use crate::workspace::line_col;
+use crate::model::text::line_col;
 
 /// Columns every target table may show.
 pub const TARGET_COLUMNS: &[&str] = &[
@@ -118,6 +118,7 @@ pub const REQUIRED_LABELS: &[&str] = &[
     "status_at_risk",
     "status_breached",
     "status_na",
+    "status_data_missing",
     "doc_status_draft",
     "doc_status_reviewed",
     "doc_status_approved",
@@ -133,6 +134,7 @@ pub const REQUIRED_LABELS: &[&str] = &[
     "sentence_at_risk",
     "sentence_breached",
     "sentence_na",
+    "sentence_data_missing",
     "chart_availability",
     "chart_volume",
     "chart_compliance",
@@ -634,30 +636,10 @@ impl Template {
     }
 }
 
-/// `, did you mean "x"?` for the closest candidate, or nothing.
+/// ` (did you mean "x"?)` for the closest candidate, or nothing (the rule of
+/// [`crate::suggest`]).
 fn suggest(key: &str, candidates: &[&str]) -> String {
-    candidates
-        .iter()
-        .map(|c| (edit_distance(key, c), *c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
-        .min()
-        .map(|(_, c)| format!(" (did you mean \"{c}\"?)"))
-        .unwrap_or_default()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    crate::suggest::did_you_mean(key, candidates.iter().copied())
 }
 
 /// Line and column of `[table]`'s header.

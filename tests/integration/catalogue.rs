@@ -10,7 +10,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use svcreport::catalogue::{self, CatalogueError};
 use svcreport::model::catalogue::{
-    AgreementKind, Audience, HolidaySource, Metric, Op, OutputFormat,
+    AgreementKind, Audience, HolidaySource, Metric, Op, OutputFormat, Unit,
 };
 use svcreport::model::period::{Frequency, Period};
 use svcreport::model::records::Priority;
@@ -198,7 +198,7 @@ fn spec_example_loads_into_expected_values() {
     assert_eq!(av.metric, Metric::Availability);
     assert_eq!(av.op, Op::Ge);
     assert_eq!(av.threshold, 99.9);
-    assert_eq!(av.unit, "%");
+    assert_eq!(av.unit, Unit::Percent);
     assert_eq!(av.at_risk, Some(0.05));
     assert_eq!(av.within_secs, None);
     let rc = &a.targets[1];
@@ -300,7 +300,7 @@ fn op_must_be_a_comparison_and_unicode_is_accepted() {
     )
     .expect("≤ accepted, integer threshold accepted");
     let t = &cat.agreements[0].targets[0];
-    assert_eq!((t.op, t.threshold, t.unit.as_str()), (Op::Le, 4.0, "h"));
+    assert_eq!((t.op, t.threshold, &t.unit), (Op::Le, 4.0, &Unit::Hours));
 }
 
 #[test]
@@ -1116,7 +1116,7 @@ mod templates {
                 ing.findings.is_empty(),
                 "{}: {}",
                 def.name,
-                svcreport::findings::render_text(&ing.findings)
+                svcreport::findings::render_text(&ing.findings, svcreport::findings::Lang::En)
             );
             assert_eq!(ing.files.len(), 1);
             let f = &ing.files[0];
@@ -1142,15 +1142,15 @@ mod templates {
         }
     }
 
-    /// `docs/templates.md` (and `docs/finding-codes.md` once the codes exist)
-    /// are generated; regenerate with `UPDATE_GOLDEN=1`.
+    /// `docs/templates.md` and `docs/finding-codes.md` are generated (the
+    /// latter from the typed code table); regenerate with `UPDATE_GOLDEN=1`.
     #[test]
     fn generated_docs_are_up_to_date() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
-        let mut pages = vec![("templates.md", pt::templates_markdown())];
-        if let Some(codes) = pt::finding_codes_markdown() {
-            pages.push(("finding-codes.md", codes));
-        }
+        let pages = [
+            ("templates.md", pt::templates_markdown()),
+            ("finding-codes.md", pt::finding_codes_markdown()),
+        ];
         for (name, text) in pages {
             let path = root.join(name);
             if std::env::var_os("UPDATE_GOLDEN").is_some() {

@@ -7,9 +7,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use svcreport::sample::demo::{self, MISTAKES};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::support::{copy_dir, repo};
 
 fn committed_sample() -> PathBuf {
     repo().join("samples/demo")
@@ -21,23 +19,6 @@ fn svcreport(args: &[&str]) -> Output {
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
         .expect("the svcreport binary runs")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let name = e.file_name();
-        if name == "out" {
-            continue; // outputs of earlier runs are not part of the sample
-        }
-        let (src, dst) = (e.path(), to.join(&name));
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
 }
 
 /// Every file under `dir` (relative, `/`-separated), skipping `out/`.
@@ -287,6 +268,70 @@ fn check_on_the_mistakes_example_names_each_deliberate_mistake() {
         assert!(text.contains(m.cell), "{} missing in:\n{text}", m.cell);
     }
     assert!(text.contains("P7") && text.contains("N/A"), "{text}");
+}
+
+/// `check` prints in the workspace's language: the sample workspace is
+/// zh-CN, so messages, hints, the reconciliation and the verdict are Chinese;
+/// the same workspace set to `en` prints English. The same findings, in the
+/// same order, either way; the codes are ASCII in both.
+#[test]
+fn check_prints_in_the_workspace_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("demo");
+    copy_dir(&committed_sample(), &ws);
+    let file = ws.join("examples/incidents-with-mistakes.xlsx");
+    let (ws_s, file_s) = (ws.to_str().unwrap(), file.to_str().unwrap());
+    let check = || {
+        let o = svcreport(&["--workspace", ws_s, "check", file_s]);
+        assert_eq!(o.status.code(), Some(1), "data rejected → exit 1");
+        String::from_utf8(o.stdout).unwrap()
+    };
+    // The code of every finding block, in order (block heads start the line).
+    let codes = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| !l.starts_with(' '))
+            .filter_map(|l| l.split_once('[')?.1.split_once(']'))
+            .map(|(c, _)| c.to_string())
+            .collect()
+    };
+
+    let zh = check();
+    for want in [
+        "错误[value.not_a_date]：应为日期，实为文本 \"N/A\"\n  --> examples/incidents-with-mistakes.xlsx  '事件'!G4  （列 \"解决时间\"）\n  = 建议：请将日期写作 2026-10-01 08:00，或将单元格设为日期格式\n",
+        "错误[value.not_a_priority]：优先级 \"P7\" 不是 P1–P4 之一\n",
+        "错误[row.duplicate_id]：工单号 \"INC2610-9001\" 已在 examples/incidents-with-mistakes.xlsx '事件'!A2 出现过，本行被拒绝\n",
+        "\n文件  ",
+        "\n未通过：1 个文件，读取 14 行：接受 2 行，拒绝 12 行，空行 0 行；",
+    ] {
+        assert!(zh.contains(want), "{want:?} missing in:\n{zh}");
+    }
+    let hints: Vec<&str> = zh.lines().filter(|l| l.starts_with("  = ")).collect();
+    assert_eq!(hints.len(), codes(&zh).len(), "{zh}");
+    for h in hints {
+        assert!(h.starts_with("  = 建议："), "{h}");
+    }
+
+    let settings = ws.join("svcreport.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    assert!(text.contains("language = \"zh-CN\""));
+    std::fs::write(
+        &settings,
+        text.replace("language = \"zh-CN\"", "language = \"en\""),
+    )
+    .unwrap();
+    let en = check();
+    for want in [
+        "error[value.not_a_date]: expected a date, found text \"N/A\"\n  --> examples/incidents-with-mistakes.xlsx  '事件'!G4  (column \"解决时间\")\n  = hint: type the date as 2026-10-01 08:00 or format the cell as a date\n",
+        "\nfile  ",
+        "\nrejected: 1 file(s), 14 row(s) read: 2 accepted, 12 rejected, 0 blank;",
+    ] {
+        assert!(en.contains(want), "{want:?} missing in:\n{en}");
+    }
+    for h in en.lines().filter(|l| l.starts_with("  = ")) {
+        assert!(h.starts_with("  = hint: "), "{h}");
+    }
+    assert_eq!(codes(&zh), codes(&en));
+    assert!(codes(&en).len() >= 13, "{en}");
 }
 
 #[test]

@@ -181,7 +181,8 @@ fn status_exits_1_when_something_is_late() {
     let o = sv(w, "2026-11-20 09:00", &["status", "--period", "2026-10"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
-        String::from_utf8_lossy(&o.stdout).contains("LATE"),
+        // The sample workspace is zh-CN: its summaries are Chinese.
+        String::from_utf8_lossy(&o.stdout).contains("— 逾期"),
         "{}",
         text(&o)
     );
@@ -274,4 +275,50 @@ fn every_command_that_prints_data_speaks_json() {
     assert!(cal.is_object() || cal.is_array());
     let ch = j("2026-11-06 09:00", &["check", "--period", "2026-10"]);
     assert!(ch["findings"].is_array(), "{ch}");
+}
+
+/// `run` without a period takes the last complete month; a longer period renders its own
+/// reports (and the longer ones it closes), never twelve monthly drafts.
+#[test]
+fn run_takes_the_last_month_or_renders_what_a_longer_period_is_due() {
+    let ws = demo();
+    let w = ws.path();
+    let v = json(&sv(w, NOW_RUN, &["--format", "json", "run"]));
+    assert_eq!(v["period"], "2026-10", "{v}");
+    let docs: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["doc_number"].as_str().unwrap())
+        .collect();
+    assert!(docs.iter().all(|d| d.ends_with("2026-10")), "{docs:?}");
+    let ws = demo();
+    let w = ws.path();
+    let v = json(&sv(
+        w,
+        "2026-10-09 10:00",
+        &["--format", "json", "run", "--period", "2026-Q3"],
+    ));
+    let docs: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["doc_number"].as_str().unwrap())
+        .collect();
+    assert_eq!(docs, ["SQ-ACME-2026-Q3"], "{v}");
+    // The year: the annual report only, on 2026's holiday data (no 2027 needed).
+    let o = sv(
+        w,
+        "2027-01-15 10:00",
+        &["--format", "json", "run", "--period", "2026"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v = json(&o);
+    let docs: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["report_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(docs, ["annual-review"], "{v}");
 }

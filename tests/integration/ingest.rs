@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_xlsxwriter::{Format, Formula, Workbook};
-use svcreport::findings::{FileCount, Finding, Severity};
+use svcreport::findings::{FileCount, Finding, Lang, Severity};
 use svcreport::ingest::{self, IngestOptions, Ingested};
 use svcreport::model::catalogue::*;
 use svcreport::model::period::Period;
@@ -151,13 +151,13 @@ fn read(name: &str, bytes: &[u8]) -> Ingested {
     ing
 }
 
-/// Nothing lost: read == accepted + rejected + blank, for every sheet.
+/// Nothing lost: read == accepted + rejected + blank + superseded, for every sheet.
 fn assert_reconciles(files: &[FileCount]) {
     for f in files {
         for s in &f.sheets {
             assert_eq!(
                 s.read,
-                s.accepted + s.rejected + s.blank,
+                s.accepted + s.rejected + s.blank + s.superseded,
                 "{} '{}': {s:?}",
                 f.file,
                 s.sheet
@@ -174,8 +174,13 @@ fn codes(ing: &Ingested, sev: Severity) -> Vec<(String, String)> {
     ing.findings
         .iter()
         .filter(|f| f.severity == sev)
-        .map(|f| (f.code.clone(), f.cell.clone().unwrap_or_default()))
+        .map(|f| (f.code.id().to_string(), cell(f)))
         .collect()
+}
+
+/// The place of a finding as printed (`E14`, `14`), or empty.
+fn cell(f: &Finding) -> String {
+    f.cell.map(|c| c.to_string()).unwrap_or_default()
 }
 
 fn find<'a>(ing: &'a Ingested, code: &str) -> &'a Finding {
@@ -249,7 +254,7 @@ fn clean_incidents_with_bilingual_headers_become_records() {
         ing.findings,
         vec![],
         "{}",
-        svcreport::findings::render_text(&ing.findings)
+        svcreport::findings::render_text(&ing.findings, Lang::En)
     );
     let s = &ing.files[0].sheets;
     assert_eq!(s[0].sheet, "说明");
@@ -430,7 +435,7 @@ fn every_cell_finding_is_at_its_cell() {
         errors,
         want,
         "{}",
-        svcreport::findings::render_text(&ing.findings)
+        svcreport::findings::render_text(&ing.findings, Lang::En)
     );
     let warnings = codes(&ing, Severity::Warning);
     assert!(
@@ -442,15 +447,16 @@ fn every_cell_finding_is_at_its_cell() {
     let s = &ing.files[0].sheets[0];
     assert_eq!((s.read, s.accepted, s.rejected, s.blank), (8, 2, 6, 0));
     let f = find(&ing, "value.not_a_date");
-    assert_eq!(f.message, "expected a date, found text \"N/A\"");
+    assert_eq!(f.message(Lang::En), "expected a date, found text \"N/A\"");
+    assert_eq!(f.message(Lang::Zh), "应为日期，实为文本 \"N/A\"");
     assert_eq!(f.column.as_deref(), Some("解决时间"));
     assert_eq!(f.sheet.as_deref(), Some("Incidents"));
-    let text = svcreport::findings::render_text(&ing.findings);
+    let text = svcreport::findings::render_text(&ing.findings, Lang::En);
     assert!(text.contains(
         "error[value.not_a_date]: expected a date, found text \"N/A\"\n  --> bad.xlsx  'Incidents'!G3  (column \"解决时间\")\n  = hint: type the date as 2026-10-01 08:00 or format the cell as a date\n"
     ), "{text}");
     assert_eq!(
-        find(&ing, "value.not_a_priority").message,
+        find(&ing, "value.not_a_priority").message(Lang::En),
         "priority \"P7\" is not one of P1–P4"
     );
 }
@@ -539,21 +545,15 @@ fn missing_required_column_rejects_the_sheet_and_suggests_the_name() {
     let ing = read("m.xlsx", &bytes);
     let f = find(&ing, "sheet.missing_column");
     assert_eq!(f.severity, Severity::Error);
-    assert_eq!(f.cell.as_deref(), Some("1"));
-    assert!(f.message.contains("优先级 / Priority"), "{}", f.message);
+    assert_eq!(cell(f), "1");
+    let m = f.message(Lang::En);
+    assert!(m.contains("优先级 / Priority"), "{m}");
     assert!(
-        f.message.contains(
-            "found: \"Ticket ID\", \"Customer\", \"Service\", \"Priorty\", \"Opened At\""
-        ),
-        "{}",
-        f.message
+        m.contains("found: \"Ticket ID\", \"Customer\", \"Service\", \"Priorty\", \"Opened At\""),
+        "{m}"
     );
-    assert!(
-        f.hint
-            .as_deref()
-            .unwrap()
-            .contains("did you mean \"Priorty\"")
-    );
+    assert!(f.hint(Lang::En).contains("did you mean \"Priorty\""));
+    assert!(f.hint(Lang::Zh).contains("是否应为 \"Priorty\""));
     let s = &ing.files[0].sheets[0];
     assert_eq!((s.read, s.accepted, s.rejected, s.blank), (2, 0, 2, 0));
     assert!(ing.dataset.incidents.is_empty());
@@ -584,16 +584,11 @@ fn unrecognised_and_hidden_sheets() {
     let f = find(&ing, "sheet.unrecognised");
     assert_eq!(f.severity, Severity::Warning);
     assert_eq!(f.sheet.as_deref(), Some("Incidnets"));
+    let m = f.message(Lang::En);
+    assert!(m.contains("found: \"编号\", \"内容\""), "{m}");
     assert!(
-        f.message.contains("found: \"编号\", \"内容\""),
-        "{}",
-        f.message
-    );
-    assert!(
-        f.hint
-            .as_deref()
-            .unwrap()
-            .contains("事件 / Incidents (incidents)")
+        f.hint(Lang::En)
+            .contains("(closest: 事件 / Incidents (incidents))")
     );
     assert_eq!(find(&ing, "sheet.hidden").severity, Severity::Info);
     assert_eq!(ing.findings.len(), 2, "{:#?}", ing.findings);
@@ -696,7 +691,7 @@ fn other_datasets_parse_and_check_references() {
             ("value.out_of_range".to_string(), "C3".to_string()),
         ],
         "{}",
-        svcreport::findings::render_text(&ing.findings)
+        svcreport::findings::render_text(&ing.findings, Lang::En)
     );
     let st = &ing.dataset.supplier_tickets[0];
     assert_eq!(
@@ -733,6 +728,14 @@ fn workspace(dir: &std::path::Path) -> Workspace {
     Workspace::load(dir).unwrap()
 }
 
+/// The same workspace with another `language`.
+fn with_language(ws: &Workspace, language: &str) -> Workspace {
+    Workspace {
+        language: language.to_string(),
+        ..ws.clone()
+    }
+}
+
 fn incidents(rows: Vec<Vec<V>>) -> Vec<u8> {
     let mut all = vec![head(&INC_HEAD)];
     all.extend(rows);
@@ -752,6 +755,9 @@ fn inc(id: &'static str) -> Vec<V> {
     ]
 }
 
+/// Two files of one period are partitions: an id in both is a warning naming the other
+/// file, the later file wins and the older row is superseded (counted, not rejected); an id
+/// repeated inside one file is an error naming its first row.
 #[test]
 fn duplicate_ids_across_two_files_name_the_first_place() {
     let (_dir, ws, inbox) = inbox_workspace("inbox/2026-10");
@@ -771,30 +777,139 @@ fn duplicate_ids_across_two_files_name_the_first_place() {
     assert_eq!(names, ["inbox/2026-10/a.xlsx", "inbox/2026-10/b.xlsx"]);
     let ing = ingest::ingest(&ws, &catalogue(), &files, &IngestOptions::default());
     assert_reconciles(&ing.files);
-    let dups: Vec<&Finding> = ing
-        .findings
-        .iter()
-        .filter(|f| f.code == "row.duplicate_id")
-        .collect();
-    assert_eq!(dups.len(), 2, "{:#?}", ing.findings);
+    let of =
+        |code: &str| -> Vec<&Finding> { ing.findings.iter().filter(|f| f.code == code).collect() };
+    let dups = of("row.duplicate_id");
+    assert_eq!(dups.len(), 1, "{:#?}", ing.findings);
     assert_eq!(dups[0].file.as_deref(), Some("inbox/2026-10/b.xlsx"));
-    assert_eq!(dups[0].cell.as_deref(), Some("A3"));
+    assert_eq!(cell(dups[0]), "A4");
     assert_eq!(dups[0].column.as_deref(), Some("工单号"));
     assert_eq!(
-        dups[0].message,
-        "ticket id \"I-1\" already appears in inbox/2026-10/a.xlsx '事件'!A2; this row is rejected"
+        dups[0].message(Lang::En),
+        "ticket id \"I-3\" already appears in inbox/2026-10/b.xlsx '事件'!A2; this row is rejected"
     );
-    assert_eq!(dups[1].cell.as_deref(), Some("A4"));
-    assert!(dups[1].message.contains("inbox/2026-10/b.xlsx '事件'!A2"));
+    assert_eq!(
+        dups[0].message(Lang::Zh),
+        "工单号 \"I-3\" 已在 inbox/2026-10/b.xlsx '事件'!A2 出现过，本行被拒绝"
+    );
+    let parts = of("row.partition_duplicate");
+    assert_eq!(parts.len(), 1, "{:#?}", ing.findings);
+    assert_eq!(parts[0].file.as_deref(), Some("inbox/2026-10/b.xlsx"));
+    assert_eq!(cell(parts[0]), "A3");
+    assert!(
+        parts[0]
+            .message(Lang::En)
+            .contains("inbox/2026-10/a.xlsx '事件'!A2"),
+        "{}",
+        parts[0].message(Lang::En)
+    );
+    // Same values in both: nothing updated.
+    assert!(of("row.updated").is_empty());
     let ids: Vec<&str> = ing
         .dataset
         .incidents
         .iter()
         .map(|i| i.id.as_str())
         .collect();
-    assert_eq!(ids, ["I-1", "I-2", "I-3"]);
+    assert_eq!(ids, ["I-2", "I-3", "I-1"]);
+    let a = &ing.files[0].sheets[0];
+    assert_eq!((a.read, a.accepted, a.rejected, a.superseded), (2, 1, 0, 1));
     let b = &ing.files[1].sheets[0];
-    assert_eq!((b.read, b.accepted, b.rejected, b.blank), (3, 1, 2, 0));
+    assert_eq!((b.read, b.accepted, b.rejected, b.blank), (3, 2, 1, 0));
+}
+
+/// Monthly snapshots overlap: October's export shows a ticket still open, November's shows
+/// it resolved. The newest delivery wins (no duplicate, no stale open ticket), the change is
+/// information naming the older file, and a snapshot that goes backwards is a warning.
+#[test]
+fn a_later_snapshot_updates_a_ticket_and_a_regression_is_a_warning() {
+    let (_dir, ws, _) = inbox_workspace("inbox/2026-10");
+    let (oct, nov) = (ws.root.join("inbox/2026-10"), ws.root.join("inbox/2026-11"));
+    std::fs::create_dir_all(&nov).unwrap();
+    let row = |id: &'static str, resolved: V, prio: &'static str| {
+        let mut r = inc(id);
+        r[3] = S(prio);
+        r[4] = D("2026-10-31 20:00");
+        r[6] = resolved;
+        r
+    };
+    std::fs::write(
+        oct.join("incidents.xlsx"),
+        incidents(vec![
+            row("P1-OPEN", E, "P1"),
+            row("WAS-DONE", D("2026-10-31 21:00"), "P3"),
+            row("SAME", D("2026-10-31 21:00"), "P3"),
+        ]),
+    )
+    .unwrap();
+    std::fs::write(
+        nov.join("incidents.xlsx"),
+        incidents(vec![
+            row("P1-OPEN", D("2026-10-31 22:00"), "P1"),
+            row("WAS-DONE", E, "P2"),
+            row("SAME", D("2026-10-31 21:00"), "P3"),
+        ]),
+    )
+    .unwrap();
+    let files = ingest::inbox_files(&ws).unwrap();
+    // The older file is newer on disk: the delivery's period orders them, not the time.
+    std::fs::File::options()
+        .append(true)
+        .open(oct.join("incidents.xlsx"))
+        .unwrap()
+        // 2096: later than anything written by this test.
+        .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(4_000_000_000))
+        .unwrap();
+    let ing = ingest::ingest(&ws, &catalogue(), &files, &IngestOptions::default());
+    assert_reconciles(&ing.files);
+    assert!(!ing.has_errors(), "{:#?}", ing.findings);
+    let by = |id: &str| {
+        let v: Vec<_> = ing
+            .dataset
+            .incidents
+            .iter()
+            .filter(|i| i.id.as_str() == id)
+            .collect();
+        assert_eq!(v.len(), 1, "{id} counted once");
+        v[0]
+    };
+    let t = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+    assert_eq!(by("P1-OPEN").resolved, Some(t("2026-10-31 22:00")));
+    assert_eq!(by("P1-OPEN").src.file(), "inbox/2026-11/incidents.xlsx");
+    assert_eq!(by("WAS-DONE").resolved, None);
+    let updated: Vec<&Finding> = ing
+        .findings
+        .iter()
+        .filter(|f| f.code == "row.updated")
+        .collect();
+    assert_eq!(updated.len(), 1, "{:#?}", ing.findings);
+    assert_eq!(
+        updated[0].file.as_deref(),
+        Some("inbox/2026-11/incidents.xlsx")
+    );
+    assert_eq!(
+        updated[0].message(Lang::En),
+        "ticket \"P1-OPEN\" updates inbox/2026-10/incidents.xlsx '事件'!A2: Resolved At (empty) → 2026-10-31 22:00:00"
+    );
+    let back: Vec<&Finding> = ing
+        .findings
+        .iter()
+        .filter(|f| f.code == "row.regressed")
+        .collect();
+    assert_eq!(back.len(), 1, "{:#?}", ing.findings);
+    let m = back[0].message(Lang::Zh);
+    assert!(
+        m.contains("WAS-DONE")
+            && m.contains("优先级 P3 → P2")
+            && m.contains("解决时间 2026-10-31 21:00:00 → （空）"),
+        "{m}"
+    );
+    let counts: Vec<(u64, u64)> = ing
+        .files
+        .iter()
+        .map(|f| (f.accepted(), f.superseded()))
+        .collect();
+    assert_eq!(counts, [(0, 3), (3, 0)]);
 }
 
 fn zip_with(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
@@ -880,7 +995,7 @@ fn hostile_files_are_findings_and_the_batch_goes_on() {
             .findings
             .iter()
             .filter(|f| f.file.as_deref() == Some(*n))
-            .map(|f| f.code.as_str())
+            .map(|f| f.code.id())
             .collect();
         if code.is_empty() {
             assert!(got.is_empty(), "{n}: {got:?}");
@@ -896,11 +1011,8 @@ fn hostile_files_are_findings_and_the_batch_goes_on() {
             .any(|f| f.file.as_deref() == Some("missing.xlsx") && f.code == "ingest.unreadable")
     );
     let bomb = find(&ing, "ingest.too_large");
-    assert!(
-        bomb.message.contains("xl/worksheets/sheet1.xml"),
-        "{}",
-        bomb.message
-    );
+    let m = bomb.message(Lang::En);
+    assert!(m.contains("xl/worksheets/sheet1.xml"), "{m}");
     assert_eq!(ing.dataset.incidents.len(), 2);
     assert_eq!(ing.files.len(), 10);
     // Sorted by path whatever the thread timing.
@@ -946,16 +1058,15 @@ fn period_marks_records_outside_as_information_only() {
     assert_eq!(ing.findings.len(), 1);
     let f = &ing.findings[0];
     assert_eq!(
-        (f.severity, f.code.as_str()),
+        (f.severity, f.code.id()),
         (Severity::Info, "row.outside_period")
     );
+    let m = f.message(Lang::En);
     assert!(
-        f.message
-            .starts_with("1 accepted row(s) lie outside 2026-10"),
-        "{}",
-        f.message
+        m.starts_with("1 accepted row(s) lie outside 2026-10"),
+        "{m}"
     );
-    assert!(f.message.ends_with("(first: row 3)"), "{}", f.message);
+    assert!(m.ends_with("(first: row 3)"), "{m}");
 }
 
 #[test]
@@ -987,6 +1098,15 @@ fn check_json_shape_exit_code_and_findings_workbook() {
     assert_eq!(f["sheet"], "事件");
     assert_eq!(f["cell"], "D3");
     assert_eq!(f["column"], "优先级");
+    // Both languages, whatever the workspace's.
+    assert_eq!(f["message"], "priority \"P9\" is not one of P1–P4");
+    assert_eq!(f["message_zh"], "优先级 \"P9\" 不是 P1–P4 之一");
+    assert!(
+        f["hint_zh"]
+            .as_str()
+            .unwrap()
+            .starts_with("请填写 P1、P2、P3 或 P4")
+    );
     let file = &v["files"][0];
     assert_eq!(file["file"], "inbox/x.xlsx");
     assert_eq!(file["readable"], true);
@@ -996,37 +1116,65 @@ fn check_json_shape_exit_code_and_findings_workbook() {
     assert_eq!(v["summary"]["errors"], 1);
     assert_eq!(v["summary"]["accepted"], 1);
 
-    // The findings workbook reads back: header, one finding row, text kept as text.
+    // The findings workbook reads back: header, one finding row in the
+    // workspace's language (zh-CN by default), text kept as text.
     use calamine::{Data, Reader, Xlsx, open_workbook};
     let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
     let r = wb.worksheet_range("Findings").unwrap();
     assert_eq!(r.get_value((0, 1)), Some(&Data::String("code 代码".into())));
+    assert_eq!(r.get_value((1, 0)), Some(&Data::String("错误".into())));
     assert_eq!(
         r.get_value((1, 1)),
         Some(&Data::String("value.not_a_priority".into()))
     );
     assert_eq!(r.get_value((1, 4)), Some(&Data::String("D3".into())));
+    assert_eq!(
+        r.get_value((1, 6)),
+        Some(&Data::String("优先级 \"P9\" 不是 P1–P4 之一".into()))
+    );
     let rec = wb.worksheet_range("Reconciliation").unwrap();
     assert_eq!(rec.get_value((1, 3)), Some(&Data::Float(2.0)));
     let formulas = wb.worksheet_formula("Findings").unwrap();
     assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
-    let again = svcreport::findings::xlsx_bytes(&[], &[]).unwrap();
-    assert_eq!(again, svcreport::findings::xlsx_bytes(&[], &[]).unwrap());
+    let again = svcreport::findings::xlsx_bytes(&[], &[], Lang::Zh).unwrap();
+    assert_eq!(
+        again,
+        svcreport::findings::xlsx_bytes(&[], &[], Lang::Zh).unwrap()
+    );
 
-    // Text mode: findings, the reconciliation table, then the summary line.
+    // Text mode: findings, the reconciliation table, then the summary line,
+    // in the workspace's language: zh-CN (the default) …
     let g = svcreport::app::Global {
         format: svcreport::app::OutputKind::Text,
         ..g
     };
-    let mut out = Vec::new();
-    svcreport::app::check::check(&g, &ws, &catalogue(), None, &[], None, &mut out).unwrap();
-    let text = String::from_utf8(out).unwrap();
-    assert!(text.starts_with("error[value.not_a_priority]: priority \"P9\" is not one of P1–P4\n  --> inbox/x.xlsx  '事件'!D3  (column \"优先级\")\n"), "{text}");
+    let text = |ws: &Workspace| {
+        let mut out = Vec::new();
+        svcreport::app::check::check(&g, ws, &catalogue(), None, &[], None, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    assert_eq!(ws.language, "zh-CN");
+    let zh = text(&ws);
+    assert!(zh.starts_with("错误[value.not_a_priority]：优先级 \"P9\" 不是 P1–P4 之一\n  --> inbox/x.xlsx  '事件'!D3  （列 \"优先级\"）\n  = 建议：请填写 P1、P2、P3 或 P4"), "{zh}");
     assert!(
-        text.contains("inbox/x.xlsx  事件   incidents     2         1         1      0\n"),
-        "{text}"
+        zh.contains("\n文件          工作表  数据集     读取  接受  拒绝  空行\ninbox/x.xlsx  事件    incidents     2     1     1     0\n合计                                2     1     1     0\n"),
+        "{zh}"
     );
-    assert!(text.ends_with("rejected: 1 file(s), 2 row(s) read: 1 accepted, 1 rejected, 0 blank; 1 error(s), 0 warning(s)\n"), "{text}");
+    assert!(
+        zh.ends_with(
+            "未通过：1 个文件，读取 2 行：接受 1 行，拒绝 1 行，空行 0 行；错误 1 个，警告 0 个\n"
+        ),
+        "{zh}"
+    );
+    // … or en.
+    let en_ws = with_language(&ws, "en");
+    let en = text(&en_ws);
+    assert!(en.starts_with("error[value.not_a_priority]: priority \"P9\" is not one of P1–P4\n  --> inbox/x.xlsx  '事件'!D3  (column \"优先级\")\n  = hint: type P1, P2, P3 or P4"), "{en}");
+    assert!(
+        en.contains("inbox/x.xlsx  事件   incidents     2         1         1      0\n"),
+        "{en}"
+    );
+    assert!(en.ends_with("rejected: 1 file(s), 2 row(s) read: 1 accepted, 1 rejected, 0 blank; 1 error(s), 0 warning(s)\n"), "{en}");
 
     // Clean: one line; quiet: nothing.
     std::fs::write(inbox.join("x.xlsx"), incidents(vec![inc("J-1")])).unwrap();
@@ -1037,6 +1185,10 @@ fn check_json_shape_exit_code_and_findings_workbook() {
     );
     assert_eq!(
         String::from_utf8(out).unwrap(),
+        "通过：1 个文件，读取 1 行：接受 1 行，拒绝 0 行，空行 0 行；错误 0 个，警告 0 个\n"
+    );
+    assert_eq!(
+        text(&en_ws),
         "ok: 1 file(s), 1 row(s) read: 1 accepted, 0 rejected, 0 blank; 0 error(s), 0 warning(s)\n"
     );
     let q = svcreport::app::Global { quiet: true, ..g };
@@ -1076,24 +1228,31 @@ fn many_duplicates_are_found_in_order_and_the_first_stays() {
         .iter()
         .map(|i| i.id.as_str())
         .collect();
-    assert_eq!(ids, ["D-1", "D-2", "D-3", "D-4", "D-5", "D-6", "D-7"]);
+    // Three partitions of one period: the later file wins each id; a's rows are all
+    // superseded by b's, b's D-1 by c's.
+    assert_eq!(ids, ["D-6", "D-5", "D-4", "D-3", "D-2", "D-1", "D-7"]);
     let dups: Vec<(String, String)> = ing
         .findings
         .iter()
         .filter(|f| f.code == "row.duplicate_id")
-        .map(|f| (f.file.clone().unwrap(), f.cell.clone().unwrap()))
+        .map(|f| (f.file.clone().unwrap(), cell(f)))
         .collect();
-    let want: Vec<(String, String)> = (2..=7)
-        .map(|r| ("inbox/2026-10/b.xlsx".to_string(), format!("A{r}")))
-        .chain(["A2", "A4"].map(|c| ("inbox/2026-10/c.xlsx".to_string(), c.to_string())))
-        .collect();
-    assert_eq!(dups, want);
-    let counts: Vec<(u64, u64)> = ing
+    assert_eq!(
+        dups,
+        [("inbox/2026-10/c.xlsx".to_string(), "A4".to_string())]
+    );
+    let parts = ing
+        .findings
+        .iter()
+        .filter(|f| f.code == "row.partition_duplicate")
+        .count();
+    assert_eq!(parts, 7, "6 ids of b against a, D-1 of c against b");
+    let counts: Vec<(u64, u64, u64)> = ing
         .files
         .iter()
-        .map(|f| (f.accepted(), f.rejected()))
+        .map(|f| (f.accepted(), f.rejected(), f.superseded()))
         .collect();
-    assert_eq!(counts, [(6, 0), (0, 6), (1, 2)]);
+    assert_eq!(counts, [(0, 0, 6), (5, 0, 1), (2, 1, 0)]);
 }
 
 /// Reading a workbook from its path (the pipeline) and from memory (`check
@@ -1174,4 +1333,247 @@ fn inbox_workspace(sub: &str) -> (tempfile::TempDir, Workspace, PathBuf) {
     let inbox = dir.path().join(sub);
     std::fs::create_dir_all(&inbox).unwrap();
     (dir, ws, inbox)
+}
+
+/// Every code of the table is emitted by the reader: one workbook (and a few
+/// hostile files) with each kind of problem, read as the pipeline reads them;
+/// the codes found are exactly the table's, each with its table severity.
+#[test]
+fn every_code_of_the_table_is_emitted() {
+    use svcreport::findings::Code;
+    let (dir, ws, inbox) = inbox_workspace("inbox");
+    let mut cat = catalogue();
+    cat.suppliers.push(Supplier {
+        id: "telco".into(),
+        name: "电信".into(),
+        name_en: None,
+    });
+    let good = |id: &'static str| -> Vec<V> {
+        vec![
+            S(id),
+            S("acme"),
+            S("email"),
+            S("P3"),
+            D("2026-10-01 08:00"),
+            E,
+            D("2026-10-01 09:00"),
+            E,
+            E,
+            E,
+            E,
+            E,
+            E,
+        ]
+    };
+    let with = |id: &'static str, col: usize, v: V| {
+        let mut r = good(id);
+        r[col] = v;
+        r
+    };
+    let mut head_row = head(&INC_HEAD);
+    head_row.extend(head(&["状态", "重大事件", "满意度", "备注", "客户"]));
+    let incidents = vec![
+        head_row,
+        good("E-1"),
+        with("E-2", 1, S("nobody")),            // ref.unknown_customer
+        with("E-3", 2, S("nope")),              // ref.unknown_service
+        with("E-4", 1, S("globex")),            // ref.service_not_for_customer
+        with("E-5", 4, S("N/A")),               // value.not_a_date
+        with("E-6", 4, S("2026/7/1")),          // value.no_time
+        with("E-7", 7, S("abc")),               // value.not_a_number
+        with("E-8", 10, N(4.5)),                // value.not_an_integer
+        with("E-9", 10, N(6.0)),                // value.out_of_range
+        with("E-10", 3, S("P9")),               // value.not_a_priority
+        with("E-11", 8, S("done")),             // value.not_a_choice
+        with("E-12", 9, S("maybe")),            // value.not_yes_no
+        with("E-13", 0, E),                     // value.required
+        with("E-14", 0, F("=NA()", "#N/A")),    // value.error_cell
+        with("E-15", 5, D("2026-10-01 07:00")), // row.time_order
+        good("E-1"),                            // row.duplicate_id
+        {
+            // row.outside_period: opened and resolved in August
+            let mut r = with("E-16", 4, D("2026-08-01 08:00"));
+            r[6] = D("2026-08-01 09:00");
+            r
+        },
+        {
+            // row.closed_without_resolution: closed, no Resolved At (nor Closed At)
+            let mut r = with("E-17", 8, S("已关闭"));
+            r[6] = E;
+            r
+        },
+        vec![S("合计")], // row.total
+    ];
+    let mut hidden = sheet(
+        "Surveys",
+        vec![
+            head(&["客户", "日期", "评分"]),
+            vec![S("acme"), S("2026/10/8"), N(4.0)],
+        ],
+    );
+    hidden.hidden = true; // sheet.hidden
+    let workbook = book(vec![
+        sheet("事件", incidents),
+        sheet("Sheet9", vec![head(&["编号", "内容"]), head(&["1", "x"])]), // sheet.unrecognised
+        hidden,
+        sheet(
+            "流程指标",
+            vec![
+                head(&["流程", "指标", "期间", "数值"]),
+                vec![S("变更管理"), S("变更成功率"), S("十月"), N(97.0)], // value.not_a_period
+            ],
+        ),
+        sheet(
+            "供应商工单",
+            vec![
+                head(&["供应商", "合同", "工单号", "优先级", "报告时间"]),
+                vec![
+                    S("nobody"),
+                    S("UC-NETCO"),
+                    S("N-1"),
+                    S("P2"),
+                    D("2026-10-01 08:00"),
+                ], // ref.unknown_supplier
+                vec![
+                    S("netco"),
+                    S("UC-NONE"),
+                    S("N-2"),
+                    S("P2"),
+                    D("2026-10-01 08:00"),
+                ], // ref.unknown_contract
+                vec![
+                    S("telco"),
+                    S("UC-NETCO"),
+                    S("N-3"),
+                    S("P2"),
+                    D("2026-10-01 08:00"),
+                ], // ref.contract_supplier_mismatch
+            ],
+        ),
+        // sheet.missing_column: a change sheet without its type.
+        sheet(
+            "变更",
+            vec![head(&["变更单号", "服务"]), vec![S("C-1"), S("erp")]],
+        ),
+    ]);
+    std::fs::write(inbox.join("all.xlsx"), workbook).unwrap();
+    // Later deliveries: delivery.period_conflict (folder 2026-10, name 2026-09), row.updated
+    // (E-1 gets a response), row.regressed (E-16's priority), row.partition_duplicate (P-1
+    // in two files of 2026-11).
+    for d in ["2026-10", "2026-11"] {
+        std::fs::create_dir_all(inbox.join(d)).unwrap();
+    }
+    let mut e1 = good("E-1");
+    e1[5] = D("2026-10-01 08:30");
+    let mut e16 = good("E-16");
+    e16[3] = S("P1");
+    e16[4] = D("2026-08-01 08:00");
+    e16[6] = D("2026-08-01 09:00");
+    let later = book(vec![sheet(
+        "事件",
+        vec![head(&INC_HEAD), e1[..8].to_vec(), e16[..8].to_vec()],
+    )]);
+    std::fs::write(inbox.join("2026-10/later-2026-09.xlsx"), later).unwrap();
+    for f in ["x.xlsx", "y.xlsx"] {
+        let p1 = book(vec![sheet("事件", vec![head(&INC_HEAD), inc("P-1")])]);
+        std::fs::write(inbox.join("2026-11").join(f), p1).unwrap();
+    }
+    let ok = incidents_workbook_for_hostile_cases();
+    let mut encrypted = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    encrypted.extend(vec![0u8; 504]);
+    encrypted.extend(
+        "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes()),
+    );
+    let bomb = zip_with(&[
+        ("xl/workbook.xml", b"<workbook/>".to_vec()),
+        ("xl/worksheets/sheet1.xml", vec![b' '; 2 * 1024 * 1024]),
+    ]);
+    for (name, bytes) in [
+        ("empty.xlsx", vec![]),                    // ingest.empty
+        ("report.xlsx", b"%PDF-1.7\n".to_vec()),   // ingest.not_a_spreadsheet
+        ("locked.xlsx", encrypted),                // ingest.encrypted
+        ("bomb.xlsx", bomb),                       // ingest.too_large
+        ("cut.xlsx", ok[..ok.len() / 2].to_vec()), // ingest.unreadable
+    ] {
+        std::fs::write(inbox.join(name), bytes).unwrap();
+    }
+    let files = ingest::inbox_files(&ws).unwrap();
+    let opts = IngestOptions {
+        period: Some(Period::parse("2026-10").unwrap()),
+        max_uncompressed_bytes: 1024 * 1024,
+        ..IngestOptions::default()
+    };
+    let ing = ingest::ingest(&ws, &cat, &files, &opts);
+    assert_reconciles(&ing.files);
+    let found: std::collections::BTreeSet<Code> = ing.findings.iter().map(|f| f.code).collect();
+    let all: std::collections::BTreeSet<Code> = Code::ALL.iter().copied().collect();
+    let missing: Vec<&str> = all.difference(&found).map(|c| c.id()).collect();
+    assert!(
+        missing.is_empty(),
+        "never emitted: {missing:?}\n{}",
+        svcreport::findings::render_text(&ing.findings, Lang::En)
+    );
+    for f in &ing.findings {
+        assert_eq!(f.severity, f.code.severity(), "{f:?}");
+    }
+    drop(dir);
+}
+
+fn incidents_workbook_for_hostile_cases() -> Vec<u8> {
+    incidents(vec![inc("H-1"), inc("H-2")])
+}
+
+/// Times written with `Z` or an offset are converted to the workspace's timezone; a time
+/// without one is local already; a fraction rounding past midnight is the next day.
+#[test]
+fn utc_and_offset_times_become_the_workspaces_local_time() {
+    let bytes = book(vec![sheet(
+        "事件",
+        vec![
+            head(&INC_HEAD),
+            vec![
+                S("INC-Z"),
+                S("acme"),
+                S("email"),
+                S("P2"),
+                S("2026-10-06T01:20:00Z"),
+                E,
+                S("2026-10-06T02:00:00+00:00"),
+                E,
+            ],
+            vec![
+                S("INC-L"),
+                S("acme"),
+                S("email"),
+                S("P2"),
+                S("2026-10-06 01:20:00"),
+                E,
+                S("2026-10-06 23:59:59.6"),
+                E,
+            ],
+        ],
+    )]);
+    let ing = read("utc.xlsx", &bytes);
+    let by = |id: &str| {
+        ing.dataset
+            .incidents
+            .iter()
+            .find(|i| i.id.as_str() == id)
+            .unwrap_or_else(|| panic!("{id}: {:?}", ing.findings))
+    };
+    let dt = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap();
+    // Asia/Shanghai is UTC+8.
+    assert_eq!(by("INC-Z").opened, dt("2026-10-06 09:20:00"));
+    assert_eq!(by("INC-Z").resolved, Some(dt("2026-10-06 10:00:00")));
+    assert_eq!(by("INC-L").opened, dt("2026-10-06 01:20:00"));
+    assert_eq!(by("INC-L").resolved, Some(dt("2026-10-07 00:00:00")));
+    // Another workspace timezone converts the same cell differently.
+    let opts = IngestOptions {
+        timezone: chrono_tz::Europe::Rome,
+        ..IngestOptions::default()
+    };
+    let rome = ingest::read_bytes("utc.xlsx", &bytes, &catalogue(), &opts);
+    assert_eq!(rome.dataset.incidents[0].opened, dt("2026-10-06 03:20:00"));
 }

@@ -173,7 +173,7 @@ fn approved_documents_arrive_once_byte_exact() {
     let o = distribute(w, &["--dry-run"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    let first = format!("would send SR-ACME-2026-10 V1.0 to {IT}");
+    let first = format!("将发送 SR-ACME-2026-10 V1.0 给 {IT}");
     for needle in [
         first.as_str(),
         "From: 服务报告 <reports@provider.example>",
@@ -257,7 +257,7 @@ fn approved_documents_arrive_once_byte_exact() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(
         String::from_utf8_lossy(&o.stdout)
-            .contains(&format!("already sent SR-ACME-2026-10 V1.0 to {IT}")),
+            .contains(&format!("此前已发送 SR-ACME-2026-10 V1.0 给 {IT}")),
         "{}",
         text(&o)
     );
@@ -299,12 +299,12 @@ fn a_refused_recipient_fails_alone_and_a_transient_failure_is_retried() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains(&format!(
-            "FAILED SR-ACME-2026-10 V1.0 to {DESK}: permanent error (550)"
+            "发送失败 SR-ACME-2026-10 V1.0 给 {DESK}：permanent error (550)"
         )),
         "{err}"
     );
     assert!(
-        err.contains("attempt 1 failed") && err.contains("451"),
+        err.contains("第 1 次尝试失败（transient error (451)"),
         "{err}"
     );
     let got = server.received();
@@ -585,7 +585,7 @@ fn a_connection_dropped_halfway_is_retried_and_a_dead_server_fails_boundedly() {
     let o = distribute(w, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(
-        String::from_utf8_lossy(&o.stderr).contains("attempt 1 failed"),
+        String::from_utf8_lossy(&o.stderr).contains("第 1 次尝试失败"),
         "{}",
         text(&o)
     );
@@ -651,7 +651,7 @@ fn an_outcome_unknown_counts_as_sent_until_resend() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
         out.contains(&format!(
-            "outcome unknown, counted as sent: SR-ACME-2026-10 V1.0 to {}",
+            "结果未知，按已发送计：SR-ACME-2026-10 V1.0 给 {}",
             rec[0].recipient
         )),
         "{out}"

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod architecture;
 mod calendar;
 mod catalogue;
 mod cli;
@@ -9,6 +10,7 @@ mod conventions;
 mod ingest;
 mod kpi;
 mod mail;
+mod months;
 mod pdf;
 mod realdata;
 mod signing;

@@ -13,9 +13,14 @@ use svcreport::render::RenderOptions;
 use svcreport::render::pdf::{PdfError, render};
 use svcreport::report::doc::{Block, Cell, DocStatus, ReportDoc};
 
+/// The run's time, 2026-11-03 10:05 in Shanghai.
+fn created() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-03T10:05:00+08:00").expect("a time")
+}
+
 fn opts() -> RenderOptions {
     RenderOptions {
-        created: "2026-11-03T10:05:00".into(),
+        created: Some(created()),
         template: "customer-zh".into(),
         ..RenderOptions::default()
     }
@@ -692,11 +697,23 @@ fn bad_inputs_are_errors_not_panics() {
     let mut doc = fixture::report(1);
     doc.meta.generated_at = "yesterday".into();
     let o = RenderOptions {
-        created: String::new(),
+        created: None,
         ..opts()
     };
     let err = render(&doc, &o).expect_err("no usable date");
     assert!(err.to_string().contains("yesterday"), "{err}");
+    // The run's time stands in, as its local wall-clock time marked Z (as it always was).
+    let bytes = render(&doc, &opts()).expect("the run's time is the date");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("created.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    if let Some((_, info)) = tool("pdfinfo", &["-isodates"], &path) {
+        assert_eq!(
+            fields(&info)["CreationDate"],
+            "2026-11-03T10:05:00Z",
+            "{info}"
+        );
+    }
 
     let mut doc = fixture::report(1);
     doc.style.met = "green".into();

@@ -431,7 +431,7 @@ fn a_passphrase_is_asked_on_the_terminal() {
     let o = cmd("s3cret 口令");
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(
-        out.contains("reviewed (已审核) by 李强 (liqiang)"),
+        out.contains("V1.0 已由 李强 (liqiang) 于 2026-11-04 09:00 审核（已审核）"),
         "{}",
         text(&o)
     );
@@ -554,7 +554,7 @@ fn unsigned_approval_only_where_allowed_and_marked() {
     let o = sv(w, NOW_APPROVE, &["approve", DOC, "--name", "李强"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let out = ok(sv(w, NOW_APPROVE, &["approve", DOC, "--name", "zhangwei"]));
-    assert!(out.contains("unsigned (未签名)"), "{out}");
+    assert!(out.contains("未签名：按姓名记录"), "{out}");
     let l = ledger(w);
     let d = l.read().latest(DOC).unwrap().unwrap();
     assert_eq!(d.state.approved_how, Some(SignOff::Unsigned));
@@ -572,7 +572,7 @@ fn unsigned_approval_only_where_allowed_and_marked() {
         "{props:?}"
     );
     let st = ok(sv(w, NOW_APPROVE, &["status", "--period", "2026-10"]));
-    assert!(st.contains("(未签名 unsigned)"), "{st}");
+    assert!(st.contains("批准 2026-11-05 16:00:00（未签名）"), "{st}");
     let v = ok(sv(
         w,
         NOW_APPROVE,
@@ -584,16 +584,16 @@ fn unsigned_approval_only_where_allowed_and_marked() {
         ],
     ));
     assert!(
-        v.contains("approved by 张伟 (zhangwei) at 2026-11-05 16:00:00: 未签名 unsigned"),
+        v.contains("张伟 (zhangwei) 于 2026-11-05 16:00 批准：未签名"),
         "{v}"
     );
     assert!(
-        v.contains("reviewed by 李强 (liqiang) at 2026-11-04 09:00:00: signature valid"),
+        v.contains("李强 (liqiang) 于 2026-11-04 09:00 审核：签名有效"),
         "{v}"
     );
     // The audit recomputes the very same bytes (the mark comes from the ledger).
     let a = ok(sv(w, "2026-12-01 10:00", &["audit", DOC]));
-    assert!(a.contains("match"), "{a}");
+    assert!(a.contains("一致"), "{a}");
 }
 
 /// A workspace written before people had ids (the report list names people, no [[person]])
@@ -647,16 +647,14 @@ fn verify_and_audit_say_everything_they_know() {
     let v1 = w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.0.pdf");
     let v = ok(sv(w, NOW_APPROVE, &["verify", v1.to_str().unwrap()]));
     assert!(
-        v.contains("matches SR-ACME-2026-10 V1.0 (已批准 approved"),
+        v.contains("与 SR-ACME-2026-10 V1.0（已批准 approved，pdf 版）一致"),
         "{v}"
     );
     assert!(
-        v.contains(
-            "approved by 张伟 (zhangwei) at 2026-11-05 16:00:00: signature valid, key SHA256:"
-        ),
+        v.contains("张伟 (zhangwei) 于 2026-11-05 16:00 批准：签名有效，密钥 SHA256:"),
         "{v}"
     );
-    assert!(v.contains("the latest version of SR-ACME-2026-10"), "{v}");
+    assert!(v.contains("这是 SR-ACME-2026-10 的最新版本"), "{v}");
 
     // A tampered copy: no match, but what it claims to be and that the bytes differ.
     let mut bytes = std::fs::read(&v1).unwrap();
@@ -667,15 +665,12 @@ fn verify_and_audit_say_everything_they_know() {
     let o = sv(w, NOW_APPROVE, &["verify", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("no match: these bytes"), "{out}");
+    assert!(out.contains("不一致（no match）"), "{out}");
     assert!(
-        out.contains("its metadata claims to be SR-ACME-2026-10 V1.0 (status approved"),
+        out.contains("其元数据自称是 SR-ACME-2026-10 V1.0（状态 approved"),
         "{out}"
     );
-    assert!(
-        out.contains("the ledger records other bytes for that version"),
-        "{out}"
-    );
+    assert!(out.contains("台账为该版本记录的是另外的字节"), "{out}");
     let mut x = std::fs::read(w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.0.xlsx")).unwrap();
     x.extend_from_slice(b"\n");
     let badx = w.join("tampered.xlsx");
@@ -706,7 +701,7 @@ fn verify_and_audit_say_everything_they_know() {
     assert_eq!(latest.state.version.to_string(), "2.0");
     let v = ok(sv(w, "2026-11-07 10:00", &["verify", v1.to_str().unwrap()]));
     assert!(
-        v.contains("SUPERSEDED: a later version exists, V2.0 (草稿 draft), not approved yet"),
+        v.contains("已被取代：存在更新的版本 V2.0（草稿），尚未批准"),
         "{v}"
     );
 
@@ -730,7 +725,7 @@ fn verify_and_audit_say_everything_they_know() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains("signature INVALID: the signature does not verify over the statement"),
+        out.contains("签名无效：the signature does not verify over the statement"),
         "{out}"
     );
     let o = sv(

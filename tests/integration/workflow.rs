@@ -229,7 +229,7 @@ fn month_end_to_end() {
         NOW_SEND,
         &["distribute", "--to-folder", "--period", "2026-10"],
     ));
-    assert!(again.contains("distributed already"), "{again}");
+    assert!(again.contains("此前已分发"), "{again}");
 
     // Status: dates and states from the ledger.
     let js = ok(sv(
@@ -277,7 +277,7 @@ fn month_end_to_end() {
     // Audit recomputes from the archive even after the inbox is emptied.
     std::fs::remove_dir_all(w.join("inbox")).unwrap();
     let a = ok(sv(w, "2026-12-01 10:00", &["audit", DOC]));
-    assert!(a.contains("match"), "{a}");
+    assert!(a.contains("一致"), "{a}");
     // ...and notices a tampered approved file.
     let kept = w.join(".svcreport/documents/SR-ACME-2026-10/v1.0/SR-ACME-2026-10_2026-10_v1.0.pdf");
     let mut perm = std::fs::metadata(&kept).unwrap().permissions();
@@ -341,7 +341,7 @@ fn versions_bump_on_change_and_after_approval() {
         "2026-11-03 11:00",
         &["render", "--period", "2026-10", "--report", "acme-monthly"],
     ));
-    assert!(o.contains("V1.0") && o.contains("unchanged"), "{o}");
+    assert!(o.contains("V1.0") && o.contains("（未变）"), "{o}");
     // A missing file is regenerated identically (the version's own time).
     let pdf = w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.0_draft.pdf");
     let before = std::fs::read(&pdf).unwrap();
@@ -401,7 +401,7 @@ fn versions_bump_on_change_and_after_approval() {
         "2026-11-07 10:00",
         &["render", "--period", "2026-10", "--report", "acme-monthly"],
     ));
-    assert!(o.contains("V2.0") && o.contains("supersedes V1.1"), "{o}");
+    assert!(o.contains("V2.0") && o.contains("取代 V1.1"), "{o}");
     let l = ledger(w);
     let v = l.read().versions(DOC).unwrap();
     let last = v.last().unwrap();
@@ -419,7 +419,7 @@ fn versions_bump_on_change_and_after_approval() {
     // The approved 1.1 still audits clean from the archive.
     drop(l);
     let a = ok(sv(w, "2026-11-08 10:00", &["audit", "SR-ACME-2026-10@1.1"]));
-    assert!(a.contains("match"), "{a}");
+    assert!(a.contains("一致"), "{a}");
 }
 
 #[test]
@@ -538,7 +538,7 @@ fn two_runs_at_once_serialise() {
         String::from_utf8_lossy(&a.stdout),
         String::from_utf8_lossy(&b.stdout)
     );
-    assert!(both.contains("unchanged"), "{both}");
+    assert!(both.contains("（未变）"), "{both}");
 }
 
 /// Kill runs at random points (seeded), then check that the ledger is sound,

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use svcreport::kpi::Status;
+use svcreport::report::Status;
 use svcreport::report::doc::*;
 
 pub const TITLE: &str = "服务级别月度报告 2026年10月";
@@ -41,6 +41,7 @@ pub fn status(s: Status) -> Cell {
         Status::AtRisk => "预警",
         Status::Breached => "未达标",
         Status::NotApplicable => "不适用",
+        Status::DataMissing => "数据缺失",
     };
     Cell::Status(StatusCell {
         status: s,

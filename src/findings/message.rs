@@ -1,0 +1,1410 @@
+//! The message table: every finding's message and hint, in English and
+//! Chinese, from the typed arguments a finding carries ([`Message`]).
+//!
+//! A finding is created with a `Message` (what went wrong, with the values
+//! involved) and nothing else: its code and so its severity follow from the
+//! message ([`Message::code`]), and its text is written only when printed, in
+//! the language asked for. Logic never reads message text.
+//!
+//! Style: English as the tool always printed it; Chinese written for the
+//! Excel users who fill in the provider workbooks. Values from the workbook
+//! stay in ASCII double quotes in both languages (they are data: copy them
+//! as they are).
+
+use chrono::NaiveDateTime;
+
+use super::{CellRef, Code, Lang};
+
+/// Static text in both languages: a template's column or sheet name, a
+/// column's note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Words {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl Words {
+    pub const fn new(zh: &'static str, en: &'static str) -> Words {
+        Words { zh, en }
+    }
+
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::Zh => self.zh,
+        }
+    }
+
+    /// `工单号 / Ticket ID`: how findings name a template column in both languages.
+    fn both(self) -> String {
+        format!("{} / {}", self.zh, self.en)
+    }
+}
+
+/// A dataset as findings name it: its key (`incidents`) and sheet names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatasetName {
+    pub key: &'static str,
+    pub sheet: Words,
+}
+
+impl DatasetName {
+    /// `事件 / Incidents (incidents)`, `事件 / Incidents（incidents）`.
+    fn text(self, lang: Lang) -> String {
+        let (zh, en, key) = (self.sheet.zh, self.sheet.en, self.key);
+        tr!(lang, "{zh} / {en} ({key})", "{zh} / {en}（{key}）")
+    }
+}
+
+/// What a cell held, as the provider sees it (for "expected …, found …").
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    Empty,
+    /// Text, clipped to 60 characters.
+    Text(String),
+    Number(f64),
+    Integer(i64),
+    Bool(bool),
+    Date(NaiveDateTime),
+    /// A date cell whose serial is no date (out of range).
+    DateSerial(f64),
+    /// An Excel error value such as `#N/A`.
+    ErrorValue(String),
+}
+
+impl Found {
+    /// Text of a cell, clipped to 60 characters for messages.
+    pub fn text(s: &str) -> Found {
+        Found::Text(clip(s))
+    }
+
+    fn describe(&self, lang: Lang) -> String {
+        match self {
+            Found::Empty => pick(lang, "an empty cell", "空单元格"),
+            Found::Text(s) => tr!(lang, "text \"{s}\"", "文本 \"{s}\""),
+            Found::Number(n) => tr!(lang, "number {n}", "数字 {n}"),
+            Found::Integer(n) => tr!(lang, "number {n}", "数字 {n}"),
+            Found::Bool(b) => {
+                let b = if *b { "TRUE" } else { "FALSE" };
+                tr!(lang, "boolean {b}", "逻辑值 {b}")
+            }
+            Found::Date(d) => {
+                let d = d.format("%Y-%m-%d %H:%M:%S");
+                tr!(lang, "date {d}", "日期 {d}")
+            }
+            Found::DateSerial(s) => tr!(lang, "date serial {s}", "日期序列号 {s}"),
+            Found::ErrorValue(e) => tr!(lang, "the error value {e}", "错误值 {e}"),
+        }
+    }
+}
+
+/// Text clipped to 60 characters (57 and `…`).
+pub fn clip(s: &str) -> String {
+    if s.chars().count() > 60 {
+        let t: String = s.chars().take(57).collect();
+        format!("{t}…")
+    } else {
+        s.to_string()
+    }
+}
+
+/// A number as a provider typed it: `12`, not `12.0`.
+pub fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// What a file turned out to be when it is no workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Pdf,
+    PlainText,
+    /// Binary data of some other kind.
+    Other,
+    /// A zip archive without a workbook inside.
+    Zip,
+}
+
+/// The catalogue entities a reference names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefKind {
+    Customer,
+    Service,
+    Supplier,
+}
+
+/// Which id repeats (`row.duplicate_id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdKind {
+    Ticket,
+    Change,
+    Request,
+}
+
+/// A place in another sheet or file (the first occurrence of an id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub file: String,
+    pub sheet: String,
+    pub cell: CellRef,
+}
+
+/// What went wrong, with the values involved. One variant per message; each
+/// belongs to one [`Code`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    // ingest.unreadable
+    /// The file could not be opened or read from disk.
+    CannotRead {
+        error: String,
+    },
+    /// A workbook reader failed (panicked) on the file.
+    ReaderFailed {
+        cause: String,
+    },
+    /// Reading the file's first bytes failed.
+    FileIo {
+        error: String,
+    },
+    /// The zip container is corrupt or cut short.
+    Corrupt {
+        error: String,
+    },
+    /// The workbook reader refused the file.
+    CannotOpen {
+        error: String,
+    },
+    /// A sheet failed part way; the rows before the failure are counted.
+    SheetCutShort {
+        sheet: String,
+        error: String,
+    },
+    /// A sheet could not be read at all.
+    SheetUnreadable {
+        sheet: String,
+        error: String,
+    },
+    // ingest.empty
+    Empty,
+    // ingest.encrypted
+    /// An encrypted (password-protected) OLE container.
+    Encrypted,
+    /// The reader reports a protection or password problem.
+    Protected {
+        detail: String,
+    },
+    // ingest.not_a_spreadsheet
+    NotASpreadsheet {
+        kind: FileKind,
+    },
+    // ingest.too_large
+    TooLarge {
+        part: String,
+        bytes: u64,
+        limit: u64,
+    },
+    // sheet.*
+    SheetUnrecognised {
+        sheet: String,
+        /// The first texts of the sheet's first row (up to 8).
+        found: Vec<String>,
+        closest: Option<DatasetName>,
+        /// Every dataset's sheet names, for the hint when none is close.
+        datasets: Vec<DatasetName>,
+    },
+    SheetHidden {
+        sheet: String,
+        dataset: DatasetName,
+    },
+    MissingColumn {
+        column: Words,
+        /// 1-based header row.
+        header_row: u32,
+        found: Vec<String>,
+        /// A header of the row that looks like a typo of the column's name.
+        closest: Option<String>,
+    },
+    // column.*
+    DuplicateColumn {
+        header: String,
+        first: CellRef,
+    },
+    UnknownColumn {
+        header: String,
+        dataset: DatasetName,
+        closest: Option<Words>,
+    },
+    // value.*
+    Required {
+        column: Words,
+        note: Words,
+    },
+    /// `actual_end` of a change with a result.
+    RequiredForClosedChange {
+        column: Words,
+    },
+    /// `with_time`: the column is a date-time (the hint's example has a time).
+    NotADate {
+        found: Found,
+        with_time: bool,
+    },
+    NoTime {
+        found: Found,
+    },
+    /// `whole`: the column takes whole numbers in this range.
+    NotANumber {
+        found: Found,
+        whole: Option<(i64, i64)>,
+    },
+    NotAnInteger {
+        found: Found,
+        min: i64,
+        max: i64,
+    },
+    OutOfRange {
+        value: f64,
+        min: i64,
+        max: i64,
+    },
+    NegativeMinutes {
+        value: f64,
+    },
+    Negative {
+        what: Words,
+        value: f64,
+    },
+    NotAPriority {
+        value: String,
+    },
+    NotAChoice {
+        value: String,
+        choices: &'static [&'static str],
+    },
+    NotYesNo {
+        found: Found,
+    },
+    NotAPeriod {
+        found: Found,
+    },
+    ErrorCell {
+        error: String,
+    },
+    // ref.*
+    UnknownRef {
+        kind: RefKind,
+        value: String,
+    },
+    UnknownContract {
+        value: String,
+    },
+    ServiceNotForCustomer {
+        customer: String,
+        service: String,
+    },
+    ContractSupplierMismatch {
+        contract: String,
+        party: String,
+        supplier: String,
+    },
+    // row.*
+    TimeOrder {
+        later: Words,
+        later_at: NaiveDateTime,
+        earlier: Words,
+        earlier_at: NaiveDateTime,
+        earlier_cell: CellRef,
+    },
+    DuplicateId {
+        kind: IdKind,
+        id: String,
+        first: Place,
+    },
+    /// Resolved or closed by its status, with no Resolved At; `stand_in` is the Closed At
+    /// used instead, if any.
+    ClosedWithoutResolution {
+        id: String,
+        stand_in: Option<NaiveDateTime>,
+    },
+    /// The newest delivery of a record changed these fields of `older`'s row:
+    /// (field, old value, new value).
+    Updated {
+        kind: IdKind,
+        id: String,
+        older: Place,
+        changes: Vec<(Words, String, String)>,
+    },
+    /// The newest delivery goes backwards against `older` (resolved → open,
+    /// another opened time or priority): (field, old value, new value).
+    Regressed {
+        kind: IdKind,
+        id: String,
+        older: Place,
+        changes: Vec<(Words, String, String)>,
+    },
+    /// The folder says period `folder`, the file name `named`.
+    PeriodConflict {
+        folder: String,
+        named: String,
+    },
+    /// The id is also in `other`, a file of the same dataset and period.
+    PartitionDuplicate {
+        kind: IdKind,
+        id: String,
+        other: Place,
+    },
+    /// `row` 1-based.
+    TotalRow {
+        row: u32,
+        label: String,
+    },
+    OutsidePeriod {
+        rows: u64,
+        period: String,
+        first_row: u32,
+    },
+}
+
+impl Message {
+    /// The code of the message (and so the finding's severity).
+    pub fn code(&self) -> Code {
+        use Message as M;
+        match self {
+            M::CannotRead { .. }
+            | M::ReaderFailed { .. }
+            | M::FileIo { .. }
+            | M::Corrupt { .. }
+            | M::CannotOpen { .. }
+            | M::SheetCutShort { .. }
+            | M::SheetUnreadable { .. } => Code::IngestUnreadable,
+            M::Empty => Code::IngestEmpty,
+            M::Encrypted | M::Protected { .. } => Code::IngestEncrypted,
+            M::NotASpreadsheet { .. } => Code::IngestNotASpreadsheet,
+            M::TooLarge { .. } => Code::IngestTooLarge,
+            M::SheetUnrecognised { .. } => Code::SheetUnrecognised,
+            M::SheetHidden { .. } => Code::SheetHidden,
+            M::MissingColumn { .. } => Code::SheetMissingColumn,
+            M::DuplicateColumn { .. } => Code::ColumnDuplicate,
+            M::UnknownColumn { .. } => Code::ColumnUnknown,
+            M::Required { .. } | M::RequiredForClosedChange { .. } => Code::ValueRequired,
+            M::NotADate { .. } => Code::ValueNotADate,
+            M::NoTime { .. } => Code::ValueNoTime,
+            M::NotANumber { .. } => Code::ValueNotANumber,
+            M::NotAnInteger { .. } => Code::ValueNotAnInteger,
+            M::OutOfRange { .. } | M::NegativeMinutes { .. } | M::Negative { .. } => {
+                Code::ValueOutOfRange
+            }
+            M::NotAPriority { .. } => Code::ValueNotAPriority,
+            M::NotAChoice { .. } => Code::ValueNotAChoice,
+            M::NotYesNo { .. } => Code::ValueNotYesNo,
+            M::NotAPeriod { .. } => Code::ValueNotAPeriod,
+            M::ErrorCell { .. } => Code::ValueErrorCell,
+            M::UnknownRef { kind, .. } => match kind {
+                RefKind::Customer => Code::RefUnknownCustomer,
+                RefKind::Service => Code::RefUnknownService,
+                RefKind::Supplier => Code::RefUnknownSupplier,
+            },
+            M::UnknownContract { .. } => Code::RefUnknownContract,
+            M::ServiceNotForCustomer { .. } => Code::RefServiceNotForCustomer,
+            M::ContractSupplierMismatch { .. } => Code::RefContractSupplierMismatch,
+            M::TimeOrder { .. } => Code::RowTimeOrder,
+            M::DuplicateId { .. } => Code::RowDuplicateId,
+            M::TotalRow { .. } => Code::RowTotal,
+            M::Updated { .. } => Code::RowUpdated,
+            M::Regressed { .. } => Code::RowRegressed,
+            M::PartitionDuplicate { .. } => Code::RowPartitionDuplicate,
+            M::PeriodConflict { .. } => Code::DeliveryPeriodConflict,
+            M::ClosedWithoutResolution { .. } => Code::RowClosedWithoutResolution,
+            M::OutsidePeriod { .. } => Code::RowOutsidePeriod,
+        }
+    }
+
+    /// The message, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        use Message as M;
+        match self {
+            M::CannotRead { error } => {
+                tr!(
+                    lang,
+                    "cannot read the file: {error}",
+                    "无法读取文件：{error}"
+                )
+            }
+            M::ReaderFailed { cause } => tr!(
+                lang,
+                "the workbook could not be read (the reader failed: {cause})",
+                "无法读取工作簿（读取程序出错：{cause}）"
+            ),
+            M::FileIo { error } => {
+                tr!(
+                    lang,
+                    "the file cannot be read: {error}",
+                    "无法读取文件：{error}"
+                )
+            }
+            M::Corrupt { error } => tr!(
+                lang,
+                "the workbook is corrupt or truncated: {error}",
+                "工作簿已损坏或不完整：{error}"
+            ),
+            M::CannotOpen { error } => tr!(
+                lang,
+                "the workbook cannot be opened: {error}",
+                "无法打开工作簿：{error}"
+            ),
+            M::SheetCutShort { sheet, error } => tr!(
+                lang,
+                "sheet '{sheet}' could not be read to its end: {error}; rows up to the error are counted",
+                "工作表 '{sheet}' 未能读到末尾：{error}；出错之前的行已计入"
+            ),
+            M::SheetUnreadable { sheet, error } => tr!(
+                lang,
+                "sheet '{sheet}' could not be read: {error}",
+                "无法读取工作表 '{sheet}'：{error}"
+            ),
+            M::Empty => pick(lang, "the file is empty (0 bytes)", "文件是空的（0 字节）"),
+            M::Encrypted => tr!(
+                lang,
+                "the workbook is encrypted (password protected)",
+                "工作簿已加密（设有密码）"
+            ),
+            M::Protected { detail } => tr!(
+                lang,
+                "the workbook is protected: {detail}",
+                "工作簿受保护：{detail}"
+            ),
+            M::NotASpreadsheet { kind } => match kind {
+                FileKind::Pdf => tr!(
+                    lang,
+                    "the file is a PDF document, not an Excel workbook",
+                    "文件是 PDF 文档，不是 Excel 工作簿"
+                ),
+                FileKind::PlainText => tr!(
+                    lang,
+                    "the file is plain text, not an Excel workbook",
+                    "文件是纯文本，不是 Excel 工作簿"
+                ),
+                FileKind::Other => tr!(
+                    lang,
+                    "the file is not a spreadsheet, not an Excel workbook",
+                    "文件不是 Excel 工作簿，也不是其他电子表格"
+                ),
+                FileKind::Zip => tr!(
+                    lang,
+                    "the file is a zip archive but not an Excel or OpenDocument workbook",
+                    "文件是 zip 压缩包，但不是 Excel 或 OpenDocument 工作簿"
+                ),
+            },
+            M::TooLarge { part, bytes, limit } => tr!(
+                lang,
+                "part \"{part}\" would inflate to {bytes} bytes, above the limit of {limit} bytes",
+                "部件 \"{part}\" 解压后将有 {bytes} 字节，超过上限 {limit} 字节"
+            ),
+            M::SheetUnrecognised { sheet, found, .. } => {
+                let found = quote_list(found, lang);
+                tr!(
+                    lang,
+                    "sheet '{sheet}' is not a known dataset and its first rows name no dataset's columns (found: {found}); it was not read",
+                    "工作表 '{sheet}' 不是已知的数据集，前几行也没有数据集的列名（找到：{found}），未读取"
+                )
+            }
+            M::SheetHidden { sheet, dataset } => {
+                let key = dataset.key;
+                let name = dataset.sheet.zh;
+                tr!(
+                    lang,
+                    "sheet '{sheet}' is hidden; it was read as {key}",
+                    "工作表 '{sheet}' 是隐藏的，已按数据集「{name}」（{key}）读取"
+                )
+            }
+            M::MissingColumn {
+                column,
+                header_row,
+                found,
+                ..
+            } => {
+                let (zh, en) = (column.zh, column.en);
+                let found = quote_list(found, lang);
+                tr!(
+                    lang,
+                    "required column {zh} / {en} is missing from the header row {header_row} (found: {found}); every row of the sheet is rejected",
+                    "表头行（第 {header_row} 行）缺少必填列 {zh} / {en}（找到：{found}），该工作表的所有行均被拒绝"
+                )
+            }
+            M::DuplicateColumn { header, first } => tr!(
+                lang,
+                "column \"{header}\" appears twice (first at {first}); this one is ignored",
+                "列 \"{header}\" 出现了两次（第一次在 {first}），此列被忽略"
+            ),
+            M::UnknownColumn {
+                header,
+                dataset,
+                closest,
+            } => {
+                let key = dataset.key;
+                let name = dataset.sheet.zh;
+                match closest.map(Words::both) {
+                    Some(close) => tr!(
+                        lang,
+                        "column \"{header}\" is not a column of {key} (closest known column: {close}); it is not used",
+                        "列 \"{header}\" 不是数据集「{name}」的列（最接近的已知列：{close}），未使用"
+                    ),
+                    None => tr!(
+                        lang,
+                        "column \"{header}\" is not a column of {key}; it is not used",
+                        "列 \"{header}\" 不是数据集「{name}」的列，未使用"
+                    ),
+                }
+            }
+            M::Required { column, .. } => {
+                let name = column.both();
+                tr!(
+                    lang,
+                    "{name} is required but the cell is empty",
+                    "{name} 为必填项，但单元格为空"
+                )
+            }
+            M::RequiredForClosedChange { column } => {
+                let name = column.both();
+                tr!(
+                    lang,
+                    "{name} is required for a closed change (one with a result)",
+                    "已关闭的变更（已填写结果）必须填写 {name}"
+                )
+            }
+            M::NotADate { found, .. } => {
+                let found = found.describe(lang);
+                tr!(
+                    lang,
+                    "expected a date, found {found}",
+                    "应为日期，实为{found}"
+                )
+            }
+            M::NoTime { found } => {
+                let found = found.describe(lang);
+                tr!(
+                    lang,
+                    "expected a date and time, found only a date in {found}",
+                    "应为日期和时间，但{found} 只有日期、没有时间"
+                )
+            }
+            M::NotANumber { found, .. } => {
+                let found = found.describe(lang);
+                tr!(
+                    lang,
+                    "expected a number, found {found}",
+                    "应为数字，实为{found}"
+                )
+            }
+            M::NotAnInteger { found, .. } => {
+                let found = found.describe(lang);
+                tr!(
+                    lang,
+                    "expected a whole number, found {found}",
+                    "应为整数，实为{found}"
+                )
+            }
+            M::OutOfRange { value, min, max } => {
+                let value = number_text(*value);
+                tr!(
+                    lang,
+                    "{value} is outside {min}–{max}",
+                    "{value} 超出了 {min}–{max} 的范围"
+                )
+            }
+            M::NegativeMinutes { value } => {
+                let value = number_text(*value);
+                tr!(lang, "{value} minutes is negative", "分钟数 {value} 是负数")
+            }
+            M::Negative { what, value } => {
+                let value = number_text(*value);
+                let what = what.get(lang);
+                tr!(lang, "{what} {value} is negative", "{what} {value} 是负数")
+            }
+            M::NotAPriority { value } => tr!(
+                lang,
+                "priority \"{value}\" is not one of P1–P4",
+                "优先级 \"{value}\" 不是 P1–P4 之一"
+            ),
+            M::NotAChoice { value, choices } => {
+                let list = choices_list(choices, lang);
+                tr!(
+                    lang,
+                    "\"{value}\" is not one of {list}",
+                    "\"{value}\" 不是可选值（{list}）之一"
+                )
+            }
+            M::NotYesNo { found } => {
+                let found = found.describe(lang);
+                tr!(
+                    lang,
+                    "expected 是/否 (yes/no), found {found}",
+                    "应为 是/否，实为{found}"
+                )
+            }
+            M::NotAPeriod { found } => {
+                let found = found.describe(lang);
+                tr!(
+                    lang,
+                    "expected a period such as 2026-10, found {found}",
+                    "应为期间（如 2026-10），实为{found}"
+                )
+            }
+            M::ErrorCell { error } => tr!(
+                lang,
+                "the cell holds the error value {error}",
+                "单元格是错误值 {error}"
+            ),
+            M::UnknownRef { kind, value } => match kind {
+                RefKind::Customer => tr!(
+                    lang,
+                    "customer \"{value}\" is not in the catalogue",
+                    "目录中没有客户 \"{value}\""
+                ),
+                RefKind::Service => tr!(
+                    lang,
+                    "service \"{value}\" is not in the catalogue",
+                    "目录中没有服务 \"{value}\""
+                ),
+                RefKind::Supplier => tr!(
+                    lang,
+                    "supplier \"{value}\" is not in the catalogue",
+                    "目录中没有供应商 \"{value}\""
+                ),
+            },
+            M::UnknownContract { value } => tr!(
+                lang,
+                "contract \"{value}\" is not an underpinning contract (UC) of the catalogue",
+                "合同 \"{value}\" 不是目录中的支持合同（UC）"
+            ),
+            M::ServiceNotForCustomer { customer, service } => tr!(
+                lang,
+                "customer \"{customer}\" does not take service \"{service}\" in the catalogue",
+                "按目录，客户 \"{customer}\" 未使用服务 \"{service}\""
+            ),
+            M::ContractSupplierMismatch {
+                contract,
+                party,
+                supplier,
+            } => tr!(
+                lang,
+                "contract \"{contract}\" is with supplier \"{party}\", not \"{supplier}\"",
+                "合同 \"{contract}\" 的供应商是 \"{party}\"，不是 \"{supplier}\""
+            ),
+            M::TimeOrder {
+                later,
+                later_at,
+                earlier,
+                earlier_at,
+                earlier_cell,
+            } => {
+                let (l, e) = (later.zh, earlier.zh);
+                let la = later_at.format("%Y-%m-%d %H:%M");
+                let ea = earlier_at.format("%Y-%m-%d %H:%M");
+                tr!(
+                    lang,
+                    "{l} {la} is before {e} {ea} ({earlier_cell})",
+                    "{l} {la} 早于{e} {ea}（{earlier_cell}）"
+                )
+            }
+            M::DuplicateId { kind, id, first } => {
+                let first = place(first, lang);
+                match kind {
+                    IdKind::Ticket => tr!(
+                        lang,
+                        "ticket id \"{id}\" already appears in {first}; this row is rejected",
+                        "工单号 \"{id}\" 已在 {first} 出现过，本行被拒绝"
+                    ),
+                    IdKind::Change => tr!(
+                        lang,
+                        "change id \"{id}\" already appears in {first}; this row is rejected",
+                        "变更单号 \"{id}\" 已在 {first} 出现过，本行被拒绝"
+                    ),
+                    IdKind::Request => tr!(
+                        lang,
+                        "request id \"{id}\" already appears in {first}; this row is rejected",
+                        "请求单号 \"{id}\" 已在 {first} 出现过，本行被拒绝"
+                    ),
+                }
+            }
+            M::Updated {
+                kind,
+                id,
+                older,
+                changes,
+            }
+            | M::Regressed {
+                kind,
+                id,
+                older,
+                changes,
+            } => {
+                let older = place(older, lang);
+                let what = id_word(*kind, lang);
+                let list = change_list(changes, lang);
+                if matches!(self, M::Regressed { .. }) {
+                    tr!(
+                        lang,
+                        "{what} \"{id}\" goes backwards against {older}: {list}",
+                        "{what} \"{id}\" 相对 {older} 出现倒退：{list}"
+                    )
+                } else {
+                    tr!(
+                        lang,
+                        "{what} \"{id}\" updates {older}: {list}",
+                        "{what} \"{id}\" 更新了 {older}：{list}"
+                    )
+                }
+            }
+            M::PeriodConflict { folder, named } => tr!(
+                lang,
+                "the folder says {folder} but the file name says {named}; the delivery counts for {folder}",
+                "文件夹为 {folder}，文件名却写 {named}；本次交付按 {folder} 计"
+            ),
+            M::PartitionDuplicate { kind, id, other } => {
+                let other = place(other, lang);
+                let what = id_word(*kind, lang);
+                tr!(
+                    lang,
+                    "{what} \"{id}\" is also in {other}, a file of the same dataset and period; this later file wins",
+                    "{what} \"{id}\" 也出现在同一数据集、同一期间的 {other} 中；以本文件（较后）为准"
+                )
+            }
+            M::TotalRow { row, label } => tr!(
+                lang,
+                "row {row} looks like a total row (\"{label}\"); it is skipped",
+                "第 {row} 行像是合计行（\"{label}\"），已跳过"
+            ),
+            M::ClosedWithoutResolution { id, stand_in } => match stand_in {
+                Some(t) => {
+                    let t = t.format("%Y-%m-%d %H:%M");
+                    tr!(
+                        lang,
+                        "ticket \"{id}\" is resolved or closed but has no Resolved At; its Closed At {t} stands in for the resolution",
+                        "工单 \"{id}\" 已解决或已关闭，但没有解决时间；以关闭时间 {t} 代替解决时间"
+                    )
+                }
+                None => tr!(
+                    lang,
+                    "ticket \"{id}\" is resolved or closed but has neither Resolved At nor Closed At; it counts as still open",
+                    "工单 \"{id}\" 已解决或已关闭，但既没有解决时间也没有关闭时间；仍按未解决计"
+                ),
+            },
+            M::OutsidePeriod {
+                rows,
+                period,
+                first_row,
+            } => tr!(
+                lang,
+                "{rows} accepted row(s) lie outside {period} and count in none of its figures (first: row {first_row})",
+                "{rows} 行已接受的数据不在 {period} 内，不计入该期间的任何指标（第一行：第 {first_row} 行）"
+            ),
+        }
+    }
+
+    /// The hint: what the provider should do, in `lang`.
+    pub fn hint(&self, lang: Lang) -> String {
+        use Message as M;
+        const RESAVE_EN: &str = "open the file in Excel and save it again as .xlsx; a truncated copy must be sent again";
+        const RESAVE_ZH: &str = "请用 Excel 打开该文件并另存为 .xlsx；文件不完整时请重新发送";
+        const XLSX_EN: &str = "save the data as an Excel workbook (.xlsx) and send it again";
+        const XLSX_ZH: &str = "请将数据保存为 Excel 工作簿（.xlsx）后重新发送";
+        let pick = |en: &str, zh: &str| pick(lang, en, zh);
+        match self {
+            M::CannotRead { .. } => pick(
+                "check that the file exists and is readable",
+                "请确认文件存在并且可以读取",
+            ),
+            M::ReaderFailed { .. } => pick(
+                "open the file in Excel and save it again as .xlsx",
+                "请用 Excel 打开该文件，另存为 .xlsx 后重新提交",
+            ),
+            M::FileIo { .. }
+            | M::Corrupt { .. }
+            | M::CannotOpen { .. }
+            | M::SheetCutShort { .. }
+            | M::SheetUnreadable { .. } => pick(RESAVE_EN, RESAVE_ZH),
+            M::Empty => pick(
+                "send the workbook again; the copy is empty",
+                "收到的文件是空的，请重新发送工作簿",
+            ),
+            M::Encrypted => pick(
+                "remove the password (File › Info › Protect Workbook) and send it again",
+                "请取消密码（文件 › 信息 › 保护工作簿）后重新发送",
+            ),
+            M::Protected { .. } => pick(
+                "remove the password and send it again",
+                "请取消密码后重新发送",
+            ),
+            M::NotASpreadsheet { .. } => pick(XLSX_EN, XLSX_ZH),
+            M::TooLarge { .. } => pick(
+                "split the data into smaller workbooks, or raise max_uncompressed_mib in svcreport.toml",
+                "请把数据拆分成几个较小的工作簿，或在 svcreport.toml 中调高 max_uncompressed_mib",
+            ),
+            M::SheetUnrecognised {
+                closest, datasets, ..
+            } => match closest {
+                Some(d) => {
+                    let d = d.text(lang);
+                    tr!(
+                        lang,
+                        "rename the sheet to a dataset name (closest: {d}) or use the template's header row; name it 说明 or README if it holds notes",
+                        "请将工作表改为数据集的名称（最接近的是：{d}），或使用模板的表头行；如果只是说明，请命名为 说明 或 README"
+                    )
+                }
+                None => {
+                    let names = datasets
+                        .iter()
+                        .map(|d| d.sheet.get(lang))
+                        .collect::<Vec<_>>()
+                        .join(sep(lang));
+                    tr!(
+                        lang,
+                        "rename the sheet to a dataset name ({names}) or use the template's header row; name it 说明 or README if it holds notes",
+                        "请将工作表改为数据集的名称（{names}），或使用模板的表头行；如果只是说明，请命名为 说明 或 README"
+                    )
+                }
+            },
+            M::SheetHidden { .. } => pick(
+                "unhide the sheet if it should be visible to reviewers",
+                "如需让审核人看到，请取消隐藏该工作表",
+            ),
+            M::MissingColumn {
+                column, closest, ..
+            } => {
+                let (zh, en) = (column.zh, column.en);
+                match closest {
+                    Some(h) => tr!(
+                        lang,
+                        "did you mean \"{h}\"? name the column {zh} or {en}",
+                        "是否应为 \"{h}\"？请将该列命名为 {zh} 或 {en}"
+                    ),
+                    None => tr!(
+                        lang,
+                        "add a column headed {zh} or {en}",
+                        "请添加标题为 {zh} 或 {en} 的列"
+                    ),
+                }
+            }
+            M::DuplicateColumn { .. } => pick(
+                "delete or rename one of the two columns",
+                "请删除其中一列，或为其改名",
+            ),
+            M::UnknownColumn { .. } => pick(
+                "rename it to a template column, or leave it: it is kept out of the computation",
+                "请改为模板中的列名，或保留不动：该列不参与计算",
+            ),
+            M::Required { column, note } => {
+                let name = column.both();
+                let note = note.get(lang);
+                if note.is_empty() {
+                    tr!(lang, "fill in {name}", "请填写 {name}")
+                } else {
+                    tr!(lang, "fill in {name}: {note}", "请填写 {name}：{note}")
+                }
+            }
+            M::RequiredForClosedChange { .. } => pick(
+                "fill in when the change ended, e.g. 2026-10-01 22:00",
+                "请填写变更结束的时间，例如 2026-10-01 22:00",
+            ),
+            M::NotADate { with_time, .. } => {
+                if *with_time {
+                    pick(
+                        "type the date as 2026-10-01 08:00 or format the cell as a date",
+                        "请将日期写作 2026-10-01 08:00，或将单元格设为日期格式",
+                    )
+                } else {
+                    pick(
+                        "type the date as 2026-10-01 or format the cell as a date",
+                        "请将日期写作 2026-10-01，或将单元格设为日期格式",
+                    )
+                }
+            }
+            M::NoTime { .. } => pick(
+                "add the time of day, e.g. 2026-10-01 08:00",
+                "请补上时间，例如 2026-10-01 08:00",
+            ),
+            M::NotANumber { whole: None, .. } => pick(
+                "type digits only, e.g. 30 or 12.5",
+                "请只填数字，例如 30 或 12.5",
+            ),
+            M::NotANumber {
+                whole: Some((min, max)),
+                ..
+            }
+            | M::NotAnInteger { min, max, .. }
+            | M::OutOfRange { min, max, .. } => tr!(
+                lang,
+                "type a whole number from {min} to {max}",
+                "请填写 {min} 到 {max} 之间的整数"
+            ),
+            M::NegativeMinutes { .. } => pick("type 0 or more minutes", "请填写 0 或更大的分钟数"),
+            M::Negative { .. } => pick("type a value of 0 or more", "请填写 0 或更大的数值"),
+            M::NotAPriority { .. } => pick(
+                "type P1, P2, P3 or P4 (also 1–4, 紧急/高/中/低, Critical/High/Medium/Low)",
+                "请填写 P1、P2、P3 或 P4（也可写 1–4、紧急/高/中/低、Critical/High/Medium/Low）",
+            ),
+            M::NotAChoice { .. } => pick(
+                "pick a value from the drop-down list of the template",
+                "请从模板的下拉列表中选择",
+            ),
+            M::NotYesNo { .. } => pick("type 是 or 否 (yes or no)", "请填写 是 或 否"),
+            M::NotAPeriod { .. } => pick(
+                "type the period as text: 2026-10 (month), 2026-Q4, 2026-H2 or 2026",
+                "请以文本填写期间：2026-10（月）、2026-Q4（季度）、2026-H2（半年）或 2026（年）",
+            ),
+            M::ErrorCell { .. } => pick(
+                "fix the formula or type the value itself",
+                "请修正公式，或直接填写数值",
+            ),
+            M::UnknownRef { kind, .. } => match kind {
+                RefKind::Customer => pick(
+                    "use a customer id or name from the catalogue (catalogue.toml [[customer]])",
+                    "请使用目录中的客户编号或名称（catalogue.toml 的 [[customer]]）",
+                ),
+                RefKind::Service => pick(
+                    "use a service id or name from the catalogue (catalogue.toml [[service]])",
+                    "请使用目录中的服务编号或名称（catalogue.toml 的 [[service]]）",
+                ),
+                RefKind::Supplier => pick(
+                    "use a supplier id or name from the catalogue (catalogue.toml [[supplier]])",
+                    "请使用目录中的供应商编号或名称（catalogue.toml 的 [[supplier]]）",
+                ),
+            },
+            M::UnknownContract { .. } => pick(
+                "use the id of a UC agreement (kind = \"UC\") from the catalogue",
+                "请使用目录中 UC 协议（kind = \"UC\"）的编号",
+            ),
+            M::ServiceNotForCustomer { .. } => pick(
+                "check the customer and service, or add the customer to the service's customers",
+                "请核对客户和服务，或在目录中把该客户加入该服务的 customers",
+            ),
+            M::ContractSupplierMismatch { .. } => pick(
+                "check the supplier and the contract id",
+                "请核对供应商和合同编号",
+            ),
+            M::TimeOrder { later, earlier, .. } => {
+                let (l, e) = (later.both(), earlier.both());
+                tr!(lang, "{l} must not be before {e}", "{l} 不能早于 {e}")
+            }
+            M::DuplicateId { .. } => pick(
+                "each id may appear once across all the workbooks of a run; delete the repeated row or correct its id",
+                "同一批次的所有工作簿中，每个编号只能出现一次；请删除重复的行或更正编号",
+            ),
+            M::Updated { .. } => pick(
+                "nothing to do: the newest delivery of a record wins; the older row counts as superseded",
+                "无需处理：以记录的最新交付为准，较旧的行计为被取代",
+            ),
+            M::Regressed { .. } => pick(
+                "check which export is right; the newest delivery is used",
+                "请核对哪一次导出正确；本工具使用最新的交付",
+            ),
+            M::PeriodConflict { .. } => pick(
+                "put the file in the folder of its period, or rename it",
+                "请把文件放到其期间的文件夹中，或改名",
+            ),
+            M::PartitionDuplicate { .. } => pick(
+                "keep each ticket in one file of the period",
+                "同一期间的每张工单请只放在一个文件中",
+            ),
+            M::TotalRow { .. } => pick(
+                "leave totals out of the data sheet; the tool computes its own",
+                "数据表中请不要放合计行，本工具会自行计算",
+            ),
+            M::ClosedWithoutResolution { .. } => pick(
+                "fill in Resolved At from the ticketing tool: Closed At is a later, conservative bound (it can turn a met ticket into a miss, never the reverse)",
+                "请从工单系统补填解决时间：关闭时间偏晚，是保守的上界（只会把达标变为未达标，不会相反）",
+            ),
+            M::OutsidePeriod { .. } => pick(
+                "nothing to do if these rows belong to another period",
+                "如果这些行属于其他期间，则无需处理",
+            ),
+        }
+    }
+}
+
+/// `en` or `zh`, owned.
+fn pick(lang: Lang, en: &str, zh: &str) -> String {
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::Zh => zh.to_string(),
+    }
+}
+
+/// The separator of a list: `, ` or `、`.
+fn sep(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ", ",
+        Lang::Zh => "、",
+    }
+}
+
+/// `"a", "b"` (`"a"、"b"`), or `nothing` (`无`).
+fn quote_list(v: &[String], lang: Lang) -> String {
+    if v.is_empty() {
+        return pick(lang, "nothing", "无");
+    }
+    v.iter()
+        .map(|s| format!("\"{}\"", s.replace('\n', " ")))
+        .collect::<Vec<_>>()
+        .join(sep(lang))
+}
+
+/// The canonical spellings of a choice list: `新建/new, 处理中/in progress, …`.
+pub fn choices_list(choices: &[&str], lang: Lang) -> String {
+    choices
+        .iter()
+        .map(|c| {
+            let mut it = c.split('|');
+            let a = it.next().unwrap_or_default();
+            match it.next() {
+                Some(b) => format!("{a}/{b}"),
+                None => a.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(sep(lang))
+}
+
+/// `file '事件'!A2` or `file '事件' row 2` (`第 2 行`).
+fn id_word(kind: IdKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (IdKind::Ticket, Lang::En) => "ticket",
+        (IdKind::Change, Lang::En) => "change",
+        (IdKind::Request, Lang::En) => "request",
+        (IdKind::Ticket, Lang::Zh) => "工单",
+        (IdKind::Change, Lang::Zh) => "变更单",
+        (IdKind::Request, Lang::Zh) => "请求单",
+    }
+}
+
+/// `Resolved At: (empty) → 2026-11-01 10:00; Priority: P3 → P2`.
+fn change_list(changes: &[(Words, String, String)], lang: Lang) -> String {
+    let empty = match lang {
+        Lang::En => "(empty)",
+        Lang::Zh => "（空）",
+    };
+    let show = |s: &String| {
+        if s.is_empty() {
+            empty.to_string()
+        } else {
+            s.clone()
+        }
+    };
+    changes
+        .iter()
+        .map(|(w, a, b)| format!("{} {} → {}", w.get(lang), show(a), show(b)))
+        .collect::<Vec<_>>()
+        .join(match lang {
+            Lang::En => "; ",
+            Lang::Zh => "；",
+        })
+}
+
+fn place(p: &Place, lang: Lang) -> String {
+    let mut s = p.file.clone();
+    s.push(' ');
+    super::push_sheet_and_cell(&mut s, &p.sheet, Some(&p.cell), lang);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every message renders in both languages, the Chinese one in Chinese.
+    #[test]
+    fn every_message_has_both_languages() {
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 10, 1)
+            .and_then(|d| d.and_hms_opt(8, 0, 0))
+            .expect("a date");
+        let w = Words::new("优先级", "Priority");
+        let d = DatasetName {
+            key: "incidents",
+            sheet: Words::new("事件", "Incidents"),
+        };
+        let all = vec![
+            Message::CannotRead { error: "e".into() },
+            Message::ReaderFailed { cause: "e".into() },
+            Message::FileIo { error: "e".into() },
+            Message::Corrupt { error: "e".into() },
+            Message::CannotOpen { error: "e".into() },
+            Message::SheetCutShort {
+                sheet: "s".into(),
+                error: "e".into(),
+            },
+            Message::SheetUnreadable {
+                sheet: "s".into(),
+                error: "e".into(),
+            },
+            Message::Empty,
+            Message::Encrypted,
+            Message::Protected { detail: "p".into() },
+            Message::NotASpreadsheet {
+                kind: FileKind::Pdf,
+            },
+            Message::NotASpreadsheet {
+                kind: FileKind::PlainText,
+            },
+            Message::NotASpreadsheet {
+                kind: FileKind::Other,
+            },
+            Message::NotASpreadsheet {
+                kind: FileKind::Zip,
+            },
+            Message::TooLarge {
+                part: "p".into(),
+                bytes: 2,
+                limit: 1,
+            },
+            Message::SheetUnrecognised {
+                sheet: "s".into(),
+                found: vec![],
+                closest: Some(d),
+                datasets: vec![d],
+            },
+            Message::SheetUnrecognised {
+                sheet: "s".into(),
+                found: vec!["x".into()],
+                closest: None,
+                datasets: vec![d, d],
+            },
+            Message::SheetHidden {
+                sheet: "s".into(),
+                dataset: d,
+            },
+            Message::MissingColumn {
+                column: w,
+                header_row: 1,
+                found: vec![],
+                closest: Some("Priorty".into()),
+            },
+            Message::MissingColumn {
+                column: w,
+                header_row: 1,
+                found: vec![],
+                closest: None,
+            },
+            Message::DuplicateColumn {
+                header: "h".into(),
+                first: CellRef::at(0, 1),
+            },
+            Message::UnknownColumn {
+                header: "h".into(),
+                dataset: d,
+                closest: Some(w),
+            },
+            Message::UnknownColumn {
+                header: "h".into(),
+                dataset: d,
+                closest: None,
+            },
+            Message::Required {
+                column: w,
+                note: Words::new("", ""),
+            },
+            Message::Required {
+                column: w,
+                note: Words::new("说明", "note"),
+            },
+            Message::RequiredForClosedChange { column: w },
+            Message::NotADate {
+                found: Found::Empty,
+                with_time: true,
+            },
+            Message::NotADate {
+                found: Found::Bool(true),
+                with_time: false,
+            },
+            Message::NoTime {
+                found: Found::text("2026/7/1"),
+            },
+            Message::NotANumber {
+                found: Found::Number(1.5),
+                whole: None,
+            },
+            Message::NotANumber {
+                found: Found::Integer(1),
+                whole: Some((1, 5)),
+            },
+            Message::NotAnInteger {
+                found: Found::Date(t),
+                min: 1,
+                max: 5,
+            },
+            Message::OutOfRange {
+                value: 6.0,
+                min: 1,
+                max: 5,
+            },
+            Message::NegativeMinutes { value: -5.0 },
+            Message::Negative {
+                what: Words::new("使用率", "utilisation"),
+                value: -1.0,
+            },
+            Message::NotAPriority { value: "P7".into() },
+            Message::NotAChoice {
+                value: "x".into(),
+                choices: &["新建|new", "已关闭|closed"],
+            },
+            Message::NotYesNo {
+                found: Found::DateSerial(-1.0),
+            },
+            Message::NotAPeriod {
+                found: Found::ErrorValue("#N/A".into()),
+            },
+            Message::ErrorCell {
+                error: "#N/A".into(),
+            },
+            Message::UnknownRef {
+                kind: RefKind::Customer,
+                value: "x".into(),
+            },
+            Message::UnknownRef {
+                kind: RefKind::Service,
+                value: "x".into(),
+            },
+            Message::UnknownRef {
+                kind: RefKind::Supplier,
+                value: "x".into(),
+            },
+            Message::UnknownContract { value: "x".into() },
+            Message::ServiceNotForCustomer {
+                customer: "c".into(),
+                service: "s".into(),
+            },
+            Message::ContractSupplierMismatch {
+                contract: "c".into(),
+                party: "p".into(),
+                supplier: "s".into(),
+            },
+            Message::TimeOrder {
+                later: w,
+                later_at: t,
+                earlier: w,
+                earlier_at: t,
+                earlier_cell: CellRef::at(1, 4),
+            },
+            Message::DuplicateId {
+                kind: IdKind::Ticket,
+                id: "I-1".into(),
+                first: Place {
+                    file: "a.xlsx".into(),
+                    sheet: "事件".into(),
+                    cell: CellRef::at(1, 0),
+                },
+            },
+            Message::DuplicateId {
+                kind: IdKind::Change,
+                id: "C-1".into(),
+                first: Place {
+                    file: "a.xlsx".into(),
+                    sheet: "变更".into(),
+                    cell: CellRef::row_at(1),
+                },
+            },
+            Message::DuplicateId {
+                kind: IdKind::Request,
+                id: "R-1".into(),
+                first: Place {
+                    file: "a.xlsx".into(),
+                    sheet: "请求".into(),
+                    cell: CellRef::row_at(1),
+                },
+            },
+            Message::TotalRow {
+                row: 3,
+                label: "合计".into(),
+            },
+            Message::OutsidePeriod {
+                rows: 2,
+                period: "2026-10".into(),
+                first_row: 3,
+            },
+            Message::ClosedWithoutResolution {
+                id: "INC1".into(),
+                stand_in: None,
+            },
+            Message::Updated {
+                kind: IdKind::Ticket,
+                id: "INC1".into(),
+                older: Place {
+                    file: "a.xlsx".into(),
+                    sheet: "事件".into(),
+                    cell: CellRef::row_at(2),
+                },
+                changes: vec![(
+                    Words::new("解决时间", "Resolved At"),
+                    String::new(),
+                    "2026-11-01 10:00".into(),
+                )],
+            },
+            Message::Regressed {
+                kind: IdKind::Ticket,
+                id: "INC1".into(),
+                older: Place {
+                    file: "a.xlsx".into(),
+                    sheet: "事件".into(),
+                    cell: CellRef::row_at(2),
+                },
+                changes: vec![(Words::new("优先级", "Priority"), "P3".into(), "P2".into())],
+            },
+            Message::PeriodConflict {
+                folder: "2026-10".into(),
+                named: "2026-09".into(),
+            },
+            Message::PartitionDuplicate {
+                kind: IdKind::Ticket,
+                id: "INC1".into(),
+                other: Place {
+                    file: "a.xlsx".into(),
+                    sheet: "事件".into(),
+                    cell: CellRef::row_at(2),
+                },
+            },
+        ];
+        let is_zh = |s: &str| s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+        let mut codes = std::collections::BTreeSet::new();
+        for m in &all {
+            codes.insert(m.code());
+            let (en, zh) = (m.text(Lang::En), m.text(Lang::Zh));
+            let (hen, hzh) = (m.hint(Lang::En), m.hint(Lang::Zh));
+            assert!(!en.is_empty() && !hen.is_empty(), "{m:?}");
+            assert!(is_zh(&zh) && is_zh(&hzh), "{m:?}: {zh} / {hzh}");
+            assert_ne!(en, zh, "{m:?}");
+            assert_ne!(hen, hzh, "{m:?}");
+        }
+        // The list above covers every code of the table.
+        assert_eq!(codes.len(), Code::ALL.len());
+    }
+
+    #[test]
+    fn found_and_lists_per_language() {
+        let m = Message::NotADate {
+            found: Found::text("N/A"),
+            with_time: true,
+        };
+        assert_eq!(m.text(Lang::En), "expected a date, found text \"N/A\"");
+        assert_eq!(m.text(Lang::Zh), "应为日期，实为文本 \"N/A\"");
+        let c = Message::NotAChoice {
+            value: "done".into(),
+            choices: &["新建|new|open", "已关闭|closed"],
+        };
+        assert_eq!(
+            c.text(Lang::En),
+            "\"done\" is not one of 新建/new, 已关闭/closed"
+        );
+        assert_eq!(
+            c.text(Lang::Zh),
+            "\"done\" 不是可选值（新建/new、已关闭/closed）之一"
+        );
+        assert_eq!(
+            Found::text(&"x".repeat(70)),
+            Found::Text(format!("{}…", "x".repeat(57)))
+        );
+        assert_eq!(number_text(12.0), "12");
+        assert_eq!(number_text(-0.5), "-0.5");
+    }
+}
