@@ -660,7 +660,12 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
                     id: c.id.get_ref().clone(),
                     name,
                     name_en: c.name_en.clone(),
-                    recipients: recipients(cx, f, &c.recipients),
+                    recipients: recipients(
+                        cx,
+                        f,
+                        &format!("customer \"{}\"", c.id.get_ref()),
+                        &c.recipients,
+                    ),
                 });
             }
         }
@@ -982,16 +987,17 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
     cat
 }
 
-fn recipients(cx: &mut Cx, f: usize, list: &[S<String>]) -> Vec<String> {
+/// The recipients of `whose` (`customer "acme"`, `report "acme-monthly"`), each a bare e-mail address.
+fn recipients(cx: &mut Cx, f: usize, whose: &str, list: &[S<String>]) -> Vec<String> {
     let mut out = Vec::new();
     for r in list {
         let v = r.get_ref().trim();
         if v.is_empty() {
-            cx.at(loc(f, r), "empty recipient".into());
+            cx.at(loc(f, r), format!("{whose}: empty recipient"));
         } else if let Some(why) = email_problem(v) {
             cx.at(
                 loc(f, r),
-                format!("recipient \"{v}\" is not an e-mail address: {why}"),
+                format!("{whose}: recipient \"{v}\" is not an e-mail address: {why}"),
             );
         } else {
             out.push(v.to_string());
@@ -1757,7 +1763,7 @@ fn report(
     let compiler = named_person(cx, f, &r.compiler, &id, "compiler", persons);
     let reviewer = named_person(cx, f, &r.reviewer, &id, "reviewer", persons);
     let approver = named_person(cx, f, &r.approver, &id, "approver", persons);
-    let recipients = recipients(cx, f, &r.recipients);
+    let recipients = recipients(cx, f, &format!("report \"{id}\""), &r.recipients);
     Some(ReportSpec {
         id,
         title,

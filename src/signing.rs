@@ -71,10 +71,6 @@ pub struct Statement {
 #[error("the signed statement does not read: {0}")]
 pub struct StatementError(String);
 
-fn fmt_status(s: DocStatus) -> &'static str {
-    s.as_str()
-}
-
 fn parse_format(s: &str) -> Option<OutputFormat> {
     [OutputFormat::Pdf, OutputFormat::Xlsx]
         .into_iter()
@@ -118,7 +114,7 @@ impl Statement {
                 &format!(
                     "{} {} sha256:{} {}",
                     f.format.extension(),
-                    fmt_status(f.status),
+                    f.status.as_str(),
                     f.sha256,
                     quoted(&f.name)
                 ),

@@ -293,7 +293,6 @@ fn run_mail(g: &Global, period: Option<Period>, dry_run: bool, resend: bool) -> 
     let mut relay: Option<Relay> = None;
     let quiet_text = g.quiet || g.format == OutputKind::Json;
     let lang = Lang::from_tag(&s.env.ws.language);
-    let lang = Lang::from_tag(&s.env.ws.language);
     for (d, report_id) in &docs {
         let Some(spec) = s.env.cat.report(report_id).cloned() else {
             held.push(Held::NoRecipients {

@@ -717,7 +717,9 @@ fn bad_settings_and_recipients_are_clear_errors() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("catalogue.toml:"), "{err}");
     assert!(
-        err.contains("recipient \"it-director at acme\" is not an e-mail address"),
+        err.contains(
+            "report \"acme-monthly\": recipient \"it-director at acme\" is not an e-mail address"
+        ),
         "{err}"
     );
 }
