@@ -5,7 +5,7 @@
 //! against the keys the catalogue lists for each person.
 //!
 //! Depends on `model` (people and their keys, document versions, formats and
-//! statuses) and the ledger's plain [`Step`] only; no I/O beyond reading a key
+//! statuses), the ledger's plain [`Step`] and `clock` (local time → instant) only; no I/O beyond reading a key
 //! file, asking for its passphrase on the terminal and talking to the agent's
 //! socket. No cryptography is written here: signing, verification, key
 //! decryption and fingerprints are `ssh-key`'s; the agent code only frames
@@ -234,14 +234,9 @@ impl Statement {
 
 /// A local wall-clock time of `tz` with its UTC offset.
 pub fn with_offset(local: NaiveDateTime, tz: Tz) -> DateTime<FixedOffset> {
-    let utc = tz
-        .from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&local));
-    let off = tz.offset_from_utc_datetime(&utc.naive_utc());
     use chrono::Offset;
-    utc.with_timezone(&off.fix())
+    let utc = crate::clock::RunTime::fixed(local, tz).utc;
+    utc.with_timezone(&tz.offset_from_utc_datetime(&utc.naive_utc()).fix())
 }
 
 /// Problems with a key or a signature.

@@ -215,6 +215,20 @@ fn cover_facts(s: &Session, d: &DocRecord, spec: &ReportSpec) -> anyhow::Result<
     })
 }
 
+/// What became of one message in this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Fate {
+    Sent,
+    Failed,
+    /// Sent by an earlier run; not sent again.
+    AlreadySent,
+    /// An earlier run died mid-transaction: counted as sent, not sent again.
+    Unknown,
+    /// `--dry-run`.
+    WouldSend,
+}
+
 /// One message as printed and as JSON.
 #[derive(Debug, Serialize)]
 struct Shown {
@@ -222,8 +236,7 @@ struct Shown {
     version: String,
     recipient: String,
     message_id: String,
-    /// `sent`, `failed`, `already_sent`, `unknown` (counted as sent), `would_send` (dry run).
-    outcome: &'static str,
+    outcome: Fate,
     response: Option<String>,
     attempts: u32,
     at: Option<chrono::NaiveDateTime>,
@@ -331,7 +344,7 @@ fn run_mail(g: &Global, period: Option<Period>, dry_run: bool, resend: bool) -> 
                 continue;
             }
             let mine: Vec<&MessageRecord> = history.iter().filter(|m| m.recipient == *r).collect();
-            let base = |outcome: &'static str, m: Option<&MessageRecord>| Shown {
+            let base = |outcome: Fate, m: Option<&MessageRecord>| Shown {
                 doc_number: d.doc_number.clone(),
                 version: d.state.version.to_string(),
                 recipient: r.clone(),
@@ -348,11 +361,11 @@ fn run_mail(g: &Global, period: Option<Period>, dry_run: bool, resend: bool) -> 
             };
             if !resend {
                 if let Some(m) = mine.iter().rev().find(|m| m.state == MessageState::Sent) {
-                    shown.push(base("already_sent", Some(m)));
+                    shown.push(base(Fate::AlreadySent, Some(m)));
                     continue;
                 }
                 if let Some(m) = mine.iter().rev().find(|m| m.state == MessageState::Sending) {
-                    shown.push(base("unknown", Some(m)));
+                    shown.push(base(Fate::Unknown, Some(m)));
                     continue;
                 }
             }
@@ -367,7 +380,7 @@ fn run_mail(g: &Global, period: Option<Period>, dry_run: bool, resend: bool) -> 
             };
             let message = letter.message()?;
             if dry_run {
-                let mut x = base("would_send", None);
+                let mut x = base(Fate::WouldSend, None);
                 x.message_id = letter.message_id.clone();
                 x.from = Some(letter.from.clone());
                 x.date = Some(date.to_rfc2822());
@@ -401,11 +414,11 @@ fn run_mail(g: &Global, period: Option<Period>, dry_run: bool, resend: bool) -> 
             });
             let (state, response, attempts, label) = match outcome {
                 Outcome::Sent { response, attempts } => {
-                    (MessageState::Sent, response, attempts, "sent")
+                    (MessageState::Sent, response, attempts, Fate::Sent)
                 }
                 Outcome::Failed {
                     response, attempts, ..
-                } => (MessageState::Failed, response, attempts, "failed"),
+                } => (MessageState::Failed, response, attempts, Fate::Failed),
             };
             s.ledger
                 .finish_message(id, state, &response, attempts, at)?;
@@ -417,7 +430,7 @@ fn run_mail(g: &Global, period: Option<Period>, dry_run: bool, resend: bool) -> 
             shown.push(x);
         }
     }
-    let failed = shown.iter().filter(|x| x.outcome == "failed").count();
+    let failed = shown.iter().filter(|x| x.outcome == Fate::Failed).count();
     match g.format {
         OutputKind::Json => {
             let v = serde_json::json!({
@@ -437,7 +450,7 @@ fn run_mail(g: &Global, period: Option<Period>, dry_run: bool, resend: bool) -> 
             }
         }
     }
-    let went = shown.iter().any(|x| x.outcome != "failed");
+    let went = shown.iter().any(|x| x.outcome != Fate::Failed);
     if failed > 0 || !bad_recipients.is_empty() || (!went && !held.is_empty()) {
         return Ok(EXIT_REJECTED);
     }
@@ -449,7 +462,7 @@ fn print_shown(x: &Shown, quiet: bool, lang: Lang) {
     let message_id = &x.message_id;
     let resp = x.response.as_deref().unwrap_or("");
     let line = match x.outcome {
-        "failed" => {
+        Fate::Failed => {
             let l = Say::MailFailed {
                 doc_number,
                 version,
@@ -462,35 +475,35 @@ fn print_shown(x: &Shown, quiet: bool, lang: Lang) {
             return;
         }
         _ if quiet => return,
-        "sent" => Say::MailSent {
+        Fate::Sent => Say::MailSent {
             doc_number,
             version,
             recipient,
             message_id,
             response: resp,
         },
-        "already_sent" => Say::MailAlready {
+        Fate::AlreadySent => Say::MailAlready {
             doc_number,
             version,
             recipient,
             message_id,
             at: x.at,
         },
-        "unknown" => Say::MailUnknown {
+        Fate::Unknown => Say::MailUnknown {
             doc_number,
             version,
             recipient,
             message_id,
             at: x.at,
         },
-        _ => Say::MailWouldSend {
+        Fate::WouldSend => Say::MailWouldSend {
             doc_number,
             version,
             recipient,
         },
     };
     println!("{}", line.text(lang));
-    if x.outcome == "would_send" {
+    if x.outcome == Fate::WouldSend {
         // The message as it would go: its headers (RFC 5322 names) and its body.
         println!("  From: {}", x.from.as_deref().unwrap_or(""));
         println!("  To: {}", x.recipient);

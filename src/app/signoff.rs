@@ -205,7 +205,7 @@ fn identify(
         }
         (None, ApprovalMode::Signed) => match std::env::var_os("SSH_AUTH_SOCK") {
             Some(sock) if !sock.is_empty() => {
-                Some(agent_signer(person, Path::new(&sock), step, &doc, at)?)
+                Some(agent_signer(person, Path::new(&sock), &doc, at)?)
             }
             _ => bail!(
                 "{doc}: the {role} {} must sign: give --key PATH (their private key, e.g. ~/.ssh/id_ed25519) or run ssh-agent holding it (SSH_AUTH_SOCK); this workspace takes signed reviews and approvals (svcreport.toml: approval = \"signed\"); nothing was recorded",
@@ -248,7 +248,6 @@ fn key_signer(
 fn agent_signer(
     person: &Person,
     socket: &Path,
-    step: Step,
     doc: &str,
     at: chrono::NaiveDateTime,
 ) -> anyhow::Result<Signer> {
@@ -272,7 +271,6 @@ fn agent_signer(
             fingerprints(person)
         ),
     }
-    .map_err(|e: anyhow::Error| e.context(format!("{} {}", step.as_str(), doc)))
 }
 
 /// Refuse a key that is not `person`'s, or not valid at `at`.
