@@ -152,6 +152,21 @@ fn messages(w: &Path) -> Vec<svcreport::ledger::MessageRecord> {
     l.read().messages(d.id).unwrap()
 }
 
+/// The `status --format json` row of SR-ACME-2026-10.
+fn status_row(w: &Path) -> serde_json::Value {
+    let st = json(&sv(
+        w,
+        NOW_SEND,
+        &["--format", "json", "status", "--period", "2026-10"],
+    ));
+    st.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["doc_number"] == DOC)
+        .cloned()
+        .unwrap()
+}
+
 fn archived(w: &Path, ext: &str) -> String {
     let p = w
         .join(".svcreport/documents")
@@ -263,17 +278,7 @@ fn approved_documents_arrive_once_byte_exact() {
     );
     assert_eq!(server.received().len(), 2);
     assert_eq!(messages(w).len(), 2);
-    let st = json(&sv(
-        w,
-        NOW_SEND,
-        &["--format", "json", "status", "--period", "2026-10"],
-    ));
-    let row = st
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["doc_number"] == DOC)
-        .unwrap();
+    let row = status_row(w);
     assert_eq!(row["distributed"], "2026-11-06T09:00:00", "{row}");
     assert_eq!(row["approval_signing"], "signed", "{row}");
     // --resend sends again, on purpose, and says so in the ledger.
@@ -660,17 +665,7 @@ fn an_outcome_unknown_counts_as_sent_until_resend() {
     let o = distribute(w, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(server.accepted(), 1, "a re-run sends nothing");
-    let st = json(&sv(
-        w,
-        NOW_SEND,
-        &["--format", "json", "status", "--period", "2026-10"],
-    ));
-    let row = st
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["doc_number"] == DOC)
-        .unwrap();
+    let row = status_row(w);
     assert_eq!(row["distributed"], "2026-11-06T09:00:00", "{row}");
     // --resend sends it (and the other one) again.
     let o = distribute(w, &["--resend"]);
