@@ -235,3 +235,37 @@ fn three_months_of_overlapping_snapshots_count_each_ticket_once() {
     assert_eq!(counted, decided);
     assert_eq!(counted, 3 * 23 - 3, "69 tickets, 3 pending at year end");
 }
+
+/// Identical inputs and time give identical documents on the 1st, 2nd and 3rd run: the
+/// internal report's timeliness counts the batch's own inputs as arrived whether or not an
+/// earlier run of the same batch recorded them.
+#[test]
+fn the_same_batch_run_three_times_gives_the_same_documents() {
+    let ws = demo();
+    let w = ws.path();
+    let listing = || {
+        let mut v: Vec<(String, String)> = std::fs::read_dir(w.join("out/2026-10"))
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                let (sha, _) = svcreport::archive::sha256_file(&p).unwrap();
+                (p.file_name().unwrap().to_string_lossy().into_owned(), sha)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let o = sv(w, NOW_RUN, &["-q", "run", "--period", "2026-10"]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        seen.push(listing());
+    }
+    assert!(
+        seen[0].iter().all(|(n, _)| n.contains("_v1.0_")),
+        "{:?}",
+        seen[0]
+    );
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[1], seen[2]);
+}
