@@ -35,6 +35,9 @@ pub struct Workspace {
     pub max_uncompressed_bytes: u64,
     /// Extra font files for the PDF renderer (absolute).
     pub fonts: Vec<PathBuf>,
+    /// The holiday calendar of due dates (`holidays = "cn"`, the default, or a list of
+    /// layers such as `["cn", "holidays-2027.csv"]`); service calendars keep their own.
+    pub holidays: crate::model::catalogue::HolidaySource,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +75,37 @@ struct RawWorkspace {
     max_uncompressed_mib: u64,
     #[serde(default)]
     fonts: Vec<PathBuf>,
+    #[serde(default)]
+    holidays: Option<RawHolidays>,
+}
+
+/// `holidays = "cn"` or `holidays = ["cn", "holidays-2027.csv"]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawHolidays {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// One holiday source of the settings: `cn`, `none` or a file that must exist.
+fn holiday_source(
+    v: &str,
+    root: &Path,
+    path: &Path,
+) -> Result<crate::model::catalogue::HolidaySource, WorkspaceError> {
+    use crate::model::catalogue::HolidaySource as H;
+    let v = v.trim();
+    match v.to_ascii_lowercase().as_str() {
+        "cn" => Ok(H::Cn),
+        "none" => Ok(H::None),
+        _ if root.join(v).is_file() && !v.is_empty() => Ok(H::File(PathBuf::from(v))),
+        _ => Err(WorkspaceError::Parse {
+            path: path.to_path_buf(),
+            message: format!(
+                "holidays: \"{v}\" is not \"cn\", \"none\" or a holiday file of the workspace"
+            ),
+        }),
+    }
 }
 
 fn default_tz() -> toml::Spanned<String> {
@@ -147,6 +181,16 @@ impl Workspace {
                 message: "max_uncompressed_mib must be at least 1".into(),
             });
         }
+        use crate::model::catalogue::HolidaySource;
+        let holidays = match &w.holidays {
+            None => HolidaySource::Cn,
+            Some(RawHolidays::One(v)) => holiday_source(v, root, path)?,
+            Some(RawHolidays::Many(list)) => HolidaySource::Layers(
+                list.iter()
+                    .map(|v| holiday_source(v, root, path))
+                    .collect::<Result<_, _>>()?,
+            ),
+        };
         Ok(Workspace {
             root: root.to_path_buf(),
             name: w.name,
@@ -158,6 +202,7 @@ impl Workspace {
             output: root.join(w.output),
             max_uncompressed_bytes: w.max_uncompressed_mib.saturating_mul(1024 * 1024),
             fonts: w.fonts.into_iter().map(|f| root.join(f)).collect(),
+            holidays,
         })
     }
 

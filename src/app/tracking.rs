@@ -13,7 +13,6 @@ use super::pipeline;
 use super::session::Env;
 use crate::ledger::{InputRecord, Ledger};
 use crate::model::document::{DocStatus, DocVersion};
-use crate::model::holidays::HolidaySet;
 use crate::model::period::Period;
 use crate::timeliness::{self, Facts, Flag, Progress, State};
 
@@ -59,7 +58,7 @@ fn status_rows_with(
     arriving: &[InputRecord],
 ) -> anyhow::Result<Vec<StatusRow>> {
     let now = env.now();
-    let hol = HolidaySet::cn();
+    let hol = env.due_holidays.clone();
     let mut keys: Vec<(Period, usize)> = Vec::new();
     match period {
         Some(p) => {
