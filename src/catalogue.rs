@@ -219,11 +219,52 @@ struct RawCustomer {
     recipients: Vec<S<String>>,
 }
 
+/// `holidays = "cn"` or a list of layers, `holidays = ["cn", "holidays-2027.csv"]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum HolidaysRaw {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// One holiday source as written: `cn`, `none` or a file (checked to exist and parse).
+fn holiday_source(v: &str, root: Option<&Path>, cx: &mut Cx, at: Loc) -> HolidaySource {
+    let v = v.trim();
+    match v.to_ascii_lowercase().as_str() {
+        "cn" => HolidaySource::Cn,
+        "none" => HolidaySource::None,
+        "" => {
+            cx.at(
+                at,
+                "holidays is empty: write \"cn\", \"none\" or a file path".into(),
+            );
+            HolidaySource::None
+        }
+        _ => {
+            let p = PathBuf::from(v);
+            if let Some(root) = root {
+                let full = root.join(&p);
+                if !full.is_file() {
+                    cx.at(
+                        at,
+                        format!(
+                            "holiday file \"{v}\" does not exist (paths are relative to the workspace; or write \"cn\" for the shipped mainland-China calendar)"
+                        ),
+                    );
+                } else if let Err(e) = HolidaySet::load(&full) {
+                    cx.at(at, format!("holiday file \"{v}\": {e}"));
+                }
+            }
+            HolidaySource::File(p)
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCalendar {
     #[serde(default)]
-    holidays: Option<S<String>>,
+    holidays: Option<S<HolidaysRaw>>,
     #[serde(default)]
     windows: Option<S<Vec<S<String>>>>,
 }
@@ -711,33 +752,20 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
             let holidays = match &c.holidays {
                 None => HolidaySource::None,
                 Some(h) => {
-                    let v = h.get_ref().trim();
-                    match v.to_ascii_lowercase().as_str() {
-                        "cn" => HolidaySource::Cn,
-                        "none" => HolidaySource::None,
-                        "" => {
+                    let one = |v: &str, cx: &mut Cx| -> HolidaySource {
+                        holiday_source(v, root, cx, loc(f, h))
+                    };
+                    match h.get_ref() {
+                        HolidaysRaw::One(v) => one(v, cx),
+                        HolidaysRaw::Many(list) if list.is_empty() => {
                             cx.at(
                                 loc(f, h),
-                                "holidays is empty: write \"cn\", \"none\" or a file path".into(),
+                                "holidays is an empty list: write \"cn\", \"none\", a file path, or a list of them".into(),
                             );
                             HolidaySource::None
                         }
-                        _ => {
-                            let p = PathBuf::from(v);
-                            if let Some(root) = root {
-                                let full = root.join(&p);
-                                if !full.is_file() {
-                                    cx.at(
-                                        loc(f, h),
-                                        format!(
-                                            "holiday file \"{v}\" does not exist (paths are relative to the workspace; or write \"cn\" for the shipped mainland-China calendar)"
-                                        ),
-                                    );
-                                } else if let Err(e) = HolidaySet::load(&full) {
-                                    cx.at(loc(f, h), format!("holiday file \"{v}\": {e}"));
-                                }
-                            }
-                            HolidaySource::File(p)
+                        HolidaysRaw::Many(list) => {
+                            HolidaySource::Layers(list.iter().map(|v| one(v, cx)).collect())
                         }
                     }
                 }

@@ -41,6 +41,9 @@ pub struct Workspace {
     pub approval: ApprovalMode,
     /// The mail relay `distribute` sends through (`[smtp]`), if any.
     pub smtp: Option<SmtpSettings>,
+    /// The holiday calendar of due dates (`holidays = "cn"`, the default, or a list of
+    /// layers such as `["cn", "holidays-2027.csv"]`); service calendars keep their own.
+    pub holidays: crate::model::catalogue::HolidaySource,
 }
 
 /// How reviews and approvals are taken where the catalogue lists people
@@ -166,6 +169,37 @@ struct RawWorkspace {
     fonts: Vec<PathBuf>,
     #[serde(default)]
     approval: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    holidays: Option<RawHolidays>,
+}
+
+/// `holidays = "cn"` or `holidays = ["cn", "holidays-2027.csv"]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawHolidays {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// One holiday source of the settings: `cn`, `none` or a file that must exist.
+fn holiday_source(
+    v: &str,
+    root: &Path,
+    path: &Path,
+) -> Result<crate::model::catalogue::HolidaySource, WorkspaceError> {
+    use crate::model::catalogue::HolidaySource as H;
+    let v = v.trim();
+    match v.to_ascii_lowercase().as_str() {
+        "cn" => Ok(H::Cn),
+        "none" => Ok(H::None),
+        _ if root.join(v).is_file() && !v.is_empty() => Ok(H::File(PathBuf::from(v))),
+        _ => Err(WorkspaceError::Parse {
+            path: path.to_path_buf(),
+            message: format!(
+                "holidays: \"{v}\" is not \"cn\", \"none\" or a holiday file of the workspace"
+            ),
+        }),
+    }
 }
 
 fn default_tz() -> toml::Spanned<String> {
@@ -324,6 +358,16 @@ impl Workspace {
                 })
             }
         };
+        use crate::model::catalogue::HolidaySource;
+        let holidays = match &w.holidays {
+            None => HolidaySource::Cn,
+            Some(RawHolidays::One(v)) => holiday_source(v, root, path)?,
+            Some(RawHolidays::Many(list)) => HolidaySource::Layers(
+                list.iter()
+                    .map(|v| holiday_source(v, root, path))
+                    .collect::<Result<_, _>>()?,
+            ),
+        };
         Ok(Workspace {
             root: root.to_path_buf(),
             name: w.name,
@@ -337,6 +381,7 @@ impl Workspace {
             fonts: w.fonts.into_iter().map(|f| root.join(f)).collect(),
             approval,
             smtp,
+            holidays,
         })
     }
 

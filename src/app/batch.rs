@@ -175,7 +175,7 @@ pub fn run_batch(
     laps.lap("figures (every period with its history)");
     let sources = archive_sources(s)?;
     // The timeliness rows as the ledger knows them before this run.
-    let timeliness = tracking::timeliness_rows(&s.env, &s.ledger, o.period)?;
+    let timeliness = tracking::timeliness_rows(&s.env, &s.ledger, o.period, &input_rows)?;
     laps.lap("archive inputs, timeliness");
     let built = build_all(s, inputs, o, &figures, &timeliness)?;
     laps.lap("build and render documents");

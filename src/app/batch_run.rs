@@ -208,7 +208,7 @@ fn summary(
             }
         }
     }
-    let hol = crate::model::holidays::HolidaySet::cn();
+    let hol = env.due_holidays.clone();
     let mut due: Vec<String> = pipeline::due_jobs(&env.cat, period.next())
         .iter()
         .map(|j| {

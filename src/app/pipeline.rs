@@ -19,7 +19,7 @@ use crate::findings::Severity;
 use crate::ingest;
 use crate::kpi::{self, KpiError, KpiInput, KpiResults};
 use crate::ledger::{Ledger, SourceKind};
-use crate::model::catalogue::{Catalogue, HolidaySource, OutputFormat, ReportSpec};
+use crate::model::catalogue::{Catalogue, OutputFormat, ReportSpec};
 use crate::model::document::{DocStatus, DocVersion};
 use crate::model::period::Period;
 use crate::render::RenderOptions;
@@ -245,9 +245,12 @@ pub fn source_files(env: &Env) -> Vec<(SourceKind, PathBuf)> {
         v.push((SourceKind::Catalogue, env.ws.root.join(c)));
     }
     for cal in env.cat.calendars.values() {
-        if let HolidaySource::File(p) = &cal.holidays {
+        for p in cal.holidays.files() {
             v.push((SourceKind::Calendar, env.ws.root.join(p)));
         }
+    }
+    for p in env.ws.holidays.files() {
+        v.push((SourceKind::Calendar, env.ws.root.join(p)));
     }
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(rd) = std::fs::read_dir(dir) else {

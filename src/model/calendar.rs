@@ -190,6 +190,7 @@ impl Calendars {
             let set = match &def.holidays {
                 HolidaySource::None => Arc::new(HolidaySet::none()),
                 HolidaySource::Cn => HolidaySet::cn(),
+                layers @ HolidaySource::Layers(_) => HolidaySet::of_source(layers, root)?,
                 HolidaySource::File(p) => {
                     let full = if p.is_absolute() {
                         p.clone()

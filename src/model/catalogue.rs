@@ -110,6 +110,21 @@ pub enum HolidaySource {
     /// A user file (CSV or TOML: date, kind = holiday | workday, name), resolved
     /// relative to the workspace.
     File(std::path::PathBuf),
+    /// Several sources, later ones extending earlier ones (`["cn", "holidays-2027.csv"]`:
+    /// the shipped calendar plus next year's notice). A date listed by a later layer takes
+    /// its kind; a year is covered when any layer covers it.
+    Layers(Vec<HolidaySource>),
+}
+
+impl HolidaySource {
+    /// The user files among the sources, in order.
+    pub fn files(&self) -> Vec<&std::path::Path> {
+        match self {
+            HolidaySource::File(p) => vec![p.as_path()],
+            HolidaySource::Layers(v) => v.iter().flat_map(HolidaySource::files).collect(),
+            HolidaySource::None | HolidaySource::Cn => Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -322,3 +322,27 @@ fn run_takes_the_last_month_or_renders_what_a_longer_period_is_due() {
         .collect();
     assert_eq!(docs, ["annual-review"], "{v}");
 }
+
+/// `svcreport compute … | head`: the reader closing the pipe ends the command quietly,
+/// never with a panic.
+#[test]
+fn a_closed_pipe_is_no_panic() {
+    use std::io::Read;
+    let ws = demo();
+    let mut child = Command::new(BIN)
+        .arg("--workspace")
+        .arg(ws.path())
+        .args([
+            "--now", NOW_RUN, "--format", "json", "compute", "--period", "2026-10",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // stdout is dropped here: the pipe is closed with most of the output unread.
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+}

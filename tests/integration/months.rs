@@ -235,3 +235,90 @@ fn three_months_of_overlapping_snapshots_count_each_ticket_once() {
     assert_eq!(counted, decided);
     assert_eq!(counted, 3 * 23 - 3, "69 tickets, 3 pending at year end");
 }
+
+/// Identical inputs and time give identical documents on the 1st, 2nd and 3rd run: the
+/// internal report's timeliness counts the batch's own inputs as arrived whether or not an
+/// earlier run of the same batch recorded them.
+#[test]
+fn the_same_batch_run_three_times_gives_the_same_documents() {
+    let ws = demo();
+    let w = ws.path();
+    let listing = || {
+        let mut v: Vec<(String, String)> = std::fs::read_dir(w.join("out/2026-10"))
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                let (sha, _) = svcreport::archive::sha256_file(&p).unwrap();
+                (p.file_name().unwrap().to_string_lossy().into_owned(), sha)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let o = sv(w, NOW_RUN, &["-q", "run", "--period", "2026-10"]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        seen.push(listing());
+    }
+    assert!(
+        seen[0].iter().all(|(n, _)| n.contains("_v1.0_")),
+        "{:?}",
+        seen[0]
+    );
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[1], seen[2]);
+}
+
+/// Next year's State Council notice extends the shipped calendar: the workspace's
+/// `holidays = ["cn", "holidays-2027.csv"]` gives due dates in 2027 (the shipped data ends
+/// with 2026), and the file is archived with the documents built on it.
+#[test]
+fn a_holiday_file_extends_the_shipped_calendar_for_due_dates() {
+    let ws = demo();
+    let w = ws.path();
+    let due_jan = |w: &std::path::Path| {
+        let v = json(&sv(
+            w,
+            NOW_RUN,
+            &["--format", "json", "calendar", "--year", "2027"],
+        ));
+        v.to_string()
+    };
+    // Without the notice: 2027's dates are unknown, with the reason.
+    let before = due_jan(w);
+    assert!(!before.contains("2027-02-15"), "{before}");
+    std::fs::write(
+        w.join("holidays-2027.csv"),
+        "date,kind,name\n2027-01-01,holiday,元旦\n2027-02-06,holiday,春节\n2027-02-07,holiday,春节\n2027-02-08,holiday,春节\n2027-02-09,holiday,春节\n2027-02-10,holiday,春节\n2027-02-11,holiday,春节\n2027-02-12,holiday,春节\n2027-02-20,workday,春节调休\n",
+    )
+    .unwrap();
+    let toml = std::fs::read_to_string(w.join("svcreport.toml")).unwrap();
+    std::fs::write(
+        w.join("svcreport.toml"),
+        toml.replace(
+            "[workspace]\n",
+            "[workspace]\nholidays = [\"cn\", \"holidays-2027.csv\"]\n",
+        ),
+    )
+    .unwrap();
+    let v = json(&sv(
+        w,
+        NOW_RUN,
+        &["--format", "json", "calendar", "--year", "2027"],
+    ));
+    let cal = v.to_string();
+    // The January report is due on 10 February 2027, inside the Spring Festival holiday
+    // (6–12 February): moved to the next working day, Monday the 15th (13–14 are a weekend).
+    assert!(cal.contains("2027-02-15"), "{cal}");
+    // The run archives the notice with the documents.
+    let o = sv(w, NOW_RUN, &["-q", "run", "--period", "2026-10"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let l = svcreport::ledger::Ledger::open(w).unwrap();
+    let d = l.read().latest("SR-ACME-2026-10").unwrap().unwrap();
+    let sources = l.read().document_sources(d.id).unwrap();
+    assert!(
+        sources.iter().any(|s| s.path == "holidays-2027.csv"),
+        "{sources:?}"
+    );
+}
