@@ -361,7 +361,14 @@ impl Signer {
     pub fn fingerprint(&self) -> String {
         self.public().fingerprint(HashAlg::Sha256).to_string()
     }
-    /// Where the key is, for messages.
+    /// Where the key is: its file, or `ssh-agent (socket)`.
+    pub fn location(&self) -> String {
+        match self {
+            Signer::Key { path, .. } => path.display().to_string(),
+            Signer::Agent { socket, .. } => format!("ssh-agent ({})", socket.display()),
+        }
+    }
+    /// Where the key is, in an English sentence (`the key PATH`).
     pub fn describe(&self) -> String {
         match self {
             Signer::Key { path, .. } => format!("the key {}", path.display()),

@@ -569,7 +569,7 @@ pub fn take(
             let how = match (&signature, &taker.signer) {
                 (Some(sig), Some(signer)) => Say::SignedWith {
                     fingerprint: &sig.fingerprint,
-                    by: signer.describe(),
+                    by: signer.location(),
                 },
                 _ => Say::TakenByName,
             };
