@@ -364,6 +364,12 @@ fn a_passphrase_is_asked_on_the_terminal() {
     run_month(w);
     let k = w.join("liqiang-locked");
     std::fs::copy(w.join("keys/liqiang"), &k).unwrap();
+    // A fresh checkout has the demo keys 0644; ssh-keygen refuses a key others can read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&k, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     let o = run_tool(
         Command::new("ssh-keygen")
             .args(["-q", "-p", "-P", "", "-N", "s3cret 口令", "-f"])
