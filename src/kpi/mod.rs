@@ -160,11 +160,18 @@ pub fn history(input: &KpiInput, n: usize, stored: &BTreeMap<Period, KpiResults>
         .map(|p| {
             let r = match stored.get(&p) {
                 Some(r) => Some(Ok(r.clone())),
-                None if data_covers(input.data, &p) => Some(compute(&KpiInput {
-                    period: p,
-                    history: &[],
-                    ..*input
-                })),
+                // A period nothing was delivered for has no history (a month before the
+                // first delivery is absent, never a made-up point), even where records of
+                // later deliveries are dated in it.
+                None if data_covers(input.data, &p)
+                    && input.data.deliveries.as_ref().is_none_or(|d| d.any_for(&p)) =>
+                {
+                    Some(compute(&KpiInput {
+                        period: p,
+                        history: &[],
+                        ..*input
+                    }))
+                }
                 None => None,
             };
             (p, r)

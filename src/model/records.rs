@@ -421,6 +421,13 @@ pub struct Deliveries {
 }
 
 impl Deliveries {
+    /// Anything at all was delivered for a month of `p` (or a file with no period).
+    pub fn any_for(&self, p: &crate::model::period::Period) -> bool {
+        self.entries
+            .iter()
+            .any(|(dp, _)| dp.is_none_or(|dp| dp.start() < p.end() && p.start() < dp.end()))
+    }
+
     /// The months of `p` that no delivery of `kind` covers. A file without a
     /// period covers every month (its records say where they belong); a
     /// delivery for a longer period (a quarter) covers each of its months.

@@ -322,3 +322,28 @@ fn a_holiday_file_extends_the_shipped_calendar_for_due_dates() {
         "{sources:?}"
     );
 }
+
+/// Trends use only periods something was delivered for: July, before the first delivery, is
+/// absent from October's trends although August's export holds tickets opened in July.
+#[test]
+fn trends_leave_out_a_month_nothing_was_delivered_for() {
+    let ws = demo();
+    let w = ws.path();
+    let v = json(&sv(
+        w,
+        NOW_RUN,
+        &["--format", "json", "compute", "--period", "2026-10"],
+    ));
+    let periods: std::collections::BTreeSet<String> = v["trends"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t.as_array().unwrap().iter())
+        .map(|p| p["period"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        periods.into_iter().collect::<Vec<_>>(),
+        ["2026-08", "2026-09"],
+        "{v}"
+    );
+}
