@@ -17,6 +17,7 @@ use crate::model::records::SourceRef;
 
 /// Apply the cross-file rules to `ing` in place.
 pub fn check(ing: &mut Ingested, id_columns: &[IdColumn]) {
+    let mut findings = Vec::new();
     let mut dups: Vec<(SourceRef, String, SourceRef, &'static str)> = Vec::new();
     /// Keeps the first record of every key. Works on (hash, index) pairs sorted
     /// once (8 bytes a record, nothing copied from the records); keys are
@@ -49,14 +50,33 @@ pub fn check(ing: &mut Ingested, id_columns: &[IdColumn]) {
             while end < order.len() && order[end].0 == order[start].0 {
                 end += 1;
             }
-            // Within a run indices ascend, so the first equal key is the first occurrence.
-            for j in start + 1..end {
-                let kj = key(&v[order[j].1 as usize]);
-                if let Some(f) = order[start..j]
-                    .iter()
-                    .find(|(_, i)| key(&v[*i as usize]) == kj)
-                {
-                    repeated.push((order[j].1, f.1));
+            if end - start <= 8 {
+                // Within a run indices ascend, so the first equal key is the first occurrence.
+                for j in start + 1..end {
+                    let kj = key(&v[order[j].1 as usize]);
+                    if let Some(f) = order[start..j]
+                        .iter()
+                        .find(|(_, i)| key(&v[*i as usize]) == kj)
+                    {
+                        repeated.push((order[j].1, f.1));
+                    }
+                }
+            } else {
+                // A long run of one hash (many equal keys, or keys made to collide): sorted
+                // by key, then index, so the work stays n log n instead of n².
+                let run = &mut order[start..end];
+                run.sort_unstable_by(|a, b| {
+                    key(&v[a.1 as usize])
+                        .cmp(&key(&v[b.1 as usize]))
+                        .then(a.1.cmp(&b.1))
+                });
+                let mut first = run[0].1;
+                for w in 1..run.len() {
+                    if key(&v[run[w].1 as usize]) == key(&v[run[w - 1].1 as usize]) {
+                        repeated.push((run[w].1, first));
+                    } else {
+                        first = run[w].1;
+                    }
                 }
             }
             start = end;
@@ -146,7 +166,7 @@ pub fn check(ing: &mut Ingested, id_columns: &[IdColumn]) {
         {
             f = f.column(&c.header);
         }
-        ing.findings.push(f);
+        findings.push(f);
         if let Some(sc) = ing
             .files
             .iter_mut()
@@ -159,4 +179,7 @@ pub fn check(ing: &mut Ingested, id_columns: &[IdColumn]) {
             sc.rejected += 1;
         }
     }
+    // A million repeated ids are a hundred findings per sheet and a summary.
+    ing.findings
+        .extend(crate::findings::limit::bound_across(findings));
 }

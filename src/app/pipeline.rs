@@ -51,13 +51,18 @@ pub fn read_inbox(
     period: Option<Period>,
     progress: Option<&(dyn Fn(usize, usize) + Sync)>,
 ) -> anyhow::Result<Inputs> {
-    let files = ingest::inbox_files(&env.ws)?;
+    let inbox = ingest::inbox(&env.ws)?;
+    let iso = ingest::worker::isolation_for(&env.ws);
     let opts = ingest::IngestOptions {
         period,
         max_uncompressed_bytes: env.ws.max_uncompressed_bytes,
         progress,
+        isolation: iso.as_ref(),
     };
-    let ingested = ingest::ingest(&env.ws, &env.cat, &files, &opts);
+    let files = inbox.files;
+    let mut ingested = ingest::ingest(&env.ws, &env.cat, &files, &opts);
+    // Links not followed are no input (never archived): findings only.
+    ingested.findings.extend(inbox.refused);
     Ok(Inputs { files, ingested })
 }
 

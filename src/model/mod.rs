@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod catalogue;
 pub mod document;
+pub mod glyphs;
 pub mod holidays;
 pub mod period;
 pub mod records;

@@ -50,6 +50,9 @@ fn workspace() -> Workspace {
         catalogue: vec![PathBuf::from("catalogue.toml")],
         output: PathBuf::from("/srv/reports/out"),
         max_uncompressed_bytes: 1 << 30,
+        follow_symlinks: false,
+        worker_memory_bytes: 1 << 30,
+        worker_timeout: std::time::Duration::from_secs(300),
         fonts: vec![],
     }
 }
