@@ -136,6 +136,15 @@ pub fn build(ctx: &report::BuildContext<'_>) -> anyhow::Result<ReportDoc> {
     Ok(doc)
 }
 
+/// What a workspace's documents can print: the bundled fonts and its `fonts` (a font file
+/// that cannot be read fails at render time with its own error; here it adds nothing).
+pub fn coverage(env: &Env) -> crate::model::glyphs::Coverage {
+    match crate::render::pdf::coverage(&env.ws.fonts) {
+        Ok(r) if !env.ws.fonts.is_empty() => crate::model::glyphs::Coverage::with_extra(r),
+        _ => crate::model::glyphs::Coverage::bundled(),
+    }
+}
+
 /// Render options of a report.
 pub fn render_options(env: &Env, spec: &ReportSpec, generated_at: NaiveDateTime) -> RenderOptions {
     RenderOptions {

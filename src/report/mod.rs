@@ -8,6 +8,7 @@
 
 pub mod build;
 pub mod doc;
+pub mod escape;
 pub mod template;
 
 pub use build::{BuildContext, DocState, ReportError, TimelinessRow, build, content_hash};
