@@ -1570,9 +1570,14 @@ impl QuietPanics {
         if g.0 == 0 {
             let prev: std::sync::Arc<Hook> = std::sync::Arc::new(std::panic::take_hook());
             g.1 = Some(prev.clone());
+            // `SVCREPORT_REPORT_PANICS`: say so on standard error (the fuzz harness counts
+            // contained reader panics: each is a bug of the reader, even if contained).
+            let report = std::env::var_os("SVCREPORT_REPORT_PANICS").is_some();
             std::panic::set_hook(Box::new(move |info| {
                 if !IN_READ.with(|f| f.get()) {
                     prev(info);
+                } else if report {
+                    eprintln!("svcreport: contained reader panic: {info}");
                 }
             }));
         }

@@ -122,11 +122,21 @@ fn bytes_path(b: &[u8]) -> PathBuf {
     PathBuf::from(std::ffi::OsStr::from_bytes(b))
 }
 
-/// Limit this process's data segment to `bytes` (`RLIMIT_DATA`).
+/// Limit this process's data segment to `bytes` (`RLIMIT_DATA`), or to the limit it
+/// inherited if that is lower.
 fn limit_memory(bytes: u64) -> std::io::Result<()> {
+    let mut cur = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `getrlimit` writes the struct we pass.
+    if unsafe { libc::getrlimit(libc::RLIMIT_DATA, &mut cur) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let want = (bytes as libc::rlim_t).min(cur.rlim_max);
     let lim = libc::rlimit {
-        rlim_cur: bytes as libc::rlim_t,
-        rlim_max: bytes as libc::rlim_t,
+        rlim_cur: want,
+        rlim_max: want,
     };
     // SAFETY: `setrlimit` reads the struct we pass and changes only this process's limit.
     let r = unsafe { libc::setrlimit(libc::RLIMIT_DATA, &lim) };
@@ -293,28 +303,21 @@ impl Worker {
         })
     }
 
-    /// Read one file; `Err` when the worker failed (it is then gone).
-    fn read(
-        &mut self,
-        job: &[u8],
-        timeout: Duration,
-        limit: u64,
-    ) -> Result<(FileRead, u64), WorkerFailure> {
+    /// Hand the worker a file (its deadline starts now). `false` when the worker is gone.
+    fn send(&mut self, job: &[u8], timeout: Duration) -> bool {
         let _ = self.watch.send(Some(Instant::now() + timeout));
-        let answer = self.exchange(job);
-        let _ = self.watch.send(None);
-        match answer {
-            Ok(frame) => decode_reply(&frame).map_err(|_| {
-                self.kill();
-                WorkerFailure::Garbled
-            }),
-            Err(()) => Err(self.failure(timeout, limit)),
-        }
+        self.stdin.write_all(job).is_ok() && self.stdin.flush().is_ok()
     }
 
-    fn exchange(&mut self, job: &[u8]) -> Result<Vec<u8>, ()> {
-        self.stdin.write_all(job).map_err(drop)?;
-        self.stdin.flush().map_err(drop)?;
+    /// The answer to the file handed over last: its frame, or why the worker failed (it is
+    /// then gone).
+    fn receive(&mut self, timeout: Duration, limit: u64) -> Result<Vec<u8>, WorkerFailure> {
+        let answer = self.frame();
+        let _ = self.watch.send(None);
+        answer.map_err(|()| self.failure(timeout, limit))
+    }
+
+    fn frame(&mut self) -> Result<Vec<u8>, ()> {
         let mut len = [0u8; 4];
         self.stdout.read_exact(&mut len).map_err(drop)?;
         let len = u32::from_le_bytes(len) as u64;
@@ -420,56 +423,98 @@ pub(super) fn read_files(
     let done = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<FileRead>>> =
         Mutex::new((0..files.len()).map(|_| None).collect());
+    let job_line = |i: usize| -> Vec<u8> {
+        let (name, path) = &files[i];
+        let mut job = serde_json::to_vec(&Job {
+            path: path_bytes(path),
+            name: name.clone(),
+            split,
+        })
+        .unwrap_or_default();
+        job.push(b'\n');
+        job
+    };
+    let next_job = || {
+        let i = next.fetch_add(1, Ordering::SeqCst);
+        (i < files.len()).then_some(i)
+    };
+    let store = |i: usize, r: FileRead| {
+        if let Ok(mut res) = results.lock() {
+            res[i] = Some(r);
+        }
+        let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Some(p) = opts.progress {
+            p(n, files.len());
+        }
+    };
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
                 let mut w: Option<Worker> = None;
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some((name, path)) = files.get(i) else {
-                        break;
-                    };
-                    if w.is_none() {
-                        w = Worker::start(iso, &setup_line).ok();
+                let mut cur = next_job();
+                // The file the worker is reading (handed over, not answered yet).
+                let mut sent = false;
+                while let Some(i) = cur {
+                    let (name, path) = &files[i];
+                    if !sent {
+                        if w.is_none() {
+                            w = Worker::start(iso, &setup_line).ok();
+                        }
+                        let Some(worker) = w.as_mut() else {
+                            // No worker: read here.
+                            store(i, super::read_one(name, path, refs, opts, split));
+                            cur = next_job();
+                            continue;
+                        };
+                        sent = worker.send(&job_line(i), iso.timeout);
+                        if !sent {
+                            // Gone before it could take the file: its reason, then a new one.
+                            let failure = worker.receive(iso.timeout, iso.memory_limit);
+                            if let Some(dead) = w.take() {
+                                dead.close();
+                            }
+                            store(i, failed(name, path, failure.err().unwrap_or(WorkerFailure::Garbled)));
+                            cur = next_job();
+                            continue;
+                        }
                     }
-                    let r = match w.as_mut() {
-                        // No worker: read here.
-                        None => super::read_one(name, path, refs, opts, split),
-                        Some(worker) => {
-                            let mut job = serde_json::to_vec(&Job {
-                                path: path_bytes(path),
-                                name: name.clone(),
-                                split,
-                            })
-                            .unwrap_or_default();
-                            job.push(b'\n');
-                            match worker.read(&job, iso.timeout, iso.memory_limit) {
-                                Ok((r, peak)) => {
-                                    WORKER_PEAK_KIB.fetch_max(peak, Ordering::Relaxed);
-                                    // Answered just as its time ran out: the watchdog may
-                                    // have killed it, so it is not used again.
-                                    if worker.timed_out.load(Ordering::SeqCst)
-                                        && let Some(spent) = w.take()
-                                    {
-                                        spent.close();
-                                    }
-                                    r
+                    let Some(worker) = w.as_mut() else { break };
+                    match worker.receive(iso.timeout, iso.memory_limit) {
+                        Ok(frame) => {
+                            // Hand over the next file before decoding this one, so the worker
+                            // reads while this thread decodes.
+                            let spent = worker.timed_out.load(Ordering::SeqCst);
+                            let next = next_job();
+                            sent = false;
+                            if spent {
+                                // Answered just as its time ran out: not used again.
+                                if let Some(w) = w.take() {
+                                    w.close();
                                 }
-                                Err(failure) => {
-                                    if let Some(dead) = w.take() {
-                                        dead.close();
-                                    }
-                                    failed(name, path, failure)
+                            } else if let (Some(n), Some(worker)) = (next, w.as_mut()) {
+                                sent = worker.send(&job_line(n), iso.timeout);
+                                if !sent && let Some(dead) = w.take() {
+                                    dead.close();
                                 }
                             }
+                            let r = match decode_reply(&frame) {
+                                Ok((r, peak)) => {
+                                    WORKER_PEAK_KIB.fetch_max(peak, Ordering::Relaxed);
+                                    r
+                                }
+                                Err(_) => failed(name, path, WorkerFailure::Garbled),
+                            };
+                            store(i, r);
+                            cur = next;
                         }
-                    };
-                    if let Ok(mut res) = results.lock() {
-                        res[i] = Some(r);
-                    }
-                    let n = done.fetch_add(1, Ordering::SeqCst) + 1;
-                    if let Some(p) = opts.progress {
-                        p(n, files.len());
+                        Err(failure) => {
+                            if let Some(dead) = w.take() {
+                                dead.close();
+                            }
+                            store(i, failed(name, path, failure));
+                            sent = false;
+                            cur = next_job();
+                        }
                     }
                 }
                 if let Some(worker) = w {

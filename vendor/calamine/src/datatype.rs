@@ -788,7 +788,8 @@ impl ExcelDateTime {
     #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
     pub fn as_duration(&self) -> Option<chrono::Duration> {
         let ms = self.value * MS_MULTIPLIER;
-        Some(chrono::Duration::milliseconds(ms.round() as i64))
+        // A serial beyond chrono's range (or NaN) is no duration, not a panic.
+        chrono::Duration::try_milliseconds(ms.round() as i64)
     }
 
     /// Try converting data type into a datetime.
@@ -807,7 +808,7 @@ impl ExcelDateTime {
         };
         let f = if f >= 60.0 { f } else { f + 1.0 };
         let ms = f * MS_MULTIPLIER;
-        let excel_duration = chrono::Duration::milliseconds(ms.round() as i64);
+        let excel_duration = chrono::Duration::try_milliseconds(ms.round() as i64)?;
         excel_epoch.checked_add_signed(excel_duration)
     }
 

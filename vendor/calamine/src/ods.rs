@@ -41,11 +41,12 @@ const MAX_COLUMNS: u32 = 16_384;
 const MAX_CELLS: usize = 100_000_000;
 
 /// Maximum bytes of memory the cells of a workbook may take (across all sheets, values,
-/// formulas and their text, before and after expanding repeated rows and columns): 512 MiB.
+/// formulas and their text, before and after expanding repeated rows and columns): 256 MiB
+/// (`worksheet_range` returns a copy of a sheet, so a read needs up to twice this).
 /// Every sheet is held in memory as a dense range, so a few bytes of
 /// `number-rows-repeated` or `number-columns-repeated`, or one long string repeated over
 /// many cells, could otherwise claim gigabytes.
-pub const MAX_CELL_BYTES: usize = 512 << 20;
+pub const MAX_CELL_BYTES: usize = 256 << 20;
 
 /// What is left of [`MAX_CELL_BYTES`] while a workbook is read.
 struct Budget {

@@ -22,8 +22,9 @@ use crate::vba::VbaProject;
 /// The most bytes of memory the cells of an xls workbook may take: every sheet's dense
 /// range (values and formulas, over the bounding box of its cells) and the text held in
 /// its cells (labels, shared strings copied into each cell that uses them, formula
-/// text): 512 MiB. Every sheet is held in memory at once.
-pub const MAX_CELL_BYTES: usize = 512 << 20;
+/// text): 256 MiB. Every sheet is held in memory at once, and `worksheet_range` returns a
+/// copy of one, so a read needs up to twice this.
+pub const MAX_CELL_BYTES: usize = 256 << 20;
 use crate::{
     oleps, Cell, CellErrorType, Data, Dimensions, HeaderRow, Metadata, Range, Reader, Sheet,
     SheetType, SheetVisible, WorkbookProperties,

@@ -148,7 +148,11 @@ where
                 0x0007 => {
                     // BrtCellIsst
                     let isst = read_usize(&self.buf[8..12]);
-                    DataRef::SharedString(&self.strings[isst])
+                    let s = self.strings.get(isst).ok_or_else(|| XlsbError::Unrecognized {
+                        typ: "BrtCellIsst string index",
+                        val: isst.to_string(),
+                    })?;
+                    DataRef::SharedString(s)
                 }
                 0x0000 => {
                     // BrtRowHdr

@@ -303,13 +303,26 @@ impl<RS: Read + Seek> Xlsb<RS> {
                 0x009C => {
                     // BrtBundleSh
                     let len = iter.fill_buffer(&mut buf)?;
-                    let rel_len = read_u32(&buf[8..len]);
+                    let truncated = || XlsbError::Unrecognized {
+                        typ: "BrtBundleSh record length",
+                        val: len.to_string(),
+                    };
+                    let rel_len = read_u32(buf.get(8..len).filter(|b| b.len() >= 4).ok_or_else(truncated)?);
                     if rel_len != 0xFFFF_FFFF {
                         let rel_len = rel_len as usize * 2;
-                        let relid = &buf[12..12 + rel_len];
+                        let relid = buf
+                            .get(12..(12 + rel_len).min(len))
+                            .filter(|r| r.len() == rel_len)
+                            .ok_or_else(truncated)?;
                         // converts utf16le to utf8 for HashMap search
                         let relid = UTF_16LE.decode(relid).0;
-                        let path = format!("xl/{}", relationships[&*relid]);
+                        let target = relationships.get(&*relid).ok_or_else(|| {
+                            XlsbError::Unrecognized {
+                                typ: "BrtBundleSh relationship",
+                                val: relid.to_string(),
+                            }
+                        })?;
+                        let path = format!("xl/{target}");
                         // ST_SheetState
                         let visible = match read_u32(&buf) {
                             0 => SheetVisible::Visible,
@@ -333,7 +346,8 @@ impl<RS: Read + Seek> Xlsb<RS> {
                                 })
                             }
                         };
-                        let name = wide_str(&buf[12 + rel_len..len], &mut 0)?;
+                        let name =
+                            wide_str(buf.get(12 + rel_len..len).ok_or_else(truncated)?, &mut 0)?;
                         self.metadata.sheets.push(Sheet {
                             name: name.to_string(),
                             typ,
@@ -741,10 +755,12 @@ where
                     "record shorter than its declared length",
                 ));
             }
+            pad(buf, len);
             return Ok(len);
         }
 
         self.r.read_exact(&mut buf[..len])?;
+        pad(buf, len);
         Ok(len)
     }
 
@@ -769,6 +785,18 @@ where
             }
         }
     }
+}
+
+/// Zeros after a record of `len` bytes: the fields of a record are read at fixed offsets,
+/// so a record shorter than its type says reads zeros instead of indexing past the buffer
+/// (or reading what an earlier, longer record left there).
+const RECORD_PAD: usize = 32;
+
+fn pad(buf: &mut Vec<u8>, len: usize) {
+    if buf.len() < len + RECORD_PAD {
+        buf.resize(len + RECORD_PAD, 0);
+    }
+    buf[len..len + RECORD_PAD].fill(0);
 }
 
 fn wide_str<'a>(buf: &'a [u8], str_len: &mut usize) -> Result<Cow<'a, str>, XlsbError> {
@@ -797,38 +825,61 @@ fn wide_str<'a>(buf: &'a [u8], str_len: &mut usize) -> Result<Cow<'a, str>, Xlsb
 ///
 /// See Ptg [2.5.97.16]
 fn parse_formula(
-    mut rgce: &[u8],
+    rgce: &[u8],
     sheets: &[String],
     names: &[(String, String)],
 ) -> Result<String, XlsbError> {
-    if rgce.is_empty() {
+    parse_formula_at(rgce, sheets, names, 0)
+}
+
+/// The deepest nesting of `PtgMemFunc` sub-expressions parsed (each level is a call).
+const MAX_FORMULA_DEPTH: usize = 64;
+
+fn parse_formula_at(
+    rgce_in: &[u8],
+    sheets: &[String],
+    names: &[(String, String)],
+    depth: usize,
+) -> Result<String, XlsbError> {
+    if rgce_in.is_empty() {
         return Ok(String::new());
     }
+    if depth > MAX_FORMULA_DEPTH {
+        return Err(XlsbError::StackLen);
+    }
+    // Operands are read from a copy padded with zeros, so a formula cut short reads zeros
+    // (and then ends) instead of indexing past its end; `pos` is where parsing is.
+    let end = rgce_in.len();
+    let mut padded = rgce_in.to_vec();
+    padded.resize(end + 16, 0);
+    let mut pos = 0usize;
+    let sheet = |ixti: u16| sheets.get(ixti as usize).map_or("#REF", String::as_str);
 
     let mut stack = Vec::new();
-    let mut formula = String::with_capacity(rgce.len());
-    while !rgce.is_empty() {
-        let ptg = rgce[0];
-        rgce = &rgce[1..];
+    let mut formula = String::with_capacity(end);
+    while pos < end {
+        let ptg = padded[pos];
+        pos += 1;
+        let rgce = &padded[pos..];
         match ptg {
             0x3a | 0x5a | 0x7a => {
                 // PtgRef3d
                 let ixti = read_u16(&rgce[0..2]);
                 stack.push(formula.len());
-                formula.push_str(&sheets[ixti as usize]);
+                formula.push_str(sheet(ixti));
                 formula.push('!');
                 // TODO: check with relative columns
                 formula.push('$');
                 push_column(read_u16(&rgce[6..8]) as u32, &mut formula);
                 formula.push('$');
                 formula.push_str(&format!("{}", read_u32(&rgce[2..6]) + 1));
-                rgce = &rgce[8..];
+                pos += 8;
             }
             0x3b | 0x5b | 0x7b => {
                 // PtgArea3d
                 let ixti = read_u16(&rgce[0..2]);
                 stack.push(formula.len());
-                formula.push_str(&sheets[ixti as usize]);
+                formula.push_str(sheet(ixti));
                 formula.push('!');
                 // TODO: check with relative columns
                 formula.push('$');
@@ -840,31 +891,31 @@ fn parse_formula(
                 push_column(read_u16(&rgce[12..14]) as u32, &mut formula);
                 formula.push('$');
                 formula.push_str(&format!("{}", read_u32(&rgce[6..10]) + 1));
-                rgce = &rgce[14..];
+                pos += 14;
             }
             0x3c | 0x5c | 0x7c => {
                 // PtfRefErr3d
                 let ixti = read_u16(&rgce[0..2]);
                 stack.push(formula.len());
-                formula.push_str(&sheets[ixti as usize]);
+                formula.push_str(sheet(ixti));
                 formula.push('!');
                 formula.push_str("#REF!");
-                rgce = &rgce[8..];
+                pos += 8;
             }
             0x3d | 0x5d | 0x7d => {
                 // PtgAreaErr3d
                 let ixti = read_u16(&rgce[0..2]);
                 stack.push(formula.len());
-                formula.push_str(&sheets[ixti as usize]);
+                formula.push_str(sheet(ixti));
                 formula.push('!');
                 formula.push_str("#REF!");
-                rgce = &rgce[14..];
+                pos += 14;
             }
             0x01 => {
                 // PtgExp: array/shared formula, ignore
                 debug!("ignoring PtgExp array/shared formula");
                 stack.push(formula.len());
-                rgce = &rgce[4..];
+                pos += 4;
             }
             0x03..=0x11 => {
                 // binary operation
@@ -915,28 +966,31 @@ fn parse_formula(
                 stack.push(formula.len());
                 formula.push('\"');
                 let cch = read_u16(&rgce[0..2]) as usize;
+                if pos + 2 + 2 * cch > end {
+                    return Err(XlsbError::StackLen);
+                }
                 formula.push_str(&UTF_16LE.decode(&rgce[2..2 + 2 * cch]).0);
                 formula.push('\"');
-                rgce = &rgce[2 + 2 * cch..];
+                pos += 2 + 2 * cch;
             }
             0x18 => {
                 stack.push(formula.len());
                 let eptg = rgce[0];
-                rgce = &rgce[1..];
+                pos += 1;
                 match eptg {
-                    0x19 => rgce = &rgce[12..],
-                    0x1D => rgce = &rgce[4..],
+                    0x19 => pos += 12,
+                    0x1D => pos += 4,
                     e => return Err(XlsbError::Etpg(e)),
                 }
             }
             0x19 => {
                 let eptg = rgce[0];
-                rgce = &rgce[1..];
+                pos += 1;
                 match eptg {
-                    0x01 | 0x02 | 0x08 | 0x20 | 0x21 | 0x40 | 0x41 | 0x80 => rgce = &rgce[2..],
-                    0x04 => rgce = &rgce[10..],
+                    0x01 | 0x02 | 0x08 | 0x20 | 0x21 | 0x40 | 0x41 | 0x80 => pos += 2,
+                    0x04 => pos += 10,
                     0x10 => {
-                        rgce = &rgce[2..];
+                        pos += 2;
                         let e = stack.last().ok_or(XlsbError::StackLen)?;
                         let e = formula.split_off(*e);
                         formula.push_str("SUM(");
@@ -949,7 +1003,7 @@ fn parse_formula(
             0x1C => {
                 stack.push(formula.len());
                 let err = rgce[0];
-                rgce = &rgce[1..];
+                pos += 1;
                 match err {
                     0x00 => formula.push_str("#NULL!"),
                     0x07 => formula.push_str("#DIV/0!"),
@@ -965,37 +1019,40 @@ fn parse_formula(
             0x1D => {
                 stack.push(formula.len());
                 formula.push_str(if rgce[0] == 0 { "FALSE" } else { "TRUE" });
-                rgce = &rgce[1..];
+                pos += 1;
             }
             0x1E => {
                 stack.push(formula.len());
                 formula.push_str(&format!("{}", read_u16(rgce)));
-                rgce = &rgce[2..];
+                pos += 2;
             }
             0x1F => {
                 stack.push(formula.len());
                 formula.push_str(&format!("{}", read_f64(rgce)));
-                rgce = &rgce[8..];
+                pos += 8;
             }
             0x20 | 0x40 | 0x60 => {
                 // PtgArray: ignore
                 stack.push(formula.len());
-                rgce = &rgce[14..];
+                pos += 14;
             }
             0x21 | 0x22 | 0x41 | 0x42 | 0x61 | 0x62 => {
                 let (iftab, argc) = match ptg {
                     0x22 | 0x42 | 0x62 => {
                         let iftab = read_u16(&rgce[1..]) as usize;
+                        if iftab >= crate::utils::FTAB_LEN {
+                            return Err(XlsbError::IfTab(iftab));
+                        }
                         let argc = rgce[0] as usize;
-                        rgce = &rgce[3..];
+                        pos += 3;
                         (iftab, argc)
                     }
                     _ => {
                         let iftab = read_u16(rgce) as usize;
-                        if iftab > crate::utils::FTAB_LEN {
+                        if iftab >= crate::utils::FTAB_LEN {
                             return Err(XlsbError::IfTab(iftab));
                         }
-                        rgce = &rgce[2..];
+                        pos += 2;
                         let argc = crate::utils::FTAB_ARGC[iftab] as usize;
                         (iftab, argc)
                     }
@@ -1028,12 +1085,12 @@ fn parse_formula(
                 }
             }
             0x23 | 0x43 | 0x63 => {
-                let iname = read_u32(rgce) as usize - 1; // one-based
+                let iname = (read_u32(rgce) as usize).wrapping_sub(1); // one-based
                 stack.push(formula.len());
                 if let Some(name) = names.get(iname) {
                     formula.push_str(&name.0);
                 }
-                rgce = &rgce[4..];
+                pos += 4;
             }
             0x24 | 0x44 | 0x64 => {
                 let row = read_u32(rgce) + 1;
@@ -1048,7 +1105,7 @@ fn parse_formula(
                     formula.push('$');
                 }
                 formula.push_str(&format!("{row}"));
-                rgce = &rgce[6..];
+                pos += 6;
             }
             0x25 | 0x45 | 0x65 => {
                 stack.push(formula.len());
@@ -1061,31 +1118,34 @@ fn parse_formula(
                 push_column(read_u16(&rgce[10..12]) as u32, &mut formula);
                 formula.push('$');
                 formula.push_str(&format!("{}", read_u32(&rgce[4..8]) + 1));
-                rgce = &rgce[12..];
+                pos += 12;
             }
             0x2A | 0x4A | 0x6A => {
                 stack.push(formula.len());
                 formula.push_str("#REF!");
-                rgce = &rgce[6..];
+                pos += 6;
             }
             0x2B | 0x4B | 0x6B => {
                 stack.push(formula.len());
                 formula.push_str("#REF!");
-                rgce = &rgce[12..];
+                pos += 12;
             }
             0x29 | 0x49 | 0x69 => {
                 let cce = read_u16(rgce) as usize;
-                rgce = &rgce[2..];
-                let f = parse_formula(&rgce[..cce], sheets, names)?;
+                pos += 2;
+                if pos + cce > end {
+                    return Err(XlsbError::StackLen);
+                }
+                let f = parse_formula_at(&padded[pos..pos + cce], sheets, names, depth + 1)?;
                 stack.push(formula.len());
                 formula.push_str(&f);
-                rgce = &rgce[cce..];
+                pos += cce;
             }
             0x39 | 0x59 | 0x79 => {
                 // TODO: external workbook ... ignore this formula ...
                 stack.push(formula.len());
                 formula.push_str("EXTERNAL_WB_NAME");
-                rgce = &rgce[6..];
+                pos += 6;
             }
             _ => return Err(XlsbError::Ptg(ptg)),
         }
