@@ -209,7 +209,10 @@ fn cpu_secs() -> f64 {
         .collect();
     // utime and stime are fields 14 and 15 of the line: 12 and 13 after ')'; cutime and
     // cstime (children waited for: the worker processes) 16 and 17.
-    (11..15).map(|i| f.get(i).copied().unwrap_or(0)).sum::<u64>() as f64 / 100.0
+    (11..15)
+        .map(|i| f.get(i).copied().unwrap_or(0))
+        .sum::<u64>() as f64
+        / 100.0
 }
 
 fn bare(file: &Path) -> usize {

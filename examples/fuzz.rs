@@ -235,7 +235,10 @@ fn xlsb_from(rows: &[(u32, Vec<(u32, calamine::Data)>)], sheet: &str) -> Vec<(St
         ("[Content_Types].xml".into(), types.as_bytes().to_vec()),
         ("_rels/.rels".into(), root_rels.as_bytes().to_vec()),
         ("xl/workbook.bin".into(), wb),
-        ("xl/_rels/workbook.bin.rels".into(), rels.as_bytes().to_vec()),
+        (
+            "xl/_rels/workbook.bin.rels".into(),
+            rels.as_bytes().to_vec(),
+        ),
         ("xl/styles.bin".into(), styles),
         ("xl/worksheets/sheet1.bin".into(), sh),
     ]
@@ -266,7 +269,9 @@ fn load_seeds(repo: &Path, extra: Option<&Path>) -> Vec<Seed> {
     let mut walk = |dir: &Path| {
         let mut stack = vec![dir.to_path_buf()];
         while let Some(d) = stack.pop() {
-            let Ok(rd) = std::fs::read_dir(&d) else { continue };
+            let Ok(rd) = std::fs::read_dir(&d) else {
+                continue;
+            };
             for e in rd.flatten() {
                 let p = e.path();
                 if p.is_dir() {
@@ -289,8 +294,14 @@ fn load_seeds(repo: &Path, extra: Option<&Path>) -> Vec<Seed> {
     files.sort();
     let mut seeds = Vec::new();
     for p in files {
-        let Ok(bytes) = std::fs::read(&p) else { continue };
-        let name = p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let Ok(bytes) = std::fs::read(&p) else {
+            continue;
+        };
+        let name = p
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let kind = match p.extension().and_then(|e| e.to_str()) {
             Some("xls") => Kind::Xls,
             Some("xlsb") => Kind::Xlsb,
@@ -334,18 +345,77 @@ struct Mutation {
 const OPS: u8 = 16;
 
 const NUMBERS: &[&str] = &[
-    "0", "-1", "1", "65535", "65536", "1048575", "1048576", "1048577", "16383", "16384",
-    "2147483647", "2147483648", "4294967295", "4294967296", "18446744073709551615",
-    "99999999999999999999", "1e308", "-1e308", "NaN", "inf", "0.5", "", " ", "abc",
+    "0",
+    "-1",
+    "1",
+    "65535",
+    "65536",
+    "1048575",
+    "1048576",
+    "1048577",
+    "16383",
+    "16384",
+    "2147483647",
+    "2147483648",
+    "4294967295",
+    "4294967296",
+    "18446744073709551615",
+    "99999999999999999999",
+    "1e308",
+    "-1e308",
+    "NaN",
+    "inf",
+    "0.5",
+    "",
+    " ",
+    "abc",
 ];
 const REFS: &[&str] = &[
-    "ZZZZZZZZ1", "XFD1048576", "XFE1", "A1048577", "A0", "A", "1", "B2:A1", "A1:XFD1048576",
-    "MWLQKWV1", "A4294967296", "$A$1", "a1", "A-1", "ZZZ999999",
+    "ZZZZZZZZ1",
+    "XFD1048576",
+    "XFE1",
+    "A1048577",
+    "A0",
+    "A",
+    "1",
+    "B2:A1",
+    "A1:XFD1048576",
+    "MWLQKWV1",
+    "A4294967296",
+    "$A$1",
+    "a1",
+    "A-1",
+    "ZZZ999999",
 ];
 const TEXTS: &[&str] = &[
-    "😀", "𠀀", "\u{202E}", "\u{200B}", "\u{1b}[2J", "\n", "\r\n", "\t", "\u{7f}", "\u{FEFF}",
-    "合计", "Total", "=cmd|' /C calc'!A0", "%s%n", "P1", "P9", "2026-10-01 08:00", "N/A",
-    "是", "acme", "email", "INC-1", "&amp;", "&#0;", "&#xD800;", "<", "]]>", "\u{0}",
+    "😀",
+    "𠀀",
+    "\u{202E}",
+    "\u{200B}",
+    "\u{1b}[2J",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u{7f}",
+    "\u{FEFF}",
+    "合计",
+    "Total",
+    "=cmd|' /C calc'!A0",
+    "%s%n",
+    "P1",
+    "P9",
+    "2026-10-01 08:00",
+    "N/A",
+    "是",
+    "acme",
+    "email",
+    "INC-1",
+    "&amp;",
+    "&#0;",
+    "&#xD800;",
+    "<",
+    "]]>",
+    "\u{0}",
 ];
 
 fn pick<'s>(list: &[&'s str], n: u64) -> &'s str {
@@ -361,7 +431,10 @@ fn value(n: u64, long: u64) -> String {
         _ => {
             let unit = pick(&["x", " ", "工", "😀", "P1", "0"], n / 7);
             let len = [100usize, 32_767, 32_768, 300_000, 2_000_000][(long % 5) as usize];
-            unit.repeat(len / unit.len().max(1)).chars().take(len).collect()
+            unit.repeat(len / unit.len().max(1))
+                .chars()
+                .take(len)
+                .collect()
         }
     }
 }
@@ -479,7 +552,7 @@ fn mutate_xml(data: &mut Vec<u8>, m: &Mutation) {
             }
             let (s, e) = tx[(m.a % tx.len() as u64) as usize];
             let v = value(m.b, m.c);
-            if m.c % 2 == 0 {
+            if m.c.is_multiple_of(2) {
                 data.splice(s..e, v.bytes());
             } else {
                 data.splice(e..e, v.bytes());
@@ -545,10 +618,17 @@ fn mutate_bytes(data: &mut Vec<u8>, m: &Mutation) {
         0 => data[at] ^= (m.b as u8) | 1,
         1 => {
             let vals: [u32; 8] = [
-                0, 0xFFFF, 0xFFFF_FFFF, 0x7FFF_FFFF, 0x0010_0000, 0x4000, 0x100, 0x8000_0000,
+                0,
+                0xFFFF,
+                0xFFFF_FFFF,
+                0x7FFF_FFFF,
+                0x0010_0000,
+                0x4000,
+                0x100,
+                0x8000_0000,
             ];
             let v = vals[(m.b % 8) as usize].to_le_bytes();
-            let w = if m.c % 2 == 0 { 2 } else { 4 };
+            let w = if m.c.is_multiple_of(2) { 2 } else { 4 };
             for i in 0..w {
                 if at + i < n {
                     data[at + i] = v[i];
@@ -574,12 +654,16 @@ fn mutate_bytes(data: &mut Vec<u8>, m: &Mutation) {
 /// In an OLE (xls) file: overwrite a field of a BIFF record found by its type (cells,
 /// dimensions, sheets, shared strings), keeping the file's size.
 fn mutate_biff(data: &mut [u8], m: &Mutation) {
-    const TYPES: [u16; 8] = [0x00FD, 0x0203, 0x0200, 0x0085, 0x00FC, 0x0204, 0x027E, 0x00BD];
+    const TYPES: [u16; 8] = [
+        0x00FD, 0x0203, 0x0200, 0x0085, 0x00FC, 0x0204, 0x027E, 0x00BD,
+    ];
     let typ = TYPES[(m.a % 8) as usize].to_le_bytes();
     let hits: Vec<usize> = data
         .windows(4)
         .enumerate()
-        .filter(|(_, w)| w[0] == typ[0] && w[1] == typ[1] && u16::from_le_bytes([w[2], w[3]]) < 9000)
+        .filter(|(_, w)| {
+            w[0] == typ[0] && w[1] == typ[1] && u16::from_le_bytes([w[2], w[3]]) < 9000
+        })
         .map(|(i, _)| i)
         .take(10_000)
         .collect();
@@ -599,7 +683,7 @@ fn mutate_biff(data: &mut [u8], m: &Mutation) {
 fn apply(doc: &mut Doc, m: &Mutation) {
     match doc {
         Doc::Raw(b) => {
-            if m.op % 2 == 0 {
+            if m.op.is_multiple_of(2) {
                 mutate_biff(b, m);
             } else {
                 mutate_bytes(b, m);
@@ -633,10 +717,17 @@ fn apply(doc: &mut Doc, m: &Mutation) {
                     let prefer = entries
                         .iter()
                         .position(|(n, _)| {
-                            let keys = ["sheet", "sharedStrings", "workbook", "styles", "content.xml", "rels"];
+                            let keys = [
+                                "sheet",
+                                "sharedStrings",
+                                "workbook",
+                                "styles",
+                                "content.xml",
+                                "rels",
+                            ];
                             n.contains(keys[(m.b % keys.len() as u64) as usize])
                         })
-                        .filter(|_| m.a % 4 != 0)
+                        .filter(|_| !m.a.is_multiple_of(4))
                         .unwrap_or(i);
                     let (name, data) = &mut entries[prefer];
                     if is_xml(name) && m.op < 12 {
@@ -682,7 +773,8 @@ fn mutate_xlsb(data: &mut Vec<u8>, m: &Mutation) {
     match m.b % 4 {
         0 => {
             let piece = data[s..e].to_vec();
-            let times = [1usize, 10, 1000, 100_000][(m.c % 4) as usize].min(MAX_ENTRY / piece.len().max(1));
+            let times =
+                [1usize, 10, 1000, 100_000][(m.c % 4) as usize].min(MAX_ENTRY / piece.len().max(1));
             let mut add = Vec::new();
             for _ in 0..times {
                 add.extend_from_slice(&piece);
@@ -720,7 +812,11 @@ fn random_mutations(rng: &mut Rng, kind: Kind) -> Vec<Mutation> {
             } else {
                 // Mostly content mutations; zip-structure ones (0–2) now and then.
                 let r = rng.below(20) as u8;
-                if r < 2 { r } else { 3 + rng.below((OPS - 3) as u64) as u8 }
+                if r < 2 {
+                    r
+                } else {
+                    3 + rng.below((OPS - 3) as u64) as u8
+                }
             };
             Mutation {
                 op,
@@ -846,7 +942,11 @@ impl Runner {
                 hung = true;
                 let _ = child.kill();
             }
-            std::thread::sleep(Duration::from_millis(if t.elapsed().as_millis() < 200 { 2 } else { 20 }));
+            std::thread::sleep(Duration::from_millis(if t.elapsed().as_millis() < 200 {
+                2
+            } else {
+                20
+            }));
         }
         let stdout = reader.join().unwrap_or_default();
         let stderr = ereader.join().unwrap_or_default();
@@ -859,7 +959,9 @@ impl Runner {
         } else {
             match libc::WEXITSTATUS(status) {
                 0 | 1 => {
-                    if String::from_utf8_lossy(&stderr).contains("svcreport: contained reader panic") {
+                    if String::from_utf8_lossy(&stderr)
+                        .contains("svcreport: contained reader panic")
+                    {
                         Some(Failure::ContainedPanic)
                     } else if serde_json::from_slice::<serde_json::Value>(&stdout)
                         .ok()
@@ -902,7 +1004,12 @@ struct Args {
 
 fn args() -> Args {
     let v: Vec<String> = std::env::args().collect();
-    let get = |k: &str| v.iter().position(|a| a == k).and_then(|i| v.get(i + 1)).cloned();
+    let get = |k: &str| {
+        v.iter()
+            .position(|a| a == k)
+            .and_then(|i| v.get(i + 1))
+            .cloned()
+    };
     let here = std::env::current_exe().unwrap_or_default();
     let default_exe = here
         .parent()
@@ -913,11 +1020,18 @@ fn args() -> Args {
         seconds: get("--seconds").and_then(|s| s.parse().ok()).unwrap_or(120),
         inputs: get("--inputs").and_then(|s| s.parse().ok()),
         seed: get("--seed").and_then(|s| s.parse().ok()).unwrap_or(1),
-        out: get("--out").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target/fuzz")),
+        out: get("--out")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("target/fuzz")),
         exe: get("--exe").map(PathBuf::from).unwrap_or(default_exe),
-        jobs: get("--jobs").and_then(|s| s.parse().ok()).unwrap_or(1).max(1),
+        jobs: get("--jobs")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1)
+            .max(1),
         timeout: get("--timeout").and_then(|s| s.parse().ok()).unwrap_or(20),
-        memory_mib: get("--memory-mib").and_then(|s| s.parse().ok()).unwrap_or(1024),
+        memory_mib: get("--memory-mib")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1024),
         seeds: get("--seeds").map(PathBuf::from),
     }
 }
@@ -928,7 +1042,10 @@ fn workspace(dir: &Path, repo: &Path) {
         dir.join("svcreport.toml"),
         "[workspace]\nname = \"fuzz\"\nlanguage = \"en\"\ninbox = [\"inbox/*.xlsx\"]\ncatalogue = [\"catalogue.toml\"]\nmax_uncompressed_mib = 256\n",
     );
-    let _ = std::fs::copy(repo.join("samples/demo/catalogue.toml"), dir.join("catalogue.toml"));
+    let _ = std::fs::copy(
+        repo.join("samples/demo/catalogue.toml"),
+        dir.join("catalogue.toml"),
+    );
 }
 
 #[derive(Default)]
@@ -953,7 +1070,14 @@ fn kind_index(k: Kind) -> usize {
 
 /// The smallest subset of `muts` (removing one mutation at a time, to a fixed point) that
 /// still fails the same way; at most `budget` of tries.
-fn minimise(seed: &Seed, muts: &[Mutation], fail: Failure, runner: &Runner, tmp: &Path, workers: bool) -> Vec<Mutation> {
+fn minimise(
+    seed: &Seed,
+    muts: &[Mutation],
+    fail: Failure,
+    runner: &Runner,
+    tmp: &Path,
+    workers: bool,
+) -> Vec<Mutation> {
     let mut cur = muts.to_vec();
     let budget = Instant::now() + Duration::from_secs(120);
     let mut changed = true;
@@ -982,7 +1106,10 @@ fn main() {
     let seeds = load_seeds(&repo, a.seeds.as_deref());
     assert!(!seeds.is_empty(), "no seed workbooks found");
     if !a.exe.is_file() {
-        eprintln!("fuzz: {} is not the svcreport binary (build it, or pass --exe)", a.exe.display());
+        eprintln!(
+            "fuzz: {} is not the svcreport binary (build it, or pass --exe)",
+            a.exe.display()
+        );
         std::process::exit(2);
     }
     let _ = std::fs::create_dir_all(&a.out);
@@ -1000,7 +1127,12 @@ fn main() {
         let p = scratch.join(format!("seed.{}", s.kind.ext()));
         let _ = std::fs::write(&p, s.doc.bytes());
         let o = runner.run(&p, false);
-        assert!(o.failure.is_none(), "seed {} fails as it is: {:?}", s.name, o.failure);
+        assert!(
+            o.failure.is_none(),
+            "seed {} fails as it is: {:?}",
+            s.name,
+            o.failure
+        );
     }
     let seeds = Arc::new(seeds);
     let stats = Arc::new(Stats::default());
@@ -1010,8 +1142,13 @@ fn main() {
     let started = Instant::now();
     let mut handles = Vec::new();
     for job in 0..a.jobs {
-        let (seeds, stats, failures, stop, runner) =
-            (seeds.clone(), stats.clone(), failures.clone(), stop.clone(), runner.clone());
+        let (seeds, stats, failures, stop, runner) = (
+            seeds.clone(),
+            stats.clone(),
+            failures.clone(),
+            stop.clone(),
+            runner.clone(),
+        );
         let out = a.out.clone();
         let inputs = a.inputs;
         let campaign_seed = a.seed;
@@ -1040,7 +1177,10 @@ fn main() {
                 let prev_peak = stats.peak_kib.fetch_max(o.peak_kib, Ordering::Relaxed);
                 let prev_ms = stats.slowest_ms.fetch_max(ms, Ordering::Relaxed);
                 // Keep the slowest input and the one with the highest peak, to look at.
-                for (name, record) in [("slowest", ms > prev_ms), ("highest-peak", o.peak_kib > prev_peak)] {
+                for (name, record) in [
+                    ("slowest", ms > prev_ms),
+                    ("highest-peak", o.peak_kib > prev_peak),
+                ] {
                     if record {
                         let file = format!("{name}.{}", seed.kind.ext());
                         let _ = std::fs::write(out.join(&file), &bytes);
@@ -1074,7 +1214,10 @@ fn main() {
                     o.peak_kib / 1024,
                     if workers { "; read in workers" } else { "" }
                 );
-                let _ = std::fs::write(out.join(format!("{name}.txt")), format!("{fail:?}: {note}\n"));
+                let _ = std::fs::write(
+                    out.join(format!("{name}.txt")),
+                    format!("{fail:?}: {note}\n"),
+                );
                 eprintln!("fuzz: {fail:?} → {}", out.join(&name).display());
                 if let Ok(mut f) = failures.lock() {
                     f.push((fail, name, note));
@@ -1110,7 +1253,11 @@ fn main() {
         stats.slowest_ms.load(Ordering::SeqCst) as f64 / 1000.0,
     );
     println!("{summary}");
-    let extremes = stats.extremes.lock().map(|x| x.join("\n")).unwrap_or_default();
+    let extremes = stats
+        .extremes
+        .lock()
+        .map(|x| x.join("\n"))
+        .unwrap_or_default();
     println!("{extremes}");
     let _ = std::fs::write(
         a.out.join(format!("summary-seed{}.md", a.seed)),

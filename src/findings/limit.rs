@@ -172,8 +172,9 @@ pub fn span(a: CellRef, b: CellRef) -> CellRef {
 /// there. Findings must come grouped or not, in any order; the output keeps their order.
 pub fn bound_across(findings: Vec<Finding>) -> Vec<Finding> {
     use std::collections::BTreeMap;
-    let mut seen: BTreeMap<(Option<String>, Option<String>, Code), (u32, Option<Over>)> =
-        BTreeMap::new();
+    /// (file, sheet, code): a place and a kind of finding.
+    type Key = (Option<String>, Option<String>, Code);
+    let mut seen: BTreeMap<Key, (u32, Option<Over>)> = BTreeMap::new();
     let mut out = Vec::new();
     for f in findings {
         let e = seen
@@ -238,7 +239,10 @@ mod tests {
         assert_eq!(s.code, Code::ValueErrorCell);
         assert_eq!(s.represents(), 1_000_000 - 100);
         // From the first cell not listed (row 102) to the last (row 1,000,001).
-        assert_eq!(s.cell.map(|c| c.to_string()).as_deref(), Some("D102:D1000001"));
+        assert_eq!(
+            s.cell.map(|c| c.to_string()).as_deref(),
+            Some("D102:D1000001")
+        );
         let m = s.message(Lang::En);
         assert!(m.contains("999900"), "{m}");
         assert!(file.summaries("a.xlsx").is_empty());

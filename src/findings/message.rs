@@ -1162,7 +1162,7 @@ fn place_text(p: TextPlace, lang: Lang) -> &'static str {
 
 /// Text of a finding sent between processes, as the `&'static str` the tables hold:
 /// the texts a worker sends come from the same tables, so this finds them; an unknown
-/// text is kept once (at most [`INTERN_MAX`] of them), never per finding.
+/// text is kept once (at most 4,096 of them), never per finding.
 pub fn intern(s: &str) -> &'static str {
     use std::collections::BTreeSet;
     use std::sync::Mutex;

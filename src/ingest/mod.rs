@@ -228,7 +228,8 @@ pub fn inbox(ws: &Workspace) -> Result<Inbox, IngestError> {
             && !real.starts_with(&w.root_real)
         {
             // A pattern reaching out of the workspace (`../shared/*.xlsx`).
-            w.refused.insert(base.clone(), LinkProblem::OutsideWorkspace);
+            w.refused
+                .insert(base.clone(), LinkProblem::OutsideWorkspace);
             continue;
         }
         w.dir(&base, &pattern, 1, depth)?;
@@ -537,7 +538,8 @@ fn read_source<RS: Read + Seek + Send>(
     r.count.bytes = len;
     // The file's own name reaches the report's appendix.
     let base = name.rsplit('/').next().unwrap_or(name);
-    r.findings.extend(unusual_name(base, TextPlace::FileName, name, None));
+    r.findings
+        .extend(unusual_name(base, TextPlace::FileName, name, None));
     let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         IN_READ.with(|f| f.set(true));
         let mut inner = FileRead::default();
@@ -905,7 +907,11 @@ fn push_range<'a>(st: &mut SheetState<'a, '_>, range: &'a Range<Data>) {
         let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
             continue;
         };
-        st.push(r0.saturating_add(r), c0.saturating_add(c), Raw::from_data(d));
+        st.push(
+            r0.saturating_add(r),
+            c0.saturating_add(c),
+            Raw::from_data(d),
+        );
     }
 }
 
@@ -953,7 +959,7 @@ enum Long {
     /// Whitespace only.
     Blank,
     /// More than [`MAX_CELL_CHARS`] characters.
-    TooLong,
+    OverLimit,
     /// The byte range of the text without surrounding whitespace.
     Trim(usize, usize),
 }
@@ -961,7 +967,7 @@ enum Long {
 impl Long {
     fn of(s: &str) -> Long {
         if s.len() > 4 * MAX_CELL_CHARS || s.chars().nth(MAX_CELL_CHARS).is_some() {
-            return Long::TooLong;
+            return Long::OverLimit;
         }
         let t = s.trim_start();
         let start = s.len() - t.len();
@@ -1076,7 +1082,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
         let apply = |l: Long, s: Cow<'a, str>, iso: bool| -> Raw<'a> {
             match l {
                 Long::Blank => Raw::Empty,
-                Long::TooLong => Raw::TooLong,
+                Long::OverLimit => Raw::TooLong,
                 Long::Trim(a, b) => {
                     let t = match s {
                         Cow::Borrowed(s) => Cow::Borrowed(&s[a..b]),

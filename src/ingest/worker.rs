@@ -4,13 +4,13 @@
 //! reason ([`WorkerFailure`]) and goes on with the other files.
 //!
 //! Depends on the rest of `ingest` (a worker reads a file exactly as the run itself would,
-//! [`super::read_path`]) and on [`super::wire`] for the records; no other stage. The run
+//! `read_path`) and on [`super::wire`] for the records; no other stage. The run
 //! starts at most one worker per thread of its pool, each reading one file at a time and
 //! kept for the next file; a worker that failed is replaced for the next file.
 //!
 //! Protocol (private to one binary, so no versioning beyond the wire format's): the run
-//! writes one JSON line with the catalogue's names and the options ([`Setup`]), then one JSON
-//! line per file ([`Job`]); the worker answers each file with one frame: a 4-byte
+//! writes one JSON line with the catalogue's names and the options (`Setup`), then one JSON
+//! line per file (`Job`); the worker answers each file with one frame: a 4-byte
 //! little-endian length, then the findings, counts and id columns (postcard, the typed
 //! messages as they are) and the records in the wire format ([`super::wire`]). A worker limits its own data segment (`RLIMIT_DATA`, which unlike
 //! `RLIMIT_AS` does not count the address space glibc reserves per thread) and exits with
@@ -473,7 +473,10 @@ pub(super) fn read_files(
                             if let Some(dead) = w.take() {
                                 dead.close();
                             }
-                            store(i, failed(name, path, failure.err().unwrap_or(WorkerFailure::Garbled)));
+                            store(
+                                i,
+                                failed(name, path, failure.err().unwrap_or(WorkerFailure::Garbled)),
+                            );
                             cur = next_job();
                             continue;
                         }

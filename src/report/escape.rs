@@ -22,7 +22,10 @@ pub fn code_of(c: char) -> String {
 type Seen = BTreeMap<char, String>;
 
 fn fix(s: &mut String, cov: &Coverage, seen: &mut Seen) {
-    if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_control() && !matches!(b, b'\n' | b'\t' | b'\r'))
+    if s.is_ascii()
+        && !s
+            .bytes()
+            .any(|b| b.is_ascii_control() && !matches!(b, b'\n' | b'\t' | b'\r'))
     {
         return;
     }
@@ -154,7 +157,11 @@ pub fn escape_unprintable(doc: &mut ReportDoc, cov: &Coverage, zh: bool) -> bool
         Some(s) => s.blocks.push(block),
         None => doc.sections.push(Section {
             id: "appendix".into(),
-            title: if zh { "附录".into() } else { "Appendix".into() },
+            title: if zh {
+                "附录".into()
+            } else {
+                "Appendix".into()
+            },
             blocks: vec![block],
         }),
     }

@@ -258,14 +258,7 @@ fn calamine_sst_unique_count_is_a_claim_not_a_reservation() {
 #[test]
 fn calamine_and_the_reader_bound_cell_references() {
     use calamine::Reader;
-    let far = [
-        "A1",
-        "B1",
-        "C1",
-        "ZZZZZZZZ1",
-        "E1",
-        "F1",
-    ];
+    let far = ["A1", "B1", "C1", "ZZZZZZZZ1", "E1", "F1"];
     let bytes = raw_xlsx(
         ONE_SHEET,
         &sheet_xml(&format!("{}{}", header(far), incident(2, 8))),
@@ -284,7 +277,11 @@ fn calamine_and_the_reader_bound_cell_references() {
     assert!(err.to_string().contains("column number overflow"), "{err}");
     assert_eq!(seen, [(0, 0), (0, 1), (0, 2)]);
     let ing = read("zz.xlsx", &bytes);
-    assert!(codes(&ing).contains(&"ingest.unreadable"), "{:?}", codes(&ing));
+    assert!(
+        codes(&ing).contains(&"ingest.unreadable"),
+        "{:?}",
+        codes(&ing)
+    );
 
     // Within u32 but beyond Excel: findings at those cells, the rest read.
     let mut refs = HEADER_REFS;
@@ -295,7 +292,10 @@ fn calamine_and_the_reader_bound_cell_references() {
         incident(2, 8),
         r#"<row r="3"><c r="ZZZ3" t="s"><v>6</v></c></row><row r="1048577"><c r="A1048577" t="s"><v>6</v></c></row>"#
     );
-    let ing = read("xfe.xlsx", &raw_xlsx(ONE_SHEET, &sheet_xml(&rows), &sst(&[], None)));
+    let ing = read(
+        "xfe.xlsx",
+        &raw_xlsx(ONE_SHEET, &sheet_xml(&rows), &sst(&[], None)),
+    );
     let beyond: Vec<String> = ing
         .findings
         .iter()
@@ -316,7 +316,10 @@ fn rows_out_of_order_are_findings_and_the_counts_reconcile() {
         incident(3, 8),
         incident(6, 8)
     );
-    let ing = read("order.xlsx", &raw_xlsx(ONE_SHEET, &sheet_xml(&rows), &sst(&[], None)));
+    let ing = read(
+        "order.xlsx",
+        &raw_xlsx(ONE_SHEET, &sheet_xml(&rows), &sst(&[], None)),
+    );
     let f = ing
         .findings
         .iter()
@@ -337,7 +340,9 @@ fn rows_out_of_order_are_findings_and_the_counts_reconcile() {
 fn a_sheet_of_stray_cells_gives_bounded_findings() {
     let mut rows = header(HEADER_REFS);
     for r in 2..200_002u32 {
-        rows.push_str(&format!(r#"<row r="{r}"><c r="Q{r}" t="s"><v>6</v></c></row>"#));
+        rows.push_str(&format!(
+            r#"<row r="{r}"><c r="Q{r}" t="s"><v>6</v></c></row>"#
+        ));
     }
     let ing = read(
         "stray.xlsx",
@@ -414,10 +419,11 @@ fn a_long_comment_on_every_row_is_held_once() {
     let ing = read("surveys.xlsx", &bytes);
     assert_eq!(ing.dataset.surveys.len(), 2000, "{:?}", codes(&ing));
     let first = ing.dataset.surveys[0].comment.as_ref().unwrap();
-    assert!(ing.dataset.surveys.iter().all(|s| s
-        .comment
-        .as_ref()
-        .is_some_and(|c| c.shared_key() == first.shared_key())));
+    assert!(ing.dataset.surveys.iter().all(|s| {
+        s.comment
+            .as_ref()
+            .is_some_and(|c| c.shared_key() == first.shared_key())
+    }));
 }
 
 /// The same worksheet listed 2,000 times in `workbook.xml` (parsed 2,000 times, 45 s,
@@ -426,7 +432,13 @@ fn a_long_comment_on_every_row_is_held_once() {
 fn calamine_reads_a_sheet_listed_2000_times_once() {
     use calamine::Reader;
     let listed: String = (0..2000)
-        .map(|i| format!(r#"<sheet name="事件{}" sheetId="{}" r:id="rId1"/>"#, if i == 0 { String::new() } else { i.to_string() }, i + 1))
+        .map(|i| {
+            format!(
+                r#"<sheet name="事件{}" sheetId="{}" r:id="rId1"/>"#,
+                if i == 0 { String::new() } else { i.to_string() },
+                i + 1
+            )
+        })
         .collect();
     let mut rows = header(HEADER_REFS);
     for r in 2..1002u32 {
@@ -455,7 +467,11 @@ fn calamine_bounds_the_cells_of_an_xls() {
         .expect("a LabelSst record");
     xls[at + 4..at + 8].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF]);
     let ing = read("far.xls", &xls);
-    let f = ing.findings.iter().find(|f| f.code == "ingest.unreadable").expect("refused");
+    let f = ing
+        .findings
+        .iter()
+        .find(|f| f.code == "ingest.unreadable")
+        .expect("refused");
     let m = f.message(svcreport::findings::Lang::En);
     assert!(m.contains("more than the limit"), "{m}");
     assert_bounded("far.xls", &xls);
@@ -468,7 +484,10 @@ fn calamine_bounds_the_cells_of_an_ods() {
     let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="事件"><table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>工单号 and some text to copy</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
     let bytes = zip_of(&[
-        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
         ("META-INF/manifest.xml", manifest.as_bytes()),
         ("content.xml", content.as_bytes()),
     ]);
@@ -498,7 +517,11 @@ fn isolation(mib: u64, timeout: Duration) -> ingest::worker::Isolation {
     }
 }
 
-fn demo_files() -> (tempfile::TempDir, svcreport::workspace::Workspace, Vec<PathBuf>) {
+fn demo_files() -> (
+    tempfile::TempDir,
+    svcreport::workspace::Workspace,
+    Vec<PathBuf>,
+) {
     let dir = support::demo();
     let ws = svcreport::workspace::Workspace::load(dir.path()).unwrap();
     let files = ingest::inbox_files(&ws).unwrap();
@@ -526,10 +549,20 @@ fn reading_in_workers_changes_nothing() {
     // One shared copy of a customer id per file, as when read here.
     let mut keys: std::collections::BTreeMap<&str, std::collections::BTreeSet<usize>> =
         std::collections::BTreeMap::new();
-    for i in there.dataset.incidents.iter().filter(|i| i.customer == "acme") {
-        keys.entry(i.src.file()).or_default().insert(i.customer.shared_key());
+    for i in there
+        .dataset
+        .incidents
+        .iter()
+        .filter(|i| i.customer == "acme")
+    {
+        keys.entry(i.src.file())
+            .or_default()
+            .insert(i.customer.shared_key());
     }
-    assert!(keys.len() > 1 && keys.values().all(|k| k.len() == 1), "{keys:?}");
+    assert!(
+        keys.len() > 1 && keys.values().all(|k| k.len() == 1),
+        "{keys:?}"
+    );
 }
 
 /// A worker that runs out of memory, or out of time, costs its file only: the file is
@@ -554,10 +587,18 @@ fn a_worker_out_of_memory_or_time_is_a_finding_and_the_batch_goes_on() {
     }
     let refs: Vec<&str> = extra.iter().map(String::as_str).collect();
     let big = dir.path().join("a_big.xlsx");
-    std::fs::write(&big, raw_xlsx(ONE_SHEET, &sheet_xml(&rows), &sst(&refs, None))).unwrap();
+    std::fs::write(
+        &big,
+        raw_xlsx(ONE_SHEET, &sheet_xml(&rows), &sst(&refs, None)),
+    )
+    .unwrap();
     let small = dir.path().join("b_small.xlsx");
     let small_rows = format!("{}{}", header(HEADER_REFS), incident(2, 8));
-    std::fs::write(&small, raw_xlsx(ONE_SHEET, &sheet_xml(&small_rows), &sst(&[], None))).unwrap();
+    std::fs::write(
+        &small,
+        raw_xlsx(ONE_SHEET, &sheet_xml(&small_rows), &sst(&[], None)),
+    )
+    .unwrap();
     let files = vec![big, small];
     let cat = catalogue();
     let iso = isolation(24, Duration::from_secs(120));
@@ -638,9 +679,16 @@ fn an_emoji_id_warns_and_every_report_is_still_made() {
         }
     }
     assert!(changed > 100, "{changed}");
-    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let refs: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
     std::fs::write(&path, zip_of(&refs)).unwrap();
-    let o = support::sv(ws, "2026-11-03 10:00", &["--format", "json", "check", "--period", "2026-10"]);
+    let o = support::sv(
+        ws,
+        "2026-11-03 10:00",
+        &["--format", "json", "check", "--period", "2026-10"],
+    );
     let v = support::json(&o);
     assert_eq!(o.status.code(), Some(0), "{}", support::text(&o));
     let n = |code: &str| {
@@ -661,7 +709,11 @@ fn an_emoji_id_warns_and_every_report_is_still_made() {
         .collect();
     docs.sort();
     let clean = support::demo();
-    let o = support::sv(clean.path(), "2026-11-03 10:00", &["run", "--period", "2026-10"]);
+    let o = support::sv(
+        clean.path(),
+        "2026-11-03 10:00",
+        &["run", "--period", "2026-10"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", support::text(&o));
     let mut want: Vec<String> = std::fs::read_dir(clean.path().join("out/2026-10"))
         .unwrap()
@@ -705,21 +757,33 @@ fn terminal_output_escapes_control_characters() {
     let o = support::sv(dir.path(), "2026-11-03 10:00", &["check"]);
     assert_eq!(o.status.code(), Some(1), "{}", support::text(&o));
     let out = String::from_utf8(o.stdout.clone()).unwrap();
-    assert!(!out.contains('\u{1b}') && !out.contains('\u{202E}'), "{out:?}");
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{202E}'),
+        "{out:?}"
+    );
     assert!(
         !out.lines().any(|l| l.starts_with("error[ok]")),
         "a forged line:\n{out}"
     );
-    assert!(out.contains("a<U+000A>error[ok]: all good<U+202E>.xlsx"), "{out}");
+    assert!(
+        out.contains("a<U+000A>error[ok]: all good<U+202E>.xlsx"),
+        "{out}"
+    );
     assert!(out.contains("nobody<U+001B>[31m"), "{out}");
-    let o = support::sv(dir.path(), "2026-11-03 10:00", &["--format", "json", "check"]);
+    let o = support::sv(
+        dir.path(),
+        "2026-11-03 10:00",
+        &["--format", "json", "check"],
+    );
     let v = support::json(&o);
-    assert!(v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["file"] == format!("inbox/{name}")
-            && f["message"].as_str().unwrap().contains("nobody\u{1b}[31m")));
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["file"] == format!("inbox/{name}")
+                && f["message"].as_str().unwrap().contains("nobody\u{1b}[31m"))
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -742,10 +806,22 @@ fn symlinks_in_the_inbox_are_not_followed() {
     symlink("/etc/passwd", ws.join("inbox/2026-10/x.xlsx")).unwrap();
     symlink(outside.path(), ws.join("inbox/ext")).unwrap();
     std::fs::create_dir_all(ws.join("other")).unwrap();
-    std::fs::copy(ws.join("inbox/2026-10/surveys.xlsx"), ws.join("other/kept.xlsx")).unwrap();
-    symlink("../../other/kept.xlsx", ws.join("inbox/2026-10/inside.xlsx")).unwrap();
+    std::fs::copy(
+        ws.join("inbox/2026-10/surveys.xlsx"),
+        ws.join("other/kept.xlsx"),
+    )
+    .unwrap();
+    symlink(
+        "../../other/kept.xlsx",
+        ws.join("inbox/2026-10/inside.xlsx"),
+    )
+    .unwrap();
     symlink("nowhere.xlsx", ws.join("inbox/2026-10/broken.xlsx")).unwrap();
-    let o = support::sv(ws, "2026-11-03 10:00", &["--format", "json", "check", "--period", "2026-10"]);
+    let o = support::sv(
+        ws,
+        "2026-11-03 10:00",
+        &["--format", "json", "check", "--period", "2026-10"],
+    );
     let v = support::json(&o);
     let links = |v: &serde_json::Value| -> Vec<(String, String)> {
         let mut l: Vec<(String, String)> = v["findings"]
@@ -753,7 +829,12 @@ fn symlinks_in_the_inbox_are_not_followed() {
             .unwrap()
             .iter()
             .filter(|f| f["code"] == "ingest.symlink")
-            .map(|f| (f["file"].as_str().unwrap().to_string(), f["message"].as_str().unwrap().to_string()))
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
             .collect();
         l.sort();
         l
@@ -775,11 +856,19 @@ fn symlinks_in_the_inbox_are_not_followed() {
         .iter()
         .map(|f| f["file"].as_str().unwrap())
         .collect();
-    assert!(!files.iter().any(|f| f.contains("x.xlsx") || f.contains("ext/") || f.contains("inside")));
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.contains("x.xlsx") || f.contains("ext/") || f.contains("inside"))
+    );
     assert_eq!(o.status.code(), Some(1), "a link not read is an error");
     // The batch archives no link.
     let o = support::sv(ws, "2026-11-03 10:00", &["run", "--period", "2026-10"]);
-    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", support::text(&o));
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}",
+        support::text(&o)
+    );
     let passwd = std::fs::read("/etc/passwd").unwrap();
     let sha = svcreport::archive::sha256_hex(&passwd);
     let archive = svcreport::archive::Archive::new(ws);
@@ -788,20 +877,36 @@ fn symlinks_in_the_inbox_are_not_followed() {
     let toml = std::fs::read_to_string(ws.join("svcreport.toml")).unwrap();
     std::fs::write(
         ws.join("svcreport.toml"),
-        toml.replace("output = \"out\"", "output = \"out\"\nfollow_symlinks = true"),
+        toml.replace(
+            "output = \"out\"",
+            "output = \"out\"\nfollow_symlinks = true",
+        ),
     )
     .unwrap();
-    let o = support::sv(ws, "2026-11-03 10:00", &["--format", "json", "check", "--period", "2026-10"]);
+    let o = support::sv(
+        ws,
+        "2026-11-03 10:00",
+        &["--format", "json", "check", "--period", "2026-10"],
+    );
     let v = support::json(&o);
     let l = links(&v);
     let names: Vec<&str> = l.iter().map(|(f, _)| f.as_str()).collect();
-    assert_eq!(names, ["inbox/2026-10/broken.xlsx", "inbox/2026-10/x.xlsx", "inbox/ext"]);
+    assert_eq!(
+        names,
+        [
+            "inbox/2026-10/broken.xlsx",
+            "inbox/2026-10/x.xlsx",
+            "inbox/ext"
+        ]
+    );
     assert!(l[1].1.contains("outside the workspace") && l[2].1.contains("outside the workspace"));
-    assert!(v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["file"] == "inbox/2026-10/inside.xlsx" && f["readable"] == true));
+    assert!(
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["file"] == "inbox/2026-10/inside.xlsx" && f["readable"] == true)
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -826,10 +931,7 @@ fn every_fuzz_regression_case_is_read_within_bounds() {
     cases.sort();
     for p in cases {
         let bytes = std::fs::read(&p).unwrap();
-        let name = format!(
-            "case.{}",
-            p.extension().unwrap().to_string_lossy()
-        );
+        let name = format!("case.{}", p.extension().unwrap().to_string_lossy());
         let _ = assert_bounded(&name, &bytes);
         n += 1;
     }

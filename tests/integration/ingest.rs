@@ -1285,7 +1285,7 @@ fn every_code_of_the_table_is_emitted() {
             r[6] = D("2026-08-01 09:00");
             r
         },
-        vec![S("合计")], // row.total
+        vec![S("合计")],                                                 // row.total
         with("E-17", 0, S("E-17😀\u{202E}")), // value.unprintable, value.invisible
         with("E-18", 0, S(Box::leak("X".repeat(300).into_boxed_str()))), // value.too_long
     ];

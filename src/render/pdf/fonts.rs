@@ -212,7 +212,10 @@ mod tests {
                 s.push('\n');
             }
             s.push_str("];\n");
-            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/model/glyphs/glyph_table.rs");
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/src/model/glyphs/glyph_table.rs"
+            );
             std::fs::write(path, s).expect("write the table");
         } else {
             assert_eq!(

@@ -1591,11 +1591,14 @@ fn parse_defined_names(rgce: &[u8], biff: Biff) -> Result<(Option<usize>, String
     Ok(res)
 }
 
+/// Zero bytes after a formula's tokens (the longest fixed-size operand is 14 bytes).
+const FORMULA_PAD: usize = 16;
+
 /// Formula parsing
 ///
 /// `CellParsedFormula` [MS-XLS 2.5.198.3]
 fn parse_formula(
-    mut rgce: &[u8],
+    rgce: &[u8],
     sheets: &[String],
     names: &[(String, String)],
     xtis: &[Xti],
@@ -1605,11 +1608,34 @@ fn parse_formula(
     let is_pre_biff8 = matches!(biff, Biff::Biff2 | Biff::Biff3 | Biff::Biff4 | Biff::Biff5);
     let mut stack = Vec::new();
     let mut formula = String::with_capacity(rgce.len());
+    if rgce.len() < 2 {
+        return Err(XlsError::Len {
+            expected: 2,
+            found: rgce.len(),
+            typ: "formula",
+        });
+    }
     let cce = read_u16(rgce) as usize;
-    rgce = &rgce[2..2 + cce];
-    while !rgce.is_empty() {
+    let body = rgce.get(2..2 + cce).ok_or(XlsError::Len {
+        expected: 2 + cce,
+        found: rgce.len(),
+        typ: "formula",
+    })?;
+    // Operands are read at fixed offsets from a copy padded with zeros, so a formula cut
+    // short reads zeros instead of indexing past its end; it ends where its bytes do.
+    let mut padded = body.to_vec();
+    padded.resize(cce + FORMULA_PAD, 0);
+    let mut rgce: &[u8] = &padded;
+    fn skip(s: &[u8], n: usize) -> Result<&[u8], XlsError> {
+        s.get(n..).ok_or(XlsError::Len {
+            expected: n,
+            found: s.len(),
+            typ: "formula token",
+        })
+    }
+    while rgce.len() > FORMULA_PAD {
         let ptg = rgce[0];
-        rgce = &rgce[1..];
+        rgce = skip(rgce, 1)?;
         match ptg {
             0x3a | 0x5a | 0x7a => {
                 // PtgRef3d
@@ -1632,7 +1658,7 @@ fn parse_formula(
                     formula.push('$');
                 }
                 write!(&mut formula, "{}", rowu + 1).unwrap();
-                rgce = &rgce[6..];
+                rgce = skip(rgce, 6)?;
             }
             0x3b | 0x5b | 0x7b => {
                 // PtgArea3d
@@ -1646,7 +1672,7 @@ fn parse_formula(
                 write!(&mut formula, "${}:$", read_u16(&rgce[2..4]) as u32 + 1).unwrap();
                 push_column(read_u16(&rgce[8..10]) as u32, &mut formula);
                 write!(&mut formula, "${}", read_u16(&rgce[4..6]) as u32 + 1).unwrap();
-                rgce = &rgce[10..];
+                rgce = skip(rgce, 10)?;
             }
             0x3c | 0x5c | 0x7c => {
                 // PtfRefErr3d
@@ -1655,7 +1681,7 @@ fn parse_formula(
                 formula.push_str(sheets.get(ixti as usize).map_or("#REF", |s| &**s));
                 formula.push('!');
                 formula.push_str("#REF!");
-                rgce = &rgce[6..];
+                rgce = skip(rgce, 6)?;
             }
             0x3d | 0x5d | 0x7d => {
                 // PtgAreaErr3d
@@ -1664,7 +1690,7 @@ fn parse_formula(
                 formula.push_str(sheets.get(ixti as usize).map_or("#REF", |s| &**s));
                 formula.push('!');
                 formula.push_str("#REF!");
-                rgce = &rgce[10..];
+                rgce = skip(rgce, 10)?;
             }
             0x01 => {
                 // PtgExp: array/shared formula, ignore
@@ -1679,7 +1705,7 @@ fn parse_formula(
                         typ: "PtgExp",
                     });
                 }
-                rgce = &rgce[4..];
+                rgce = skip(rgce, 4)?;
             }
             0x03..=0x11 => {
                 // binary operation
@@ -1750,29 +1776,29 @@ fn parse_formula(
                     }
                     encoding.decode_to(&rgce[1..1 + cch], cch, &mut formula, None);
                     formula.push('\"');
-                    rgce = &rgce[1 + cch..];
+                    rgce = skip(rgce, 1 + cch)?;
                 } else {
                     let consumed =
                         read_unicode_string_no_cch(encoding, &rgce[1..], cch, &mut formula)?;
                     formula.push('\"');
-                    rgce = &rgce[1 + consumed..];
+                    rgce = skip(rgce, 1 + consumed)?;
                 }
             }
             0x18 => {
-                rgce = &rgce[5..];
+                rgce = skip(rgce, 5)?;
             }
             0x19 => {
                 let etpg = rgce[0];
-                rgce = &rgce[1..];
+                rgce = skip(rgce, 1)?;
                 match etpg {
-                    0x01 | 0x02 | 0x08 | 0x20 | 0x21 => rgce = &rgce[2..],
+                    0x01 | 0x02 | 0x08 | 0x20 | 0x21 => rgce = skip(rgce, 2)?,
                     0x04 => {
                         // PtgAttrChoose
                         let n = read_u16(&rgce[..2]) as usize + 1;
-                        rgce = &rgce[2 + 2 * n..]; // ignore
+                        rgce = skip(rgce, 2 + 2 * n)?; // ignore
                     }
                     0x10 => {
-                        rgce = &rgce[2..];
+                        rgce = skip(rgce, 2)?;
                         let e = *stack.last().ok_or(XlsError::StackLen)?;
                         let e = formula.split_off(e);
                         write!(&mut formula, "SUM({e})").unwrap();
@@ -1794,7 +1820,7 @@ fn parse_formula(
                         for _ in 0..cch {
                             formula.insert(e, space);
                         }
-                        rgce = &rgce[2..];
+                        rgce = skip(rgce, 2)?;
                     }
                     e => return Err(XlsError::Etpg(e)),
                 }
@@ -1802,7 +1828,7 @@ fn parse_formula(
             0x1C => {
                 stack.push(formula.len());
                 let err = rgce[0];
-                rgce = &rgce[1..];
+                rgce = skip(rgce, 1)?;
                 match err {
                     0x00 => formula.push_str("#NULL!"),
                     0x07 => formula.push_str("#DIV/0!"),
@@ -1823,30 +1849,33 @@ fn parse_formula(
             0x1D => {
                 stack.push(formula.len());
                 formula.push_str(if rgce[0] == 0 { "FALSE" } else { "TRUE" });
-                rgce = &rgce[1..];
+                rgce = skip(rgce, 1)?;
             }
             0x1E => {
                 stack.push(formula.len());
                 write!(&mut formula, "{}", read_u16(rgce)).unwrap();
-                rgce = &rgce[2..];
+                rgce = skip(rgce, 2)?;
             }
             0x1F => {
                 stack.push(formula.len());
                 write!(&mut formula, "{}", read_f64(rgce)).unwrap();
-                rgce = &rgce[8..];
+                rgce = skip(rgce, 8)?;
             }
             0x20 | 0x40 | 0x60 => {
                 // PtgArray: ignore
                 stack.push(formula.len());
                 formula.push_str("{PtgArray}");
-                rgce = &rgce[7..];
+                rgce = skip(rgce, 7)?;
             }
             0x21 | 0x22 | 0x41 | 0x42 | 0x61 | 0x62 => {
                 let (iftab, argc) = match ptg {
                     0x22 | 0x42 | 0x62 => {
                         let iftab = read_u16(&rgce[1..]) as usize;
+                        if iftab >= crate::utils::FTAB_LEN {
+                            return Err(XlsError::IfTab(iftab));
+                        }
                         let argc = rgce[0] as usize;
-                        rgce = &rgce[3..];
+                        rgce = skip(rgce, 3)?;
                         (iftab, argc)
                     }
                     _ => {
@@ -1854,7 +1883,7 @@ fn parse_formula(
                         if iftab >= crate::utils::FTAB_LEN {
                             return Err(XlsError::IfTab(iftab));
                         }
-                        rgce = &rgce[2..];
+                        rgce = skip(rgce, 2)?;
                         let argc = crate::utils::FTAB_ARGC[iftab] as usize;
                         (iftab, argc)
                     }
@@ -1895,10 +1924,10 @@ fn parse_formula(
                 }
             }
             0x23 | 0x43 | 0x63 => {
-                let iname = read_u32(rgce) as usize - 1; // one-based
+                let iname = (read_u32(rgce) as usize).wrapping_sub(1); // one-based
                 stack.push(formula.len());
                 formula.push_str(names.get(iname).map_or("#REF!", |n| &*n.0));
-                rgce = &rgce[4..];
+                rgce = skip(rgce, 4)?;
             }
             0x24 | 0x44 | 0x64 => {
                 stack.push(formula.len());
@@ -1915,7 +1944,7 @@ fn parse_formula(
                         formula.push('$');
                     }
                     formula.push_str(&format!("{row}"));
-                    rgce = &rgce[3..];
+                    rgce = skip(rgce, 3)?;
                 } else {
                     let row = read_u16(rgce) + 1;
                     let col = read_u16(&[rgce[2], rgce[3] & 0x3F]);
@@ -1927,7 +1956,7 @@ fn parse_formula(
                         formula.push('$');
                     }
                     formula.push_str(&format!("{row}"));
-                    rgce = &rgce[4..];
+                    rgce = skip(rgce, 4)?;
                 }
             }
             0x25 | 0x45 | 0x65 => {
@@ -1943,7 +1972,7 @@ fn parse_formula(
                     write!(&mut formula, "${row_first}:$").unwrap();
                     push_column(col_last, &mut formula);
                     write!(&mut formula, "${row_last}").unwrap();
-                    rgce = &rgce[6..];
+                    rgce = skip(rgce, 6)?;
                 } else {
                     // columnFirst/columnLast are ColRelU: 14-bit column + fColRel/fRwRel flags.
                     let col_first = read_u16(&[rgce[4], rgce[5] & 0x3F]);
@@ -1966,24 +1995,24 @@ fn parse_formula(
                         formula.push('$');
                     }
                     write!(&mut formula, "{row_last}").unwrap();
-                    rgce = &rgce[8..];
+                    rgce = skip(rgce, 8)?;
                 }
             }
             0x2A | 0x4A | 0x6A => {
                 stack.push(formula.len());
                 formula.push_str("#REF!");
-                rgce = &rgce[if is_pre_biff8 { 3 } else { 4 }..];
+                rgce = skip(rgce, if is_pre_biff8 { 3 } else { 4 })?;
             }
             0x2B | 0x4B | 0x6B => {
                 stack.push(formula.len());
                 formula.push_str("#REF!");
-                rgce = &rgce[if is_pre_biff8 { 6 } else { 8 }..];
+                rgce = skip(rgce, if is_pre_biff8 { 6 } else { 8 })?;
             }
             0x39 | 0x59 => {
                 // PfgNameX
                 stack.push(formula.len());
                 formula.push_str("[PtgNameX]");
-                rgce = &rgce[6..];
+                rgce = skip(rgce, 6)?;
             }
             _ => {
                 return Err(XlsError::Unrecognized {
