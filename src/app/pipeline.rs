@@ -322,7 +322,8 @@ pub fn peak_memory_kib() -> Option<u64> {
 
 /// Phase timings of a batch on standard error, when `SVCREPORT_TIMINGS` is
 /// set (for finding where a slow month spends its time and memory; silent
-/// otherwise): each phase's time and the process's peak memory so far.
+/// otherwise): each phase's time and the process's peak memory so far (and the highest
+/// peak of an ingest worker process).
 pub struct Laps {
     on: bool,
     last: std::time::Instant,
@@ -339,8 +340,15 @@ impl Laps {
     pub fn lap(&mut self, phase: &str) {
         if self.on {
             let now = std::time::Instant::now();
+            let workers =
+                crate::ingest::worker::WORKER_PEAK_KIB.load(std::sync::atomic::Ordering::Relaxed);
+            let workers = if workers > 0 {
+                format!(", of an ingest worker {} MiB", workers / 1024)
+            } else {
+                String::new()
+            };
             let peak = peak_memory_kib()
-                .map(|kib| format!(" (peak so far {} MiB)", kib / 1024))
+                .map(|kib| format!(" (peak so far {} MiB{workers})", kib / 1024))
                 .unwrap_or_default();
             eprintln!(
                 "svcreport: {phase}: {:.2} s{peak}",

@@ -15,8 +15,11 @@
 //! ([`write_xlsx`]).
 //!
 //! Plain data plus rendering; depends on nothing of the pipeline except
-//! `fsutil` (atomic writes). Input text is always written as text (never as a
-//! formula) and output order is the order of the slice given.
+//! `fsutil` (atomic writes) and the leaf module `chars` (terminal-safe text).
+//! Input text is always written as text (never as a formula) and output order
+//! is the order of the slice given. Lists are bounded ([`limit`]): at most 100
+//! findings of one code per sheet and 1,000 per file, the rest counted in
+//! summary findings.
 //!
 //! Language: text and the workbook follow the language they are given (the
 //! workspace's `language`); the severity word is translated (`错误[code]：`),

@@ -263,7 +263,13 @@ impl<'r, 'a> RowCtx<'r, 'a> {
         let i = self.idx(key);
         let required = self.def.columns[i].required;
         let cells: &'r [Raw<'a>] = self.cells;
-        if over(&cells[i], max_chars(key)) {
+        // Text longer than an id may be is rare: only then is the column's limit looked up.
+        let long = match &cells[i] {
+            Raw::TooLong => true,
+            Raw::Text(s) | Raw::Iso(s) => s.len() > super::MAX_KEY_CHARS,
+            _ => false,
+        };
+        if long && over(&cells[i], max_chars(key)) {
             let limit = if matches!(cells[i], Raw::TooLong) {
                 super::MAX_CELL_CHARS
             } else {

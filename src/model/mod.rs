@@ -1,7 +1,7 @@
 //! The domain model: catalogue, periods, calendars and typed records.
 //!
-//! Plain data; uses nothing else inside the crate. Every later stage speaks
-//! these types.
+//! Plain data; uses nothing else inside the crate but the leaf module
+//! [`crate::chars`] (character classes). Every later stage speaks these types.
 
 pub mod calendar;
 pub mod catalogue;
