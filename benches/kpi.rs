@@ -48,7 +48,7 @@ fn target(
         within_text: within.map(|s| format!("{}m", s / 60)),
         op,
         threshold,
-        unit: metric.default_unit().into(),
+        unit: metric.default_unit(),
         at_risk: Some(1.0),
     }
 }
@@ -160,6 +160,7 @@ fn dataset(n: usize) -> Dataset {
             paused_secs: if r.below(10) == 0 { 3600 } else { 0 },
             status: None,
             major: r.below(5000) == 0,
+            resolved_at_close: false,
             satisfaction: (r.below(3) == 0).then(|| 1 + r.below(5) as u8),
             src: SourceRef::default(),
         });

@@ -34,6 +34,7 @@ use std::time::{Duration, Instant};
 
 use svcreport::render::RenderOptions;
 use svcreport::render::pdf::render;
+use svcreport::report::numfmt;
 
 /// Page objects (`/Type/Page`, not the `/Type/Pages` tree node).
 fn pages(pdf: &[u8]) -> usize {
@@ -77,8 +78,8 @@ fn variant(
                             ..
                         } => {
                             *value += k as f64 / 100.0;
-                            if let Some(digits) = svcreport::numfmt::round_text(*value, *decimals) {
-                                *text = format!("{digits}{}", svcreport::numfmt::suffix_of(text));
+                            if let Some(digits) = numfmt::round_text(*value, *decimals) {
+                                *text = format!("{digits}{}", numfmt::suffix_of(text));
                             }
                         }
                         _ => {}
@@ -141,7 +142,7 @@ fn main() {
         .unwrap_or(10);
     let doc = fixture::report(rows);
     let opts = RenderOptions {
-        created: "2026-11-03T10:05:00".into(),
+        created: chrono::DateTime::parse_from_rfc3339("2026-11-03T10:05:00+08:00").ok(),
         template: "customer-zh".into(),
         template_dir: std::env::var_os("PDF_BENCH_TEMPLATES")
             .map(Into::into)

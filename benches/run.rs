@@ -65,7 +65,7 @@ fn child(dir: &Path) {
     let code = svcreport::app::run(
         &g,
         Command::Run {
-            period: Period::parse("2026-10").expect("period"),
+            period: Some(Period::parse("2026-10").expect("period")),
             strict: false,
         },
     )

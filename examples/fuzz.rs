@@ -1175,7 +1175,11 @@ fn main() {
                     continue;
                 };
                 let tmp = tmp_dir.join(format!("input.{}", seed.kind.ext()));
-                let _ = std::fs::write(&tmp, &bytes);
+                if std::fs::write(&tmp, &bytes).is_err() {
+                    // A full disk: the input was not written (its check would test another).
+                    stats.harness_errors.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
                 let workers = n % 16 == 15;
                 let o = runner.run(&tmp, workers);
                 stats.by_kind[kind_index(seed.kind)].fetch_add(1, Ordering::Relaxed);
@@ -1245,10 +1249,10 @@ fn main() {
     let f = failures.lock().map(|f| f.clone()).unwrap_or_default();
     let count = |p: fn(&Failure) -> bool| f.iter().filter(|(x, _, _)| p(x)).count();
     let summary = format!(
-        "| fuzz campaign | figure |\n|---|---:|\n| seed | {} |\n| seconds | {:.0} |\n| inputs tried | {} |\n| of them xlsx / xlsb / xls / ods | {} / {} / {} / {} |\n| of them read in worker processes | {} |\n| aborts and crashes (signals) | {} |\n| panics (escaped) | {} |\n| reader panics contained | {} |\n| hangs (over {} s) | {} |\n| peaks over {} MiB | {} |\n| other failures | {} |\n| highest peak memory of a check | {:.1} MiB |\n| slowest check | {:.2} s |\n| harness errors (not the reader's) | {} |\n",
+        "| fuzz campaign | figure |\n|---|---:|\n| seed | {} |\n| seconds | {:.0} |\n| inputs checked | {} |\n| of them xlsx / xlsb / xls / ods | {} / {} / {} / {} |\n| of them read in worker processes | {} |\n| aborts and crashes (signals) | {} |\n| panics (escaped) | {} |\n| reader panics contained | {} |\n| hangs (over {} s) | {} |\n| peaks over {} MiB | {} |\n| other failures | {} |\n| highest peak memory of a check | {:.1} MiB |\n| slowest check | {:.2} s |\n| harness errors (not the reader's) | {} |\n",
         a.seed,
         started.elapsed().as_secs_f64(),
-        stats.tried.load(Ordering::SeqCst),
+        stats.tried.load(Ordering::SeqCst) - stats.harness_errors.load(Ordering::SeqCst),
         stats.by_kind[0].load(Ordering::SeqCst),
         stats.by_kind[1].load(Ordering::SeqCst),
         stats.by_kind[2].load(Ordering::SeqCst),

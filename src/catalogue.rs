@@ -4,10 +4,10 @@
 //! Job: parse every file listed in `svcreport.toml` (`[[customer]]`,
 //! `[calendar.<id>]`, `[[service]]`, `[[supplier]]`, `[[team]]`,
 //! `[[agreement]]` with `[[agreement.target]]`, `[[process_kpi]]`,
-//! `[[report]]`), merge them, and validate ids, references, metrics, scopes,
+//! `[[person]]`, `[[report]]`), merge them, and validate ids, references, metrics, scopes,
 //! thresholds, durations and effective dates.
 //!
-//! Depends only on `model` and `workspace` (for paths and `line_col`); never on
+//! Depends only on `model` and `workspace` (for paths and `closest`); never on
 //! ingest, kpi, report or render.
 //!
 //! Invariants: every problem is reported with `file:line:column` (toml's byte
@@ -27,20 +27,22 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::model::calendar::{Calendars, SEVEN_BY_24, parse_window};
+use crate::model::calendar::{Calendars, SEVEN_BY_24, is_seven_by_24_text, parse_window};
 use crate::model::catalogue::{
     Agreement, AgreementKind, Audience, CalendarDef, Catalogue, Customer, HolidaySource, Metric,
-    Op, OutputFormat, ProcessKpiTarget, ReportSpec, Service, Supplier, Target, Team,
+    Op, OutputFormat, Person, PersonKey, ProcessKpiTarget, ReportSpec, Service, Supplier, Target,
+    Team, Unit,
 };
 use crate::model::holidays::HolidaySet;
 use crate::model::period::Frequency;
 use crate::model::records::Priority;
+use crate::model::text::line_col;
+use crate::workspace::Workspace;
 pub use crate::workspace::closest;
-use crate::workspace::{Workspace, line_col};
 
 /// One problem in the catalogue, at a position of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,7 +190,22 @@ struct RawFile {
     #[serde(default)]
     process_kpi: Vec<RawProcessKpi>,
     #[serde(default)]
+    person: Vec<RawPerson>,
+    #[serde(default)]
     report: Vec<RawReport>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPerson {
+    id: S<String>,
+    name: S<String>,
+    #[serde(default)]
+    name_en: Option<String>,
+    /// Each a string (`"ssh-ed25519 AAAA…"`) or a table
+    /// `{ key = "…", valid_after = 2026-01-01, revoked = 2026-11-01T12:00:00 }`.
+    #[serde(default)]
+    keys: Vec<S<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -202,11 +219,52 @@ struct RawCustomer {
     recipients: Vec<S<String>>,
 }
 
+/// `holidays = "cn"` or a list of layers, `holidays = ["cn", "holidays-2027.csv"]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum HolidaysRaw {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// One holiday source as written: `cn`, `none` or a file (checked to exist and parse).
+fn holiday_source(v: &str, root: Option<&Path>, cx: &mut Cx, at: Loc) -> HolidaySource {
+    let v = v.trim();
+    match v.to_ascii_lowercase().as_str() {
+        "cn" => HolidaySource::Cn,
+        "none" => HolidaySource::None,
+        "" => {
+            cx.at(
+                at,
+                "holidays is empty: write \"cn\", \"none\" or a file path".into(),
+            );
+            HolidaySource::None
+        }
+        _ => {
+            let p = PathBuf::from(v);
+            if let Some(root) = root {
+                let full = root.join(&p);
+                if !full.is_file() {
+                    cx.at(
+                        at,
+                        format!(
+                            "holiday file \"{v}\" does not exist (paths are relative to the workspace; or write \"cn\" for the shipped mainland-China calendar)"
+                        ),
+                    );
+                } else if let Err(e) = HolidaySet::load(&full) {
+                    cx.at(at, format!("holiday file \"{v}\": {e}"));
+                }
+            }
+            HolidaySource::File(p)
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCalendar {
     #[serde(default)]
-    holidays: Option<S<String>>,
+    holidays: Option<S<HolidaysRaw>>,
     #[serde(default)]
     windows: Option<S<Vec<S<String>>>>,
 }
@@ -523,15 +581,15 @@ fn metric_is_uc(m: Metric) -> bool {
 }
 
 /// Check a threshold for its unit; `None` when fine.
-fn threshold_problem(unit: &str, v: f64) -> Option<String> {
+fn threshold_problem(unit: &Unit, v: f64) -> Option<String> {
     if !v.is_finite() {
         return Some(format!("threshold {v} is not a finite number"));
     }
     match unit {
-        "%" if !(0.0..=100.0).contains(&v) => Some(format!(
+        Unit::Percent if !(0.0..=100.0).contains(&v) => Some(format!(
             "threshold {v} is not a percentage between 0 and 100"
         )),
-        "score" if !(1.0..=5.0).contains(&v) => {
+        Unit::Score if !(1.0..=5.0).contains(&v) => {
             Some(format!("threshold {v} is not a score between 1 and 5"))
         }
         _ if v < 0.0 => Some(format!("threshold {v} is negative")),
@@ -539,23 +597,14 @@ fn threshold_problem(unit: &str, v: f64) -> Option<String> {
     }
 }
 
-fn at_risk_problem(unit: &str, v: f64) -> Option<String> {
+fn at_risk_problem(unit: &Unit, v: f64) -> Option<String> {
     if !v.is_finite() || v < 0.0 {
         return Some(format!("at_risk {v} must be a number ≥ 0"));
     }
-    if unit == "%" && v > 100.0 {
+    if *unit == Unit::Percent && v > 100.0 {
         return Some(format!("at_risk {v} is more than 100 percentage points"));
     }
     None
-}
-
-/// `7x24` and its spellings as a single window (the calendar code treats such
-/// a calendar as always on).
-fn is_seven_by_24_text(s: &str) -> bool {
-    matches!(
-        s.trim().to_ascii_lowercase().as_str(),
-        "7x24" | "24x7" | "7×24" | "24×7"
-    )
 }
 
 fn toml_date(v: &toml::Value) -> Option<NaiveDate> {
@@ -652,7 +701,12 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
                     id: c.id.get_ref().clone(),
                     name,
                     name_en: c.name_en.clone(),
-                    recipients: recipients(cx, f, &c.recipients),
+                    recipients: recipients(
+                        cx,
+                        f,
+                        &format!("customer \"{}\"", c.id.get_ref()),
+                        &c.recipients,
+                    ),
                 });
             }
         }
@@ -698,33 +752,20 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
             let holidays = match &c.holidays {
                 None => HolidaySource::None,
                 Some(h) => {
-                    let v = h.get_ref().trim();
-                    match v.to_ascii_lowercase().as_str() {
-                        "cn" => HolidaySource::Cn,
-                        "none" => HolidaySource::None,
-                        "" => {
+                    let one = |v: &str, cx: &mut Cx| -> HolidaySource {
+                        holiday_source(v, root, cx, loc(f, h))
+                    };
+                    match h.get_ref() {
+                        HolidaysRaw::One(v) => one(v, cx),
+                        HolidaysRaw::Many(list) if list.is_empty() => {
                             cx.at(
                                 loc(f, h),
-                                "holidays is empty: write \"cn\", \"none\" or a file path".into(),
+                                "holidays is an empty list: write \"cn\", \"none\", a file path, or a list of them".into(),
                             );
                             HolidaySource::None
                         }
-                        _ => {
-                            let p = PathBuf::from(v);
-                            if let Some(root) = root {
-                                let full = root.join(&p);
-                                if !full.is_file() {
-                                    cx.at(
-                                        loc(f, h),
-                                        format!(
-                                            "holiday file \"{v}\" does not exist (paths are relative to the workspace; or write \"cn\" for the shipped mainland-China calendar)"
-                                        ),
-                                    );
-                                } else if let Err(e) = HolidaySet::load(&full) {
-                                    cx.at(loc(f, h), format!("holiday file \"{v}\": {e}"));
-                                }
-                            }
-                            HolidaySource::File(p)
+                        HolidaysRaw::Many(list) => {
+                            HolidaySource::Layers(list.iter().map(|v| one(v, cx)).collect())
                         }
                     }
                 }
@@ -921,8 +962,8 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
             }
             pk_seen.insert(key, loc(f, &p.process));
             let op = op_of(cx, f, &p.op);
-            let unit = p.unit.as_ref().map(|u| u.get_ref().trim().to_string());
-            let u = unit.as_deref().unwrap_or("");
+            let unit = p.unit.as_ref().map(|u| Unit::from_text(u.get_ref().trim()));
+            let u = unit.as_ref().unwrap_or(&Unit::Unitless);
             if let Some(msg) = threshold_problem(u, *p.threshold.get_ref()) {
                 cx.at(loc(f, &p.threshold), msg);
             }
@@ -942,6 +983,21 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
         }
     }
 
+    // People (the report list names them).
+    let mut person_ids = Ids::new("person");
+    let mut key_locs: BTreeMap<String, (Loc, String)> = BTreeMap::new();
+    for (f, raw) in &raws {
+        let f = *f;
+        for p in &raw.person {
+            if !person_ids.add(cx, f, &p.id) {
+                continue;
+            }
+            if let Some(person) = person(cx, f, p, &mut key_locs) {
+                cat.persons.push(person);
+            }
+        }
+    }
+
     // Reports.
     let mut report_ids = Ids::new("report");
     for (f, raw) in &raws {
@@ -950,7 +1006,7 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
             if !report_ids.add(cx, f, &r.id) {
                 continue;
             }
-            if let Some(rs) = report(cx, f, r, &versions) {
+            if let Some(rs) = report(cx, f, r, &versions, &cat.persons) {
                 cat.reports.push(rs);
             }
         }
@@ -959,22 +1015,62 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
     cat
 }
 
-fn recipients(cx: &mut Cx, f: usize, list: &[S<String>]) -> Vec<String> {
+/// The recipients of `whose` (`customer "acme"`, `report "acme-monthly"`), each a bare e-mail address.
+fn recipients(cx: &mut Cx, f: usize, whose: &str, list: &[S<String>]) -> Vec<String> {
     let mut out = Vec::new();
     for r in list {
         let v = r.get_ref().trim();
         if v.is_empty() {
-            cx.at(loc(f, r), "empty recipient".into());
-        } else if !v.contains('@') {
+            cx.at(loc(f, r), format!("{whose}: empty recipient"));
+        } else if let Some(why) = email_problem(v) {
             cx.at(
                 loc(f, r),
-                format!("recipient \"{v}\" is not an e-mail address"),
+                format!("{whose}: recipient \"{v}\" is not an e-mail address: {why}"),
             );
         } else {
             out.push(v.to_string());
         }
     }
     out
+}
+
+/// Why `s` is not a bare e-mail address (`local@domain`, RFC 5321 dot-atoms),
+/// or `None` when it is one.
+pub fn email_problem(s: &str) -> Option<String> {
+    if s.contains('<') || s.contains('>') {
+        return Some("write the bare address, without a name or <…>".into());
+    }
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("it contains a space or a control character".into());
+    }
+    let Some((local, domain)) = s.split_once('@') else {
+        return Some("it has no @".into());
+    };
+    if domain.contains('@') {
+        return Some("it has more than one @".into());
+    }
+    let atext =
+        |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || !c.is_ascii();
+    if local.is_empty()
+        || local
+            .split('.')
+            .any(|p| p.is_empty() || !p.chars().all(atext))
+    {
+        return Some(format!(
+            "the part before @ (\"{local}\") is not a valid mailbox name"
+        ));
+    }
+    let label = |p: &str| {
+        !p.is_empty()
+            && !p.starts_with('-')
+            && !p.ends_with('-')
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || !c.is_ascii())
+    };
+    if domain.is_empty() || !domain.split('.').all(label) {
+        return Some(format!("\"{domain}\" is not a domain name"));
+    }
+    None
 }
 
 fn op_of(cx: &mut Cx, f: usize, op: &S<String>) -> Option<Op> {
@@ -1344,10 +1440,10 @@ fn target(
 
     let op = op_of(cx, f, &t.op);
     let unit = match &t.unit {
-        None => metric.default_unit().to_string(),
+        None => metric.default_unit(),
         Some(u) => {
             let v = u.get_ref().trim();
-            if v != metric.default_unit() {
+            if Unit::from_text(v) != metric.default_unit() {
                 cx.at(
                     loc(f, u),
                     format!(
@@ -1357,15 +1453,15 @@ fn target(
                     ),
                 );
             }
-            v.to_string()
+            Unit::from_text(v)
         }
     };
     let threshold = *t.threshold.get_ref();
-    if let Some(msg) = threshold_problem(metric.default_unit(), threshold) {
+    if let Some(msg) = threshold_problem(&metric.default_unit(), threshold) {
         cx.at(loc(f, &t.threshold), msg);
     }
     let at_risk = t.at_risk.as_ref().map(|r| {
-        if let Some(msg) = at_risk_problem(metric.default_unit(), *r.get_ref()) {
+        if let Some(msg) = at_risk_problem(&metric.default_unit(), *r.get_ref()) {
             cx.at(loc(f, r), msg);
         }
         *r.get_ref()
@@ -1392,7 +1488,208 @@ fn target(
 
 type Versions = BTreeMap<String, Vec<(Loc, AgreementKind, String, NaiveDate, Option<NaiveDate>)>>;
 
-fn report(cx: &mut Cx, f: usize, r: &RawReport, agreements: &Versions) -> Option<ReportSpec> {
+/// A person id is what `allowed_signers` names as the principal: letters,
+/// digits and `.`, `_`, `-`, `@` only (no spaces, commas or quotes).
+fn valid_person_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+}
+
+/// A TOML local date (midnight) or local date-time.
+fn toml_local_time(v: &toml::Value) -> Option<NaiveDateTime> {
+    let toml::Value::Datetime(dt) = v else {
+        return None;
+    };
+    if dt.offset.is_some() {
+        return None;
+    }
+    let d = dt.date?;
+    let date = NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))?;
+    match dt.time {
+        None => date.and_hms_opt(0, 0, 0),
+        Some(t) => date.and_hms_opt(u32::from(t.hour), u32::from(t.minute), u32::from(t.second)),
+    }
+}
+
+/// One `[[person]]`: id, name and public keys, each key checked (an OpenSSH
+/// ed25519 public key, listed for one person only, a sane validity window).
+fn person(
+    cx: &mut Cx,
+    f: usize,
+    p: &RawPerson,
+    key_locs: &mut BTreeMap<String, (Loc, String)>,
+) -> Option<Person> {
+    let id = p.id.get_ref().clone();
+    if !valid_person_id(&id) {
+        cx.at(
+            loc(f, &p.id),
+            format!(
+                "person id \"{id}\" may hold only letters, digits and . _ - @ (it names the signer in OpenSSH's allowed_signers); write the name in name = \"…\""
+            ),
+        );
+    }
+    let name = non_empty(cx, f, &p.name, "person name");
+    let mut keys = Vec::new();
+    for (i, k) in p.keys.iter().enumerate() {
+        let at = loc(f, k);
+        let what = format!("person \"{id}\", key {}", i + 1);
+        let (text, after, before) = match k.get_ref() {
+            toml::Value::String(t) => (t.clone(), None, None),
+            toml::Value::Table(t) => {
+                for key in t.keys() {
+                    if !matches!(key.as_str(), "key" | "valid_after" | "revoked") {
+                        cx.at(
+                            at,
+                            format!(
+                                "{what}: unknown key \"{key}\"; valid keys here: key, valid_after, revoked"
+                            ),
+                        );
+                    }
+                }
+                let Some(toml::Value::String(text)) = t.get("key") else {
+                    cx.at(at, format!("{what}: missing key = \"ssh-ed25519 AAAA…\""));
+                    continue;
+                };
+                let mut time = |field: &str| match t.get(field) {
+                    None => None,
+                    Some(v) => {
+                        let parsed = toml_local_time(v);
+                        if parsed.is_none() {
+                            cx.at(
+                                at,
+                                format!(
+                                    "{what}: {field} = {v} is not a local date or date-time (write 2026-11-01 or 2026-11-01T12:00:00, in the workspace timezone)"
+                                ),
+                            );
+                        }
+                        parsed
+                    }
+                };
+                let after = time("valid_after");
+                let before = time("revoked");
+                (text.clone(), after, before)
+            }
+            other => {
+                cx.at(
+                    at,
+                    format!(
+                        "{what}: {other} is neither a key (\"ssh-ed25519 AAAA…\") nor a table {{ key = \"…\", revoked = 2026-11-01 }}"
+                    ),
+                );
+                continue;
+            }
+        };
+        let text = text.trim();
+        if text.contains("PRIVATE KEY") {
+            cx.at(
+                at,
+                format!(
+                    "{what} is a PRIVATE key: never put it in the catalogue; list the public key (the .pub file) and keep the private one with its owner"
+                ),
+            );
+            continue;
+        }
+        let public = match ssh_key::PublicKey::from_openssh(text) {
+            Ok(k) => k,
+            Err(e) => {
+                cx.at(
+                    at,
+                    format!(
+                        "{what} is not an OpenSSH public key (\"ssh-ed25519 AAAA… comment\", as in a .pub file): {e}"
+                    ),
+                );
+                continue;
+            }
+        };
+        if public.algorithm() != ssh_key::Algorithm::Ed25519 {
+            cx.at(
+                at,
+                format!(
+                    "{what}: key type {} is not supported; svcreport signs with ed25519 keys (ssh-keygen -t ed25519)",
+                    public.algorithm()
+                ),
+            );
+            continue;
+        }
+        if let (Some(a), Some(b)) = (after, before)
+            && a > b
+        {
+            cx.at(
+                at,
+                format!("{what}: valid_after {a} is later than revoked {b}"),
+            );
+        }
+        let fingerprint = public.fingerprint(ssh_key::HashAlg::Sha256).to_string();
+        if let Some((first, owner)) = key_locs.get(&fingerprint) {
+            let w = cx.where_(*first);
+            cx.at(
+                at,
+                format!(
+                    "{what}: the key {fingerprint} is listed for person \"{owner}\" too (at {w}); a key names one signer"
+                ),
+            );
+            continue;
+        }
+        key_locs.insert(fingerprint.clone(), (at, id.clone()));
+        let mut bare = public.clone();
+        bare.set_comment("");
+        keys.push(PersonKey {
+            openssh: bare.to_openssh().unwrap_or_else(|_| text.to_string()),
+            fingerprint,
+            valid_after: after,
+            valid_before: before,
+        });
+    }
+    Some(Person {
+        id,
+        name,
+        name_en: p.name_en.clone(),
+        keys,
+    })
+}
+
+/// Check who the report list names for a role: a person id where the
+/// catalogue lists people, else any non-empty name (legacy).
+fn named_person(
+    cx: &mut Cx,
+    f: usize,
+    s: &S<String>,
+    report: &str,
+    role: &str,
+    persons: &[Person],
+) -> String {
+    let v = non_empty(cx, f, s, role);
+    if v.is_empty() || persons.is_empty() || persons.iter().any(|p| p.id == v) {
+        return v;
+    }
+    let by_name: Vec<&str> = persons
+        .iter()
+        .filter(|p| p.name == v)
+        .map(|p| p.id.as_str())
+        .collect();
+    let hint = match by_name.as_slice() {
+        [one] => format!(" (write its id: \"{one}\")"),
+        [] => did_you_mean(&v, persons.iter().map(|p| p.id.as_str())),
+        many => format!(" ({v} is the name of {}: write one id)", many.join(", ")),
+    };
+    cx.at(
+        loc(f, s),
+        format!(
+            "report \"{report}\": {role} \"{v}\" is not a person id of the catalogue's [[person]] list{hint}"
+        ),
+    );
+    v
+}
+
+fn report(
+    cx: &mut Cx,
+    f: usize,
+    r: &RawReport,
+    agreements: &Versions,
+    persons: &[Person],
+) -> Option<ReportSpec> {
     let id = r.id.get_ref().clone();
     let title = non_empty(cx, f, &r.title, "report title");
     let audience = parse_audience(r.audience.get_ref());
@@ -1491,10 +1788,10 @@ fn report(cx: &mut Cx, f: usize, r: &RawReport, agreements: &Versions) -> Option
             rest = &after[close + 1..];
         }
     }
-    let compiler = non_empty(cx, f, &r.compiler, "compiler");
-    let reviewer = non_empty(cx, f, &r.reviewer, "reviewer");
-    let approver = non_empty(cx, f, &r.approver, "approver");
-    let recipients = recipients(cx, f, &r.recipients);
+    let compiler = named_person(cx, f, &r.compiler, &id, "compiler", persons);
+    let reviewer = named_person(cx, f, &r.reviewer, &id, "reviewer", persons);
+    let approver = named_person(cx, f, &r.approver, &id, "approver", persons);
+    let recipients = recipients(cx, f, &format!("report \"{id}\""), &r.recipients);
     Some(ReportSpec {
         id,
         title,
@@ -1556,15 +1853,15 @@ mod tests {
 
     #[test]
     fn thresholds_by_unit() {
-        assert_eq!(threshold_problem("%", 100.0), None);
-        assert_eq!(threshold_problem("%", 0.0), None);
-        assert!(threshold_problem("%", 100.01).is_some());
-        assert!(threshold_problem("score", 0.5).is_some());
-        assert_eq!(threshold_problem("score", 4.2), None);
-        assert!(threshold_problem("h", -1.0).is_some());
-        assert!(threshold_problem("count", f64::NAN).is_some());
-        assert!(at_risk_problem("%", -0.1).is_some());
-        assert_eq!(at_risk_problem("%", 0.05), None);
+        assert_eq!(threshold_problem(&Unit::Percent, 100.0), None);
+        assert_eq!(threshold_problem(&Unit::Percent, 0.0), None);
+        assert!(threshold_problem(&Unit::Percent, 100.01).is_some());
+        assert!(threshold_problem(&Unit::Score, 0.5).is_some());
+        assert_eq!(threshold_problem(&Unit::Score, 4.2), None);
+        assert!(threshold_problem(&Unit::Hours, -1.0).is_some());
+        assert!(threshold_problem(&Unit::Count, f64::NAN).is_some());
+        assert!(at_risk_problem(&Unit::Percent, -0.1).is_some());
+        assert_eq!(at_risk_problem(&Unit::Percent, 0.05), None);
     }
 
     #[test]

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::app::distribute::Mode as DistributeMode;
+use crate::app::signoff::Who;
 use crate::app::{Command, Global, OutputKind};
 use crate::model::catalogue::OutputFormat;
 use crate::model::period::Period;
@@ -13,8 +15,9 @@ const AFTER_HELP: &str = "\
 Exit codes (every command):
   0  ok (warnings allowed)
   1  data rejected (error findings; `run` still renders unless --strict), something late or
-     missing (`status`), a file that matches nothing or a document that no longer matches
-     (`verify`, `audit`), nothing distributable (`distribute`)
+     missing (`status`), a file that matches nothing, a document that no longer matches or a
+     signature that does not verify (`verify`, `audit`), nothing distributable or a message
+     refused (`distribute`)
   2  failure or usage error
 
 Periods: 2026-10 (month), 2026-Q4 (quarter), 2026-H2 (half-year), 2026 (year).";
@@ -108,9 +111,11 @@ pub enum Cmd {
     },
     /// The batch for a period: ingest, validate, compute, render every due report, record it in the ledger.
     Run {
-        /// The period: 2026-10 (with the quarter, half-year and year it closes).
+        /// The period: 2026-10 (with the quarter, half-year and year it closes), 2026-Q4,
+        /// 2026-H2 or 2026 (that period's reports and the longer ones it closes); default the
+        /// last complete month before --now.
         #[arg(long, short, value_name = "PERIOD")]
-        period: Period,
+        period: Option<Period>,
         /// Refuse to render when any error finding exists.
         #[arg(long)]
         strict: bool,
@@ -120,9 +125,14 @@ pub enum Cmd {
         /// The document number (e.g. SR-ACME-2026-10); its latest version is reviewed.
         #[arg(value_name = "DOC")]
         doc: String,
-        /// The reviewer, as the report list names them.
+        /// The reviewer's private SSH key (ed25519) to sign the review with; without it,
+        /// ssh-agent is used where SSH_AUTH_SOCK is set.
+        #[arg(long, value_name = "PATH")]
+        key: Option<PathBuf>,
+        /// The reviewer's person id or name: an unsigned review where the workspace allows
+        /// it (approval = "name", or a catalogue without person entries); with --key, a check.
         #[arg(long, value_name = "NAME")]
-        name: String,
+        name: Option<String>,
         /// The review's comment, recorded in the ledger.
         #[arg(long, value_name = "TEXT")]
         comment: Option<String>,
@@ -132,18 +142,39 @@ pub enum Cmd {
         /// The document number (e.g. SR-ACME-2026-10); its latest, reviewed version is approved.
         #[arg(value_name = "DOC")]
         doc: String,
-        /// The approver, as the report list names them.
+        /// The approver's private SSH key (ed25519) to sign the final files with; without it,
+        /// ssh-agent is used where SSH_AUTH_SOCK is set.
+        #[arg(long, value_name = "PATH")]
+        key: Option<PathBuf>,
+        /// The approver's person id or name: an unsigned approval (marked 未签名) where the
+        /// workspace allows it (approval = "name", or a catalogue without person entries).
         #[arg(long, value_name = "NAME")]
-        name: String,
+        name: Option<String>,
         /// The approval's comment, recorded in the ledger.
         #[arg(long, value_name = "TEXT")]
         comment: Option<String>,
     },
-    /// Copy approved documents into `outbox/<recipient>/` and record the distribution.
+    /// E-mail approved documents to their recipients over the `[smtp]` relay (or copy them into
+    /// `outbox/<recipient>/`), once per recipient, every message recorded in the ledger.
     Distribute {
         /// Only documents of this period (default: every approved document).
         #[arg(long, short, value_name = "PERIOD")]
         period: Option<Period>,
+        /// Copy into `outbox/<recipient>/` instead of sending e-mail.
+        #[arg(long)]
+        to_folder: bool,
+        /// Show exactly what would be sent (headers, cover note, attachments); send and record nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Send again to recipients who were sent the document before (or whose outcome is unknown).
+        #[arg(long)]
+        resend: bool,
+    },
+    /// Print the catalogue's signing keys as an OpenSSH allowed_signers file (for ssh-keygen -Y verify).
+    AllowedSigners {
+        /// Write the file here instead of printing it (its folder must exist).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Timeliness: data and report due dates, arrivals, generation, approval, distribution.
     Status {
@@ -222,9 +253,42 @@ impl Cli {
                     .collect(),
             },
             Cmd::Run { period, strict } => Command::Run { period, strict },
-            Cmd::Review { doc, name, comment } => Command::Review { doc, name, comment },
-            Cmd::Approve { doc, name, comment } => Command::Approve { doc, name, comment },
-            Cmd::Distribute { period } => Command::Distribute { period },
+            Cmd::Review {
+                doc,
+                key,
+                name,
+                comment,
+            } => Command::Review {
+                doc,
+                who: Who { name, key },
+                comment,
+            },
+            Cmd::Approve {
+                doc,
+                key,
+                name,
+                comment,
+            } => Command::Approve {
+                doc,
+                who: Who { name, key },
+                comment,
+            },
+            Cmd::Distribute {
+                period,
+                to_folder,
+                dry_run,
+                resend,
+            } => Command::Distribute {
+                period,
+                mode: if to_folder {
+                    DistributeMode::Folder
+                } else {
+                    DistributeMode::Mail
+                },
+                dry_run,
+                resend,
+            },
+            Cmd::AllowedSigners { out } => Command::AllowedSigners { out },
             Cmd::Status { period } => Command::Status { period },
             Cmd::Verify { file } => Command::Verify { file },
             Cmd::Audit { doc } => Command::Audit { doc },
@@ -280,7 +344,7 @@ mod tests {
         walk(&cmd, "", &mut missing);
         assert!(missing.is_empty(), "undocumented:\n{}", missing.join("\n"));
         // The walk sees every command: a new one cannot slip past it.
-        assert!(cmd.get_subcommands().count() >= 13);
+        assert!(cmd.get_subcommands().count() >= 14);
     }
 
     /// The check above fails on an argument without help.

@@ -67,23 +67,23 @@ pub fn data_due(
 /// `run_period` runs, with the period each one covers, in report-list order
 /// (then period order).
 ///
-/// For a month: every monthly report for that month, and each quarterly,
+/// Every report whose frequency is the run period's or longer and whose period
+/// ends with it: for a month, the monthly reports and each quarterly,
 /// semi-annual or annual report whose period ends with that month (2026-12 →
-/// monthly 2026-12, quarterly 2026-Q4, semi-annual 2026-H2, annual 2026).
-/// For a longer run period: the union of the monthly runs of its months, so
-/// 2026-Q4 gives a monthly report for each of 2026-10, 11 and 12 plus the
-/// Q4, H2 and 2026 reports.
+/// monthly 2026-12, quarterly 2026-Q4, semi-annual 2026-H2, annual 2026); for
+/// a quarter, its quarterly reports and the longer ones it closes (2026-Q4 →
+/// Q4, H2, 2026); for a year, the annual reports. A longer run never renders
+/// the monthly reports of its months: each month has its own run.
 pub fn due_for_run(cat: &Catalogue, run_period: Period) -> Vec<(&ReportSpec, Period)> {
-    let months = run_period.months();
-    let mut out = Vec::new();
-    for spec in &cat.reports {
-        for m in &months {
-            if m.ends(spec.frequency) {
-                out.push((spec, m.enclosing(spec.frequency)));
-            }
-        }
-    }
-    out
+    let Some(last) = run_period.months().last().copied() else {
+        return Vec::new();
+    };
+    cat.reports
+        .iter()
+        .filter(|spec| spec.frequency.months() >= run_period.frequency.months())
+        .filter(|spec| last.ends(spec.frequency))
+        .map(|spec| (spec, last.enclosing(spec.frequency)))
+        .collect()
 }
 
 /// The periods of a frequency that belong to a year, in order.
@@ -327,19 +327,11 @@ mod tests {
         assert_eq!(show("2026-09"), ["m 2026-09", "q 2026-Q3"]);
         assert_eq!(show("2026-06"), ["m 2026-06", "q 2026-Q2", "h 2026-H1"]);
         assert_eq!(show("2026-10"), ["m 2026-10"]);
-        assert_eq!(
-            show("2026-Q4"),
-            [
-                "m 2026-10",
-                "m 2026-11",
-                "m 2026-12",
-                "q 2026-Q4",
-                "h 2026-H2",
-                "a 2026"
-            ]
-        );
-        assert_eq!(show("2026-H1").len(), 6 + 2 + 1);
-        assert_eq!(show("2026").len(), 12 + 4 + 2 + 1);
+        // A longer run: its own reports and the longer ones it closes, never the months'.
+        assert_eq!(show("2026-Q4"), ["q 2026-Q4", "h 2026-H2", "a 2026"]);
+        assert_eq!(show("2026-Q3"), ["q 2026-Q3"]);
+        assert_eq!(show("2026-H1"), ["h 2026-H1"]);
+        assert_eq!(show("2026"), ["a 2026"]);
     }
 
     #[test]

@@ -29,10 +29,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
 use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
 
 use crate::kpi::KpiResults;
 use crate::model::catalogue::OutputFormat;
 pub use crate::model::document::DocVersion;
+pub use crate::model::document::SignOff;
 use crate::model::document::{DocState, DocStatus};
 use crate::model::period::Period;
 
@@ -303,10 +305,91 @@ impl Role {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewRecord {
     pub step: Step,
+    /// The name the document prints.
     pub name: String,
     pub role: Role,
     pub at: NaiveDateTime,
     pub comment: Option<String>,
+    /// The person's catalogue id (none for a legacy, name-only workspace).
+    pub person_id: Option<String>,
+    /// How it was taken; [`SignOff::Signed`] exactly when `signature` is there.
+    pub how: SignOff,
+    pub signature: Option<SignatureRecord>,
+}
+
+/// A signed statement (see `signing::Statement`) and its SSH signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureRecord {
+    /// The statement's canonical bytes (UTF-8 text).
+    pub statement: String,
+    /// The armored sshsig (`-----BEGIN SSH SIGNATURE-----`).
+    pub signature: String,
+    /// `SHA256:…` of the key that made it.
+    pub fingerprint: String,
+}
+
+/// Where an e-mail stands. "Sending" is recorded before the SMTP transaction
+/// and replaced by the outcome after it; a message still "sending" when no
+/// command runs was interrupted, its outcome unknown (counted as sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageState {
+    Sending,
+    Sent,
+    Failed,
+}
+
+impl MessageState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageState::Sending => "sending",
+            MessageState::Sent => "sent",
+            MessageState::Failed => "failed",
+        }
+    }
+    fn parse(s: &str) -> Option<MessageState> {
+        [
+            MessageState::Sending,
+            MessageState::Sent,
+            MessageState::Failed,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+/// One e-mail of a document to one recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRecord {
+    pub id: i64,
+    pub doc_id: i64,
+    pub recipient: String,
+    /// `<…@…>`, as in the message's header.
+    pub message_id: String,
+    pub subject: String,
+    /// The attached files: format and SHA-256.
+    pub attachments: Vec<(OutputFormat, String)>,
+    pub state: MessageState,
+    /// The server's last reply (`250 2.0.0 Ok: queued`) or the error.
+    pub response: Option<String>,
+    /// SMTP transactions tried.
+    pub attempts: u32,
+    pub started: NaiveDateTime,
+    pub finished: Option<NaiveDateTime>,
+    /// Sent again on purpose (`--resend`).
+    pub resend: bool,
+}
+
+/// A message about to be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    pub doc_id: i64,
+    pub recipient: String,
+    pub message_id: String,
+    pub subject: String,
+    pub attachments: Vec<(OutputFormat, String)>,
+    pub started: NaiveDateTime,
+    pub resend: bool,
 }
 
 /// One copy of a document handed to a recipient.
@@ -488,6 +571,35 @@ CREATE TABLE document_sources (
     PRIMARY KEY (doc_id, kind, path)
 );
 "#,
+    // 2: signed reviews and approvals; e-mail distribution. Steps recorded
+    // before stay valid and read as legacy (unsigned, by name).
+    r#"
+ALTER TABLE documents ADD COLUMN review_signing TEXT;
+ALTER TABLE documents ADD COLUMN approval_signing TEXT;
+UPDATE documents SET review_signing = 'legacy' WHERE reviewed_by IS NOT NULL;
+UPDATE documents SET approval_signing = 'legacy' WHERE approved_by IS NOT NULL;
+ALTER TABLE reviews ADD COLUMN signing TEXT NOT NULL DEFAULT 'legacy'
+    CHECK (signing IN ('legacy', 'unsigned', 'signed'));
+ALTER TABLE reviews ADD COLUMN person_id TEXT;
+ALTER TABLE reviews ADD COLUMN statement TEXT;
+ALTER TABLE reviews ADD COLUMN signature TEXT;
+ALTER TABLE reviews ADD COLUMN key_fingerprint TEXT;
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id),
+    recipient TEXT NOT NULL,
+    message_id TEXT NOT NULL UNIQUE,
+    subject TEXT NOT NULL,
+    attachments TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed')),
+    response TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    started TEXT NOT NULL,
+    finished TEXT,
+    resend INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX messages_doc ON messages(doc_id, recipient);
+"#,
 ];
 
 /// The schema version this tool writes.
@@ -629,6 +741,56 @@ impl Ledger {
     pub fn results_for(&self, period: &Period) -> Result<Option<KpiResults>, LedgerError> {
         self.read().results_for(period)
     }
+
+    /// Record, durably and at once, that a message is about to be sent
+    /// (before the SMTP transaction); returns its id.
+    pub fn begin_message(&mut self, m: &NewMessage) -> Result<i64, LedgerError> {
+        let tx = self.transaction()?;
+        tx.tx
+            .execute(
+                "INSERT INTO messages (doc_id, recipient, message_id, subject, attachments, state, started, resend) VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6, ?7)",
+                params![
+                    m.doc_id,
+                    m.recipient,
+                    m.message_id,
+                    m.subject,
+                    attachments_text(&m.attachments),
+                    time_text(&m.started),
+                    i64::from(m.resend)
+                ],
+            )
+            .map_err(|e| tx.sql(e))?;
+        let id = tx.tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Record, durably and at once, the outcome of a message (after the SMTP
+    /// transaction). Only a message still "sending" takes an outcome.
+    pub fn finish_message(
+        &mut self,
+        id: i64,
+        state: MessageState,
+        response: &str,
+        attempts: u32,
+        at: NaiveDateTime,
+    ) -> Result<(), LedgerError> {
+        let tx = self.transaction()?;
+        let n = tx
+            .tx
+            .execute(
+                "UPDATE messages SET state = ?1, response = ?2, attempts = ?3, finished = ?4 WHERE id = ?5 AND state = 'sending'",
+                params![state.as_str(), response, attempts, time_text(&at), id],
+            )
+            .map_err(|e| tx.sql(e))?;
+        if n != 1 {
+            return Err(LedgerError::Invalid {
+                path: tx.path.to_path_buf(),
+                message: format!("message {id} is not being sent; its outcome is recorded already"),
+            });
+        }
+        tx.commit()
+    }
 }
 
 /// Queries, on the ledger or inside a transaction.
@@ -645,6 +807,24 @@ fn n64(x: u64) -> i64 {
 fn get_u64(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<u64> {
     let v: i64 = r.get(i)?;
     Ok(u64::try_from(v).unwrap_or(0))
+}
+
+/// `pdf:<sha256>,xlsx:<sha256>` as stored.
+fn attachments_text(a: &[(OutputFormat, String)]) -> String {
+    a.iter()
+        .map(|(f, sha)| format!("{}:{sha}", f.extension()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn parse_attachments(s: &str) -> Option<Vec<(OutputFormat, String)>> {
+    s.split(',')
+        .filter(|x| !x.is_empty())
+        .map(|x| {
+            let (f, sha) = x.split_once(':')?;
+            Some((parse_format(f)?, sha.to_string()))
+        })
+        .collect()
 }
 
 /// Times are stored as local ISO 8601 text without an offset (`2026-11-03T10:00:00`), the
@@ -731,7 +911,11 @@ fn get_format(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<OutputFormat>
 }
 
 const DOC_COLUMNS: &str = "id, report_id, period, doc_number, major, minor, status, content_hash, created, \
-     supersedes, reviewed_by, reviewed_at, approved_by, approved_at, generated_at";
+     supersedes, reviewed_by, reviewed_at, approved_by, approved_at, generated_at, review_signing, approval_signing";
+
+fn get_opt_signoff(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<SignOff>> {
+    get_opt_parsed(r, i, "signing", SignOff::parse)
+}
 
 fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocRecord> {
     Ok(DocRecord {
@@ -753,6 +937,8 @@ fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocRecord> {
             reviewed_at: get_opt_time(r, 11)?,
             approved_by: r.get(12)?,
             approved_at: get_opt_time(r, 13)?,
+            reviewed_how: get_opt_signoff(r, 15)?,
+            approved_how: get_opt_signoff(r, 16)?,
         },
     })
 }
@@ -915,6 +1101,18 @@ impl Reader<'_> {
         )
     }
 
+    /// The arrival of every input recorded, by (path, SHA-256): when a run first saw it.
+    pub fn arrivals(
+        &self,
+    ) -> Result<std::collections::BTreeMap<(String, String), NaiveDateTime>, LedgerError> {
+        Ok(self
+            .collect("SELECT path, sha256, first_seen FROM inputs", [], |r| {
+                Ok(((r.get(0)?, r.get(1)?), get_time(r, 2)?))
+            })?
+            .into_iter()
+            .collect())
+    }
+
     /// Inputs (path, sha256) a document version was built from, by path.
     pub fn document_inputs(&self, doc_id: i64) -> Result<Vec<(String, String)>, LedgerError> {
         self.collect(
@@ -941,18 +1139,72 @@ impl Reader<'_> {
 
     pub fn reviews(&self, doc_id: i64) -> Result<Vec<ReviewRecord>, LedgerError> {
         self.collect(
-            "SELECT step, name, role, at, comment FROM reviews WHERE doc_id = ?1 ORDER BY id",
+            "SELECT step, name, role, at, comment, signing, person_id, statement, signature, key_fingerprint FROM reviews WHERE doc_id = ?1 ORDER BY id",
             [doc_id],
             |r| {
+                let statement: Option<String> = r.get(7)?;
+                let signature: Option<String> = r.get(8)?;
+                let fingerprint: Option<String> = r.get(9)?;
                 Ok(ReviewRecord {
                     step: get_parsed(r, 0, "step", Step::parse)?,
                     name: r.get(1)?,
                     role: get_parsed(r, 2, "role", Role::parse)?,
                     at: get_time(r, 3)?,
                     comment: r.get(4)?,
+                    how: get_parsed(r, 5, "signing", SignOff::parse)?,
+                    person_id: r.get(6)?,
+                    signature: match (statement, signature, fingerprint) {
+                        (Some(statement), Some(signature), Some(fingerprint)) => {
+                            Some(SignatureRecord {
+                                statement,
+                                signature,
+                                fingerprint,
+                            })
+                        }
+                        _ => None,
+                    },
                 })
             },
         )
+    }
+
+    /// Every e-mail of a document version, oldest first.
+    pub fn messages(&self, doc_id: i64) -> Result<Vec<MessageRecord>, LedgerError> {
+        self.collect(
+            "SELECT id, doc_id, recipient, message_id, subject, attachments, state, response, attempts, started, finished, resend FROM messages WHERE doc_id = ?1 ORDER BY id",
+            [doc_id],
+            |r| {
+                let att: String = r.get(5)?;
+                Ok(MessageRecord {
+                    id: r.get(0)?,
+                    doc_id: r.get(1)?,
+                    recipient: r.get(2)?,
+                    message_id: r.get(3)?,
+                    subject: r.get(4)?,
+                    attachments: get_parsed(r, 5, "attachment list", |_| {
+                        parse_attachments(&att)
+                    })?,
+                    state: get_parsed(r, 6, "message state", MessageState::parse)?,
+                    response: r.get(7)?,
+                    attempts: u32::try_from(get_u64(r, 8)?).unwrap_or(u32::MAX),
+                    started: get_time(r, 9)?,
+                    finished: get_opt_time(r, 10)?,
+                    resend: r.get::<_, i64>(11)? != 0,
+                })
+            },
+        )
+    }
+
+    /// When a document version first reached a recipient: its first folder
+    /// copy or its first e-mail that was sent (or whose outcome is unknown).
+    pub fn first_delivery(&self, doc_id: i64) -> Result<Option<NaiveDateTime>, LedgerError> {
+        let copies = self.distributions(doc_id)?.into_iter().map(|d| d.at);
+        let mails = self
+            .messages(doc_id)?
+            .into_iter()
+            .filter(|m| m.state != MessageState::Failed)
+            .map(|m| m.finished.unwrap_or(m.started));
+        Ok(copies.chain(mails).min())
     }
 
     pub fn distributions(&self, doc_id: i64) -> Result<Vec<DistributionRecord>, LedgerError> {
@@ -1124,7 +1376,7 @@ impl LedgerTx<'_> {
                     run_id,
                     results.period,
                     t.agreement,
-                    t.metric,
+                    t.metric.to_string(),
                     scope,
                     t.actual,
                     t.numerator,
@@ -1248,10 +1500,20 @@ impl LedgerTx<'_> {
             message,
         };
         let target = r.step.status_after();
-        let (col_by, col_at) = match r.step {
-            Step::Review => ("reviewed_by", "reviewed_at"),
-            Step::Approve => ("approved_by", "approved_at"),
+        let (col_by, col_at, col_how) = match r.step {
+            Step::Review => ("reviewed_by", "reviewed_at", "review_signing"),
+            Step::Approve => ("approved_by", "approved_at", "approval_signing"),
         };
+        if (r.how == SignOff::Signed) != r.signature.is_some() || r.how == SignOff::Legacy {
+            return Err(invalid(format!(
+                "{} V{}: a {} is recorded as {} with{} a signature",
+                d.doc_number,
+                d.state.version,
+                r.step.as_str(),
+                r.how.as_str(),
+                if r.signature.is_some() { "" } else { "out" }
+            )));
+        }
         if d.state.status == DocStatus::Approved {
             return Err(invalid(format!(
                 "{} V{} is approved already ({} {}); an approved version is never changed: regenerate to start V{}",
@@ -1276,23 +1538,34 @@ impl LedgerTx<'_> {
         }
         self.tx
             .execute(
-                "INSERT INTO reviews (doc_id, step, name, role, at, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO reviews (doc_id, step, name, role, at, comment, signing, person_id, statement, signature, key_fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     doc_id,
                     r.step.as_str(),
                     r.name,
                     r.role.as_str(),
                     time_text(&r.at),
-                    r.comment
+                    r.comment,
+                    r.how.as_str(),
+                    r.person_id,
+                    r.signature.as_ref().map(|s| &s.statement),
+                    r.signature.as_ref().map(|s| &s.signature),
+                    r.signature.as_ref().map(|s| &s.fingerprint),
                 ],
             )
             .map_err(|e| self.sql(e))?;
         self.tx
             .execute(
                 &format!(
-                    "UPDATE documents SET status = ?1, {col_by} = ?2, {col_at} = ?3 WHERE id = ?4"
+                    "UPDATE documents SET status = ?1, {col_by} = ?2, {col_at} = ?3, {col_how} = ?4 WHERE id = ?5"
                 ),
-                params![target.as_str(), r.name, time_text(&r.at), doc_id],
+                params![
+                    target.as_str(),
+                    r.name,
+                    time_text(&r.at),
+                    r.how.as_str(),
+                    doc_id
+                ],
             )
             .map_err(|e| self.sql(e))?;
         self.read().document(doc_id)?.ok_or_else(|| {
@@ -1364,7 +1637,110 @@ mod tests {
             role: step.role(),
             at: at("2026-11-04T09:00:00"),
             comment: Some("看过".into()),
+            person_id: None,
+            how: SignOff::Unsigned,
+            signature: None,
         }
+    }
+
+    /// A ledger written by schema 1 (before signatures) migrates forward: its
+    /// approvals stay valid and read as legacy; new steps record how they were taken.
+    #[test]
+    fn schema_1_approvals_read_as_legacy_after_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO documents (report_id, period, doc_number, major, minor, status, content_hash, created, generated_at, reviewed_by, reviewed_at, approved_by, approved_at)
+                 VALUES ('r', '2026-09', 'SR-1', 1, 0, 'approved', 'h', '2026-10-03T10:00:00', '2026-10-03T10:00:00', '李强', '2026-10-04T10:00:00', '张伟', '2026-10-05T10:00:00');
+                 INSERT INTO documents (report_id, period, doc_number, major, minor, status, content_hash, created, generated_at)
+                 VALUES ('r', '2026-10', 'SR-2', 1, 0, 'draft', 'h2', '2026-11-03T10:00:00', '2026-11-03T10:00:00');
+                 INSERT INTO reviews (doc_id, step, name, role, at, comment) VALUES (1, 'approve', '张伟', 'approver', '2026-10-05T10:00:00', NULL);",
+            )
+            .unwrap();
+        }
+        let mut l = Ledger::open_file(&path).unwrap();
+        assert_eq!(l.schema_version().unwrap(), SCHEMA_VERSION);
+        let d = l.read().latest("SR-1").unwrap().unwrap();
+        assert_eq!(d.state.status, DocStatus::Approved);
+        assert_eq!(d.state.approved_how, Some(SignOff::Legacy));
+        assert_eq!(d.state.reviewed_how, Some(SignOff::Legacy));
+        let r = l.read().reviews(d.id).unwrap();
+        assert_eq!(r[0].how, SignOff::Legacy);
+        assert_eq!(r[0].signature, None);
+        let draft = l.read().latest("SR-2").unwrap().unwrap();
+        assert_eq!(draft.state.reviewed_how, None);
+        // A new step must say how it was taken, and a signed one carries its signature.
+        let tx = l.transaction().unwrap();
+        let mut s = step(Step::Review, "李强");
+        s.how = SignOff::Signed;
+        let e = tx.record_step(draft.id, &s).unwrap_err();
+        assert!(e.to_string().contains("without a signature"), "{e}");
+        s.signature = Some(SignatureRecord {
+            statement: "st".into(),
+            signature: "sig".into(),
+            fingerprint: "SHA256:x".into(),
+        });
+        s.person_id = Some("liqiang".into());
+        let d2 = tx.record_step(draft.id, &s).unwrap();
+        assert_eq!(d2.state.reviewed_how, Some(SignOff::Signed));
+        tx.commit().unwrap();
+        let r = l.read().reviews(draft.id).unwrap();
+        assert_eq!(
+            r[0].signature.as_ref().map(|x| x.fingerprint.as_str()),
+            Some("SHA256:x")
+        );
+        assert_eq!(r[0].person_id.as_deref(), Some("liqiang"));
+    }
+
+    #[test]
+    fn a_message_is_recorded_before_and_after_sending() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::open(dir.path()).unwrap();
+        let tx = l.transaction().unwrap();
+        let id = tx
+            .insert_document(&doc("SR-ACME-2026-10", DocVersion::FIRST, "h1"))
+            .unwrap();
+        tx.commit().unwrap();
+        let m = NewMessage {
+            doc_id: id,
+            recipient: "a@b.example".into(),
+            message_id: "<x@b.example>".into(),
+            subject: "主题".into(),
+            attachments: vec![
+                (OutputFormat::Pdf, "ab".into()),
+                (OutputFormat::Xlsx, "cd".into()),
+            ],
+            started: at("2026-11-06T09:00:00"),
+            resend: false,
+        };
+        let mid = l.begin_message(&m).unwrap();
+        let got = l.read().messages(id).unwrap();
+        assert_eq!(got[0].state, MessageState::Sending);
+        assert_eq!(got[0].attachments, m.attachments);
+        // An unknown outcome counts as delivered (at its start).
+        assert_eq!(
+            l.read().first_delivery(id).unwrap(),
+            Some(at("2026-11-06T09:00:00"))
+        );
+        l.finish_message(
+            mid,
+            MessageState::Failed,
+            "550 no such user",
+            1,
+            at("2026-11-06T09:00:01"),
+        )
+        .unwrap();
+        assert_eq!(l.read().first_delivery(id).unwrap(), None);
+        // An outcome is recorded once; the same Message-ID is never used twice.
+        assert!(
+            l.finish_message(mid, MessageState::Sent, "250", 1, at("2026-11-06T09:00:02"))
+                .is_err()
+        );
+        assert!(l.begin_message(&m).is_err());
     }
 
     #[test]
@@ -1585,16 +1961,20 @@ mod tests {
             period: "2026-09".into(),
             targets: vec![crate::kpi::TargetResult {
                 agreement: "SLA-ACME".into(),
-                kind: "SLA".into(),
+                kind: crate::kpi::TargetKind::Agreement(
+                    crate::model::catalogue::AgreementKind::Sla,
+                ),
                 version: "2.1".into(),
-                metric: "availability".into(),
+                metric: crate::kpi::TargetMetric::Agreement(
+                    crate::model::catalogue::Metric::Availability,
+                ),
                 scope: crate::kpi::Scope {
                     service: Some("email".into()),
                     ..Default::default()
                 },
-                op: ">=".into(),
+                op: crate::model::catalogue::Op::Ge,
                 threshold: 99.9,
-                unit: "%".into(),
+                unit: crate::model::catalogue::Unit::Percent,
                 within: None,
                 at_risk_margin: Some(0.05),
                 actual: Some(actual),

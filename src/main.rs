@@ -54,6 +54,13 @@ unsafe impl GlobalAlloc for Alloc {
 static GLOBAL: Alloc = Alloc;
 
 fn main() -> ExitCode {
+    // `svcreport compute … | head`: a closed pipe ends the process quietly, as for any Unix
+    // tool, instead of a panic in `println!` (Rust ignores SIGPIPE by default).
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of one signal, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = svcreport::cli::Cli::parse();
     let (global, command) = cli.into_app();
     // Runs read workbooks in worker processes of this very binary.
@@ -67,7 +74,7 @@ fn main() -> ExitCode {
                 "error: {}",
                 svcreport::chars::for_terminal_lines(&format!("{err:#}"))
             );
-            ExitCode::from(svcreport::app::EXIT_FAILURE)
+            ExitCode::from(svcreport::app::exit_code_of(&err))
         }
     }
 }

@@ -1,16 +1,21 @@
 //! A workspace: a folder with `svcreport.toml` (spec §2.4).
 //!
 //! Job: load and check the workspace settings (name, organisation, inbox
-//! patterns, catalogue files, output folder, timezone, language, limits); the
-//! catalogue itself is loaded by `catalogue::load`. Depends only on the leaf
-//! module `suggest` (did you mean). Invariants: every settings error names the file and, when the
-//! text is at fault, the line and column; paths are resolved against the
-//! workspace root; the timezone is a valid IANA zone.
+//! patterns, catalogue files, output folder, timezone, language, limits, how
+//! approvals are taken, the `[smtp]` relay of `distribute`); the catalogue
+//! itself is loaded by `catalogue::load`. Depends only on `model`
+//! (`model::text::line_col`) and the leaf module `suggest` (did you mean).
+//! Invariants: every settings error names the file and, when the text is at
+//! fault, the line and column; paths are resolved against the workspace root;
+//! the timezone is a valid IANA zone; the SMTP password is never read from the
+//! file.
 
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 use serde::Deserialize;
+
+use crate::model::text::line_col;
 
 /// `[workspace]` of `svcreport.toml`, resolved.
 #[derive(Debug, Clone)]
@@ -38,7 +43,72 @@ pub struct Workspace {
     pub worker_timeout: std::time::Duration,
     /// Extra font files for the PDF renderer (absolute).
     pub fonts: Vec<PathBuf>,
+    /// How reviews and approvals are taken (`approval = "signed" | "name"`).
+    pub approval: ApprovalMode,
+    /// The mail relay `distribute` sends through (`[smtp]`), if any.
+    pub smtp: Option<SmtpSettings>,
+    /// The holiday calendar of due dates (`holidays = "cn"`, the default, or a list of
+    /// layers such as `["cn", "holidays-2027.csv"]`); service calendars keep their own.
+    pub holidays: crate::model::catalogue::HolidaySource,
 }
+
+/// How reviews and approvals are taken where the catalogue lists people
+/// (`[[person]]`); a catalogue without people always takes them by name
+/// (legacy, unsigned).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalMode {
+    /// Signed with the person's SSH key (the default).
+    Signed,
+    /// By name, unsigned (`approval = "name"`): marked 未签名 on the document.
+    Name,
+}
+
+/// How the connection to the relay is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS (required; default port 587).
+    StartTls,
+    /// TLS from the first byte (SMTPS, default port 465).
+    Tls,
+    /// No encryption (default port 25): a relay on the same host only.
+    None,
+}
+
+impl SmtpSecurity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SmtpSecurity::StartTls => "starttls",
+            SmtpSecurity::Tls => "tls",
+            SmtpSecurity::None => "none",
+        }
+    }
+}
+
+/// `[smtp]` of `svcreport.toml`, resolved. The password is never in the file:
+/// it is read from the environment variable `password_env` when sending.
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub server: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    /// Login name; none = no authentication.
+    pub user: Option<String>,
+    /// Name of the environment variable holding the password.
+    pub password_env: String,
+    /// The sender, `reports@provider.example` or `服务报告 <reports@provider.example>`.
+    pub from: String,
+    /// An extra trusted root certificate (PEM) for a relay with a private CA (absolute).
+    pub ca_file: Option<PathBuf>,
+    /// Further attempts after a transient failure (4xx reply, connection lost).
+    pub retries: u32,
+    /// Wait before the first retry; doubled before each next one.
+    pub retry_delay: std::time::Duration,
+    /// Connection and reply timeout.
+    pub timeout: std::time::Duration,
+}
+
+/// The environment variable holding the SMTP password unless `password_env` names another.
+pub const DEFAULT_PASSWORD_ENV: &str = "SVCREPORT_SMTP_PASSWORD";
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
@@ -55,6 +125,34 @@ pub enum WorkspaceError {
 #[serde(deny_unknown_fields)]
 struct RawFile {
     workspace: RawWorkspace,
+    #[serde(default)]
+    smtp: Option<RawSmtp>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSmtp {
+    server: toml::Spanned<String>,
+    #[serde(default)]
+    port: Option<u16>,
+    #[serde(default)]
+    security: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    user: Option<String>,
+    /// Present only to be refused with a clear message.
+    #[serde(default)]
+    password: Option<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    password_env: Option<String>,
+    from: toml::Spanned<String>,
+    #[serde(default)]
+    ca_file: Option<PathBuf>,
+    #[serde(default)]
+    retries: Option<u32>,
+    #[serde(default)]
+    retry_delay_ms: Option<u64>,
+    #[serde(default)]
+    timeout_secs: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +179,39 @@ struct RawWorkspace {
     worker_timeout_seconds: u64,
     #[serde(default)]
     fonts: Vec<PathBuf>,
+    #[serde(default)]
+    approval: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    holidays: Option<RawHolidays>,
+}
+
+/// `holidays = "cn"` or `holidays = ["cn", "holidays-2027.csv"]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawHolidays {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// One holiday source of the settings: `cn`, `none` or a file that must exist.
+fn holiday_source(
+    v: &str,
+    root: &Path,
+    path: &Path,
+) -> Result<crate::model::catalogue::HolidaySource, WorkspaceError> {
+    use crate::model::catalogue::HolidaySource as H;
+    let v = v.trim();
+    match v.to_ascii_lowercase().as_str() {
+        "cn" => Ok(H::Cn),
+        "none" => Ok(H::None),
+        _ if root.join(v).is_file() && !v.is_empty() => Ok(H::File(PathBuf::from(v))),
+        _ => Err(WorkspaceError::Parse {
+            path: path.to_path_buf(),
+            message: format!(
+                "holidays: \"{v}\" is not \"cn\", \"none\" or a holiday file of the workspace"
+            ),
+        }),
+    }
 }
 
 fn default_tz() -> toml::Spanned<String> {
@@ -174,6 +305,99 @@ impl Workspace {
                 message: "worker_timeout_seconds must be at least 1".into(),
             });
         }
+        let bad = |message: String| WorkspaceError::Parse {
+            path: path.to_path_buf(),
+            message,
+        };
+        let approval = match &w.approval {
+            None => ApprovalMode::Signed,
+            Some(a) => match a.get_ref().trim() {
+                "signed" => ApprovalMode::Signed,
+                "name" => ApprovalMode::Name,
+                other => {
+                    return Err(bad(format!(
+                        "{}: approval \"{other}\" is not one of signed (SSH signatures, the default), name (unsigned, marked 未签名)",
+                        at(a.span())
+                    )));
+                }
+            },
+        };
+        let smtp = match raw.smtp {
+            None => None,
+            Some(m) => {
+                if let Some(p) = &m.password {
+                    return Err(bad(format!(
+                        "{}: [smtp] password: the SMTP password is never read from a file; remove it and set the environment variable {} (or the one password_env names)",
+                        at(p.span()),
+                        DEFAULT_PASSWORD_ENV
+                    )));
+                }
+                let security = match m.security.as_ref().map(|x| x.get_ref().trim()) {
+                    None | Some("starttls") => SmtpSecurity::StartTls,
+                    Some("tls") => SmtpSecurity::Tls,
+                    Some("none") => SmtpSecurity::None,
+                    Some(other) => {
+                        let span = m.security.as_ref().map(|x| x.span()).unwrap_or(0..0);
+                        return Err(bad(format!(
+                            "{}: [smtp] security \"{other}\" is not one of starttls, tls, none",
+                            at(span)
+                        )));
+                    }
+                };
+                let server = m.server.get_ref().trim().to_string();
+                if server.is_empty() {
+                    return Err(bad(format!(
+                        "{}: [smtp] server is empty",
+                        at(m.server.span())
+                    )));
+                }
+                let from = m.from.get_ref().trim().to_string();
+                if from.parse::<lettre::message::Mailbox>().is_err() {
+                    return Err(bad(format!(
+                        "{}: [smtp] from \"{from}\" is not a mailbox: write reports@provider.example or 服务报告 <reports@provider.example>",
+                        at(m.from.span())
+                    )));
+                }
+                let password_env = m
+                    .password_env
+                    .map(|e| e.trim().to_string())
+                    .filter(|e| !e.is_empty())
+                    .unwrap_or_else(|| DEFAULT_PASSWORD_ENV.to_string());
+                Some(SmtpSettings {
+                    server,
+                    port: m.port.unwrap_or(match security {
+                        SmtpSecurity::StartTls => 587,
+                        SmtpSecurity::Tls => 465,
+                        SmtpSecurity::None => 25,
+                    }),
+                    security,
+                    user: m
+                        .user
+                        .map(|u| u.trim().to_string())
+                        .filter(|u| !u.is_empty()),
+                    password_env,
+                    from,
+                    ca_file: m.ca_file.map(|c| root.join(c)),
+                    retries: m.retries.unwrap_or(3).min(10),
+                    retry_delay: std::time::Duration::from_millis(
+                        m.retry_delay_ms.unwrap_or(2000).min(600_000),
+                    ),
+                    timeout: std::time::Duration::from_secs(
+                        m.timeout_secs.unwrap_or(60).clamp(1, 600),
+                    ),
+                })
+            }
+        };
+        use crate::model::catalogue::HolidaySource;
+        let holidays = match &w.holidays {
+            None => HolidaySource::Cn,
+            Some(RawHolidays::One(v)) => holiday_source(v, root, path)?,
+            Some(RawHolidays::Many(list)) => HolidaySource::Layers(
+                list.iter()
+                    .map(|v| holiday_source(v, root, path))
+                    .collect::<Result<_, _>>()?,
+            ),
+        };
         Ok(Workspace {
             root: root.to_path_buf(),
             name: w.name,
@@ -188,6 +412,9 @@ impl Workspace {
             worker_memory_bytes: w.worker_memory_mib.saturating_mul(1024 * 1024),
             worker_timeout: std::time::Duration::from_secs(w.worker_timeout_seconds),
             fonts: w.fonts.into_iter().map(|f| root.join(f)).collect(),
+            approval,
+            smtp,
+            holidays,
         })
     }
 
@@ -224,33 +451,9 @@ pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
 /// the crate's one "did you mean" rule ([`crate::suggest`]).
 pub use crate::suggest::closest;
 
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..text.floor_char_boundary(offset)];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_col_counts_characters_not_bytes() {
-        let t = "a = 1\nname = \"示例\" x\n";
-        // 'x' is after `name = "示例" ` : 12 characters, so column 13, line 2.
-        let off = t.find('x').expect("x");
-        assert_eq!(line_col(t, off), (2, 13));
-        assert_eq!(line_col(t, 0), (1, 1));
-        assert_eq!(line_col(t, t.len() + 10), (3, 1));
-    }
 
     #[test]
     fn closest_suggests_plausible_typos_only() {

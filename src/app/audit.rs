@@ -1,16 +1,21 @@
 //! `svcreport audit DOC[@VERSION]`: rebuild the latest approved (else latest)
 //! version, or the one named, from its archived sources, and compare the
-//! content hash and every file hash (recomputed and on disk). Exit 1 on any
-//! difference, each one named.
+//! content hash and every file hash (recomputed and on disk); check every
+//! review and approval signature against the catalogue's keys and the
+//! version; say which later version supersedes it. Exit 1 on any difference
+//! or signature that does not hold, each one named.
 
 use anyhow::Context;
 use serde::Serialize;
 
+use super::evidence::{self, Evidence};
 use super::rebuild::rebuild;
+use super::say::Say;
 use super::session::Session;
 use super::signoff::{find_latest, formats_of};
 use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
 use crate::archive::{sha256_file, sha256_hex};
+use crate::findings::Lang;
 use crate::ledger::{DocFile, DocVersion};
 use crate::report::ReportDoc;
 
@@ -26,6 +31,8 @@ struct Verdict<'a> {
     matches: bool,
     differences: &'a [String],
     audited_at: chrono::NaiveDateTime,
+    #[serde(flatten)]
+    evidence: &'a Evidence,
 }
 
 pub fn run(g: &Global, doc: &str) -> anyhow::Result<u8> {
@@ -91,7 +98,18 @@ pub fn run(g: &Global, doc: &str) -> anyhow::Result<u8> {
             Err(_) => diffs.push(format!("{}: missing on disk", f.path)),
         }
     }
+    let all_files = s.ledger.read().files(d.id)?;
+    let ev = evidence::gather(&s.env.cat, &s.ledger.read(), &d, &all_files)?;
+    for st in ev.invalid() {
+        diffs.push(format!(
+            "{} signature of {} does not hold: {}",
+            st.step,
+            st.person.as_deref().unwrap_or(&st.name),
+            st.problem.as_deref().unwrap_or("?")
+        ));
+    }
     let when = s.env.now();
+    let lang = Lang::from_tag(&s.env.ws.language);
     let inputs = s.ledger.read().document_inputs(d.id)?.len();
     let code = if diffs.is_empty() {
         EXIT_OK
@@ -110,35 +128,52 @@ pub fn run(g: &Global, doc: &str) -> anyhow::Result<u8> {
                 matches: diffs.is_empty(),
                 differences: &diffs,
                 audited_at: when,
+                evidence: &ev,
             };
             println!("{}", serde_json::to_string_pretty(&v)?);
         }
         OutputKind::Text if diffs.is_empty() => {
             if !g.quiet {
-                println!(
-                    "{} V{} ({}): recomputed from {inputs} archived inputs — content hash {} and {} file hash(es) match (audited {})",
-                    d.doc_number,
-                    d.state.version,
-                    d.state.status.label_zh(),
-                    d.content_hash,
-                    files.len(),
-                    when.format("%Y-%m-%d %H:%M")
-                );
+                let l = Say::AuditOk {
+                    doc_number: &d.doc_number,
+                    version: d.state.version,
+                    status: d.state.status,
+                    inputs,
+                    content_hash: &d.content_hash,
+                    files: files.len(),
+                    at: when,
+                };
+                println!("{}", l.text(lang));
+                print_evidence(&ev, lang);
             }
         }
         OutputKind::Text => {
-            println!(
-                "{} V{}: does NOT match (audited {}):",
-                d.doc_number,
-                d.state.version,
-                when.format("%Y-%m-%d %H:%M")
-            );
+            let l = Say::AuditDiffers {
+                doc_number: &d.doc_number,
+                version: d.state.version,
+                at: when,
+            };
+            println!("{}", l.text(lang));
             for x in &diffs {
                 println!("  - {x}");
             }
+            print_evidence(&ev, lang);
         }
     }
     Ok(code)
+}
+
+fn print_evidence(ev: &Evidence, lang: Lang) {
+    for st in &ev.steps {
+        println!("{}", Say::Step(st).text(lang));
+    }
+    if let Some(l) = ev.superseded_by() {
+        let s = Say::Superseded {
+            version: l.version,
+            status: l.status,
+        };
+        println!("{}", s.text(lang));
+    }
 }
 
 /// Which parts of two report models differ (meta fields that enter the

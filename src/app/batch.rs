@@ -30,7 +30,7 @@ use super::tracking;
 use crate::archive::{sanitize_component, sha256_hex};
 use crate::findings::Severity;
 use crate::fsutil;
-use crate::kpi::KpiError;
+use crate::kpi::{KpiError, TargetMetric};
 use crate::ledger::{
     DocFile, DocRecord, InputRecord, NewDocument, RunRecord, RunStatus, SourceKind, SourceRecord,
     VersionDecision, decide_version,
@@ -38,6 +38,8 @@ use crate::ledger::{
 use crate::model::catalogue::OutputFormat;
 use crate::model::document::{DocState, DocStatus, DocVersion};
 use crate::model::period::Period;
+use crate::model::records::DatasetKind;
+use crate::model::status::Status;
 use crate::report::{self, ReportDoc};
 
 /// What became of one job.
@@ -92,6 +94,9 @@ pub struct BatchReport {
     pub refused: bool,
     /// Earlier periods the trends had to leave out, with the reason.
     pub history_gaps: Vec<(Period, KpiError)>,
+    /// Periods whose figures have data missing: the datasets not delivered (any one of
+    /// each list would have done).
+    pub missing: BTreeMap<Period, std::collections::BTreeSet<Vec<DatasetKind>>>,
 }
 
 /// Called after each report is built and rendered: (doc number, done, total).
@@ -144,15 +149,33 @@ pub fn run_batch(
         return Ok(rep);
     }
     let mut figures = figures_per_period(s, inputs, o)?;
-    for f in figures.values_mut() {
+    for (p, f) in figures.iter_mut() {
         rep.history_gaps.append(&mut f.gaps);
+        for t in f
+            .results
+            .targets
+            .iter()
+            .filter(|t| t.status == Status::DataMissing)
+        {
+            let needs = match t.metric {
+                TargetMetric::Agreement(m) => crate::kpi::datasets_of(m).to_vec(),
+                TargetMetric::Process { .. } => vec![DatasetKind::ProcessKpis],
+            };
+            rep.missing.entry(*p).or_default().insert(needs);
+        }
+    }
+    // `--strict` refuses to render while required data are missing, as for errors.
+    if o.strict && !rep.missing.is_empty() {
+        rep.refused = true;
+        rep.run_id = Some(record_refused(s, o, inputs, &rep, &input_rows, started)?);
+        return Ok(rep);
     }
     rep.history_gaps.sort_by_key(|(p, _)| *p);
     rep.history_gaps.dedup_by_key(|(p, _)| *p);
     laps.lap("figures (every period with its history)");
     let sources = archive_sources(s)?;
     // The timeliness rows as the ledger knows them before this run.
-    let timeliness = tracking::timeliness_rows(&s.env, &s.ledger, o.period)?;
+    let timeliness = tracking::timeliness_rows(&s.env, &s.ledger, o.period, &input_rows)?;
     laps.lap("archive inputs, timeliness");
     let built = build_all(s, inputs, o, &figures, &timeliness)?;
     laps.lap("build and render documents");
@@ -204,7 +227,13 @@ fn archive_inputs(s: &Session, inputs: &Inputs, started: NaiveDateTime) -> Vec<I
                 size: fc.bytes,
                 datasets,
                 provider: provider_of(&fc.file),
-                first_seen: started,
+                // The delivery's arrival (kept by the ledger from the first run that saw it).
+                first_seen: inputs
+                    .ingested
+                    .deliveries
+                    .get(&fc.file)
+                    .and_then(|d| d.arrived)
+                    .unwrap_or(started),
                 rows_read: fc.read(),
                 rows_accepted: fc.accepted(),
                 rows_rejected: fc.rejected(),
@@ -358,14 +387,14 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
     let f = &sh.figures[&j.period];
     let coverage = super::pipeline::coverage(env);
     let ctx = report::BuildContext {
-        workspace: &env.ws,
+        organisation: &env.ws.organisation,
         catalogue: &env.cat,
         spec,
         period: j.period,
         results: &f.results,
         history: &f.history,
         inputs: &sh.inputs.ingested.files,
-        findings: &sh.inputs.ingested.findings,
+        findings: sh.inputs.finding_counts(),
         timeliness: sh.timeliness,
         state: DocState::default(),
         generated_at: sh.generated_at,

@@ -10,10 +10,11 @@ use std::io::IsTerminal;
 
 use super::batch::{self, BatchOptions, BatchReport};
 use super::pipeline::{self, Inputs, Job};
+use super::say::Say;
 use super::session::{Env, Session};
 use super::tracking;
 use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
-use crate::findings::Severity;
+use crate::findings::{Lang, Severity};
 use crate::ledger::Ledger;
 use crate::model::period::Period;
 
@@ -40,7 +41,12 @@ pub fn execute(
         }
     };
     let mut laps = pipeline::Laps::start();
-    let inputs = pipeline::read_inbox(&s.env, Some(period), Some(&ingest_progress))?;
+    let inputs = pipeline::read_inbox(
+        &s.env,
+        Some(&s.ledger),
+        Some(period),
+        Some(&ingest_progress),
+    )?;
     laps.lap("read and validate the inbox");
     if let Some(b) = &bar {
         b.set_position(0);
@@ -67,7 +73,7 @@ pub fn execute(
         b.finish_and_clear();
     }
     summary(g, &s.env, &s.ledger, period, &inputs, &rep)?;
-    Ok(if rep.errors > 0 {
+    Ok(if rep.errors > 0 || rep.refused {
         EXIT_REJECTED
     } else {
         EXIT_OK
@@ -97,6 +103,9 @@ fn summary(
             "findings": findings,
             "inputs": inputs.ingested.files,
             "history_gaps": gaps,
+            "data_missing": rep.missing.iter().map(|(p, sets)| serde_json::json!({
+                "period": p, "datasets": sets,
+            })).collect::<Vec<_>>(),
             "documents": rep.outcomes.iter().map(|o| serde_json::json!({
                 "doc_number": o.doc_number, "report_id": o.report_id, "period": o.period,
                 "version": o.version, "status": o.status, "what": o.what.as_str(),
@@ -108,6 +117,7 @@ fn summary(
     }
     // Errors and warnings always print. Information (e.g. rows of other months in the inbox)
     // is only counted here, so a clean month stays quiet; `check --period P` lists it.
+    let lang = Lang::from_tag(&env.ws.language);
     let shown: Vec<_> = findings
         .iter()
         .filter(|f| f.severity != Severity::Info)
@@ -115,92 +125,110 @@ fn summary(
         .collect();
     let notes = findings.len() - shown.len();
     if !shown.is_empty() {
-        eprint!(
+        eprint!("{}", crate::findings::render_text(&shown, lang));
+    }
+    for (period, e) in &rep.history_gaps {
+        eprintln!(
             "{}",
-            crate::findings::render_text(&shown, crate::findings::Lang::from_tag(&env.ws.language))
+            Say::HistoryGap {
+                period: *period,
+                reason: e.to_string()
+            }
+            .text(lang)
         );
     }
-    for gap in &gaps {
-        eprintln!("warning: {gap}");
+    for (period, sets) in &rep.missing {
+        let datasets: Vec<String> = sets
+            .iter()
+            .map(|alts| alts.iter().map(|k| k.name()).collect::<Vec<_>>().join("/"))
+            .collect();
+        let l = Say::DataMissing {
+            period: *period,
+            datasets: datasets.join(", "),
+        };
+        eprintln!("{}", l.text(lang));
     }
     if rep.refused {
-        eprintln!(
-            "refused (--strict): {} error finding(s); nothing was rendered. Fix the inputs or run without --strict (rejected rows are then excluded and listed in the appendix).",
-            rep.errors
-        );
+        let l = if rep.errors > 0 {
+            Say::Refused { errors: rep.errors }
+        } else {
+            Say::RefusedMissing
+        };
+        eprintln!("{}", l.text(lang));
         return Ok(());
     }
     if g.quiet {
         return Ok(());
     }
     let files = &inputs.ingested.files;
-    let read: u64 = files.iter().map(|f| f.read()).sum();
-    let acc: u64 = files.iter().map(|f| f.accepted()).sum();
-    let rej: u64 = files.iter().map(|f| f.rejected()).sum();
-    let blank: u64 = files.iter().map(|f| f.blank()).sum();
-    println!(
-        "{period}: {} input file(s); rows read {read} = accepted {acc} + rejected {rej} + blank {blank}",
-        files.len()
-    );
-    println!(
-        "findings: {} error(s), {} warning(s), {notes} note(s){}",
-        rep.errors,
-        rep.warnings,
-        if rep.errors > 0 {
-            " — rejected rows are excluded and listed in each report's appendix"
-        } else {
-            ""
+    let mut out = vec![
+        Say::RunRows {
+            period,
+            files: files.len(),
+            read: files.iter().map(|f| f.read()).sum(),
+            accepted: files.iter().map(|f| f.accepted()).sum(),
+            rejected: files.iter().map(|f| f.rejected()).sum(),
+            blank: files.iter().map(|f| f.blank()).sum(),
         }
-    );
-    println!("reports:");
+        .text(lang),
+        Say::RunFindings {
+            errors: rep.errors,
+            warnings: rep.warnings,
+            notes,
+        }
+        .text(lang),
+        Say::Reports.text(lang),
+    ];
     for o in &rep.outcomes {
-        let sup = o
-            .supersedes
-            .map(|v| format!(", supersedes V{v}"))
-            .unwrap_or_default();
-        println!(
-            "  {} {} V{} {} ({}{sup})",
-            o.doc_number,
-            o.period,
-            o.version,
-            o.status.label_zh(),
-            o.what.as_str()
+        out.push(
+            Say::Report {
+                doc_number: &o.doc_number,
+                period: o.period,
+                version: o.version,
+                status: o.status,
+                what: o.what,
+                supersedes: o.supersedes,
+            }
+            .text(lang),
         );
-        for w in &o.written {
-            println!("    {w}");
-        }
+        out.extend(o.written.iter().map(|w| format!("    {w}")));
     }
     let rows = tracking::status_rows(env, ledger, Some(period))?;
     let late: Vec<_> = rows.iter().filter(|r| r.state.needs_attention()).collect();
     if !late.is_empty() {
-        println!("late or at risk:");
+        out.push(Say::LateOrAtRisk.text(lang));
         for r in late {
             for f in &r.flags {
-                println!("  {} {}: {f}", r.doc_number, r.period);
+                out.push(format!(
+                    "  {} {}: {}",
+                    r.doc_number,
+                    r.period,
+                    super::say::flag(*f, lang)
+                ));
             }
         }
     }
-    let next = period.next();
-    let hol = crate::model::holidays::HolidaySet::cn();
-    let mut due: Vec<String> = pipeline::due_jobs(&env.cat, next)
+    let hol = env.due_holidays.clone();
+    let mut due: Vec<String> = pipeline::due_jobs(&env.cat, period.next())
         .iter()
         .map(|j| {
             let p = j.period;
-            let dd = crate::due::data_due(p.frequency, p, &hol)
-                .map(|d| d.to_string())
-                .unwrap_or_else(|e| format!("? ({e})"));
-            let rd = crate::due::report_due(p.frequency, p, &hol)
-                .map(|d| d.to_string())
-                .unwrap_or_else(|e| format!("? ({e})"));
-            format!("  {} {}: data by {dd}, report by {rd}", j.doc_number, p)
+            Say::Due {
+                doc_number: &j.doc_number,
+                period: p,
+                data: crate::due::data_due(p.frequency, p, &hol).map_err(|e| e.to_string()),
+                report: crate::due::report_due(p.frequency, p, &hol).map_err(|e| e.to_string()),
+            }
+            .text(lang)
         })
         .collect();
     due.sort();
     if !due.is_empty() {
-        println!("due next:");
-        for d in due {
-            println!("{d}");
-        }
+        out.push(Say::DueNext.text(lang));
+        out.extend(due);
+    }
+    for l in out {
+        println!("{l}");
     }
     Ok(())
 }

@@ -38,7 +38,7 @@ pub fn run(g: &Global, year: Option<i32>) -> anyhow::Result<u8> {
             YEARS.end()
         );
     }
-    let holidays = HolidaySet::cn();
+    let holidays = HolidaySet::of_source(&ws.holidays, &ws.root)?;
     let sched = due::schedule(&cat, year, &holidays);
     let out = match g.format {
         OutputKind::Text => render_text(year, &holidays, &sched),

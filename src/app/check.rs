@@ -70,7 +70,9 @@ pub fn check(
         period,
         max_uncompressed_bytes: ws.max_uncompressed_bytes,
         progress: None,
+        timezone: ws.timezone,
         isolation: iso.as_ref(),
+        ..IngestOptions::default()
     };
     let mut ing = ingest::ingest(ws, cat, &paths, &opts);
     ing.findings.extend(refused);

@@ -4,20 +4,18 @@
 //!
 //! Orchestration only (workspace → catalogue → calendars → ingest → kpi); the
 //! figures are printed, never judged again here. Numbers are rounded only
-//! through `numfmt`. Data findings do not change the exit code: a line on
+//! through `report::numfmt`. Data findings do not change the exit code: a line on
 //! stderr says how many rows were rejected (`svcreport check` lists them).
 
 use anyhow::Context;
 
-use super::{EXIT_OK, Global, OutputKind};
+use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
 use crate::ingest::{self, IngestOptions};
 use crate::kpi::{self, KpiInput, KpiResults, TargetResult};
 use crate::model::calendar::Calendars;
+use crate::model::catalogue::Unit;
 use crate::model::period::Period;
 use crate::workspace::Workspace;
-
-/// Periods of history computed for trends (reports show 3, 6 or 12).
-pub const HISTORY: usize = 12;
 
 pub fn run(g: &Global, period: Period) -> anyhow::Result<u8> {
     let ws = Workspace::load(&g.workspace)?;
@@ -30,7 +28,9 @@ pub fn run(g: &Global, period: Period) -> anyhow::Result<u8> {
         period: Some(period),
         max_uncompressed_bytes: ws.max_uncompressed_bytes,
         progress: None,
+        timezone: ws.timezone,
         isolation: iso.as_ref(),
+        ..IngestOptions::default()
     };
     let mut ing = ingest::ingest(&ws, &cat, &inbox.files, &opts);
     ing.findings.extend(inbox.refused);
@@ -41,7 +41,15 @@ pub fn run(g: &Global, period: Period) -> anyhow::Result<u8> {
         period,
         history: &[],
     };
-    let (results, _history) = kpi::compute_with_history(&input, HISTORY)?;
+    let (results, history) = kpi::compute_with_history(&input, super::pipeline::HISTORY_PERIODS)?;
+    let lang = crate::findings::Lang::from_tag(&ws.language);
+    for (p, e) in &history.gaps {
+        let gap = super::say::Say::HistoryGap {
+            period: *p,
+            reason: e.to_string(),
+        };
+        eprintln!("{}", gap.text(lang));
+    }
     let rejected: u64 = ing.files.iter().map(|f| f.rejected()).sum();
     let errors = ing
         .findings
@@ -58,11 +66,12 @@ pub fn run(g: &Global, period: Period) -> anyhow::Result<u8> {
         OutputKind::Json => println!("{}", serde_json::to_string_pretty(&results)?),
         OutputKind::Text => print!("{}", table(&results)),
     }
-    Ok(EXIT_OK)
+    // Figures were printed all the same, leaving the rejected rows out.
+    Ok(if errors > 0 { EXIT_REJECTED } else { EXIT_OK })
 }
 
 fn num(v: Option<f64>, decimals: u8) -> String {
-    v.and_then(|x| crate::numfmt::trimmed_text(x, decimals))
+    v.and_then(|x| crate::report::numfmt::trimmed_text(x, decimals))
         .map(|(t, _)| t)
         .unwrap_or_else(|| "—".to_string())
 }
@@ -90,10 +99,10 @@ fn actual_text(t: &TargetResult) -> String {
     match t.actual {
         None => "N/A".into(),
         Some(x) => {
-            let d = if t.unit == "count" { 0 } else { 2 };
-            match crate::numfmt::round_text(x, d) {
-                Some(s) if t.unit == "%" => format!("{s}%"),
-                Some(s) if t.unit == "count" || t.unit.is_empty() => s,
+            let d = if t.unit == Unit::Count { 0 } else { 2 };
+            match crate::report::numfmt::round_text(x, d) {
+                Some(s) if t.unit == Unit::Percent => format!("{s}%"),
+                Some(s) if matches!(t.unit, Unit::Count | Unit::Unitless) => s,
                 Some(s) => format!("{s} {}", t.unit),
                 None => "—".into(),
             }
@@ -119,8 +128,8 @@ pub fn table(r: &KpiResults) -> String {
         } else {
             format!("{} v{}", t.agreement, t.version)
         };
-        let unit = if t.unit == "%" || t.unit.is_empty() {
-            t.unit.clone()
+        let unit = if matches!(t.unit, Unit::Percent | Unit::Unitless) {
+            t.unit.to_string()
         } else {
             format!(" {}", t.unit)
         };
@@ -131,7 +140,7 @@ pub fn table(r: &KpiResults) -> String {
         };
         rows.push([
             agreement,
-            t.metric.clone(),
+            t.metric.to_string(),
             scope_text(t),
             actual_text(t),
             format!("{} {}{unit}", t.op, num(Some(t.threshold), 4)),

@@ -11,6 +11,7 @@ use crate::model::catalogue::OutputFormat;
 use crate::model::period::Period;
 
 // Commands, one file each.
+pub mod allowed_signers;
 pub mod approve;
 pub mod audit;
 pub mod calendar;
@@ -28,8 +29,10 @@ pub mod verify;
 // What the commands share (no command imports another command).
 pub mod batch;
 pub mod batch_run;
+pub mod evidence;
 pub mod pipeline;
 pub mod rebuild;
+pub mod say;
 pub mod session;
 pub mod signoff;
 pub mod tracking;
@@ -38,6 +41,29 @@ pub mod tracking;
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_REJECTED: u8 = 1;
 pub const EXIT_FAILURE: u8 = 2;
+
+/// A refusal of what the user asked, for a reason in the data they gave (a
+/// key that is not the named approver's, a revoked key, an unreadable key
+/// file): printed once like any error, exit code 1 instead of 2.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// The exit code of a command that failed with `err`.
+pub fn exit_code_of(err: &anyhow::Error) -> u8 {
+    if err.is::<Refused>() {
+        EXIT_REJECTED
+    } else {
+        EXIT_FAILURE
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputKind {
@@ -77,21 +103,28 @@ pub enum Command {
         formats: Vec<OutputFormat>,
     },
     Run {
-        period: Period,
+        /// `None`: the last complete month.
+        period: Option<Period>,
         strict: bool,
     },
     Review {
         doc: String,
-        name: String,
+        who: signoff::Who,
         comment: Option<String>,
     },
     Approve {
         doc: String,
-        name: String,
+        who: signoff::Who,
         comment: Option<String>,
     },
     Distribute {
         period: Option<Period>,
+        mode: distribute::Mode,
+        dry_run: bool,
+        resend: bool,
+    },
+    AllowedSigners {
+        out: Option<PathBuf>,
     },
     Status {
         period: Option<Period>,
@@ -122,6 +155,7 @@ pub fn run(g: &Global, cmd: Command) -> anyhow::Result<u8> {
         Command::Templates { out } | Command::GenSample { out } => {
             crate::fsutil::check_output_path(out, true)?
         }
+        Command::AllowedSigners { out: Some(p) } => crate::fsutil::check_output_path(p, false)?,
         _ => {}
     }
     match cmd {
@@ -139,9 +173,15 @@ pub fn run(g: &Global, cmd: Command) -> anyhow::Result<u8> {
             formats,
         } => render::run(g, period, report.as_deref(), &formats),
         Command::Run { period, strict } => run::run(g, period, strict),
-        Command::Review { doc, name, comment } => review::run(g, &doc, &name, comment.as_deref()),
-        Command::Approve { doc, name, comment } => approve::run(g, &doc, &name, comment.as_deref()),
-        Command::Distribute { period } => distribute::run(g, period),
+        Command::Review { doc, who, comment } => review::run(g, &doc, &who, comment.as_deref()),
+        Command::Approve { doc, who, comment } => approve::run(g, &doc, &who, comment.as_deref()),
+        Command::Distribute {
+            period,
+            mode,
+            dry_run,
+            resend,
+        } => distribute::run(g, period, mode, dry_run, resend),
+        Command::AllowedSigners { out } => allowed_signers::run(g, out.as_deref()),
         Command::Status { period } => status::run(g, period),
         Command::Verify { file } => verify::run(g, &file),
         Command::Audit { doc } => audit::run(g, &doc),

@@ -19,7 +19,7 @@ use crate::findings::Severity;
 use crate::ingest;
 use crate::kpi::{self, KpiError, KpiInput, KpiResults};
 use crate::ledger::{Ledger, SourceKind};
-use crate::model::catalogue::{Catalogue, HolidaySource, OutputFormat, ReportSpec};
+use crate::model::catalogue::{Catalogue, OutputFormat, ReportSpec};
 use crate::model::document::{DocStatus, DocVersion};
 use crate::model::period::Period;
 use crate::render::RenderOptions;
@@ -43,20 +43,38 @@ impl Inputs {
             .filter(|f| f.severity == s)
             .count()
     }
+
+    /// The findings by severity, as a report's summary says them.
+    pub fn finding_counts(&self) -> report::FindingCounts {
+        report::FindingCounts {
+            errors: self.count(Severity::Error),
+            warnings: self.count(Severity::Warning),
+            info: self.count(Severity::Info),
+        }
+    }
 }
 
 /// Read every inbox file (in parallel inside `ingest`).
 pub fn read_inbox(
     env: &Env,
+    ledger: Option<&Ledger>,
     period: Option<Period>,
     progress: Option<&(dyn Fn(usize, usize) + Sync)>,
 ) -> anyhow::Result<Inputs> {
     let inbox = ingest::inbox(&env.ws)?;
     let iso = ingest::worker::isolation_for(&env.ws);
+    // A file's arrival is what the ledger recorded when a run first saw it.
+    let arrivals = match ledger {
+        Some(l) => l.read().arrivals()?,
+        None => BTreeMap::new(),
+    };
     let opts = ingest::IngestOptions {
         period,
         max_uncompressed_bytes: env.ws.max_uncompressed_bytes,
         progress,
+        timezone: env.ws.timezone,
+        now: Some(env.now()),
+        arrivals: Some(&arrivals),
         isolation: iso.as_ref(),
     };
     let files = inbox.files;
@@ -145,10 +163,19 @@ pub fn coverage(env: &Env) -> crate::model::glyphs::Coverage {
     }
 }
 
-/// Render options of a report.
+/// Render options of a report; `generated_at` is a local time of the workspace timezone.
 pub fn render_options(env: &Env, spec: &ReportSpec, generated_at: NaiveDateTime) -> RenderOptions {
+    use chrono::{Offset, TimeZone};
+    let tz = env.ws.timezone;
+    // The offset in force at that local time, so `created.naive_local()` is `generated_at`
+    // itself (a time in a DST gap, which no recorded instant gives, takes the offset of the
+    // same wall time read as UTC).
+    let offset = match tz.offset_from_local_datetime(&generated_at) {
+        chrono::LocalResult::Single(o) | chrono::LocalResult::Ambiguous(o, _) => o.fix(),
+        chrono::LocalResult::None => tz.offset_from_utc_datetime(&generated_at).fix(),
+    };
     RenderOptions {
-        created: generated_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        created: offset.from_local_datetime(&generated_at).single(),
         template_dir: env.template_dir(),
         template: spec.template.clone(),
         fonts: env.ws.fonts.clone(),
@@ -232,9 +259,12 @@ pub fn source_files(env: &Env) -> Vec<(SourceKind, PathBuf)> {
         v.push((SourceKind::Catalogue, env.ws.root.join(c)));
     }
     for cal in env.cat.calendars.values() {
-        if let HolidaySource::File(p) = &cal.holidays {
+        for p in cal.holidays.files() {
             v.push((SourceKind::Calendar, env.ws.root.join(p)));
         }
+    }
+    for p in env.ws.holidays.files() {
+        v.push((SourceKind::Calendar, env.ws.root.join(p)));
     }
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(rd) = std::fs::read_dir(dir) else {

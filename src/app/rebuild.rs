@@ -113,7 +113,7 @@ pub fn rebuild(
     let period = d.period;
     // Ingest for the same period the original run did (findings depend on it).
     let ingest_period = Some(s.ledger.read().run_period_of(d.id)?.unwrap_or(period));
-    let inp = read_inbox(&env, ingest_period, None)?;
+    let inp = read_inbox(&env, Some(&s.ledger), ingest_period, None)?;
     let history: Vec<KpiResults> = match history {
         Some(h) => serde_json::from_slice(&h)?,
         None => Vec::new(),
@@ -137,14 +137,14 @@ pub fn rebuild(
     let template = report::template::Template::load(&env.template_dir(), &spec.template)?;
     let coverage = super::pipeline::coverage(&env);
     let doc = build(&report::BuildContext {
-        workspace: &env.ws,
+        organisation: &env.ws.organisation,
         catalogue: &env.cat,
         spec,
         period,
         results: &results,
         history: &history,
         inputs: &inp.ingested.files,
-        findings: &inp.ingested.findings,
+        findings: inp.finding_counts(),
         timeliness: &timeliness,
         state: state.clone(),
         generated_at: generated,

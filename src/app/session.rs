@@ -18,6 +18,7 @@ use crate::fsutil::{self, WorkspaceLock};
 use crate::ledger::Ledger;
 use crate::model::calendar::Calendars;
 use crate::model::catalogue::Catalogue;
+use crate::model::holidays::HolidaySet;
 use crate::workspace::Workspace;
 
 /// How long a command waits for another one holding the workspace lock.
@@ -31,6 +32,8 @@ pub struct Env {
     pub cat: Catalogue,
     pub cals: Calendars,
     pub time: RunTime,
+    /// The workspace's holiday calendar for due dates (`holidays` in `svcreport.toml`).
+    pub due_holidays: std::sync::Arc<HolidaySet>,
 }
 
 impl Env {
@@ -50,11 +53,13 @@ impl Env {
     pub fn at(ws: Workspace, time: RunTime) -> anyhow::Result<Env> {
         let cat = catalogue::load(&ws)?;
         let cals = Calendars::from_catalogue(&cat, &ws.root)?;
+        let due_holidays = HolidaySet::of_source(&ws.holidays, &ws.root)?;
         Ok(Env {
             ws,
             cat,
             cals,
             time,
+            due_holidays,
         })
     }
 

@@ -2,11 +2,13 @@
 //! due, generated, approved and distributed, and what is late or at risk
 //! (spec §4). Exit 1 when something is late or missing (data or report).
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 
+use super::say::Say;
 use super::session::Env;
 use super::tracking::{StatusRow, status_rows};
 use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
+use crate::findings::Lang;
 use crate::ledger::Ledger;
 use crate::model::period::Period;
 use crate::timeliness::State;
@@ -20,7 +22,10 @@ pub fn run(g: &Global, period: Option<Period>) -> anyhow::Result<u8> {
             let v: Vec<serde_json::Value> = rows.iter().map(json_row).collect();
             println!("{}", serde_json::to_string_pretty(&v)?);
         }
-        OutputKind::Text => print!("{}", text(env.now(), &rows)),
+        OutputKind::Text => print!(
+            "{}",
+            text(env.now(), &rows, Lang::from_tag(&env.ws.language))
+        ),
     }
     Ok(if rows.iter().any(|r| r.state == State::Late) {
         EXIT_REJECTED
@@ -41,57 +46,34 @@ fn json_row(r: &StatusRow) -> serde_json::Value {
     v
 }
 
-fn text(now: NaiveDateTime, rows: &[StatusRow]) -> String {
-    use std::fmt::Write as _;
-    let opt = |o: &Option<NaiveDateTime>| {
-        o.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-            .unwrap_or_else(|| "—".into())
-    };
-    let day = |o: &Option<NaiveDate>| o.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
-    let mut s = String::new();
-    let _ = writeln!(s, "as of {}", now.format("%Y-%m-%d %H:%M"));
+fn text(now: NaiveDateTime, rows: &[StatusRow], lang: Lang) -> String {
+    let mut lines = vec![Say::AsOf(now)];
     for r in rows {
-        let _ = writeln!(
-            s,
-            "{} {} ({}) — {}",
-            r.doc_number,
-            r.period,
-            r.report_id,
-            match r.state {
-                State::OnTime => "on time",
-                State::AtRisk => "AT RISK",
-                State::Late => "LATE",
-                State::Open => "open",
-            }
-        );
-        let _ = writeln!(
-            s,
-            "  data due     {}   arrived   {}",
-            day(&r.data_due),
-            opt(&r.data_arrived)
-        );
-        let _ = writeln!(
-            s,
-            "  report due   {}   generated {}",
-            day(&r.report_due),
-            opt(&r.generated)
-        );
-        let _ = writeln!(
-            s,
-            "  version      {}   status {}   approved {}   distributed {}",
-            r.version
-                .map(|v| v.to_string())
-                .unwrap_or_else(|| "—".into()),
-            r.status.map(|x| x.as_str()).unwrap_or("—"),
-            opt(&r.approved),
-            opt(&r.distributed)
-        );
-        for f in &r.flags {
-            let _ = writeln!(s, "  ! {f}");
-        }
+        lines.push(Say::StatusHead {
+            doc_number: &r.doc_number,
+            period: r.period,
+            report_id: &r.report_id,
+            state: r.state,
+        });
+        lines.push(Say::StatusData {
+            due: r.data_due,
+            arrived: r.data_arrived,
+        });
+        lines.push(Say::StatusReport {
+            due: r.report_due,
+            generated: r.generated,
+        });
+        lines.push(Say::StatusDoc {
+            version: r.version,
+            status: r.status,
+            approved: r.approved,
+            signing: r.approval_signing,
+            distributed: r.distributed,
+        });
+        lines.extend(r.flags.iter().map(|f| Say::Flag(*f)));
     }
     if rows.is_empty() {
-        s.push_str("nothing recorded or due\n");
+        lines.push(Say::NothingDue);
     }
-    s
+    lines.iter().map(|l| l.text(lang) + "\n").collect()
 }

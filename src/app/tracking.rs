@@ -11,9 +11,8 @@ use serde::Serialize;
 
 use super::pipeline;
 use super::session::Env;
-use crate::ledger::Ledger;
-use crate::model::document::{DocStatus, DocVersion};
-use crate::model::holidays::HolidaySet;
+use crate::ledger::{InputRecord, Ledger};
+use crate::model::document::{DocStatus, DocVersion, SignOff};
 use crate::model::period::Period;
 use crate::timeliness::{self, Facts, Flag, Progress, State};
 
@@ -33,6 +32,9 @@ pub struct StatusRow {
     pub version: Option<DocVersion>,
     pub status: Option<DocStatus>,
     pub approved: Option<NaiveDateTime>,
+    /// How the approval was taken: signed, unsigned (未签名) or legacy.
+    pub approval_signing: Option<SignOff>,
+    /// First folder copy or e-mail (sent, or outcome unknown) of the approved version.
     pub distributed: Option<NaiveDateTime>,
     pub state: State,
     /// Why the state is what it is.
@@ -47,8 +49,19 @@ pub fn status_rows(
     ledger: &Ledger,
     period: Option<Period>,
 ) -> anyhow::Result<Vec<StatusRow>> {
+    status_rows_with(env, ledger, period, &[])
+}
+
+/// [`status_rows`], counting `arriving` (a batch's own inputs, not yet recorded) as
+/// arrived too: the same inputs give the same rows before and after they are recorded.
+fn status_rows_with(
+    env: &Env,
+    ledger: &Ledger,
+    period: Option<Period>,
+    arriving: &[InputRecord],
+) -> anyhow::Result<Vec<StatusRow>> {
     let now = env.now();
-    let hol = HolidaySet::cn();
+    let hol = env.due_holidays.clone();
     let mut keys: Vec<(Period, usize)> = Vec::new();
     match period {
         Some(p) => {
@@ -74,7 +87,16 @@ pub fn status_rows(
     }
     keys.sort();
     keys.dedup();
-    let inputs = ledger.read().inputs()?;
+    let mut inputs = ledger.read().inputs()?;
+    // An input the ledger knows keeps its recorded arrival.
+    for a in arriving {
+        if !inputs
+            .iter()
+            .any(|x| x.sha256 == a.sha256 && x.path == a.path)
+        {
+            inputs.push(a.clone());
+        }
+    }
     let mut rows = Vec::new();
     for (p, i) in keys {
         let spec = &env.cat.reports[i];
@@ -85,18 +107,32 @@ pub fn status_rows(
             .iter()
             .rev()
             .find(|d| d.state.status == DocStatus::Approved);
-        let data_arrived = inputs
+        // The data arrived with the last delivery for the period (a file whose folder or
+        // name gives a period inside it); where no input says its period, the last input
+        // that arrived after the period began.
+        let for_period: Vec<NaiveDateTime> = inputs
             .iter()
+            .filter(|x| {
+                crate::ingest::delivery::period_of(&x.path)
+                    .0
+                    .is_some_and(|dp| p.start() <= dp.start() && dp.end() <= p.end())
+            })
             .map(|x| x.first_seen)
-            .filter(|t| *t >= p.start())
-            .max();
+            .collect();
+        let any_period = inputs
+            .iter()
+            .any(|x| crate::ingest::delivery::period_of(&x.path).0.is_some());
+        let data_arrived = if any_period {
+            for_period.into_iter().max()
+        } else {
+            inputs
+                .iter()
+                .map(|x| x.first_seen)
+                .filter(|t| *t >= p.start())
+                .max()
+        };
         let distributed = match approved {
-            Some(a) => ledger
-                .read()
-                .distributions(a.id)?
-                .into_iter()
-                .map(|x| x.at)
-                .min(),
+            Some(a) => ledger.read().first_delivery(a.id)?,
             None => None,
         };
         let facts = Facts {
@@ -127,6 +163,7 @@ pub fn status_rows(
             version: latest.map(|d| d.state.version),
             status: latest.map(|d| d.state.status),
             approved: approved.and_then(|d| d.state.approved_at),
+            approval_signing: approved.and_then(|d| d.state.approved_how),
             distributed,
             state,
             flags,
@@ -138,19 +175,23 @@ pub fn status_rows(
 /// The timeliness rows the internal report shows: the three periods before
 /// `period` in full, and for `period` itself only its data arrival (its own
 /// generation, approval and distribution are still to come, and must not
-/// change the content of the report that is being generated).
+/// change the content of the report that is being generated). The batch's
+/// own inputs (`arriving`) count as arrived whether or not an earlier run of
+/// the same batch recorded them, so running a batch again gives the same
+/// document.
 pub fn timeliness_rows(
     env: &Env,
     ledger: &Ledger,
     period: Period,
+    arriving: &[InputRecord],
 ) -> anyhow::Result<Vec<crate::report::TimelinessRow>> {
     let mut rows = Vec::new();
     for p in period.previous(3) {
-        for r in status_rows(env, ledger, Some(p))? {
+        for r in status_rows_with(env, ledger, Some(p), arriving)? {
             rows.extend(to_timeliness(&r, false));
         }
     }
-    for r in status_rows(env, ledger, Some(period))? {
+    for r in status_rows_with(env, ledger, Some(period), arriving)? {
         rows.extend(to_timeliness(&r, true));
     }
     Ok(rows)

@@ -219,6 +219,11 @@ codes! {
         "所填 UC 属于另一家供应商。",
         "Check the supplier and contract.",
         "核对供应商和合同。";
+    DeliveryPeriodConflict = "delivery.period_conflict", Warning,
+        "The file's folder says one period and its name another; the folder's period is used.",
+        "文件所在文件夹与文件名所写的期间不一致；以文件夹的期间为准。",
+        "Put the file in the folder of its period, or rename it.",
+        "请把文件放到其期间的文件夹中，或改名。";
     RowTimeOrder = "row.time_order", Error,
         "Times are out of order (responded/resolved before opened, closed before resolved, end before start).",
         "时间先后顺序不对（响应/解决早于报告、关闭早于解决、结束早于开始）。",
@@ -229,6 +234,26 @@ codes! {
         "工单、变更或请求编号重复出现（在本工作簿或同批次的其他工作簿中）；后出现的行被拒绝。",
         "Delete the repeated row or correct its id.",
         "删除重复的行或更正其编号。";
+    RowClosedWithoutResolution = "row.closed_without_resolution", Warning,
+        "A ticket's status says resolved or closed but it has no Resolved At; its Closed At stands in for the resolution (a conservative bound, marked in the figure's explanation), or with no Closed At either it stays open.",
+        "工单状态为已解决或已关闭，但没有解决时间；以关闭时间代替解决时间（保守的上界，在指标说明中注明）；若也没有关闭时间，则仍按未解决计。",
+        "Fill in Resolved At from the ticketing tool.",
+        "请从工单系统补填解决时间。";
+    RowUpdated = "row.updated", Info,
+        "A later delivery of the same dataset holds the record again with other values; the newest delivery wins and the older row is superseded (counted, not rejected).",
+        "同一数据集的较新交付再次包含该记录且数值有变化；以最新交付为准，较旧的行被取代（计数，不拒绝）。",
+        "Nothing to do: this is how monthly snapshots bring a ticket's later state.",
+        "无需处理：月度快照就是这样带来工单的后续状态。";
+    RowRegressed = "row.regressed", Warning,
+        "A later delivery goes backwards for a record: resolved → open, or another opened time or priority. The newest delivery still wins.",
+        "较新交付中的记录出现倒退：已解决变为未解决，或报告时间、优先级被改动。仍以最新交付为准。",
+        "Check which export is right; correct the newer one if it is wrong.",
+        "核对哪一次导出正确；若较新的有误，请更正。";
+    RowPartitionDuplicate = "row.partition_duplicate", Warning,
+        "The same id is in two files of the same dataset and period (partitions such as one file per team); the later file wins.",
+        "同一编号出现在同一数据集、同一期间的两个文件中（例如按小组分开的文件）；以较后的文件为准。",
+        "Keep each ticket in one file of the period.",
+        "同一期间的每张工单只放在一个文件中。";
     RowTotal = "row.total", Warning,
         "A 合计/Total row was found among the data; it is skipped and counted as blank.",
         "数据中有合计/Total 行；已跳过，按空行计。",
@@ -337,7 +362,12 @@ mod tests {
             assert!(c.meaning(Lang::Zh).chars().any(|ch| ch as u32 >= 0x4E00));
             assert!(c.fix(Lang::Zh).chars().any(|ch| ch as u32 >= 0x4E00));
         }
-        assert_eq!(groups, ["ingest", "sheet", "column", "value", "ref", "row"]);
+        assert_eq!(
+            groups,
+            [
+                "ingest", "sheet", "column", "value", "ref", "delivery", "row"
+            ]
+        );
         assert_eq!(Code::from_id("value.bad_priority"), None);
     }
 

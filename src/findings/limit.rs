@@ -167,22 +167,31 @@ pub fn span(a: CellRef, b: CellRef) -> CellRef {
     }
 }
 
-/// Rules across files (`row.duplicate_id`) find their findings in any file and sheet: at
-/// most [`PER_CODE_AND_SHEET`] of one code are listed per file and sheet, the rest summarised
-/// there. Findings must come grouped or not, in any order; the output keeps their order.
-pub fn bound_across(findings: Vec<Finding>) -> Vec<Finding> {
-    use std::collections::BTreeMap;
-    /// (file, sheet, code): a place and a kind of finding.
-    type Key = (Option<String>, Option<String>, Code);
-    let mut seen: BTreeMap<Key, (u32, Option<Over>)> = BTreeMap::new();
-    let mut out = Vec::new();
-    for f in findings {
-        let e = seen
+/// (file, sheet, code): a place and a kind of finding.
+type Key = (Option<String>, Option<String>, Code);
+
+/// The findings of rules across files (`row.duplicate_id`, `row.updated` …), which land in any
+/// file and sheet, as they are made: at most [`PER_CODE_AND_SHEET`] of one code are listed per
+/// file and sheet, the rest summarised there; the listed ones keep their order.
+#[derive(Debug, Default)]
+pub struct Across {
+    listed: Vec<Finding>,
+    seen: std::collections::BTreeMap<Key, (u32, Option<Over>)>,
+}
+
+impl Across {
+    pub fn new() -> Across {
+        Across::default()
+    }
+
+    pub fn push(&mut self, f: Finding) {
+        let e = self
+            .seen
             .entry((f.file.clone(), f.sheet.clone(), f.code))
             .or_insert((0, None));
         if e.0 < PER_CODE_AND_SHEET {
             e.0 += 1;
-            out.push(f);
+            self.listed.push(f);
         } else {
             let o = e.1.get_or_insert(Over {
                 count: 0,
@@ -195,21 +204,35 @@ pub fn bound_across(findings: Vec<Finding>) -> Vec<Finding> {
             }
         }
     }
-    for ((file, sheet, code), (_, o)) in seen {
-        let Some(o) = o else { continue };
-        let mut f = Finding::new(Message::Suppressed {
-            code,
-            count: o.count,
-            scope: SuppressedIn::Sheet,
-        });
-        f.file = file;
-        f.sheet = sheet;
-        if let Some(first) = o.first {
-            f = f.cell(span(first, o.last.unwrap_or(first)));
+
+    /// The listed findings, then one summary per place and code of those counted.
+    pub fn finish(self) -> Vec<Finding> {
+        let mut out = self.listed;
+        for ((file, sheet, code), (_, o)) in self.seen {
+            let Some(o) = o else { continue };
+            let mut f = Finding::new(Message::Suppressed {
+                code,
+                count: o.count,
+                scope: SuppressedIn::Sheet,
+            });
+            f.file = file;
+            f.sheet = sheet;
+            if let Some(first) = o.first {
+                f = f.cell(span(first, o.last.unwrap_or(first)));
+            }
+            out.push(f);
         }
-        out.push(f);
+        out
     }
-    out
+}
+
+/// [`Across`] over a list.
+pub fn bound_across(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut a = Across::new();
+    for f in findings {
+        a.push(f);
+    }
+    a.finish()
 }
 
 #[cfg(test)]

@@ -418,6 +418,39 @@ pub enum Message {
         id: String,
         first: Place,
     },
+    /// Resolved or closed by its status, with no Resolved At; `stand_in` is the Closed At
+    /// used instead, if any.
+    ClosedWithoutResolution {
+        id: String,
+        stand_in: Option<NaiveDateTime>,
+    },
+    /// The newest delivery of a record changed these fields of `older`'s row:
+    /// (field, old value, new value).
+    Updated {
+        kind: IdKind,
+        id: String,
+        older: Place,
+        changes: Vec<(Words, String, String)>,
+    },
+    /// The newest delivery goes backwards against `older` (resolved → open,
+    /// another opened time or priority): (field, old value, new value).
+    Regressed {
+        kind: IdKind,
+        id: String,
+        older: Place,
+        changes: Vec<(Words, String, String)>,
+    },
+    /// The folder says period `folder`, the file name `named`.
+    PeriodConflict {
+        folder: String,
+        named: String,
+    },
+    /// The id is also in `other`, a file of the same dataset and period.
+    PartitionDuplicate {
+        kind: IdKind,
+        id: String,
+        other: Place,
+    },
     /// `row` 1-based.
     TotalRow {
         row: u32,
@@ -492,6 +525,11 @@ impl Message {
             M::TimeOrder { .. } => Code::RowTimeOrder,
             M::DuplicateId { .. } => Code::RowDuplicateId,
             M::TotalRow { .. } => Code::RowTotal,
+            M::Updated { .. } => Code::RowUpdated,
+            M::Regressed { .. } => Code::RowRegressed,
+            M::PartitionDuplicate { .. } => Code::RowPartitionDuplicate,
+            M::PeriodConflict { .. } => Code::DeliveryPeriodConflict,
+            M::ClosedWithoutResolution { .. } => Code::RowClosedWithoutResolution,
             M::OutsidePeriod { .. } => Code::RowOutsidePeriod,
         }
     }
@@ -884,11 +922,69 @@ impl Message {
                     ),
                 }
             }
+            M::Updated {
+                kind,
+                id,
+                older,
+                changes,
+            }
+            | M::Regressed {
+                kind,
+                id,
+                older,
+                changes,
+            } => {
+                let older = place(older, lang);
+                let what = id_word(*kind, lang);
+                let list = change_list(changes, lang);
+                if matches!(self, M::Regressed { .. }) {
+                    tr!(
+                        lang,
+                        "{what} \"{id}\" goes backwards against {older}: {list}",
+                        "{what} \"{id}\" 相对 {older} 出现倒退：{list}"
+                    )
+                } else {
+                    tr!(
+                        lang,
+                        "{what} \"{id}\" updates {older}: {list}",
+                        "{what} \"{id}\" 更新了 {older}：{list}"
+                    )
+                }
+            }
+            M::PeriodConflict { folder, named } => tr!(
+                lang,
+                "the folder says {folder} but the file name says {named}; the delivery counts for {folder}",
+                "文件夹为 {folder}，文件名却写 {named}；本次交付按 {folder} 计"
+            ),
+            M::PartitionDuplicate { kind, id, other } => {
+                let other = place(other, lang);
+                let what = id_word(*kind, lang);
+                tr!(
+                    lang,
+                    "{what} \"{id}\" is also in {other}, a file of the same dataset and period; this later file wins",
+                    "{what} \"{id}\" 也出现在同一数据集、同一期间的 {other} 中；以本文件（较后）为准"
+                )
+            }
             M::TotalRow { row, label } => tr!(
                 lang,
                 "row {row} looks like a total row (\"{label}\"); it is skipped",
                 "第 {row} 行像是合计行（\"{label}\"），已跳过"
             ),
+            M::ClosedWithoutResolution { id, stand_in } => match stand_in {
+                Some(t) => {
+                    let t = t.format("%Y-%m-%d %H:%M");
+                    tr!(
+                        lang,
+                        "ticket \"{id}\" is resolved or closed but has no Resolved At; its Closed At {t} stands in for the resolution",
+                        "工单 \"{id}\" 已解决或已关闭，但没有解决时间；以关闭时间 {t} 代替解决时间"
+                    )
+                }
+                None => tr!(
+                    lang,
+                    "ticket \"{id}\" is resolved or closed but has neither Resolved At nor Closed At; it counts as still open",
+                    "工单 \"{id}\" 已解决或已关闭，但既没有解决时间也没有关闭时间；仍按未解决计"
+                ),
+            },
             M::OutsidePeriod {
                 rows,
                 period,
@@ -1128,9 +1224,29 @@ impl Message {
                 "each id may appear once across all the workbooks of a run; delete the repeated row or correct its id",
                 "同一批次的所有工作簿中，每个编号只能出现一次；请删除重复的行或更正编号",
             ),
+            M::Updated { .. } => pick(
+                "nothing to do: the newest delivery of a record wins; the older row counts as superseded",
+                "无需处理：以记录的最新交付为准，较旧的行计为被取代",
+            ),
+            M::Regressed { .. } => pick(
+                "check which export is right; the newest delivery is used",
+                "请核对哪一次导出正确；本工具使用最新的交付",
+            ),
+            M::PeriodConflict { .. } => pick(
+                "put the file in the folder of its period, or rename it",
+                "请把文件放到其期间的文件夹中，或改名",
+            ),
+            M::PartitionDuplicate { .. } => pick(
+                "keep each ticket in one file of the period",
+                "同一期间的每张工单请只放在一个文件中",
+            ),
             M::TotalRow { .. } => pick(
                 "leave totals out of the data sheet; the tool computes its own",
                 "数据表中请不要放合计行，本工具会自行计算",
+            ),
+            M::ClosedWithoutResolution { .. } => pick(
+                "fill in Resolved At from the ticketing tool: Closed At is a later, conservative bound (it can turn a met ticket into a miss, never the reverse)",
+                "请从工单系统补填解决时间：关闭时间偏晚，是保守的上界（只会把达标变为未达标，不会相反）",
             ),
             M::OutsidePeriod { .. } => pick(
                 "nothing to do if these rows belong to another period",
@@ -1270,6 +1386,40 @@ pub fn choices_list(choices: &[&str], lang: Lang) -> String {
 }
 
 /// `file '事件'!A2` or `file '事件' row 2` (`第 2 行`).
+fn id_word(kind: IdKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (IdKind::Ticket, Lang::En) => "ticket",
+        (IdKind::Change, Lang::En) => "change",
+        (IdKind::Request, Lang::En) => "request",
+        (IdKind::Ticket, Lang::Zh) => "工单",
+        (IdKind::Change, Lang::Zh) => "变更单",
+        (IdKind::Request, Lang::Zh) => "请求单",
+    }
+}
+
+/// `Resolved At: (empty) → 2026-11-01 10:00; Priority: P3 → P2`.
+fn change_list(changes: &[(Words, String, String)], lang: Lang) -> String {
+    let empty = match lang {
+        Lang::En => "(empty)",
+        Lang::Zh => "（空）",
+    };
+    let show = |s: &String| {
+        if s.is_empty() {
+            empty.to_string()
+        } else {
+            s.clone()
+        }
+    };
+    changes
+        .iter()
+        .map(|(w, a, b)| format!("{} {} → {}", w.get(lang), show(a), show(b)))
+        .collect::<Vec<_>>()
+        .join(match lang {
+            Lang::En => "; ",
+            Lang::Zh => "；",
+        })
+}
+
 fn place(p: &Place, lang: Lang) -> String {
     let mut s = p.file.clone();
     s.push(' ');
@@ -1542,6 +1692,47 @@ mod tests {
                 code: Code::RowDuplicateId,
                 count: 5,
                 scope: SuppressedIn::File,
+            },
+            Message::ClosedWithoutResolution {
+                id: "INC1".into(),
+                stand_in: None,
+            },
+            Message::Updated {
+                kind: IdKind::Ticket,
+                id: "INC1".into(),
+                older: Place {
+                    file: "a.xlsx".into(),
+                    sheet: "事件".into(),
+                    cell: CellRef::row_at(2),
+                },
+                changes: vec![(
+                    Words::new("解决时间", "Resolved At"),
+                    String::new(),
+                    "2026-11-01 10:00".into(),
+                )],
+            },
+            Message::Regressed {
+                kind: IdKind::Ticket,
+                id: "INC1".into(),
+                older: Place {
+                    file: "a.xlsx".into(),
+                    sheet: "事件".into(),
+                    cell: CellRef::row_at(2),
+                },
+                changes: vec![(Words::new("优先级", "Priority"), "P3".into(), "P2".into())],
+            },
+            Message::PeriodConflict {
+                folder: "2026-10".into(),
+                named: "2026-09".into(),
+            },
+            Message::PartitionDuplicate {
+                kind: IdKind::Ticket,
+                id: "INC1".into(),
+                other: Place {
+                    file: "a.xlsx".into(),
+                    sheet: "事件".into(),
+                    cell: CellRef::row_at(2),
+                },
             },
         ];
         let is_zh = |s: &str| s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));

@@ -253,6 +253,10 @@ pub struct SheetCount {
     pub accepted: u64,
     pub rejected: u64,
     pub blank: u64,
+    /// Rows whose record a later delivery holds again (the newest wins): read =
+    /// accepted + rejected + blank + superseded.
+    #[serde(default)]
+    pub superseded: u64,
 }
 
 /// Reconciliation of one input file.
@@ -279,6 +283,9 @@ impl FileCount {
     }
     pub fn blank(&self) -> u64 {
         self.sheets.iter().map(|s| s.blank).sum()
+    }
+    pub fn superseded(&self) -> u64 {
+        self.sheets.iter().map(|s| s.superseded).sum()
     }
 }
 
@@ -538,6 +545,14 @@ pub fn render_reconciliation(files: &[FileCount], lang: Lang) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     }
+    let superseded: u64 = files.iter().map(FileCount::superseded).sum();
+    if superseded > 0 {
+        out.push_str(&tr!(
+            lang,
+            "+ {superseded} row(s) superseded by a later delivery of the same record (read = accepted + rejected + blank + superseded)\n",
+            "+ {superseded} 行被同一记录的较新交付取代（读取 = 接受 + 拒绝 + 空行 + 被取代）\n"
+        ));
+    }
     out
 }
 
@@ -648,6 +663,7 @@ mod tests {
                 accepted: 9,
                 rejected: 2,
                 blank: 1,
+                superseded: 0,
             }],
         }];
         let t = render_reconciliation(&files, Lang::En);

@@ -10,8 +10,9 @@
 //! Accepted forms: Excel date cells (1900 system, via calamine), numbers that
 //! look like Excel serial dates (a date cell that lost its format), text dates
 //! `YYYY-MM-DD HH:MM[:SS]`, `YYYY/MM/DD HH:MM[:SS]`, `YYYY年MM月DD日 HH:MM`,
-//! ISO 8601 with `T`, seconds, fractions and an offset (the offset is dropped:
-//! times are the wall-clock of the workspace), full-width digits and
+//! ISO 8601 with `T`, seconds, fractions and an offset (`Z`, `+08:00`, `-0500`:
+//! converted to the workspace's timezone; a time without one is its wall-clock
+//! time already), full-width digits and
 //! punctuation anywhere. A date-time column needs a time when typed as text
 //! (`2026/7/1` alone is `value.no_time`); an Excel date cell is taken as is.
 
@@ -20,7 +21,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use calamine::{Data, DataRef, ExcelDateTime};
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 
 use crate::findings::{Code, Found, Message};
 use crate::model::period::Period;
@@ -197,14 +198,50 @@ fn parse_num_str(s: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
-/// Split text into (date, optional time) and parse both.
-/// Returns `Ok((date, time))`, `Err(())` when not a date at all.
-fn parse_date_text(s: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
+/// A date typed as text, as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TextDate {
+    date: NaiveDate,
+    /// The time of day, to the second.
+    time: Option<NaiveTime>,
+    /// A fraction of a second of .5 or more: the time is one second later
+    /// (which may be the next day).
+    round_up: bool,
+    /// `Z` or `±HH:MM` after the time.
+    offset: Option<FixedOffset>,
+}
+
+impl TextDate {
+    /// The date-time in `tz`: as written when no offset was, else converted.
+    fn local_in(&self, tz: chrono_tz::Tz) -> Option<NaiveDateTime> {
+        let t = self.date.and_time(self.time?);
+        let t = if self.round_up {
+            t.checked_add_signed(Duration::seconds(1))?
+        } else {
+            t
+        };
+        match self.offset {
+            None => Some(t),
+            Some(o) => Some(
+                o.from_local_datetime(&t)
+                    .single()?
+                    .with_timezone(&tz)
+                    .naive_local(),
+            ),
+        }
+    }
+}
+
+/// Split text into a date, an optional time and an optional offset, and parse them;
+/// `None` when it is not a date at all.
+fn parse_date_text(s: &str) -> Option<TextDate> {
     let h = to_half_width(s.trim());
     let mut t: String = h.replace(['年', '月'], "-").replace(['日', 'T'], " ");
-    // A trailing zone: Z or ±HH:MM / ±HHMM after the time.
-    if let Some(stripped) = t.strip_suffix('Z') {
+    // A trailing zone: Z, or ±HH:MM / ±HHMM / ±HH after the time (parsed with the time).
+    let mut offset = None;
+    if let Some(stripped) = t.strip_suffix('Z').or_else(|| t.strip_suffix('z')) {
         t = stripped.to_string();
+        offset = FixedOffset::east_opt(0);
     }
     let t = t.trim();
     let (date_part, time_part) = match t.split_once(' ') {
@@ -236,18 +273,32 @@ fn parse_date_text(s: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
         return None;
     }
     let date = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
-    let time = match time_part {
-        None | Some("") => None,
-        Some(tp) => Some(parse_time_text(tp)?),
+    let (time, round_up) = match time_part {
+        None | Some("") => (None, false),
+        Some(tp) => {
+            let (time, round_up, o) = parse_time_text(tp)?;
+            if o.is_some() {
+                if offset.is_some() {
+                    return None; // both Z and an offset
+                }
+                offset = o;
+            }
+            (Some(time), round_up)
+        }
     };
-    Some((date, time))
+    Some(TextDate {
+        date,
+        time,
+        round_up,
+        offset,
+    })
 }
 
-fn parse_time_text(tp: &str) -> Option<NaiveTime> {
-    // Drop an offset (+08:00, -0500): times are wall-clock as written.
-    let core = match tp.find(['+', '-']) {
-        Some(i) => &tp[..i],
-        None => tp,
+/// `HH:MM[:SS[.fff]][±HH[:MM]]` → (time, whether the fraction rounds it up, offset).
+fn parse_time_text(tp: &str) -> Option<(NaiveTime, bool, Option<FixedOffset>)> {
+    let (core, offset) = match tp.find(['+', '-']) {
+        Some(i) => (&tp[..i], Some(parse_offset(&tp[i..])?)),
+        None => (tp, None),
     };
     let core = core.trim();
     let (hms, frac) = match core.split_once('.') {
@@ -272,16 +323,37 @@ fn parse_time_text(tp: &str) -> Option<NaiveTime> {
         None => 0,
     };
     let t = NaiveTime::from_hms_opt(h, m, s)?;
-    // Round fractions of a second to the nearest second.
-    if frac.starts_with(['5', '6', '7', '8', '9']) {
-        Some(t + Duration::seconds(1))
-    } else {
-        Some(t)
-    }
+    // Fractions of a second round to the nearest second (applied to the date-time,
+    // so 23:59:59.7 is the next day's 00:00:00, never this day's).
+    Some((t, frac.starts_with(['5', '6', '7', '8', '9']), offset))
 }
 
-/// A date and time (column type `DateTime`). `Ok(None)` for a blank cell.
-pub fn datetime(v: &Raw) -> Result<Option<NaiveDateTime>, CellError> {
+/// `+08:00`, `-0500`, `+08` → the offset; `None` when malformed or beyond ±18 h.
+fn parse_offset(s: &str) -> Option<FixedOffset> {
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || !matches!(digits.len(), 2 | 4) {
+        return None;
+    }
+    let h: i32 = digits[..2].parse().ok()?;
+    let m: i32 = if digits.len() == 4 {
+        digits[2..].parse().ok()?
+    } else {
+        0
+    };
+    if m >= 60 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+/// A date and time (column type `DateTime`) as a wall-clock time of `tz`: a
+/// text time with `Z` or an offset is converted to it. `Ok(None)` for a blank cell.
+pub fn datetime(v: &Raw, tz: chrono_tz::Tz) -> Result<Option<NaiveDateTime>, CellError> {
     let not_date = || {
         err(Message::NotADate {
             found: v.found(),
@@ -312,8 +384,8 @@ pub fn datetime(v: &Raw) -> Result<Option<NaiveDateTime>, CellError> {
                 return serial_to_datetime(f).map(Some).ok_or_else(not_date);
             }
             match parse_date_text(s) {
-                Some((d, Some(t))) => Ok(Some(d.and_time(t))),
-                Some((_, None)) => Err(err(Message::NoTime { found: v.found() })),
+                Some(td) if td.time.is_none() => Err(err(Message::NoTime { found: v.found() })),
+                Some(td) => td.local_in(tz).map(Some).ok_or_else(not_date),
                 None => Err(not_date()),
             }
         }
@@ -339,10 +411,11 @@ pub fn date(v: &Raw) -> Result<Option<NaiveDate>, CellError> {
                     .ok_or_else(not_date);
             }
             parse_date_text(s)
-                .map(|(d, _)| Some(d))
+                .map(|td| Some(td.date))
                 .ok_or_else(not_date)
         }
-        other => match datetime(other) {
+        // A date cell's date; no offset to apply to a bare date.
+        other => match datetime(other, chrono_tz::UTC) {
             Ok(t) => Ok(t.map(|t| t.date())),
             Err(_) => Err(not_date()),
         },
@@ -527,7 +600,7 @@ pub fn period(v: &Raw) -> Result<Option<Period>, CellError> {
             }
             // "2026-10-01": a date typed into a period column.
             match parse_date_text(&h) {
-                Some((d, _)) => Ok(Some(Period::of_date(d))),
+                Some(td) => Ok(Some(Period::of_date(td.date))),
                 None => Err(bad()),
             }
         }
@@ -538,6 +611,8 @@ pub fn period(v: &Raw) -> Result<Option<Period>, CellError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SH: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
     use crate::findings::Lang;
     use calamine::ExcelDateTimeType;
 
@@ -606,28 +681,40 @@ mod tests {
             (t("2026/10/01 08:00"), "2026-10-01 08:00:00"),
             (t("2026/7/1 8:05"), "2026-07-01 08:05:00"),
             (t("2026-10-01T08:00:30"), "2026-10-01 08:00:30"),
+            // An offset or Z is converted to the workspace's timezone (here +08:00).
             (t("2026-10-01T08:00:30+08:00"), "2026-10-01 08:00:30"),
-            (t("2026-10-01T08:00:30.7Z"), "2026-10-01 08:00:31"),
+            (t("2026-10-01T08:00:30.7Z"), "2026-10-01 16:00:31"),
+            (t("2026-10-06T01:20:00Z"), "2026-10-06 09:20:00"),
+            (t("2026-10-05T20:00:00-05:00"), "2026-10-06 09:00:00"),
+            (t("2026-10-05 20:00:00 -0500"), "2026-10-06 09:00:00"),
+            (t("2026-10-06T03:00+02"), "2026-10-06 09:00:00"),
+            // A fraction that rounds up past 23:59:59 is the next day, never this day's 00:00.
+            (t("2026-10-31 23:59:59.6"), "2026-11-01 00:00:00"),
+            (t("2026-12-31T15:59:59.5Z"), "2027-01-01 00:00:00"),
             (t("２０２６-１０-０１ ０８:００"), "2026-10-01 08:00:00"),
             (t("２０２６－１０－０１　０８：００"), "2026-10-01 08:00:00"),
             (t("2026年10月1日 08:00"), "2026-10-01 08:00:00"),
             (t("  2026-10-01 08:00:00  "), "2026-10-01 08:00:00"),
         ];
         for (raw, want) in ok {
-            assert_eq!(datetime(&raw), Ok(Some(dt(want))), "{raw:?}");
+            assert_eq!(datetime(&raw, SH), Ok(Some(dt(want))), "{raw:?}");
         }
         for blank in [Raw::Empty, t(""), t("   ")] {
-            assert_eq!(datetime(&blank), Ok(None));
+            assert_eq!(datetime(&blank, SH), Ok(None));
         }
-        let code = |r: Raw| datetime(&r).unwrap_err().code();
+        let code = |r: Raw| datetime(&r, SH).unwrap_err().code();
         assert_eq!(code(t("N/A")), "value.not_a_date");
         assert_eq!(code(t("2026-13-01 08:00")), "value.not_a_date");
         assert_eq!(code(t("2026-10-01 25:00")), "value.not_a_date");
         assert_eq!(code(t("2026/7/1")), "value.no_time");
+        // A malformed offset is no date.
+        assert_eq!(code(t("2026-10-06T01:20:00+8")), "value.not_a_date");
+        assert_eq!(code(t("2026-10-06T01:20:00+08:99")), "value.not_a_date");
+        assert_eq!(code(t("2026-10-06T01:20:00+08:00Z")), "value.not_a_date");
         assert_eq!(code(Raw::Bool(true)), "value.not_a_date");
         assert_eq!(code(Raw::Float(7.0)), "value.not_a_date");
         assert_eq!(code(Raw::Error("#N/A".into())), "value.not_a_date");
-        let e = datetime(&t("N/A")).unwrap_err();
+        let e = datetime(&t("N/A"), SH).unwrap_err();
         assert_eq!(
             e.message().text(Lang::En),
             "expected a date, found text \"N/A\""

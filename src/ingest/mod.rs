@@ -35,6 +35,7 @@
 //! process ([`worker`]) so that a bound missed costs one file, not the batch.
 
 pub mod cell;
+pub mod delivery;
 pub mod rows;
 pub mod schema;
 pub mod sheet;
@@ -99,6 +100,13 @@ pub struct IngestOptions<'a> {
     pub max_uncompressed_bytes: u64,
     /// Called with (files done, files total) as files finish.
     pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+    /// The workspace's timezone: a time written with `Z` or an offset is converted to it; a
+    /// time without one is taken as local already.
+    pub timezone: chrono_tz::Tz,
+    /// The run's time: a file never arrived later than the run that first sees it.
+    pub now: Option<chrono::NaiveDateTime>,
+    /// Arrivals recorded by earlier runs, by (workspace-relative path, SHA-256).
+    pub arrivals: Option<&'a std::collections::BTreeMap<(String, String), chrono::NaiveDateTime>>,
     /// Read each file in a worker process ([`worker`]); `None`: in this process.
     pub isolation: Option<&'a worker::Isolation>,
 }
@@ -109,6 +117,9 @@ impl Default for IngestOptions<'_> {
             period: None,
             max_uncompressed_bytes: 1024 * 1024 * 1024,
             progress: None,
+            timezone: chrono_tz::Asia::Shanghai,
+            now: None,
+            arrivals: None,
             isolation: None,
         }
     }
@@ -132,6 +143,8 @@ pub struct Ingested {
     pub dataset: Dataset,
     pub findings: Vec<Finding>,
     pub files: Vec<FileCount>,
+    /// Each file's delivery (period, arrival), by workspace-relative path.
+    pub deliveries: std::collections::BTreeMap<String, delivery::Delivery>,
 }
 
 impl Ingested {
@@ -160,6 +173,8 @@ pub struct FileRead {
     pub findings: Vec<Finding>,
     pub count: FileCount,
     pub id_columns: Vec<IdColumn>,
+    /// The file's period and arrival.
+    pub delivery: delivery::Delivery,
 }
 
 /// The inbox of a workspace: the workbooks its patterns name, and the entries refused.
@@ -366,7 +381,7 @@ pub fn ingest(
     let _quiet = QuietPanics::install();
     let split = split_parse(files.len());
     let named: Vec<(String, PathBuf)> = files.iter().map(|p| (ws.rel(p), p.clone())).collect();
-    let reads: Vec<FileRead> = match opts.isolation {
+    let reads_in: Vec<FileRead> = match opts.isolation {
         Some(iso) if !named.is_empty() => {
             worker::read_files(&named, &refs, &refs_data, opts, iso, split)
         }
@@ -382,7 +397,18 @@ pub fn ingest(
             })
             .collect(),
     };
-    let mut reads: Vec<(String, FileRead)> = named.into_iter().map(|(n, _)| n).zip(reads).collect();
+    let mut reads: Vec<(String, FileRead)> = Vec::with_capacity(reads_in.len());
+    for ((name, path), mut r) in named.into_iter().zip(reads_in) {
+        // When the file arrived: what the ledger recorded, else its modification time (read
+        // here, in the run: a worker only reads the workbook).
+        let recorded = opts
+            .arrivals
+            .and_then(|a| a.get(&(name.clone(), r.count.sha256.clone())))
+            .copied();
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        r.delivery.arrived = delivery::arrival(recorded, modified, opts.timezone, opts.now);
+        reads.push((name, r));
+    }
     reads.sort_by(|a, b| a.0.cmp(&b.0));
     finish(reads.into_iter().map(|(_, r)| r).collect())
 }
@@ -446,12 +472,47 @@ fn finish(reads: Vec<FileRead>) -> Ingested {
     let mut ids = Vec::new();
     let mut parts = Vec::with_capacity(reads.len());
     for r in reads {
+        let (period, other) = delivery::period_of(&r.count.file);
+        if let (Some(folder), Some(named)) = (period, other) {
+            ing.findings.push(
+                Finding::new(Message::PeriodConflict {
+                    folder: folder.to_string(),
+                    named: named.to_string(),
+                })
+                .file(&r.count.file),
+            );
+        }
+        ing.deliveries.insert(
+            r.count.file.clone(),
+            delivery::Delivery {
+                period,
+                arrived: r.delivery.arrived,
+            },
+        );
         parts.push(r.dataset);
         ing.findings.extend(r.findings);
         ing.files.push(r.count);
         ids.extend(r.id_columns);
     }
     ing.dataset = Dataset::concat(parts);
+    // What was delivered for which period: every readable dataset sheet, even with no rows
+    // (a delivered empty workbook means "nothing to report", a real figure).
+    let mut entries = Vec::new();
+    for f in &ing.files {
+        let period = ing.deliveries.get(&f.file).and_then(|d| d.period);
+        for sc in &f.sheets {
+            if let Some(def) = sc
+                .dataset
+                .as_deref()
+                .and_then(|n| schema::DATASETS.iter().find(|d| d.name == n))
+            {
+                entries.push((period, def.kind));
+            }
+        }
+    }
+    entries.sort();
+    entries.dedup();
+    ing.dataset.deliveries = Some(crate::model::records::Deliveries { entries });
     crate::validate::check(&mut ing, &ids);
     sort_findings(&mut ing);
     ing
@@ -1422,6 +1483,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             sheet: &self.sheet,
             origin: &self.origin,
             refs: self.refs,
+            timezone: self.opts.timezone,
             findings: &mut self.findings,
             texts: &mut self.texts,
             errors: 0,

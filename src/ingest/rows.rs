@@ -199,6 +199,8 @@ pub struct RowCtx<'r, 'a> {
     /// The shared file and sheet of every record's `SourceRef`.
     pub origin: &'r Arc<Origin>,
     pub refs: &'r Refs,
+    /// The workspace's timezone (times with an offset are converted to it).
+    pub timezone: chrono_tz::Tz,
     pub findings: &'r mut Bounded,
     /// Kept texts, shared.
     pub texts: &'r mut Texts<'a>,
@@ -358,7 +360,8 @@ impl<'r, 'a> RowCtx<'r, 'a> {
         self.text_cow(key);
     }
     fn dt(&mut self, key: &str) -> Option<NaiveDateTime> {
-        self.get(key, cell::datetime)
+        let tz = self.timezone;
+        self.get(key, |v| cell::datetime(v, tz))
     }
 
     /// Non-negative number of minutes → seconds.
@@ -572,6 +575,24 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
             }
             let (id, customer, service, priority, opened) =
                 (id?, customer?, service?, priority?, opened?);
+            // Resolved or closed by its status but no Resolved At: Closed At stands in
+            // (a later, conservative bound), said on the Resolved At cell.
+            let mut resolved = resolved;
+            let mut resolved_at_close = false;
+            if resolved.is_none()
+                && matches!(st, Some(TicketStatus::Resolved | TicketStatus::Closed))
+            {
+                let i = r.idx("resolved_at");
+                r.push(
+                    i,
+                    Message::ClosedWithoutResolution {
+                        id: id.to_string(),
+                        stand_in: closed,
+                    },
+                );
+                resolved = closed;
+                resolved_at_close = closed.is_some();
+            }
             let inp = period.is_none_or(|p| touches(p, opened, resolved));
             out.incidents.push(Incident {
                 id,
@@ -585,6 +606,7 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
                 paused_secs,
                 status: st,
                 major,
+                resolved_at_close,
                 satisfaction,
                 src: r.src(),
             });

@@ -7,18 +7,7 @@
 
 use super::cell::Choices;
 
-/// The eight datasets of spec §2.1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum DatasetKind {
-    Incidents,
-    Outages,
-    Changes,
-    Requests,
-    Surveys,
-    ProcessKpis,
-    SupplierTickets,
-    Capacity,
-}
+pub use crate::model::records::DatasetKind;
 
 /// What a cell must hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,10 @@
 //! the first time and by number afterwards, so the decoded records share them again exactly
 //! as the worker's did (a million incidents naming one customer hold one copy of its id).
 //!
-//! Invariants: `decode(encode(d)) == d` for every dataset; decoding never panics and never
+//! The deliveries of a dataset (which periods it covers) are the run's to compute from the
+//! file names, not part of the records sent.
+//!
+//! Invariants: `decode(encode(d)) == d` for every dataset without deliveries; decoding never panics and never
 //! allocates more than the bytes it is given can hold (a truncated or garbled message is an
 //! [`WireError`], never a crash of the run).
 
@@ -329,6 +332,7 @@ pub fn encode_dataset(e: &mut Enc, d: &Dataset) {
         e.i64(r.paused_secs);
         e.opt(r.status, |e, s| e.u8(s as u8));
         e.bool(r.major);
+        e.bool(r.resolved_at_close);
         e.opt(r.satisfaction, Enc::u8);
         e.src(&r.src);
     }
@@ -428,6 +432,7 @@ pub fn decode_dataset(x: &mut Dec) -> R<Dataset> {
             paused_secs: x.i64()?,
             status: x.opt(|x| to_status(x.u8()?))?,
             major: x.bool()?,
+            resolved_at_close: x.bool()?,
             satisfaction: x.opt(Dec::u8)?,
             src: x.src()?,
         });
@@ -570,6 +575,7 @@ mod tests {
                 paused_secs: -60 * i64::from(i),
                 status: full.then_some(TicketStatus::Closed),
                 major: full,
+                resolved_at_close: !full,
                 satisfaction: full.then_some(5),
                 src: SourceRef::new(if full { o.clone() } else { o2.clone() }, 2 + i),
             });

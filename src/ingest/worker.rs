@@ -243,6 +243,8 @@ fn decode_reply(frame: &[u8]) -> Result<(FileRead, u64), wire::WireError> {
         findings: reply.findings.into_iter().map(Finding::from).collect(),
         count: reply.count,
         id_columns,
+        // When the file arrived is the run's to say (the ledger, the file's time).
+        delivery: Default::default(),
     };
     Ok((read, reply.peak_kib))
 }

@@ -12,13 +12,13 @@
 //!   median of an even count is the mean of the two middle values;
 //! - backlog and major incidents are counts: zero is a measurement, not N/A.
 
-use crate::kpi::tickets::{Tally, TicketView};
+use crate::kpi::tickets::{Tally, TicketError, TicketView};
 use crate::kpi::{Ctx, Figure, Filter, hours};
 use crate::model::calendar::CalendarError;
 use crate::model::catalogue::{Metric, Target};
 use crate::model::records::Incident;
 
-pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, CalendarError> {
+pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, TicketError> {
     let resolution = t.metric == Metric::ResolutionCompliance;
     let Some(limit) = t.within_secs else {
         let mut fig = Figure::default();
@@ -28,7 +28,24 @@ pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, Ca
     };
     let views = f.incidents(ctx.idx).map(|i| view(ctx, f, i, resolution));
     let tally = Tally::of(views, limit, ctx.start, ctx.end)?;
-    Ok(tally.figure("incidents"))
+    let mut fig = tally.figure("incidents");
+    closed_stand_in(ctx, f, &mut fig);
+    Ok(fig)
+}
+
+/// Say how many incidents resolved in the period had no Resolved At, so that their
+/// Closed At stood in for it (a later, conservative bound).
+fn closed_stand_in(ctx: &Ctx, f: &Filter, fig: &mut Figure) {
+    let n = f
+        .incidents(ctx.idx)
+        .filter(|i| i.resolved_at_close && i.resolved.is_some_and(|r| ctx.contains(r)))
+        .count();
+    if n > 0 {
+        fig.exclusions.push(format!(
+            "{n} incident(s) resolved in the period had no Resolved At: their Closed At stands in (a later, conservative bound)"
+        ));
+        fig.extra.insert("resolved_at_close".into(), n as f64);
+    }
 }
 
 fn view<'a>(ctx: &Ctx<'a>, f: &Filter<'a>, i: &'a Incident, resolution: bool) -> TicketView<'a> {
@@ -58,16 +75,22 @@ pub fn resolution_secs(
     }
 }
 
-pub(crate) fn mttr(ctx: &Ctx, f: &Filter) -> Result<Figure, CalendarError> {
+pub(crate) fn mttr(ctx: &Ctx, f: &Filter) -> Result<Figure, TicketError> {
     let mut secs = Vec::new();
     for i in f.incidents(ctx.idx) {
         if i.resolved.is_some_and(|r| ctx.contains(r))
-            && let Some(s) = resolution_secs(f.clock(ctx.cals, &i.service), i)?
+            && let Some(s) =
+                resolution_secs(f.clock(ctx.cals, &i.service), i).map_err(|error| TicketError {
+                    ticket: Some(i.id.to_string()),
+                    error,
+                })?
         {
             secs.push(s);
         }
     }
-    Ok(duration_stats(secs, "incidents resolved in the period"))
+    let mut fig = duration_stats(secs, "incidents resolved in the period");
+    closed_stand_in(ctx, f, &mut fig);
+    Ok(fig)
 }
 
 /// Mean (actual), median, P90 of durations in hours; N/A when empty.

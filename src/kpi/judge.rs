@@ -1,7 +1,7 @@
 //! Judgement: met / at risk / breached / N/A, decided on the exact value.
 //!
 //! Pure function of (actual, op, threshold, margin); depends on nothing but the
-//! catalogue's `Op` and the result's `Status`. Nothing is rounded before judging.
+//! catalogue's `Op` and the model's `Status`. Nothing is rounded before judging.
 //!
 //! The at-risk band is half-open and includes the threshold:
 //! - `>=` with margin `m`: met when `actual >= threshold + m`; at risk when
@@ -13,8 +13,8 @@
 //! The band edge `threshold ± m` is computed in `f64` as written in the
 //! catalogue, so `99.9 + 0.05` and the literal `99.95` compare equal.
 
-use crate::kpi::result::Status;
 use crate::model::catalogue::Op;
+use crate::model::status::Status;
 
 /// The status of `actual` against `op threshold` with an optional at-risk margin.
 /// `None` (no population) is N/A.

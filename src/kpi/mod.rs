@@ -38,7 +38,9 @@ use rayon::prelude::*;
 use crate::model::calendar::{BusinessClock, CalendarError, Calendars};
 use crate::model::catalogue::{Agreement, AgreementKind, Catalogue, Metric, Target};
 use crate::model::period::Period;
-use crate::model::records::{Dataset, Incident, Outage, Priority, Request, SupplierTicket};
+use crate::model::records::{
+    Dataset, DatasetKind, Incident, Outage, Priority, Request, SupplierTicket,
+};
 
 pub mod availability;
 pub mod capacity;
@@ -71,12 +73,15 @@ pub struct KpiInput<'a> {
 pub enum KpiError {
     /// The calendar's message is part of this one (not a `source`), so
     /// `{:#}` prints it once.
-    #[error("agreement {agreement}, metric {metric}, period {period}: {error}")]
+    #[error("agreement {agreement}, metric {metric}, period {period}{}: {error}", ticket.as_deref().map(|t| format!(", ticket {t}")).unwrap_or_default())]
     Calendar {
         agreement: String,
         metric: String,
         period: String,
-        error: CalendarError,
+        /// The ticket whose outcome needed the calendar, when one did.
+        ticket: Option<String>,
+        /// Boxed: the error travels in every `Result` of the engine.
+        error: Box<CalendarError>,
     },
     #[error(
         "agreement {agreement} names calendar \"{calendar}\", which the catalogue does not define"
@@ -420,14 +425,19 @@ fn compute_target(ctx: &Ctx, a: &Agreement, t: &Target) -> Result<Vec<TargetResu
         service_scoped: t.service.is_some(),
         clock_override,
     };
-    let cal_err = |source: CalendarError| KpiError::Calendar {
+    let cal_err = |source: tickets::TicketError| KpiError::Calendar {
         agreement: a.id.clone(),
         metric: t.metric.as_str().to_string(),
         period: ctx.period.to_string(),
-        error: source,
+        ticket: source.ticket,
+        error: Box::new(source.error),
     };
     let figures: Vec<Figure> = match t.metric {
-        Metric::Availability => vec![availability::compute(ctx, &f).map_err(cal_err)?],
+        Metric::Availability => vec![
+            availability::compute(ctx, &f)
+                .map_err(tickets::TicketError::from)
+                .map_err(cal_err)?,
+        ],
         Metric::ResponseCompliance | Metric::ResolutionCompliance => {
             vec![incidents::compliance(ctx, &f, t).map_err(cal_err)?]
         }
@@ -446,22 +456,23 @@ fn compute_target(ctx: &Ctx, a: &Agreement, t: &Target) -> Result<Vec<TargetResu
         }
         Metric::CapacityPeak | Metric::CapacityDaysOver => capacity::compute(ctx, a, &f, t),
     };
+    let needs = datasets_of(t.metric);
     Ok(figures
         .into_iter()
         .map(|fig| {
             let status = judge::judge(fig.actual, t.op, t.threshold, t.at_risk);
-            TargetResult {
+            let result = TargetResult {
                 agreement: a.id.clone(),
-                kind: a.kind.as_str().to_string(),
+                kind: TargetKind::Agreement(a.kind),
                 version: a.version.clone(),
-                metric: t.metric.as_str().to_string(),
+                metric: TargetMetric::Agreement(t.metric),
                 scope: Scope {
                     customer: f.customer.map(str::to_string),
                     service: t.service.clone(),
                     priority: t.priority.map(|p| p.as_str().to_string()),
                     resource: fig.resource.clone().or_else(|| t.resource.clone()),
                 },
-                op: t.op.as_str().to_string(),
+                op: t.op,
                 threshold: t.threshold,
                 unit: t.unit.clone(),
                 within: t.within_text.clone(),
@@ -475,9 +486,76 @@ fn compute_target(ctx: &Ctx, a: &Agreement, t: &Target) -> Result<Vec<TargetResu
                 missed: fig.missed,
                 extra: fig.extra,
                 process: process_of(t.metric).to_string(),
-            }
+            };
+            with_deliveries(ctx, needs, result)
         })
         .collect())
+}
+
+/// The datasets a metric's figure is computed from (any one of them delivered is enough).
+pub fn datasets_of(m: Metric) -> &'static [DatasetKind] {
+    use DatasetKind as D;
+    match m {
+        Metric::Availability => &[D::Outages],
+        Metric::ResponseCompliance
+        | Metric::ResolutionCompliance
+        | Metric::Mttr
+        | Metric::Backlog
+        | Metric::MajorIncidents => &[D::Incidents],
+        Metric::ChangeSuccess | Metric::EmergencyChangeShare => &[D::Changes],
+        Metric::RequestCompliance | Metric::Mttf => &[D::Requests],
+        // Surveys and the scores of resolved tickets.
+        Metric::SatisfactionMean | Metric::SatisfactionShare => {
+            &[D::Surveys, D::Incidents, D::Requests]
+        }
+        Metric::UcResponseCompliance | Metric::UcRestoreCompliance => &[D::SupplierTickets],
+        Metric::CapacityPeak | Metric::CapacityDaysOver => &[D::Capacity],
+    }
+}
+
+/// The data-missing rule (spec §2.1a): where deliveries are tracked and no month of the
+/// period has a delivery of any dataset the figure needs, the target has no figure
+/// ([`Status::DataMissing`]); where some months have one, the figure stands on those and
+/// its explanation names the months without.
+pub(crate) fn with_deliveries(
+    ctx: &Ctx,
+    needs: &[DatasetKind],
+    mut r: TargetResult,
+) -> TargetResult {
+    let Some(d) = &ctx.data.deliveries else {
+        return r;
+    };
+    let months = ctx.period.months();
+    let missing: Vec<Period> = months
+        .iter()
+        .copied()
+        .filter(|m| needs.iter().all(|k| d.months_missing(*k, m).contains(m)))
+        .collect();
+    if missing.is_empty() {
+        return r;
+    }
+    let names: Vec<&str> = needs.iter().map(|k| k.name()).collect();
+    if missing.len() == months.len() {
+        r.actual = None;
+        r.numerator = None;
+        r.denominator = None;
+        r.missed.clear();
+        r.missed_total = 0;
+        r.status = Status::DataMissing;
+        r.exclusions = vec![format!(
+            "data missing: no {} delivered for {}",
+            names.join(" or "),
+            ctx.period
+        )];
+    } else {
+        let list: Vec<String> = missing.iter().map(Period::to_string).collect();
+        r.exclusions.push(format!(
+            "no {} delivered for {}: the figure stands on the other months",
+            names.join(" or "),
+            list.join(", ")
+        ));
+    }
+    r
 }
 
 fn volumes(ctx: &Ctx) -> Volumes {
@@ -540,10 +618,11 @@ mod error_tests {
             agreement: "SLA-ACME".into(),
             metric: "availability".into(),
             period: "2027-01".into(),
-            error: CalendarError::YearNotCovered {
+            ticket: None,
+            error: Box::new(CalendarError::YearNotCovered {
                 calendar: "cn".into(),
                 year: 2027,
-            },
+            }),
         };
         let text = format!("{:#}", anyhow::Error::new(e));
         assert_eq!(text.matches("has no data for 2027").count(), 1, "{text}");

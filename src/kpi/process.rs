@@ -9,8 +9,9 @@
 //!   of its months (`extra.months` says how many were found);
 //! - no value is N/A. The owning process is the target's process.
 
-use crate::kpi::result::{Scope, TargetResult};
+use crate::kpi::result::{Scope, TargetKind, TargetMetric, TargetResult};
 use crate::kpi::{Ctx, judge};
+use crate::model::catalogue::Unit;
 use crate::model::period::Frequency;
 
 pub(crate) fn compute(ctx: &Ctx) -> Vec<TargetResult> {
@@ -53,15 +54,18 @@ pub(crate) fn compute(ctx: &Ctx) -> Vec<TargetResult> {
             if actual.is_none() {
                 exclusions.push("no value reported for the period".into());
             }
-            TargetResult {
+            let r = TargetResult {
                 agreement: "process".into(),
-                kind: "process".into(),
+                kind: TargetKind::Process,
                 version: String::new(),
-                metric: format!("process:{}/{}", t.process, t.kpi),
+                metric: TargetMetric::Process {
+                    process: t.process.clone(),
+                    kpi: t.kpi.clone(),
+                },
                 scope: Scope::default(),
-                op: t.op.as_str().into(),
+                op: t.op,
                 threshold: t.threshold,
-                unit: t.unit.clone().unwrap_or_default(),
+                unit: t.unit.clone().unwrap_or(Unit::Unitless),
                 within: None,
                 at_risk_margin: t.at_risk,
                 actual,
@@ -73,7 +77,8 @@ pub(crate) fn compute(ctx: &Ctx) -> Vec<TargetResult> {
                 missed_total: 0,
                 extra,
                 process: t.process.clone(),
-            }
+            };
+            crate::kpi::with_deliveries(ctx, &[crate::model::records::DatasetKind::ProcessKpis], r)
         })
         .collect()
 }

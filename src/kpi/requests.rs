@@ -7,12 +7,11 @@
 //! Requests have no priority: a target's priority scope is ignored here.
 
 use crate::kpi::incidents::duration_stats;
-use crate::kpi::tickets::{Tally, TicketView};
+use crate::kpi::tickets::{Tally, TicketError, TicketView};
 use crate::kpi::{Ctx, Figure, Filter};
-use crate::model::calendar::CalendarError;
 use crate::model::catalogue::Target;
 
-pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, CalendarError> {
+pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, TicketError> {
     let Some(limit) = t.within_secs else {
         let mut fig = Figure::default();
         fig.exclusions
@@ -29,12 +28,18 @@ pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, Ca
     Ok(Tally::of(views, limit, ctx.start, ctx.end)?.figure("requests"))
 }
 
-pub(crate) fn mttf(ctx: &Ctx, f: &Filter) -> Result<Figure, CalendarError> {
+pub(crate) fn mttf(ctx: &Ctx, f: &Filter) -> Result<Figure, TicketError> {
     let mut secs = Vec::new();
     for r in f.requests(ctx.idx) {
         if let Some(done) = r.fulfilled.filter(|d| ctx.contains(*d)) {
             let clock = f.clock(ctx.cals, &r.service);
-            secs.push((clock.business_seconds(r.opened, done)? - r.paused_secs.max(0)).max(0));
+            let b = clock
+                .business_seconds(r.opened, done)
+                .map_err(|error| TicketError {
+                    ticket: Some(r.id.to_string()),
+                    error,
+                })?;
+            secs.push((b - r.paused_secs.max(0)).max(0));
         }
     }
     Ok(duration_stats(secs, "requests fulfilled in the period"))

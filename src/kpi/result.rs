@@ -6,24 +6,108 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Met,
-    AtRisk,
-    Breached,
-    /// No population in the period (never shown as 100 %).
-    NotApplicable,
+use crate::model::catalogue::{AgreementKind, Metric, Op, Unit};
+pub use crate::model::status::Status;
+
+/// Whose target a result is: an agreement's (of its kind) or a process KPI's.
+/// JSON: `"SLA"` | `"UC"` | `"OLA"` | `"process"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TargetKind {
+    Agreement(AgreementKind),
+    Process,
 }
 
-impl Status {
+impl TargetKind {
     pub fn as_str(self) -> &'static str {
         match self {
-            Status::Met => "met",
-            Status::AtRisk => "at_risk",
-            Status::Breached => "breached",
-            Status::NotApplicable => "n/a",
+            TargetKind::Agreement(k) => k.as_str(),
+            TargetKind::Process => "process",
         }
+    }
+}
+
+impl std::fmt::Display for TargetKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for TargetKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TargetKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<TargetKind, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "SLA" => Ok(TargetKind::Agreement(AgreementKind::Sla)),
+            "UC" => Ok(TargetKind::Agreement(AgreementKind::Uc)),
+            "OLA" => Ok(TargetKind::Agreement(AgreementKind::Ola)),
+            "process" => Ok(TargetKind::Process),
+            other => Err(serde::de::Error::invalid_value(
+                serde::de::Unexpected::Str(other),
+                &"SLA, UC, OLA or process",
+            )),
+        }
+    }
+}
+
+/// What a target measures: a metric of spec §2.4 (an agreement's target) or
+/// a process KPI. JSON: the metric's name, or `process:<process>/<kpi>`
+/// (read back by splitting at the first `/`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TargetMetric {
+    Agreement(Metric),
+    Process { process: String, kpi: String },
+}
+
+impl TargetMetric {
+    /// The spec metric, `None` for a process KPI.
+    pub fn metric(&self) -> Option<Metric> {
+        match self {
+            TargetMetric::Agreement(m) => Some(*m),
+            TargetMetric::Process { .. } => None,
+        }
+    }
+}
+
+impl std::fmt::Display for TargetMetric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TargetMetric::Agreement(m) => f.write_str(m.as_str()),
+            TargetMetric::Process { process, kpi } => write!(f, "process:{process}/{kpi}"),
+        }
+    }
+}
+
+impl Serialize for TargetMetric {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for TargetMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<TargetMetric, D::Error> {
+        let s = String::deserialize(d)?;
+        let bad = |expected: &'static str| -> D::Error {
+            serde::de::Error::invalid_value(serde::de::Unexpected::Str(&s), &expected)
+        };
+        if let Some(rest) = s.strip_prefix("process:") {
+            let (process, kpi) = rest
+                .split_once('/')
+                .ok_or_else(|| bad("process:<process>/<kpi>"))?;
+            return Ok(TargetMetric::Process {
+                process: process.to_string(),
+                kpi: kpi.to_string(),
+            });
+        }
+        Metric::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .map(TargetMetric::Agreement)
+            .ok_or_else(|| bad("a metric name of spec §2.4 or process:<process>/<kpi>"))
     }
 }
 
@@ -52,16 +136,14 @@ pub struct Miss {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetResult {
     pub agreement: String,
-    /// `SLA` | `UC` | `OLA` | `process` (process-KPI targets).
-    pub kind: String,
+    pub kind: TargetKind,
     pub version: String,
-    /// Metric name (spec §2.4) or `process:<process>/<kpi>`.
-    pub metric: String,
+    pub metric: TargetMetric,
     pub scope: Scope,
-    /// `>=` | `<=`.
-    pub op: String,
+    pub op: Op,
     pub threshold: f64,
-    pub unit: String,
+    /// The metric's unit, or the process KPI's as written (`""` when it names none).
+    pub unit: Unit,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub within: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -107,7 +189,7 @@ pub enum Direction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImprovementItem {
     pub agreement: String,
-    pub metric: String,
+    pub metric: TargetMetric,
     pub scope: Scope,
     pub process: String,
     pub status: Status,
@@ -165,5 +247,41 @@ impl KpiResults {
             t.missed.truncate(n);
             t.missed.shrink_to_fit();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_and_metric_serialise_as_their_text_and_read_back() {
+        for (k, text) in [
+            (TargetKind::Agreement(AgreementKind::Sla), "SLA"),
+            (TargetKind::Agreement(AgreementKind::Uc), "UC"),
+            (TargetKind::Agreement(AgreementKind::Ola), "OLA"),
+            (TargetKind::Process, "process"),
+        ] {
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json, format!("\"{text}\""));
+            assert_eq!(serde_json::from_str::<TargetKind>(&json).unwrap(), k);
+        }
+        for m in Metric::ALL {
+            let t = TargetMetric::Agreement(m);
+            let json = serde_json::to_string(&t).unwrap();
+            assert_eq!(json, format!("\"{}\"", m.as_str()));
+            assert_eq!(serde_json::from_str::<TargetMetric>(&json).unwrap(), t);
+        }
+        let p = TargetMetric::Process {
+            process: "事件管理".into(),
+            kpi: "首次解决率".into(),
+        };
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(json, "\"process:事件管理/首次解决率\"");
+        assert_eq!(serde_json::from_str::<TargetMetric>(&json).unwrap(), p);
+        for bad in ["\"availabilty\"", "\"process:no-slash\"", "\"\""] {
+            assert!(serde_json::from_str::<TargetMetric>(bad).is_err(), "{bad}");
+        }
+        assert!(serde_json::from_str::<TargetKind>("\"sla\"").is_err());
     }
 }

@@ -9,9 +9,9 @@
 //! response counts as responded at its restoration. Calendar: the agreement's
 //! own calendar, else the calendar of its first listed service, else 7×24.
 
-use crate::kpi::tickets::{Tally, TicketView};
+use crate::kpi::tickets::{Tally, TicketError, TicketView};
 use crate::kpi::{Ctx, Figure, Filter};
-use crate::model::calendar::{AlwaysOn, CalendarError};
+use crate::model::calendar::AlwaysOn;
 use crate::model::catalogue::{Agreement, Metric, Target};
 
 pub(crate) fn compliance(
@@ -19,7 +19,7 @@ pub(crate) fn compliance(
     a: &Agreement,
     f: &Filter,
     t: &Target,
-) -> Result<Figure, CalendarError> {
+) -> Result<Figure, TicketError> {
     let Some(limit) = t.within_secs else {
         let mut fig = Figure::default();
         fig.exclusions

@@ -54,6 +54,10 @@ pub struct TicketView<'a> {
 }
 
 /// Classify one ticket for the period `[start, end)` against limit `limit_secs`.
+///
+/// The calendar is consulted only up to the instant the outcome became known,
+/// and never past the period's end: a ticket still undecided at the end of
+/// December needs no holiday data of the next year.
 pub fn classify(
     t: &TicketView,
     limit_secs: i64,
@@ -69,25 +73,29 @@ pub fn classify(
         return Ok(Outcome::Elsewhere);
     }
     let allowed = limit_secs.max(0).saturating_add(t.paused_secs.max(0));
-    if let Some(e) = t.event {
-        let elapsed = t.clock.business_seconds(t.opened, e)?;
-        if elapsed <= allowed {
-            return Ok(if e < end {
-                Outcome::Met
-            } else {
-                Outcome::Pending
-            });
+    // The event inside the period: met if within the limit; else the miss was
+    // known when the clock passed the limit, before the event.
+    if let Some(e) = t.event.filter(|e| *e < end) {
+        if t.clock.business_seconds(t.opened, e)? <= allowed {
+            return Ok(Outcome::Met);
         }
+        let known = miss_known_at(t.clock, t.opened, allowed)?;
+        return Ok(if known < start {
+            Outcome::Elsewhere
+        } else {
+            Outcome::Missed { open: false }
+        });
     }
-    let known = miss_known_at(t.clock, t.opened, allowed)?;
-    if known >= end {
+    // No event before the end: decided in the period only if the clock passed
+    // the limit before the end (then the miss is known at an instant before it).
+    if t.clock.business_seconds(t.opened, end)? <= allowed {
         return Ok(Outcome::Pending);
     }
-    if known < start {
-        return Ok(Outcome::Elsewhere);
-    }
-    Ok(Outcome::Missed {
-        open: t.event.is_none_or(|e| e >= end),
+    let known = miss_known_at(t.clock, t.opened, allowed)?;
+    Ok(if known < start {
+        Outcome::Elsewhere
+    } else {
+        Outcome::Missed { open: true }
     })
 }
 
@@ -112,6 +120,22 @@ pub fn miss_known_at(
         .unwrap_or(next))
 }
 
+/// A calendar error, with the ticket whose outcome needed the calendar when one did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketError {
+    pub ticket: Option<String>,
+    pub error: CalendarError,
+}
+
+impl From<CalendarError> for TicketError {
+    fn from(error: CalendarError) -> Self {
+        TicketError {
+            ticket: None,
+            error,
+        }
+    }
+}
+
 /// Counts of one compliance target.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tally {
@@ -131,10 +155,14 @@ impl Tally {
         limit_secs: i64,
         start: NaiveDateTime,
         end: NaiveDateTime,
-    ) -> Result<Tally, CalendarError> {
+    ) -> Result<Tally, TicketError> {
         let mut t = Tally::default();
         for v in tickets {
-            match classify(&v, limit_secs, start, end)? {
+            let outcome = classify(&v, limit_secs, start, end).map_err(|error| TicketError {
+                ticket: Some(v.id.to_string()),
+                error,
+            })?;
+            match outcome {
                 Outcome::Met => t.met += 1,
                 Outcome::Missed { open } => t.missed.push(Miss {
                     id: v.id.into(),

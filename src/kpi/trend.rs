@@ -1,8 +1,8 @@
 //! Trends, directions and improvement items (spec §3, §5).
 //!
-//! Depends on `kpi::result` only. A target is matched across periods by
-//! (agreement, metric, scope) — not by version, so a renewed agreement keeps
-//! its history. Invariants:
+//! Depends on `kpi::result` and the catalogue's `Op` only. A target is matched
+//! across periods by (agreement, metric, scope) — not by version, so a renewed
+//! agreement keeps its history. Invariants:
 //! - `trends[i]` are the points of `targets[i]` in the history, oldest first,
 //!   at most the last 12 periods (reports take 3, 6 or 12 from the end); a
 //!   period where the target did not exist is left out;
@@ -15,6 +15,7 @@
 use crate::kpi::result::{
     Direction, ImprovementItem, KpiResults, Status, TargetResult, TrendPoint,
 };
+use crate::model::catalogue::Op;
 
 /// The longest trend kept.
 pub const MAX_TREND: usize = 12;
@@ -55,18 +56,18 @@ pub fn trends(
                 .last()
                 .and_then(|r| find(r, t))
                 .and_then(|x| x.actual);
-            direction(t.actual, prev, &t.op)
+            direction(t.actual, prev, t.op)
         })
         .collect();
     (trends, directions)
 }
 
-/// Direction of `now` against `prev` for comparison `op` (`>=` or `<=`).
-pub fn direction(now: Option<f64>, prev: Option<f64>, op: &str) -> Direction {
+/// Direction of `now` against `prev` for comparison `op`.
+pub fn direction(now: Option<f64>, prev: Option<f64>, op: Op) -> Direction {
     match (now, prev) {
         (Some(a), Some(b)) if a == b => Direction::Same,
         (Some(a), Some(b)) => {
-            let higher_better = op != "<=";
+            let higher_better = op == Op::Ge;
             if (a > b) == higher_better {
                 Direction::Better
             } else {
@@ -121,12 +122,12 @@ mod tests {
 
     #[test]
     fn direction_respects_op() {
-        assert_eq!(direction(Some(99.0), Some(98.0), ">="), Direction::Better);
-        assert_eq!(direction(Some(97.0), Some(98.0), ">="), Direction::Worse);
-        assert_eq!(direction(Some(3.0), Some(4.0), "<="), Direction::Better);
-        assert_eq!(direction(Some(5.0), Some(4.0), "<="), Direction::Worse);
-        assert_eq!(direction(Some(4.0), Some(4.0), "<="), Direction::Same);
-        assert_eq!(direction(None, Some(4.0), "<="), Direction::Unknown);
-        assert_eq!(direction(Some(4.0), None, ">="), Direction::Unknown);
+        assert_eq!(direction(Some(99.0), Some(98.0), Op::Ge), Direction::Better);
+        assert_eq!(direction(Some(97.0), Some(98.0), Op::Ge), Direction::Worse);
+        assert_eq!(direction(Some(3.0), Some(4.0), Op::Le), Direction::Better);
+        assert_eq!(direction(Some(5.0), Some(4.0), Op::Le), Direction::Worse);
+        assert_eq!(direction(Some(4.0), Some(4.0), Op::Le), Direction::Same);
+        assert_eq!(direction(None, Some(4.0), Op::Le), Direction::Unknown);
+        assert_eq!(direction(Some(4.0), None, Op::Ge), Direction::Unknown);
     }
 }

@@ -190,6 +190,7 @@ impl Calendars {
             let set = match &def.holidays {
                 HolidaySource::None => Arc::new(HolidaySet::none()),
                 HolidaySource::Cn => HolidaySet::cn(),
+                layers @ HolidaySource::Layers(_) => HolidaySet::of_source(layers, root)?,
                 HolidaySource::File(p) => {
                     let full = if p.is_absolute() {
                         p.clone()
@@ -275,8 +276,11 @@ impl Calendars {
 /// The id of the built-in 7×24 calendar.
 pub const SEVEN_BY_24: &str = "7x24";
 
-/// True for the window text that means "7×24, holidays ignored".
-fn is_seven_by_24_text(s: &str) -> bool {
+/// True for the window text that means "7×24, holidays ignored" (`7x24`,
+/// `24x7`, `7×24`, `24×7`, any case, spaces around): a calendar whose only
+/// window is this text is always on. The catalogue loader and
+/// [`Calendars::from_catalogue`] both decide it here.
+pub fn is_seven_by_24_text(s: &str) -> bool {
     matches!(
         s.trim().to_ascii_lowercase().as_str(),
         "7x24" | "24x7" | "7×24" | "24×7"

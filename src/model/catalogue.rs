@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-use serde::Serialize;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
 
 use super::period::{Frequency, Period};
 use super::records::Priority;
@@ -24,6 +24,46 @@ pub struct Catalogue {
     pub agreements: Vec<Agreement>,
     pub process_kpis: Vec<ProcessKpiTarget>,
     pub reports: Vec<ReportSpec>,
+    /// The people who compile, review and approve reports, with the public
+    /// keys their signatures are checked against (`[[person]]`). Empty in a
+    /// workspace written before people had ids: the report list then names
+    /// people by name and approvals are unsigned (legacy).
+    pub persons: Vec<Person>,
+}
+
+/// Someone the report list names (compiler, reviewer, approver).
+#[derive(Debug, Clone, Serialize)]
+pub struct Person {
+    /// Stable id (`zhangwei`): what the report list and the signatures name.
+    pub id: String,
+    /// Display name (`张伟`), printed on documents; two people may share one.
+    pub name: String,
+    pub name_en: Option<String>,
+    /// Public keys their review and approval signatures are checked against.
+    pub keys: Vec<PersonKey>,
+}
+
+/// One public key of a person, with the window in which signatures made with
+/// it count (OpenSSH `allowed_signers` `valid-after` / `valid-before`: a
+/// signature whose claimed time `t` has `valid_after <= t <= valid_before` is
+/// accepted). Times are local wall-clock times of the workspace timezone.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonKey {
+    /// The public key as OpenSSH writes it (`ssh-ed25519 AAAA…`, without its comment).
+    pub openssh: String,
+    /// `SHA256:…` as `ssh-keygen -l` prints it.
+    pub fingerprint: String,
+    pub valid_after: Option<NaiveDateTime>,
+    /// The key is revoked from this time on (`revoked = …` in the catalogue).
+    pub valid_before: Option<NaiveDateTime>,
+}
+
+impl PersonKey {
+    /// Whether a signature claiming time `t` may be made with this key
+    /// (the same test as `ssh-keygen -Y verify -Overify-time=t`).
+    pub fn valid_at(&self, t: NaiveDateTime) -> bool {
+        self.valid_after.is_none_or(|a| a <= t) && self.valid_before.is_none_or(|b| t <= b)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,6 +110,21 @@ pub enum HolidaySource {
     /// A user file (CSV or TOML: date, kind = holiday | workday, name), resolved
     /// relative to the workspace.
     File(std::path::PathBuf),
+    /// Several sources, later ones extending earlier ones (`["cn", "holidays-2027.csv"]`:
+    /// the shipped calendar plus next year's notice). A date listed by a later layer takes
+    /// its kind; a year is covered when any layer covers it.
+    Layers(Vec<HolidaySource>),
+}
+
+impl HolidaySource {
+    /// The user files among the sources, in order.
+    pub fn files(&self) -> Vec<&std::path::Path> {
+        match self {
+            HolidaySource::File(p) => vec![p.as_path()],
+            HolidaySource::Layers(v) => v.iter().flat_map(HolidaySource::files).collect(),
+            HolidaySource::None | HolidaySource::Cn => Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -80,7 +135,7 @@ pub struct CalendarDef {
     pub windows: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum AgreementKind {
     #[serde(rename = "SLA")]
     Sla,
@@ -97,6 +152,12 @@ impl AgreementKind {
             AgreementKind::Uc => "UC",
             AgreementKind::Ola => "OLA",
         }
+    }
+}
+
+impl std::fmt::Display for AgreementKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -125,8 +186,8 @@ impl Agreement {
     }
 }
 
-/// The metrics of spec §3.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// The metrics of spec §3. JSON: the name of [`Metric::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     Availability,
@@ -193,7 +254,7 @@ impl Metric {
     }
 
     /// The unit the metric is measured in, when the target does not say.
-    pub fn default_unit(self) -> &'static str {
+    pub fn default_unit(self) -> Unit {
         match self {
             Metric::Availability
             | Metric::ResponseCompliance
@@ -204,10 +265,10 @@ impl Metric {
             | Metric::SatisfactionShare
             | Metric::UcResponseCompliance
             | Metric::UcRestoreCompliance
-            | Metric::CapacityPeak => "%",
-            Metric::Mttr | Metric::Mttf => "h",
-            Metric::Backlog | Metric::MajorIncidents | Metric::CapacityDaysOver => "count",
-            Metric::SatisfactionMean => "score",
+            | Metric::CapacityPeak => Unit::Percent,
+            Metric::Mttr | Metric::Mttf => Unit::Hours,
+            Metric::Backlog | Metric::MajorIncidents | Metric::CapacityDaysOver => Unit::Count,
+            Metric::SatisfactionMean => Unit::Score,
         }
     }
 
@@ -224,7 +285,84 @@ impl Metric {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+impl std::fmt::Display for Metric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The unit a target's figure is measured and shown in.
+///
+/// Catalogue text is read once, by [`Unit::from_text`]; the JSON is that text
+/// again (`"%"`, `"h"`, `"count"`, `"score"`, `"min"`, `""`, or a process
+/// KPI's own unit as written), so `from_text(u.as_str()) == u`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Unit {
+    /// `%`: percent (0–100).
+    Percent,
+    /// `h`: hours.
+    Hours,
+    /// `count`: a whole number of items.
+    Count,
+    /// `score`: a satisfaction score (1–5).
+    Score,
+    /// `min`: minutes (a process KPI's unit).
+    Minutes,
+    /// `""`: a process KPI that names no unit.
+    Unitless,
+    /// Any other unit a process KPI names, as written. Never the text of one
+    /// of the variants above ([`Unit::from_text`] keeps that so).
+    Other(String),
+}
+
+impl Unit {
+    /// The unit of a text (the catalogue's `unit = "…"`, trimmed by the caller).
+    pub fn from_text(s: &str) -> Unit {
+        match s {
+            "%" => Unit::Percent,
+            "h" => Unit::Hours,
+            "count" => Unit::Count,
+            "score" => Unit::Score,
+            "min" => Unit::Minutes,
+            "" => Unit::Unitless,
+            other => Unit::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Unit::Percent => "%",
+            Unit::Hours => "h",
+            Unit::Count => "count",
+            Unit::Score => "score",
+            Unit::Minutes => "min",
+            Unit::Unitless => "",
+            Unit::Other(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Unit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Unit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Unit, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(Unit::from_text(&s))
+    }
+}
+
+/// A target's comparison. JSON: `">="` | `"<="`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Op {
     #[serde(rename = ">=")]
     Ge,
@@ -245,6 +383,20 @@ impl Op {
             Op::Le => "≤",
         }
     }
+    /// True when `actual` is on the right side of `threshold` (the threshold
+    /// itself meets).
+    pub fn meets(self, actual: f64, threshold: f64) -> bool {
+        match self {
+            Op::Ge => actual >= threshold,
+            Op::Le => actual <= threshold,
+        }
+    }
+}
+
+impl std::fmt::Display for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -262,7 +414,8 @@ pub struct Target {
     pub within_text: Option<String>,
     pub op: Op,
     pub threshold: f64,
-    pub unit: String,
+    /// Always the metric's [`Metric::default_unit`] (the loader checks it).
+    pub unit: Unit,
     /// Met, but within this margin of the threshold = at risk.
     pub at_risk: Option<f64>,
 }
@@ -273,7 +426,7 @@ pub struct ProcessKpiTarget {
     pub kpi: String,
     pub op: Op,
     pub threshold: f64,
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     pub at_risk: Option<f64>,
 }
 
@@ -315,6 +468,8 @@ pub struct ReportSpec {
     pub template: String,
     /// Pattern with `{period}` (and optionally `{year}`, `{id}`), e.g. `SR-ACME-{period}`.
     pub doc_number: String,
+    /// Who compiles, reviews and approves: person ids when the catalogue
+    /// lists `[[person]]`, else names as written (legacy).
     pub compiler: String,
     pub reviewer: String,
     pub approver: String,
@@ -351,11 +506,75 @@ impl Catalogue {
     pub fn report(&self, id: &str) -> Option<&ReportSpec> {
         self.reports.iter().find(|r| r.id == id)
     }
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.persons.iter().find(|p| p.id == id)
+    }
+    /// True when people have ids (`[[person]]`): the report list names them by id.
+    pub fn has_persons(&self) -> bool {
+        !self.persons.is_empty()
+    }
+    /// How a document prints someone the report list names: the person's
+    /// name for a person id, else the text as written (a legacy name).
+    pub fn display_name<'a>(&'a self, who: &'a str) -> &'a str {
+        self.person(who).map(|p| p.name.as_str()).unwrap_or(who)
+    }
+    /// The person holding the key with this fingerprint, and the key.
+    pub fn key_owner(&self, fingerprint: &str) -> Option<(&Person, &PersonKey)> {
+        self.persons.iter().find_map(|p| {
+            p.keys
+                .iter()
+                .find(|k| k.fingerprint == fingerprint)
+                .map(|k| (p, k))
+        })
+    }
     /// The version of agreement `id` in force in `p` (latest effective_from wins).
     pub fn agreement_for(&self, id: &str, p: &Period) -> Option<&Agreement> {
         self.agreements
             .iter()
             .filter(|a| a.id == id && a.in_force(p))
             .max_by_key(|a| a.effective_from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json<T: Serialize>(v: &T) -> String {
+        serde_json::to_string(v).expect("serialises")
+    }
+
+    /// The JSON of these types is each one's `as_str` text, and reads back to
+    /// the same value (KPI results stored by earlier versions keep reading).
+    #[test]
+    fn serde_names_are_the_text_names() {
+        for m in Metric::ALL {
+            assert_eq!(json(&m), format!("\"{m}\""));
+            assert_eq!(serde_json::from_str::<Metric>(&json(&m)).unwrap(), m);
+        }
+        for k in [AgreementKind::Sla, AgreementKind::Uc, AgreementKind::Ola] {
+            assert_eq!(json(&k), format!("\"{k}\""));
+            assert_eq!(serde_json::from_str::<AgreementKind>(&json(&k)).unwrap(), k);
+        }
+        for o in [Op::Ge, Op::Le] {
+            assert_eq!(json(&o), format!("\"{o}\""));
+            assert_eq!(serde_json::from_str::<Op>(&json(&o)).unwrap(), o);
+        }
+        for text in ["%", "h", "count", "score", "min", "", "次", "ms"] {
+            let u = Unit::from_text(text);
+            assert_eq!(u.as_str(), text);
+            assert_eq!(json(&u), json(&text));
+            assert_eq!(serde_json::from_str::<Unit>(&json(&u)).unwrap(), u);
+        }
+        assert_eq!(Unit::from_text("%"), Unit::Percent);
+        assert_eq!(Unit::from_text("次"), Unit::Other("次".into()));
+    }
+
+    #[test]
+    fn op_meets_includes_the_threshold() {
+        assert!(Op::Ge.meets(99.9, 99.9) && Op::Ge.meets(100.0, 99.9));
+        assert!(!Op::Ge.meets(99.8, 99.9));
+        assert!(Op::Le.meets(4.0, 4.0) && Op::Le.meets(3.0, 4.0));
+        assert!(!Op::Le.meets(4.1, 4.0));
     }
 }

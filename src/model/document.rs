@@ -49,6 +49,35 @@ impl DocStatus {
     }
 }
 
+/// How a review or an approval was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignOff {
+    /// Recorded before signatures existed (ledger schema 1): by name, unsigned.
+    Legacy,
+    /// By name, unsigned (a workspace with `approval = "name"`, or whose
+    /// catalogue lists no people): marked 未签名.
+    Unsigned,
+    /// Signed with the person's SSH key (sshsig).
+    Signed,
+}
+
+impl SignOff {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignOff::Legacy => "legacy",
+            SignOff::Unsigned => "unsigned",
+            SignOff::Signed => "signed",
+        }
+    }
+    /// The inverse of [`SignOff::as_str`].
+    pub fn parse(s: &str) -> Option<SignOff> {
+        [SignOff::Legacy, SignOff::Unsigned, SignOff::Signed]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
 /// A document version `major.minor` (`1.0`, `1.1`, `2.0`); serialised as that text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DocVersion {
@@ -110,6 +139,9 @@ pub struct DocState {
     pub reviewed_at: Option<NaiveDateTime>,
     pub approved_by: Option<String>,
     pub approved_at: Option<NaiveDateTime>,
+    /// How the review and the approval were taken (signed or not).
+    pub reviewed_how: Option<SignOff>,
+    pub approved_how: Option<SignOff>,
     /// The approved version this one replaces (a correction after approval).
     pub supersedes: Option<DocVersion>,
 }
@@ -124,6 +156,8 @@ impl DocState {
             reviewed_at: None,
             approved_by: None,
             approved_at: None,
+            reviewed_how: None,
+            approved_how: None,
             supersedes,
         }
     }
@@ -153,6 +187,14 @@ mod tests {
         assert_eq!(DocVersion::parse("1"), None);
         assert_eq!(v.next_minor().to_string(), "2.2");
         assert_eq!(v.next_major().to_string(), "3.0");
+    }
+
+    #[test]
+    fn sign_off_round_trips() {
+        for s in [SignOff::Legacy, SignOff::Unsigned, SignOff::Signed] {
+            assert_eq!(SignOff::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(SignOff::parse("maybe"), None);
     }
 
     #[test]

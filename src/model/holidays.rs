@@ -214,6 +214,64 @@ impl HolidaySet {
         self.days.iter().map(|(d, e)| (*d, e))
     }
 
+    /// Several sets as one, later ones extending earlier ones: a date listed by a
+    /// later set takes its entry, and a year is covered when any set covers it
+    /// (every year when one of them covers every year).
+    pub fn layered(name: &str, sets: &[Arc<HolidaySet>]) -> HolidaySet {
+        let mut days = BTreeMap::new();
+        let mut years = BTreeSet::new();
+        let mut all = false;
+        for s in sets {
+            days.extend(s.days.iter().map(|(d, e)| (*d, e.clone())));
+            match &s.coverage {
+                Coverage::All => all = true,
+                Coverage::Years(y) | Coverage::NoticeYears(y) => years.extend(y.iter().copied()),
+            }
+        }
+        HolidaySet {
+            name: name.to_string(),
+            days,
+            coverage: if all {
+                Coverage::All
+            } else {
+                Coverage::Years(years)
+            },
+        }
+    }
+
+    /// The set of a source: the shipped one, none, a file (resolved against
+    /// `root` when relative) or layers of them.
+    pub fn of_source(
+        source: &crate::model::catalogue::HolidaySource,
+        root: &Path,
+    ) -> Result<Arc<HolidaySet>, CalendarError> {
+        use crate::model::catalogue::HolidaySource as H;
+        Ok(match source {
+            H::None => Arc::new(HolidaySet::none()),
+            H::Cn => HolidaySet::cn(),
+            H::File(p) => {
+                let full = if p.is_absolute() {
+                    p.clone()
+                } else {
+                    root.join(p)
+                };
+                Arc::new(HolidaySet::load(&full)?)
+            }
+            H::Layers(v) => {
+                let sets = v
+                    .iter()
+                    .map(|s| HolidaySet::of_source(s, root))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let name = sets
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("+");
+                Arc::new(HolidaySet::layered(&name, &sets))
+            }
+        })
+    }
+
     /// The listed entry of a date, if any (no coverage check).
     pub fn entry(&self, d: NaiveDate) -> Option<&DayEntry> {
         self.days.get(&d)
@@ -778,5 +836,29 @@ mod tests {
             e.to_string().starts_with("/nonexistent/h.csv: cannot read"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_later_layer_extends_the_shipped_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("h2027.csv");
+        std::fs::write(
+            &f,
+            "date,kind,name\n2027-01-01,holiday,元旦\n2026-12-31,holiday,元旦\n",
+        )
+        .unwrap();
+        let src = crate::model::catalogue::HolidaySource::Layers(vec![
+            crate::model::catalogue::HolidaySource::Cn,
+            crate::model::catalogue::HolidaySource::File(f),
+        ]);
+        let set = HolidaySet::of_source(&src, dir.path()).unwrap();
+        // 2026 as shipped, 2027 from the notice, and the notice's reach-back day.
+        assert_eq!(set.is_working_day(d(2026, 10, 1)), Ok(false));
+        assert_eq!(set.is_working_day(d(2026, 12, 30)), Ok(true));
+        assert_eq!(set.is_working_day(d(2026, 12, 31)), Ok(false));
+        assert_eq!(set.is_working_day(d(2027, 1, 1)), Ok(false));
+        assert_eq!(set.is_working_day(d(2027, 1, 4)), Ok(true));
+        assert!(HolidaySet::cn().check(d(2027, 1, 4)).is_err());
+        assert!(set.check(d(2028, 1, 3)).is_err());
     }
 }

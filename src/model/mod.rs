@@ -1,4 +1,5 @@
-//! The domain model: catalogue, periods, calendars and typed records.
+//! The domain model: catalogue, periods, calendars, typed records, the
+//! judgement [`Status`](status::Status) and text positions.
 //!
 //! Plain data; uses nothing else inside the crate but the leaf module
 //! [`crate::chars`] (character classes). Every later stage speaks these types.
@@ -10,3 +11,5 @@ pub mod glyphs;
 pub mod holidays;
 pub mod period;
 pub mod records;
+pub mod status;
+pub mod text;

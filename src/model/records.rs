@@ -280,6 +280,10 @@ pub struct Incident {
     pub paused_secs: i64,
     pub status: Option<TicketStatus>,
     pub major: bool,
+    /// No Resolved At although resolved or closed: `resolved` is the Closed At
+    /// standing in for it (said in the figures' explanations).
+    #[serde(default)]
+    pub resolved_at_close: bool,
     // Category, assignee group and summary are validated and left in the (archived)
     // workbook: no figure uses them, and a million incidents are held in memory.
     pub satisfaction: Option<u8>,
@@ -389,6 +393,65 @@ pub struct CapacitySample {
     pub src: SourceRef,
 }
 
+/// The eight datasets of spec §2.1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatasetKind {
+    Incidents,
+    Outages,
+    Changes,
+    Requests,
+    Surveys,
+    ProcessKpis,
+    SupplierTickets,
+    Capacity,
+}
+
+impl DatasetKind {
+    /// The stable name (`incidents`), as in JSON and the provider templates.
+    pub fn name(self) -> &'static str {
+        match self {
+            DatasetKind::Incidents => "incidents",
+            DatasetKind::Outages => "outages",
+            DatasetKind::Changes => "changes",
+            DatasetKind::Requests => "requests",
+            DatasetKind::Surveys => "surveys",
+            DatasetKind::ProcessKpis => "process_kpis",
+            DatasetKind::SupplierTickets => "supplier_tickets",
+            DatasetKind::Capacity => "capacity",
+        }
+    }
+}
+
+/// Which datasets were delivered for which periods (spec §2.1a): what the
+/// "data missing" rule of the figures reads.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Deliveries {
+    /// (the delivery's period — `None` for a file with no period in its folder
+    /// or name —, a dataset it holds, even with no rows).
+    pub entries: Vec<(Option<crate::model::period::Period>, DatasetKind)>,
+}
+
+impl Deliveries {
+    /// The months of `p` that no delivery of `kind` covers. A file without a
+    /// period covers every month (its records say where they belong); a
+    /// delivery for a longer period (a quarter) covers each of its months.
+    pub fn months_missing(
+        &self,
+        kind: DatasetKind,
+        p: &crate::model::period::Period,
+    ) -> Vec<crate::model::period::Period> {
+        p.months()
+            .into_iter()
+            .filter(|m| {
+                !self.entries.iter().any(|(dp, k)| {
+                    *k == kind && dp.is_none_or(|dp| dp.start() <= m.start() && m.end() <= dp.end())
+                })
+            })
+            .collect()
+    }
+}
+
 /// Every validated record of a run, per dataset.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dataset {
@@ -400,6 +463,10 @@ pub struct Dataset {
     pub process_kpis: Vec<ProcessKpiValue>,
     pub supplier_tickets: Vec<SupplierTicket>,
     pub capacity: Vec<CapacitySample>,
+    /// What was delivered for which period; `None` where nobody tracked it (a
+    /// dataset built in a test): then no figure is judged "data missing".
+    #[serde(default)]
+    pub deliveries: Option<Deliveries>,
 }
 
 impl Dataset {

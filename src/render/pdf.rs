@@ -45,8 +45,9 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 use super::RenderOptions;
 use crate::report::doc::ReportDoc;
 
-pub use data::{default_labels, parse_local};
+pub use data::default_labels;
 pub use fonts::BUNDLED_FAMILY;
+pub use info::read_custom_info;
 
 /// Why a PDF could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -179,7 +180,7 @@ pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, PdfError
     ] {
         data::check_colour(field, value)?;
     }
-    let date = data::document_date(doc, &opts.created)?;
+    let date = data::document_date(doc, opts.created)?;
 
     // 2. The virtual files.
     let logo = match &doc.style.logo {
@@ -295,7 +296,7 @@ pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, PdfError
 
     // 5. Custom Info keys.
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let custom: Vec<(&str, String)> = vec![
+    let mut custom: Vec<(&str, String)> = vec![
         ("DocNumber", m.doc_number.clone()),
         ("ReportId", m.report_id.clone()),
         ("Version", m.version.clone()),
@@ -313,6 +314,9 @@ pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, PdfError
         ("ContentHash", m.content_hash.clone()),
         ("Supersedes", opt(&m.supersedes)),
     ];
+    if m.unsigned {
+        custom.push(("Signature", "unsigned".into()));
+    }
     info::append_custom_info(&pdf, &custom).map_err(PdfError::Info)
 }
 
@@ -418,7 +422,7 @@ mod tests {
         let id = |p: &str| world::file_id(p).expect("valid");
         let main = id("/main.typ");
         let files = vec![(main, Bytes::new(source.as_bytes().to_vec()))];
-        let date = parse_local("2026-01-01").expect("date");
+        let date = crate::report::parse_doc_time("2026-01-01").expect("date");
         let world = world::ReportWorld::new(fonts::bundled(), files, main, None, date);
         typst::compile::<PagedDocument>(&world)
             .output
@@ -464,7 +468,7 @@ mod tests {
         let id = |p: &str| world::file_id(p).expect("valid");
         let main = id("/main.typ");
         let files = vec![(main, Bytes::new(source.as_bytes().to_vec()))];
-        let date = parse_local("2026-01-01").expect("date");
+        let date = crate::report::parse_doc_time("2026-01-01").expect("date");
         let world = world::ReportWorld::new(fonts::bundled(), files, main, None, date);
         match typst::compile::<PagedDocument>(&world).output {
             Ok(_) => panic!("should fail"),

@@ -10,8 +10,8 @@
 //! with the document number and version in the header and page X of Y in the
 //! footer; the file carries core and custom document properties.
 //!
-//! Must not depend on anything but the report model, `numfmt` and
-//! [`RenderOptions`]: no I/O, no clock. Invariants: text is always written
+//! Must not depend on anything but the report model (with `report::numfmt`)
+//! and [`RenderOptions`]: no I/O, no clock. Invariants: text is always written
 //! with `write_string` (an input starting with `=` stays text); numbers are
 //! written as `numfmt::shown_value` — percentages in percent units (99.95
 //! with format `0.00"%"`), so the cell value is the figure the PDF prints;
@@ -28,13 +28,15 @@ use rust_xlsxwriter::{
 };
 
 use super::RenderOptions;
-use crate::kpi::Status;
-use crate::numfmt;
-use crate::report::{Align, Block, Cell, ChartKind, DocStatus, ReportDoc, Table};
+use crate::report::{
+    Align, Block, Cell, ChartKind, DocStatus, ReportDoc, Status, Table, numfmt, parse_doc_time,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum XlsxError {
-    #[error("{doc}: creation time \"{value}\" is not a local date-time like 2026-11-03T10:00:00")]
+    #[error(
+        "{doc}: generated_at \"{value}\" is not a local date-time like 2026-11-03T10:00:00 (needed as the creation time)"
+    )]
     Time { doc: String, value: String },
     #[error("{doc}: cannot write the workbook: {source}")]
     Write {
@@ -116,23 +118,6 @@ fn is_wide(c: char) -> bool {
         0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
         | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
         | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
-}
-
-fn parse_local(s: &str) -> Option<NaiveDateTime> {
-    let s = s.trim();
-    for f in [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
-            return Some(t);
-        }
-    }
-    chrono::DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.naive_local())
 }
 
 /// Escape `&` for Excel header/footer strings.
@@ -224,6 +209,7 @@ impl Formats {
                 (Status::AtRisk, fill(&doc.style.at_risk)),
                 (Status::Breached, fill(&doc.style.breached)),
                 (Status::NotApplicable, fill(&doc.style.na)),
+                (Status::DataMissing, fill(&doc.style.na)),
             ]
             .into_iter()
             .collect(),
@@ -398,15 +384,15 @@ fn truncate(s: &str, n: usize) -> String {
 
 /// Render the document as an `.xlsx` workbook.
 pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, XlsxError> {
-    let created_text = if opts.created.trim().is_empty() {
-        doc.meta.generated_at.clone()
-    } else {
-        opts.created.clone()
+    // The local wall-clock time (rust_xlsxwriter writes it marked `Z`), as the
+    // files always had; writing the true instant from the offset is another issue's.
+    let created = match opts.created {
+        Some(t) => t.naive_local(),
+        None => parse_doc_time(&doc.meta.generated_at).ok_or_else(|| XlsxError::Time {
+            doc: doc.meta.doc_number.clone(),
+            value: doc.meta.generated_at.clone(),
+        })?,
     };
-    let created = parse_local(&created_text).ok_or_else(|| XlsxError::Time {
-        doc: doc.meta.doc_number.clone(),
-        value: created_text.clone(),
-    })?;
     build_workbook(doc, &created).map_err(|source| XlsxError::Write {
         doc: doc.meta.doc_number.clone(),
         source,
@@ -452,14 +438,57 @@ fn build_workbook(doc: &ReportDoc, created: &NaiveDateTime) -> R<Vec<u8>> {
     wb.save_to_buffer()
 }
 
-fn properties(doc: &ReportDoc, created: &NaiveDateTime) -> DocProperties {
+/// The custom document properties of an xlsx (`docProps/custom.xml`) as
+/// (name, text) pairs, read back without rendering anything: for `verify` of
+/// a file that matches nothing in the ledger. `None` when the file is no zip
+/// or has no readable custom properties; the part is read up to 1 MiB.
+pub fn read_custom_properties(bytes: &[u8]) -> Option<Vec<(String, String)>> {
+    use std::io::Read as _;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let part = z.by_name("docProps/custom.xml").ok()?;
+    let mut xml = String::new();
+    part.take(1 << 20).read_to_string(&mut xml).ok()?;
+    let unescape = |s: &str| {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
+    };
+    let mut out = Vec::new();
+    for prop in xml.split("<property ").skip(1) {
+        let Some(name) = prop
+            .split_once("name=\"")
+            .and_then(|(_, r)| r.split_once('"'))
+            .map(|(n, _)| unescape(n))
+        else {
+            continue;
+        };
+        let value = prop
+            .split_once("<vt:lpwstr>")
+            .and_then(|(_, r)| r.split_once("</vt:lpwstr>"))
+            .map(|(v, _)| unescape(v))
+            .unwrap_or_default();
+        out.push((name, value));
+    }
+    Some(out)
+}
+
+/// The document status as printed: the template's label, and 未签名 after an unsigned approval.
+fn status_text(doc: &ReportDoc) -> String {
     let m = &doc.meta;
-    let zh = m.language.starts_with("zh");
-    let status_label = match m.status {
+    let status = match m.status {
         DocStatus::Draft => label(doc, "doc_status_draft", "Draft"),
         DocStatus::Reviewed => label(doc, "doc_status_reviewed", "Reviewed"),
         DocStatus::Approved => label(doc, "doc_status_approved", "Approved"),
     };
+    format!("{status}{}", m.unsigned_mark().unwrap_or(""))
+}
+
+fn properties(doc: &ReportDoc, created: &NaiveDateTime) -> DocProperties {
+    let m = &doc.meta;
+    let zh = m.language.starts_with("zh");
+    let status_label = status_text(doc);
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     let mut p = DocProperties::new()
         .set_title(&m.title)
@@ -490,11 +519,14 @@ fn properties(doc: &ReportDoc, created: &NaiveDateTime) -> DocProperties {
     if let Some(s) = &m.supersedes {
         p = p.set_custom_property("Supersedes", s);
     }
+    if m.unsigned {
+        p = p.set_custom_property("Signature", "unsigned");
+    }
     if zh {
         p = p
             .set_custom_property("文档编号", &m.doc_number)
             .set_custom_property("版本", &m.version)
-            .set_custom_property("状态", status_label)
+            .set_custom_property("状态", status_label.as_str())
             .set_custom_property("编制人", &m.compiler)
             .set_custom_property("审核人", &m.reviewer)
             .set_custom_property("批准人", &m.approver)
@@ -532,11 +564,7 @@ fn cover_sheet(
         )?;
     }
     row += 2;
-    let status_label = match m.status {
-        DocStatus::Draft => label(doc, "doc_status_draft", "Draft"),
-        DocStatus::Reviewed => label(doc, "doc_status_reviewed", "Reviewed"),
-        DocStatus::Approved => label(doc, "doc_status_approved", "Approved"),
-    };
+    let status_label = status_text(doc);
     let party = match &m.party_en {
         Some(en) if !m.language.starts_with("zh") => en.clone(),
         _ => m.party.clone(),
@@ -806,14 +834,5 @@ mod tests {
         assert_eq!(display_width("SLA 可用性"), 10);
         assert_eq!(display_width("99.95%"), 6);
         assert_eq!(display_width("ａｂ"), 4);
-    }
-
-    #[test]
-    fn creation_time_forms() {
-        let t = parse_local("2026-11-03T10:00:00").unwrap();
-        assert_eq!(t.to_string(), "2026-11-03 10:00:00");
-        assert_eq!(parse_local("2026-11-03 10:00").unwrap(), t);
-        assert_eq!(parse_local("2026-11-03T10:00:00+08:00").unwrap(), t);
-        assert!(parse_local("yesterday").is_none());
     }
 }

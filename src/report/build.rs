@@ -2,10 +2,12 @@
 //! [`ReportDoc`], for each audience (customer per SLA, internal, supplier per UC).
 //!
 //! Pure: no I/O, no clock (the generation time comes in through
-//! [`BuildContext::generated_at`]). Sees `model`, `kpi` results, `findings`
-//! counts and the workspace settings; never `ingest` or a renderer. Every
-//! number goes through `numfmt`; every output list is in a defined order
-//! (the catalogue's, the results', or sorted), never hash-map order.
+//! [`BuildContext::generated_at`]). Sees `model`, `kpi` results and the
+//! inputs' `findings::FileCount`; the organisation's name and the finding
+//! counts come in as plain values, so neither `workspace` nor the findings
+//! themselves are needed. Never `ingest` or a renderer. Every number goes
+//! through `numfmt`; every output list is in a defined order (the
+//! catalogue's, the results', or sorted), never hash-map order.
 
 use std::collections::BTreeMap;
 
@@ -14,13 +16,13 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::doc::*;
+use super::numfmt;
 use super::template::{SectionSpec, Template};
-use crate::findings::{FileCount, Finding, Severity};
-use crate::kpi::{Direction, KpiResults, Miss, Status, TargetResult};
-use crate::model::catalogue::{Audience, Catalogue, Metric, ReportSpec};
+use crate::findings::FileCount;
+use crate::kpi::{Direction, KpiResults, Miss, Scope, TargetKind, TargetMetric, TargetResult};
+use crate::model::catalogue::{Audience, Catalogue, Metric, Op, ReportSpec, Unit};
 use crate::model::period::Period;
-use crate::numfmt;
-use crate::workspace::Workspace;
+use crate::model::status::Status;
 
 /// The most missed tickets one document can list (see `breaches`): a batch
 /// keeps this many per target (`KpiResults::cap_missed`).
@@ -50,9 +52,27 @@ pub struct TimelinessRow {
     pub at_risk: bool,
 }
 
+/// How many findings of each severity the run's inputs have (the summary's
+/// findings sentence).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FindingCounts {
+    pub errors: usize,
+    pub warnings: usize,
+    /// Findings for information only.
+    pub info: usize,
+}
+
+impl FindingCounts {
+    /// True when there is no finding at all.
+    pub fn is_empty(&self) -> bool {
+        self.errors == 0 && self.warnings == 0 && self.info == 0
+    }
+}
+
 /// Everything one document is built from.
 pub struct BuildContext<'a> {
-    pub workspace: &'a Workspace,
+    /// The service provider's name (`[workspace] organisation`).
+    pub organisation: &'a str,
     pub catalogue: &'a Catalogue,
     pub spec: &'a ReportSpec,
     pub period: Period,
@@ -60,7 +80,7 @@ pub struct BuildContext<'a> {
     /// Earlier periods of the same frequency, oldest first (for charts and trends).
     pub history: &'a [KpiResults],
     pub inputs: &'a [FileCount],
-    pub findings: &'a [Finding],
+    pub findings: FindingCounts,
     pub timeliness: &'a [TimelinessRow],
     pub state: DocState,
     pub generated_at: NaiveDateTime,
@@ -160,7 +180,7 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         title_en: ctx.spec.title_en.clone(),
         party,
         party_en,
-        organisation: ctx.workspace.organisation.clone(),
+        organisation: ctx.organisation.to_string(),
         period: ctx.period.to_string(),
         period_label: if t.is_zh() {
             ctx.period.label_zh()
@@ -169,15 +189,15 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         },
         version: st.version.to_string(),
         status: st.status,
-        compiler: ctx.spec.compiler.clone(),
+        compiler: ctx.catalogue.display_name(&ctx.spec.compiler).to_string(),
         reviewer: st
             .reviewed_by
             .clone()
-            .unwrap_or_else(|| ctx.spec.reviewer.clone()),
+            .unwrap_or_else(|| ctx.catalogue.display_name(&ctx.spec.reviewer).to_string()),
         approver: st
             .approved_by
             .clone()
-            .unwrap_or_else(|| ctx.spec.approver.clone()),
+            .unwrap_or_else(|| ctx.catalogue.display_name(&ctx.spec.approver).to_string()),
         compiled_at: iso(&ctx.generated_at),
         reviewed_at: st.reviewed_at.as_ref().map(iso),
         approved_at: st.approved_at.as_ref().map(iso),
@@ -186,6 +206,8 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         content_hash: String::new(),
         supersedes: st.supersedes.map(|v| v.to_string()),
         language: t.language.clone(),
+        unsigned: st.status == crate::model::document::DocStatus::Approved
+            && st.approved_how == Some(crate::model::document::SignOff::Unsigned),
     };
     let mut doc = ReportDoc {
         meta,
@@ -209,7 +231,7 @@ struct Builder<'a, 'b> {
 type Indexed<'r> = (usize, &'r TargetResult);
 
 fn metric_of(tr: &TargetResult) -> Option<Metric> {
-    Metric::parse(&tr.metric)
+    tr.metric.metric()
 }
 
 fn section_metrics(id: &str) -> &'static [Metric] {
@@ -252,7 +274,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                 Audience::Internal => {
                     spec.agreements.is_empty()
                         || spec.agreements.contains(&tr.agreement)
-                        || tr.kind == "process"
+                        || tr.kind == TargetKind::Process
                 }
                 _ => spec.agreements.contains(&tr.agreement),
             })
@@ -261,16 +283,16 @@ impl<'a, 'b> Builder<'a, 'b> {
 
     fn party(&self) -> (String, Option<String>) {
         let c = self.ctx.catalogue;
-        let ws = self.ctx.workspace;
+        let organisation = self.ctx.organisation;
         if self.ctx.spec.audience == Audience::Internal {
-            return (ws.organisation.clone(), None);
+            return (organisation.to_string(), None);
         }
         let ag = self.ctx.spec.agreements.iter().find_map(|id| {
             c.agreement_for(id, &self.ctx.period)
                 .or_else(|| c.agreements.iter().find(|a| &a.id == id))
         });
         let Some(ag) = ag else {
-            return (ws.organisation.clone(), None);
+            return (organisation.to_string(), None);
         };
         if let Some(cu) = c.customer(&ag.party) {
             (cu.name.clone(), cu.name_en.clone())
@@ -299,22 +321,19 @@ impl<'a, 'b> Builder<'a, 'b> {
         }
     }
 
-    fn metric_name(&self, tr: &TargetResult) -> String {
-        if let Some(rest) = tr.metric.strip_prefix("process:") {
-            return match rest.split_once('/') {
-                Some((p, k)) => format!("{p} · {k}"),
-                None => rest.to_string(),
-            };
+    fn metric_name(&self, metric: &TargetMetric) -> String {
+        match metric {
+            TargetMetric::Process { process, kpi } => format!("{process} · {kpi}"),
+            TargetMetric::Agreement(m) => self
+                .t
+                .metrics
+                .get(m.as_str())
+                .cloned()
+                .unwrap_or_else(|| m.as_str().to_string()),
         }
-        self.t
-            .metrics
-            .get(&tr.metric)
-            .cloned()
-            .unwrap_or_else(|| tr.metric.clone())
     }
 
-    fn scope_text(&self, tr: &TargetResult) -> String {
-        let s = &tr.scope;
+    fn scope_text(&self, s: &Scope) -> String {
         let mut parts = Vec::new();
         // A customer report is all about one customer: naming it on every row is noise.
         if let Some(c) = &s.customer
@@ -341,14 +360,13 @@ impl<'a, 'b> Builder<'a, 'b> {
     /// A value of a target's unit as a cell.
     fn value_cell(&self, tr: &TargetResult, v: f64) -> Cell {
         let n = &self.t.numbers;
-        match tr.unit.as_str() {
-            "%" => numfmt::percent(v, self.honest_decimals(tr, v, n.percent_decimals)),
-            "h" => numfmt::hours(v, n.hours_decimals, &self.t.language),
-            "count" => numfmt::count_f(v),
-            "score" => numfmt::score(v, n.score_decimals),
-            "min" => numfmt::number(v, n.score_decimals, " min"),
-            "" => numfmt::score(v, n.score_decimals),
-            other => numfmt::number(v, n.score_decimals, &format!(" {other}")),
+        match &tr.unit {
+            Unit::Percent => numfmt::percent(v, self.honest_decimals(tr, v, n.percent_decimals)),
+            Unit::Hours => numfmt::hours(v, n.hours_decimals, &self.t.language),
+            Unit::Count => numfmt::count_f(v),
+            Unit::Score | Unit::Unitless => numfmt::score(v, n.score_decimals),
+            Unit::Minutes => numfmt::number(v, n.score_decimals, " min"),
+            Unit::Other(other) => numfmt::number(v, n.score_decimals, &format!(" {other}")),
         }
     }
 
@@ -357,10 +375,7 @@ impl<'a, 'b> Builder<'a, 'b> {
     /// ≥ 99.9 % is breached and shows as `99.897%`, never as a "breached
     /// 99.90%". Up to three more decimals than the template's; usually none.
     fn honest_decimals(&self, tr: &TargetResult, v: f64, base: u8) -> u8 {
-        let meets = |x: f64| match tr.op.as_str() {
-            "<=" => x <= tr.threshold,
-            _ => x >= tr.threshold,
-        };
+        let meets = |x: f64| tr.op.meets(x, tr.threshold);
         let exact = meets(v);
         (base..=base.saturating_add(3))
             .find(|&d| meets(numfmt::shown_value(v, d)) == exact)
@@ -368,11 +383,11 @@ impl<'a, 'b> Builder<'a, 'b> {
     }
 
     fn unit_suffix(&self, tr: &TargetResult) -> (String, bool) {
-        match tr.unit.as_str() {
-            "%" => ("%".into(), true),
-            "h" => (numfmt::hours_suffix(&self.t.language).into(), false),
-            "count" | "score" | "" => (String::new(), false),
-            other => (format!(" {other}"), false),
+        match &tr.unit {
+            Unit::Percent => ("%".into(), true),
+            Unit::Hours => (numfmt::hours_suffix(&self.t.language).into(), false),
+            Unit::Count | Unit::Score | Unit::Unitless => (String::new(), false),
+            Unit::Minutes | Unit::Other(_) => (format!(" {}", tr.unit), false),
         }
     }
 
@@ -388,11 +403,7 @@ impl<'a, 'b> Builder<'a, 'b> {
     }
 
     fn target_text(&self, tr: &TargetResult) -> String {
-        let op = match tr.op.as_str() {
-            "<=" => "≤",
-            _ => "≥",
-        };
-        format!("{op} {}", self.threshold_text(tr))
+        format!("{} {}", tr.op.symbol(), self.threshold_text(tr))
     }
 
     fn status_cell(&self, s: Status) -> Cell {
@@ -401,6 +412,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             Status::AtRisk => "status_at_risk",
             Status::Breached => "status_breached",
             Status::NotApplicable => "status_na",
+            Status::DataMissing => "status_data_missing",
         };
         Cell::Status(StatusCell {
             status: s,
@@ -464,7 +476,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             Some(Direction::Worse) => Some(false),
             Some(Direction::Same) => None,
             _ if a == b => None,
-            _ => Some((a > b) == (tr.op != "<=")),
+            _ => Some((a > b) == (tr.op == Op::Ge)),
         };
         Cell::Trend {
             arrow: arrow.into(),
@@ -474,10 +486,10 @@ impl<'a, 'b> Builder<'a, 'b> {
 
     fn decimals_of(&self, tr: &TargetResult) -> u8 {
         let n = &self.t.numbers;
-        match tr.unit.as_str() {
-            "%" => n.percent_decimals,
-            "h" => n.hours_decimals,
-            "count" => 0,
+        match tr.unit {
+            Unit::Percent => n.percent_decimals,
+            Unit::Hours => n.hours_decimals,
+            Unit::Count => 0,
             _ => n.score_decimals,
         }
     }
@@ -503,8 +515,8 @@ impl<'a, 'b> Builder<'a, 'b> {
             .iter()
             .map(|c| match c.as_str() {
                 "agreement" => text(&tr.agreement),
-                "metric" => text(&self.metric_name(tr)),
-                "scope" => text(&self.scope_text(tr)),
+                "metric" => text(&self.metric_name(&tr.metric)),
+                "scope" => text(&self.scope_text(&tr.scope)),
                 "within" => tr.within.as_deref().map(text).unwrap_or(Cell::Empty),
                 "target" => text(&self.target_text(tr)),
                 "actual" => self.actual_cell(tr),
@@ -569,8 +581,9 @@ impl<'a, 'b> Builder<'a, 'b> {
             Status::AtRisk => "sentence_at_risk",
             Status::Breached => "sentence_breached",
             Status::NotApplicable => "sentence_na",
+            Status::DataMissing => "sentence_data_missing",
         };
-        let scope = self.scope_text(tr);
+        let scope = self.scope_text(&tr.scope);
         let scope = if scope == self.label("all") {
             String::new()
         } else if self.zh() {
@@ -581,7 +594,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         let actual = numfmt::cell_text(&self.actual_cell(tr));
         self.t
             .label(key)
-            .replace("{metric}", &self.metric_name(tr))
+            .replace("{metric}", &self.metric_name(&tr.metric))
             .replace("{scope}", &scope)
             .replace("{actual}", &actual)
             .replace("{target}", &self.threshold_text(tr))
@@ -596,7 +609,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                 let rows: Vec<Indexed> = all
                     .iter()
                     .copied()
-                    .filter(|(_, tr)| tr.kind == "process")
+                    .filter(|(_, tr)| tr.kind == TargetKind::Process)
                     .collect();
                 self.simple(id, &rows, columns)
             }
@@ -675,19 +688,9 @@ impl<'a, 'b> Builder<'a, 'b> {
                 text: self.sentence(tr),
             });
         }
-        if !self.ctx.findings.is_empty() || !self.ctx.inputs.is_empty() {
-            let errors = self
-                .ctx
-                .findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .count();
-            let warnings = self
-                .ctx
-                .findings
-                .iter()
-                .filter(|f| f.severity == Severity::Warning)
-                .count();
+        let findings = self.ctx.findings;
+        if !findings.is_empty() || !self.ctx.inputs.is_empty() {
+            let (errors, warnings) = (findings.errors, findings.warnings);
             b.push(Block::Paragraph {
                 text: self
                     .t
@@ -752,8 +755,8 @@ impl<'a, 'b> Builder<'a, 'b> {
                     .map(|c| pts.iter().find(|(p, _)| p == c).and_then(|(_, v)| *v))
                     .collect();
                 values.push(tr.actual);
-                let name = match self.scope_text(tr) {
-                    s if s == self.label("all") => self.metric_name(tr),
+                let name = match self.scope_text(&tr.scope) {
+                    s if s == self.label("all") => self.metric_name(&tr.metric),
                     s => s,
                 };
                 Series { name, values }
@@ -765,7 +768,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             .chain(std::iter::once(first.1.threshold))
             .fold(f64::INFINITY, f64::min);
         // A readable percent axis: from a round number below the lowest point to 100.
-        let y_min = if first.1.unit == "%" && lows.is_finite() {
+        let y_min = if first.1.unit == Unit::Percent && lows.is_finite() {
             Some((lows - 0.5).floor().max(0.0))
         } else {
             None
@@ -779,7 +782,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             target: Some(first.1.threshold),
             y_label: self.label("axis_percent"),
             y_min,
-            y_max: if first.1.unit == "%" {
+            y_max: if first.1.unit == Unit::Percent {
                 Some(100.0)
             } else {
                 None
@@ -929,7 +932,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             if tr.missed.is_empty() || rows.len() >= max_rows {
                 continue;
             }
-            let (metric, scope) = (self.metric_name(tr), self.scope_text(tr));
+            let (metric, scope) = (self.metric_name(&tr.metric), self.scope_text(&tr.scope));
             // The engine's lists are sorted by id; results from elsewhere may not be.
             let mut missed: Vec<&Miss> = tr.missed.iter().collect();
             if !missed.is_sorted() {
@@ -998,34 +1001,12 @@ impl<'a, 'b> Builder<'a, 'b> {
         let rows = items
             .iter()
             .map(|it| {
-                // Reuse the target naming through a minimal TargetResult view.
-                let view = TargetResult {
-                    agreement: it.agreement.clone(),
-                    kind: String::new(),
-                    version: String::new(),
-                    metric: it.metric.clone(),
-                    scope: it.scope.clone(),
-                    op: String::new(),
-                    threshold: 0.0,
-                    unit: String::new(),
-                    within: None,
-                    at_risk_margin: None,
-                    actual: None,
-                    numerator: None,
-                    denominator: None,
-                    exclusions: vec![],
-                    status: it.status,
-                    missed: vec![],
-                    missed_total: 0,
-                    extra: BTreeMap::new(),
-                    process: it.process.clone(),
-                };
                 columns
                     .iter()
                     .map(|c| match c.as_str() {
                         "agreement" => text(&it.agreement),
-                        "metric" => text(&self.metric_name(&view)),
-                        "scope" => text(&self.scope_text(&view)),
+                        "metric" => text(&self.metric_name(&it.metric)),
+                        "scope" => text(&self.scope_text(&it.scope)),
                         "process" => text(&it.process),
                         "status" => self.status_cell(it.status),
                         "reason" => text(&it.reason),
@@ -1074,8 +1055,8 @@ impl<'a, 'b> Builder<'a, 'b> {
                     .iter()
                     .map(|c| match c.as_str() {
                         "agreement" => text(&tr.agreement),
-                        "metric" => text(&self.metric_name(tr)),
-                        "scope" => text(&self.scope_text(tr)),
+                        "metric" => text(&self.metric_name(&tr.metric)),
+                        "scope" => text(&self.scope_text(&tr.scope)),
                         "actual" => self.actual_cell(tr),
                         "avg3" => self.mean_cell(i, tr, 3),
                         "avg6" => self.mean_cell(i, tr, 6),

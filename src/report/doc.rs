@@ -5,6 +5,7 @@
 //! `value` keeps full precision for Excel's native number cells (written rounded
 //! to `decimals`, so both editions say the same).
 
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 pub use crate::model::document::{DocStatus, DocVersion};
@@ -41,6 +42,47 @@ pub struct DocMeta {
     pub supersedes: Option<String>,
     /// `zh-CN` or `en`.
     pub language: String,
+    /// Approved without a signature (`approval = "name"`, or a catalogue
+    /// without people): the status reads 已批准（未签名）.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unsigned: bool,
+}
+
+impl DocMeta {
+    /// The mark an unsigned approval carries after the status, in the document's language.
+    pub fn unsigned_mark(&self) -> Option<&'static str> {
+        self.unsigned.then(|| {
+            if self.language.to_ascii_lowercase().starts_with("zh") {
+                "（未签名）"
+            } else {
+                " (unsigned, 未签名)"
+            }
+        })
+    }
+}
+
+/// Read a [`DocMeta`] date-time back (`2026-11-03T10:00:00`, as `report::build`
+/// writes them; also with a fraction, a space instead of `T`, no seconds, an
+/// offset that is dropped (the local time is kept), or a bare date). The one
+/// reader both renderers use.
+pub fn parse_doc_time(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(dt.naive_local());
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(dt);
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
 }
 
 /// Visual choices a template makes (colours as `#rrggbb`).
@@ -119,7 +161,7 @@ pub struct Table {
 /// A status as shown: the judgement plus its label in the document's language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatusCell {
-    pub status: crate::kpi::Status,
+    pub status: crate::model::status::Status,
     pub label: String,
 }
 
@@ -173,4 +215,32 @@ pub struct Chart {
     pub y_label: String,
     pub y_min: Option<f64>,
     pub y_max: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_times_parse_in_the_forms_the_pipeline_writes() {
+        let want = NaiveDate::from_ymd_opt(2026, 11, 3)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .expect("valid");
+        for s in [
+            "2026-11-03T10:00:00",
+            "2026-11-03 10:00:00",
+            "2026-11-03T10:00",
+            "2026-11-03 10:00",
+            "2026-11-03T10:00:00.000",
+            "2026-11-03T10:00:00+08:00",
+        ] {
+            assert_eq!(parse_doc_time(s), Some(want), "{s}");
+        }
+        assert_eq!(
+            parse_doc_time("2026-11-03"),
+            want.date().and_hms_opt(0, 0, 0)
+        );
+        assert!(parse_doc_time("2026-13-01").is_none());
+        assert!(parse_doc_time("yesterday").is_none());
+    }
 }

@@ -198,6 +198,7 @@ mod tests {
                 content_hash: String::new(),
                 supersedes: None,
                 language: "zh-CN".into(),
+                unsigned: false,
             },
             labels: Labels::default(),
             style: Style {

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::doc::Style;
 use crate::model::catalogue::{Audience, Metric};
-use crate::workspace::line_col;
+use crate::model::text::line_col;
 
 /// Columns every target table may show.
 pub const TARGET_COLUMNS: &[&str] = &[
@@ -118,6 +118,7 @@ pub const REQUIRED_LABELS: &[&str] = &[
     "status_at_risk",
     "status_breached",
     "status_na",
+    "status_data_missing",
     "doc_status_draft",
     "doc_status_reviewed",
     "doc_status_approved",
@@ -133,6 +134,7 @@ pub const REQUIRED_LABELS: &[&str] = &[
     "sentence_at_risk",
     "sentence_breached",
     "sentence_na",
+    "sentence_data_missing",
     "chart_availability",
     "chart_volume",
     "chart_compliance",

@@ -10,7 +10,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use svcreport::catalogue::{self, CatalogueError};
 use svcreport::model::catalogue::{
-    AgreementKind, Audience, HolidaySource, Metric, Op, OutputFormat,
+    AgreementKind, Audience, HolidaySource, Metric, Op, OutputFormat, Unit,
 };
 use svcreport::model::period::{Frequency, Period};
 use svcreport::model::records::Priority;
@@ -198,7 +198,7 @@ fn spec_example_loads_into_expected_values() {
     assert_eq!(av.metric, Metric::Availability);
     assert_eq!(av.op, Op::Ge);
     assert_eq!(av.threshold, 99.9);
-    assert_eq!(av.unit, "%");
+    assert_eq!(av.unit, Unit::Percent);
     assert_eq!(av.at_risk, Some(0.05));
     assert_eq!(av.within_secs, None);
     let rc = &a.targets[1];
@@ -300,7 +300,7 @@ fn op_must_be_a_comparison_and_unicode_is_accepted() {
     )
     .expect("≤ accepted, integer threshold accepted");
     let t = &cat.agreements[0].targets[0];
-    assert_eq!((t.op, t.threshold, t.unit.as_str()), (Op::Le, 4.0, "h"));
+    assert_eq!((t.op, t.threshold, &t.unit), (Op::Le, 4.0, &Unit::Hours));
 }
 
 #[test]

@@ -7,9 +7,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use svcreport::sample::demo::{self, MISTAKES};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::support::{copy_dir, repo};
 
 fn committed_sample() -> PathBuf {
     repo().join("samples/demo")
@@ -21,23 +19,6 @@ fn svcreport(args: &[&str]) -> Output {
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
         .expect("the svcreport binary runs")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let name = e.file_name();
-        if name == "out" {
-            continue; // outputs of earlier runs are not part of the sample
-        }
-        let (src, dst) = (e.path(), to.join(&name));
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
 }
 
 /// Every file under `dir` (relative, `/`-separated), skipping `out/`.

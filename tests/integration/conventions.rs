@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use crate::support::{BIN, demo, json, ok, repo, sv, text};
+use crate::support::{BIN, demo, json, key, ok, repo, sv, text};
 
 const NOW_RUN: &str = "2026-11-03 10:00";
 
@@ -181,7 +181,8 @@ fn status_exits_1_when_something_is_late() {
     let o = sv(w, "2026-11-20 09:00", &["status", "--period", "2026-10"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
-        String::from_utf8_lossy(&o.stdout).contains("LATE"),
+        // The sample workspace is zh-CN: its summaries are Chinese.
+        String::from_utf8_lossy(&o.stdout).contains("— 逾期"),
         "{}",
         text(&o)
     );
@@ -225,14 +226,24 @@ fn every_command_that_prints_data_speaks_json() {
     let run = j(NOW_RUN, &["run", "--period", "2026-10"]);
     assert_eq!(run["documents"].as_array().unwrap().len(), 5, "{run}");
     let doc = "SR-ACME-2026-10";
-    let r = j("2026-11-04 09:30", &["review", doc, "--name", "李强"]);
+    let r = j(
+        "2026-11-04 09:30",
+        &["review", doc, "--key", &key(w, "liqiang")],
+    );
     assert_eq!(
         (r["step"].as_str(), r["status"].as_str()),
         (Some("review"), Some("reviewed"))
     );
     let a = j(
         "2026-11-05 16:00",
-        &["approve", doc, "--name", "张伟", "--comment", "同意发布"],
+        &[
+            "approve",
+            doc,
+            "--key",
+            &key(w, "zhangwei"),
+            "--comment",
+            "同意发布",
+        ],
     );
     assert_eq!(a["status"], "approved");
     assert_eq!(a["comment"], "同意发布");
@@ -253,7 +264,10 @@ fn every_command_that_prints_data_speaks_json() {
     let au = j("2026-11-05 17:00", &["audit", doc]);
     assert_eq!(au["matches"], true, "{au}");
     assert_eq!(au["version"], "1.0");
-    let d = j("2026-11-06 09:00", &["distribute", "--period", "2026-10"]);
+    let d = j(
+        "2026-11-06 09:00",
+        &["distribute", "--to-folder", "--period", "2026-10"],
+    );
     assert!(!d["sent"].as_array().unwrap().is_empty(), "{d}");
     let c = j("2026-11-06 09:00", &["compute", "--period", "2026-10"]);
     assert!(c["targets"].as_array().is_some_and(|t| !t.is_empty()));
@@ -261,4 +275,74 @@ fn every_command_that_prints_data_speaks_json() {
     assert!(cal.is_object() || cal.is_array());
     let ch = j("2026-11-06 09:00", &["check", "--period", "2026-10"]);
     assert!(ch["findings"].is_array(), "{ch}");
+}
+
+/// `run` without a period takes the last complete month; a longer period renders its own
+/// reports (and the longer ones it closes), never twelve monthly drafts.
+#[test]
+fn run_takes_the_last_month_or_renders_what_a_longer_period_is_due() {
+    let ws = demo();
+    let w = ws.path();
+    let v = json(&sv(w, NOW_RUN, &["--format", "json", "run"]));
+    assert_eq!(v["period"], "2026-10", "{v}");
+    let docs: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["doc_number"].as_str().unwrap())
+        .collect();
+    assert!(docs.iter().all(|d| d.ends_with("2026-10")), "{docs:?}");
+    let ws = demo();
+    let w = ws.path();
+    let v = json(&sv(
+        w,
+        "2026-10-09 10:00",
+        &["--format", "json", "run", "--period", "2026-Q3"],
+    ));
+    let docs: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["doc_number"].as_str().unwrap())
+        .collect();
+    assert_eq!(docs, ["SQ-ACME-2026-Q3"], "{v}");
+    // The year: the annual report only, on 2026's holiday data (no 2027 needed).
+    let o = sv(
+        w,
+        "2027-01-15 10:00",
+        &["--format", "json", "run", "--period", "2026"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v = json(&o);
+    let docs: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["report_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(docs, ["annual-review"], "{v}");
+}
+
+/// `svcreport compute … | head`: the reader closing the pipe ends the command quietly,
+/// never with a panic.
+#[test]
+fn a_closed_pipe_is_no_panic() {
+    use std::io::Read;
+    let ws = demo();
+    let mut child = Command::new(BIN)
+        .arg("--workspace")
+        .arg(ws.path())
+        .args([
+            "--now", NOW_RUN, "--format", "json", "compute", "--period", "2026-10",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // stdout is dropped here: the pipe is closed with most of the output unread.
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
 }

@@ -151,13 +151,13 @@ fn read(name: &str, bytes: &[u8]) -> Ingested {
     ing
 }
 
-/// Nothing lost: read == accepted + rejected + blank, for every sheet.
+/// Nothing lost: read == accepted + rejected + blank + superseded, for every sheet.
 fn assert_reconciles(files: &[FileCount]) {
     for f in files {
         for s in &f.sheets {
             assert_eq!(
                 s.read,
-                s.accepted + s.rejected + s.blank,
+                s.accepted + s.rejected + s.blank + s.superseded,
                 "{} '{}': {s:?}",
                 f.file,
                 s.sheet
@@ -755,6 +755,9 @@ fn inc(id: &'static str) -> Vec<V> {
     ]
 }
 
+/// Two files of one period are partitions: an id in both is a warning naming the other
+/// file, the later file wins and the older row is superseded (counted, not rejected); an id
+/// repeated inside one file is an error naming its first row.
 #[test]
 fn duplicate_ids_across_two_files_name_the_first_place() {
     let (_dir, ws, inbox) = inbox_workspace("inbox/2026-10");
@@ -774,38 +777,139 @@ fn duplicate_ids_across_two_files_name_the_first_place() {
     assert_eq!(names, ["inbox/2026-10/a.xlsx", "inbox/2026-10/b.xlsx"]);
     let ing = ingest::ingest(&ws, &catalogue(), &files, &IngestOptions::default());
     assert_reconciles(&ing.files);
-    let dups: Vec<&Finding> = ing
-        .findings
-        .iter()
-        .filter(|f| f.code == "row.duplicate_id")
-        .collect();
-    assert_eq!(dups.len(), 2, "{:#?}", ing.findings);
+    let of =
+        |code: &str| -> Vec<&Finding> { ing.findings.iter().filter(|f| f.code == code).collect() };
+    let dups = of("row.duplicate_id");
+    assert_eq!(dups.len(), 1, "{:#?}", ing.findings);
     assert_eq!(dups[0].file.as_deref(), Some("inbox/2026-10/b.xlsx"));
-    assert_eq!(cell(dups[0]), "A3");
+    assert_eq!(cell(dups[0]), "A4");
     assert_eq!(dups[0].column.as_deref(), Some("工单号"));
     assert_eq!(
         dups[0].message(Lang::En),
-        "ticket id \"I-1\" already appears in inbox/2026-10/a.xlsx '事件'!A2; this row is rejected"
+        "ticket id \"I-3\" already appears in inbox/2026-10/b.xlsx '事件'!A2; this row is rejected"
     );
     assert_eq!(
         dups[0].message(Lang::Zh),
-        "工单号 \"I-1\" 已在 inbox/2026-10/a.xlsx '事件'!A2 出现过，本行被拒绝"
+        "工单号 \"I-3\" 已在 inbox/2026-10/b.xlsx '事件'!A2 出现过，本行被拒绝"
     );
-    assert_eq!(cell(dups[1]), "A4");
+    let parts = of("row.partition_duplicate");
+    assert_eq!(parts.len(), 1, "{:#?}", ing.findings);
+    assert_eq!(parts[0].file.as_deref(), Some("inbox/2026-10/b.xlsx"));
+    assert_eq!(cell(parts[0]), "A3");
     assert!(
-        dups[1]
+        parts[0]
             .message(Lang::En)
-            .contains("inbox/2026-10/b.xlsx '事件'!A2")
+            .contains("inbox/2026-10/a.xlsx '事件'!A2"),
+        "{}",
+        parts[0].message(Lang::En)
     );
+    // Same values in both: nothing updated.
+    assert!(of("row.updated").is_empty());
     let ids: Vec<&str> = ing
         .dataset
         .incidents
         .iter()
         .map(|i| i.id.as_str())
         .collect();
-    assert_eq!(ids, ["I-1", "I-2", "I-3"]);
+    assert_eq!(ids, ["I-2", "I-3", "I-1"]);
+    let a = &ing.files[0].sheets[0];
+    assert_eq!((a.read, a.accepted, a.rejected, a.superseded), (2, 1, 0, 1));
     let b = &ing.files[1].sheets[0];
-    assert_eq!((b.read, b.accepted, b.rejected, b.blank), (3, 1, 2, 0));
+    assert_eq!((b.read, b.accepted, b.rejected, b.blank), (3, 2, 1, 0));
+}
+
+/// Monthly snapshots overlap: October's export shows a ticket still open, November's shows
+/// it resolved. The newest delivery wins (no duplicate, no stale open ticket), the change is
+/// information naming the older file, and a snapshot that goes backwards is a warning.
+#[test]
+fn a_later_snapshot_updates_a_ticket_and_a_regression_is_a_warning() {
+    let (_dir, ws, _) = inbox_workspace("inbox/2026-10");
+    let (oct, nov) = (ws.root.join("inbox/2026-10"), ws.root.join("inbox/2026-11"));
+    std::fs::create_dir_all(&nov).unwrap();
+    let row = |id: &'static str, resolved: V, prio: &'static str| {
+        let mut r = inc(id);
+        r[3] = S(prio);
+        r[4] = D("2026-10-31 20:00");
+        r[6] = resolved;
+        r
+    };
+    std::fs::write(
+        oct.join("incidents.xlsx"),
+        incidents(vec![
+            row("P1-OPEN", E, "P1"),
+            row("WAS-DONE", D("2026-10-31 21:00"), "P3"),
+            row("SAME", D("2026-10-31 21:00"), "P3"),
+        ]),
+    )
+    .unwrap();
+    std::fs::write(
+        nov.join("incidents.xlsx"),
+        incidents(vec![
+            row("P1-OPEN", D("2026-10-31 22:00"), "P1"),
+            row("WAS-DONE", E, "P2"),
+            row("SAME", D("2026-10-31 21:00"), "P3"),
+        ]),
+    )
+    .unwrap();
+    let files = ingest::inbox_files(&ws).unwrap();
+    // The older file is newer on disk: the delivery's period orders them, not the time.
+    std::fs::File::options()
+        .append(true)
+        .open(oct.join("incidents.xlsx"))
+        .unwrap()
+        // 2096: later than anything written by this test.
+        .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(4_000_000_000))
+        .unwrap();
+    let ing = ingest::ingest(&ws, &catalogue(), &files, &IngestOptions::default());
+    assert_reconciles(&ing.files);
+    assert!(!ing.has_errors(), "{:#?}", ing.findings);
+    let by = |id: &str| {
+        let v: Vec<_> = ing
+            .dataset
+            .incidents
+            .iter()
+            .filter(|i| i.id.as_str() == id)
+            .collect();
+        assert_eq!(v.len(), 1, "{id} counted once");
+        v[0]
+    };
+    let t = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+    assert_eq!(by("P1-OPEN").resolved, Some(t("2026-10-31 22:00")));
+    assert_eq!(by("P1-OPEN").src.file(), "inbox/2026-11/incidents.xlsx");
+    assert_eq!(by("WAS-DONE").resolved, None);
+    let updated: Vec<&Finding> = ing
+        .findings
+        .iter()
+        .filter(|f| f.code == "row.updated")
+        .collect();
+    assert_eq!(updated.len(), 1, "{:#?}", ing.findings);
+    assert_eq!(
+        updated[0].file.as_deref(),
+        Some("inbox/2026-11/incidents.xlsx")
+    );
+    assert_eq!(
+        updated[0].message(Lang::En),
+        "ticket \"P1-OPEN\" updates inbox/2026-10/incidents.xlsx '事件'!A2: Resolved At (empty) → 2026-10-31 22:00:00"
+    );
+    let back: Vec<&Finding> = ing
+        .findings
+        .iter()
+        .filter(|f| f.code == "row.regressed")
+        .collect();
+    assert_eq!(back.len(), 1, "{:#?}", ing.findings);
+    let m = back[0].message(Lang::Zh);
+    assert!(
+        m.contains("WAS-DONE")
+            && m.contains("优先级 P3 → P2")
+            && m.contains("解决时间 2026-10-31 21:00:00 → （空）"),
+        "{m}"
+    );
+    let counts: Vec<(u64, u64)> = ing
+        .files
+        .iter()
+        .map(|f| (f.accepted(), f.superseded()))
+        .collect();
+    assert_eq!(counts, [(0, 3), (3, 0)]);
 }
 
 fn zip_with(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
@@ -1124,24 +1228,31 @@ fn many_duplicates_are_found_in_order_and_the_first_stays() {
         .iter()
         .map(|i| i.id.as_str())
         .collect();
-    assert_eq!(ids, ["D-1", "D-2", "D-3", "D-4", "D-5", "D-6", "D-7"]);
+    // Three partitions of one period: the later file wins each id; a's rows are all
+    // superseded by b's, b's D-1 by c's.
+    assert_eq!(ids, ["D-6", "D-5", "D-4", "D-3", "D-2", "D-1", "D-7"]);
     let dups: Vec<(String, String)> = ing
         .findings
         .iter()
         .filter(|f| f.code == "row.duplicate_id")
         .map(|f| (f.file.clone().unwrap(), cell(f)))
         .collect();
-    let want: Vec<(String, String)> = (2..=7)
-        .map(|r| ("inbox/2026-10/b.xlsx".to_string(), format!("A{r}")))
-        .chain(["A2", "A4"].map(|c| ("inbox/2026-10/c.xlsx".to_string(), c.to_string())))
-        .collect();
-    assert_eq!(dups, want);
-    let counts: Vec<(u64, u64)> = ing
+    assert_eq!(
+        dups,
+        [("inbox/2026-10/c.xlsx".to_string(), "A4".to_string())]
+    );
+    let parts = ing
+        .findings
+        .iter()
+        .filter(|f| f.code == "row.partition_duplicate")
+        .count();
+    assert_eq!(parts, 7, "6 ids of b against a, D-1 of c against b");
+    let counts: Vec<(u64, u64, u64)> = ing
         .files
         .iter()
-        .map(|f| (f.accepted(), f.rejected()))
+        .map(|f| (f.accepted(), f.rejected(), f.superseded()))
         .collect();
-    assert_eq!(counts, [(6, 0), (0, 6), (1, 2)]);
+    assert_eq!(counts, [(0, 0, 6), (5, 0, 1), (2, 1, 0)]);
 }
 
 /// Reading a workbook from its path (the pipeline) and from memory (`check
@@ -1285,9 +1396,15 @@ fn every_code_of_the_table_is_emitted() {
             r[6] = D("2026-08-01 09:00");
             r
         },
+        {
+            // row.closed_without_resolution: closed, no Resolved At (nor Closed At)
+            let mut r = with("E-17", 8, S("已关闭"));
+            r[6] = E;
+            r
+        },
         vec![S("合计")],                                                 // row.total
-        with("E-17", 0, S("E-17😀\u{202E}")), // value.unprintable, value.invisible
-        with("E-18", 0, S(Box::leak("X".repeat(300).into_boxed_str()))), // value.too_long
+        with("E-18", 0, S("E-18😀\u{202E}")), // value.unprintable, value.invisible
+        with("E-19", 0, S(Box::leak("X".repeat(300).into_boxed_str()))), // value.too_long
     ];
     let mut hidden = sheet(
         "Surveys",
@@ -1342,6 +1459,27 @@ fn every_code_of_the_table_is_emitted() {
         ),
     ]);
     std::fs::write(inbox.join("all.xlsx"), workbook).unwrap();
+    // Later deliveries: delivery.period_conflict (folder 2026-10, name 2026-09), row.updated
+    // (E-1 gets a response), row.regressed (E-16's priority), row.partition_duplicate (P-1
+    // in two files of 2026-11).
+    for d in ["2026-10", "2026-11"] {
+        std::fs::create_dir_all(inbox.join(d)).unwrap();
+    }
+    let mut e1 = good("E-1");
+    e1[5] = D("2026-10-01 08:30");
+    let mut e16 = good("E-16");
+    e16[3] = S("P1");
+    e16[4] = D("2026-08-01 08:00");
+    e16[6] = D("2026-08-01 09:00");
+    let later = book(vec![sheet(
+        "事件",
+        vec![head(&INC_HEAD), e1[..8].to_vec(), e16[..8].to_vec()],
+    )]);
+    std::fs::write(inbox.join("2026-10/later-2026-09.xlsx"), later).unwrap();
+    for f in ["x.xlsx", "y.xlsx"] {
+        let p1 = book(vec![sheet("事件", vec![head(&INC_HEAD), inc("P-1")])]);
+        std::fs::write(inbox.join("2026-11").join(f), p1).unwrap();
+    }
     let ok = incidents_workbook_for_hostile_cases();
     let mut encrypted = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     encrypted.extend(vec![0u8; 504]);
@@ -1410,4 +1548,57 @@ fn every_code_of_the_table_is_emitted() {
 
 fn incidents_workbook_for_hostile_cases() -> Vec<u8> {
     incidents(vec![inc("H-1"), inc("H-2")])
+}
+
+/// Times written with `Z` or an offset are converted to the workspace's timezone; a time
+/// without one is local already; a fraction rounding past midnight is the next day.
+#[test]
+fn utc_and_offset_times_become_the_workspaces_local_time() {
+    let bytes = book(vec![sheet(
+        "事件",
+        vec![
+            head(&INC_HEAD),
+            vec![
+                S("INC-Z"),
+                S("acme"),
+                S("email"),
+                S("P2"),
+                S("2026-10-06T01:20:00Z"),
+                E,
+                S("2026-10-06T02:00:00+00:00"),
+                E,
+            ],
+            vec![
+                S("INC-L"),
+                S("acme"),
+                S("email"),
+                S("P2"),
+                S("2026-10-06 01:20:00"),
+                E,
+                S("2026-10-06 23:59:59.6"),
+                E,
+            ],
+        ],
+    )]);
+    let ing = read("utc.xlsx", &bytes);
+    let by = |id: &str| {
+        ing.dataset
+            .incidents
+            .iter()
+            .find(|i| i.id.as_str() == id)
+            .unwrap_or_else(|| panic!("{id}: {:?}", ing.findings))
+    };
+    let dt = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap();
+    // Asia/Shanghai is UTC+8.
+    assert_eq!(by("INC-Z").opened, dt("2026-10-06 09:20:00"));
+    assert_eq!(by("INC-Z").resolved, Some(dt("2026-10-06 10:00:00")));
+    assert_eq!(by("INC-L").opened, dt("2026-10-06 01:20:00"));
+    assert_eq!(by("INC-L").resolved, Some(dt("2026-10-07 00:00:00")));
+    // Another workspace timezone converts the same cell differently.
+    let opts = IngestOptions {
+        timezone: chrono_tz::Europe::Rome,
+        ..IngestOptions::default()
+    };
+    let rome = ingest::read_bytes("utc.xlsx", &bytes, &catalogue(), &opts);
+    assert_eq!(rome.dataset.incidents[0].opened, dt("2026-10-06 03:20:00"));
 }

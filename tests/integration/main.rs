@@ -2,6 +2,7 @@
 
 mod support;
 
+mod architecture;
 mod calendar;
 mod catalogue;
 mod cli;
@@ -9,7 +10,10 @@ mod conventions;
 mod hostile;
 mod ingest;
 mod kpi;
+mod mail;
+mod months;
 mod pdf;
 mod realdata;
+mod signing;
 mod workflow;
 mod xlsx;

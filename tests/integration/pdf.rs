@@ -13,9 +13,14 @@ use svcreport::render::RenderOptions;
 use svcreport::render::pdf::{PdfError, render};
 use svcreport::report::doc::{Block, Cell, DocStatus, ReportDoc};
 
+/// The run's time, 2026-11-03 10:05 in Shanghai.
+fn created() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-03T10:05:00+08:00").expect("a time")
+}
+
 fn opts() -> RenderOptions {
     RenderOptions {
-        created: "2026-11-03T10:05:00".into(),
+        created: Some(created()),
         template: "customer-zh".into(),
         ..RenderOptions::default()
     }
@@ -58,7 +63,8 @@ fn tool(name: &str, args: &[&str], path: &Path) -> Option<(bool, String)> {
             ),
         )),
         Err(e) => {
-            eprintln!("note: `{name}` not available ({e}); check skipped");
+            eprintln!("note: `{name}`: {e}");
+            crate::support::tool_missing(name);
             None
         }
     }
@@ -74,7 +80,8 @@ fn pdftotext(path: &Path) -> Option<String> {
         Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).into_owned()),
         Ok(o) => panic!("pdftotext failed: {}", String::from_utf8_lossy(&o.stderr)),
         Err(e) => {
-            eprintln!("note: pdftotext not available ({e}); check skipped");
+            eprintln!("note: pdftotext: {e}");
+            crate::support::tool_missing("pdftotext");
             None
         }
     }
@@ -423,7 +430,8 @@ fn words(path: &Path, page: usize) -> Option<Vec<Word>> {
     {
         Ok(out) => out,
         Err(e) => {
-            eprintln!("note: pdftotext not available ({e}); check skipped");
+            eprintln!("note: pdftotext: {e}");
+            crate::support::tool_missing("pdftotext");
             return None;
         }
     };
@@ -689,11 +697,23 @@ fn bad_inputs_are_errors_not_panics() {
     let mut doc = fixture::report(1);
     doc.meta.generated_at = "yesterday".into();
     let o = RenderOptions {
-        created: String::new(),
+        created: None,
         ..opts()
     };
     let err = render(&doc, &o).expect_err("no usable date");
     assert!(err.to_string().contains("yesterday"), "{err}");
+    // The run's time stands in, as its local wall-clock time marked Z (as it always was).
+    let bytes = render(&doc, &opts()).expect("the run's time is the date");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("created.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    if let Some((_, info)) = tool("pdfinfo", &["-isodates"], &path) {
+        assert_eq!(
+            fields(&info)["CreationDate"],
+            "2026-11-03T10:05:00Z",
+            "{info}"
+        );
+    }
 
     let mut doc = fixture::report(1);
     doc.style.met = "green".into();

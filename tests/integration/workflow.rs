@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{BIN, demo, ok, sv, text};
+use crate::support::{BIN, demo, key, ok, sv, text};
 
 use svcreport::archive::{Archive, ArchiveError, sha256_file};
 use svcreport::ledger::{DocVersion, Ledger};
@@ -84,7 +84,11 @@ fn month_end_to_end() {
     drop(l);
 
     // Distribute refuses drafts.
-    let o = sv(w, NOW_SEND, &["distribute", "--period", "2026-10"]);
+    let o = sv(
+        w,
+        NOW_SEND,
+        &["distribute", "--to-folder", "--period", "2026-10"],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("not approved"),
@@ -94,15 +98,24 @@ fn month_end_to_end() {
     assert!(files_under(&w.join("outbox")).is_empty());
 
     // Approval needs a review, by the people the report list names.
-    let o = sv(w, NOW_APPROVE, &["approve", DOC, "--name", "张伟"]);
+    let o = sv(
+        w,
+        NOW_APPROVE,
+        &["approve", DOC, "--key", &key(w, "zhangwei")],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("review"),
         "{}",
         text(&o)
     );
-    let o = sv(w, NOW_REVIEW, &["review", DOC, "--name", "某人"]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    // Someone else's key is refused (exit 1), naming who the report list wants.
+    let o = sv(
+        w,
+        NOW_REVIEW,
+        &["review", DOC, "--key", &key(w, "zhangwei")],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("李强"),
         "{}",
@@ -111,13 +124,27 @@ fn month_end_to_end() {
     ok(sv(
         w,
         NOW_REVIEW,
-        &["review", DOC, "--name", "李强", "--comment", "数据已核对"],
+        &[
+            "review",
+            DOC,
+            "--key",
+            &key(w, "liqiang"),
+            "--comment",
+            "数据已核对",
+        ],
     ));
     let reviewed_pdf = std::fs::read(&pdf).unwrap();
     ok(sv(
         w,
         NOW_APPROVE,
-        &["approve", DOC, "--name", "张伟", "--comment", "同意发布"],
+        &[
+            "approve",
+            DOC,
+            "--key",
+            &key(w, "zhangwei"),
+            "--comment",
+            "同意发布",
+        ],
     ));
 
     let l = ledger(w);
@@ -165,7 +192,11 @@ fn month_end_to_end() {
     drop(l);
 
     // Approving twice is an error; an approved file is never overwritten.
-    let o = sv(w, NOW_APPROVE, &["approve", DOC, "--name", "张伟"]);
+    let o = sv(
+        w,
+        NOW_APPROVE,
+        &["approve", DOC, "--key", &key(w, "zhangwei")],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("approved already"),
@@ -179,7 +210,11 @@ fn month_end_to_end() {
     assert_eq!(std::fs::read(&final_pdf).unwrap(), final_bytes);
 
     // Distribution: only the approved document, to each recipient.
-    let sent = ok(sv(w, NOW_SEND, &["distribute", "--period", "2026-10"]));
+    let sent = ok(sv(
+        w,
+        NOW_SEND,
+        &["distribute", "--to-folder", "--period", "2026-10"],
+    ));
     assert!(sent.contains("it-director@acme.example"), "{sent}");
     let copy = w.join("outbox/it-director@acme.example/SR-ACME-2026-10_2026-10_v1.0.pdf");
     assert_eq!(std::fs::read(&copy).unwrap(), final_bytes);
@@ -189,8 +224,12 @@ fn month_end_to_end() {
             .all(|p| !p.to_string_lossy().contains("draft"))
     );
     // Distributing again sends nothing new.
-    let again = ok(sv(w, NOW_SEND, &["distribute", "--period", "2026-10"]));
-    assert!(again.contains("distributed already"), "{again}");
+    let again = ok(sv(
+        w,
+        NOW_SEND,
+        &["distribute", "--to-folder", "--period", "2026-10"],
+    ));
+    assert!(again.contains("此前已分发"), "{again}");
 
     // Status: dates and states from the ledger.
     let js = ok(sv(
@@ -238,7 +277,7 @@ fn month_end_to_end() {
     // Audit recomputes from the archive even after the inbox is emptied.
     std::fs::remove_dir_all(w.join("inbox")).unwrap();
     let a = ok(sv(w, "2026-12-01 10:00", &["audit", DOC]));
-    assert!(a.contains("match"), "{a}");
+    assert!(a.contains("一致"), "{a}");
     // ...and notices a tampered approved file.
     let kept = w.join(".svcreport/documents/SR-ACME-2026-10/v1.0/SR-ACME-2026-10_2026-10_v1.0.pdf");
     let mut perm = std::fs::metadata(&kept).unwrap().permissions();
@@ -267,8 +306,16 @@ fn approved_files_are_reproducible() {
             NOW_RUN,
             &["render", "--period", "2026-10", "--report", "acme-monthly"],
         ));
-        ok(sv(w, NOW_REVIEW, &["review", DOC, "--name", "李强"]));
-        ok(sv(w, NOW_APPROVE, &["approve", DOC, "--name", "张伟"]));
+        ok(sv(
+            w,
+            NOW_REVIEW,
+            &["review", DOC, "--key", &key(w, "liqiang")],
+        ));
+        ok(sv(
+            w,
+            NOW_APPROVE,
+            &["approve", DOC, "--key", &key(w, "zhangwei")],
+        ));
         let mut h = Vec::new();
         for ext in ["pdf", "xlsx"] {
             let p = w.join(format!("out/2026-10/SR-ACME-2026-10_2026-10_v1.0.{ext}"));
@@ -294,7 +341,7 @@ fn versions_bump_on_change_and_after_approval() {
         "2026-11-03 11:00",
         &["render", "--period", "2026-10", "--report", "acme-monthly"],
     ));
-    assert!(o.contains("V1.0") && o.contains("unchanged"), "{o}");
+    assert!(o.contains("V1.0") && o.contains("（未变）"), "{o}");
     // A missing file is regenerated identically (the version's own time).
     let pdf = w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.0_draft.pdf");
     let before = std::fs::read(&pdf).unwrap();
@@ -336,8 +383,16 @@ fn versions_bump_on_change_and_after_approval() {
     drop(l);
 
     // Approve 1.1; a later change makes 2.0, superseding 1.1; 1.1 stays approved.
-    ok(sv(w, NOW_REVIEW, &["review", DOC, "--name", "李强"]));
-    ok(sv(w, NOW_APPROVE, &["approve", DOC, "--name", "张伟"]));
+    ok(sv(
+        w,
+        NOW_REVIEW,
+        &["review", DOC, "--key", &key(w, "liqiang")],
+    ));
+    ok(sv(
+        w,
+        NOW_APPROVE,
+        &["approve", DOC, "--key", &key(w, "zhangwei")],
+    ));
     let approved = std::fs::read(w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.1.pdf")).unwrap();
     let left = files_under(&w.join("inbox/2026-10"));
     std::fs::remove_file(w.join("inbox/2026-10").join(&left[0])).unwrap();
@@ -346,7 +401,7 @@ fn versions_bump_on_change_and_after_approval() {
         "2026-11-07 10:00",
         &["render", "--period", "2026-10", "--report", "acme-monthly"],
     ));
-    assert!(o.contains("V2.0") && o.contains("supersedes V1.1"), "{o}");
+    assert!(o.contains("V2.0") && o.contains("取代 V1.1"), "{o}");
     let l = ledger(w);
     let v = l.read().versions(DOC).unwrap();
     let last = v.last().unwrap();
@@ -364,7 +419,7 @@ fn versions_bump_on_change_and_after_approval() {
     // The approved 1.1 still audits clean from the archive.
     drop(l);
     let a = ok(sv(w, "2026-11-08 10:00", &["audit", "SR-ACME-2026-10@1.1"]));
-    assert!(a.contains("match"), "{a}");
+    assert!(a.contains("一致"), "{a}");
 }
 
 #[test]
@@ -374,18 +429,27 @@ fn recipients_cannot_escape_the_outbox() {
     let cat = w.join("catalogue.toml");
     let text = std::fs::read_to_string(&cat).unwrap();
     let evil = text;
-    // Put traversal recipients on the acme-monthly report only. They are e-mail-shaped, so
-    // they pass the catalogue's recipient check and reach distribution's own sanitising.
+    // Traversal strings are no e-mail addresses: the catalogue refuses them, naming where.
     let marker = "doc_number = \"SR-ACME-{period}\"";
     assert!(evil.contains(marker), "sample catalogue changed shape");
     let at = evil.find(marker).unwrap();
     let rec = evil[at..].find("recipients = [").unwrap() + at + "recipients = [".len();
-    let evil = format!(
-        "{}\"../../../evil@example.com\", \"..\\\\win@example.com\", {}",
-        &evil[..rec],
-        &evil[rec..]
+    let with = |extra: &str| format!("{}{extra}{}", &evil[..rec], &evil[rec..]);
+    std::fs::write(
+        &cat,
+        with("\"../../../evil@example.com\", \"..\\\\win@example.com\", "),
+    )
+    .unwrap();
+    let o = sv(w, NOW_RUN, &["check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", crate::support::text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("recipient \"../../../evil@example.com\" is not an e-mail address"),
+        "{err}"
     );
-    std::fs::write(&cat, evil).unwrap();
+    assert!(err.contains("catalogue.toml:"), "{err}");
+    // Addresses that are valid but look like paths reach distribution's own sanitising.
+    std::fs::write(&cat, with("\"/evil@example.com\", \"a/b@example.com\", ")).unwrap();
     ok(sv(
         w,
         NOW_RUN,
@@ -399,9 +463,17 @@ fn recipients_cannot_escape_the_outbox() {
             "pdf",
         ],
     ));
-    ok(sv(w, NOW_REVIEW, &["review", DOC, "--name", "李强"]));
-    ok(sv(w, NOW_APPROVE, &["approve", DOC, "--name", "张伟"]));
-    ok(sv(w, NOW_SEND, &["distribute"]));
+    ok(sv(
+        w,
+        NOW_REVIEW,
+        &["review", DOC, "--key", &key(w, "liqiang")],
+    ));
+    ok(sv(
+        w,
+        NOW_APPROVE,
+        &["approve", DOC, "--key", &key(w, "zhangwei")],
+    ));
+    ok(sv(w, NOW_SEND, &["distribute", "--to-folder"]));
     let outbox = w.join("outbox");
     let sent = files_under(&outbox);
     let top = |p: &std::path::PathBuf| {
@@ -409,16 +481,14 @@ fn recipients_cannot_escape_the_outbox() {
             .next()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
     };
-    assert!(
-        sent.iter()
-            .any(|p| top(p).as_deref() == Some("______evil@example.com")),
-        "{sent:?}"
-    );
-    assert!(
-        sent.iter()
-            .any(|p| top(p).as_deref() == Some("__win@example.com")),
-        "{sent:?}"
-    );
+    for name in ["evil@example.com", "b@example.com"] {
+        assert!(
+            sent.iter()
+                .any(|p| top(p).is_some_and(|t| t.ends_with(name) && !t.contains('/'))),
+            "{sent:?}"
+        );
+    }
+    assert!(!std::path::Path::new("/evil@example.com").exists());
     assert!(!w.parent().unwrap().join("evil").exists());
     assert!(!w.join("evil").exists());
     for p in &sent {
@@ -427,12 +497,9 @@ fn recipients_cannot_escape_the_outbox() {
     let l = ledger(w);
     let d = l.read().latest(DOC).unwrap().unwrap();
     let recorded = l.read().distributions(d.id).unwrap();
-    assert!(
-        recorded
-            .iter()
-            .any(|r| r.recipient == "../../../evil@example.com"
-                && r.path.starts_with("outbox/______evil@example.com/"))
-    );
+    assert!(recorded.iter().any(|r| r.recipient == "/evil@example.com"
+        && r.path.starts_with("outbox/")
+        && r.path.matches('/').count() == 2));
 }
 
 #[test]
@@ -471,7 +538,7 @@ fn two_runs_at_once_serialise() {
         String::from_utf8_lossy(&a.stdout),
         String::from_utf8_lossy(&b.stdout)
     );
-    assert!(both.contains("unchanged"), "{both}");
+    assert!(both.contains("（未变）"), "{both}");
 }
 
 /// Kill runs at random points (seeded), then check that the ledger is sound,
@@ -575,8 +642,16 @@ fn sample_months_give_the_recorded_bytes() {
             text(&o)
         );
     }
-    ok(sv(w, NOW_REVIEW, &["review", DOC, "--name", "李强"]));
-    ok(sv(w, NOW_APPROVE, &["approve", DOC, "--name", "张伟"]));
+    ok(sv(
+        w,
+        NOW_REVIEW,
+        &["review", DOC, "--key", &key(w, "liqiang")],
+    ));
+    ok(sv(
+        w,
+        NOW_APPROVE,
+        &["approve", DOC, "--key", &key(w, "zhangwei")],
+    ));
     let mut listing = String::new();
     for rel in files_under(&w.join("out")) {
         let (sha, _) = sha256_file(&w.join("out").join(&rel)).unwrap();

@@ -11,21 +11,21 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use svcreport::findings::{DatasetName, FileCount, Finding, Found, Message, SheetCount, Words};
+use svcreport::findings::{FileCount, SheetCount};
 use svcreport::kpi::{
-    Direction, ImprovementItem, KpiResults, Miss, Scope, Status, TargetResult, TrendPoint, Volumes,
+    Direction, ImprovementItem, KpiResults, Miss, Scope, TargetKind, TargetMetric, TargetResult,
+    TrendPoint, Volumes,
 };
 use svcreport::model::catalogue::{
-    Agreement, AgreementKind, Audience, Catalogue, Customer, OutputFormat, ReportSpec, Service,
-    Supplier,
+    Agreement, AgreementKind, Audience, Catalogue, Customer, Metric, Op, OutputFormat, ReportSpec,
+    Service, Supplier, Unit,
 };
 use svcreport::model::period::{Frequency, Period};
 use svcreport::render::RenderOptions;
 use svcreport::report::{
-    self, Block, BuildContext, Cell, DocState, DocStatus, DocVersion, ReportDoc, Template,
-    TimelinessRow,
+    self, Block, BuildContext, Cell, DocState, DocStatus, DocVersion, FindingCounts, ReportDoc,
+    Status, Template, TimelinessRow,
 };
-use svcreport::workspace::Workspace;
 
 fn dt(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
@@ -39,23 +39,8 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn workspace() -> Workspace {
-    Workspace {
-        root: PathBuf::from("/srv/reports"),
-        name: "示例 IT 服务".into(),
-        organisation: "深圳市示例信息技术有限公司".into(),
-        timezone: chrono_tz::Asia::Shanghai,
-        language: "zh-CN".into(),
-        inbox: vec!["inbox/**/*.xlsx".into()],
-        catalogue: vec![PathBuf::from("catalogue.toml")],
-        output: PathBuf::from("/srv/reports/out"),
-        max_uncompressed_bytes: 1 << 30,
-        follow_symlinks: false,
-        worker_memory_bytes: 1 << 30,
-        worker_timeout: std::time::Duration::from_secs(300),
-        fonts: vec![],
-    }
-}
+/// The service provider (`[workspace] organisation`).
+const ORGANISATION: &str = "深圳市示例信息技术有限公司";
 
 fn agreement(id: &str, kind: AgreementKind, party: &str, services: &[&str]) -> Agreement {
     Agreement {
@@ -111,6 +96,7 @@ fn catalogue() -> Catalogue {
     );
     en.title_en = Some("ACME IT Service Report".into());
     Catalogue {
+        persons: vec![],
         customers: vec![Customer {
             id: "acme".into(),
             name: "安科美科技有限公司".into(),
@@ -181,11 +167,11 @@ fn catalogue() -> Catalogue {
 #[allow(clippy::too_many_arguments)] // one row of the fixture table
 fn target(
     agreement: &str,
-    metric: &str,
+    metric: TargetMetric,
     scope: Scope,
-    op: &str,
+    op: Op,
     threshold: f64,
-    unit: &str,
+    unit: Unit,
     within: Option<&str>,
     actual: Option<f64>,
     nd: Option<(f64, f64)>,
@@ -195,18 +181,18 @@ fn target(
     TargetResult {
         agreement: agreement.into(),
         kind: if agreement.starts_with("UC") {
-            "UC".into()
+            TargetKind::Agreement(AgreementKind::Uc)
         } else if agreement.is_empty() {
-            "process".into()
+            TargetKind::Process
         } else {
-            "SLA".into()
+            TargetKind::Agreement(AgreementKind::Sla)
         },
         version: "2.1".into(),
-        metric: metric.into(),
+        metric,
         scope,
-        op: op.into(),
+        op,
         threshold,
-        unit: unit.into(),
+        unit,
         within: within.map(String::from),
         at_risk_margin: None,
         actual,
@@ -253,11 +239,11 @@ fn results() -> KpiResults {
     let mut t = vec![
         target(
             "SLA-ACME",
-            "availability",
+            TargetMetric::Agreement(Metric::Availability),
             svc("email"),
-            ">=",
+            Op::Ge,
             99.9,
-            "%",
+            Unit::Percent,
             None,
             Some(99.945),
             None,
@@ -266,11 +252,11 @@ fn results() -> KpiResults {
         ),
         target(
             "SLA-ACME",
-            "availability",
+            TargetMetric::Agreement(Metric::Availability),
             svc("erp"),
-            ">=",
+            Op::Ge,
             99.9,
-            "%",
+            Unit::Percent,
             None,
             Some(99.5),
             None,
@@ -279,11 +265,11 @@ fn results() -> KpiResults {
         ),
         target(
             "SLA-ACME",
-            "response_compliance",
+            TargetMetric::Agreement(Metric::ResponseCompliance),
             prio("P1"),
-            ">=",
+            Op::Ge,
             95.0,
-            "%",
+            Unit::Percent,
             Some("15m"),
             Some(90.0),
             Some((9.0, 10.0)),
@@ -292,11 +278,11 @@ fn results() -> KpiResults {
         ),
         target(
             "SLA-ACME",
-            "resolution_compliance",
+            TargetMetric::Agreement(Metric::ResolutionCompliance),
             prio("P1"),
-            ">=",
+            Op::Ge,
             90.0,
-            "%",
+            Unit::Percent,
             Some("4h"),
             Some(800.0 / 9.0),
             Some((8.0, 9.0)),
@@ -305,11 +291,11 @@ fn results() -> KpiResults {
         ),
         target(
             "SLA-ACME",
-            "resolution_compliance",
+            TargetMetric::Agreement(Metric::ResolutionCompliance),
             prio("P2"),
-            ">=",
+            Op::Ge,
             90.0,
-            "%",
+            Unit::Percent,
             Some("8h"),
             Some(95.0),
             Some((19.0, 20.0)),
@@ -318,11 +304,11 @@ fn results() -> KpiResults {
         ),
         target(
             "SLA-ACME",
-            "mttr",
+            TargetMetric::Agreement(Metric::Mttr),
             Scope::default(),
-            "<=",
+            Op::Le,
             4.0,
-            "h",
+            Unit::Hours,
             None,
             Some(3.255),
             None,
@@ -331,11 +317,11 @@ fn results() -> KpiResults {
         ),
         target(
             "SLA-ACME",
-            "change_success",
+            TargetMetric::Agreement(Metric::ChangeSuccess),
             Scope::default(),
-            ">=",
+            Op::Ge,
             95.0,
-            "%",
+            Unit::Percent,
             None,
             None,
             Some((0.0, 0.0)),
@@ -344,11 +330,11 @@ fn results() -> KpiResults {
         ),
         target(
             "SLA-ACME",
-            "satisfaction_mean",
+            TargetMetric::Agreement(Metric::SatisfactionMean),
             Scope::default(),
-            ">=",
+            Op::Ge,
             4.0,
-            "score",
+            Unit::Score,
             None,
             Some(4.375),
             None,
@@ -357,11 +343,11 @@ fn results() -> KpiResults {
         ),
         target(
             "UC-NETCO",
-            "uc_restore_compliance",
+            TargetMetric::Agreement(Metric::UcRestoreCompliance),
             prio("P1"),
-            ">=",
+            Op::Ge,
             90.0,
-            "%",
+            Unit::Percent,
             Some("4h"),
             Some(75.0),
             Some((3.0, 4.0)),
@@ -370,11 +356,14 @@ fn results() -> KpiResults {
         ),
         target(
             "",
-            "process:变更管理/变更成功率",
+            TargetMetric::Process {
+                process: "变更管理".into(),
+                kpi: "变更成功率".into(),
+            },
             Scope::default(),
-            ">=",
+            Op::Ge,
             95.0,
-            "%",
+            Unit::Percent,
             None,
             Some(96.5),
             None,
@@ -429,13 +418,13 @@ fn results() -> KpiResults {
         Direction::Worse,
         Direction::Better,
     ];
-    let item = |ag: &str, m: &str, mut scope: Scope, p: &str, reason: &str| {
+    let item = |ag: &str, m: Metric, mut scope: Scope, p: &str, reason: &str| {
         if ag.starts_with("SLA") {
             scope.customer = Some("acme".into());
         }
         ImprovementItem {
             agreement: ag.into(),
-            metric: m.into(),
+            metric: TargetMetric::Agreement(m),
             scope,
             process: p.into(),
             status: Breached,
@@ -445,28 +434,28 @@ fn results() -> KpiResults {
     let improvements = vec![
         item(
             "SLA-ACME",
-            "availability",
+            Metric::Availability,
             svc("erp"),
             "可用性管理",
             "可用性 99.50%，低于 99.9% 的目标",
         ),
         item(
             "SLA-ACME",
-            "response_compliance",
+            Metric::ResponseCompliance,
             prio("P1"),
             "事件管理",
             "响应及时率 90.00%，低于 95% 的目标",
         ),
         item(
             "SLA-ACME",
-            "resolution_compliance",
+            Metric::ResolutionCompliance,
             prio("P1"),
             "事件管理",
             "解决及时率 88.89%，低于 90% 的目标",
         ),
         item(
             "UC-NETCO",
-            "uc_restore_compliance",
+            Metric::UcRestoreCompliance,
             prio("P1"),
             "供应商管理",
             "恢复及时率 75.00%，低于 90% 的目标",
@@ -529,6 +518,7 @@ fn inputs() -> Vec<FileCount> {
                 accepted: 117,
                 rejected: 2,
                 blank: 1,
+                superseded: 0,
             }],
         },
         FileCount {
@@ -544,6 +534,7 @@ fn inputs() -> Vec<FileCount> {
                     accepted: 6,
                     rejected: 0,
                     blank: 0,
+                    superseded: 0,
                 },
                 SheetCount {
                     sheet: "说明".into(),
@@ -552,31 +543,20 @@ fn inputs() -> Vec<FileCount> {
                     accepted: 0,
                     rejected: 0,
                     blank: 0,
+                    superseded: 0,
                 },
             ],
         },
     ]
 }
 
-fn findings() -> Vec<Finding> {
-    vec![
-        Finding::new(Message::NotADate {
-            found: Found::text("N/A"),
-            with_time: true,
-        })
-        .file("inbox/2026-10/incidents.xlsx"),
-        Finding::new(Message::NotAPriority { value: "P7".into() })
-            .file("inbox/2026-10/incidents.xlsx"),
-        Finding::new(Message::UnknownColumn {
-            header: "备注".into(),
-            dataset: DatasetName {
-                key: "incidents",
-                sheet: Words::new("事件", "Incidents"),
-            },
-            closest: None,
-        })
-        .file("inbox/2026-10/incidents.xlsx"),
-    ]
+/// The inputs' findings: two errors and a warning (in inbox/2026-10/incidents.xlsx).
+fn findings() -> FindingCounts {
+    FindingCounts {
+        errors: 2,
+        warnings: 1,
+        info: 0,
+    }
 }
 
 fn timeliness() -> Vec<TimelinessRow> {
@@ -609,17 +589,15 @@ fn timeliness() -> Vec<TimelinessRow> {
 }
 
 struct Fixture {
-    ws: Workspace,
     cat: Catalogue,
     results: KpiResults,
     inputs: Vec<FileCount>,
-    findings: Vec<Finding>,
+    findings: FindingCounts,
     timeliness: Vec<TimelinessRow>,
 }
 
 fn fixture() -> Fixture {
     Fixture {
-        ws: workspace(),
         cat: catalogue(),
         results: results(),
         inputs: inputs(),
@@ -643,14 +621,14 @@ fn build_with_template(
 ) -> ReportDoc {
     let spec = f.cat.report(report_id).unwrap();
     let ctx = BuildContext {
-        workspace: &f.ws,
+        organisation: ORGANISATION,
         catalogue: &f.cat,
         spec,
         period: Period::parse("2026-10").unwrap(),
         results: &f.results,
         history,
         inputs: &f.inputs,
-        findings: &f.findings,
+        findings: f.findings,
         timeliness: &f.timeliness,
         state,
         generated_at: dt("2026-11-03 10:00"),
@@ -708,7 +686,7 @@ fn find_table<'a>(doc: &'a ReportDoc, section: &str, table: &str) -> &'a report:
 }
 
 fn texts(row: &[Cell]) -> Vec<String> {
-    row.iter().map(svcreport::numfmt::cell_text).collect()
+    row.iter().map(report::numfmt::cell_text).collect()
 }
 
 #[test]
@@ -896,10 +874,14 @@ fn content_hash_ignores_state_but_not_figures() {
         reviewed_at: Some(dt("2026-11-04 09:00")),
         approved_by: Some("张伟".into()),
         approved_at: Some(dt("2026-11-05 15:30")),
+        reviewed_how: Some(svcreport::model::document::SignOff::Signed),
+        approved_how: Some(svcreport::model::document::SignOff::Unsigned),
         supersedes: Some(DocVersion::FIRST),
     };
     let b = build_with(&f, "acme-monthly", approved, &[]);
     assert_eq!(a.meta.content_hash.len(), 64);
+    // Who signed (or that nobody did) is outside the content: the hash stays.
+    assert!(b.meta.unsigned && !a.meta.unsigned);
     assert_eq!(a.meta.content_hash, b.meta.content_hash);
     assert_eq!(report::content_hash(&a), a.meta.content_hash);
     assert_eq!(b.meta.approved_at.as_deref(), Some("2026-11-05T15:30:00"));
@@ -916,14 +898,14 @@ fn template_audience_must_match_the_report() {
     let spec = f.cat.report("netco-monthly").unwrap();
     let template = Template::load(&root().join("templates"), "customer-zh").unwrap();
     let ctx = BuildContext {
-        workspace: &f.ws,
+        organisation: ORGANISATION,
         catalogue: &f.cat,
         spec,
         period: Period::parse("2026-10").unwrap(),
         results: &f.results,
         history: &[],
         inputs: &f.inputs,
-        findings: &f.findings,
+        findings: f.findings,
         timeliness: &f.timeliness,
         state: DocState::default(),
         generated_at: dt("2026-11-03 10:00"),
@@ -1026,9 +1008,14 @@ fn internal_and_supplier_cover_their_audience() {
 
 // ---------------------------------------------------------------- Excel
 
+/// The run's time, 2026-11-03 10:00 in Shanghai.
+fn created() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-03T10:00:00+08:00").unwrap()
+}
+
 fn render(doc: &ReportDoc) -> Vec<u8> {
     let opts = RenderOptions {
-        created: "2026-11-03T10:00:00".into(),
+        created: Some(created()),
         template_dir: root().join("templates"),
         template: "customer-zh".into(),
         ..RenderOptions::default()
@@ -1156,6 +1143,8 @@ fn xlsx_properties_carry_the_document_block() {
         reviewed_at: Some(dt("2026-11-04 09:00")),
         approved_by: Some("张伟".into()),
         approved_at: Some(dt("2026-11-05 15:30")),
+        reviewed_how: Some(svcreport::model::document::SignOff::Signed),
+        approved_how: Some(svcreport::model::document::SignOff::Signed),
         supersedes: None,
     };
     let doc = build_with(&f, "acme-monthly", state, &[]);
@@ -1236,15 +1225,16 @@ fn xlsx_is_deterministic() {
     let opts = RenderOptions::default(); // no `created`: falls back to generated_at
     let e = svcreport::render::xlsx::render(&doc, &opts).unwrap();
     assert!(zip_part(&e, "docProps/core.xml").contains("2027-01-01T00:00:00Z"));
-    let bad = RenderOptions {
-        created: "yesterday".into(),
-        ..RenderOptions::default()
-    };
-    let err = svcreport::render::xlsx::render(&doc, &bad)
+    // The run's time is written as the local wall-clock time, marked Z (as it always was).
+    let e = render(&doc);
+    assert!(zip_part(&e, "docProps/core.xml").contains("2026-11-03T10:00:00Z"));
+    // Without a run time, a document whose generated_at is not a time is an error.
+    doc.meta.generated_at = "yesterday".into();
+    let err = svcreport::render::xlsx::render(&doc, &opts)
         .unwrap_err()
         .to_string();
     assert!(
-        err.starts_with("SR-ACME-2026-10: creation time \"yesterday\""),
+        err.starts_with("SR-ACME-2026-10: generated_at \"yesterday\""),
         "{err}"
     );
 }
@@ -1254,7 +1244,7 @@ fn xlsx_is_deterministic() {
 #[test]
 fn xlsx_opens_in_libreoffice() {
     let Some(soffice) = which("soffice") else {
-        eprintln!("note: soffice not found, skipping the LibreOffice check (CI installs it)");
+        crate::support::tool_missing("soffice");
         return;
     };
     let dir = tempfile::tempdir().unwrap();

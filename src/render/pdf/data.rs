@@ -11,13 +11,13 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::Serialize;
 
-use crate::kpi::Status;
+use crate::report::Status;
 use crate::report::doc::{
     Block, Cell, Chart, ChartKind, Column, DocMeta, DocStatus, Labels, ReportDoc, Section, Style,
-    Table,
+    Table, parse_doc_time,
 };
 
 use super::PdfError;
@@ -60,31 +60,9 @@ pub fn default_labels(language: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Parse a local ISO 8601 date-time (`2026-11-03T10:00:00`, with optional fraction, a space
-/// instead of `T`, no seconds, an offset that is dropped, or a bare date).
-pub fn parse_local(s: &str) -> Option<NaiveDateTime> {
-    let s = s.trim();
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Some(dt.naive_local());
-    }
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Some(dt);
-        }
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-}
-
 /// `2026-11-03 10:00` for a parsable date-time, the text itself otherwise.
 fn display_dt(s: &str) -> String {
-    match parse_local(s) {
+    match parse_doc_time(s) {
         Some(dt) if dt.format("%H:%M:%S").to_string() == "00:00:00" && s.trim().len() == 10 => {
             dt.format("%Y-%m-%d").to_string()
         }
@@ -94,20 +72,26 @@ fn display_dt(s: &str) -> String {
 }
 
 /// The PDF's document date: approval time for an approved document, else generation time,
-/// else the run's recorded time (`RenderOptions::created`).
-pub fn document_date(doc: &ReportDoc, created: &str) -> Result<NaiveDateTime, PdfError> {
+/// else the run's recorded time (`RenderOptions::created`). A local wall-clock time: the PDF
+/// writes it marked `Z`, as it always has (writing `created`'s true offset is another issue's).
+pub fn document_date(
+    doc: &ReportDoc,
+    created: Option<DateTime<FixedOffset>>,
+) -> Result<NaiveDateTime, PdfError> {
     if doc.meta.status == DocStatus::Approved
-        && let Some(at) = doc.meta.approved_at.as_deref().and_then(parse_local)
+        && let Some(at) = doc.meta.approved_at.as_deref().and_then(parse_doc_time)
     {
         return Ok(at);
     }
-    if let Some(at) = parse_local(&doc.meta.generated_at) {
+    if let Some(at) = parse_doc_time(&doc.meta.generated_at) {
         return Ok(at);
     }
-    parse_local(created).ok_or_else(|| PdfError::BadDate {
-        field: "meta.generated_at",
-        value: doc.meta.generated_at.clone(),
-    })
+    created
+        .map(|t| t.naive_local())
+        .ok_or_else(|| PdfError::BadDate {
+            field: "meta.generated_at",
+            value: doc.meta.generated_at.clone(),
+        })
 }
 
 /// Check a `#rrggbb` / `#rgb` colour.
@@ -479,14 +463,15 @@ pub fn merged_labels(doc: &ReportDoc) -> BTreeMap<String, String> {
 /// built-in Chinese or English one.
 pub fn status_label(doc: &ReportDoc) -> String {
     let key = format!("doc_status_{}", doc.meta.status.as_str());
-    if let Some(label) = doc.labels.map.get(&key) {
-        return label.clone();
-    }
-    if doc.meta.language.to_ascii_lowercase().starts_with("zh") {
+    let mut label = if let Some(label) = doc.labels.map.get(&key) {
+        label.clone()
+    } else if doc.meta.language.to_ascii_lowercase().starts_with("zh") {
         doc.meta.status.label_zh().to_string()
     } else {
         doc.meta.status.label_en().to_string()
-    }
+    };
+    label.push_str(doc.meta.unsigned_mark().unwrap_or(""));
+    label
 }
 
 /// Serialise the template data.
@@ -625,23 +610,10 @@ mod tests {
     }
 
     #[test]
-    fn dates_parse_in_the_forms_the_pipeline_writes() {
-        let want = NaiveDate::from_ymd_opt(2026, 11, 3)
-            .and_then(|d| d.and_hms_opt(10, 0, 0))
-            .expect("valid");
-        for s in [
-            "2026-11-03T10:00:00",
-            "2026-11-03 10:00:00",
-            "2026-11-03T10:00",
-            "2026-11-03T10:00:00.000",
-            "2026-11-03T10:00:00+08:00",
-        ] {
-            assert_eq!(parse_local(s), Some(want), "{s}");
-        }
+    fn dates_display_to_the_minute() {
         assert_eq!(display_dt("2026-11-03T10:00:00"), "2026-11-03 10:00");
         assert_eq!(display_dt("2026-11-03"), "2026-11-03");
         assert_eq!(display_dt("soon"), "soon");
-        assert!(parse_local("2026-13-01").is_none());
     }
 
     #[test]

@@ -61,6 +61,114 @@ pub fn append_custom_info(pdf: &[u8], entries: &[(&str, String)]) -> Result<Vec<
     Ok(out)
 }
 
+/// The value of custom Info key `key` as the file's last Info update writes it
+/// (the inverse of `append_custom_info` for its literal and UTF-16 hex
+/// strings), found in the bytes; `None` when absent or unreadable (a file
+/// another tool rewrote, say with compressed object streams). For `verify`
+/// of a file that matches nothing in the ledger: what it claims to be.
+pub fn read_custom_info(pdf: &[u8], key: &str) -> Option<String> {
+    let needle = format!("/{}", name(key));
+    let mut end = pdf.len();
+    // The last occurrence followed by a string is the current value.
+    while let Some(at) = rfind(&pdf[..end], needle.as_bytes()) {
+        end = at;
+        let after = at + needle.len();
+        // A longer name (`/DocNumberX`) is another key.
+        if pdf
+            .get(after)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            continue;
+        }
+        let i = skip_ws(pdf, after);
+        match pdf.get(i) {
+            Some(b'(') => return literal_string(&pdf[i + 1..]),
+            Some(b'<') if pdf.get(i + 1) != Some(&b'<') => return hex_string(&pdf[i + 1..]),
+            _ => continue,
+        }
+    }
+    None
+}
+
+/// A literal string's text after its `(` (escapes and nesting of PDF 32000-1 §7.3.4.2).
+fn literal_string(b: &[u8]) -> Option<String> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() && out.len() < 4096 {
+        match b[i] {
+            b'\\' => {
+                i += 1;
+                match *b.get(i)? {
+                    b'n' => out.push(b'\n'),
+                    b'r' => out.push(b'\r'),
+                    b't' => out.push(b'\t'),
+                    c @ b'0'..=b'7' => {
+                        let mut v = u32::from(c - b'0');
+                        for _ in 0..2 {
+                            match b.get(i + 1) {
+                                Some(d @ b'0'..=b'7') => {
+                                    v = v * 8 + u32::from(d - b'0');
+                                    i += 1;
+                                }
+                                _ => break,
+                            }
+                        }
+                        out.push((v & 0xff) as u8);
+                    }
+                    c => out.push(c),
+                }
+            }
+            b'(' => {
+                depth += 1;
+                out.push(b'(');
+            }
+            b')' if depth == 0 => return Some(pdf_text(&out)),
+            b')' => {
+                depth -= 1;
+                out.push(b')');
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A hex string's text after its `<`.
+fn hex_string(b: &[u8]) -> Option<String> {
+    let end = b.iter().take(16384).position(|c| *c == b'>')?;
+    let digits: Vec<u8> = b[..end]
+        .iter()
+        .copied()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    let mut bytes = Vec::with_capacity(digits.len() / 2 + 1);
+    for pair in digits.chunks(2) {
+        let hi = (pair[0] as char).to_digit(16)?;
+        let lo = match pair.get(1) {
+            Some(c) => (*c as char).to_digit(16)?,
+            None => 0,
+        };
+        bytes.push((hi * 16 + lo) as u8);
+    }
+    Some(pdf_text(&bytes))
+}
+
+/// Text of a string's bytes: UTF-16BE after a BOM, else PDFDocEncoding (read as Latin-1).
+fn pdf_text(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(u) => {
+            let units: Vec<u16> = u
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        None => bytes.iter().map(|b| *b as char).collect(),
+    }
+}
+
 /// A PDF name from a key: regular characters kept, others `#xx`-escaped.
 fn name(key: &str) -> String {
     let mut s = String::new();
@@ -313,6 +421,37 @@ mod tests {
         )
         .expect_err("no trailer");
         assert!(err.contains("trailer"), "{err}");
+    }
+
+    #[test]
+    fn custom_keys_read_back_as_written() {
+        let out = append_custom_info(
+            &tiny_pdf(),
+            &[
+                ("DocNumber", "SR-2026-10".into()),
+                ("Approver", "王五 (批准)".into()),
+                ("Note", r"a(b)\c".into()),
+            ],
+        )
+        .expect("update");
+        assert_eq!(
+            read_custom_info(&out, "DocNumber").as_deref(),
+            Some("SR-2026-10")
+        );
+        assert_eq!(
+            read_custom_info(&out, "Approver").as_deref(),
+            Some("王五 (批准)")
+        );
+        assert_eq!(read_custom_info(&out, "Note").as_deref(), Some(r"a(b)\c"));
+        assert_eq!(read_custom_info(&out, "Doc"), None);
+        assert_eq!(read_custom_info(&out, "Version"), None);
+        // A later update wins.
+        let again =
+            append_custom_info(&out, &[("DocNumber", "SR-2026-11".into())]).expect("update");
+        assert_eq!(
+            read_custom_info(&again, "DocNumber").as_deref(),
+            Some("SR-2026-11")
+        );
     }
 
     #[test]

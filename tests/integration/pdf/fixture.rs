@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use svcreport::kpi::Status;
+use svcreport::report::Status;
 use svcreport::report::doc::*;
 
 pub const TITLE: &str = "服务级别月度报告 2026年10月";
@@ -41,6 +41,7 @@ pub fn status(s: Status) -> Cell {
         Status::AtRisk => "预警",
         Status::Breached => "未达标",
         Status::NotApplicable => "不适用",
+        Status::DataMissing => "数据缺失",
     };
     Cell::Status(StatusCell {
         status: s,
@@ -454,6 +455,7 @@ pub fn report(incident_rows: usize) -> ReportDoc {
             content_hash: "9f2c4a1be07d3c55a8e61f0d2b7c9e4413a5f6d8c0b1e2f3a4b5c6d7e8f90123".into(),
             supersedes: None,
             language: "zh-CN".into(),
+            unsigned: false,
         },
         labels: labels(),
         style: Style {

@@ -81,3 +81,35 @@ pub fn ok(o: Output) -> String {
 pub fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", text(o)))
 }
+
+/// The absolute path of a demo key of the workspace (`keys/<id>`), for `--key`.
+pub fn key(ws: &Path, id: &str) -> String {
+    ws.join("keys").join(id).to_string_lossy().into_owned()
+}
+
+/// Whether the external program `name` can be run. Where it cannot: a note and
+/// `false` on a developer's machine, but a failure when `CI=true` (CI installs
+/// every tool the tests need, so a missing one is a broken CI, never a skip).
+pub fn have_tool(name: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(name).is_file()));
+    if !found {
+        tool_missing(name);
+    }
+    found
+}
+
+/// Say that a check is skipped for want of `name`; under `CI=true`, fail instead.
+pub fn tool_missing(name: &str) {
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "`{name}` is not installed, and CI=true: .ci/run must install it"
+    );
+    eprintln!("note: `{name}` not installed; check skipped (CI installs it)");
+}
+
+/// Exit code, stdout and stderr of a command that must have run.
+pub fn run_tool(cmd: &mut Command) -> Output {
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}

@@ -1,19 +1,20 @@
 //! Rounding and number formatting: the one place numbers are rounded, for both renderers.
 //!
 //! Every figure a report shows goes through here and becomes a
-//! [`Cell::Number`](crate::report::Cell) whose `text` is the one rounded rendering
+//! [`Cell::Number`](super::Cell) whose `text` is the one rounded rendering
 //! (`99.95%`, `3.25 h`, `3.25 小时`, `12`, `4.38`) and whose `value` keeps full
 //! precision. Renderers never round: the PDF prints `text`, the Excel renderer
 //! writes [`shown_value`] with a number format built by [`excel_format`] so both
 //! editions say exactly the same.
 //!
-//! Depends on nothing but the report model's `Cell` type. Invariants: rounding is
+//! Part of `report`: depends on nothing but the report model's `Cell` type, and
+//! renderers reach it as `report::numfmt`. Invariants: rounding is
 //! *half away from zero on the exact decimal* the number prints as (its shortest
 //! round-trip decimal representation), so `99.945` shows `99.95` although the
 //! binary double is `99.94499999…`; `-0.001` shows `0.00`, never `-0.00`;
 //! non-finite values never reach a document as digits (they become `—`).
 
-use crate::report::Cell;
+use super::doc::Cell;
 
 /// The text shown for a value that is not a finite number.
 pub const NOT_A_NUMBER: &str = "—";

@@ -1,0 +1,324 @@
+//! Month after month (spec §2.1a): deliveries that overlap, deliveries that are missing,
+//! year ends. Through the binary on copies of the sample workspace.
+
+use crate::support::{demo, json, sv, text};
+
+const NOW_RUN: &str = "2026-11-03 10:00";
+
+/// A month whose outage workbook was not delivered has no availability figure: "data
+/// missing" (数据缺失) in the figures, the run's summary and the document, never 100 %;
+/// `--strict` refuses to render.
+#[test]
+fn a_missing_delivery_is_data_missing_never_a_perfect_figure() {
+    let ws = demo();
+    let w = ws.path();
+    std::fs::remove_file(w.join("inbox/2026-10/outages.xlsx")).unwrap();
+    let c = json(&sv(
+        w,
+        NOW_RUN,
+        &["--format", "json", "compute", "--period", "2026-10"],
+    ));
+    let avail: Vec<&serde_json::Value> = c["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["metric"] == "availability")
+        .collect();
+    assert!(!avail.is_empty());
+    for t in &avail {
+        assert_eq!(t["status"], "data_missing", "{t}");
+        assert!(t["actual"].is_null(), "{t}");
+    }
+    // Other targets keep their figures.
+    assert!(
+        c["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["metric"] == "resolution_compliance" && t["actual"].is_number())
+    );
+    // --strict refuses and renders nothing.
+    let o = sv(w, NOW_RUN, &["run", "--period", "2026-10", "--strict"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("数据缺失：2026-10 未交付 outages"), "{err}");
+    assert!(!w.join("out/2026-10").exists());
+    // Without --strict the documents say it.
+    let o = sv(w, NOW_RUN, &["run", "--period", "2026-10"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let pdf = w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.0_draft.pdf");
+    let t = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output();
+    match t {
+        Ok(t) => {
+            let t = String::from_utf8_lossy(&t.stdout);
+            assert!(t.contains("数据缺失"), "{t}");
+        }
+        Err(e) => assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftotext is needed in CI: {e}"
+        ),
+    }
+}
+
+/// One ticket as the provider's tool knows it in the end.
+struct Ticket {
+    id: String,
+    opened: chrono::NaiveDateTime,
+    resolved: Option<chrono::NaiveDateTime>,
+}
+
+fn t(s: &str) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+}
+
+/// Three consecutive months of monthly snapshots that overlap (a ticket still open at an
+/// export comes again, resolved, in the next month's export), December's written in UTC
+/// (`…Z`). Every month is computed from the whole inbox, as a compiler re-running October in
+/// December would. An independent recomputation of the P1 resolution target (4 h, 7×24) from
+/// each ticket's final state must match the engine exactly in every month, and no ticket
+/// counts twice or is lost.
+#[test]
+fn three_months_of_overlapping_snapshots_count_each_ticket_once() {
+    use chrono::Duration;
+    let ws = demo();
+    let w = ws.path();
+    std::fs::remove_dir_all(w.join("inbox")).unwrap();
+    let months = [("2026-10", 31), ("2026-11", 30), ("2026-12", 31)];
+    // Final states: per month 20 tickets through the month plus 3 opened at 22:00 on its
+    // last day, resolved after 2 h (met), 6 h (missed) or 30 h (missed, known 4 h after).
+    let mut all: Vec<Ticket> = Vec::new();
+    for (m, last) in months {
+        let mut opened: Vec<chrono::NaiveDateTime> = (0..20)
+            .map(|k| t(&format!("{m}-{:02} 10:00", 1 + k)))
+            .collect();
+        opened.extend([t(&format!("{m}-{last} 22:00")); 3]);
+        for (k, o) in opened.into_iter().enumerate() {
+            let hours = [2, 6, 30][k % 3];
+            all.push(Ticket {
+                id: format!("T{}-{k:02}", &m[5..]),
+                opened: o,
+                resolved: Some(o + Duration::hours(hours)),
+            });
+        }
+    }
+    // The snapshot exported at the end of each month (23:30 of its last day): the month's
+    // tickets, and every earlier one still open at the previous export, as of this export.
+    let export = |i: usize| t(&format!("{}-{} 23:30", months[i].0, months[i].1));
+    for (i, (m, _)) in months.iter().enumerate() {
+        let at = export(i);
+        let prev = i.checked_sub(1).map(export);
+        let dir = w.join("inbox").join(m);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let sh = wb.add_worksheet();
+        sh.set_name("事件").unwrap();
+        for (c, h) in ["工单号", "客户", "服务", "优先级", "报告时间", "解决时间"]
+            .iter()
+            .enumerate()
+        {
+            sh.write_string(0, c as u16, *h).unwrap();
+        }
+        // December's export writes UTC times with Z.
+        let show = |x: chrono::NaiveDateTime| {
+            if *m == "2026-12" {
+                (x - Duration::hours(8))
+                    .format("%Y-%m-%dT%H:%M:%SZ")
+                    .to_string()
+            } else {
+                x.format("%Y-%m-%d %H:%M:%S").to_string()
+            }
+        };
+        let rows = all.iter().filter(|tk| {
+            let this_month = tk.opened.format("%Y-%m").to_string() == *m;
+            let carried = prev.is_some_and(|p| tk.opened <= p && tk.resolved.is_none_or(|r| r > p));
+            tk.opened <= at && (this_month || carried)
+        });
+        for (row, tk) in (1u32..).zip(rows) {
+            let resolved = tk
+                .resolved
+                .filter(|r| *r <= at)
+                .map(show)
+                .unwrap_or_default();
+            for (c, v) in [
+                tk.id.clone(),
+                "acme".into(),
+                "email".into(),
+                "P1".into(),
+                show(tk.opened),
+                resolved,
+            ]
+            .iter()
+            .enumerate()
+            {
+                sh.write_string(row, c as u16, v).unwrap();
+            }
+        }
+        wb.save(dir.join("incidents.xlsx")).unwrap();
+    }
+    // What the last export knows: a ticket resolved after it is still open.
+    let end = export(2);
+    let known: Vec<(&str, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> = all
+        .iter()
+        .map(|tk| (tk.id.as_str(), tk.opened, tk.resolved.filter(|r| *r <= end)))
+        .collect();
+    let limit = Duration::hours(4);
+    let mut seen_missed = std::collections::BTreeSet::new();
+    let mut counted = 0;
+    for (m, _) in months {
+        let p = svcreport::model::period::Period::parse(m).unwrap();
+        let (start, stop) = (p.start(), p.end());
+        // Independent: met at the resolution; missed when 4 h have passed since opening.
+        let (mut met, mut missed) = (0u64, Vec::new());
+        for (id, o, r) in &known {
+            match r {
+                Some(r) if *r - *o <= limit => {
+                    if *r >= start && *r < stop {
+                        met += 1;
+                    }
+                }
+                _ => {
+                    let at = *o + limit;
+                    if at >= start && at < stop {
+                        missed.push(id.to_string());
+                    }
+                }
+            }
+        }
+        let o = sv(
+            w,
+            "2027-01-05 10:00",
+            &["--format", "json", "compute", "--period", m],
+        );
+        let v = json(&o);
+        let tgt = v["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| {
+                x["agreement"] == "SLA-ACME"
+                    && x["metric"] == "resolution_compliance"
+                    && x["scope"]["priority"] == "P1"
+            })
+            .expect("the P1 resolution target");
+        let total = met + missed.len() as u64;
+        assert_eq!(tgt["numerator"].as_f64(), Some(met as f64), "{m}: {tgt}");
+        assert_eq!(
+            tgt["denominator"].as_f64(),
+            Some(total as f64),
+            "{m}: {tgt}"
+        );
+        let engine: Vec<String> = tgt["missed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["id"].as_str().unwrap().to_string())
+            .collect();
+        missed.sort();
+        assert_eq!(engine, missed, "{m}");
+        for id in &engine {
+            assert!(seen_missed.insert(id.clone()), "{id} missed in two months");
+        }
+        counted += total;
+    }
+    // Every ticket decided by the end of December counted once; the ones still pending
+    // (December's last-day tickets resolved or missed in January) not yet.
+    let decided = known
+        .iter()
+        .filter(|(_, o, r)| match r {
+            Some(r) if *r - *o <= limit => *r < end,
+            _ => *o + limit < t("2027-01-01 00:00"),
+        })
+        .count() as u64;
+    assert_eq!(counted, decided);
+    assert_eq!(counted, 3 * 23 - 3, "69 tickets, 3 pending at year end");
+}
+
+/// Identical inputs and time give identical documents on the 1st, 2nd and 3rd run: the
+/// internal report's timeliness counts the batch's own inputs as arrived whether or not an
+/// earlier run of the same batch recorded them.
+#[test]
+fn the_same_batch_run_three_times_gives_the_same_documents() {
+    let ws = demo();
+    let w = ws.path();
+    let listing = || {
+        let mut v: Vec<(String, String)> = std::fs::read_dir(w.join("out/2026-10"))
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                let (sha, _) = svcreport::archive::sha256_file(&p).unwrap();
+                (p.file_name().unwrap().to_string_lossy().into_owned(), sha)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let o = sv(w, NOW_RUN, &["-q", "run", "--period", "2026-10"]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        seen.push(listing());
+    }
+    assert!(
+        seen[0].iter().all(|(n, _)| n.contains("_v1.0_")),
+        "{:?}",
+        seen[0]
+    );
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[1], seen[2]);
+}
+
+/// Next year's State Council notice extends the shipped calendar: the workspace's
+/// `holidays = ["cn", "holidays-2027.csv"]` gives due dates in 2027 (the shipped data ends
+/// with 2026), and the file is archived with the documents built on it.
+#[test]
+fn a_holiday_file_extends_the_shipped_calendar_for_due_dates() {
+    let ws = demo();
+    let w = ws.path();
+    let due_jan = |w: &std::path::Path| {
+        let v = json(&sv(
+            w,
+            NOW_RUN,
+            &["--format", "json", "calendar", "--year", "2027"],
+        ));
+        v.to_string()
+    };
+    // Without the notice: 2027's dates are unknown, with the reason.
+    let before = due_jan(w);
+    assert!(!before.contains("2027-02-15"), "{before}");
+    std::fs::write(
+        w.join("holidays-2027.csv"),
+        "date,kind,name\n2027-01-01,holiday,元旦\n2027-02-06,holiday,春节\n2027-02-07,holiday,春节\n2027-02-08,holiday,春节\n2027-02-09,holiday,春节\n2027-02-10,holiday,春节\n2027-02-11,holiday,春节\n2027-02-12,holiday,春节\n2027-02-20,workday,春节调休\n",
+    )
+    .unwrap();
+    let toml = std::fs::read_to_string(w.join("svcreport.toml")).unwrap();
+    std::fs::write(
+        w.join("svcreport.toml"),
+        toml.replace(
+            "[workspace]\n",
+            "[workspace]\nholidays = [\"cn\", \"holidays-2027.csv\"]\n",
+        ),
+    )
+    .unwrap();
+    let v = json(&sv(
+        w,
+        NOW_RUN,
+        &["--format", "json", "calendar", "--year", "2027"],
+    ));
+    let cal = v.to_string();
+    // The January report is due on 10 February 2027, inside the Spring Festival holiday
+    // (6–12 February): moved to the next working day, Monday the 15th (13–14 are a weekend).
+    assert!(cal.contains("2027-02-15"), "{cal}");
+    // The run archives the notice with the documents.
+    let o = sv(w, NOW_RUN, &["-q", "run", "--period", "2026-10"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let l = svcreport::ledger::Ledger::open(w).unwrap();
+    let d = l.read().latest("SR-ACME-2026-10").unwrap().unwrap();
+    let sources = l.read().document_sources(d.id).unwrap();
+    assert!(
+        sources.iter().any(|s| s.path == "holidays-2027.csv"),
+        "{sources:?}"
+    );
+}
