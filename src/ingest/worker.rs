@@ -82,6 +82,8 @@ struct Setup {
     refs: RefsData,
     period: Option<String>,
     max_uncompressed_bytes: u64,
+    /// The workspace's timezone (IANA name): times with an offset are converted to it.
+    timezone: String,
 }
 
 /// One file to read.
@@ -166,9 +168,13 @@ pub fn serve(memory_limit: u64) -> u8 {
         return 2;
     };
     let refs = Refs::from_data(&setup.refs);
+    let Ok(timezone) = setup.timezone.parse::<chrono_tz::Tz>() else {
+        return 2;
+    };
     let opts = IngestOptions {
         period: setup.period.as_deref().and_then(|p| Period::parse(p).ok()),
         max_uncompressed_bytes: setup.max_uncompressed_bytes,
+        timezone,
         ..IngestOptions::default()
     };
     let _quiet = super::QuietPanics::install();
@@ -417,6 +423,7 @@ pub(super) fn read_files(
         refs: refs_data.clone(),
         period: opts.period.map(|p| p.to_string()),
         max_uncompressed_bytes: opts.max_uncompressed_bytes,
+        timezone: opts.timezone.name().to_string(),
     };
     let mut setup_line = serde_json::to_vec(&setup).unwrap_or_default();
     setup_line.push(b'\n');

@@ -539,14 +539,43 @@ fn demo_files() -> (
 fn reading_in_workers_changes_nothing() {
     let (_dir, ws, mut files) = demo_files();
     files.push(support::repo().join("samples/demo/examples/incidents-with-mistakes.xlsx"));
+    // Times with an offset are converted to the run's timezone, in a worker too.
+    let dir = tempfile::tempdir().unwrap();
+    let offsets = dir.path().join("offsets.xlsx");
+    let rows = format!(
+        "{}{}",
+        header(HEADER_REFS),
+        r#"<row r="2"><c r="A2" t="inlineStr"><is><t>INC-Z</t></is></c><c r="B2" t="s"><v>6</v></c><c r="C2" t="s"><v>7</v></c><c r="D2" t="s"><v>8</v></c><c r="E2" t="inlineStr"><is><t>2026-10-01T08:00:00Z</t></is></c></row>"#
+    );
+    std::fs::write(
+        &offsets,
+        raw_xlsx(ONE_SHEET, &sheet_xml(&rows), &sst(&[], None)),
+    )
+    .unwrap();
+    files.push(offsets);
     let cat = catalogue();
-    let here = ingest::ingest(&ws, &cat, &files, &IngestOptions::default());
+    let local = IngestOptions {
+        timezone: chrono_tz::Europe::London,
+        ..IngestOptions::default()
+    };
+    let here = ingest::ingest(&ws, &cat, &files, &local);
     let iso = isolation(1024, Duration::from_secs(120));
     let opts = IngestOptions {
         isolation: Some(&iso),
-        ..IngestOptions::default()
+        ..local
     };
     let there = ingest::ingest(&ws, &cat, &files, &opts);
+    let z = there
+        .dataset
+        .incidents
+        .iter()
+        .find(|i| i.id == "INC-Z")
+        .expect("read");
+    assert_eq!(
+        z.opened.to_string(),
+        "2026-10-01 09:00:00",
+        "08:00Z in London (BST)"
+    );
     assert_eq!(here.dataset, there.dataset);
     assert_eq!(here.findings, there.findings);
     assert_eq!(here.files, there.files);
