@@ -9,6 +9,10 @@
 //! on the one path: hash, sniff, stream, type, check, resolve, the cross-file
 //! id rule); the bare side only walks calamine's cells.
 //!
+//! The run reads each file in a worker process (`ingest::worker`): the "in a worker" rows
+//! measure that path end to end (start the worker, read, send the records back, decode
+//! them), the parent's peak memory and the worker's separately.
+//!
 //! Run: `CARGO_TARGET_DIR=/work/targets/release cargo bench --bench ingest`
 //! (`-- --rows N` to change the size).
 
@@ -191,7 +195,8 @@ fn catalogue() -> Catalogue {
     }
 }
 
-/// CPU time of this process so far (user + system, all threads), from
+/// CPU time of this process and its finished children so far (user + system, all
+/// threads), from
 /// `/proc/self/stat` (clock ticks of 10 ms): the figure that stays fair when
 /// other work shares the machine.
 fn cpu_secs() -> f64 {
@@ -202,8 +207,12 @@ fn cpu_secs() -> f64 {
         .split_whitespace()
         .map(|x| x.parse().unwrap_or(0))
         .collect();
-    // utime and stime are fields 14 and 15 of the line: 12 and 13 after ')'.
-    (f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0)) as f64 / 100.0
+    // utime and stime are fields 14 and 15 of the line: 12 and 13 after ')'; cutime and
+    // cstime (children waited for: the worker processes) 16 and 17.
+    (11..15)
+        .map(|i| f.get(i).copied().unwrap_or(0))
+        .sum::<u64>() as f64
+        / 100.0
 }
 
 fn bare(file: &Path) -> usize {
@@ -220,7 +229,15 @@ fn bare(file: &Path) -> usize {
     n
 }
 
-/// Child: `child <bare|validated> FILE` → prints `best_secs peak_kib result`.
+fn isolation() -> svcreport::ingest::worker::Isolation {
+    svcreport::ingest::worker::Isolation {
+        exe: PathBuf::from(env!("CARGO_BIN_EXE_svcreport")),
+        memory_limit: 1 << 30,
+        timeout: std::time::Duration::from_secs(300),
+    }
+}
+
+/// Child: `child <bare|validated|worker> FILE` → prints `best_secs peak_kib result cpu worker_peak_kib`.
 fn child(mode: &str, file: &Path) {
     let dir = file.parent().unwrap();
     let ws = bench_workspace(dir);
@@ -236,11 +253,15 @@ fn child(mode: &str, file: &Path) {
     for _ in 0..iters {
         let t = Instant::now();
         let c = cpu_secs();
+        let iso = isolation();
+        let opts = IngestOptions {
+            isolation: (mode == "worker").then_some(&iso),
+            ..IngestOptions::default()
+        };
         result = match mode {
             "bare" => bare(file),
             _ => {
-                let ing =
-                    ingest::ingest(&ws, &cat, &[file.to_path_buf()], &IngestOptions::default());
+                let ing = ingest::ingest(&ws, &cat, &[file.to_path_buf()], &opts);
                 assert!(
                     !ing.has_errors(),
                     "{}",
@@ -256,12 +277,13 @@ fn child(mode: &str, file: &Path) {
         best_cpu = best_cpu.min(cpu_secs() - c);
     }
     println!(
-        "{best} {} {result} {best_cpu}",
-        svcreport::app::pipeline::peak_memory_kib().unwrap_or(0)
+        "{best} {} {result} {best_cpu} {}",
+        svcreport::app::pipeline::peak_memory_kib().unwrap_or(0),
+        svcreport::ingest::worker::WORKER_PEAK_KIB.load(std::sync::atomic::Ordering::Relaxed)
     );
 }
 
-fn measure(mode: &str, file: &Path) -> (f64, f64, usize, f64) {
+fn measure(mode: &str, file: &Path) -> (f64, f64, usize, f64, f64) {
     let out = Command::new(std::env::current_exe().unwrap())
         .args(["child", mode])
         .arg(file)
@@ -279,6 +301,7 @@ fn measure(mode: &str, file: &Path) -> (f64, f64, usize, f64) {
         v[1].parse::<f64>().unwrap() / 1024.0,
         v[2].parse().unwrap(),
         v[3].parse().unwrap(),
+        v[4].parse::<f64>().unwrap() / 1024.0,
     )
 }
 
@@ -291,17 +314,22 @@ fn bench_workspace(dir: &Path) -> svcreport::workspace::Workspace {
     .unwrap()
 }
 
-fn batch(dir: &Path, files: &[PathBuf], threads: usize) -> f64 {
+fn batch(dir: &Path, files: &[PathBuf], threads: usize, workers: bool) -> f64 {
     let ws = bench_workspace(dir);
     let cat = catalogue();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .unwrap();
+    let iso = isolation();
+    let opts = IngestOptions {
+        isolation: workers.then_some(&iso),
+        ..IngestOptions::default()
+    };
     let mut best = f64::MAX;
     for _ in 0..3 {
         let t = Instant::now();
-        let ing = pool.install(|| ingest::ingest(&ws, &cat, files, &IngestOptions::default()));
+        let ing = pool.install(|| ingest::ingest(&ws, &cat, files, &opts));
         assert_eq!(ing.dataset.incidents.len(), files.len() * 20_000);
         best = best.min(t.elapsed().as_secs_f64());
     }
@@ -351,14 +379,29 @@ fn main() {
         "| input | bare cells_reader | validated ingest | ratio (wall) | ratio (CPU) | bare peak | validated peak | rows accepted |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    let mut worker_rows = Vec::new();
     for (label, f) in &inputs {
-        let (bt, bm, cells, bc) = measure("bare", f);
-        let (vt, vm, acc, vc) = measure("validated", f);
+        let (bt, bm, cells, bc, _) = measure("bare", f);
+        let (vt, vm, acc, vc, _) = measure("validated", f);
+        let (wt, wm, wacc, _, wpeak) = measure("worker", f);
+        assert_eq!(wacc, acc);
         println!(
             "| {label} ({cells} cells) | {bt:.3} s (CPU {bc:.2} s) | {vt:.3} s (CPU {vc:.2} s) | {:.2}× | {:.2}× | {bm:.1} MiB | {vm:.1} MiB | {acc} |",
             vt / bt,
             vc / bc
         );
+        worker_rows.push(format!(
+            "| {label} | {vt:.3} s | {wt:.3} s | {:+.1}% | {vm:.1} MiB | {wm:.1} MiB | {wpeak:.1} MiB |",
+            (wt / vt - 1.0) * 100.0
+        ));
+    }
+    println!();
+    println!(
+        "| input | validated, in this process | validated, in a worker | worker cost | peak (in process) | peak of the parent | peak of the worker |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for r in worker_rows {
+        println!("{r}");
     }
     let mut files = Vec::new();
     for i in 0..10u64 {
@@ -366,13 +409,19 @@ fn main() {
         generate(&p, 20_000, 100 + i);
         files.push(p);
     }
-    let seq = batch(dir.path(), &files, 1);
-    let par = batch(dir.path(), &files, 2);
+    let seq = batch(dir.path(), &files, 1, false);
+    let par = batch(dir.path(), &files, 2, false);
+    let wseq = batch(dir.path(), &files, 1, true);
+    let wpar = batch(dir.path(), &files, 2, true);
     println!();
     println!("| batch 10 × 20,000 rows | 1 thread | 2 threads | speed-up |");
     println!("|---|---:|---:|---:|");
     println!(
         "| ingest::ingest | {seq:.3} s | {par:.3} s | {:.2}× |",
         seq / par
+    );
+    println!(
+        "| ingest::ingest, in workers | {wseq:.3} s | {wpar:.3} s | {:.2}× |",
+        wseq / wpar
     );
 }

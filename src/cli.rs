@@ -203,6 +203,13 @@ pub enum Cmd {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Read workbooks for a run on standard input and output (started by the run itself).
+    #[command(hide = true)]
+    IngestWorker {
+        /// The worker's memory (data segment) limit, bytes.
+        #[arg(long, value_name = "BYTES")]
+        memory_bytes: u64,
+    },
 }
 
 impl Cli {
@@ -286,6 +293,7 @@ impl Cli {
             Cmd::Verify { file } => Command::Verify { file },
             Cmd::Audit { doc } => Command::Audit { doc },
             Cmd::GenSample { out } => Command::GenSample { out },
+            Cmd::IngestWorker { memory_bytes } => Command::IngestWorker { memory_bytes },
         };
         (g, cmd)
     }

@@ -21,6 +21,7 @@
 pub mod app;
 pub mod archive;
 pub mod catalogue;
+pub mod chars;
 pub mod cli;
 pub mod clock;
 pub mod due;

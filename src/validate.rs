@@ -256,7 +256,8 @@ fn words(def: &DatasetDef, key: &str) -> Words {
 /// `false`: a duplicate inside its file, rejected).
 #[derive(Default)]
 struct Out {
-    findings: Vec<Finding>,
+    /// Bounded: at most 100 of one code per file and sheet listed, the rest summarised.
+    findings: crate::findings::limit::Across,
     moved: Vec<(SourceRef, bool)>,
 }
 
@@ -292,16 +293,22 @@ fn merge<T: Snapshot>(
             end += 1;
         }
         if end - start > 1 {
-            // Split the run of equal hashes into groups of equal keys (indices ascend).
-            let mut left: Vec<usize> = order[start..end].iter().map(|(_, i)| *i as usize).collect();
-            while let Some(&first) = left.first() {
-                let k = key(&v[first]);
-                let (group, rest): (Vec<usize>, Vec<usize>) =
-                    left.iter().partition(|&&i| key(&v[i]) == k);
-                left = rest;
-                if group.len() > 1 {
-                    decide(v, &group, cx, &mut fate, &mut pairs);
+            // Split the run of equal hashes into groups of equal keys (indices ascending), by
+            // sorting it on the key: n log n even when many distinct keys share one hash (keys
+            // made to collide), where splitting off one key at a time would be n².
+            let mut run: Vec<usize> = order[start..end].iter().map(|(_, i)| *i as usize).collect();
+            run.sort_by(|a, b| key(&v[*a]).cmp(&key(&v[*b])).then(a.cmp(b)));
+            let mut g = 0;
+            while g < run.len() {
+                let k = key(&v[run[g]]);
+                let mut h = g + 1;
+                while h < run.len() && key(&v[run[h]]) == k {
+                    h += 1;
                 }
+                if h - g > 1 {
+                    decide(v, &run[g..h], cx, &mut fate, &mut pairs);
+                }
+                g = h;
             }
         }
         start = end;
@@ -464,7 +471,8 @@ pub fn check(ing: &mut Ingested, id_columns: &[IdColumn]) {
         &cx,
         &mut out,
     );
-    ing.findings.extend(out.findings);
+    // A million repeated ids are a hundred findings per sheet and a summary.
+    ing.findings.extend(out.findings.finish());
     for (src, superseded) in out.moved {
         if let Some(sc) = ing
             .files

@@ -35,6 +35,12 @@ pub struct Workspace {
     pub output: PathBuf,
     /// Largest declared uncompressed size of one workbook part we will inflate.
     pub max_uncompressed_bytes: u64,
+    /// Follow symbolic links in the inbox (to files inside the workspace only).
+    pub follow_symlinks: bool,
+    /// Memory (data segment) a worker reading one workbook may use.
+    pub worker_memory_bytes: u64,
+    /// The longest reading one workbook may take.
+    pub worker_timeout: std::time::Duration,
     /// Extra font files for the PDF renderer (absolute).
     pub fonts: Vec<PathBuf>,
     /// How reviews and approvals are taken (`approval = "signed" | "name"`).
@@ -166,6 +172,12 @@ struct RawWorkspace {
     #[serde(default = "default_max_mib")]
     max_uncompressed_mib: u64,
     #[serde(default)]
+    follow_symlinks: bool,
+    #[serde(default = "default_worker_mib")]
+    worker_memory_mib: u64,
+    #[serde(default = "default_worker_seconds")]
+    worker_timeout_seconds: u64,
+    #[serde(default)]
     fonts: Vec<PathBuf>,
     #[serde(default)]
     approval: Option<toml::Spanned<String>>,
@@ -213,6 +225,12 @@ fn default_out() -> PathBuf {
 }
 fn default_max_mib() -> u64 {
     1024
+}
+fn default_worker_mib() -> u64 {
+    1024
+}
+fn default_worker_seconds() -> u64 {
+    300
 }
 
 pub const FILE_NAME: &str = "svcreport.toml";
@@ -273,6 +291,18 @@ impl Workspace {
             return Err(WorkspaceError::Parse {
                 path: path.to_path_buf(),
                 message: "max_uncompressed_mib must be at least 1".into(),
+            });
+        }
+        if w.worker_memory_mib < 64 {
+            return Err(WorkspaceError::Parse {
+                path: path.to_path_buf(),
+                message: "worker_memory_mib must be at least 64".into(),
+            });
+        }
+        if w.worker_timeout_seconds == 0 {
+            return Err(WorkspaceError::Parse {
+                path: path.to_path_buf(),
+                message: "worker_timeout_seconds must be at least 1".into(),
             });
         }
         let bad = |message: String| WorkspaceError::Parse {
@@ -378,6 +408,9 @@ impl Workspace {
             catalogue: w.catalogue,
             output: root.join(w.output),
             max_uncompressed_bytes: w.max_uncompressed_mib.saturating_mul(1024 * 1024),
+            follow_symlinks: w.follow_symlinks,
+            worker_memory_bytes: w.worker_memory_mib.saturating_mul(1024 * 1024),
+            worker_timeout: std::time::Duration::from_secs(w.worker_timeout_seconds),
             fonts: w.fonts.into_iter().map(|f| root.join(f)).collect(),
             approval,
             smtp,

@@ -385,6 +385,7 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
     let env = sh.env;
     let spec = &env.cat.reports[j.spec];
     let f = &sh.figures[&j.period];
+    let coverage = super::pipeline::coverage(env);
     let ctx = report::BuildContext {
         organisation: &env.ws.organisation,
         catalogue: &env.cat,
@@ -398,6 +399,7 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
         state: DocState::default(),
         generated_at: sh.generated_at,
         template: &sh.templates[&spec.template],
+        coverage: &coverage,
     };
     let probe = super::pipeline::build(&ctx)?;
     let prev = sh.latest.get(&j.doc_number).and_then(|d| d.as_ref());

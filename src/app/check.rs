@@ -51,8 +51,11 @@ pub fn check(
     xlsx: Option<&Path>,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
+    let mut refused = Vec::new();
     let paths: Vec<PathBuf> = if files.is_empty() {
-        ingest::inbox_files(ws)?
+        let inbox = ingest::inbox(ws)?;
+        refused = inbox.refused;
+        inbox.files
     } else {
         let mut v: Vec<PathBuf> = files
             .iter()
@@ -62,14 +65,17 @@ pub fn check(
         v.dedup();
         v
     };
+    let iso = ingest::worker::isolation_for(ws);
     let opts = IngestOptions {
         period,
         max_uncompressed_bytes: ws.max_uncompressed_bytes,
         progress: None,
         timezone: ws.timezone,
+        isolation: iso.as_ref(),
         ..IngestOptions::default()
     };
-    let ing = ingest::ingest(ws, cat, &paths, &opts);
+    let mut ing = ingest::ingest(ws, cat, &paths, &opts);
+    ing.findings.extend(refused);
     let lang = Lang::from_tag(&ws.language);
     if let Some(p) = xlsx {
         findings::write_xlsx(p, &ing.findings, &ing.files, lang)?;

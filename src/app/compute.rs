@@ -22,15 +22,18 @@ pub fn run(g: &Global, period: Period) -> anyhow::Result<u8> {
     let cat = crate::catalogue::load(&ws)?;
     let cals = Calendars::from_catalogue(&cat, &ws.root)
         .with_context(|| format!("{}: the catalogue's calendars", ws.root.display()))?;
-    let files = ingest::inbox_files(&ws)?;
+    let inbox = ingest::inbox(&ws)?;
+    let iso = ingest::worker::isolation_for(&ws);
     let opts = IngestOptions {
         period: Some(period),
         max_uncompressed_bytes: ws.max_uncompressed_bytes,
         progress: None,
         timezone: ws.timezone,
+        isolation: iso.as_ref(),
         ..IngestOptions::default()
     };
-    let ing = ingest::ingest(&ws, &cat, &files, &opts);
+    let mut ing = ingest::ingest(&ws, &cat, &inbox.files, &opts);
+    ing.findings.extend(inbox.refused);
     let input = KpiInput {
         catalogue: &cat,
         calendars: &cals,
@@ -56,7 +59,7 @@ pub fn run(g: &Global, period: Period) -> anyhow::Result<u8> {
     if !g.quiet && (rejected > 0 || errors > 0) {
         eprintln!(
             "note: {rejected} row(s) rejected, {errors} error finding(s) in {} file(s); the figures leave those rows out (see `svcreport check --period {period}`)",
-            files.len()
+            inbox.files.len()
         );
     }
     match g.format {

@@ -138,6 +138,10 @@ pub enum Command {
     GenSample {
         out: PathBuf,
     },
+    /// Serve an ingest run as its worker process (see `ingest::worker`).
+    IngestWorker {
+        memory_bytes: u64,
+    },
 }
 
 /// Run one command; `Ok(code)` is the exit code.
@@ -182,5 +186,6 @@ pub fn run(g: &Global, cmd: Command) -> anyhow::Result<u8> {
         Command::Verify { file } => verify::run(g, &file),
         Command::Audit { doc } => audit::run(g, &doc),
         Command::GenSample { out } => sample::run(g, &out),
+        Command::IngestWorker { memory_bytes } => Ok(crate::ingest::worker::serve(memory_bytes)),
     }
 }

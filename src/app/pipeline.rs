@@ -61,7 +61,8 @@ pub fn read_inbox(
     period: Option<Period>,
     progress: Option<&(dyn Fn(usize, usize) + Sync)>,
 ) -> anyhow::Result<Inputs> {
-    let files = ingest::inbox_files(&env.ws)?;
+    let inbox = ingest::inbox(&env.ws)?;
+    let iso = ingest::worker::isolation_for(&env.ws);
     // A file's arrival is what the ledger recorded when a run first saw it.
     let arrivals = match ledger {
         Some(l) => l.read().arrivals()?,
@@ -74,8 +75,12 @@ pub fn read_inbox(
         timezone: env.ws.timezone,
         now: Some(env.now()),
         arrivals: Some(&arrivals),
+        isolation: iso.as_ref(),
     };
-    let ingested = ingest::ingest(&env.ws, &env.cat, &files, &opts);
+    let files = inbox.files;
+    let mut ingested = ingest::ingest(&env.ws, &env.cat, &files, &opts);
+    // Links not followed are no input (never archived): findings only.
+    ingested.findings.extend(inbox.refused);
     Ok(Inputs { files, ingested })
 }
 
@@ -147,6 +152,15 @@ pub fn build(ctx: &report::BuildContext<'_>) -> anyhow::Result<ReportDoc> {
         doc.meta.content_hash = report::content_hash(&doc);
     }
     Ok(doc)
+}
+
+/// What a workspace's documents can print: the bundled fonts and its `fonts` (a font file
+/// that cannot be read fails at render time with its own error; here it adds nothing).
+pub fn coverage(env: &Env) -> crate::model::glyphs::Coverage {
+    match crate::render::pdf::coverage(&env.ws.fonts) {
+        Ok(r) if !env.ws.fonts.is_empty() => crate::model::glyphs::Coverage::with_extra(r),
+        _ => crate::model::glyphs::Coverage::bundled(),
+    }
 }
 
 /// Render options of a report; `generated_at` is a local time of the workspace timezone.
@@ -338,7 +352,8 @@ pub fn peak_memory_kib() -> Option<u64> {
 
 /// Phase timings of a batch on standard error, when `SVCREPORT_TIMINGS` is
 /// set (for finding where a slow month spends its time and memory; silent
-/// otherwise): each phase's time and the process's peak memory so far.
+/// otherwise): each phase's time and the process's peak memory so far (and the highest
+/// peak of an ingest worker process).
 pub struct Laps {
     on: bool,
     last: std::time::Instant,
@@ -355,8 +370,15 @@ impl Laps {
     pub fn lap(&mut self, phase: &str) {
         if self.on {
             let now = std::time::Instant::now();
+            let workers =
+                crate::ingest::worker::WORKER_PEAK_KIB.load(std::sync::atomic::Ordering::Relaxed);
+            let workers = if workers > 0 {
+                format!(", of an ingest worker {} MiB", workers / 1024)
+            } else {
+                String::new()
+            };
             let peak = peak_memory_kib()
-                .map(|kib| format!(" (peak so far {} MiB)", kib / 1024))
+                .map(|kib| format!(" (peak so far {} MiB{workers})", kib / 1024))
                 .unwrap_or_default();
             eprintln!(
                 "svcreport: {phase}: {:.2} s{peak}",

@@ -135,6 +135,7 @@ pub fn rebuild(
     })?;
     results.cap_missed(report::build::BREACH_ROWS);
     let template = report::template::Template::load(&env.template_dir(), &spec.template)?;
+    let coverage = super::pipeline::coverage(&env);
     let doc = build(&report::BuildContext {
         organisation: &env.ws.organisation,
         catalogue: &env.cat,
@@ -148,6 +149,7 @@ pub fn rebuild(
         state: state.clone(),
         generated_at: generated,
         template: &template,
+        coverage: &coverage,
     })?;
     let ro = render_options(&env, spec, generated);
     let files = map_on_threads(formats, |_, f| Ok((*f, render_one(&doc, *f, &ro)?)))

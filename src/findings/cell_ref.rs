@@ -211,6 +211,14 @@ fn row_number(s: &str) -> Option<u32> {
     s.parse().ok().filter(|r| *r > 0)
 }
 
+/// The printed form back (between the processes of a run).
+impl<'de> serde::Deserialize<'de> for CellRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CellRef, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// JSON carries the printed form (`"cell": "E14"`).
 impl serde::Serialize for CellRef {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

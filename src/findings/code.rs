@@ -79,6 +79,11 @@ codes! {
         "文件不是工作簿（而是改名为 .xlsx 的 PDF、文本或其他压缩包）。",
         "Save the data as .xlsx.",
         "将数据保存为 .xlsx。";
+    IngestSymlink = "ingest.symlink", Error,
+        "An inbox entry is a symbolic link (or lies behind one): it was not read. Links are followed only with follow_symlinks = true, and then only to files inside the workspace.",
+        "收件箱中的条目是符号链接（或位于符号链接之后）：未读取。只有设置 follow_symlinks = true 时才会跟随链接，且只读取工作区内的文件。",
+        "Copy the workbook itself into the inbox.",
+        "请把工作簿本身复制到收件箱中。";
     IngestTooLarge = "ingest.too_large", Error,
         "A part of the workbook declares an uncompressed size above the limit (zip-bomb protection).",
         "工作簿中某个部件声明的解压后大小超过上限（防止压缩炸弹）。",
@@ -89,6 +94,11 @@ codes! {
         "工作表既不是数据集（按表名或表头均无法识别），也不是说明页；未读取。",
         "Rename it to a dataset name or use the template header; name notes sheets 说明/README.",
         "改用数据集的表名或模板的表头；说明性质的工作表请命名为 说明 或 README。";
+    SheetBeyondLimits = "sheet.beyond_limits", Error,
+        "A sheet is outside what Excel can hold (cells beyond row 1,048,576 or column XFD, rows out of order, a name over 255 characters); those cells, rows or sheets were not read.",
+        "工作表超出了 Excel 的限制（单元格超过第 1,048,576 行或 XFD 列、行的顺序颠倒、名称超过 255 个字符）；这些单元格、行或工作表未读取。",
+        "Open the file in Excel and save it again as .xlsx.",
+        "用 Excel 打开文件并另存为 .xlsx。";
     SheetHidden = "sheet.hidden", Info,
         "A hidden sheet holds a dataset and was read.",
         "隐藏的工作表中有数据集，已读取。",
@@ -159,6 +169,21 @@ codes! {
         "期间单元格不是 2026-10 这样的期间。",
         "Type the period as text: 2026-10.",
         "以文本填写期间：2026-10。";
+    ValueTooLong = "value.too_long", Error,
+        "A cell holds more than 32,767 characters (Excel's limit), or an id, name or value more than 255.",
+        "单元格超过 32,767 个字符（Excel 的上限），或编号、名称、取值超过 255 个字符。",
+        "Shorten the text.",
+        "缩短文字。";
+    ValueUnprintable = "value.unprintable", Warning,
+        "Text that reaches a report (an id, a name, a file or sheet name) has a character no bundled font can print; reports show it as U+XXXX.",
+        "会出现在报告中的文字（编号、名称、文件名或工作表名）含有内置字体无法显示的字符；报告中将显示为 U+XXXX。",
+        "Replace the character (an emoji or a rare ideograph) with text the fonts have.",
+        "请把该字符（表情符号或生僻字）换成字体中有的文字。";
+    ValueInvisible = "value.invisible", Warning,
+        "An id or name holds a bidirectional control or an invisible character, so it may read differently from what it is; reports show it as U+XXXX.",
+        "编号或名称中含有双向控制字符或不可见字符，显示出来可能与实际内容不同；报告中将显示为 U+XXXX。",
+        "Delete the character (retype the id or name).",
+        "请删除该字符（重新输入编号或名称）。";
     ValueErrorCell = "value.error_cell", Error,
         "The cell holds an Excel error value (#N/A, #REF! …).",
         "单元格是 Excel 错误值（#N/A、#REF! 等）。",
@@ -288,6 +313,13 @@ impl std::fmt::Display for Code {
 impl serde::Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.id())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        let id = String::deserialize(d)?;
+        Code::from_id(&id).ok_or_else(|| serde::de::Error::custom(format!("unknown code {id}")))
     }
 }
 

@@ -12,12 +12,13 @@
 //! as they are).
 
 use chrono::NaiveDateTime;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{CellRef, Code, Lang};
 
 /// Static text in both languages: a template's column or sheet name, a
 /// column's note.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Words {
     pub zh: &'static str,
     pub en: &'static str,
@@ -42,7 +43,7 @@ impl Words {
 }
 
 /// A dataset as findings name it: its key (`incidents`) and sheet names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DatasetName {
     pub key: &'static str,
     pub sheet: Words,
@@ -57,7 +58,7 @@ impl DatasetName {
 }
 
 /// What a cell held, as the provider sees it (for "expected …, found …").
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Found {
     Empty,
     /// Text, clipped to 60 characters.
@@ -70,6 +71,8 @@ pub enum Found {
     DateSerial(f64),
     /// An Excel error value such as `#N/A`.
     ErrorValue(String),
+    /// Text beyond Excel's 32,767 characters (not kept).
+    TooLong,
 }
 
 impl Found {
@@ -94,13 +97,19 @@ impl Found {
             }
             Found::DateSerial(s) => tr!(lang, "date serial {s}", "日期序列号 {s}"),
             Found::ErrorValue(e) => tr!(lang, "the error value {e}", "错误值 {e}"),
+            Found::TooLong => pick(
+                lang,
+                "text of more than 32,767 characters",
+                "超过 32,767 个字符的文本",
+            ),
         }
     }
 }
 
-/// Text clipped to 60 characters (57 and `…`).
+/// Text clipped to 60 characters (57 and `…`); looks at no more than 61 characters, so
+/// clipping a cell of any length costs the same.
 pub fn clip(s: &str) -> String {
-    if s.chars().count() > 60 {
+    if s.chars().nth(60).is_some() {
         let t: String = s.chars().take(57).collect();
         format!("{t}…")
     } else {
@@ -118,7 +127,7 @@ pub fn number_text(f: f64) -> String {
 }
 
 /// What a file turned out to be when it is no workbook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FileKind {
     Pdf,
     PlainText,
@@ -129,7 +138,7 @@ pub enum FileKind {
 }
 
 /// The catalogue entities a reference names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RefKind {
     Customer,
     Service,
@@ -137,7 +146,7 @@ pub enum RefKind {
 }
 
 /// Which id repeats (`row.duplicate_id`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IdKind {
     Ticket,
     Change,
@@ -145,16 +154,67 @@ pub enum IdKind {
 }
 
 /// A place in another sheet or file (the first occurrence of an id).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Place {
     pub file: String,
     pub sheet: String,
     pub cell: CellRef,
 }
 
+/// Why an ingest worker process stopped reading a file (`ingest.unreadable`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WorkerFailure {
+    /// An allocation failed at the worker's memory limit.
+    OutOfMemory { limit_mib: u64 },
+    /// Still reading when its time was up; it was stopped.
+    TimedOut { seconds: u64 },
+    /// Ended by a signal (6: aborted, 9: killed, 11: crashed).
+    Signal { signal: i32 },
+    /// Exited with another code.
+    Exit { code: i32 },
+    /// Its answer could not be read.
+    Garbled,
+}
+
+/// Why an inbox entry that is a symbolic link was not read (`ingest.symlink`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkProblem {
+    /// Links are not followed (`follow_symlinks` is off).
+    NotFollowed,
+    /// The link leads outside the workspace.
+    OutsideWorkspace,
+    /// The link leads nowhere.
+    Broken,
+}
+
+/// Where text with an unusual character is (`value.unprintable`, `value.invisible`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TextPlace {
+    /// A cell (the finding names it).
+    Cell,
+    /// The file's name.
+    FileName,
+    /// The sheet's name.
+    SheetName,
+}
+
+/// What a summary of findings not listed one by one stands for (see `findings::limit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SuppressedIn {
+    /// More than 100 of one code in one sheet.
+    Sheet,
+    /// The file's list (1,000) was full.
+    File,
+}
+
+/// `U+1F600`: how reports and messages show a character.
+pub fn codepoint(c: char) -> String {
+    format!("U+{:04X}", c as u32)
+}
+
 /// What went wrong, with the values involved. One variant per message; each
 /// belongs to one [`Code`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Message {
     // ingest.unreadable
     /// The file could not be opened or read from disk.
@@ -200,6 +260,14 @@ pub enum Message {
     NotASpreadsheet {
         kind: FileKind,
     },
+    /// A worker process reading the file failed.
+    WorkerFailed {
+        failure: WorkerFailure,
+    },
+    // ingest.symlink
+    Symlink {
+        problem: LinkProblem,
+    },
     // ingest.too_large
     TooLarge {
         part: String,
@@ -218,6 +286,19 @@ pub enum Message {
     SheetHidden {
         sheet: String,
         dataset: DatasetName,
+    },
+    // sheet.beyond_limits
+    /// A non-blank cell beyond row 1,048,576 or column XFD (the finding is at the cell).
+    CellBeyondLimits,
+    /// A row listed after a later row (`row`, `after`: 1-based).
+    RowOutOfOrder {
+        row: u32,
+        after: u32,
+    },
+    /// A sheet name longer than 255 characters (`name` clipped).
+    SheetNameTooLong {
+        name: String,
+        chars: u64,
     },
     MissingColumn {
         column: Words,
@@ -281,6 +362,7 @@ pub enum Message {
     },
     NotAChoice {
         value: String,
+        #[serde(deserialize_with = "static_list")]
         choices: &'static [&'static str],
     },
     NotYesNo {
@@ -291,6 +373,20 @@ pub enum Message {
     },
     ErrorCell {
         error: String,
+    },
+    /// More characters than the column takes (`limit`: 32,767 or 255).
+    TooLong {
+        limit: u32,
+    },
+    /// A character no bundled font has.
+    Unprintable {
+        ch: char,
+        place: TextPlace,
+    },
+    /// A bidirectional control or an invisible character in an id or a name.
+    Invisible {
+        ch: char,
+        place: TextPlace,
     },
     // ref.*
     UnknownRef {
@@ -365,6 +461,14 @@ pub enum Message {
         period: String,
         first_row: u32,
     },
+    // any code
+    /// `count` more findings of `code` not listed one by one (the finding's cell spans
+    /// the first to the last of them).
+    Suppressed {
+        code: Code,
+        count: u64,
+        scope: SuppressedIn,
+    },
 }
 
 impl Message {
@@ -378,7 +482,16 @@ impl Message {
             | M::Corrupt { .. }
             | M::CannotOpen { .. }
             | M::SheetCutShort { .. }
-            | M::SheetUnreadable { .. } => Code::IngestUnreadable,
+            | M::SheetUnreadable { .. }
+            | M::WorkerFailed { .. } => Code::IngestUnreadable,
+            M::Symlink { .. } => Code::IngestSymlink,
+            M::CellBeyondLimits | M::RowOutOfOrder { .. } | M::SheetNameTooLong { .. } => {
+                Code::SheetBeyondLimits
+            }
+            M::TooLong { .. } => Code::ValueTooLong,
+            M::Unprintable { .. } => Code::ValueUnprintable,
+            M::Invisible { .. } => Code::ValueInvisible,
+            M::Suppressed { code, .. } => *code,
             M::Empty => Code::IngestEmpty,
             M::Encrypted | M::Protected { .. } => Code::IngestEncrypted,
             M::NotASpreadsheet { .. } => Code::IngestNotASpreadsheet,
@@ -463,6 +576,65 @@ impl Message {
                 lang,
                 "sheet '{sheet}' could not be read: {error}",
                 "无法读取工作表 '{sheet}'：{error}"
+            ),
+            M::WorkerFailed { failure } => match failure {
+                WorkerFailure::OutOfMemory { limit_mib } => tr!(
+                    lang,
+                    "reading the file needed more than {limit_mib} MiB of memory and was stopped",
+                    "读取该文件所需内存超过 {limit_mib} MiB，已停止读取"
+                ),
+                WorkerFailure::TimedOut { seconds } => tr!(
+                    lang,
+                    "reading the file took longer than {seconds} s and was stopped",
+                    "读取该文件超过 {seconds} 秒，已停止读取"
+                ),
+                WorkerFailure::Signal { signal } => tr!(
+                    lang,
+                    "the reader stopped on this file (signal {signal})",
+                    "读取程序在该文件上中止（信号 {signal}）"
+                ),
+                WorkerFailure::Exit { code } => tr!(
+                    lang,
+                    "the reader stopped on this file (exit code {code})",
+                    "读取程序在该文件上中止（退出码 {code}）"
+                ),
+                WorkerFailure::Garbled => tr!(
+                    lang,
+                    "the reader's answer for this file could not be understood",
+                    "无法理解读取程序对该文件的结果"
+                ),
+            },
+            M::Symlink { problem } => match problem {
+                LinkProblem::NotFollowed => tr!(
+                    lang,
+                    "the inbox entry is a symbolic link (or lies behind one); links are not followed, it was not read",
+                    "收件箱中的该条目是符号链接（或位于符号链接之后）；不跟随链接，未读取"
+                ),
+                LinkProblem::OutsideWorkspace => tr!(
+                    lang,
+                    "the symbolic link leads outside the workspace; it was not read",
+                    "该符号链接指向工作区之外，未读取"
+                ),
+                LinkProblem::Broken => tr!(
+                    lang,
+                    "the symbolic link leads to nothing; it was not read",
+                    "该符号链接指向的文件不存在，未读取"
+                ),
+            },
+            M::CellBeyondLimits => tr!(
+                lang,
+                "a cell lies beyond Excel's limits (1,048,576 rows, 16,384 columns); it was not read",
+                "单元格超出了 Excel 的范围（1,048,576 行、16,384 列），未读取"
+            ),
+            M::RowOutOfOrder { row, after } => tr!(
+                lang,
+                "row {row} comes after row {after} in the file; rows must be in order, it was not read",
+                "文件中第 {row} 行排在第 {after} 行之后；行必须按顺序排列，该行未读取"
+            ),
+            M::SheetNameTooLong { name, chars } => tr!(
+                lang,
+                "sheet '{name}' has a name of {chars} characters (more than 255); it was not read",
+                "工作表 '{name}' 的名称有 {chars} 个字符（超过 255 个），未读取"
             ),
             M::Empty => pick(lang, "the file is empty (0 bytes)", "文件是空的（0 字节）"),
             M::Encrypted => tr!(
@@ -657,6 +829,27 @@ impl Message {
                 "the cell holds the error value {error}",
                 "单元格是错误值 {error}"
             ),
+            M::TooLong { limit } => tr!(
+                lang,
+                "the cell holds more than {limit} characters",
+                "单元格超过 {limit} 个字符"
+            ),
+            M::Unprintable { ch, place } => {
+                let (u, p) = (codepoint(*ch), place_text(*place, lang));
+                tr!(
+                    lang,
+                    "{p} has the character {u}, which no bundled font can print; reports show it as {u}",
+                    "{p}含有字符 {u}，内置字体无法显示；报告中将显示为 {u}"
+                )
+            }
+            M::Invisible { ch, place } => {
+                let (u, p) = (codepoint(*ch), place_text(*place, lang));
+                tr!(
+                    lang,
+                    "{p} has the invisible or direction-changing character {u}, so it may read differently from what it is; reports show it as {u}",
+                    "{p}含有不可见或改变文字方向的字符 {u}，显示出来可能与实际内容不同；报告中将显示为 {u}"
+                )
+            }
             M::UnknownRef { kind, value } => match kind {
                 RefKind::Customer => tr!(
                     lang,
@@ -801,6 +994,18 @@ impl Message {
                 "{rows} accepted row(s) lie outside {period} and count in none of its figures (first: row {first_row})",
                 "{rows} 行已接受的数据不在 {period} 内，不计入该期间的任何指标（第一行：第 {first_row} 行）"
             ),
+            M::Suppressed { code, count, scope } => match scope {
+                SuppressedIn::Sheet => tr!(
+                    lang,
+                    "{count} more finding(s) [{code}] in this sheet are not listed one by one (at most 100 of a kind per sheet)",
+                    "该工作表中另有 {count} 个 [{code}] 问题未逐一列出（每个工作表同类问题最多列出 100 个）"
+                ),
+                SuppressedIn::File => tr!(
+                    lang,
+                    "{count} more finding(s) [{code}] in this file are not listed one by one (at most 1,000 per file)",
+                    "该文件中另有 {count} 个 [{code}] 问题未逐一列出（每个文件最多列出 1,000 个）"
+                ),
+            },
         }
     }
 
@@ -826,6 +1031,20 @@ impl Message {
             | M::CannotOpen { .. }
             | M::SheetCutShort { .. }
             | M::SheetUnreadable { .. } => pick(RESAVE_EN, RESAVE_ZH),
+            M::WorkerFailed { failure } => match failure {
+                WorkerFailure::OutOfMemory { .. } | WorkerFailure::TimedOut { .. } => pick(
+                    "open the file in Excel and save it again as .xlsx; if it is that large, split it into smaller workbooks",
+                    "请用 Excel 打开该文件并另存为 .xlsx；如果文件确实很大，请拆分成几个较小的工作簿",
+                ),
+                _ => pick(RESAVE_EN, RESAVE_ZH),
+            },
+            M::Symlink { .. } => pick(
+                "copy the workbook itself into the inbox (or set follow_symlinks = true in svcreport.toml for links inside the workspace)",
+                "请把工作簿本身复制到收件箱（或在 svcreport.toml 中设置 follow_symlinks = true，以读取指向工作区内的链接）",
+            ),
+            M::CellBeyondLimits | M::RowOutOfOrder { .. } | M::SheetNameTooLong { .. } => {
+                pick(RESAVE_EN, RESAVE_ZH)
+            }
             M::Empty => pick(
                 "send the workbook again; the copy is empty",
                 "收到的文件是空的，请重新发送工作簿",
@@ -959,6 +1178,18 @@ impl Message {
                 "fix the formula or type the value itself",
                 "请修正公式，或直接填写数值",
             ),
+            M::TooLong { .. } => pick(
+                "shorten the text; ids, names and values take at most 255 characters, free text 32,767",
+                "请缩短文字；编号、名称和取值最多 255 个字符，说明类文字最多 32,767 个字符",
+            ),
+            M::Unprintable { .. } => pick(
+                "replace the character (an emoji or a rare ideograph) with text the fonts have, or leave it: the report shows its code",
+                "请把该字符（表情符号或生僻字）换成字体中有的文字，或保留不动：报告中显示其编码",
+            ),
+            M::Invisible { .. } => pick(
+                "delete the character: retype the id or name",
+                "请删除该字符：重新输入编号或名称",
+            ),
             M::UnknownRef { kind, .. } => match kind {
                 RefKind::Customer => pick(
                     "use a customer id or name from the catalogue (catalogue.toml [[customer]])",
@@ -1021,7 +1252,93 @@ impl Message {
                 "nothing to do if these rows belong to another period",
                 "如果这些行属于其他期间，则无需处理",
             ),
+            M::Suppressed { code, .. } => {
+                let fix = code.fix(lang);
+                tr!(
+                    lang,
+                    "{fix} Fix the findings listed first, then check again",
+                    "{fix}请先处理列出的问题，然后重新检查"
+                )
+            }
         }
+    }
+}
+
+/// `the cell`, `the file name`, `the sheet name` (`单元格`, `文件名`, `工作表名`).
+fn place_text(p: TextPlace, lang: Lang) -> &'static str {
+    match (p, lang) {
+        (TextPlace::Cell, Lang::En) => "the cell",
+        (TextPlace::FileName, Lang::En) => "the file name",
+        (TextPlace::SheetName, Lang::En) => "the sheet name",
+        (TextPlace::Cell, Lang::Zh) => "单元格",
+        (TextPlace::FileName, Lang::Zh) => "文件名",
+        (TextPlace::SheetName, Lang::Zh) => "工作表名",
+    }
+}
+
+/// Text of a finding sent between processes, as the `&'static str` the tables hold:
+/// the texts a worker sends come from the same tables, so this finds them; an unknown
+/// text is kept once (at most 4,096 of them), never per finding.
+pub fn intern(s: &str) -> &'static str {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    static SEEN: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(k) = seen.get(s) {
+        return k;
+    }
+    if seen.len() >= INTERN_MAX {
+        return "?";
+    }
+    let k: &'static str = Box::leak(s.to_string().into_boxed_str());
+    seen.insert(k);
+    k
+}
+
+/// The most distinct texts [`intern`] keeps.
+const INTERN_MAX: usize = 4096;
+
+fn static_list<'de, D: Deserializer<'de>>(d: D) -> Result<&'static [&'static str], D::Error> {
+    use std::sync::Mutex;
+    static LISTS: Mutex<Vec<&'static [&'static str]>> = Mutex::new(Vec::new());
+    let v: Vec<String> = Vec::deserialize(d)?;
+    let items: Vec<&'static str> = v.iter().map(|s| intern(s)).collect();
+    let mut lists = LISTS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(l) = lists.iter().find(|l| **l == items.as_slice()) {
+        return Ok(l);
+    }
+    if lists.len() >= INTERN_MAX {
+        return Ok(&[]);
+    }
+    let l: &'static [&'static str] = Box::leak(items.into_boxed_slice());
+    lists.push(l);
+    Ok(l)
+}
+
+impl<'de> Deserialize<'de> for Words {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Words, D::Error> {
+        #[derive(Deserialize)]
+        struct W {
+            zh: String,
+            en: String,
+        }
+        let w = W::deserialize(d)?;
+        Ok(Words::new(intern(&w.zh), intern(&w.en)))
+    }
+}
+
+impl<'de> Deserialize<'de> for DatasetName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<DatasetName, D::Error> {
+        #[derive(Deserialize)]
+        struct N {
+            key: String,
+            sheet: Words,
+        }
+        let n = N::deserialize(d)?;
+        Ok(DatasetName {
+            key: intern(&n.key),
+            sheet: n.sheet,
+        })
     }
 }
 
@@ -1323,6 +1640,59 @@ mod tests {
                 period: "2026-10".into(),
                 first_row: 3,
             },
+            Message::WorkerFailed {
+                failure: WorkerFailure::OutOfMemory { limit_mib: 1024 },
+            },
+            Message::WorkerFailed {
+                failure: WorkerFailure::TimedOut { seconds: 300 },
+            },
+            Message::WorkerFailed {
+                failure: WorkerFailure::Signal { signal: 6 },
+            },
+            Message::WorkerFailed {
+                failure: WorkerFailure::Exit { code: 3 },
+            },
+            Message::WorkerFailed {
+                failure: WorkerFailure::Garbled,
+            },
+            Message::Symlink {
+                problem: LinkProblem::NotFollowed,
+            },
+            Message::Symlink {
+                problem: LinkProblem::OutsideWorkspace,
+            },
+            Message::Symlink {
+                problem: LinkProblem::Broken,
+            },
+            Message::CellBeyondLimits,
+            Message::RowOutOfOrder { row: 3, after: 9 },
+            Message::SheetNameTooLong {
+                name: "s".into(),
+                chars: 300,
+            },
+            Message::TooLong { limit: 255 },
+            Message::Unprintable {
+                ch: '😀',
+                place: TextPlace::Cell,
+            },
+            Message::Unprintable {
+                ch: '𠀀',
+                place: TextPlace::FileName,
+            },
+            Message::Invisible {
+                ch: '\u{202E}',
+                place: TextPlace::SheetName,
+            },
+            Message::Suppressed {
+                code: Code::ValueNotADate,
+                count: 5,
+                scope: SuppressedIn::Sheet,
+            },
+            Message::Suppressed {
+                code: Code::RowDuplicateId,
+                count: 5,
+                scope: SuppressedIn::File,
+            },
             Message::ClosedWithoutResolution {
                 id: "INC1".into(),
                 stand_in: None,
@@ -1378,6 +1748,13 @@ mod tests {
         }
         // The list above covers every code of the table.
         assert_eq!(codes.len(), Code::ALL.len());
+        // Every message crosses between processes as it is (statics interned back).
+        for m in &all {
+            let b = postcard::to_allocvec(m).expect("serialises");
+            let back: Message = postcard::from_bytes(&b).expect("deserialises");
+            assert_eq!(&back, m);
+            assert_eq!(back.text(Lang::Zh), m.text(Lang::Zh));
+        }
     }
 
     #[test]

@@ -15,8 +15,11 @@
 //! ([`write_xlsx`]).
 //!
 //! Plain data plus rendering; depends on nothing of the pipeline except
-//! `fsutil` (atomic writes). Input text is always written as text (never as a
-//! formula) and output order is the order of the slice given.
+//! `fsutil` (atomic writes) and the leaf module `chars` (terminal-safe text).
+//! Input text is always written as text (never as a formula) and output order
+//! is the order of the slice given. Lists are bounded ([`limit`]): at most 100
+//! findings of one code per sheet and 1,000 per file, the rest counted in
+//! summary findings.
 //!
 //! Language: text and the workbook follow the language they are given (the
 //! workspace's `language`); the severity word is translated (`错误[code]：`),
@@ -39,6 +42,7 @@ macro_rules! tr {
 
 mod cell_ref;
 mod code;
+pub mod limit;
 mod message;
 mod workbook;
 
@@ -47,8 +51,8 @@ pub use cell_ref::{
 };
 pub use code::{Code, CodeInfo};
 pub use message::{
-    DatasetName, FileKind, Found, IdKind, Message, Place, RefKind, Words, choices_list, clip,
-    number_text,
+    DatasetName, FileKind, Found, IdKind, LinkProblem, Message, Place, RefKind, SuppressedIn,
+    TextPlace, Words, WorkerFailure, choices_list, clip, codepoint, intern, number_text,
 };
 pub use workbook::{FindingsXlsxError, write_xlsx, xlsx_bytes};
 
@@ -175,6 +179,48 @@ impl Finding {
     pub fn hint(&self, lang: Lang) -> String {
         self.message.hint(lang)
     }
+
+    /// How many findings this one stands for: 1, or the count of a summary of findings
+    /// not listed one by one ([`limit`]).
+    pub fn represents(&self) -> u64 {
+        match &self.message {
+            Message::Suppressed { count, .. } => *count,
+            _ => 1,
+        }
+    }
+}
+
+/// A finding as it travels between the processes of a run (the typed message, not text).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct WireFinding {
+    message: Message,
+    file: Option<String>,
+    sheet: Option<String>,
+    cell: Option<CellRef>,
+    column: Option<String>,
+}
+
+impl From<&Finding> for WireFinding {
+    fn from(f: &Finding) -> WireFinding {
+        WireFinding {
+            message: f.message.clone(),
+            file: f.file.clone(),
+            sheet: f.sheet.clone(),
+            cell: f.cell,
+            column: f.column.clone(),
+        }
+    }
+}
+
+impl From<WireFinding> for Finding {
+    fn from(w: WireFinding) -> Finding {
+        let mut f = Finding::new(w.message);
+        f.file = w.file;
+        f.sheet = w.sheet;
+        f.cell = w.cell;
+        f.column = w.column;
+        f
+    }
 }
 
 /// JSON: `severity`, `code`, `file`, `sheet`, `cell` (`"E14"`), `column`,
@@ -198,7 +244,7 @@ impl Serialize for Finding {
 }
 
 /// Row accounting of one sheet: `read == accepted + rejected + blank`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct SheetCount {
     pub sheet: String,
     /// Dataset name (`incidents`, …) or `None` for a skipped/unrecognised sheet.
@@ -214,7 +260,7 @@ pub struct SheetCount {
 }
 
 /// Reconciliation of one input file.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct FileCount {
     /// Workspace-relative path.
     pub file: String,
@@ -272,7 +318,13 @@ fn push_sheet_and_cell(out: &mut String, sheet: &str, cell: Option<&CellRef>, la
 /// ```
 ///
 /// A text file's place follows the path: `inbox/x.csv:17:D`.
+///
+/// For a terminal: names and values are printed with their controls, bidirectional
+/// controls and invisible characters shown as `<U+XXXX>` ([`crate::chars::for_terminal`]),
+/// so no file name, sheet name or cell can forge a line or move the cursor. The findings
+/// themselves (JSON, the findings workbook) keep the values as they are.
 pub fn render_text(findings: &[Finding], lang: Lang) -> String {
+    use crate::chars::for_terminal as safe;
     use std::fmt::Write;
     let (colon, hint) = match lang {
         Lang::En => (": ", "hint: "),
@@ -285,16 +337,16 @@ pub fn render_text(findings: &[Finding], lang: Lang) -> String {
             "{}[{}]{colon}{}",
             f.severity.label(lang),
             f.code,
-            f.message(lang)
+            safe(&f.message(lang))
         );
         let mut loc = String::new();
         if let Some(file) = &f.file {
-            loc.push_str(file);
+            loc.push_str(&safe(file));
         }
         match (&f.sheet, &f.cell) {
             (Some(sheet), cell) => {
                 loc.push_str("  ");
-                push_sheet_and_cell(&mut loc, sheet, cell.as_ref(), lang);
+                push_sheet_and_cell(&mut loc, &safe(sheet), cell.as_ref(), lang);
             }
             (None, Some(cell)) => {
                 let _ = write!(loc, ":{cell}");
@@ -303,6 +355,7 @@ pub fn render_text(findings: &[Finding], lang: Lang) -> String {
         }
         if let Some(col) = &f.column {
             let col = col.replace('\n', " ");
+            let col = safe(&col);
             let _ = match lang {
                 Lang::En => write!(loc, "  (column \"{col}\")"),
                 Lang::Zh => write!(loc, "  （列 \"{col}\"）"),
@@ -311,7 +364,7 @@ pub fn render_text(findings: &[Finding], lang: Lang) -> String {
         if !loc.is_empty() {
             let _ = writeln!(out, "  --> {loc}");
         }
-        let _ = writeln!(out, "  = {hint}{}", f.hint(lang));
+        let _ = writeln!(out, "  = {hint}{}", safe(&f.hint(lang)));
     }
     out
 }
@@ -331,8 +384,15 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Totals; a summary of findings not listed one by one counts as all of them.
     pub fn of(findings: &[Finding], files: &[FileCount]) -> Summary {
-        let n = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+        let n = |s: Severity| {
+            findings
+                .iter()
+                .filter(|f| f.severity == s)
+                .map(|f| usize::try_from(f.represents()).unwrap_or(usize::MAX))
+                .fold(0usize, usize::saturating_add)
+        };
         Summary {
             files: files.len(),
             unreadable: files.iter().filter(|f| !f.readable).count(),
@@ -420,10 +480,11 @@ pub fn render_reconciliation(files: &[FileCount], lang: Lang) -> String {
         ],
     };
     let mut rows: Vec<[String; 7]> = vec![std::array::from_fn(|i| head[i].to_string())];
+    let safe = |s: &str| crate::chars::for_terminal(s).into_owned();
     for f in files {
         if f.sheets.is_empty() {
             rows.push([
-                f.file.clone(),
+                safe(&f.file),
                 "-".into(),
                 if f.readable {
                     "-"
@@ -439,8 +500,8 @@ pub fn render_reconciliation(files: &[FileCount], lang: Lang) -> String {
         }
         for s in &f.sheets {
             rows.push([
-                f.file.clone(),
-                s.sheet.clone(),
+                safe(&f.file),
+                safe(&s.sheet),
                 s.dataset.clone().unwrap_or_else(|| "-".into()),
                 s.read.to_string(),
                 s.accepted.to_string(),

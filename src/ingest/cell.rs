@@ -41,6 +41,8 @@ pub enum Raw<'a> {
     Iso(Cow<'a, str>),
     /// An error cell such as `#N/A` (as Excel shows it).
     Error(String),
+    /// Text beyond Excel's 32,767 characters: not kept, a `value.too_long` where it is read.
+    TooLong,
 }
 
 impl<'a> Raw<'a> {
@@ -95,6 +97,7 @@ impl<'a> Raw<'a> {
                 None => Found::DateSerial(d.as_f64()),
             },
             Raw::Error(e) => Found::ErrorValue(e.clone()),
+            Raw::TooLong => Found::TooLong,
         }
     }
 }
@@ -488,6 +491,9 @@ pub fn text_cow<'v>(v: &'v Raw<'_>) -> Result<Option<Cow<'v, str>>, CellError> {
             None => fmt_num(d.as_f64()),
         }))),
         Raw::Error(e) => Err(err(Message::ErrorCell { error: e.clone() })),
+        Raw::TooLong => Err(err(Message::TooLong {
+            limit: super::MAX_CELL_CHARS as u32,
+        })),
     }
 }
 

@@ -19,17 +19,30 @@
 //! - hidden sheets are read like visible ones when they hold a dataset (with an
 //!   information finding `sheet.hidden`), and skipped silently otherwise (they
 //!   are usually the lists behind drop-downs);
-//! - xlsx is streamed with calamine's `worksheet_cells_reader` (one row in
-//!   memory at a time, plus at most 7 batches of 1,024 cells when the parse runs
-//!   on a thread of its own); `.xls`, `.xlsb` and `.ods` go through calamine's
-//!   `Range` reader.
+//! - xlsx and xlsb are streamed with calamine's cell readers (one row in
+//!   memory at a time, plus at most 7 batches of 1,024 cells when an xlsx parse
+//!   runs on a thread of its own); `.xls` and `.ods` go through calamine's `Range`
+//!   reader (calamine holds those workbooks whole; its vendored copy bounds them).
+//!
+//! Bounded reading: every count, size or index a file declares is a claim, never an
+//! allocation size. Excel's limits bound what is read: a non-blank cell beyond row
+//! 1,048,576 or column XFD, a row listed after a later one, or a sheet name over 255
+//! characters is a `sheet.beyond_limits` finding; a cell over 32,767 characters (an id,
+//! name or typed value over 255) is `value.too_long`, decided in constant time per cell
+//! and, for a long shared string, once per string; a sheet listed twice is read once;
+//! findings are bounded (`findings::limit`). So the cost of a read is linear in the
+//! file's size, however its claims lie. Behind that, the run reads each file in a worker
+//! process ([`worker`]) so that a bound missed costs one file, not the batch.
 
 pub mod cell;
 pub mod delivery;
 pub mod rows;
 pub mod schema;
 pub mod sheet;
+pub mod wire;
+pub mod worker;
 
+use std::borrow::Cow;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -38,17 +51,31 @@ use calamine::{
     Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx, XlsxCellReader,
 };
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 
-use crate::findings::{CellRef, FileCount, FileKind, Finding, Message, SheetCount};
+use crate::findings::limit::{Bounded, FileLimit};
+use crate::findings::{CellRef, FileCount, FileKind, Finding, Message, SheetCount, TextPlace};
 use crate::model::catalogue::Catalogue;
 use crate::model::period::Period;
 use crate::model::records::{Dataset, Origin};
 use crate::workspace::Workspace;
 use cell::{Raw, norm};
-use rows::{Refs, RowCtx};
+use rows::{Refs, RefsData, RowCtx, Texts};
 use schema::DatasetDef;
 use sheet::SheetName;
+
+/// Excel's rows: a cell below row 1,048,576 is `sheet.beyond_limits`, never a size.
+pub const MAX_ROWS: u32 = 1_048_576;
+/// Excel's columns (A–XFD): a cell right of XFD is `sheet.beyond_limits`.
+pub const MAX_COLUMNS: u32 = 16_384;
+/// Excel's characters per cell: a longer cell is `value.too_long` and not kept.
+pub const MAX_CELL_CHARS: usize = 32_767;
+/// Characters of an id, a name, a reference or a typed value (`value.too_long` beyond).
+pub const MAX_KEY_CHARS: usize = 255;
+/// Characters of a sheet name (Excel allows 31; LibreOffice more): a longer one is
+/// `sheet.beyond_limits` and the sheet is not read.
+pub const MAX_SHEET_NAME_CHARS: usize = 255;
 
 /// Failures of the ingest stage (not findings: the run cannot go on).
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +107,8 @@ pub struct IngestOptions<'a> {
     pub now: Option<chrono::NaiveDateTime>,
     /// Arrivals recorded by earlier runs, by (workspace-relative path, SHA-256).
     pub arrivals: Option<&'a std::collections::BTreeMap<(String, String), chrono::NaiveDateTime>>,
+    /// Read each file in a worker process ([`worker`]); `None`: in this process.
+    pub isolation: Option<&'a worker::Isolation>,
 }
 
 impl Default for IngestOptions<'_> {
@@ -91,6 +120,7 @@ impl Default for IngestOptions<'_> {
             timezone: chrono_tz::Asia::Shanghai,
             now: None,
             arrivals: None,
+            isolation: None,
         }
     }
 }
@@ -101,6 +131,7 @@ impl std::fmt::Debug for IngestOptions<'_> {
             .field("period", &self.period)
             .field("max_uncompressed_bytes", &self.max_uncompressed_bytes)
             .field("progress", &self.progress.is_some())
+            .field("isolation", &self.isolation)
             .finish()
     }
 }
@@ -146,33 +177,193 @@ pub struct FileRead {
     pub delivery: delivery::Delivery,
 }
 
+/// The inbox of a workspace: the workbooks its patterns name, and the entries refused.
+#[derive(Debug, Default)]
+pub struct Inbox {
+    /// Files to read, sorted, without duplicates.
+    pub files: Vec<PathBuf>,
+    /// `ingest.symlink` for each symbolic link not followed, broken, or leading outside the
+    /// workspace (and for files a pattern finds outside it), sorted by path.
+    pub refused: Vec<Finding>,
+}
+
 /// The inbox files of a workspace (its glob patterns), sorted, without duplicates.
 pub fn inbox_files(ws: &Workspace) -> Result<Vec<PathBuf>, IngestError> {
-    let mut out = Vec::new();
+    inbox(ws).map(|i| i.files)
+}
+
+/// Deepest folder level the inbox is searched to (a `**` pattern).
+const INBOX_DEPTH: usize = 64;
+
+/// The inbox of a workspace: every file its patterns match (a `*` never crosses a `/`;
+/// `**` matches any number of folders), found by walking the folders without following
+/// symbolic links. A link (to a file or a folder) is not read unless `follow_symlinks`
+/// is set, and then only when it leads inside the workspace; each link not followed is an
+/// `ingest.symlink` finding. Temporary Office files (`~$…`) are skipped.
+pub fn inbox(ws: &Workspace) -> Result<Inbox, IngestError> {
+    let root_real = std::fs::canonicalize(&ws.root).unwrap_or_else(|_| ws.root.clone());
+    let mut w = Walk {
+        ws,
+        root_real,
+        files: Vec::new(),
+        refused: std::collections::BTreeMap::new(),
+        visited: std::collections::BTreeSet::new(),
+    };
     for pat in &ws.inbox {
         let full = ws.root.join(pat);
-        let full = full.to_string_lossy();
-        let paths = glob::glob(&full).map_err(|e| IngestError::Pattern {
-            root: ws.root.clone(),
-            pattern: pat.clone(),
-            message: e.to_string(),
-        })?;
-        for p in paths {
-            let p = p.map_err(|e| IngestError::List {
-                path: e.path().to_path_buf(),
-                message: e.error().to_string(),
+        let pattern =
+            glob::Pattern::new(&full.to_string_lossy()).map_err(|e| IngestError::Pattern {
+                root: ws.root.clone(),
+                pattern: pat.clone(),
+                message: e.to_string(),
             })?;
-            let is_temp = p
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("~$"));
-            if p.is_file() && !is_temp {
-                out.push(p);
+        // The folder the pattern starts in: its components before the first wildcard.
+        let mut base = PathBuf::new();
+        let mut rest = 0usize;
+        let mut deep = false;
+        for c in full.components() {
+            let s = c.as_os_str().to_string_lossy();
+            if rest == 0 && !s.contains(['*', '?', '[']) {
+                base.push(c);
+            } else {
+                rest += 1;
+                deep |= s == "**";
             }
         }
+        if rest == 0 {
+            // No wildcard: the pattern names one file.
+            let Some(parent) = base.parent().map(Path::to_path_buf) else {
+                continue;
+            };
+            w.entry(&parent, &base, &pattern, 0, 1)?;
+            continue;
+        }
+        let depth = if deep { INBOX_DEPTH } else { rest };
+        if let Ok(real) = std::fs::canonicalize(&base)
+            && !real.starts_with(&w.root_real)
+        {
+            // A pattern reaching out of the workspace (`../shared/*.xlsx`).
+            w.refused
+                .insert(base.clone(), LinkProblem::OutsideWorkspace);
+            continue;
+        }
+        w.dir(&base, &pattern, 1, depth)?;
     }
-    out.sort();
-    out.dedup();
-    Ok(out)
+    let mut files = w.files;
+    files.sort();
+    files.dedup();
+    let refused = w
+        .refused
+        .into_iter()
+        .filter(|(p, _)| !files.contains(p))
+        .map(|(p, problem)| Finding::new(Message::Symlink { problem }).file(ws.rel(&p)))
+        .collect();
+    Ok(Inbox { files, refused })
+}
+
+use crate::findings::LinkProblem;
+
+/// The state of one inbox search.
+struct Walk<'w> {
+    ws: &'w Workspace,
+    root_real: PathBuf,
+    files: Vec<PathBuf>,
+    refused: std::collections::BTreeMap<PathBuf, LinkProblem>,
+    /// Folders entered through links (their real paths): a loop is entered once.
+    visited: std::collections::BTreeSet<PathBuf>,
+}
+
+impl Walk<'_> {
+    fn matches(pattern: &glob::Pattern, p: &Path) -> bool {
+        let opts = glob::MatchOptions {
+            case_sensitive: true,
+            require_literal_separator: true,
+            require_literal_leading_dot: false,
+        };
+        pattern.matches_path_with(p, opts)
+    }
+
+    /// Every entry of folder `dir` (at `level` below the pattern's base, of `depth`).
+    fn dir(
+        &mut self,
+        dir: &Path,
+        pattern: &glob::Pattern,
+        level: usize,
+        depth: usize,
+    ) -> Result<(), IngestError> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => {
+                return Err(IngestError::List {
+                    path: dir.to_path_buf(),
+                    message: e.to_string(),
+                });
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for p in paths {
+            self.entry(dir, &p, pattern, level, depth)?;
+        }
+        Ok(())
+    }
+
+    /// One folder entry.
+    fn entry(
+        &mut self,
+        _dir: &Path,
+        p: &Path,
+        pattern: &glob::Pattern,
+        level: usize,
+        depth: usize,
+    ) -> Result<(), IngestError> {
+        let Ok(meta) = std::fs::symlink_metadata(p) else {
+            return Ok(());
+        };
+        let temp = p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("~$"));
+        if meta.file_type().is_symlink() {
+            let here = Self::matches(pattern, p);
+            let target = std::fs::metadata(p);
+            let below = level < depth;
+            match target {
+                Err(_) if here => {
+                    self.refused.insert(p.to_path_buf(), LinkProblem::Broken);
+                }
+                Err(_) => {}
+                Ok(t) if (t.is_file() && here && !temp) || (t.is_dir() && below) => {
+                    if !self.ws.follow_symlinks {
+                        self.refused
+                            .insert(p.to_path_buf(), LinkProblem::NotFollowed);
+                        return Ok(());
+                    }
+                    let real = match std::fs::canonicalize(p) {
+                        Ok(r) if r.starts_with(&self.root_real) => r,
+                        _ => {
+                            self.refused
+                                .insert(p.to_path_buf(), LinkProblem::OutsideWorkspace);
+                            return Ok(());
+                        }
+                    };
+                    if t.is_file() {
+                        self.files.push(p.to_path_buf());
+                    } else if self.visited.insert(real) {
+                        self.dir(p, pattern, level + 1, depth)?;
+                    }
+                }
+                Ok(_) => {}
+            }
+        } else if meta.is_dir() {
+            if level < depth {
+                self.dir(p, pattern, level + 1, depth)?;
+            }
+        } else if meta.is_file() && !temp && Self::matches(pattern, p) {
+            self.files.push(p.to_path_buf());
+        }
+        Ok(())
+    }
 }
 
 /// Read and validate `files` (in parallel), then apply the rules across files
@@ -183,45 +374,70 @@ pub fn ingest(
     files: &[PathBuf],
     opts: &IngestOptions,
 ) -> Ingested {
-    let refs = Refs::new(cat);
+    let refs_data = RefsData::of(cat);
+    let refs = Refs::from_data(&refs_data);
     let total = files.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let _quiet = QuietPanics::install();
     let split = split_parse(files.len());
-    let mut reads: Vec<(String, FileRead)> = files
-        .par_iter()
-        .map(|path| {
-            let name = ws.rel(path);
-            let r = match read_path(&name, path, &refs, opts, split) {
-                Ok(r) => r,
-                Err(e) => {
-                    let mut r = FileRead::default();
-                    r.count.file = name.clone();
-                    r.findings.push(
-                        Finding::new(Message::CannotRead {
-                            error: e.to_string(),
-                        })
-                        .file(&name),
-                    );
-                    r
+    let named: Vec<(String, PathBuf)> = files.iter().map(|p| (ws.rel(p), p.clone())).collect();
+    let reads_in: Vec<FileRead> = match opts.isolation {
+        Some(iso) if !named.is_empty() => {
+            worker::read_files(&named, &refs, &refs_data, opts, iso, split)
+        }
+        _ => named
+            .par_iter()
+            .map(|(name, path)| {
+                let r = read_one(name, path, &refs, opts, split);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if let Some(p) = opts.progress {
+                    p(n, total);
                 }
-            };
-            let mut r = r;
-            let recorded = opts
-                .arrivals
-                .and_then(|a| a.get(&(name.clone(), r.count.sha256.clone())))
-                .copied();
-            let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
-            r.delivery.arrived = delivery::arrival(recorded, modified, opts.timezone, opts.now);
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if let Some(p) = opts.progress {
-                p(n, total);
-            }
-            (name, r)
-        })
-        .collect();
+                r
+            })
+            .collect(),
+    };
+    let mut reads: Vec<(String, FileRead)> = Vec::with_capacity(reads_in.len());
+    for ((name, path), mut r) in named.into_iter().zip(reads_in) {
+        // When the file arrived: what the ledger recorded, else its modification time (read
+        // here, in the run: a worker only reads the workbook).
+        let recorded = opts
+            .arrivals
+            .and_then(|a| a.get(&(name.clone(), r.count.sha256.clone())))
+            .copied();
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        r.delivery.arrived = delivery::arrival(recorded, modified, opts.timezone, opts.now);
+        reads.push((name, r));
+    }
     reads.sort_by(|a, b| a.0.cmp(&b.0));
     finish(reads.into_iter().map(|(_, r)| r).collect())
+}
+
+/// Read one file from disk as [`ingest`] does (a file that cannot be opened is one
+/// `ingest.unreadable`).
+fn read_one(name: &str, path: &Path, refs: &Refs, opts: &IngestOptions, split: bool) -> FileRead {
+    match read_path(name, path, refs, opts, split) {
+        Ok(r) => r,
+        Err(e) => {
+            let mut r = FileRead::default();
+            r.count.file = name.to_string();
+            r.findings.push(
+                Finding::new(Message::CannotRead {
+                    error: e.to_string(),
+                })
+                .file(name),
+            );
+            r
+        }
+    }
+}
+
+/// SHA-256 (hex) and size of a file, in one streaming pass.
+fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let len = std::io::copy(&mut file, &mut hasher)?;
+    Ok((hex(&hasher.finalize()), len))
 }
 
 /// Read one workbook from bytes (for tests, benches and `check FILE`),
@@ -381,6 +597,10 @@ fn read_source<RS: Read + Seek + Send>(
     r.count.file = name.to_string();
     r.count.sha256 = sha256;
     r.count.bytes = len;
+    // The file's own name reaches the report's appendix.
+    let base = name.rsplit('/').next().unwrap_or(name);
+    r.findings
+        .extend(unusual_name(base, TextPlace::FileName, name, None));
     let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         IN_READ.with(|f| f.set(true));
         let mut inner = FileRead::default();
@@ -391,7 +611,7 @@ fn read_source<RS: Read + Seek + Send>(
     match out {
         Ok((inner, res)) => {
             r.dataset = inner.dataset;
-            r.findings = inner.findings;
+            r.findings.extend(inner.findings);
             r.count.sheets = inner.count.sheets;
             r.id_columns = inner.id_columns;
             match res {
@@ -523,18 +743,19 @@ fn read_workbook<RS: Read + Seek + Send>(
             Finding::new(Message::CannotOpen { error: m })
         }
     };
+    let limit = FileLimit::new();
+    let mut file_level = Bounded::new(&limit);
     match fmt {
         Format::Xlsx => {
             let mut wb: Xlsx<_> = Xlsx::new(cur).map_err(|e| open_err(&e))?;
-            let sheets = wb.sheets_metadata().to_vec();
-            for s in sheets {
-                let Some(mut st) = SheetState::start(name, &s, refs, opts, out) else {
+            for s in distinct_sheets(wb.sheets_metadata()) {
+                let Some(mut st) = SheetState::start(name, &s, refs, opts, &limit, out) else {
                     continue;
                 };
                 let res = stream_sheet(&mut wb, &s.name, &mut st, split);
                 st.finish(out);
                 if let Err(e) = res {
-                    out.findings.push(
+                    file_level.push(
                         Finding::new(Message::SheetCutShort {
                             sheet: s.name.clone(),
                             error: e.to_string(),
@@ -546,19 +767,48 @@ fn read_workbook<RS: Read + Seek + Send>(
             }
         }
         Format::Xlsb => {
-            let wb: Xlsb<_> = Xlsb::new(cur).map_err(|e| open_err(&e))?;
-            read_ranges(name, wb, refs, opts, out);
+            let mut wb: Xlsb<_> = Xlsb::new(cur).map_err(|e| open_err(&e))?;
+            for s in distinct_sheets(wb.sheets_metadata()) {
+                let Some(mut st) = SheetState::start(name, &s, refs, opts, &limit, out) else {
+                    continue;
+                };
+                let res = stream_xlsb(&mut wb, &s.name, &mut st);
+                st.finish(out);
+                if let Err(e) = res {
+                    file_level.push(
+                        Finding::new(Message::SheetCutShort {
+                            sheet: s.name.clone(),
+                            error: e.to_string(),
+                        })
+                        .file(name)
+                        .sheet(&s.name),
+                    );
+                }
+            }
         }
         Format::Ods => {
             let wb: Ods<_> = Ods::new(cur).map_err(|e| open_err(&e))?;
-            read_ranges(name, wb, refs, opts, out);
+            read_ranges(name, wb, refs, opts, &limit, &mut file_level, out);
         }
         Format::Xls => {
             let wb: Xls<_> = Xls::new(cur).map_err(|e| open_err(&e))?;
-            read_ranges(name, wb, refs, opts, out);
+            read_ranges(name, wb, refs, opts, &limit, &mut file_level, out);
         }
     }
+    out.findings.extend(file_level.finish(name, ""));
+    out.findings.extend(limit.summaries(name));
     Ok(())
+}
+
+/// The sheets of a workbook, each name once (a name listed again is the same sheet: reading
+/// it again would only repeat its rows and findings).
+fn distinct_sheets(sheets: &[calamine::Sheet]) -> Vec<calamine::Sheet> {
+    let mut seen = std::collections::HashSet::new();
+    sheets
+        .iter()
+        .filter(|s| seen.insert(s.name.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// Stream one xlsx sheet, one cell at a time, into `st`.
@@ -656,19 +906,37 @@ fn pump<'a, RS: Read + Seek>(
     Ok(())
 }
 
-/// Non-streaming formats: each sheet as a calamine `Range`.
+/// Stream one xlsb sheet, one cell at a time, into `st` (calamine's cell reader: shared
+/// strings borrowed, nothing held but the current record).
+fn stream_xlsb<'a, RS: Read + Seek>(
+    wb: &'a mut Xlsb<RS>,
+    sheet: &str,
+    st: &mut SheetState<'a, '_>,
+) -> Result<(), calamine::XlsbError> {
+    let mut rd = wb.worksheet_cells_reader(sheet)?;
+    let dims = rd.dimensions();
+    st.row_hint = dims.end.0.saturating_sub(dims.start.0) as usize;
+    while let Some(c) = rd.next_cell()? {
+        let (row, col) = c.get_position();
+        st.push(row, col, Raw::from_ref(c.get_value().clone()));
+    }
+    Ok(())
+}
+
+/// Formats calamine holds whole (xls, ods): each sheet as a calamine `Range`.
 fn read_ranges<RS: Read + Seek, R: Reader<RS>>(
     name: &str,
     mut wb: R,
     refs: &Refs,
     opts: &IngestOptions,
+    limit: &FileLimit,
+    file_level: &mut Bounded,
     out: &mut FileRead,
 ) where
     R::Error: std::fmt::Display,
 {
-    let sheets = wb.sheets_metadata().to_vec();
-    for s in sheets {
-        let Some(mut st) = SheetState::start(name, &s, refs, opts, out) else {
+    for s in distinct_sheets(wb.sheets_metadata()) {
+        let Some(mut st) = SheetState::start(name, &s, refs, opts, limit, out) else {
             continue;
         };
         match wb.worksheet_range(&s.name) {
@@ -678,7 +946,7 @@ fn read_ranges<RS: Read + Seek, R: Reader<RS>>(
             }
             Err(e) => {
                 st.finish(out);
-                out.findings.push(
+                file_level.push(
                     Finding::new(Message::SheetUnreadable {
                         sheet: s.name.clone(),
                         error: e.to_string(),
@@ -695,13 +963,30 @@ fn push_range<'a>(st: &mut SheetState<'a, '_>, range: &'a Range<Data>) {
     let Some((r0, c0)) = range.start() else {
         return;
     };
+    st.row_hint = range.height();
     for (r, c, d) in range.used_cells() {
-        st.push(r0 + r as u32, c0 + c as u32, Raw::from_data(d));
+        let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
+            continue;
+        };
+        st.push(
+            r0.saturating_add(r),
+            c0.saturating_add(c),
+            Raw::from_data(d),
+        );
     }
 }
 
 /// Header rows are looked for among this many first non-blank rows.
 const HEADER_SCAN: usize = 10;
+
+/// Header cells longer than this (bytes) name no column: they are not copied or matched.
+const HEADER_BYTES: usize = 256;
+
+/// Headers a finding lists (`found: …`).
+const FOUND_LISTED: usize = 20;
+
+/// Text cells at least this long (bytes) are bounded and trimmed once ([`SheetState::long`]).
+const LONG_TEXT: usize = 256;
 
 enum Phase<'a> {
     /// Buffering the first non-blank rows to find the header.
@@ -729,12 +1014,40 @@ struct DataState {
     first_outside: Option<u32>,
 }
 
+/// What a long text cell is, decided once per text ([`SheetState::long`]).
+#[derive(Clone, Copy)]
+enum Long {
+    /// Whitespace only.
+    Blank,
+    /// More than [`MAX_CELL_CHARS`] characters.
+    OverLimit,
+    /// The byte range of the text without surrounding whitespace.
+    Trim(usize, usize),
+}
+
+impl Long {
+    fn of(s: &str) -> Long {
+        if s.len() > 4 * MAX_CELL_CHARS || s.chars().nth(MAX_CELL_CHARS).is_some() {
+            return Long::OverLimit;
+        }
+        let t = s.trim_start();
+        let start = s.len() - t.len();
+        let t = t.trim_end();
+        if t.is_empty() {
+            Long::Blank
+        } else {
+            Long::Trim(start, start + t.len())
+        }
+    }
+}
+
 struct SheetState<'a, 'x> {
     file: &'x str,
     sheet: String,
     /// The file and sheet every record's `SourceRef` shares.
     origin: Arc<Origin>,
-    /// Rows the sheet declares (its `dimension`), to size the record vector once.
+    /// Rows the sheet declares (its `dimension`): a claim, used only to bound how far the
+    /// record vector grows at once ([`grow`]).
     row_hint: usize,
     hint: SheetName,
     hidden: bool,
@@ -742,6 +1055,8 @@ struct SheetState<'a, 'x> {
     opts: &'x IngestOptions<'x>,
     phase: Phase<'a>,
     cur_row: Option<u32>,
+    /// A row already reported as out of order (its further cells are dropped silently).
+    out_of_order: Option<u32>,
     /// The current row's cells while the header is being looked for.
     cur: Vec<(u32, Raw<'a>)>,
     /// Non-blank cells of the current data row, and the first of them.
@@ -750,8 +1065,13 @@ struct SheetState<'a, 'x> {
     /// Reused per data row: cells by dataset column.
     cells: Vec<Raw<'a>>,
     dataset: Dataset,
-    findings: Vec<Finding>,
+    findings: Bounded,
     id_column: Option<IdColumn>,
+    /// Long texts borrowed from the workbook's shared strings, by address: a string used
+    /// in a million cells is measured and trimmed once.
+    long: FxHashMap<(usize, usize), Long>,
+    /// The kept texts of the sheet, shared.
+    texts: Texts<'a>,
 }
 
 impl<'a, 'x> SheetState<'a, 'x> {
@@ -761,9 +1081,22 @@ impl<'a, 'x> SheetState<'a, 'x> {
         s: &calamine::Sheet,
         refs: &'x Refs,
         opts: &'x IngestOptions<'x>,
+        limit: &FileLimit,
         out: &mut FileRead,
     ) -> Option<SheetState<'a, 'x>> {
         if s.typ != SheetType::WorkSheet {
+            return None;
+        }
+        let mut findings = Bounded::new(limit);
+        if s.name.chars().nth(MAX_SHEET_NAME_CHARS).is_some() {
+            findings.push(
+                Finding::new(Message::SheetNameTooLong {
+                    name: crate::findings::clip(&s.name),
+                    chars: s.name.chars().count() as u64,
+                })
+                .file(file),
+            );
+            out.findings.extend(findings.finish(file, ""));
             return None;
         }
         let hint = sheet::by_name(&s.name);
@@ -773,6 +1106,9 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 ..SheetCount::default()
             });
             return None;
+        }
+        for f in unusual_name(&s.name, TextPlace::SheetName, file, Some(&s.name)) {
+            findings.push(f);
         }
         Some(SheetState {
             file,
@@ -788,18 +1124,84 @@ impl<'a, 'x> SheetState<'a, 'x> {
             opts,
             phase: Phase::Detect(Vec::new()),
             cur_row: None,
+            out_of_order: None,
             cur: Vec::new(),
             row_cells: 0,
             first: None,
             cells: Vec::new(),
             dataset: Dataset::default(),
-            findings: Vec::new(),
+            findings,
             id_column: None,
+            long: FxHashMap::default(),
+            texts: Texts::default(),
         })
     }
 
+    /// A long text cell bounded: blank, too long, or trimmed (borrowed texts decided once
+    /// per text, by address).
+    fn long(&mut self, v: Raw<'a>) -> Raw<'a> {
+        let apply = |l: Long, s: Cow<'a, str>, iso: bool| -> Raw<'a> {
+            match l {
+                Long::Blank => Raw::Empty,
+                Long::OverLimit => Raw::TooLong,
+                Long::Trim(a, b) => {
+                    let t = match s {
+                        Cow::Borrowed(s) => Cow::Borrowed(&s[a..b]),
+                        Cow::Owned(s) => Cow::Owned(s[a..b].to_string()),
+                    };
+                    if iso { Raw::Iso(t) } else { Raw::Text(t) }
+                }
+            }
+        };
+        match v {
+            Raw::Text(Cow::Borrowed(s)) => {
+                let l = *self
+                    .long
+                    .entry((s.as_ptr() as usize, s.len()))
+                    .or_insert_with(|| Long::of(s));
+                apply(l, Cow::Borrowed(s), false)
+            }
+            Raw::Text(s) => {
+                let l = Long::of(&s);
+                apply(l, s, false)
+            }
+            Raw::Iso(s) => {
+                let l = Long::of(&s);
+                apply(l, s, true)
+            }
+            other => other,
+        }
+    }
+
     fn push(&mut self, row: u32, col: u32, v: Raw<'a>) {
+        let v = match &v {
+            Raw::Text(s) | Raw::Iso(s) if s.len() >= LONG_TEXT => self.long(v),
+            _ => v,
+        };
+        if row >= MAX_ROWS || col >= MAX_COLUMNS {
+            if !v.is_blank() {
+                let f = Finding::new(Message::CellBeyondLimits).cell(CellRef::at(row, col));
+                self.findings.push(self.sheet_finding(f));
+            }
+            return;
+        }
         if self.cur_row != Some(row) {
+            if let Some(cur) = self.cur_row
+                && row < cur
+            {
+                // Excel writes rows in order; a row listed again after a later one would
+                // make the row counts disagree. Not read.
+                if !v.is_blank() && self.out_of_order != Some(row) {
+                    self.out_of_order = Some(row);
+                    let f = Finding::new(Message::RowOutOfOrder {
+                        row: row + 1,
+                        after: cur + 1,
+                    })
+                    .cell(CellRef::row_at(row));
+                    self.findings.push(self.sheet_finding(f));
+                }
+                return;
+            }
             self.flush_row();
             self.cur_row = Some(row);
         }
@@ -827,7 +1229,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
     }
 
     fn flush_row(&mut self) {
-        let Some(row) = self.cur_row.take() else {
+        let Some(row) = self.cur_row else {
             return;
         };
         match &mut self.phase {
@@ -862,10 +1264,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             return;
         };
         let texts = |cells: &[(u32, Raw)]| -> Vec<String> {
-            cells
-                .iter()
-                .map(|(_, v)| cell::text(v).ok().flatten().unwrap_or_default())
-                .collect()
+            cells.iter().map(|(_, v)| header_text(v)).collect()
         };
         let chosen: Option<(&'static DatasetDef, usize)> = match self.hint {
             SheetName::Dataset(d) => {
@@ -900,6 +1299,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
                     .into_iter()
                     .filter(|s| !s.is_empty())
                     .take(8)
+                    .map(|s| crate::findings::clip(&s))
                     .collect();
                 let f = Finding::new(Message::SheetUnrecognised {
                     sheet: self.sheet.clone(),
@@ -939,15 +1339,18 @@ impl<'a, 'x> SheetState<'a, 'x> {
         let mut found = Vec::new();
         let mut unknown = Vec::new();
         for (col, v) in header {
-            let h = cell::text(v).ok().flatten().unwrap_or_default();
+            let h = header_text(v);
             if h.is_empty() {
                 continue;
             }
-            found.push(h.clone());
+            if found.len() < FOUND_LISTED {
+                found.push(crate::findings::clip(&h));
+            }
             match sheet::match_column(def, &h).map(|i| (i, cols[i])) {
                 Some((i, None)) => {
                     cols[i] = Some(*col);
                     headers[i] = h;
+                    // `col` < MAX_COLUMNS (`push`): the map holds at most 16,384 entries.
                     if map.len() <= *col as usize {
                         map.resize(*col as usize + 1, None);
                     }
@@ -1010,9 +1413,6 @@ impl<'a, 'x> SheetState<'a, 'x> {
             });
         }
         self.cells = vec![Raw::Empty; n];
-        if !sheet_rejected {
-            reserve(&mut self.dataset, def.kind, self.row_hint);
-        }
         DataState {
             def,
             header_row,
@@ -1072,6 +1472,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             self.cells.fill(Raw::Empty);
             return;
         }
+        grow(&mut self.dataset, ds.def.kind, self.row_hint);
         let mut ctx = RowCtx {
             def: ds.def,
             cells: &self.cells,
@@ -1084,6 +1485,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             refs: self.refs,
             timezone: self.opts.timezone,
             findings: &mut self.findings,
+            texts: &mut self.texts,
             errors: 0,
         };
         match rows::build(&mut ctx, &mut self.dataset, self.opts.period.as_ref()) {
@@ -1110,10 +1512,16 @@ impl<'a, 'x> SheetState<'a, 'x> {
         };
         if let Phase::Data(ds) = &self.phase {
             count.dataset = Some(ds.def.name.to_string());
-            count.read = ds.last_row.map_or(0, |r| u64::from(r - ds.header_row));
+            // Rows come in increasing order (`push`), so the data rows lie below the header.
+            count.read = ds
+                .last_row
+                .map_or(0, |r| u64::from(r.saturating_sub(ds.header_row)));
             count.accepted = ds.accepted;
             count.rejected = ds.rejected;
-            count.blank = count.read - ds.accepted - ds.rejected;
+            count.blank = count
+                .read
+                .saturating_sub(ds.accepted)
+                .saturating_sub(ds.rejected);
             if ds.outside > 0
                 && let Some(p) = self.opts.period
             {
@@ -1129,26 +1537,70 @@ impl<'a, 'x> SheetState<'a, 'x> {
         }
         out.count.sheets.push(count);
         out.dataset.extend(std::mem::take(&mut self.dataset));
-        out.findings.append(&mut self.findings);
+        out.findings
+            .extend(self.findings.finish(self.file, &self.sheet));
         if let Some(c) = self.id_column.take() {
             out.id_columns.push(c);
         }
     }
 }
 
-/// Room for `rows` more records of one dataset (a sheet's declared size), so
-/// the vector is allocated once instead of growing by doubling.
-fn reserve(d: &mut Dataset, kind: schema::DatasetKind, rows: usize) {
+/// A header cell's text, or nothing when it is too long to name a column (not copied).
+fn header_text(v: &Raw) -> String {
+    match cell::text_cow(v) {
+        Ok(Some(t)) if t.len() <= HEADER_BYTES => t.into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// `value.unprintable` and `value.invisible` for a file or sheet name (they reach the
+/// report's appendix): at most one of each.
+fn unusual_name(name: &str, place: TextPlace, file: &str, sheet: Option<&str>) -> Vec<Finding> {
+    let (missing, hidden) = crate::model::glyphs::unusual(name);
+    let mut out = Vec::new();
+    for m in [
+        hidden.map(|ch| Message::Invisible { ch, place }),
+        missing.map(|ch| Message::Unprintable { ch, place }),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let mut f = Finding::new(m).file(file);
+        if let Some(s) = sheet {
+            f = f.sheet(s);
+        }
+        out.push(f);
+    }
+    out
+}
+
+/// Room for the next record of one dataset: when the vector is full it grows by its length
+/// (at least 4,096), but never past the rows the sheet declares while below them, so a true
+/// `dimension` gives a vector of exactly the right size and a false one (a 6 KB file that
+/// declares a million rows) reserves no more than twice what is really read.
+fn grow(d: &mut Dataset, kind: schema::DatasetKind, declared: usize) {
+    fn g<T>(v: &mut Vec<T>, declared: usize) {
+        if v.len() < v.capacity() {
+            return;
+        }
+        let step = v.len().max(4096);
+        let step = if v.len() < declared {
+            step.min(declared - v.len())
+        } else {
+            step
+        };
+        v.reserve_exact(step);
+    }
     use schema::DatasetKind as K;
     match kind {
-        K::Incidents => d.incidents.reserve_exact(rows),
-        K::Outages => d.outages.reserve_exact(rows),
-        K::Changes => d.changes.reserve_exact(rows),
-        K::Requests => d.requests.reserve_exact(rows),
-        K::Surveys => d.surveys.reserve_exact(rows),
-        K::ProcessKpis => d.process_kpis.reserve_exact(rows),
-        K::SupplierTickets => d.supplier_tickets.reserve_exact(rows),
-        K::Capacity => d.capacity.reserve_exact(rows),
+        K::Incidents => g(&mut d.incidents, declared),
+        K::Outages => g(&mut d.outages, declared),
+        K::Changes => g(&mut d.changes, declared),
+        K::Requests => g(&mut d.requests, declared),
+        K::Surveys => g(&mut d.surveys, declared),
+        K::ProcessKpis => g(&mut d.process_kpis, declared),
+        K::SupplierTickets => g(&mut d.supplier_tickets, declared),
+        K::Capacity => g(&mut d.capacity, declared),
     }
 }
 
@@ -1186,9 +1638,14 @@ impl QuietPanics {
         if g.0 == 0 {
             let prev: std::sync::Arc<Hook> = std::sync::Arc::new(std::panic::take_hook());
             g.1 = Some(prev.clone());
+            // `SVCREPORT_REPORT_PANICS`: say so on standard error (the fuzz harness counts
+            // contained reader panics: each is a bug of the reader, even if contained).
+            let report = std::env::var_os("SVCREPORT_REPORT_PANICS").is_some();
             std::panic::set_hook(Box::new(move |info| {
                 if !IN_READ.with(|f| f.get()) {
                     prev(info);
+                } else if report {
+                    eprintln!("svcreport: contained reader panic: {info}");
                 }
             }));
         }

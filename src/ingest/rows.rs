@@ -12,10 +12,12 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
 
 use super::cell::{self, CellError, Raw, norm};
 use super::schema::{CHANGE_RESULT, CHANGE_TYPE, ColType, DatasetDef, DatasetKind, STATUS};
-use crate::findings::{CellRef, Finding, Message, RefKind, Severity, Words};
+use crate::findings::limit::Bounded;
+use crate::findings::{CellRef, Finding, Message, RefKind, Severity, TextPlace, Words};
 use crate::model::catalogue::{AgreementKind, Catalogue};
 use crate::model::period::Period;
 use crate::model::records::*;
@@ -50,42 +52,134 @@ fn look<'m, V>(map: &'m HashMap<String, V>, s: &str) -> Option<&'m V> {
     map.get(s).or_else(|| map.get(norm(s).as_str()))
 }
 
+/// What the reader needs of the catalogue (ids and names), as plain data an ingest worker
+/// process receives.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RefsData {
+    /// (id, name, English name).
+    pub customers: Vec<(String, String, Option<String>)>,
+    /// (id, name, English name, the customers it serves).
+    pub services: Vec<(String, String, Option<String>, Vec<String>)>,
+    /// (id, name, English name).
+    pub suppliers: Vec<(String, String, Option<String>)>,
+    /// UC agreements: (id, supplier id).
+    pub ucs: Vec<(String, String)>,
+}
+
+impl RefsData {
+    pub fn of(cat: &Catalogue) -> RefsData {
+        RefsData {
+            customers: cat
+                .customers
+                .iter()
+                .map(|c| (c.id.clone(), c.name.clone(), c.name_en.clone()))
+                .collect(),
+            services: cat
+                .services
+                .iter()
+                .map(|s| {
+                    (
+                        s.id.clone(),
+                        s.name.clone(),
+                        s.name_en.clone(),
+                        s.customers.clone(),
+                    )
+                })
+                .collect(),
+            suppliers: cat
+                .suppliers
+                .iter()
+                .map(|s| (s.id.clone(), s.name.clone(), s.name_en.clone()))
+                .collect(),
+            ucs: cat
+                .agreements
+                .iter()
+                .filter(|a| a.kind == AgreementKind::Uc)
+                .map(|a| (a.id.clone(), a.party.clone()))
+                .collect(),
+        }
+    }
+}
+
 impl Refs {
     pub fn new(cat: &Catalogue) -> Refs {
+        Refs::from_data(&RefsData::of(cat))
+    }
+
+    pub fn from_data(d: &RefsData) -> Refs {
         let mut r = Refs::default();
-        for c in &cat.customers {
-            add(
-                &mut r.customers,
-                &c.id,
-                &[Some(&c.name), c.name_en.as_deref()],
-            );
+        for (id, name, en) in &d.customers {
+            add(&mut r.customers, id, &[Some(name), en.as_deref()]);
         }
-        for s in &cat.services {
-            add(
-                &mut r.services,
-                &s.id,
-                &[Some(&s.name), s.name_en.as_deref()],
-            );
-            r.service_customers
-                .insert(s.id.clone(), s.customers.clone());
+        for (id, name, en, customers) in &d.services {
+            add(&mut r.services, id, &[Some(name), en.as_deref()]);
+            r.service_customers.insert(id.clone(), customers.clone());
         }
-        for s in &cat.suppliers {
-            add(
-                &mut r.suppliers,
-                &s.id,
-                &[Some(&s.name), s.name_en.as_deref()],
-            );
+        for (id, name, en) in &d.suppliers {
+            add(&mut r.suppliers, id, &[Some(name), en.as_deref()]);
         }
-        for a in cat
-            .agreements
-            .iter()
-            .filter(|a| a.kind == AgreementKind::Uc)
-        {
-            let v = (Sym::new(&a.id), Sym::new(&a.party));
-            r.ucs.insert(a.id.clone(), v.clone());
-            r.ucs.insert(norm(&a.id), v);
+        for (id, party) in &d.ucs {
+            let v = (Sym::new(id), Sym::new(party));
+            r.ucs.insert(id.clone(), v.clone());
+            r.ucs.insert(norm(id), v);
         }
         r
+    }
+}
+
+/// One shared copy of each kept text of a sheet (a process, a resource, a comment …): equal
+/// texts are one [`Sym`], so a long comment repeated on every row (one shared string of the
+/// workbook) is held once, not once per record. A long text borrowed from the workbook's
+/// shared strings is found by its address, so it is hashed once, not once per row.
+#[derive(Debug, Default)]
+pub struct Texts<'a> {
+    by_text: HashMap<Box<str>, Sym>,
+    by_address: HashMap<(usize, usize), Sym>,
+    _cells: std::marker::PhantomData<&'a str>,
+}
+
+/// Texts at least this long are found by address when borrowed from the workbook.
+const BY_ADDRESS: usize = 64;
+
+impl<'a> Texts<'a> {
+    fn get(&mut self, raw: &Raw<'a>, text: &str) -> Sym {
+        if let Raw::Text(Cow::Borrowed(s)) = raw
+            && s.len() >= BY_ADDRESS
+        {
+            return self
+                .by_address
+                .entry((s.as_ptr() as usize, s.len()))
+                .or_insert_with(|| Sym::new(text))
+                .clone();
+        }
+        if let Some(s) = self.by_text.get(text) {
+            return s.clone();
+        }
+        let s = Sym::new(text);
+        self.by_text.insert(text.into(), s.clone());
+        s
+    }
+}
+
+/// The most characters a column takes: free text Excel's 32,767 (the reader has already
+/// refused longer cells), ids, names, references and typed values 255.
+fn max_chars(key: &str) -> usize {
+    match key {
+        "summary" | "description" | "comment" => super::MAX_CELL_CHARS,
+        _ => super::MAX_KEY_CHARS,
+    }
+}
+
+/// Whether the cell holds more than `limit` characters, deciding from the byte length
+/// alone unless it lies between `limit` and `4 × limit` bytes (so the cost per cell is
+/// bounded, however long the text).
+fn over(raw: &Raw, limit: usize) -> bool {
+    match raw {
+        Raw::TooLong => true,
+        Raw::Text(s) | Raw::Iso(s) => {
+            s.len() > limit && (s.len() > 4 * limit || s.chars().nth(limit).is_some())
+        }
+        _ => false,
     }
 }
 
@@ -107,7 +201,9 @@ pub struct RowCtx<'r, 'a> {
     pub refs: &'r Refs,
     /// The workspace's timezone (times with an offset are converted to it).
     pub timezone: chrono_tz::Tz,
-    pub findings: &'r mut Vec<Finding>,
+    pub findings: &'r mut Bounded,
+    /// Kept texts, shared.
+    pub texts: &'r mut Texts<'a>,
     pub errors: usize,
 }
 
@@ -169,6 +265,26 @@ impl<'r, 'a> RowCtx<'r, 'a> {
         let i = self.idx(key);
         let required = self.def.columns[i].required;
         let cells: &'r [Raw<'a>] = self.cells;
+        // Text longer than an id may be is rare: only then is the column's limit looked up.
+        let long = match &cells[i] {
+            Raw::TooLong => true,
+            Raw::Text(s) | Raw::Iso(s) => s.len() > super::MAX_KEY_CHARS,
+            _ => false,
+        };
+        if long && over(&cells[i], max_chars(key)) {
+            let limit = if matches!(cells[i], Raw::TooLong) {
+                super::MAX_CELL_CHARS
+            } else {
+                max_chars(key)
+            };
+            self.push(
+                i,
+                Message::TooLong {
+                    limit: limit as u32,
+                },
+            );
+            return None;
+        }
         match f(&cells[i]) {
             Ok(Some(v)) => Some(v),
             Ok(None) => {
@@ -184,8 +300,47 @@ impl<'r, 'a> RowCtx<'r, 'a> {
         }
     }
 
-    fn text(&mut self, key: &str) -> Option<String> {
-        self.text_cow(key).map(Cow::into_owned)
+    /// A kept text, shared ([`Texts`]).
+    fn sym(&mut self, key: &str) -> Option<Sym> {
+        let t = self.text_cow(key)?;
+        let i = self.idx(key);
+        Some(self.texts.get(&self.cells[i], &t))
+    }
+
+    /// A kept name or key that reaches reports (a process, a resource …): shared, and
+    /// checked for characters a report cannot print as they are.
+    fn name(&mut self, key: &str) -> Option<Sym> {
+        let s = self.sym(key)?;
+        self.unusual(key, &s);
+        Some(s)
+    }
+
+    /// Warn about characters no bundled font has, and controls, bidirectional controls or
+    /// invisible characters, in an id or a name (`value.unprintable`, `value.invisible`).
+    fn unusual(&mut self, key: &str, s: &str) {
+        let (missing, hidden) = crate::model::glyphs::unusual(s);
+        if missing.is_none() && hidden.is_none() {
+            return;
+        }
+        let i = self.idx(key);
+        if let Some(ch) = hidden {
+            self.push(
+                i,
+                Message::Invisible {
+                    ch,
+                    place: TextPlace::Cell,
+                },
+            );
+        }
+        if let Some(ch) = missing {
+            self.push(
+                i,
+                Message::Unprintable {
+                    ch,
+                    place: TextPlace::Cell,
+                },
+            );
+        }
     }
 
     /// [`Self::text`] borrowed from the cell where it can be.
@@ -195,7 +350,9 @@ impl<'r, 'a> RowCtx<'r, 'a> {
 
     /// A ticket/change/request id (inline up to 15 bytes, see [`Id`]).
     fn id(&mut self, key: &str) -> Option<Id> {
-        self.text_cow(key).map(|t| Id::from(&*t))
+        let t = self.text_cow(key)?;
+        self.unusual(key, &t);
+        Some(Id::from(&*t))
     }
 
     /// Validate a text column without keeping its value.
@@ -464,7 +621,7 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
             let start = r.dt("start");
             let end = r.dt("end");
             let planned = r.get("planned", cell::yes_no);
-            let description = r.text("description");
+            let description = r.sym("description");
             r.order("start", start, "end", end);
             r.takes(customer.as_deref(), service.as_deref(), "service");
             if r.errors > 0 {
@@ -573,7 +730,7 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
             };
             let date = r.get("date", cell::date);
             let score = r.int("score").map(|v| v as u8);
-            let comment = r.text("comment");
+            let comment = r.sym("comment");
             r.takes(customer.as_deref(), service.as_deref(), "service");
             if r.errors > 0 {
                 return None;
@@ -591,11 +748,11 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
             inp
         }
         DatasetKind::ProcessKpis => {
-            let process = r.text("process");
-            let kpi = r.text("kpi");
+            let process = r.name("process");
+            let kpi = r.name("kpi");
             let per = r.get("period", cell::period);
             let value = r.get("value", cell::number);
-            let unit = r.text("unit");
+            let unit = r.name("unit");
             if r.errors > 0 {
                 return None;
             }
@@ -640,7 +797,7 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
             inp
         }
         DatasetKind::Capacity => {
-            let resource = r.text("resource");
+            let resource = r.name("resource");
             let service = match r.text_cow("service") {
                 Some(_) => r.service("service"),
                 None => None,

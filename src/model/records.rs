@@ -34,6 +34,12 @@ impl Sym {
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }
+
+    /// The identity of the shared copy (equal for clones of one `Sym`, different for
+    /// separately made ones with equal text), so an encoder can send it once.
+    pub fn shared_key(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
 }
 
 impl Deref for Sym {
@@ -172,6 +178,10 @@ impl SourceRef {
     pub fn sheet(&self) -> &str {
         &self.origin.sheet
     }
+    /// The shared file and sheet.
+    pub fn origin(&self) -> &Arc<Origin> {
+        &self.origin
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -289,7 +299,8 @@ pub struct Outage {
     /// `None` = still down (counts to the period's end).
     pub end: Option<NaiveDateTime>,
     pub planned: bool,
-    pub description: Option<String>,
+    /// Free text (a shared copy: one long text in many rows is held once).
+    pub description: Option<Sym>,
     pub src: SourceRef,
 }
 
@@ -342,18 +353,19 @@ pub struct Survey {
     pub service: Option<Sym>,
     pub date: NaiveDate,
     pub score: u8,
-    pub comment: Option<String>,
+    /// Free text (a shared copy).
+    pub comment: Option<Sym>,
     pub src: SourceRef,
 }
 
 /// A value an ITSM process reports about itself (targets live in the catalogue).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProcessKpiValue {
-    pub process: String,
-    pub kpi: String,
+    pub process: Sym,
+    pub kpi: Sym,
     pub period: Period,
     pub value: f64,
-    pub unit: Option<String>,
+    pub unit: Option<Sym>,
     pub src: SourceRef,
 }
 
@@ -372,7 +384,7 @@ pub struct SupplierTicket {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CapacitySample {
-    pub resource: String,
+    pub resource: Sym,
     pub service: Option<Sym>,
     pub date: NaiveDate,
     /// Percent, 0–100 (values above 100 are allowed: over-subscription).

@@ -22,6 +22,12 @@
 
 mod data;
 mod fonts;
+
+/// The code points the bundled faces and `extra` font files print (sorted, disjoint,
+/// inclusive ranges), for the report model's [`crate::model::glyphs::Coverage`].
+pub fn coverage(extra: &[std::path::PathBuf]) -> Result<Vec<(u32, u32)>, PdfError> {
+    Ok(fonts::with_extra(extra)?.ranges().to_vec())
+}
 mod glyphs;
 mod info;
 mod world;

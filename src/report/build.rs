@@ -85,6 +85,8 @@ pub struct BuildContext<'a> {
     pub state: DocState,
     pub generated_at: NaiveDateTime,
     pub template: &'a Template,
+    /// What the document's fonts print (others are shown as `[U+XXXX]`, see `escape`).
+    pub coverage: &'a crate::model::glyphs::Coverage,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -215,6 +217,7 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         style: t.style.clone(),
         sections,
     };
+    super::escape::escape_unprintable(&mut doc, ctx.coverage, t.is_zh());
     doc.meta.content_hash = content_hash(&doc);
     Ok(doc)
 }

@@ -11,6 +11,7 @@
 
 pub mod build;
 pub mod doc;
+pub mod escape;
 pub mod numfmt;
 pub mod template;
 

@@ -1402,7 +1402,9 @@ fn every_code_of_the_table_is_emitted() {
             r[6] = E;
             r
         },
-        vec![S("合计")], // row.total
+        vec![S("合计")],                                                 // row.total
+        with("E-18", 0, S("E-18😀\u{202E}")), // value.unprintable, value.invisible
+        with("E-19", 0, S(Box::leak("X".repeat(300).into_boxed_str()))), // value.too_long
     ];
     let mut hidden = sheet(
         "Surveys",
@@ -1490,7 +1492,29 @@ fn every_code_of_the_table_is_emitted() {
         ("xl/workbook.xml", b"<workbook/>".to_vec()),
         ("xl/worksheets/sheet1.xml", vec![b' '; 2 * 1024 * 1024]),
     ]);
+    // sheet.beyond_limits: a cell right of XFD (no writer makes one).
+    let beyond = zip_with(&[
+        (
+            "_rels/.rels",
+            br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_vec(),
+        ),
+        (
+            "xl/workbook.xml",
+            br#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_vec(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_vec(),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            br#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="XFE1" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>"#.to_vec(),
+        ),
+    ]);
+    // ingest.symlink: a link in the inbox.
+    std::os::unix::fs::symlink("/etc/passwd", inbox.join("link.xlsx")).unwrap();
     for (name, bytes) in [
+        ("beyond.xlsx", beyond),                   // sheet.beyond_limits
         ("empty.xlsx", vec![]),                    // ingest.empty
         ("report.xlsx", b"%PDF-1.7\n".to_vec()),   // ingest.not_a_spreadsheet
         ("locked.xlsx", encrypted),                // ingest.encrypted
@@ -1499,13 +1523,14 @@ fn every_code_of_the_table_is_emitted() {
     ] {
         std::fs::write(inbox.join(name), bytes).unwrap();
     }
-    let files = ingest::inbox_files(&ws).unwrap();
+    let inbox = ingest::inbox(&ws).unwrap();
     let opts = IngestOptions {
         period: Some(Period::parse("2026-10").unwrap()),
         max_uncompressed_bytes: 1024 * 1024,
         ..IngestOptions::default()
     };
-    let ing = ingest::ingest(&ws, &cat, &files, &opts);
+    let mut ing = ingest::ingest(&ws, &cat, &inbox.files, &opts);
+    ing.findings.extend(inbox.refused);
     assert_reconciles(&ing.files);
     let found: std::collections::BTreeSet<Code> = ing.findings.iter().map(|f| f.code).collect();
     let all: std::collections::BTreeSet<Code> = Code::ALL.iter().copied().collect();

@@ -7,6 +7,7 @@ mod calendar;
 mod catalogue;
 mod cli;
 mod conventions;
+mod hostile;
 mod ingest;
 mod kpi;
 mod mail;

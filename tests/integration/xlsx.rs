@@ -633,6 +633,7 @@ fn build_with_template(
         state,
         generated_at: dt("2026-11-03 10:00"),
         template,
+        coverage: &svcreport::model::glyphs::Coverage::bundled(),
     };
     report::build(&ctx).unwrap()
 }
@@ -909,6 +910,7 @@ fn template_audience_must_match_the_report() {
         state: DocState::default(),
         generated_at: dt("2026-11-03 10:00"),
         template: &template,
+        coverage: &svcreport::model::glyphs::Coverage::bundled(),
     };
     let err = report::build(&ctx).unwrap_err().to_string();
     assert!(

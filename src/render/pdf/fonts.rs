@@ -66,6 +66,12 @@ impl FontSet {
         let i = self.coverage.partition_point(|&(_, hi)| hi < c);
         self.coverage.get(i).is_some_and(|&(lo, _)| lo <= c)
     }
+
+    /// The code points any face maps, as sorted, disjoint, inclusive ranges (for
+    /// [`crate::model::glyphs::Coverage`]).
+    pub fn ranges(&self) -> &[(u32, u32)] {
+        &self.coverage
+    }
 }
 
 /// Increasing code points as inclusive ranges.
@@ -187,6 +193,37 @@ mod tests {
             ranges([1, 2, 3, 7, 9, 10].into_iter()),
             vec![(1, 3), (7, 7), (9, 10)]
         );
+    }
+
+    /// `model::glyphs` knows what the bundled faces print without loading them: its table
+    /// must be theirs (`UPDATE_GOLDEN=1` rewrites it).
+    #[test]
+    fn bundled_coverage_table_is_current() {
+        let ranges = bundled().ranges().to_vec();
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            let mut s = String::from(
+                "//! Generated from fonts/NotoSansCJKsc-*.otf by `UPDATE_GOLDEN=1 cargo test --lib bundled_coverage_table`.\n\n/// Code points the bundled faces map.\npub static BUNDLED: &[(u32, u32)] = &[\n",
+            );
+            for chunk in ranges.chunks(6) {
+                s.push_str("   ");
+                for (lo, hi) in chunk {
+                    s.push_str(&format!(" (0x{lo:X}, 0x{hi:X}),"));
+                }
+                s.push('\n');
+            }
+            s.push_str("];\n");
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/src/model/glyphs/glyph_table.rs"
+            );
+            std::fs::write(path, s).expect("write the table");
+        } else {
+            assert_eq!(
+                crate::model::glyphs::BUNDLED,
+                ranges.as_slice(),
+                "run UPDATE_GOLDEN=1 cargo test --lib bundled_coverage_table"
+            );
+        }
     }
 
     #[test]
