@@ -20,7 +20,8 @@
 //! ```
 //!
 //! Options: `--seconds N` (default 120) or `--inputs N` (stop after N inputs), `--seed N`,
-//! `--out DIR` (failing inputs and `summary.md`; default `target/fuzz`), `--exe PATH` (the
+//! `--out DIR` (failing inputs, `summary-seedN.md`, and under `extremes/` the slowest input
+//! and the one with the highest peak of each format; default `target/fuzz`), `--exe PATH` (the
 //! `svcreport` binary; default next to this example's folder), `--jobs N` (children at once,
 //! default 1), `--timeout S` (default 20), `--memory-mib M` (default 1024), `--seeds DIR`
 //! (more seed workbooks). Exit code 1 when anything failed.
@@ -1196,7 +1197,8 @@ fn main() {
                 ] {
                     if record {
                         let file = format!("{name}.{}", seed.kind.ext());
-                        let _ = std::fs::write(out.join(&file), &bytes);
+                        let _ = std::fs::create_dir_all(out.join("extremes"));
+                        let _ = std::fs::write(out.join("extremes").join(&file), &bytes);
                         if let Ok(mut x) = stats.extremes.lock() {
                             x.retain(|l| !l.starts_with(&file));
                             x.push(format!(

@@ -383,6 +383,21 @@ impl Worker {
     }
 }
 
+/// Make a write to a pipe whose reader is gone an error on this thread instead of a
+/// `SIGPIPE` that ends the process: `main` restores `SIGPIPE`'s default (so that
+/// `svcreport … | head` ends quietly), and a worker that dies between two files must cost
+/// its file, not the run. A pending `SIGPIPE` of this thread is dropped when it ends.
+fn ignore_broken_pipes_on_this_thread() {
+    // SAFETY: `sigemptyset`/`sigaddset` fill the set we own; `pthread_sigmask` changes only
+    // this thread's signal mask.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGPIPE);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
+}
+
 /// Kill the worker when a job's deadline passes before it is answered.
 fn watchdog(rx: &mpsc::Receiver<Option<Instant>>, child: &Mutex<Child>, timed_out: &AtomicBool) {
     let mut deadline: Option<Instant> = None;
@@ -459,6 +474,7 @@ pub(super) fn read_files(
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
+                ignore_broken_pipes_on_this_thread();
                 let mut w: Option<Worker> = None;
                 let mut cur = next_job();
                 // The file the worker is reading (handed over, not answered yet).

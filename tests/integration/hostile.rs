@@ -677,6 +677,86 @@ fn a_worker_out_of_memory_or_time_is_a_finding_and_the_batch_goes_on() {
     );
 }
 
+/// A worker that is gone when the run writes to it (here: a "worker" that exits at once)
+/// costs its files, not the run, even with `SIGPIPE`'s default action, which `main` restores:
+/// the test runs itself in a child process that sets it.
+#[test]
+fn a_worker_gone_before_it_reads_costs_its_file_not_the_run() {
+    if std::env::var_os("SVCREPORT_TEST_SIGPIPE_CHILD").is_some() {
+        // SAFETY: restoring a signal's default action; this child runs this one test.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let ws = svcreport::workspace::Workspace::parse(
+            dir.path(),
+            &dir.path().join("svcreport.toml"),
+            "[workspace]\nname = \"t\"\ninbox = [\"*.xlsx\"]\ncatalogue = []\n",
+        )
+        .unwrap();
+        let mut files = Vec::new();
+        for i in 0..4 {
+            let p = dir.path().join(format!("f{i}.xlsx"));
+            let rows = format!("{}{}", header(HEADER_REFS), incident(2 + i, 8));
+            std::fs::write(&p, raw_xlsx(ONE_SHEET, &sheet_xml(&rows), &sst(&[], None))).unwrap();
+            files.push(p);
+        }
+        let iso = ingest::worker::Isolation {
+            exe: PathBuf::from("/bin/true"),
+            memory_limit: 1 << 30,
+            timeout: Duration::from_secs(60),
+        };
+        let opts = IngestOptions {
+            isolation: Some(&iso),
+            ..IngestOptions::default()
+        };
+        // A small setup: the worker takes it and is gone before it answers (the file is
+        // unreadable, with the reason), or is gone before it takes it (no worker: the file
+        // is read in this process). Either way every file is accounted for.
+        let ing = ingest::ingest(&ws, &catalogue(), &files, &opts);
+        assert_eq!(ing.files.len(), 4);
+        assert!(ing.findings.iter().all(|f| matches!(
+            f.detail(),
+            Message::WorkerFailed {
+                failure: svcreport::findings::WorkerFailure::Exit { code: 0 }
+            }
+        )));
+        assert_eq!(ing.findings.len() + ing.dataset.incidents.len(), 4);
+        // A setup larger than a pipe holds: writing it fails, no worker starts, and the files
+        // are read in this process.
+        let mut cat = catalogue();
+        for i in 0..20_000 {
+            cat.customers.push(svcreport::model::catalogue::Customer {
+                id: format!("c{i}"),
+                name: format!("客户 {i}"),
+                name_en: None,
+                recipients: vec![],
+            });
+        }
+        let ing = ingest::ingest(&ws, &cat, &files, &opts);
+        assert_eq!(ing.dataset.incidents.len(), 4, "{:?}", ing.findings);
+        println!("run survived");
+        return;
+    }
+    let o = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "hostile::a_worker_gone_before_it_reads_costs_its_file_not_the_run",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("SVCREPORT_TEST_SIGPIPE_CHILD", "1")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && out.contains("run survived"),
+        "{:?}\n{out}\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Text that renders; terminal output
 
