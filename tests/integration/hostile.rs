@@ -511,6 +511,53 @@ fn calamine_bounds_the_cells_of_an_ods() {
     assert_eq!(read("ok.ods", &ods).dataset.incidents.len(), 589);
 }
 
+/// An ods cut inside its table, or inside a comment, ended calamine's loop never (the fuzz
+/// campaign's one hang); `<text:s text:c="4000000000"/>` asked for four billion spaces.
+#[test]
+fn calamine_ends_an_ods_cut_short_and_refuses_claimed_spaces() {
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let head = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="事件">"#;
+    let ods = |content: String| {
+        zip_of(&[
+            (
+                "mimetype",
+                b"application/vnd.oasis.opendocument.spreadsheet",
+            ),
+            ("META-INF/manifest.xml", manifest.as_bytes()),
+            ("content.xml", content.as_bytes()),
+        ])
+    };
+    let row = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>工单号</text:p></table:table-cell></table:table-row>"#;
+    for (name, content, says) in [
+        ("cut.ods", format!("{head}{row}"), "end of xml"),
+        (
+            "note.ods",
+            format!(
+                r#"{head}<table:table-row><table:table-cell office:value-type="string"><office:annotation><text:p>x</text:p>"#
+            ),
+            "end of xml",
+        ),
+        (
+            "spaces.ods",
+            format!(
+                r#"{head}<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="4000000000"/>b</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+            ),
+            "Cell limit exceeded",
+        ),
+    ] {
+        let bytes = ods(content);
+        let v = assert_bounded(name, &bytes);
+        let m = v["findings"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            v["findings"][0]["code"] == "ingest.unreadable" && m.contains(says),
+            "{name}: {v}"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Contained failure: worker processes
 

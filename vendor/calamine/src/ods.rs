@@ -48,6 +48,9 @@ const MAX_CELLS: usize = 100_000_000;
 /// many cells, could otherwise claim gigabytes.
 pub const MAX_CELL_BYTES: usize = 256 << 20;
 
+/// Maximum bytes of text in one cell (spaces written as `<text:s text:c="…"/>` included).
+const MAX_CELL_TEXT: usize = 1 << 20;
+
 /// What is left of [`MAX_CELL_BYTES`] while a workbook is read.
 struct Budget {
     bytes: usize,
@@ -537,6 +540,8 @@ where
                 rows_repeats.push(capped_repeats);
             }
             Ok(Event::End(e)) if e.name() == QName("table:table") => break,
+            // A document cut short ends the table (without this arm the loop never ended).
+            Ok(Event::Eof) => return Err(OdsError::Eof("table:table")),
             Err(e) => return Err(OdsError::Xml(e)),
             Ok(_) => (),
         }
@@ -837,6 +842,7 @@ where
                         Ok(Event::End(e)) if e.name() == QName("office:annotation") => {
                             break;
                         }
+                        Ok(Event::Eof) => return Err(OdsError::Eof("office:annotation")),
                         Err(e) => return Err(OdsError::Xml(e)),
                         _ => (),
                     }
@@ -849,13 +855,18 @@ where
                     }
                 }
                 Ok(Event::Start(e)) if e.name() == QName("text:s") => {
-                    let count = match e.raw_attr("text:c")? {
+                    let count: usize = match e.raw_attr("text:c")? {
                         Some(v) => decode_attr(v)?.parse()?,
                         None => 1,
                     };
-                    for _ in 0..count {
-                        s.push(' ');
+                    // `text:c` is a claim: a few bytes may ask for any number of spaces.
+                    if s.len().saturating_add(count) > MAX_CELL_TEXT {
+                        return Err(OdsError::CellLimitExceeded {
+                            requested: s.len().saturating_add(count),
+                            max: MAX_CELL_TEXT,
+                        });
                     }
+                    s.extend(std::iter::repeat_n(' ', count));
                 }
                 Ok(Event::Start(e)) if e.name() == QName("text:tab") => s.push('\t'),
                 Ok(Event::Start(e)) if e.name() == QName("text:line-break") => s.push('\n'),
