@@ -193,6 +193,18 @@ struct RawFile {
     person: Vec<RawPerson>,
     #[serde(default)]
     report: Vec<RawReport>,
+    #[serde(default)]
+    timeliness: Option<S<RawTimeliness>>,
+}
+
+/// `[timeliness]`: the on-time shares the reporting process aims at, in percent.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTimeliness {
+    #[serde(default)]
+    data_on_time: Option<S<f64>>,
+    #[serde(default)]
+    reports_on_time: Option<S<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -1008,6 +1020,34 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
             }
             if let Some(rs) = report(cx, f, r, &versions, &cat.persons) {
                 cat.reports.push(rs);
+            }
+        }
+    }
+
+    // The timeliness targets (one `[timeliness]` table in all the files).
+    let mut timeliness_at: Option<Loc> = None;
+    for (f, raw) in &raws {
+        let f = *f;
+        let Some(t) = &raw.timeliness else { continue };
+        if let Some(first) = timeliness_at {
+            let w = cx.where_(first);
+            cx.at(
+                loc(f, t),
+                format!("[timeliness] is defined twice (first at {w})"),
+            );
+            continue;
+        }
+        timeliness_at = Some(loc(f, t));
+        let t = t.get_ref();
+        for (v, slot) in [
+            (&t.data_on_time, &mut cat.timeliness.data_on_time),
+            (&t.reports_on_time, &mut cat.timeliness.reports_on_time),
+        ] {
+            if let Some(v) = v {
+                match threshold_problem(&Unit::Percent, *v.get_ref()) {
+                    Some(msg) => cx.at(loc(f, v), format!("[timeliness]: {msg}")),
+                    None => *slot = *v.get_ref(),
+                }
             }
         }
     }

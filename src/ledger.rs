@@ -149,8 +149,8 @@ pub struct InputRecord {
     pub path: String,
     pub sha256: String,
     pub size: u64,
-    /// Datasets found in it (`incidents`, `changes`, …), sorted.
-    pub datasets: Vec<String>,
+    /// Datasets found in it, sorted (stored by their stable names).
+    pub datasets: Vec<crate::model::records::DatasetKind>,
     /// The providing process/team, from the file name or its folder.
     pub provider: String,
     /// Arrival: local time of the first run that saw it.
@@ -1083,13 +1083,12 @@ impl Reader<'_> {
                     path: r.get(0)?,
                     sha256: r.get(1)?,
                     size: get_u64(r, 2)?,
-                    datasets: {
-                        let d: String = r.get(3)?;
+                    datasets: get_parsed(r, 3, "dataset list", |d| {
                         d.split(',')
                             .filter(|x| !x.is_empty())
-                            .map(str::to_string)
-                            .collect()
-                    },
+                            .map(crate::model::records::DatasetKind::from_name)
+                            .collect::<Option<Vec<_>>>()
+                    })?,
                     provider: r.get(4)?,
                     first_seen: get_time(r, 5)?,
                     rows_read: get_u64(r, 6)?,
@@ -1304,7 +1303,11 @@ impl LedgerTx<'_> {
                     i.sha256,
                     i.path,
                     n64(i.size),
-                    i.datasets.join(","),
+                    i.datasets
+                        .iter()
+                        .map(|d| d.name())
+                        .collect::<Vec<_>>()
+                        .join(","),
                     i.provider,
                     time_text(&i.first_seen),
                     n64(i.rows_read),
@@ -1608,6 +1611,7 @@ impl LedgerTx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::records::DatasetKind;
 
     fn at(s: &str) -> NaiveDateTime {
         parse_time(s).unwrap()
@@ -1844,7 +1848,7 @@ mod tests {
             path: "inbox/2026-10/incidents.xlsx".into(),
             sha256: "ab".repeat(32),
             size: 1234,
-            datasets: vec!["changes".into(), "incidents".into()],
+            datasets: vec![DatasetKind::Changes, DatasetKind::Incidents],
             provider: "incidents".into(),
             first_seen: at("2026-11-02T09:00:00"),
             rows_read: 10,
@@ -1862,7 +1866,10 @@ mod tests {
         let got = l.read().inputs().unwrap();
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].first_seen, at("2026-11-02T09:00:00"));
-        assert_eq!(got[0].datasets, vec!["changes", "incidents"]);
+        assert_eq!(
+            got[0].datasets,
+            vec![DatasetKind::Changes, DatasetKind::Incidents]
+        );
         assert_eq!(got[0].rows_read, 10);
     }
 

@@ -217,8 +217,11 @@ fn archive_inputs(s: &Session, inputs: &Inputs, started: NaiveDateTime) -> Vec<I
                 // Gone or unreadable since ingest: record what ingest saw.
                 Err(_) => fc.sha256.clone(),
             };
-            let mut datasets: Vec<String> =
-                fc.sheets.iter().filter_map(|x| x.dataset.clone()).collect();
+            let mut datasets: Vec<DatasetKind> = fc
+                .sheets
+                .iter()
+                .filter_map(|x| x.dataset.as_deref().and_then(DatasetKind::from_name))
+                .collect();
             datasets.sort();
             datasets.dedup();
             InputRecord {
@@ -328,7 +331,7 @@ struct Shared<'a> {
     env: &'a Env,
     inputs: &'a Inputs,
     figures: &'a BTreeMap<Period, Figures>,
-    timeliness: &'a [report::TimelinessRow],
+    timeliness: &'a report::Timeliness,
     templates: BTreeMap<String, report::template::Template>,
     /// The latest recorded version of every document (the ledger is not shared across threads).
     latest: BTreeMap<String, Option<DocRecord>>,
@@ -341,7 +344,7 @@ fn build_all(
     inputs: &Inputs,
     o: &BatchOptions<'_>,
     figures: &BTreeMap<Period, Figures>,
-    timeliness: &[report::TimelinessRow],
+    timeliness: &report::Timeliness,
 ) -> anyhow::Result<Vec<Built>> {
     let env = &s.env;
     let mut templates = BTreeMap::new();

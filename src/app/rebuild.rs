@@ -118,9 +118,9 @@ pub fn rebuild(
         Some(h) => serde_json::from_slice(&h)?,
         None => Vec::new(),
     };
-    let timeliness: Vec<report::TimelinessRow> = match timeliness {
-        Some(t) => serde_json::from_slice(&t)?,
-        None => Vec::new(),
+    let timeliness: report::Timeliness = match timeliness {
+        Some(t) => report::Timeliness::from_archive(&t)?,
+        None => report::Timeliness::default(),
     };
     let archived_model: Option<ReportDoc> = match model {
         Some(m) => Some(serde_json::from_slice(&m)?),

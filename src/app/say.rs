@@ -437,6 +437,8 @@ impl Say<'_> {
                     (State::AtRisk, false) => "AT RISK",
                     (State::Late, false) => "LATE",
                     (State::Open, false) => "open",
+                    (State::PendingCalendar, true) => "待节假日数据",
+                    (State::PendingCalendar, false) => "pending calendar",
                 };
                 format!("{doc_number} {period} ({report_id}) — {word}")
             }
@@ -829,6 +831,13 @@ pub fn flag(f: Flag, lang: Lang) -> String {
     match f {
         Flag::DataLate { arrived, due } => format!("数据逾期：{arrived} 到达，截止日为 {due}"),
         Flag::NoData { due } => format!("尚无数据；截止日为 {due}"),
+        Flag::DatasetMissing { dataset, due } => {
+            let zh = crate::ingest::schema::DATASETS
+                .iter()
+                .find(|d| d.kind == dataset)
+                .map_or(dataset.name(), |d| d.sheet_zh);
+            format!("尚未提交{zh}数据；截止日为 {due}")
+        }
         Flag::DistributedLate { at, due } => format!("{at} 分发，晚于报告截止日 {due}"),
         Flag::NotDistributed { due } => format!("尚未分发；报告截止日为 {due}"),
         Flag::DueSoon { due, progress } => {

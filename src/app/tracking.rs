@@ -14,6 +14,7 @@ use super::session::Env;
 use crate::ledger::{InputRecord, Ledger};
 use crate::model::document::{DocStatus, DocVersion, SignOff};
 use crate::model::period::Period;
+use crate::model::records::DatasetKind;
 use crate::timeliness::{self, Facts, Flag, Progress, State};
 
 /// One row of the timeliness table (status command, internal report).
@@ -87,16 +88,7 @@ fn status_rows_with(
     }
     keys.sort();
     keys.dedup();
-    let mut inputs = ledger.read().inputs()?;
-    // An input the ledger knows keeps its recorded arrival.
-    for a in arriving {
-        if !inputs
-            .iter()
-            .any(|x| x.sha256 == a.sha256 && x.path == a.path)
-        {
-            inputs.push(a.clone());
-        }
-    }
+    let arrivals = Arrivals::of(&known_inputs(ledger, arriving)?);
     let mut rows = Vec::new();
     for (p, i) in keys {
         let spec = &env.cat.reports[i];
@@ -107,29 +99,27 @@ fn status_rows_with(
             .iter()
             .rev()
             .find(|d| d.state.status == DocStatus::Approved);
-        // The data arrived with the last delivery for the period (a file whose folder or
-        // name gives a period inside it); where no input says its period, the last input
-        // that arrived after the period began.
-        let for_period: Vec<NaiveDateTime> = inputs
-            .iter()
-            .filter(|x| {
-                crate::ingest::delivery::period_of(&x.path)
-                    .0
-                    .is_some_and(|dp| p.start() <= dp.start() && dp.end() <= p.end())
-            })
-            .map(|x| x.first_seen)
-            .collect();
-        let any_period = inputs
-            .iter()
-            .any(|x| crate::ingest::delivery::period_of(&x.path).0.is_some());
-        let data_arrived = if any_period {
-            for_period.into_iter().max()
+        // The data are complete when every dataset the report needs has arrived for
+        // every month of the period: the last of those first arrivals.
+        let needed = crate::kpi::datasets_needed(&env.cat, spec, &p);
+        let mut missing = Vec::new();
+        let mut last: Option<NaiveDateTime> = None;
+        for &d in &needed {
+            let mut complete = true;
+            for m in p.months() {
+                match arrivals.first(d, m) {
+                    Some(t) => last = last.max(Some(t)),
+                    None => complete = false,
+                }
+            }
+            if !complete {
+                missing.push(d);
+            }
+        }
+        let (data_arrived, datasets_missing) = if last.is_none() {
+            (None, Vec::new())
         } else {
-            inputs
-                .iter()
-                .map(|x| x.first_seen)
-                .filter(|t| *t >= p.start())
-                .max()
+            (last, missing)
         };
         let distributed = match approved {
             Some(a) => ledger.read().first_delivery(a.id)?,
@@ -140,6 +130,7 @@ fn status_rows_with(
             data_due: crate::due::data_due(p.frequency, p, &hol).ok(),
             report_due: crate::due::report_due(p.frequency, p, &hol).ok(),
             data_arrived,
+            datasets_missing: &datasets_missing,
             distributed,
             progress: match (approved, latest) {
                 (Some(_), _) => Progress::Approved,
@@ -172,6 +163,110 @@ fn status_rows_with(
     Ok(rows)
 }
 
+/// Every input the ledger knows, and `arriving` (a batch's own inputs, not yet
+/// recorded): an input the ledger knows keeps its recorded arrival.
+fn known_inputs(ledger: &Ledger, arriving: &[InputRecord]) -> anyhow::Result<Vec<InputRecord>> {
+    let mut inputs = ledger.read().inputs()?;
+    for a in arriving {
+        if !inputs
+            .iter()
+            .any(|x| x.sha256 == a.sha256 && x.path == a.path)
+        {
+            inputs.push(a.clone());
+        }
+    }
+    Ok(inputs)
+}
+
+/// When each dataset's data for each month first arrived (spec §4: a
+/// delivery's arrival; later deliveries of the same month are corrections and
+/// never make the data late).
+struct Arrivals {
+    /// A delivery with a period (its folder or name) covers each month of it.
+    by_month: std::collections::BTreeMap<(DatasetKind, Period), NaiveDateTime>,
+    /// Files with no period: they count for a month from the month's start on.
+    undated: Vec<(DatasetKind, NaiveDateTime)>,
+}
+
+impl Arrivals {
+    fn of(inputs: &[InputRecord]) -> Arrivals {
+        let mut a = Arrivals {
+            by_month: Default::default(),
+            undated: Vec::new(),
+        };
+        for x in inputs {
+            let period = crate::ingest::delivery::period_of(&x.path).0;
+            for &d in &x.datasets {
+                match period {
+                    Some(dp) => {
+                        for m in dp.months() {
+                            let e = a.by_month.entry((d, m)).or_insert(x.first_seen);
+                            *e = (*e).min(x.first_seen);
+                        }
+                    }
+                    None => a.undated.push((d, x.first_seen)),
+                }
+            }
+        }
+        a
+    }
+
+    /// The first arrival of `d`'s data for the month `m`.
+    fn first(&self, d: DatasetKind, m: Period) -> Option<NaiveDateTime> {
+        self.by_month.get(&(d, m)).copied().or_else(|| {
+            self.undated
+                .iter()
+                .filter(|(k, t)| *k == d && *t >= m.start())
+                .map(|(_, t)| *t)
+                .min()
+        })
+    }
+}
+
+/// The data deliveries of the months of `periods`: per month, each dataset a
+/// report of the report list needs for a period containing that month, due by
+/// the earliest data due date among those reports.
+fn delivery_rows(
+    env: &Env,
+    arrivals: &Arrivals,
+    periods: &[Period],
+) -> Vec<crate::report::DeliveryRow> {
+    let now = env.now();
+    let mut due: std::collections::BTreeMap<(Period, DatasetKind), Option<NaiveDate>> =
+        Default::default();
+    let mut months: Vec<Period> = periods.iter().flat_map(|p| p.months()).collect();
+    months.sort();
+    months.dedup();
+    for m in months {
+        for spec in &env.cat.reports {
+            let p = m.enclosing(spec.frequency);
+            let d = crate::due::data_due(spec.frequency, p, &env.due_holidays).ok();
+            for k in crate::kpi::datasets_needed(&env.cat, spec, &p) {
+                let e = due.entry((m, k)).or_insert(d);
+                // The earliest due date the calendar can tell wins (a longer period's
+                // date, which may need next year's holidays, is never the earliest);
+                // with none, the delivery is pending the calendar.
+                *e = match (*e, d) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+        }
+    }
+    due.into_iter()
+        .map(|((m, k), d)| {
+            let arrived = arrivals.first(k, m);
+            crate::report::DeliveryRow {
+                dataset: k,
+                period: m,
+                due: d,
+                arrived,
+                state: timeliness::assess_delivery(now, d, arrived),
+            }
+        })
+        .collect()
+}
+
 /// The timeliness rows the internal report shows: the three periods before
 /// `period` in full, and for `period` itself only its data arrival (its own
 /// generation, approval and distribution are still to come, and must not
@@ -184,25 +279,52 @@ pub fn timeliness_rows(
     ledger: &Ledger,
     period: Period,
     arriving: &[InputRecord],
-) -> anyhow::Result<Vec<crate::report::TimelinessRow>> {
-    let mut rows = Vec::new();
-    for p in period.previous(3) {
-        for r in status_rows_with(env, ledger, Some(p), arriving)? {
-            rows.extend(to_timeliness(&r, false));
+) -> anyhow::Result<crate::report::Timeliness> {
+    let mut reports = Vec::new();
+    let inputs = known_inputs(ledger, arriving)?;
+    // Periods before the first delivery the workspace knows are before its
+    // service began: nothing was due then.
+    let first = inputs
+        .iter()
+        .filter_map(|x| crate::ingest::delivery::period_of(&x.path).0)
+        .map(|p| p.start())
+        .min();
+    let mut periods: Vec<Period> = period
+        .previous(3)
+        .into_iter()
+        .filter(|p| first.is_none_or(|f| p.end() > f))
+        .collect();
+    for p in &periods {
+        for r in status_rows_with(env, ledger, Some(*p), arriving)? {
+            reports.push(to_timeliness(&r, false, env.now()));
         }
     }
     for r in status_rows_with(env, ledger, Some(period), arriving)? {
-        rows.extend(to_timeliness(&r, true));
+        reports.push(to_timeliness(&r, true, env.now()));
     }
-    Ok(rows)
+    periods.push(period);
+    let arrivals = Arrivals::of(&inputs);
+    Ok(crate::report::Timeliness {
+        reports,
+        deliveries: delivery_rows(env, &arrivals, &periods),
+        targets: env.cat.timeliness,
+    })
 }
 
-fn to_timeliness(r: &StatusRow, data_only: bool) -> Option<crate::report::TimelinessRow> {
-    Some(crate::report::TimelinessRow {
+fn to_timeliness(
+    r: &StatusRow,
+    data_only: bool,
+    now: NaiveDateTime,
+) -> crate::report::TimelinessRow {
+    crate::report::TimelinessRow {
         report_id: r.report_id.clone(),
         period: r.period.to_string(),
-        data_due: r.data_due?,
-        report_due: r.report_due?,
+        data_due: r.data_due,
+        report_due: r.report_due,
+        // Whether the report went out by its due date (not yet known for the
+        // period being reported).
+        distribution: (!data_only)
+            .then(|| timeliness::assess_delivery(now, r.report_due, r.distributed)),
         data_arrived: r.data_arrived,
         generated: if data_only { None } else { r.generated },
         approved: if data_only { None } else { r.approved },
@@ -213,5 +335,6 @@ fn to_timeliness(r: &StatusRow, data_only: bool) -> Option<crate::report::Timeli
             r.state == State::Late
         },
         at_risk: !data_only && r.state == State::AtRisk,
-    })
+        pending_calendar: r.state == State::PendingCalendar,
+    }
 }

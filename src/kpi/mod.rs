@@ -520,6 +520,32 @@ pub fn datasets_of(m: Metric) -> &'static [DatasetKind] {
     }
 }
 
+/// The datasets a report of `spec` needs for `p` (spec §4: the data a report
+/// needs): the one each target of its agreements in force reads first (a
+/// satisfaction figure reads the surveys), and the process KPIs for an
+/// internal report (it covers every process). Sorted, each once.
+pub fn datasets_needed(
+    cat: &crate::model::catalogue::Catalogue,
+    spec: &crate::model::catalogue::ReportSpec,
+    p: &Period,
+) -> Vec<DatasetKind> {
+    use crate::model::catalogue::Audience;
+    let all = spec.audience == Audience::Internal && spec.agreements.is_empty();
+    let mut out: Vec<DatasetKind> = cat
+        .agreements
+        .iter()
+        .filter(|a| (all || spec.agreements.contains(&a.id)) && a.in_force(p))
+        .flat_map(|a| a.targets.iter())
+        .filter_map(|t| datasets_of(t.metric).first().copied())
+        .collect();
+    if spec.audience == Audience::Internal && !cat.process_kpis.is_empty() {
+        out.push(DatasetKind::ProcessKpis);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The data-missing rule (spec §2.1a): where deliveries are tracked and no month of the
 /// period has a delivery of any dataset the figure needs, the target has no figure
 /// ([`Status::DataMissing`]); where some months have one, the figure stands on those and

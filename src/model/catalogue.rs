@@ -29,6 +29,27 @@ pub struct Catalogue {
     /// workspace written before people had ids: the report list then names
     /// people by name and approvals are unsigned (legacy).
     pub persons: Vec<Person>,
+    /// The on-time shares the reporting process aims at (`[timeliness]`, spec §4).
+    pub timeliness: TimelinessTargets,
+}
+
+/// Targets for the timeliness KPI of the reporting process (spec §4): the share
+/// of data deliveries that arrived by their due date, and of reports
+/// distributed by theirs, in percent. A catalogue without `[timeliness]` aims
+/// at 100 % for both: the manual's due dates are requirements, not wishes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TimelinessTargets {
+    pub data_on_time: f64,
+    pub reports_on_time: f64,
+}
+
+impl Default for TimelinessTargets {
+    fn default() -> Self {
+        TimelinessTargets {
+            data_on_time: 100.0,
+            reports_on_time: 100.0,
+        }
+    }
 }
 
 /// Someone the report list names (compiler, reviewer, approver).

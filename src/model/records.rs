@@ -408,6 +408,23 @@ pub enum DatasetKind {
 }
 
 impl DatasetKind {
+    /// All eight, in the order of spec §2.1.
+    pub const ALL: [DatasetKind; 8] = [
+        DatasetKind::Incidents,
+        DatasetKind::Outages,
+        DatasetKind::Changes,
+        DatasetKind::Requests,
+        DatasetKind::Surveys,
+        DatasetKind::ProcessKpis,
+        DatasetKind::SupplierTickets,
+        DatasetKind::Capacity,
+    ];
+
+    /// The dataset of a stable name (`incidents`), the inverse of [`DatasetKind::name`].
+    pub fn from_name(name: &str) -> Option<DatasetKind> {
+        DatasetKind::ALL.into_iter().find(|d| d.name() == name)
+    }
+
     /// The stable name (`incidents`), as in JSON and the provider templates.
     pub fn name(self) -> &'static str {
         match self {

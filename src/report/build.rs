@@ -23,6 +23,7 @@ use crate::kpi::{Direction, KpiResults, Miss, Scope, TargetKind, TargetMetric, T
 use crate::model::catalogue::{Audience, Catalogue, Metric, Op, ReportSpec, Unit};
 use crate::model::period::Period;
 use crate::model::status::Status;
+use crate::timeliness::{Delivery, Share};
 
 /// The most missed tickets one document can list (see `breaches`): a batch
 /// keeps this many per target (`KpiResults::cap_missed`).
@@ -35,13 +36,84 @@ pub const DEFAULT_BREACH_ROWS: usize = 200;
 /// The document's life-cycle state, from the ledger (or a fresh draft).
 pub use crate::model::document::DocState;
 
+/// The timeliness of the reporting process (spec §4) as the internal report
+/// shows it: the data deliveries per dataset and month, the reports, and the
+/// on-time shares the catalogue aims at.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timeliness {
+    pub reports: Vec<TimelinessRow>,
+    #[serde(default)]
+    pub deliveries: Vec<DeliveryRow>,
+    #[serde(default)]
+    pub targets: crate::model::catalogue::TimelinessTargets,
+}
+
+impl Timeliness {
+    /// The archived `timeliness.json`: this shape, or the plain list of report
+    /// rows that runs before deliveries were tracked archived.
+    pub fn from_archive(bytes: &[u8]) -> Result<Timeliness, serde_json::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Archived {
+            Full(Timeliness),
+            Rows(Vec<TimelinessRow>),
+        }
+        Ok(match serde_json::from_slice(bytes)? {
+            Archived::Full(t) => t,
+            Archived::Rows(reports) => Timeliness {
+                reports,
+                ..Timeliness::default()
+            },
+        })
+    }
+
+    /// The on-time share of the data deliveries whose outcome is known.
+    pub fn data_share(&self) -> Share {
+        let mut s = Share::default();
+        for d in self.deliveries.iter().filter(|d| d.state.is_decided()) {
+            s.add(d.state == Delivery::OnTime);
+        }
+        s
+    }
+
+    /// The on-time share of the reports whose distribution is decided.
+    pub fn report_share(&self) -> Share {
+        let mut s = Share::default();
+        for d in self
+            .reports
+            .iter()
+            .filter_map(|r| r.distribution)
+            .filter(|d| d.is_decided())
+        {
+            s.add(d == Delivery::OnTime);
+        }
+        s
+    }
+}
+
+/// One dataset's delivery for one month (spec §4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryRow {
+    pub dataset: crate::model::records::DatasetKind,
+    pub period: Period,
+    /// `None` where the holiday data cannot tell the due date.
+    pub due: Option<NaiveDate>,
+    pub arrived: Option<NaiveDateTime>,
+    pub state: Delivery,
+}
+
 /// Timeliness of one report and period (spec §4), from the ledger.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelinessRow {
     pub report_id: String,
     pub period: String,
-    pub data_due: NaiveDate,
-    pub report_due: NaiveDate,
+    /// `None` where the holiday data cannot tell the date ("pending calendar").
+    pub data_due: Option<NaiveDate>,
+    pub report_due: Option<NaiveDate>,
+    /// Whether the report was distributed by its due date; `None` for the
+    /// period being reported (its distribution is still to come).
+    #[serde(default)]
+    pub distribution: Option<Delivery>,
     pub data_arrived: Option<NaiveDateTime>,
     pub generated: Option<NaiveDateTime>,
     pub approved: Option<NaiveDateTime>,
@@ -50,6 +122,9 @@ pub struct TimelinessRow {
     pub late: bool,
     /// Not late yet, but not done and due soon.
     pub at_risk: bool,
+    /// A due date beyond the holiday data: nothing is judged yet.
+    #[serde(default)]
+    pub pending_calendar: bool,
 }
 
 /// How many findings of each severity the run's inputs have (the summary's
@@ -81,7 +156,7 @@ pub struct BuildContext<'a> {
     pub history: &'a [KpiResults],
     pub inputs: &'a [FileCount],
     pub findings: FindingCounts,
-    pub timeliness: &'a [TimelinessRow],
+    pub timeliness: &'a Timeliness,
     pub state: DocState,
     pub generated_at: NaiveDateTime,
     pub template: &'a Template,
@@ -1071,14 +1146,23 @@ impl<'a, 'b> Builder<'a, 'b> {
     }
 
     fn timeliness(&self, columns: &[String]) -> Vec<Block> {
-        if self.ctx.timeliness.is_empty() {
+        let t = self.ctx.timeliness;
+        if t.reports.is_empty() && t.deliveries.is_empty() {
             return vec![self.no_data()];
         }
-        let mut rows: Vec<&TimelinessRow> = self.ctx.timeliness.iter().collect();
+        let mut b = vec![self.timeliness_shares(t)];
+        if !t.deliveries.is_empty() {
+            b.push(self.deliveries(&t.deliveries));
+        }
+        let mut rows: Vec<&TimelinessRow> = t.reports.iter().collect();
         rows.sort_by(|a, b| (&a.report_id, &a.period).cmp(&(&b.report_id, &b.period)));
         let opt = |t: &Option<NaiveDateTime>| match t {
             Some(t) => text(&short(t)),
             None => Cell::Empty,
+        };
+        let day = |d: &Option<NaiveDate>| match d {
+            Some(d) => text(&d.to_string()),
+            None => text(&self.label("pending_calendar")),
         };
         let rows = rows
             .iter()
@@ -1088,12 +1172,16 @@ impl<'a, 'b> Builder<'a, 'b> {
                     .map(|c| match c.as_str() {
                         "report" => text(&r.report_id),
                         "period" => text(&r.period),
-                        "data_due" => text(&r.data_due.to_string()),
-                        "report_due" => text(&r.report_due.to_string()),
+                        "data_due" => day(&r.data_due),
+                        "report_due" => day(&r.report_due),
                         "data_arrived" => opt(&r.data_arrived),
                         "generated" => opt(&r.generated),
                         "approved" => opt(&r.approved),
                         "distributed" => opt(&r.distributed),
+                        "status" if r.pending_calendar => Cell::Status(StatusCell {
+                            status: Status::NotApplicable,
+                            label: self.label("pending_calendar"),
+                        }),
                         "status" => self.status_cell(if r.late {
                             Status::Breached
                         } else if r.at_risk {
@@ -1106,7 +1194,97 @@ impl<'a, 'b> Builder<'a, 'b> {
                     .collect()
             })
             .collect();
-        vec![self.table("timeliness", columns, rows)]
+        b.push(self.table("timeliness", columns, rows));
+        b
+    }
+
+    /// The two on-time shares against the catalogue's targets (spec §4): a
+    /// share with nothing decided has no figure ("data missing").
+    fn timeliness_shares(&self, t: &Timeliness) -> Block {
+        let keys: Vec<String> = ["metric", "actual", "target", "count", "status"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let rows = [
+            (
+                "timeliness_data_share",
+                t.data_share(),
+                t.targets.data_on_time,
+            ),
+            (
+                "timeliness_report_share",
+                t.report_share(),
+                t.targets.reports_on_time,
+            ),
+        ]
+        .into_iter()
+        .map(|(label, share, target)| {
+            let status = match share.percent() {
+                None => Status::DataMissing,
+                Some(p) if p >= target => Status::Met,
+                Some(_) => Status::Breached,
+            };
+            vec![
+                text(&self.label(label)),
+                match share.percent() {
+                    Some(p) => numfmt::percent(p, self.t.numbers.percent_decimals),
+                    None => text(&self.label("status_data_missing")),
+                },
+                text(&format!(
+                    "{} {}",
+                    Op::Ge.symbol(),
+                    numfmt::cell_text(&numfmt::threshold(
+                        target,
+                        self.t.numbers.threshold_decimals,
+                        "%",
+                        true
+                    ))
+                )),
+                text(&format!("{}/{}", share.on_time, share.decided)),
+                self.status_cell(status),
+            ]
+        })
+        .collect();
+        self.table("timeliness_shares", &keys, rows)
+    }
+
+    /// Each dataset's delivery per month: due, arrived, on time or not.
+    fn deliveries(&self, rows: &[DeliveryRow]) -> Block {
+        let keys: Vec<String> = ["dataset", "period", "data_due", "data_arrived", "status"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut rows: Vec<&DeliveryRow> = rows.iter().collect();
+        rows.sort_by_key(|r| (r.period, r.dataset));
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let (status, label) = match r.state {
+                    Delivery::OnTime => (Status::Met, "delivery_on_time"),
+                    Delivery::Late => (Status::Breached, "delivery_late"),
+                    Delivery::Missing => (Status::DataMissing, "status_data_missing"),
+                    Delivery::NotDue => (Status::NotApplicable, "delivery_not_due"),
+                    Delivery::PendingCalendar => (Status::NotApplicable, "pending_calendar"),
+                };
+                vec![
+                    text(&self.label(&format!("dataset_{}", r.dataset.name()))),
+                    text(&r.period.to_string()),
+                    match r.due {
+                        Some(d) => text(&d.to_string()),
+                        None => text(&self.label("pending_calendar")),
+                    },
+                    match r.arrived {
+                        Some(t) => text(&short(&t)),
+                        None => Cell::Empty,
+                    },
+                    Cell::Status(StatusCell {
+                        status,
+                        label: self.label(label),
+                    }),
+                ]
+            })
+            .collect();
+        self.table("deliveries", &keys, rows)
     }
 
     fn appendix(&self, columns: &[String]) -> Vec<Block> {

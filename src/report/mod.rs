@@ -17,7 +17,8 @@ pub mod template;
 
 pub use crate::model::status::Status;
 pub use build::{
-    BuildContext, DocState, FindingCounts, ReportError, TimelinessRow, build, content_hash,
+    BuildContext, DeliveryRow, DocState, FindingCounts, ReportError, Timeliness, TimelinessRow,
+    build, content_hash,
 };
 pub use doc::*;
 pub use template::{Template, TemplateError};

@@ -91,6 +91,10 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Column keys of the tables a section adds on its own (the timeliness
+/// section's deliveries table), labelled in `[columns]` like the others.
+pub const FIXED_COLUMNS: &[&str] = &["dataset"];
+
 /// Every fixed string a template must define (`[labels]`).
 pub const REQUIRED_LABELS: &[&str] = &[
     "cover",
@@ -149,6 +153,20 @@ pub const REQUIRED_LABELS: &[&str] = &[
     "change_emergency",
     "total",
     "findings_summary",
+    "pending_calendar",
+    "timeliness_data_share",
+    "timeliness_report_share",
+    "delivery_on_time",
+    "delivery_late",
+    "delivery_not_due",
+    "dataset_incidents",
+    "dataset_outages",
+    "dataset_changes",
+    "dataset_requests",
+    "dataset_surveys",
+    "dataset_process_kpis",
+    "dataset_supplier_tickets",
+    "dataset_capacity",
 ];
 
 /// Decimals of each kind of figure.
@@ -456,6 +474,7 @@ impl Template {
             let mut v: Vec<&str> = SECTIONS
                 .iter()
                 .flat_map(|(_, c)| c.iter().copied())
+                .chain(FIXED_COLUMNS.iter().copied())
                 .collect();
             v.sort_unstable();
             v.dedup();

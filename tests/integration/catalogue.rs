@@ -1181,3 +1181,21 @@ fn sample_workspace_catalogue_loads() {
     assert!(cat.agreements.iter().any(|a| a.kind == AgreementKind::Ola));
     assert!(!cat.reports.is_empty());
 }
+
+/// `[timeliness]` sets the on-time targets of spec §4 (100 % each without it); a value that
+/// is not a percentage is an error at its position.
+#[test]
+fn timeliness_targets_default_to_100_and_are_checked() {
+    let cat = catalogue::parse_str("catalogue.toml", BASE).expect("BASE is valid");
+    assert_eq!(cat.timeliness.data_on_time, 100.0);
+    assert_eq!(cat.timeliness.reports_on_time, 100.0);
+    let with = format!("{BASE}\n[timeliness]\ndata_on_time = 95\n");
+    let cat = catalogue::parse_str("catalogue.toml", &with).expect("valid");
+    assert_eq!(cat.timeliness.data_on_time, 95.0);
+    assert_eq!(cat.timeliness.reports_on_time, 100.0);
+    let bad = format!("{BASE}\n[timeliness]\nreports_on_time = 120\n");
+    assert_eq!(
+        one_error(&bad),
+        "catalogue.toml:35:19: [timeliness]: threshold 120 is not a percentage between 0 and 100"
+    );
+}

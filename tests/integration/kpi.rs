@@ -146,6 +146,7 @@ fn catalogue() -> Catalogue {
     avail_email.at_risk = Some(0.05);
     Catalogue {
         persons: vec![],
+        timeliness: Default::default(),
         customers: vec![],
         services: vec![],
         suppliers: vec![],

@@ -347,3 +347,124 @@ fn trends_leave_out_a_month_nothing_was_delivered_for() {
         "{v}"
     );
 }
+
+/// Set a file's modification time (its arrival in the inbox) to a local time of the
+/// sample's timezone (Asia/Shanghai, UTC+8).
+fn arrive(path: &std::path::Path, local: &str) {
+    let t = t(local) - chrono::Duration::hours(8);
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(t.and_utc().timestamp() as u64);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(at)
+        .unwrap();
+}
+
+/// Spec §4: per dataset and month, the data's due date, its arrival and whether it was on
+/// time; per report, its distribution; the internal report shows both on-time shares against
+/// the catalogue's `[timeliness]` targets, and `status` names the missing dataset and exits 1.
+/// The expected shares are counted here by hand from the deliveries set up below.
+#[test]
+fn the_internal_report_shows_each_delivery_and_the_on_time_shares() {
+    let ws = demo();
+    let w = ws.path();
+    let month_files = |m: &str| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(w.join("inbox").join(m))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect()
+    };
+    // August and September: every workbook arrived on the 1st (data due on the 3rd).
+    for (m, at) in [
+        ("2026-08", "2026-09-01 09:00"),
+        ("2026-09", "2026-10-01 09:00"),
+    ] {
+        let files = month_files(m);
+        assert_eq!(files.len(), 8, "{files:?}");
+        for f in files {
+            arrive(&f, at);
+        }
+    }
+    // October: outages never arrive, changes arrive on 5 November (due 3 November, a
+    // Tuesday), the other six on 2 November.
+    std::fs::remove_file(w.join("inbox/2026-10/outages.xlsx")).unwrap();
+    for f in month_files("2026-10") {
+        arrive(&f, "2026-11-02 16:00");
+    }
+    arrive(&w.join("inbox/2026-10/changes.xlsx"), "2026-11-05 11:30");
+    let cat = std::fs::read_to_string(w.join("catalogue.toml")).unwrap();
+    std::fs::write(
+        w.join("catalogue.toml"),
+        format!("{cat}\n[timeliness]\ndata_on_time = 90\nreports_on_time = 95\n"),
+    )
+    .unwrap();
+    let now = "2026-11-06 10:00";
+    let o = sv(w, now, &["-q", "run", "--period", "2026-10"]);
+    assert!(o.status.code() == Some(0), "{}", text(&o));
+
+    // status: the October reports are late for their data; the outages are named.
+    let o = sv(
+        w,
+        now,
+        &["--format", "json", "status", "--period", "2026-10"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let v = json(&o);
+    let rows = v
+        .as_array()
+        .unwrap_or_else(|| v["rows"].as_array().unwrap());
+    let acme = rows
+        .iter()
+        .find(|r| r["doc_number"] == "SR-ACME-2026-10")
+        .unwrap();
+    assert_eq!(acme["state"], "late", "{acme}");
+    let flags = acme["flags"].to_string();
+    assert!(
+        flags.contains("dataset_missing") && flags.contains("outages"),
+        "{flags}"
+    );
+    assert!(flags.contains("data_late"), "{flags}");
+    let o = sv(w, now, &["status", "--period", "2026-10"]);
+    assert!(text(&o).contains("尚未提交服务中断数据"), "{}", text(&o));
+
+    // The internal report. Deliveries (July, before the first delivery, is left out):
+    // August 8/8 and September 8/8 on time; October 6 on time, changes late, outages
+    // missing: 22 of 24 = 91.67 %, at least 90 % → met. Reports: none of August's five
+    // monthly reports nor September's five and the Q3 quarterly was distributed, all past
+    // due: 0 of 11 → breached. October's own reports are not judged yet.
+    let pdf = w.join("out/2026-10/SR-INT-2026-10_2026-10_v1.0_draft.pdf");
+    let t = match std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+    {
+        Ok(t) => String::from_utf8_lossy(&t.stdout).into_owned(),
+        Err(e) => {
+            assert!(std::env::var_os("CI").is_none(), "pdftotext: {e}");
+            return;
+        }
+    };
+    let lines: Vec<String> = t
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let has = |want: &str| {
+        assert!(
+            lines.iter().any(|l| l == want),
+            "no line {want:?} in:\n{}",
+            lines.join("\n")
+        )
+    };
+    has("数据按时提交率 91.67% ≥ 90% 22/24 达标");
+    has("报告按时分发率 0.00% ≥ 95% 0/11 未达标");
+    has("变更 2026-10 2026-11-03 2026-11-05 11:30 逾期");
+    has("服务中断 2026-10 2026-11-03 数据缺失");
+    has("事件 2026-10 2026-11-03 2026-11-02 16:00 按时");
+    has("事件 2026-08 2026-09-03 2026-09-01 09:00 按时");
+    assert!(
+        !lines.iter().any(|l| l.contains("2026-07 2026-08-03")),
+        "July is listed"
+    );
+}

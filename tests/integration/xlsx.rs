@@ -18,14 +18,16 @@ use svcreport::kpi::{
 };
 use svcreport::model::catalogue::{
     Agreement, AgreementKind, Audience, Catalogue, Customer, Metric, Op, OutputFormat, ReportSpec,
-    Service, Supplier, Unit,
+    Service, Supplier, TimelinessTargets, Unit,
 };
 use svcreport::model::period::{Frequency, Period};
+use svcreport::model::records::DatasetKind;
 use svcreport::render::RenderOptions;
 use svcreport::report::{
-    self, Block, BuildContext, Cell, DocState, DocStatus, DocVersion, FindingCounts, ReportDoc,
-    Status, Template, TimelinessRow,
+    self, Block, BuildContext, Cell, DeliveryRow, DocState, DocStatus, DocVersion, FindingCounts,
+    ReportDoc, Status, Template, Timeliness, TimelinessRow,
 };
+use svcreport::timeliness::Delivery;
 
 fn dt(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
@@ -97,6 +99,7 @@ fn catalogue() -> Catalogue {
     en.title_en = Some("ACME IT Service Report".into());
     Catalogue {
         persons: vec![],
+        timeliness: Default::default(),
         customers: vec![Customer {
             id: "acme".into(),
             name: "安科美科技有限公司".into(),
@@ -559,33 +562,61 @@ fn findings() -> FindingCounts {
     }
 }
 
-fn timeliness() -> Vec<TimelinessRow> {
-    vec![
+fn timeliness() -> Timeliness {
+    let deliveries = vec![
+        DeliveryRow {
+            dataset: DatasetKind::Outages,
+            period: Period::parse("2026-10").unwrap(),
+            due: Some(d("2026-11-03")),
+            arrived: None,
+            state: Delivery::Missing,
+        },
+        DeliveryRow {
+            dataset: DatasetKind::Incidents,
+            period: Period::parse("2026-10").unwrap(),
+            due: Some(d("2026-11-03")),
+            arrived: Some(dt("2026-11-02 17:40")),
+            state: Delivery::OnTime,
+        },
+    ];
+    let reports = vec![
         TimelinessRow {
             report_id: "acme-monthly".into(),
             period: "2026-10".into(),
-            data_due: d("2026-11-03"),
-            report_due: d("2026-11-10"),
+            data_due: Some(d("2026-11-03")),
+            report_due: Some(d("2026-11-10")),
+            distribution: Some(Delivery::NotDue),
             data_arrived: Some(dt("2026-11-02 17:40")),
             generated: Some(dt("2026-11-03 10:00")),
             approved: None,
             distributed: None,
             late: false,
             at_risk: true,
+            pending_calendar: false,
         },
         TimelinessRow {
             report_id: "acme-monthly".into(),
             period: "2026-09".into(),
-            data_due: d("2026-09-30"),
-            report_due: d("2026-10-09"),
+            data_due: Some(d("2026-09-30")),
+            report_due: Some(d("2026-10-09")),
+            distribution: Some(Delivery::Late),
             data_arrived: Some(dt("2026-10-08 09:15")),
             generated: Some(dt("2026-10-09 11:00")),
             approved: Some(dt("2026-10-12 16:30")),
             distributed: Some(dt("2026-10-12 17:00")),
             late: true,
             at_risk: false,
+            pending_calendar: false,
         },
-    ]
+    ];
+    Timeliness {
+        reports,
+        deliveries,
+        targets: TimelinessTargets {
+            data_on_time: 95.0,
+            reports_on_time: 100.0,
+        },
+    }
 }
 
 struct Fixture {
@@ -593,7 +624,7 @@ struct Fixture {
     results: KpiResults,
     inputs: Vec<FileCount>,
     findings: FindingCounts,
-    timeliness: Vec<TimelinessRow>,
+    timeliness: Timeliness,
 }
 
 fn fixture() -> Fixture {
@@ -975,6 +1006,26 @@ fn internal_and_supplier_cover_their_audience() {
         ]
     );
     assert_eq!(texts(&tl.rows[1])[8], "有风险");
+    // The on-time shares against the catalogue's targets: one delivery of two
+    // decided on time (the other missing), the one report decided went out late.
+    let shares = find_table(&int, "timeliness", "timeliness_shares");
+    assert_eq!(
+        texts(&shares.rows[0]),
+        ["数据按时提交率", "50.00%", "≥ 95%", "1/2", "未达标"]
+    );
+    assert_eq!(
+        texts(&shares.rows[1]),
+        ["报告按时分发率", "0.00%", "≥ 100%", "0/1", "未达标"]
+    );
+    let dl = find_table(&int, "timeliness", "deliveries");
+    assert_eq!(
+        texts(&dl.rows[0]),
+        ["事件", "2026-10", "2026-11-03", "2026-11-02 17:40", "按时"]
+    );
+    assert_eq!(
+        texts(&dl.rows[1]),
+        ["服务中断", "2026-10", "2026-11-03", "", "数据缺失"]
+    );
     let imp = find_table(&int, "improvements", "improvements");
     assert_eq!(imp.rows.len(), 4);
     assert_eq!(texts(&imp.rows[3])[3], "供应商管理");
