@@ -245,6 +245,7 @@ fn main() {
         data: &data,
         period: Period::month(2026, 10),
         history: &[],
+        closure: None,
     };
     let mut best = f64::MAX;
     let mut targets = 0;
@@ -262,6 +263,7 @@ fn main() {
     let hist = kpi::history(&input, 3, &Default::default()).results;
     let r = kpi::compute(&KpiInput {
         history: &hist,
+        closure: None,
         ..input
     })
     .expect("valid");

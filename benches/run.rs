@@ -67,6 +67,7 @@ fn child(dir: &Path) {
         Command::Run {
             period: Some(Period::parse("2026-10").expect("period")),
             strict: false,
+            reissue: false,
         },
     )
     .expect("run");

@@ -119,6 +119,11 @@ pub enum Cmd {
         /// Refuse to render when any error finding exists.
         #[arg(long)]
         strict: bool,
+        /// Re-issue an approved document whose content changed, as a new major version
+        /// superseding it (without it an approved document is final, and later deliveries
+        /// are late corrections counted in the next period).
+        #[arg(long)]
+        reissue: bool,
     },
     /// Record a review of a document (e.g. SR-ACME-2026-10).
     Review {
@@ -252,7 +257,15 @@ impl Cli {
                     })
                     .collect(),
             },
-            Cmd::Run { period, strict } => Command::Run { period, strict },
+            Cmd::Run {
+                period,
+                strict,
+                reissue,
+            } => Command::Run {
+                period,
+                strict,
+                reissue,
+            },
             Cmd::Review {
                 doc,
                 key,

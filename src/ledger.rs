@@ -418,10 +418,13 @@ pub enum SourceKind {
     Timeliness,
     /// The report model as built (`model.json`).
     Model,
+    /// The approved periods' data the figures were settled against
+    /// (`closure.json`: where they end and the approved inputs).
+    Closure,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 7] = [
+    pub const ALL: [SourceKind; 8] = [
         SourceKind::Settings,
         SourceKind::Catalogue,
         SourceKind::Template,
@@ -429,6 +432,7 @@ impl SourceKind {
         SourceKind::History,
         SourceKind::Timeliness,
         SourceKind::Model,
+        SourceKind::Closure,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -439,6 +443,7 @@ impl SourceKind {
             SourceKind::History => "history",
             SourceKind::Timeliness => "timeliness",
             SourceKind::Model => "model",
+            SourceKind::Closure => "closure",
         }
     }
     fn parse(s: &str) -> Option<SourceKind> {
@@ -1113,6 +1118,16 @@ impl Reader<'_> {
     }
 
     /// Inputs (path, sha256) a document version was built from, by path.
+    /// Every period with an approved document, with the latest approved
+    /// version's id (any report): its figures are final.
+    pub fn approved_periods(&self) -> Result<Vec<(Period, i64)>, LedgerError> {
+        self.collect(
+            "SELECT period, MAX(id) FROM documents WHERE status = 'approved' GROUP BY period ORDER BY period",
+            [],
+            |r| Ok((get_period(r, 0)?, r.get(1)?)),
+        )
+    }
+
     pub fn document_inputs(&self, doc_id: i64) -> Result<Vec<(String, String)>, LedgerError> {
         self.collect(
             "SELECT path, sha256 FROM document_inputs WHERE doc_id = ?1 ORDER BY path, sha256",

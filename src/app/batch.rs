@@ -21,6 +21,7 @@ use std::path::Path;
 use anyhow::Context;
 use chrono::NaiveDateTime;
 
+use super::closure;
 use super::pipeline::{
     Figures, Inputs, Job, Laps, figures, file_name, map_on_threads, period_dir, provider_of,
     render_files, render_options, source_files,
@@ -38,7 +39,7 @@ use crate::ledger::{
 use crate::model::catalogue::OutputFormat;
 use crate::model::document::{DocState, DocStatus, DocVersion};
 use crate::model::period::Period;
-use crate::model::records::DatasetKind;
+use crate::model::records::{Dataset, DatasetKind};
 use crate::model::status::Status;
 use crate::report::{self, ReportDoc};
 
@@ -109,7 +110,24 @@ pub struct BatchOptions<'a> {
     pub period: Period,
     pub jobs: Vec<Job>,
     pub strict: bool,
+    /// Re-issue approved documents whose content changed (a new major
+    /// version); without it an approved document is final.
+    pub reissue: bool,
     pub progress: Option<&'a RenderProgress<'a>>,
+}
+
+/// What a period's figures were computed from.
+enum Basis {
+    /// Every delivery, as they stand.
+    Deliveries,
+    /// The period has an approved document: the inputs it was approved on.
+    Approved(closure::Approved),
+    /// A period after approved ones: every delivery, settled against the
+    /// approved data (archived with each document as `closure.json`).
+    Settled {
+        record: closure::ClosureRecord,
+        data: Dataset,
+    },
 }
 
 /// One job built (and rendered where needed).
@@ -148,7 +166,7 @@ pub fn run_batch(
         rep.run_id = Some(record_refused(s, o, inputs, &rep, &input_rows, started)?);
         return Ok(rep);
     }
-    let mut figures = figures_per_period(s, inputs, o)?;
+    let (mut figures, bases) = figures_per_period(s, inputs, o)?;
     for (p, f) in figures.iter_mut() {
         rep.history_gaps.append(&mut f.gaps);
         for t in f
@@ -177,7 +195,7 @@ pub fn run_batch(
     // The timeliness rows as the ledger knows them before this run.
     let timeliness = tracking::timeliness_rows(&s.env, &s.ledger, o.period, &input_rows)?;
     laps.lap("archive inputs, timeliness");
-    let built = build_all(s, inputs, o, &figures, &timeliness)?;
+    let built = build_all(s, inputs, o, &figures, &bases, &timeliness)?;
     laps.lap("build and render documents");
     let published = publish(s, o, &built)?;
     let records = BuildRecords {
@@ -187,6 +205,24 @@ pub fn run_batch(
             .collect::<anyhow::Result<_>>()?,
         timeliness: s.archive.store(&serde_json::to_vec(&timeliness)?)?,
         sources,
+        closure: bases
+            .iter()
+            .filter_map(|(p, b)| match b {
+                Basis::Settled { record, .. } => Some(
+                    serde_json::to_vec(record)
+                        .map_err(anyhow::Error::from)
+                        .and_then(|j| Ok((*p, s.archive.store(&j)?))),
+                ),
+                _ => None,
+            })
+            .collect::<anyhow::Result<_>>()?,
+        approved_inputs: bases
+            .iter()
+            .filter_map(|(p, b)| match b {
+                Basis::Approved(a) => Some((*p, a.inputs.clone())),
+                _ => None,
+            })
+            .collect(),
     };
     laps.lap("publish files, archive models");
     record(
@@ -279,24 +315,61 @@ fn record_refused(
     Ok(run_id)
 }
 
-/// KPI results of every period the jobs need (and the batch's own), each with its history.
+/// KPI results of every period the jobs need (and the batch's own), each with its
+/// history, and what each was computed from: a period with an approved document
+/// from the inputs it was approved on; a later one from every delivery, settled
+/// against the last approved period's data.
 fn figures_per_period(
     s: &Session,
     inputs: &Inputs,
     o: &BatchOptions<'_>,
-) -> anyhow::Result<BTreeMap<Period, Figures>> {
+) -> anyhow::Result<(BTreeMap<Period, Figures>, BTreeMap<Period, Basis>)> {
     let mut need: Vec<Period> = o.jobs.iter().map(|j| j.period).collect();
     need.push(o.period);
     need.sort();
     need.dedup();
-    need.into_iter()
-        .map(|p| {
-            Ok((
+    let approved = closure::approved_periods(&s.ledger)?;
+    let mut out = BTreeMap::new();
+    let mut bases = BTreeMap::new();
+    for p in need {
+        // A re-issue takes every delivery for the approved period itself.
+        let basis = if let Some(&id) = approved.get(&p).filter(|_| !o.reissue) {
+            Basis::Approved(closure::approved_data(s, id, Some(o.period))?)
+        } else if let Some((l, id)) = closure::closure_for(&approved, p) {
+            let inputs = s.ledger.read().document_inputs(id)?;
+            let data = closure::archived_data(s, &inputs)?;
+            Basis::Settled {
+                record: closure::ClosureRecord {
+                    at: l.end(),
+                    inputs,
+                },
+                data,
+            }
+        } else {
+            Basis::Deliveries
+        };
+        let f = match &basis {
+            Basis::Deliveries => {
+                figures(&s.env, Some(&s.ledger), &inputs.ingested.dataset, p, None)?
+            }
+            Basis::Approved(a) => {
+                figures(&s.env, Some(&s.ledger), &a.read.ingested.dataset, p, None)?
+            }
+            Basis::Settled { record, data } => figures(
+                &s.env,
+                Some(&s.ledger),
+                &inputs.ingested.dataset,
                 p,
-                figures(&s.env, Some(&s.ledger), &inputs.ingested.dataset, p)?,
-            ))
-        })
-        .collect()
+                Some(crate::kpi::Closure {
+                    at: record.at,
+                    approved: data,
+                }),
+            )?,
+        };
+        out.insert(p, f);
+        bases.insert(p, basis);
+    }
+    Ok((out, bases))
 }
 
 /// Archive the settings, catalogue, template and holiday files.
@@ -331,6 +404,8 @@ struct Shared<'a> {
     env: &'a Env,
     inputs: &'a Inputs,
     figures: &'a BTreeMap<Period, Figures>,
+    bases: &'a BTreeMap<Period, Basis>,
+    reissue: bool,
     timeliness: &'a report::Timeliness,
     templates: BTreeMap<String, report::template::Template>,
     /// The latest recorded version of every document (the ledger is not shared across threads).
@@ -344,6 +419,7 @@ fn build_all(
     inputs: &Inputs,
     o: &BatchOptions<'_>,
     figures: &BTreeMap<Period, Figures>,
+    bases: &BTreeMap<Period, Basis>,
     timeliness: &report::Timeliness,
 ) -> anyhow::Result<Vec<Built>> {
     let env = &s.env;
@@ -363,6 +439,8 @@ fn build_all(
         env,
         inputs,
         figures,
+        bases,
+        reissue: o.reissue,
         timeliness,
         templates,
         latest,
@@ -388,6 +466,11 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
     let env = sh.env;
     let spec = &env.cat.reports[j.spec];
     let f = &sh.figures[&j.period];
+    // A period with an approved document shows the inputs it was approved on.
+    let read = match sh.bases.get(&j.period) {
+        Some(Basis::Approved(a)) => &a.read,
+        _ => sh.inputs,
+    };
     let coverage = super::pipeline::coverage(env);
     let ctx = report::BuildContext {
         organisation: &env.ws.organisation,
@@ -396,8 +479,8 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
         period: j.period,
         results: &f.results,
         history: &f.history,
-        inputs: &sh.inputs.ingested.files,
-        findings: sh.inputs.finding_counts(),
+        inputs: &read.ingested.files,
+        findings: read.finding_counts(),
         timeliness: sh.timeliness,
         state: DocState::default(),
         generated_at: sh.generated_at,
@@ -406,7 +489,17 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
     };
     let probe = super::pipeline::build(&ctx)?;
     let prev = sh.latest.get(&j.doc_number).and_then(|d| d.as_ref());
-    let decision = decide_version(prev, &probe.meta.content_hash);
+    let mut decision = decide_version(prev, &probe.meta.content_hash);
+    // An approved document is final unless re-issued: what changed since is a
+    // late correction, counted in the first period not approved.
+    if let (VersionDecision::NextMajor { .. }, Some(p)) = (&decision, prev)
+        && !sh.reissue
+    {
+        decision = VersionDecision::Approved {
+            id: p.id,
+            version: p.state.version,
+        };
+    }
     let state = match (&decision, prev) {
         (VersionDecision::Same { .. } | VersionDecision::Approved { .. }, Some(p)) => {
             p.state.clone()
@@ -499,6 +592,10 @@ struct BuildRecords {
     timeliness: String,
     /// Settings, catalogue, template and holiday files.
     sources: Vec<SourceRecord>,
+    /// `closure.json` per settled period.
+    closure: BTreeMap<Period, String>,
+    /// The approved inputs of each period with an approved document.
+    approved_inputs: BTreeMap<Period, Vec<(String, String)>>,
 }
 
 /// One transaction for everything the batch learnt: inputs, the run, the
@@ -578,8 +675,17 @@ fn record(
                     VersionDecision::First => OutcomeKind::New,
                     _ => OutcomeKind::NewVersion,
                 };
-                for i in input_rows {
-                    tx.record_document_input(id, &i.sha256, &i.path)?;
+                match records.approved_inputs.get(&j.period) {
+                    Some(approved) => {
+                        for (path, sha) in approved {
+                            tx.record_document_input(id, sha, path)?;
+                        }
+                    }
+                    None => {
+                        for i in input_rows {
+                            tx.record_document_input(id, &i.sha256, &i.path)?;
+                        }
+                    }
                 }
                 for src in &records.sources {
                     tx.record_document_source(id, src)?;
@@ -598,6 +704,9 @@ fn record(
                 ];
                 if let Some(m) = &p.model_sha {
                     own.push((SourceKind::Model, "model.json", m));
+                }
+                if let Some(c) = records.closure.get(&j.period) {
+                    own.push((SourceKind::Closure, "closure.json", c));
                 }
                 for (kind, path, sha) in own {
                     tx.record_document_source(

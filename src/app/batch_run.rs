@@ -25,7 +25,7 @@ pub fn execute(
     command: &str,
     period: Period,
     jobs: Vec<Job>,
-    strict: bool,
+    (strict, reissue): (bool, bool),
 ) -> anyhow::Result<u8> {
     let bar =
         (!g.quiet && g.format == OutputKind::Text && std::io::stderr().is_terminal()).then(|| {
@@ -66,6 +66,7 @@ pub fn execute(
             period,
             jobs,
             strict,
+            reissue,
             progress: Some(&render_progress),
         },
     )?;

@@ -40,6 +40,7 @@ pub fn run(g: &Global, period: Period) -> anyhow::Result<u8> {
         data: &ing.dataset,
         period,
         history: &[],
+        closure: None,
     };
     let (results, history) = kpi::compute_with_history(&input, super::pipeline::HISTORY_PERIODS)?;
     let lang = crate::findings::Lang::from_tag(&ws.language);

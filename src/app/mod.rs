@@ -29,6 +29,7 @@ pub mod verify;
 // What the commands share (no command imports another command).
 pub mod batch;
 pub mod batch_run;
+pub mod closure;
 pub mod evidence;
 pub mod pipeline;
 pub mod rebuild;
@@ -106,6 +107,8 @@ pub enum Command {
         /// `None`: the last complete month.
         period: Option<Period>,
         strict: bool,
+        /// Re-issue approved documents whose content changed.
+        reissue: bool,
     },
     Review {
         doc: String,
@@ -172,7 +175,11 @@ pub fn run(g: &Global, cmd: Command) -> anyhow::Result<u8> {
             report,
             formats,
         } => render::run(g, period, report.as_deref(), &formats),
-        Command::Run { period, strict } => run::run(g, period, strict),
+        Command::Run {
+            period,
+            strict,
+            reissue,
+        } => run::run(g, period, strict, reissue),
         Command::Review { doc, who, comment } => review::run(g, &doc, &who, comment.as_deref()),
         Command::Approve { doc, who, comment } => approve::run(g, &doc, &who, comment.as_deref()),
         Command::Distribute {

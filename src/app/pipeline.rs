@@ -102,6 +102,7 @@ pub fn figures(
     ledger: Option<&Ledger>,
     data: &crate::model::records::Dataset,
     period: Period,
+    closure: Option<kpi::Closure<'_>>,
 ) -> anyhow::Result<Figures> {
     let mut stored = BTreeMap::new();
     if let Some(l) = ledger {
@@ -117,6 +118,7 @@ pub fn figures(
         data,
         period,
         history: &[],
+        closure: None,
     };
     let h = kpi::history(&input, HISTORY_PERIODS, &stored);
     let history: Vec<KpiResults> = h
@@ -133,6 +135,7 @@ pub fn figures(
     let history: Vec<KpiResults> = serde_json::from_slice(&serde_json::to_vec(&history)?)?;
     let mut results = kpi::compute(&KpiInput {
         history: &history,
+        closure,
         ..input
     })?;
     // What a document can list; the ledger keeps the same.

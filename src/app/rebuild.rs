@@ -7,10 +7,11 @@
 //! `.svcreport/work/` (removed afterwards), and the history and timeliness the
 //! version was built with are read back from their archived JSON.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
+use super::closure::{ClosureRecord, RemoveOnDrop, archived_data, safe_rel};
 use super::pipeline::{build, map_on_threads, read_inbox, render_one, render_options};
 use super::session::{Env, Session};
 use crate::clock::RunTime;
@@ -78,12 +79,14 @@ pub fn rebuild(
     let mut history = None;
     let mut timeliness = None;
     let mut model = None;
+    let mut closure = None;
     let mut catalogue_files = Vec::new();
     for src in &sources {
         match src.kind {
             SourceKind::History => history = Some(s.archive.load(&src.sha256)?),
             SourceKind::Timeliness => timeliness = Some(s.archive.load(&src.sha256)?),
             SourceKind::Model => model = Some(s.archive.load(&src.sha256)?),
+            SourceKind::Closure => closure = Some(s.archive.load(&src.sha256)?),
             SourceKind::Catalogue => {
                 place(&src.path, &src.sha256)?;
                 catalogue_files.push(PathBuf::from(&src.path));
@@ -126,12 +129,28 @@ pub fn rebuild(
         Some(m) => Some(serde_json::from_slice(&m)?),
         None => None,
     };
+    // Settled against the approved data the original build was settled against.
+    let closure: Option<ClosureRecord> = match closure {
+        Some(c) => Some(serde_json::from_slice(&c)?),
+        None => None,
+    };
+    let approved = match &closure {
+        Some(c) => Some(archived_data(s, &c.inputs)?),
+        None => None,
+    };
     let mut results = kpi::compute(&KpiInput {
         catalogue: &env.cat,
         calendars: &env.cals,
         data: &inp.ingested.dataset,
         period,
         history: &history,
+        closure: closure
+            .as_ref()
+            .zip(approved.as_ref())
+            .map(|(c, a)| kpi::Closure {
+                at: c.at,
+                approved: a,
+            }),
     })?;
     results.cap_missed(report::build::BREACH_ROWS);
     let template = report::template::Template::load(&env.template_dir(), &spec.template)?;
@@ -160,42 +179,4 @@ pub fn rebuild(
         archived_model,
         files,
     })
-}
-
-struct RemoveOnDrop(PathBuf);
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A relative path made only of normal components (no `..`, no root).
-fn safe_rel(rel: &str) -> Option<PathBuf> {
-    let p = Path::new(rel);
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::Normal(s) => out.push(s),
-            std::path::Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    (!out.as_os_str().is_empty()).then_some(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn safe_rel_refuses_escapes() {
-        assert_eq!(
-            safe_rel("inbox/2026-10/a.xlsx"),
-            Some(PathBuf::from("inbox/2026-10/a.xlsx"))
-        );
-        assert_eq!(safe_rel("../x"), None);
-        assert_eq!(safe_rel("/etc/passwd"), None);
-        assert_eq!(safe_rel("a/../../x"), None);
-        assert_eq!(safe_rel(""), None);
-    }
 }

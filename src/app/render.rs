@@ -16,5 +16,5 @@ pub fn run(
 ) -> anyhow::Result<u8> {
     let mut s = Session::open(&g.workspace, g.now.as_deref(), g.quiet)?;
     let jobs = pipeline::render_jobs(&s.env.cat, period, report, formats)?;
-    batch_run::execute(g, &mut s, "render", period, jobs, false)
+    batch_run::execute(g, &mut s, "render", period, jobs, (false, false))
 }

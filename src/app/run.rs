@@ -8,7 +8,7 @@ use super::session::Session;
 use super::{Global, batch_run, pipeline};
 use crate::model::period::Period;
 
-pub fn run(g: &Global, period: Option<Period>, strict: bool) -> anyhow::Result<u8> {
+pub fn run(g: &Global, period: Option<Period>, strict: bool, reissue: bool) -> anyhow::Result<u8> {
     let mut s = Session::open(&g.workspace, g.now.as_deref(), g.quiet)?;
     // With no period, the last complete month before the run's time.
     let period = period.unwrap_or_else(|| Period::of_date(s.env.now().date()).prev());
@@ -16,5 +16,5 @@ pub fn run(g: &Global, period: Option<Period>, strict: bool) -> anyhow::Result<u
     if jobs.is_empty() {
         anyhow::bail!("no report of the report list is due for {period}");
     }
-    batch_run::execute(g, &mut s, "run", period, jobs, strict)
+    batch_run::execute(g, &mut s, "run", period, jobs, (strict, reissue))
 }

@@ -38,7 +38,7 @@ pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, Ti
 fn closed_stand_in(ctx: &Ctx, f: &Filter, fig: &mut Figure) {
     let n = f
         .incidents(ctx.idx)
-        .filter(|i| i.resolved_at_close && i.resolved.is_some_and(|r| ctx.contains(r)))
+        .filter(|i| i.resolved_at_close && ctx.resolved_here(i))
         .count();
     if n > 0 {
         fig.exclusions.push(format!(
@@ -59,6 +59,7 @@ fn view<'a>(ctx: &Ctx<'a>, f: &Filter<'a>, i: &'a Incident, resolution: bool) ->
         },
         paused_secs: if resolution { i.paused_secs } else { 0 },
         clock: f.clock(ctx.cals, &i.service),
+        settled: ctx.settled_incident(i, resolution),
     }
 }
 
@@ -78,7 +79,7 @@ pub fn resolution_secs(
 pub(crate) fn mttr(ctx: &Ctx, f: &Filter) -> Result<Figure, TicketError> {
     let mut secs = Vec::new();
     for i in f.incidents(ctx.idx) {
-        if i.resolved.is_some_and(|r| ctx.contains(r))
+        if ctx.resolved_here(i)
             && let Some(s) =
                 resolution_secs(f.clock(ctx.cals, &i.service), i).map_err(|error| TicketError {
                     ticket: Some(i.id.to_string()),

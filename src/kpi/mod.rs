@@ -66,6 +66,54 @@ pub struct KpiInput<'a> {
     pub period: Period,
     /// Earlier periods' results, oldest first, for trends; may be empty.
     pub history: &'a [KpiResults],
+    /// What the approved documents settled, for a period after the approved ones.
+    pub closure: Option<Closure<'a>>,
+}
+
+/// The approved periods' data: approved figures never change, so a ticket
+/// whose outcome they counted is never counted again, and an outcome that
+/// later deliveries place inside an approved period (a late correction)
+/// counts in the first period that is not approved (`tickets::Settled`).
+#[derive(Debug, Clone, Copy)]
+pub struct Closure<'a> {
+    /// The end of the last approved period.
+    pub at: NaiveDateTime,
+    /// The records the last approved documents were computed from.
+    pub approved: &'a Dataset,
+}
+
+/// The approved records by id, for the periods the closure applies to.
+pub(crate) struct ClosureIndex<'a> {
+    at: NaiveDateTime,
+    incidents: std::collections::HashMap<&'a str, &'a crate::model::records::Incident>,
+    requests: std::collections::HashMap<&'a str, &'a crate::model::records::Request>,
+    supplier: std::collections::HashMap<(&'a str, &'a str), &'a SupplierTicket>,
+}
+
+impl<'a> ClosureIndex<'a> {
+    fn build(c: &Closure<'a>) -> ClosureIndex<'a> {
+        ClosureIndex {
+            at: c.at,
+            incidents: c
+                .approved
+                .incidents
+                .iter()
+                .map(|i| (i.id.as_str(), i))
+                .collect(),
+            requests: c
+                .approved
+                .requests
+                .iter()
+                .map(|r| (r.id.as_str(), r))
+                .collect(),
+            supplier: c
+                .approved
+                .supplier_tickets
+                .iter()
+                .map(|s| ((s.supplier.as_str(), s.id.as_str()), s))
+                .collect(),
+        }
+    }
 }
 
 /// The computation cannot go on (these are catalogue/calendar problems, not data findings).
@@ -93,7 +141,13 @@ pub enum KpiError {
 /// `input.period`, plus the process-KPI targets; fill trends from `input.history`.
 pub fn compute(input: &KpiInput) -> Result<KpiResults, KpiError> {
     let index = Index::build(input.data);
+    // The closure applies to periods that begin at or after its end.
+    let closure = input
+        .closure
+        .filter(|c| input.period.start() >= c.at)
+        .map(|c| ClosureIndex::build(&c));
     let ctx = Ctx {
+        closure: closure.as_ref(),
         cat: input.catalogue,
         cals: input.calendars,
         data: input.data,
@@ -169,6 +223,7 @@ pub fn history(input: &KpiInput, n: usize, stored: &BTreeMap<Period, KpiResults>
                     Some(compute(&KpiInput {
                         period: p,
                         history: &[],
+                        closure: None,
                         ..*input
                     }))
                 }
@@ -284,9 +339,106 @@ pub(crate) struct Ctx<'a> {
     pub start: NaiveDateTime,
     pub end: NaiveDateTime,
     pub idx: &'a Index<'a>,
+    /// The approved records, where the period begins after the approved ones.
+    pub closure: Option<&'a ClosureIndex<'a>>,
 }
 
 impl Ctx<'_> {
+    /// What the approved data settled about an incident (response or resolution).
+    pub fn settled_incident(
+        &self,
+        i: &crate::model::records::Incident,
+        resolution: bool,
+    ) -> Option<tickets::Settled> {
+        let c = self.closure?;
+        Some(tickets::Settled {
+            at: c.at,
+            approved: c.incidents.get(i.id.as_str()).map(|a| tickets::Approved {
+                opened: a.opened,
+                event: if resolution {
+                    a.resolved
+                } else {
+                    a.responded.or(a.resolved)
+                },
+                paused_secs: if resolution { a.paused_secs } else { 0 },
+            }),
+        })
+    }
+
+    /// What the approved data settled about a request's fulfilment.
+    pub fn settled_request(&self, r: &crate::model::records::Request) -> Option<tickets::Settled> {
+        let c = self.closure?;
+        Some(tickets::Settled {
+            at: c.at,
+            approved: c.requests.get(r.id.as_str()).map(|a| tickets::Approved {
+                opened: a.opened,
+                event: a.fulfilled,
+                paused_secs: a.paused_secs,
+            }),
+        })
+    }
+
+    /// What the approved data settled about a supplier ticket (response or restore).
+    pub fn settled_supplier(&self, s: &SupplierTicket, restore: bool) -> Option<tickets::Settled> {
+        let c = self.closure?;
+        Some(tickets::Settled {
+            at: c.at,
+            approved: c
+                .supplier
+                .get(&(s.supplier.as_str(), s.id.as_str()))
+                .map(|a| tickets::Approved {
+                    opened: a.reported,
+                    event: if restore {
+                        a.restored
+                    } else {
+                        a.responded.or(a.restored)
+                    },
+                    paused_secs: 0,
+                }),
+        })
+    }
+
+    /// An incident's resolution counts in this period (MTTR, ticket scores): it
+    /// lies in the period, or, after approved periods, the approved data had not
+    /// resolved it before their end and later data place the resolution there
+    /// (a late correction, counted in the first period not approved); one the
+    /// approved data resolved there never counts again.
+    pub fn resolved_here(&self, i: &crate::model::records::Incident) -> bool {
+        let approved = self
+            .closure
+            .map(|c| c.incidents.get(i.id.as_str()).and_then(|a| a.resolved));
+        self.done_here(i.resolved, approved)
+    }
+
+    /// A request's fulfilment counts in this period (as [`Ctx::resolved_here`]).
+    pub fn fulfilled_here(&self, r: &crate::model::records::Request) -> bool {
+        let approved = self
+            .closure
+            .map(|c| c.requests.get(r.id.as_str()).and_then(|a| a.fulfilled));
+        self.done_here(r.fulfilled, approved)
+    }
+
+    /// `approved`: `None` without a closure, else the approved record's instant.
+    fn done_here(
+        &self,
+        done: Option<NaiveDateTime>,
+        approved: Option<Option<NaiveDateTime>>,
+    ) -> bool {
+        let Some(done) = done else { return false };
+        match (self.closure, approved) {
+            (Some(c), Some(a)) => {
+                if a.is_some_and(|a| a < c.at) {
+                    false
+                } else if done < c.at {
+                    self.start == c.at
+                } else {
+                    self.contains(done)
+                }
+            }
+            _ => self.contains(done),
+        }
+    }
+
     /// `t` lies in the period `[start, end)` (cached bounds; `Period::contains` rebuilds them).
     pub fn contains(&self, t: NaiveDateTime) -> bool {
         t >= self.start && t < self.end

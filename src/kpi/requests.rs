@@ -24,6 +24,7 @@ pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, Ti
         event: r.fulfilled,
         paused_secs: r.paused_secs,
         clock: f.clock(ctx.cals, &r.service),
+        settled: ctx.settled_request(r),
     });
     Ok(Tally::of(views, limit, ctx.start, ctx.end)?.figure("requests"))
 }
@@ -31,7 +32,7 @@ pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, Ti
 pub(crate) fn mttf(ctx: &Ctx, f: &Filter) -> Result<Figure, TicketError> {
     let mut secs = Vec::new();
     for r in f.requests(ctx.idx) {
-        if let Some(done) = r.fulfilled.filter(|d| ctx.contains(*d)) {
+        if let Some(done) = r.fulfilled.filter(|_| ctx.fulfilled_here(r)) {
             let clock = f.clock(ctx.cals, &r.service);
             let b = clock
                 .business_seconds(r.opened, done)

@@ -33,14 +33,14 @@ pub(crate) fn compute(ctx: &Ctx, f: &Filter, metric: Metric) -> Figure {
     }
     for i in f.incidents(ctx.idx) {
         if let Some(sc) = i.satisfaction
-            && i.resolved.is_some_and(|r| ctx.contains(r))
+            && ctx.resolved_here(i)
         {
             scores.push(sc);
         }
     }
     for r in f.requests(ctx.idx) {
         if let Some(sc) = r.satisfaction
-            && r.fulfilled.is_some_and(|d| ctx.contains(d))
+            && ctx.fulfilled_here(r)
         {
             scores.push(sc);
         }

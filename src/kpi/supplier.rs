@@ -51,6 +51,7 @@ pub(crate) fn compliance(
             },
             paused_secs: 0,
             clock,
+            settled: ctx.settled_supplier(s, restore),
         });
     Ok(Tally::of(views, limit, ctx.start, ctx.end)?.figure("supplier tickets"))
 }

@@ -51,6 +51,43 @@ pub struct TicketView<'a> {
     pub event: Option<NaiveDateTime>,
     pub paused_secs: i64,
     pub clock: &'a dyn BusinessClock,
+    /// Set for a period after the approved ones (see [`Settled`]).
+    pub settled: Option<Settled>,
+}
+
+/// What the approved documents settled about one ticket, for a period that
+/// begins at or after the end of the last approved period (`at`). Approved
+/// figures never change, so:
+/// - an outcome the approved data knew before `at` was counted there and is
+///   never counted again;
+/// - an outcome that only later data place before `at` (a late correction)
+///   counts at `at`, in the first period that is not approved;
+/// - anything else follows the plain rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settled {
+    pub at: NaiveDateTime,
+    /// The ticket as the approved data had it (`None`: not in them).
+    pub approved: Option<Approved>,
+}
+
+/// A ticket's times in the approved data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Approved {
+    pub opened: NaiveDateTime,
+    pub event: Option<NaiveDateTime>,
+    pub paused_secs: i64,
+}
+
+/// The outcome of `t` was known before `at` (met or missed, not pending).
+fn known_before(t: &TicketView, limit_secs: i64, at: NaiveDateTime) -> Result<bool, CalendarError> {
+    let plain = TicketView {
+        settled: None,
+        ..*t
+    };
+    Ok(matches!(
+        classify(&plain, limit_secs, NaiveDateTime::MIN, at)?,
+        Outcome::Met | Outcome::Missed { .. }
+    ))
 }
 
 /// Classify one ticket for the period `[start, end)` against limit `limit_secs`.
@@ -64,6 +101,31 @@ pub fn classify(
     start: NaiveDateTime,
     end: NaiveDateTime,
 ) -> Result<Outcome, CalendarError> {
+    if let Some(st) = t.settled.filter(|st| start >= st.at) {
+        if let Some(a) = st.approved {
+            let approved = TicketView {
+                opened: a.opened,
+                event: a.event,
+                paused_secs: a.paused_secs,
+                settled: None,
+                ..*t
+            };
+            if known_before(&approved, limit_secs, st.at)? {
+                return Ok(Outcome::Elsewhere);
+            }
+        }
+        if known_before(t, limit_secs, st.at)? {
+            // A late correction: counted in the first period not approved.
+            if start != st.at {
+                return Ok(Outcome::Elsewhere);
+            }
+            let plain = TicketView {
+                settled: None,
+                ..*t
+            };
+            return classify(&plain, limit_secs, NaiveDateTime::MIN, end);
+        }
+    }
     if t.opened >= end {
         return Ok(Outcome::Elsewhere);
     }
@@ -215,6 +277,7 @@ mod tests {
             event: event.map(dt),
             paused_secs: paused_min * 60,
             clock,
+            settled: None,
         }
     }
 
@@ -331,6 +394,105 @@ mod tests {
         assert_eq!(classify(&v, 4 * H, s, e).unwrap(), Outcome::Pending);
     }
 
+    /// October is approved (the closure is at 1 November). Each case: the approved data's
+    /// event, today's event, and in which of October (approved data), November and December
+    /// (today's data, settled by the approved) the ticket counts: always exactly once.
+    #[test]
+    fn approved_periods_stay_closed_and_late_corrections_count_in_the_next() {
+        let clock = AlwaysOn;
+        let oct = crate::model::period::Period::month(2026, 10);
+        let nov = crate::model::period::Period::month(2026, 11);
+        let dec = crate::model::period::Period::month(2026, 12);
+        let at = nov.start();
+        let opened = dt("2026-10-31 20:00");
+        let mk = |event: Option<&str>, settled: Option<Settled>| TicketView {
+            id: "T",
+            opened,
+            event: event.map(dt),
+            paused_secs: 0,
+            clock: &clock,
+            settled,
+        };
+        let approved = |event: Option<&str>| Approved {
+            opened,
+            event: event.map(dt),
+            paused_secs: 0,
+        };
+        let limit = 4 * H;
+        // (the approved data's event, `None` = not in them; today's event; outcomes).
+        type Case<'a> = (Option<Option<&'a str>>, Option<&'a str>, [Outcome; 3]);
+        let cases: [Case; 5] = [
+            // Resolved in time on 31 Oct as approved; a re-export says 1 Nov: stays October's.
+            (
+                Some(Some("2026-10-31 22:00")),
+                Some("2026-11-01 02:00"),
+                [Outcome::Met, Outcome::Elsewhere, Outcome::Elsewhere],
+            ),
+            // Open at October's end as approved (pending); the next export says it was
+            // resolved on 31 Oct: a late correction, counted in November.
+            (
+                Some(None),
+                Some("2026-10-31 23:00"),
+                [Outcome::Pending, Outcome::Met, Outcome::Elsewhere],
+            ),
+            // Not in the approved data at all, resolved late in October: November.
+            (
+                None,
+                Some("2026-10-31 23:30"),
+                [Outcome::Elsewhere, Outcome::Met, Outcome::Elsewhere],
+            ),
+            // Plain: open at the closure, resolved late in November (missed, known at the
+            // deadline 1 Nov 00:00... which is after the closure): November, as without one.
+            (
+                Some(None),
+                Some("2026-11-20 10:00"),
+                [
+                    Outcome::Pending,
+                    Outcome::Missed { open: false },
+                    Outcome::Elsewhere,
+                ],
+            ),
+            // Still open and undecided in December's data? It missed on 1 Nov: November.
+            (
+                Some(None),
+                None,
+                [
+                    Outcome::Pending,
+                    Outcome::Missed { open: true },
+                    Outcome::Elsewhere,
+                ],
+            ),
+        ];
+        for (appr, today, want) in cases {
+            // October: the approved data, no closure.
+            let oct_view = match appr {
+                Some(e) => mk(e, None),
+                None => mk(None, None),
+            };
+            let got_oct = if appr.is_some() {
+                classify(&oct_view, limit, oct.start(), oct.end()).unwrap()
+            } else {
+                Outcome::Elsewhere
+            };
+            let settled = Some(Settled {
+                at,
+                approved: appr.map(approved),
+            });
+            let v = mk(today, settled);
+            let got = [
+                got_oct,
+                classify(&v, limit, nov.start(), nov.end()).unwrap(),
+                classify(&v, limit, dec.start(), dec.end()).unwrap(),
+            ];
+            assert_eq!(got, want, "approved {appr:?}, today {today:?}");
+            let counted = got
+                .iter()
+                .filter(|o| matches!(o, Outcome::Met | Outcome::Missed { .. }))
+                .count();
+            assert_eq!(counted, 1, "approved {appr:?}, today {today:?}: {got:?}");
+        }
+    }
+
     #[test]
     fn each_ticket_counts_in_exactly_one_period() {
         let clocks: [&dyn BusinessClock; 2] = [&AlwaysOn, &OfficeHours];
@@ -382,6 +544,7 @@ mod tests {
                 event: event_after.map(|m| opened + Duration::minutes(m)),
                 paused_secs: paused_min * 60,
                 clock,
+                settled: None,
             };
             let months: Vec<_> = (6..=12).map(|m| crate::model::period::Period::month(2026, m)).collect();
             let outcomes: Vec<Outcome> = months

@@ -751,6 +751,7 @@ fn run(period: &str, cat: &Catalogue, data: &Dataset, history: &[KpiResults]) ->
         data,
         period: Period::parse(period).unwrap(),
         history,
+        closure: None,
     };
     Run {
         r: kpi::compute(&input).unwrap(),
@@ -1059,6 +1060,7 @@ fn history_trends_directions_improvements() {
         data: &data,
         period: Period::parse("2026-10").unwrap(),
         history: &[],
+        closure: None,
     };
     let hist = kpi::history(&input, 3, &Default::default()).results;
     // History covers only the periods the inputs have records in: the dataset starts in
@@ -1069,6 +1071,7 @@ fn history_trends_directions_improvements() {
     );
     let o = kpi::compute(&KpiInput {
         history: &hist,
+        closure: None,
         ..input
     })
     .unwrap();
@@ -1313,10 +1316,12 @@ fn json_output_validates_against_the_schema() {
         data: &data,
         period: Period::parse("2026-10").unwrap(),
         history: &[],
+        closure: None,
     };
     let hist = kpi::history(&input, 3, &Default::default()).results;
     let r = kpi::compute(&KpiInput {
         history: &hist,
+        closure: None,
         ..input
     })
     .unwrap();
@@ -1450,6 +1455,7 @@ fn uci_real_data_counts_and_mttr_on_7x24() {
             data: &data,
             period: Period::parse(p).unwrap(),
             history: &[],
+            closure: None,
         })
         .unwrap()
     };
@@ -1640,6 +1646,7 @@ fn real_office_calendar_with_national_day_and_adjusted_working_day() {
         data: &data,
         period: Period::parse("2026-10").unwrap(),
         history: &[],
+        closure: None,
     };
     let r = kpi::compute(&input).unwrap();
     // October 2026: 18 working days (22 weekdays − 5 holiday weekdays + the Oct 10 make-up day)
@@ -1892,6 +1899,7 @@ fn agreement_calendar_overrides_the_services_calendar() {
         data: &data,
         period: Period::parse("2026-10").unwrap(),
         history: &[],
+        closure: None,
     })
     .unwrap_err();
     assert_eq!(
@@ -1963,6 +1971,7 @@ fn year_end_needs_no_holidays_of_the_next_year() {
             data: &data,
             period: Period::parse(p).unwrap(),
             history: &[],
+            closure: None,
         };
         let r = kpi::compute(&input).unwrap_or_else(|e| panic!("{p}: {e}"));
         let erp: Vec<&TargetResult> = r
@@ -1988,6 +1997,7 @@ fn year_end_needs_no_holidays_of_the_next_year() {
             data: &data,
             period: Period::parse("2027-01").unwrap(),
             history: &[],
+            closure: None,
         })
         .unwrap_err()
         .to_string()

@@ -468,3 +468,159 @@ fn the_internal_report_shows_each_delivery_and_the_on_time_shares() {
         "July is listed"
     );
 }
+
+/// Write an incidents workbook of P1 tickets of ACME's e-mail service: (id, opened, resolved).
+fn incidents_workbook(path: &std::path::Path, rows: &[(&str, &str, &str)]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sh = wb.add_worksheet();
+    sh.set_name("事件").unwrap();
+    for (c, h) in ["工单号", "客户", "服务", "优先级", "报告时间", "解决时间"]
+        .iter()
+        .enumerate()
+    {
+        sh.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (id, opened, resolved)) in (1u32..).zip(rows) {
+        for (c, v) in [*id, "acme", "email", "P1", opened, resolved]
+            .iter()
+            .enumerate()
+        {
+            sh.write_string(r, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+/// (met, known, missed ids) of ACME's P1 resolution target (4 h) in the ledger's figures.
+fn p1_resolution(w: &std::path::Path, period: &str) -> (f64, f64, Vec<String>) {
+    let l = svcreport::ledger::Ledger::open(w).unwrap();
+    let r = l
+        .read()
+        .results_for(&svcreport::model::period::Period::parse(period).unwrap())
+        .unwrap()
+        .expect("figures recorded");
+    let t = r
+        .targets
+        .iter()
+        .find(|t| {
+            t.agreement == "SLA-ACME"
+                && t.metric
+                    == svcreport::kpi::TargetMetric::Agreement(
+                        svcreport::model::catalogue::Metric::ResolutionCompliance,
+                    )
+                && t.scope.priority.as_deref() == Some("P1")
+        })
+        .expect("the P1 resolution target");
+    let mut missed: Vec<String> = t.missed.iter().map(|m| m.id.to_string()).collect();
+    missed.sort();
+    (
+        t.numerator.unwrap_or(0.0),
+        t.denominator.unwrap_or(0.0),
+        missed,
+    )
+}
+
+/// Spec §5 and the months issue: once October's document is approved its figures never
+/// change; November's export, which corrects October's tickets, is settled against the
+/// approved data. Each ticket counts exactly once over the two months, and both documents
+/// audit clean from the archive. Expected figures are worked out by hand below.
+#[test]
+fn an_approved_month_never_changes_and_late_corrections_count_in_the_next() {
+    let ws = demo();
+    let w = ws.path();
+    std::fs::remove_dir_all(w.join("inbox")).unwrap();
+    // October's export (31 Oct 23:30). P1 limit 4 h on 7×24.
+    //   B resolved in 2 h (met, October); E open, missed at 14:00 (October, missed open);
+    //   A opened 20:00, open and inside its deadline at the end of October (pending).
+    incidents_workbook(
+        &w.join("inbox/2026-10/incidents.xlsx"),
+        &[
+            ("A", "2026-10-31 20:00:00", ""),
+            ("B", "2026-10-10 10:00:00", "2026-10-10 12:00:00"),
+            ("E", "2026-10-31 10:00:00", ""),
+        ],
+    );
+    let now_oct = "2026-11-03 10:00";
+    let o = sv(w, now_oct, &["-q", "run", "--period", "2026-10"]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));
+    assert_eq!(p1_resolution(w, "2026-10"), (1.0, 2.0, vec!["E".into()]));
+    const DOC: &str = "SR-ACME-2026-10";
+    crate::support::ok(sv(
+        w,
+        "2026-11-04 10:00",
+        &["review", DOC, "--key", &crate::support::key(w, "liqiang")],
+    ));
+    crate::support::ok(sv(
+        w,
+        "2026-11-05 10:00",
+        &["approve", DOC, "--key", &crate::support::key(w, "zhangwei")],
+    ));
+    let approved_pdf =
+        std::fs::read(w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.0.pdf")).unwrap();
+
+    // November's export corrects October:
+    //   A was resolved at 23:45 on 31 October (met, a late correction: counts in November);
+    //   B's resolution becomes 18:00 (a miss, but October is approved: it stays met there);
+    //   C is new, opened and resolved on 30 October (late correction: November);
+    //   E was resolved on 2 November (missed in October already);
+    //   D1 met and D2 missed in November.
+    incidents_workbook(
+        &w.join("inbox/2026-11/incidents.xlsx"),
+        &[
+            ("A", "2026-10-31 20:00:00", "2026-10-31 23:45:00"),
+            ("B", "2026-10-10 10:00:00", "2026-10-10 18:00:00"),
+            ("C", "2026-10-30 10:00:00", "2026-10-30 11:00:00"),
+            ("D1", "2026-11-05 10:00:00", "2026-11-05 12:00:00"),
+            ("D2", "2026-11-06 10:00:00", "2026-11-06 16:00:00"),
+            ("E", "2026-10-31 10:00:00", "2026-11-02 09:00:00"),
+        ],
+    );
+    let now_nov = "2026-12-03 10:00";
+    // October again: the approved document is final, its figures unchanged.
+    let o = sv(w, now_nov, &["-q", "run", "--period", "2026-10"]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));
+    assert_eq!(p1_resolution(w, "2026-10"), (1.0, 2.0, vec!["E".into()]));
+    let l = svcreport::ledger::Ledger::open(w).unwrap();
+    assert_eq!(l.read().versions(DOC).unwrap().len(), 1);
+    drop(l);
+    assert_eq!(
+        std::fs::read(w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.0.pdf")).unwrap(),
+        approved_pdf
+    );
+    // November: A and C (late corrections), D1 met; D2 missed. B and E are October's.
+    let o = sv(w, now_nov, &["-q", "run", "--period", "2026-11"]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));
+    let nov = p1_resolution(w, "2026-11");
+    assert_eq!(nov, (3.0, 4.0, vec!["D2".into()]));
+    // Counted once: 2 in October + 4 in November = all six tickets.
+    assert_eq!(2.0 + nov.1, 6.0);
+    // Without the approval the same data would put A, C and B's miss into October.
+    let plain = json(&sv(
+        w,
+        now_nov,
+        &["--format", "json", "compute", "--period", "2026-10"],
+    ));
+    let t = plain["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| {
+            t["agreement"] == "SLA-ACME"
+                && t["metric"] == "resolution_compliance"
+                && t["scope"]["priority"] == "P1"
+        })
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (t["numerator"].as_f64(), t["denominator"].as_f64()),
+        (Some(2.0), Some(4.0)),
+        "{t}"
+    );
+    // Both documents rebuild from the archive: November's settles against the archived
+    // approved inputs (closure.json) as the batch did.
+    for doc in [DOC, "SR-ACME-2026-11"] {
+        let o = sv(w, now_nov, &["audit", doc]);
+        assert_eq!(o.status.code(), Some(0), "{doc}: {}", text(&o));
+    }
+}

@@ -698,9 +698,13 @@ fn verify_and_audit_say_everything_they_know() {
         .map(|e| e.unwrap().path())
         .find(|p| p.to_string_lossy().contains("incident"))
         .expect("an incidents workbook");
-    // Without October's incidents the figures change: a correction, V2.0.
+    // Without October's incidents the figures change: re-issued, V2.0.
     std::fs::remove_file(&f).unwrap();
-    let o = sv(w, "2026-11-07 10:00", &["run", "--period", "2026-10"]);
+    let o = sv(
+        w,
+        "2026-11-07 10:00",
+        &["run", "--period", "2026-10", "--reissue"],
+    );
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));
     let l = ledger(w);
     let latest = l.read().latest(DOC).unwrap().unwrap();

@@ -382,7 +382,8 @@ fn versions_bump_on_change_and_after_approval() {
     assert_ne!(v[0].content_hash, v[1].content_hash);
     drop(l);
 
-    // Approve 1.1; a later change makes 2.0, superseding 1.1; 1.1 stays approved.
+    // Approve 1.1. A later change leaves the approved month alone (its figures are final);
+    // `--reissue` makes 2.0, superseding 1.1; 1.1 stays approved.
     ok(sv(
         w,
         NOW_REVIEW,
@@ -401,6 +402,15 @@ fn versions_bump_on_change_and_after_approval() {
         "2026-11-07 10:00",
         &["render", "--period", "2026-10", "--report", "acme-monthly"],
     ));
+    assert!(o.contains("V1.1 已批准"), "{o}");
+    assert_eq!(ledger(w).read().versions(DOC).unwrap().len(), 2);
+    let o = sv(
+        w,
+        "2026-11-07 10:00",
+        &["run", "--period", "2026-10", "--reissue"],
+    );
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));
+    let o = text(&o);
     assert!(o.contains("V2.0") && o.contains("取代 V1.1"), "{o}");
     let l = ledger(w);
     let v = l.read().versions(DOC).unwrap();
