@@ -2013,6 +2013,7 @@ mod tests {
             directions: vec![],
             improvements: vec![],
             volumes: Default::default(),
+            late_corrections: Vec::new(),
         };
         let run = RunRecord {
             period: p("2026-09"),

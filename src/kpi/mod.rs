@@ -45,6 +45,7 @@ use crate::model::records::{
 pub mod availability;
 pub mod capacity;
 pub mod changes;
+pub mod corrections;
 pub mod incidents;
 pub mod judge;
 pub mod process;
@@ -188,6 +189,13 @@ pub fn compute(input: &KpiInput) -> Result<KpiResults, KpiError> {
         directions,
         improvements,
         volumes: volumes(&ctx),
+        // Listed by the first period after the approved ones (the one that counts them).
+        late_corrections: match input.closure {
+            Some(c) if input.period.start() == c.at => {
+                corrections::late_corrections(input.data, c.approved, c.at)
+            }
+            _ => Vec::new(),
+        },
     })
 }
 

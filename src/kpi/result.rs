@@ -223,6 +223,10 @@ pub struct KpiResults {
     pub directions: Vec<Direction>,
     pub improvements: Vec<ImprovementItem>,
     pub volumes: Volumes,
+    /// Tickets of the approved periods that later deliveries corrected, listed by
+    /// the first period that is not approved (see `kpi::corrections`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub late_corrections: Vec<crate::kpi::corrections::LateCorrection>,
 }
 
 pub const SCHEMA_VERSION: u32 = 1;

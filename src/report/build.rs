@@ -19,6 +19,7 @@ use super::doc::*;
 use super::numfmt;
 use super::template::{SectionSpec, Template};
 use crate::findings::FileCount;
+use crate::kpi::corrections::{Effect, Field, LateCorrection, Value as CorrectionValue};
 use crate::kpi::{Direction, KpiResults, Miss, Scope, TargetKind, TargetMetric, TargetResult};
 use crate::model::catalogue::{Audience, Catalogue, Metric, Op, ReportSpec, Unit};
 use crate::model::period::Period;
@@ -245,7 +246,14 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         });
     }
     let b = Builder { ctx, t };
-    let sections = t.sections.iter().map(|s| b.section(s)).collect();
+    // A section that only exists when it has something to say (late corrections)
+    // is left out when empty.
+    let sections = t
+        .sections
+        .iter()
+        .map(|s| b.section(s))
+        .filter(|s| !(s.id == "corrections" && s.blocks.is_empty()))
+        .collect();
     let (party, party_en) = b.party();
     let st = &ctx.state;
     let meta = DocMeta {
@@ -720,6 +728,7 @@ impl<'a, 'b> Builder<'a, 'b> {
             "improvements" => self.improvements(columns),
             "trends" => self.trends(&all, columns),
             "timeliness" => self.timeliness(columns),
+            "corrections" => self.corrections(columns),
             "appendix" => self.appendix(columns),
             _ => self.family(id, &all, columns),
         };
@@ -1055,6 +1064,83 @@ impl<'a, 'b> Builder<'a, 'b> {
             blocks.push(Block::Paragraph { text });
         }
         blocks
+    }
+
+    /// Late corrections of the approved periods this document's figures count
+    /// (or leave out): only the document's own parties' tickets, except in the
+    /// internal report. Empty when there are none (the section is then left out).
+    fn corrections(&self, columns: &[String]) -> Vec<Block> {
+        let spec = self.ctx.spec;
+        let parties: Vec<&str> = self
+            .ctx
+            .catalogue
+            .agreements
+            .iter()
+            .filter(|a| spec.agreements.contains(&a.id))
+            .map(|a| a.party.as_str())
+            .collect();
+        let items: Vec<&LateCorrection> = self
+            .ctx
+            .results
+            .late_corrections
+            .iter()
+            .filter(|c| spec.audience == Audience::Internal || parties.contains(&c.party.as_str()))
+            .collect();
+        if items.is_empty() {
+            return Vec::new();
+        }
+        let total = items.len();
+        let value = |v: &Option<CorrectionValue>| match v {
+            None => self.label("correction_empty"),
+            Some(CorrectionValue::Time(t)) => short(t),
+            Some(CorrectionValue::Priority(p)) => p.as_str().to_string(),
+            Some(CorrectionValue::Minutes(m)) => m.to_string(),
+        };
+        let colon = if self.t.is_zh() { "：" } else { ": " };
+        let rows = items
+            .iter()
+            .take(DEFAULT_BREACH_ROWS)
+            .map(|c| {
+                let change = c
+                    .changes
+                    .iter()
+                    .map(|f| {
+                        let name = self.label(match f.field {
+                            Field::Reported => "field_reported",
+                            Field::Opened => "field_opened",
+                            Field::Priority => "field_priority",
+                            Field::Responded => "field_responded",
+                            Field::Resolved => "field_resolved",
+                            Field::PausedMinutes => "field_paused_minutes",
+                        });
+                        format!("{name}{colon}{} → {}", value(&f.approved), value(&f.now))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(if self.t.is_zh() { "；" } else { "; " });
+                columns
+                    .iter()
+                    .map(|k| match k.as_str() {
+                        "ticket" => text(&c.id),
+                        "change" => text(&change),
+                        "effect" => text(&self.label(match c.effect {
+                            Effect::CountedHere => "effect_counted_here",
+                            Effect::StaysApproved => "effect_stays_approved",
+                            Effect::Unchanged => "effect_unchanged",
+                        })),
+                        _ => Cell::Empty,
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut b = vec![self.table("corrections", columns, rows)];
+        if total > DEFAULT_BREACH_ROWS {
+            b.push(Block::Paragraph {
+                text: self
+                    .label("corrections_more")
+                    .replace("{n}", &(total - DEFAULT_BREACH_ROWS).to_string()),
+            });
+        }
+        b
     }
 
     fn improvements(&self, columns: &[String]) -> Vec<Block> {

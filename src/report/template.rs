@@ -83,6 +83,7 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
             "status",
         ],
     ),
+    ("corrections", &["ticket", "change", "effect"]),
     (
         "appendix",
         &[
@@ -167,6 +168,17 @@ pub const REQUIRED_LABELS: &[&str] = &[
     "dataset_process_kpis",
     "dataset_supplier_tickets",
     "dataset_capacity",
+    "correction_empty",
+    "corrections_more",
+    "field_reported",
+    "field_opened",
+    "field_priority",
+    "field_responded",
+    "field_resolved",
+    "field_paused_minutes",
+    "effect_counted_here",
+    "effect_stays_approved",
+    "effect_unchanged",
 ];
 
 /// Decimals of each kind of figure.

@@ -617,6 +617,43 @@ fn an_approved_month_never_changes_and_late_corrections_count_in_the_next() {
         (Some(2.0), Some(4.0)),
         "{t}"
     );
+    // November's document lists ACME's late corrections: A and C counted here, B's changed
+    // resolution left in October; E (resolved after October) is no correction of it.
+    let pdf_text = |name: &str| -> Option<String> {
+        match std::process::Command::new("pdftotext")
+            .arg(w.join("out/2026-11").join(name))
+            .arg("-")
+            .output()
+        {
+            // Cells one after the other, a wrapped cell's lines joined: one space each.
+            Ok(t) => Some(
+                String::from_utf8_lossy(&t.stdout)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            Err(e) => {
+                assert!(std::env::var_os("CI").is_none(), "pdftotext: {e}");
+                None
+            }
+        }
+    };
+    if let Some(t) = pdf_text("SR-ACME-2026-11_2026-11_v1.0_draft.pdf") {
+        assert!(t.contains("已批准期间的迟到更正"), "{t}");
+        for want in [
+            "A 解决时间：（空） → 2026-10-31 23:45 计入本期（已批准期间的数据不变）",
+            "B 解决时间：2026-10-10 12:00 → 2026-10-10 18:00 已计入已批准期间，本期不再计入",
+            "C 补报工单，报告时间：（空） → 2026-10-30 10:00 计入本期（已批准期间的数据不变）",
+        ] {
+            // A wrapped cell may break anywhere: compared without spaces.
+            let flat = |x: &str| x.replace(' ', "");
+            assert!(flat(&t).contains(&flat(want)), "no {want:?} in:\n{t}");
+        }
+        assert!(!t.contains("2026-11-02 09:00"), "E is listed: {t}");
+        // Another customer's document says nothing of ACME's tickets.
+        let g = pdf_text("SR-GLOBEX-2026-11_2026-11_v1.0_draft.pdf").unwrap();
+        assert!(!g.contains("迟到更正"), "{g}");
+    }
     // Both documents rebuild from the archive: November's settles against the archived
     // approved inputs (closure.json) as the batch did.
     for doc in [DOC, "SR-ACME-2026-11"] {

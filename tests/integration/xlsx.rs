@@ -504,6 +504,7 @@ fn results() -> KpiResults {
             changes: per(&[("normal", 5), ("standard", 12), ("emergency", 1), ("*", 18)]),
             requests_opened: per(&[("acme", 64)]),
         },
+        late_corrections: Vec::new(),
     }
 }
 
