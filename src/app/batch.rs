@@ -372,10 +372,22 @@ fn figures_per_period(
     Ok((out, bases))
 }
 
-/// Archive the settings, catalogue, template and holiday files.
+/// Archive the settings, catalogue, template and holiday files, and the shipped
+/// holiday data where a calendar uses it (`builtin/holidays-cn.csv`): a rebuild
+/// uses the calendar the run used, even after the tool ships newer data.
 fn archive_sources(s: &Session) -> anyhow::Result<Vec<SourceRecord>> {
     let env = &s.env;
-    source_files(env)
+    let mut builtin = Vec::new();
+    if env.ws.holidays.uses_cn() || env.cat.calendars.values().any(|c| c.holidays.uses_cn()) {
+        builtin.push(SourceRecord {
+            kind: SourceKind::Calendar,
+            path: crate::app::rebuild::BUILTIN_CN.into(),
+            sha256: s
+                .archive
+                .store(crate::model::holidays::cn_csv().as_bytes())?,
+        });
+    }
+    let files: anyhow::Result<Vec<SourceRecord>> = source_files(env)
         .into_iter()
         .map(|(kind, p)| {
             let (sha, _) = s.archive.store_file(&p)?;
@@ -396,7 +408,10 @@ fn archive_sources(s: &Session) -> anyhow::Result<Vec<SourceRecord>> {
                 sha256: sha,
             })
         })
-        .collect()
+        .collect();
+    let mut files = files?;
+    files.extend(builtin);
+    Ok(files)
 }
 
 /// What every job of a batch shares.

@@ -32,6 +32,10 @@ pub struct Rebuilt {
     pub files: Vec<(OutputFormat, Vec<u8>)>,
 }
 
+/// Where a run archives the shipped holiday data it used (under the tool's own
+/// state folder, where no source of the workspace lives).
+pub const BUILTIN_CN: &str = ".svcreport/builtin/holidays-cn.csv";
+
 /// Recreate a document version from the archive alone (inputs, settings,
 /// catalogue, templates, history, timeliness) in a scratch workspace under
 /// `.svcreport/work/`, build it with `state` and render `formats`.
@@ -104,7 +108,16 @@ pub fn rebuild(
     ws.output = work.join("out");
     ws.fonts = s.env.ws.fonts.clone();
     let generated = d.generated_at;
-    let env = Env::at(ws, RunTime::fixed(generated, s.env.ws.timezone))?;
+    // The shipped calendar as the original run had it, where it archived one.
+    let cn = sources
+        .iter()
+        .any(|x| x.kind == SourceKind::Calendar && x.path == BUILTIN_CN)
+        .then(|| work.join(BUILTIN_CN));
+    let env = Env::at_with_cn(
+        ws,
+        RunTime::fixed(generated, s.env.ws.timezone),
+        cn.as_deref(),
+    )?;
     let Some(spec_i) = env.cat.reports.iter().position(|r| r.id == d.report_id) else {
         bail!(
             "{}: report \"{}\" is not in the archived report list",

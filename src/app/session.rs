@@ -51,7 +51,19 @@ impl Env {
 
     /// A loaded workspace at a given time (a rebuild at its version's recorded time).
     pub fn at(ws: Workspace, time: RunTime) -> anyhow::Result<Env> {
-        let cat = catalogue::load(&ws)?;
+        Self::at_with_cn(ws, time, None)
+    }
+
+    /// [`Env::at`], with the shipped holiday calendar read from `cn` (the copy
+    /// archived with a run) where given.
+    pub fn at_with_cn(mut ws: Workspace, time: RunTime, cn: Option<&Path>) -> anyhow::Result<Env> {
+        let mut cat = catalogue::load(&ws)?;
+        if let Some(cn) = cn {
+            ws.holidays = ws.holidays.with_cn_from(cn);
+            for c in cat.calendars.values_mut() {
+                c.holidays = c.holidays.with_cn_from(cn);
+            }
+        }
         let cals = Calendars::from_catalogue(&cat, &ws.root)?;
         let due_holidays = HolidaySet::of_source(&ws.holidays, &ws.root)?;
         Ok(Env {

@@ -138,6 +138,28 @@ pub enum HolidaySource {
 }
 
 impl HolidaySource {
+    /// The shipped calendar is among the sources.
+    pub fn uses_cn(&self) -> bool {
+        match self {
+            HolidaySource::Cn => true,
+            HolidaySource::Layers(v) => v.iter().any(HolidaySource::uses_cn),
+            HolidaySource::None | HolidaySource::File(_) => false,
+        }
+    }
+
+    /// The same sources with the shipped calendar read from `file` instead (an
+    /// archived copy: a rebuild uses the calendar the original run used, even
+    /// when a later version of the tool ships other data).
+    pub fn with_cn_from(&self, file: &std::path::Path) -> HolidaySource {
+        match self {
+            HolidaySource::Cn => HolidaySource::File(file.to_path_buf()),
+            HolidaySource::Layers(v) => {
+                HolidaySource::Layers(v.iter().map(|s| s.with_cn_from(file)).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
     /// The user files among the sources, in order.
     pub fn files(&self) -> Vec<&std::path::Path> {
         match self {

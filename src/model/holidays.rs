@@ -160,6 +160,12 @@ fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
+/// The shipped mainland-China data as the tool carries it (archived with each
+/// run that uses it).
+pub fn cn_csv() -> &'static str {
+    CN_CSV
+}
+
 impl HolidaySet {
     /// The shipped mainland-China set (parsed once, shared).
     pub fn cn() -> Arc<HolidaySet> {

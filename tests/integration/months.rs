@@ -661,3 +661,53 @@ fn an_approved_month_never_changes_and_late_corrections_count_in_the_next() {
         assert_eq!(o.status.code(), Some(0), "{doc}: {}", text(&o));
     }
 }
+
+/// A run archives the shipped holiday data its calendars used (`.svcreport/builtin/…`), and
+/// an audit recomputes with that archived copy, not with whatever the tool ships later: with
+/// the copy swapped for one where the National Day week is worked, the office-hours figures of
+/// October no longer match.
+#[test]
+fn audit_recomputes_with_the_archived_shipped_calendar() {
+    let ws = demo();
+    let w = ws.path();
+    let o = sv(w, NOW_RUN, &["-q", "run", "--period", "2026-10"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    const DOC: &str = "SR-ACME-2026-10";
+    let l = svcreport::ledger::Ledger::open(w).unwrap();
+    let d = l.read().latest(DOC).unwrap().unwrap();
+    let src = l
+        .read()
+        .document_sources(d.id)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.path == ".svcreport/builtin/holidays-cn.csv")
+        .expect("the shipped calendar is archived");
+    let shipped = svcreport::model::holidays::cn_csv();
+    assert_eq!(
+        src.sha256,
+        svcreport::archive::sha256_hex(shipped.as_bytes())
+    );
+    drop(l);
+    let o = sv(w, NOW_RUN, &["audit", DOC]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // What a later tool might ship: 1–7 October 2026 no longer holidays.
+    let other: String = shipped
+        .lines()
+        .filter(|l| !l.starts_with("2026-10-0"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let sha = svcreport::archive::Archive::new(w)
+        .store(other.as_bytes())
+        .unwrap();
+    let db = rusqlite::Connection::open(w.join(".svcreport/ledger.sqlite")).unwrap();
+    let n = db
+        .execute(
+            "UPDATE document_sources SET sha256 = ?1 WHERE doc_id = ?2 AND path = '.svcreport/builtin/holidays-cn.csv'",
+            rusqlite::params![sha, d.id],
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    drop(db);
+    let o = sv(w, NOW_RUN, &["audit", DOC]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}
