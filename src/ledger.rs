@@ -153,6 +153,9 @@ pub struct InputRecord {
     pub datasets: Vec<crate::model::records::DatasetKind>,
     /// The providing process/team, from the file name or its folder.
     pub provider: String,
+    /// The period the delivery counts for (folder, name, or the period its
+    /// 说明 sheet declares); `None` for a file that says none.
+    pub period: Option<Period>,
     /// Arrival: local time of the first run that saw it.
     pub first_seen: NaiveDateTime,
     pub rows_read: u64,
@@ -604,6 +607,11 @@ CREATE TABLE messages (
     resend INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX messages_doc ON messages(doc_id, recipient);
+"#,
+    // 3: the period a delivery counts for (its folder, name or 说明 sheet); inputs
+    // recorded before read it from their path.
+    r#"
+ALTER TABLE inputs ADD COLUMN period TEXT;
 "#,
 ];
 
@@ -1081,7 +1089,7 @@ impl Reader<'_> {
     /// Every recorded input, by path then hash.
     pub fn inputs(&self) -> Result<Vec<InputRecord>, LedgerError> {
         self.collect(
-            "SELECT path, sha256, size, datasets, provider, first_seen, rows_read, rows_accepted, rows_rejected, rows_blank FROM inputs ORDER BY path, first_seen, sha256",
+            "SELECT path, sha256, size, datasets, provider, first_seen, rows_read, rows_accepted, rows_rejected, rows_blank, period FROM inputs ORDER BY path, first_seen, sha256",
             [],
             |r| {
                 Ok(InputRecord {
@@ -1100,6 +1108,7 @@ impl Reader<'_> {
                     rows_accepted: get_u64(r, 7)?,
                     rows_rejected: get_u64(r, 8)?,
                     rows_blank: get_u64(r, 9)?,
+                    period: get_opt_parsed(r, 10, "period", |s| Period::parse(s).ok())?,
                 })
             },
         )
@@ -1313,7 +1322,7 @@ impl LedgerTx<'_> {
     pub fn record_input(&self, i: &InputRecord) -> Result<(), LedgerError> {
         self.tx
             .execute(
-                "INSERT OR IGNORE INTO inputs (sha256, path, size, datasets, provider, first_seen, rows_read, rows_accepted, rows_rejected, rows_blank) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT OR IGNORE INTO inputs (sha256, path, size, datasets, provider, first_seen, rows_read, rows_accepted, rows_rejected, rows_blank, period) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     i.sha256,
                     i.path,
@@ -1328,7 +1337,8 @@ impl LedgerTx<'_> {
                     n64(i.rows_read),
                     n64(i.rows_accepted),
                     n64(i.rows_rejected),
-                    n64(i.rows_blank)
+                    n64(i.rows_blank),
+                    i.period.map(|p| p.to_string())
                 ],
             )
             .map_err(|e| self.sql(e))?;
@@ -1870,6 +1880,7 @@ mod tests {
             rows_accepted: 8,
             rows_rejected: 1,
             rows_blank: 1,
+            period: None,
         };
         let tx = l.transaction().unwrap();
         tx.record_input(&i).unwrap();

@@ -352,6 +352,14 @@ fn instructions_sheet(def: &DatasetDef) -> Result<Worksheet, XlsxError> {
         format!("{} {} — 填写说明 Instructions", def.sheet_zh, def.sheet_en),
         &title,
     )?;
+    // Where a provider may declare the delivery's period (the inbox folder or the file
+    // name wins when they say one): label, value to fill, and a note without digits.
+    ws.write_string_with_format(1, 0, "报告期间", &req)?;
+    ws.write_string(
+        1,
+        2,
+        "选填：本文件所属期间，如“年-月”；收件箱文件夹或文件名写明期间时以其为准 / optional: the period this file is for (year-month); the inbox folder or file name wins",
+    )?;
     let mut row = 2;
     for line in general_rules(def) {
         ws.write_string(row, 0, line)?;

@@ -277,6 +277,11 @@ fn archive_inputs(s: &Session, inputs: &Inputs, started: NaiveDateTime) -> Vec<I
                 rows_accepted: fc.accepted(),
                 rows_rejected: fc.rejected(),
                 rows_blank: fc.blank(),
+                period: inputs
+                    .ingested
+                    .deliveries
+                    .get(&fc.file)
+                    .and_then(|d| d.period),
             }
         })
         .collect()

@@ -163,6 +163,13 @@ fn status_rows_with(
     Ok(rows)
 }
 
+/// The period a recorded delivery counts for: as recorded, else (inputs recorded
+/// before the ledger kept it) from its path.
+fn delivery_period(x: &InputRecord) -> Option<Period> {
+    x.period
+        .or_else(|| crate::ingest::delivery::period_of(&x.path).0)
+}
+
 /// Every input the ledger knows, and `arriving` (a batch's own inputs, not yet
 /// recorded): an input the ledger knows keeps its recorded arrival.
 fn known_inputs(ledger: &Ledger, arriving: &[InputRecord]) -> anyhow::Result<Vec<InputRecord>> {
@@ -195,7 +202,7 @@ impl Arrivals {
             undated: Vec::new(),
         };
         for x in inputs {
-            let period = crate::ingest::delivery::period_of(&x.path).0;
+            let period = delivery_period(x);
             for &d in &x.datasets {
                 match period {
                     Some(dp) => {
@@ -286,7 +293,7 @@ pub fn timeliness_rows(
     // service began: nothing was due then.
     let first = inputs
         .iter()
-        .filter_map(|x| crate::ingest::delivery::period_of(&x.path).0)
+        .filter_map(delivery_period)
         .map(|p| p.start())
         .min();
     let mut periods: Vec<Period> = period

@@ -224,6 +224,11 @@ codes! {
         "文件所在文件夹与文件名所写的期间不一致；以文件夹的期间为准。",
         "Put the file in the folder of its period, or rename it.",
         "请把文件放到其期间的文件夹中，或改名。";
+    DeliveryDeclaredPeriodConflict = "delivery.declared_period_conflict", Warning,
+        "The period declared in the workbook's instructions sheet (说明) differs from the one its folder or name gives; the folder's or name's is used.",
+        "工作簿说明页中填写的期间与文件夹或文件名的期间不一致；以文件夹或文件名的期间为准。",
+        "Correct the period in the 说明 sheet, or move or rename the file.",
+        "请更正说明页中的期间，或移动文件、改名。";
     RowTimeOrder = "row.time_order", Error,
         "Times are out of order (responded/resolved before opened, closed before resolved, end before start).",
         "时间先后顺序不对（响应/解决早于报告、关闭早于解决、结束早于开始）。",

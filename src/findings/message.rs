@@ -445,6 +445,11 @@ pub enum Message {
         folder: String,
         named: String,
     },
+    /// The workbook's instructions sheet declares `declared`; the folder or name says `used`.
+    DeclaredPeriodConflict {
+        used: String,
+        declared: String,
+    },
     /// The id is also in `other`, a file of the same dataset and period.
     PartitionDuplicate {
         kind: IdKind,
@@ -529,6 +534,7 @@ impl Message {
             M::Regressed { .. } => Code::RowRegressed,
             M::PartitionDuplicate { .. } => Code::RowPartitionDuplicate,
             M::PeriodConflict { .. } => Code::DeliveryPeriodConflict,
+            M::DeclaredPeriodConflict { .. } => Code::DeliveryDeclaredPeriodConflict,
             M::ClosedWithoutResolution { .. } => Code::RowClosedWithoutResolution,
             M::OutsidePeriod { .. } => Code::RowOutsidePeriod,
         }
@@ -956,6 +962,11 @@ impl Message {
                 "the folder says {folder} but the file name says {named}; the delivery counts for {folder}",
                 "文件夹为 {folder}，文件名却写 {named}；本次交付按 {folder} 计"
             ),
+            M::DeclaredPeriodConflict { used, declared } => tr!(
+                lang,
+                "the instructions sheet declares {declared} but the folder or file name says {used}; the delivery counts for {used}",
+                "说明页填写的期间为 {declared}，文件夹或文件名却为 {used}；本次交付按 {used} 计"
+            ),
             M::PartitionDuplicate { kind, id, other } => {
                 let other = place(other, lang);
                 let what = id_word(*kind, lang);
@@ -1235,6 +1246,10 @@ impl Message {
             M::PeriodConflict { .. } => pick(
                 "put the file in the folder of its period, or rename it",
                 "请把文件放到其期间的文件夹中，或改名",
+            ),
+            M::DeclaredPeriodConflict { .. } => pick(
+                "correct the period in the 说明 sheet, or move or rename the file",
+                "请更正说明页中的期间，或移动文件、改名",
             ),
             M::PartitionDuplicate { .. } => pick(
                 "keep each ticket in one file of the period",
@@ -1724,6 +1739,10 @@ mod tests {
             Message::PeriodConflict {
                 folder: "2026-10".into(),
                 named: "2026-09".into(),
+            },
+            Message::DeclaredPeriodConflict {
+                used: "2026-10".into(),
+                declared: "2026-09".into(),
             },
             Message::PartitionDuplicate {
                 kind: IdKind::Ticket,

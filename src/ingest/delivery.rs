@@ -23,6 +23,68 @@ pub struct Delivery {
     pub arrived: Option<NaiveDateTime>,
 }
 
+/// An instructions sheet (`说明`, `填写说明`, `Instructions`, `README`): read only for
+/// the period a provider may declare in it.
+pub fn is_instructions_sheet(name: &str) -> bool {
+    let n = name.trim().to_lowercase();
+    crate::ingest::schema::SKIPPED_SHEETS.contains(&n.as_str())
+}
+
+/// Rows of an instructions sheet looked at for a declared period.
+pub const DECLARED_PERIOD_ROWS: u32 = 200;
+
+/// The period declared in an instructions sheet: a label cell (`报告期间`,
+/// `数据期间`, `统计期间`, `期间`, `Period`, `Reporting period`, `Data period`,
+/// with or without a colon) and, in the same row to its right, the period as
+/// text (`2026-10`, `2026-Q4`, `2026年10月`). The first one found wins; only the
+/// first [`DECLARED_PERIOD_ROWS`] rows are looked at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Declared {
+    label_row: Option<u32>,
+    pub found: Option<Period>,
+}
+
+impl Declared {
+    /// A date cell of the sheet: the value of a label's row declares its month.
+    pub fn see_month(&mut self, row: u32, d: chrono::NaiveDate) {
+        if self.found.is_none() && self.label_row == Some(row) && row < DECLARED_PERIOD_ROWS {
+            self.found = Some(Period::of_date(d));
+        }
+    }
+
+    /// A text cell of the sheet, in row order.
+    pub fn see(&mut self, row: u32, text: &str) {
+        if self.found.is_some() || row >= DECLARED_PERIOD_ROWS {
+            return;
+        }
+        let t = text.trim();
+        if self.label_row == Some(row) {
+            self.found = Period::parse(t).ok().or_else(|| period_in_name(t));
+            if self.found.is_some() {
+                return;
+            }
+        }
+        let label = t
+            .trim_end_matches([':', '：'])
+            .trim()
+            .to_lowercase()
+            .replace(' ', "");
+        if [
+            "报告期间",
+            "数据期间",
+            "统计期间",
+            "期间",
+            "period",
+            "reportingperiod",
+            "dataperiod",
+        ]
+        .contains(&label.as_str())
+        {
+            self.label_row = Some(row);
+        }
+    }
+}
+
 /// The period of a delivery from its workspace-relative path: (the period, the
 /// name's other period when folder and name disagree).
 pub fn period_of(rel: &str) -> (Option<Period>, Option<Period>) {
@@ -126,6 +188,42 @@ pub fn arrival(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_declared_in_the_instructions_sheet() {
+        let read = |cells: &[(u32, &str)]| {
+            let mut d = Declared::default();
+            for (r, t) in cells {
+                d.see(*r, t);
+            }
+            d.found.map(|p| p.to_string())
+        };
+        assert_eq!(
+            read(&[(3, "报告期间："), (3, "2026-10")]).as_deref(),
+            Some("2026-10")
+        );
+        assert_eq!(
+            read(&[(0, "Reporting period"), (0, "2026-Q4")]).as_deref(),
+            Some("2026-Q4")
+        );
+        assert_eq!(
+            read(&[(5, "数据期间"), (5, "2026年9月")]).as_deref(),
+            Some("2026-09")
+        );
+        // The value must be in the label's row; a label alone declares nothing.
+        assert_eq!(read(&[(3, "报告期间"), (4, "2026-10")]), None);
+        assert_eq!(read(&[(3, "说明：请按模板填写")]), None);
+        // Only the first rows are looked at.
+        assert_eq!(
+            read(&[
+                (DECLARED_PERIOD_ROWS, "期间"),
+                (DECLARED_PERIOD_ROWS, "2026-10")
+            ]),
+            None
+        );
+        assert!(is_instructions_sheet("说明") && is_instructions_sheet("Instructions"));
+        assert!(!is_instructions_sheet("事件"));
+    }
 
     fn p(s: &str) -> Option<Period> {
         Some(Period::parse(s).unwrap())

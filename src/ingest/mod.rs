@@ -175,6 +175,8 @@ pub struct FileRead {
     pub id_columns: Vec<IdColumn>,
     /// The file's period and arrival.
     pub delivery: delivery::Delivery,
+    /// The period its instructions sheet (说明) declares, if any.
+    pub declared: Option<Period>,
 }
 
 /// The inbox of a workspace: the workbooks its patterns name, and the entries refused.
@@ -472,8 +474,8 @@ fn finish(reads: Vec<FileRead>) -> Ingested {
     let mut ids = Vec::new();
     let mut parts = Vec::with_capacity(reads.len());
     for r in reads {
-        let (period, other) = delivery::period_of(&r.count.file);
-        if let (Some(folder), Some(named)) = (period, other) {
+        let (by_path, other) = delivery::period_of(&r.count.file);
+        if let (Some(folder), Some(named)) = (by_path, other) {
             ing.findings.push(
                 Finding::new(Message::PeriodConflict {
                     folder: folder.to_string(),
@@ -482,6 +484,19 @@ fn finish(reads: Vec<FileRead>) -> Ingested {
                 .file(&r.count.file),
             );
         }
+        // The folder, then the name, then the period the 说明 sheet declares.
+        if let (Some(used), Some(declared)) = (by_path, r.declared)
+            && used != declared
+        {
+            ing.findings.push(
+                Finding::new(Message::DeclaredPeriodConflict {
+                    used: used.to_string(),
+                    declared: declared.to_string(),
+                })
+                .file(&r.count.file),
+            );
+        }
+        let period = by_path.or(r.declared);
         ing.deliveries.insert(
             r.count.file.clone(),
             delivery::Delivery {
@@ -614,6 +629,7 @@ fn read_source<RS: Read + Seek + Send>(
             r.findings.extend(inner.findings);
             r.count.sheets = inner.count.sheets;
             r.id_columns = inner.id_columns;
+            r.declared = inner.declared;
             match res {
                 Ok(()) => r.count.readable = true,
                 Err(f) => r.findings.push(f.file(name)),
@@ -995,6 +1011,8 @@ enum Phase<'a> {
     Data(Box<DataState>),
     /// Not a data sheet: cells are ignored.
     Ignore,
+    /// The instructions sheet (说明): looked at for a declared period only.
+    Instructions(delivery::Declared),
 }
 
 struct DataState {
@@ -1100,7 +1118,10 @@ impl<'a, 'x> SheetState<'a, 'x> {
             return None;
         }
         let hint = sheet::by_name(&s.name);
-        if matches!(hint, SheetName::Skip) {
+        // An instructions sheet is read for the period a provider may declare in it.
+        let instructions =
+            matches!(hint, SheetName::Skip) && delivery::is_instructions_sheet(&s.name);
+        if matches!(hint, SheetName::Skip) && !instructions {
             out.count.sheets.push(SheetCount {
                 sheet: s.name.clone(),
                 ..SheetCount::default()
@@ -1122,7 +1143,11 @@ impl<'a, 'x> SheetState<'a, 'x> {
             hidden: s.visible != SheetVisible::Visible,
             refs,
             opts,
-            phase: Phase::Detect(Vec::new()),
+            phase: if instructions {
+                Phase::Instructions(delivery::Declared::default())
+            } else {
+                Phase::Detect(Vec::new())
+            },
             cur_row: None,
             out_of_order: None,
             cur: Vec::new(),
@@ -1208,8 +1233,21 @@ impl<'a, 'x> SheetState<'a, 'x> {
         if v.is_blank() {
             return;
         }
+        if let Phase::Instructions(d) = &mut self.phase {
+            match &v {
+                Raw::Text(t) | Raw::Iso(t) => d.see(row, t),
+                // Excel turns a typed "2026-10" into a date: its month.
+                Raw::DateTime(x) => {
+                    if let Some(t) = x.as_datetime() {
+                        d.see_month(row, t.date());
+                    }
+                }
+                _ => {}
+            }
+            return;
+        }
         match &self.phase {
-            Phase::Ignore => {}
+            Phase::Ignore | Phase::Instructions(_) => {}
             // The hot path: a data cell goes straight to its dataset column.
             Phase::Data(ds) => {
                 if self.row_cells == 0 {
@@ -1233,7 +1271,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             return;
         };
         match &mut self.phase {
-            Phase::Ignore => {}
+            Phase::Ignore | Phase::Instructions(_) => {}
             Phase::Detect(buf) => {
                 if self.cur.is_empty() {
                     return;
@@ -1534,6 +1572,9 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 .sheet(&self.sheet);
                 self.findings.push(f);
             }
+        }
+        if let Phase::Instructions(d) = &self.phase {
+            out.declared = out.declared.or(d.found);
         }
         out.count.sheets.push(count);
         out.dataset.extend(std::mem::take(&mut self.dataset));

@@ -103,6 +103,8 @@ struct Reply {
     id_columns: Vec<WireIdColumn>,
     /// The worker's peak resident memory so far, KiB.
     peak_kib: u64,
+    /// The period the instructions sheet declares.
+    declared: Option<crate::model::period::Period>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -215,6 +217,7 @@ fn encode_reply(r: &FileRead) -> Vec<u8> {
             })
             .collect(),
         peak_kib: peak_kib(),
+        declared: r.declared,
     };
     let mut e = Enc::new();
     // Serialising plain data cannot fail.
@@ -251,6 +254,7 @@ fn decode_reply(frame: &[u8]) -> Result<(FileRead, u64), wire::WireError> {
         id_columns,
         // When the file arrived is the run's to say (the ledger, the file's time).
         delivery: Default::default(),
+        declared: reply.declared,
     };
     Ok((read, reply.peak_kib))
 }

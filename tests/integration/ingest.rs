@@ -1480,6 +1480,12 @@ fn every_code_of_the_table_is_emitted() {
         let p1 = book(vec![sheet("事件", vec![head(&INC_HEAD), inc("P-1")])]);
         std::fs::write(inbox.join("2026-11").join(f), p1).unwrap();
     }
+    // delivery.declared_period_conflict: the 说明 sheet declares 2026-09, the folder 2026-11.
+    let declared = book(vec![
+        sheet("说明", vec![vec![S("报告期间"), S("2026-09")]]),
+        sheet("事件", vec![head(&INC_HEAD), inc("DP-1")]),
+    ]);
+    std::fs::write(inbox.join("2026-11/declared.xlsx"), declared).unwrap();
     let ok = incidents_workbook_for_hostile_cases();
     let mut encrypted = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     encrypted.extend(vec![0u8; 504]);

@@ -711,3 +711,95 @@ fn audit_recomputes_with_the_archived_shipped_calendar() {
     let o = sv(w, NOW_RUN, &["audit", DOC]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }
+
+/// The period of a delivery from its 说明 sheet (spec §2.1a): a workbook dropped straight into
+/// the inbox, with no period in its folder or name, counts for the period its instructions
+/// sheet declares ("报告期间" and the period in the same row, as text or as the date Excel
+/// makes of it); the ledger keeps it, and the timeliness of that month sees the delivery.
+/// Where the folder says otherwise the folder wins, with a warning.
+#[test]
+fn a_period_declared_in_the_instructions_sheet_places_the_delivery() {
+    let ws = demo();
+    let w = ws.path();
+    let src = w.join("inbox/2026-10/outages.xlsx");
+    // The October outages, re-saved with a 说明 sheet declaring 2026-10, straight in the inbox.
+    let read = |p: &std::path::Path| -> Vec<Vec<String>> {
+        use calamine::Reader;
+        let mut wb: calamine::Xlsx<_> = calamine::open_workbook(p).unwrap();
+        let name = wb.sheet_names().into_iter().find(|n| n != "说明").unwrap();
+        let r = wb.worksheet_range(&name).unwrap();
+        r.rows()
+            .map(|row| row.iter().map(|c| c.to_string()).collect())
+            .collect()
+    };
+    let rows = read(&src);
+    let write = |dest: &std::path::Path, declared: &str| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let s = wb.add_worksheet();
+        s.set_name("说明").unwrap();
+        s.write_string(0, 0, "停机数据").unwrap();
+        s.write_string(1, 0, "报告期间：").unwrap();
+        s.write_string(1, 1, declared).unwrap();
+        let d = wb.add_worksheet();
+        d.set_name("服务中断").unwrap();
+        for (r, row) in (0u32..).zip(&rows) {
+            for (c, v) in (0u16..).zip(row) {
+                d.write_string(r, c, v).unwrap();
+            }
+        }
+        wb.save(dest).unwrap();
+    };
+    std::fs::remove_file(&src).unwrap();
+    write(&w.join("inbox/outages-export.xlsx"), "2026年10月");
+    let o = sv(
+        w,
+        NOW_RUN,
+        &["--format", "json", "compute", "--period", "2026-10"],
+    );
+    let v = json(&o);
+    // Declared for October: availability has its figure, not "data missing".
+    let avail: Vec<&serde_json::Value> = v["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["metric"] == "availability")
+        .collect();
+    assert!(!avail.is_empty());
+    assert!(
+        avail.iter().all(|t| t["status"] != "data_missing"),
+        "{avail:?}"
+    );
+    let o = sv(w, NOW_RUN, &["-q", "run", "--period", "2026-10"]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));
+    let l = svcreport::ledger::Ledger::open(w).unwrap();
+    let input = l
+        .read()
+        .inputs()
+        .unwrap()
+        .into_iter()
+        .find(|i| i.path == "inbox/outages-export.xlsx")
+        .unwrap();
+    assert_eq!(
+        input.period.map(|p| p.to_string()).as_deref(),
+        Some("2026-10")
+    );
+    drop(l);
+    // Timeliness sees October's outages as delivered.
+    let o = sv(
+        w,
+        "2026-11-20 10:00",
+        &["--format", "json", "status", "--period", "2026-10"],
+    );
+    let st = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        st.contains("SR-ACME-2026-10") && !st.contains("dataset_missing"),
+        "{st}"
+    );
+    // In a folder of another month: the folder wins, and the check says so.
+    std::fs::remove_file(w.join("inbox/outages-export.xlsx")).unwrap();
+    write(&w.join("inbox/2026-10/outages.xlsx"), "2026-09");
+    let o = sv(w, NOW_RUN, &["--format", "json", "check"]);
+    let all = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(all.contains("delivery.declared_period_conflict"), "{all}");
+    assert!(all.contains("2026-09"), "{all}");
+}
