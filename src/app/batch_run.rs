@@ -217,8 +217,8 @@ fn summary(
             Say::Due {
                 doc_number: &j.doc_number,
                 period: p,
-                data: crate::due::data_due(p.frequency, p, &hol).map_err(|e| e.to_string()),
-                report: crate::due::report_due(p.frequency, p, &hol).map_err(|e| e.to_string()),
+                data: crate::due::data_due(p.frequency, p, &hol),
+                report: crate::due::report_due(p.frequency, p, &hol),
             }
             .text(lang)
         })

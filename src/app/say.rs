@@ -65,8 +65,8 @@ pub enum Say<'a> {
     Due {
         doc_number: &'a str,
         period: Period,
-        data: Result<NaiveDate, String>,
-        report: Result<NaiveDate, String>,
+        data: Result<NaiveDate, crate::model::calendar::CalendarError>,
+        report: Result<NaiveDate, crate::model::calendar::CalendarError>,
     },
     /// `status`: the time the table is as of.
     AsOf(NaiveDateTime),
@@ -397,9 +397,17 @@ impl Say<'_> {
                 data,
                 report,
             } => {
-                let d = |r: &Result<NaiveDate, String>| match r {
-                    Ok(d) => d.to_string(),
-                    Err(e) => format!("? ({e})"),
+                use crate::model::calendar::CalendarError as E;
+                // A year the holiday data do not cover: pending, never a made-up date.
+                let d = |r: &Result<NaiveDate, E>| match (r, zh) {
+                    (Ok(d), _) => d.to_string(),
+                    (Err(E::YearNotCovered { calendar, year }), true) => {
+                        format!("待节假日数据（{calendar} 尚无 {year} 年数据）")
+                    }
+                    (Err(E::YearNotCovered { calendar, year }), false) => {
+                        format!("pending calendar ({calendar} has no {year} data yet)")
+                    }
+                    (Err(e), _) => format!("? ({e})"),
                 };
                 if zh {
                     format!(
@@ -911,6 +919,25 @@ mod tests {
             })
             .text(Lang::Zh),
             "  ! 尚无数据；截止日为 2026-11-03"
+        );
+        // A due date the holiday data cannot tell is pending, in the workspace's language.
+        let pending = || crate::model::calendar::CalendarError::YearNotCovered {
+            calendar: "cn".into(),
+            year: 2027,
+        };
+        let due = Say::Due {
+            doc_number: "SR-ACME-2027-01",
+            period: Period::parse("2027-01").unwrap(),
+            data: Err(pending()),
+            report: Err(pending()),
+        };
+        assert_eq!(
+            due.text(Lang::Zh),
+            "  SR-ACME-2027-01 2027-01：数据截止 待节假日数据（cn 尚无 2027 年数据），报告截止 待节假日数据（cn 尚无 2027 年数据）"
+        );
+        assert!(
+            due.text(Lang::En)
+                .contains("data by pending calendar (cn has no 2027 data yet)")
         );
     }
 }
