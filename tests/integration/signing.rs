@@ -747,10 +747,15 @@ fn verify_and_audit_say_everything_they_know() {
     let a = json(&o);
     assert_eq!(a["matches"], false);
     assert!(
-        a["differences"].as_array().unwrap().iter().any(|d| d
-            .as_str()
-            .unwrap_or("")
-            .contains("approve signature of zhangwei does not hold")),
+        a["differences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["kind"] == "signature_invalid"
+                && d["text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("approve signature of zhangwei does not hold")),
         "{a}"
     );
     assert_eq!(a["later_versions"][0]["version"], "2.0", "{a}");

@@ -288,7 +288,7 @@ fn month_end_to_end() {
     let o = sv(w, "2026-12-01 10:00", &["audit", DOC]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
-        String::from_utf8_lossy(&o.stdout).contains("altered on disk"),
+        String::from_utf8_lossy(&o.stdout).contains("磁盘上的文件已被改动"),
         "{}",
         text(&o)
     );
