@@ -89,6 +89,11 @@ codes! {
         "工作簿中某个部件声明的解压后大小超过上限（防止压缩炸弹）。",
         "Split the data, or raise max_uncompressed_mib in svcreport.toml.",
         "拆分数据，或在 svcreport.toml 中调高 max_uncompressed_mib。";
+    IngestEncoding = "ingest.encoding", Warning,
+        "A text file holds bytes its encoding cannot read; they were read as the replacement character (�).",
+        "文本文件中有按其编码无法读取的字节；这些字节被读作替换字符（�）。",
+        "Save the file again as UTF-8 (Excel: CSV UTF-8), or name its encoding in the import profile (encoding = \"gb18030\").",
+        "请将文件另存为 UTF-8（Excel：CSV UTF-8），或在导入配置中写明其编码（encoding = \"gb18030\"）。";
     SheetUnrecognised = "sheet.unrecognised", Warning,
         "A sheet is neither a dataset (by name or header row) nor an instructions sheet; it was not read.",
         "工作表既不是数据集（按表名或表头均无法识别），也不是说明页；未读取。",

@@ -249,6 +249,11 @@ pub enum Message {
     },
     // ingest.empty
     Empty,
+    // ingest.encoding
+    /// A text file held bytes its encoding (`encoding`, a WHATWG name) cannot read.
+    BadEncoding {
+        encoding: String,
+    },
     // ingest.encrypted
     /// An encrypted (password-protected) OLE container.
     Encrypted,
@@ -493,6 +498,7 @@ impl Message {
             M::Invisible { .. } => Code::ValueInvisible,
             M::Suppressed { code, .. } => *code,
             M::Empty => Code::IngestEmpty,
+            M::BadEncoding { .. } => Code::IngestEncoding,
             M::Encrypted | M::Protected { .. } => Code::IngestEncrypted,
             M::NotASpreadsheet { .. } => Code::IngestNotASpreadsheet,
             M::TooLarge { .. } => Code::IngestTooLarge,
@@ -637,6 +643,11 @@ impl Message {
                 "工作表 '{name}' 的名称有 {chars} 个字符（超过 255 个），未读取"
             ),
             M::Empty => pick(lang, "the file is empty (0 bytes)", "文件是空的（0 字节）"),
+            M::BadEncoding { encoding } => tr!(
+                lang,
+                "bytes that are not {encoding} (first in this record) were read as �",
+                "有不符合 {encoding} 编码的字节（首次出现在这一条记录），已读作 �"
+            ),
             M::Encrypted => tr!(
                 lang,
                 "the workbook is encrypted (password protected)",
@@ -1049,6 +1060,10 @@ impl Message {
                 "send the workbook again; the copy is empty",
                 "收到的文件是空的，请重新发送工作簿",
             ),
+            M::BadEncoding { .. } => pick(
+                "save the file again as UTF-8 (Excel: CSV UTF-8), or name its encoding in the import profile (encoding = \"gb18030\")",
+                "请将文件另存为 UTF-8（Excel：CSV UTF-8），或在导入配置中写明其编码（encoding = \"gb18030\"）",
+            ),
             M::Encrypted => pick(
                 "remove the password (File › Info › Protect Workbook) and send it again",
                 "请取消密码（文件 › 信息 › 保护工作簿）后重新发送",
@@ -1457,6 +1472,9 @@ mod tests {
                 error: "e".into(),
             },
             Message::Empty,
+            Message::BadEncoding {
+                encoding: "UTF-8".into(),
+            },
             Message::Encrypted,
             Message::Protected { detail: "p".into() },
             Message::NotASpreadsheet {

@@ -39,6 +39,7 @@ pub mod delivery;
 pub mod rows;
 pub mod schema;
 pub mod sheet;
+pub mod text;
 pub mod wire;
 pub mod worker;
 
@@ -734,6 +735,12 @@ fn read_workbook<RS: Read + Seek + Send>(
         }
         let _ = cur.seek(SeekFrom::Start(0));
     }
+    if text::is_text_name(name) {
+        if len == 0 {
+            return Err(Finding::new(Message::Empty));
+        }
+        return text::read_text(name, cur, refs, opts, out);
+    }
     let fmt = sniff(&mut cur, len, opts.max_uncompressed_bytes)?;
     let open_err = |e: &dyn std::fmt::Display| {
         let m = e.to_string();
@@ -1072,6 +1079,8 @@ struct SheetState<'a, 'x> {
     long: FxHashMap<(usize, usize), Long>,
     /// The kept texts of the sheet, shared.
     texts: Texts<'a>,
+    /// A text file: rows are records, places are `line:column` ([`text::LineMap`]).
+    lines: Option<text::LineMap>,
 }
 
 impl<'a, 'x> SheetState<'a, 'x> {
@@ -1134,7 +1143,92 @@ impl<'a, 'x> SheetState<'a, 'x> {
             id_column: None,
             long: FxHashMap::default(),
             texts: Texts::default(),
+            lines: None,
         })
+    }
+
+    /// The one "sheet" of a text file (`ingest::text`): recognised by the file's stem
+    /// (`incidents.csv`), its places given as `line:column`.
+    #[allow(clippy::too_many_arguments)] // reason: `start`'s arguments and the stem
+    fn start_text(
+        file: &'x str,
+        s: &calamine::Sheet,
+        stem: &str,
+        refs: &'x Refs,
+        opts: &'x IngestOptions<'x>,
+        limit: &FileLimit,
+        out: &mut FileRead,
+    ) -> Option<SheetState<'a, 'x>> {
+        let mut st = SheetState::start(file, s, refs, opts, limit, out)?;
+        st.hint = sheet::by_name(stem);
+        if matches!(st.hint, SheetName::Skip) {
+            st.hint = SheetName::Unknown;
+        }
+        st.lines = Some(text::LineMap::default());
+        Some(st)
+    }
+
+    /// The place of a cell (0-based row and column): `E14`, or `17:D` in a text file.
+    fn cell_at(&self, row: u32, col: u32) -> CellRef {
+        match &self.lines {
+            Some(m) => CellRef::Line {
+                line: m.line(row),
+                col,
+            },
+            None => CellRef::at(row, col),
+        }
+    }
+
+    /// The place of a whole row: `14`, or line `17` of a text file.
+    fn row_ref(&self, row: u32) -> CellRef {
+        match &self.lines {
+            Some(m) => CellRef::Row { row: m.line(row) },
+            None => CellRef::row_at(row),
+        }
+    }
+
+    /// The 1-based row (or line) number of a 0-based row, as messages print it.
+    fn row_number(&self, row: u32) -> u32 {
+        match &self.lines {
+            Some(m) => m.line(row),
+            None => row.saturating_add(1),
+        }
+    }
+
+    /// A text file's record `row` starts on `line`.
+    fn record_line(&mut self, row: u32, line: u32) {
+        if let Some(m) = &mut self.lines {
+            m.record(row, line);
+        }
+    }
+
+    /// A finding of this sheet at a cell.
+    fn say_at(&mut self, m: Message, row: u32, col: u32) {
+        let f = Finding::new(m).cell(self.cell_at(row, col));
+        let f = self.sheet_finding(f);
+        self.findings.push(f);
+    }
+
+    /// A text field: copied only when the sheet reader keeps it (header detection, a
+    /// column of the dataset, a row's first cell for the total-row rule).
+    fn push_text(&mut self, row: u32, col: u32, field: &str) {
+        if let Phase::Data(ds) = &self.phase
+            && self.cur_row == Some(row)
+            && self.row_cells > 0
+            && !matches!(ds.map.get(col as usize), Some(Some(_)))
+        {
+            if !cell::trim(field).is_empty() {
+                self.row_cells += 1;
+            }
+            return;
+        }
+        if field.is_empty() {
+            if self.cur_row != Some(row) {
+                self.push(row, col, Raw::Empty);
+            }
+            return;
+        }
+        self.push(row, col, Raw::Text(Cow::Owned(field.to_string())));
     }
 
     /// A long text cell bounded: blank, too long, or trimmed (borrowed texts decided once
@@ -1180,7 +1274,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
         };
         if row >= MAX_ROWS || col >= MAX_COLUMNS {
             if !v.is_blank() {
-                let f = Finding::new(Message::CellBeyondLimits).cell(CellRef::at(row, col));
+                let f = Finding::new(Message::CellBeyondLimits).cell(self.cell_at(row, col));
                 self.findings.push(self.sheet_finding(f));
             }
             return;
@@ -1197,7 +1291,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
                         row: row + 1,
                         after: cur + 1,
                     })
-                    .cell(CellRef::row_at(row));
+                    .cell(self.row_ref(row));
                     self.findings.push(self.sheet_finding(f));
                 }
                 return;
@@ -1359,9 +1453,9 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 Some((_, Some(first))) => {
                     let f = Finding::new(Message::DuplicateColumn {
                         header: h.clone(),
-                        first: CellRef::at(header_row, first),
+                        first: self.cell_at(header_row, first),
                     })
-                    .cell(CellRef::at(header_row, *col))
+                    .cell(self.cell_at(header_row, *col))
                     .column(h);
                     self.findings.push(self.sheet_finding(f));
                 }
@@ -1374,7 +1468,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 dataset: def.names(),
                 closest: sheet::closest_column(def, &h).map(|c| c.name()),
             })
-            .cell(CellRef::at(header_row, col))
+            .cell(self.cell_at(header_row, col))
             .column(h);
             self.findings.push(self.sheet_finding(f));
         }
@@ -1397,7 +1491,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 found: found.clone(),
                 closest: close.map(str::to_string),
             })
-            .cell(CellRef::row_at(header_row));
+            .cell(self.row_ref(header_row));
             self.findings.push(self.sheet_finding(f));
         }
         if let Some(key) = rows::id_key(def.kind)
@@ -1446,20 +1540,23 @@ impl<'a, 'x> SheetState<'a, 'x> {
     /// (`first`: the row's first non-blank cell, for the total-row rule).
     /// Leaves `self.cells` empty for the next row.
     fn data_row(&mut self, row: u32, first: Option<(u32, Raw<'a>)>) {
+        let row_number = self.row_number(row);
+        let first_at = first.as_ref().map(|(col, _)| self.cell_at(row, *col));
         let Phase::Data(ds) = &mut self.phase else {
             return;
         };
         ds.last_row = Some(row);
-        let skip = if let Some((col, Raw::Text(t))) = &first
+        let skip = if let Some((_, Raw::Text(t))) = &first
+            && let Some(at) = first_at
             && is_total(t)
         {
             let f = Finding::new(Message::TotalRow {
-                row: row + 1,
+                row: row_number,
                 label: t.trim().to_string(),
             })
             .file(self.file)
             .sheet(&self.sheet)
-            .cell(CellRef::at(row, *col));
+            .cell(at);
             self.findings.push(f);
             true
         } else if ds.sheet_rejected {
@@ -1484,6 +1581,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             origin: &self.origin,
             refs: self.refs,
             timezone: self.opts.timezone,
+            lines: self.lines.as_ref(),
             findings: &mut self.findings,
             texts: &mut self.texts,
             errors: 0,
@@ -1528,7 +1626,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 let f = Finding::new(Message::OutsidePeriod {
                     rows: ds.outside,
                     period: p.to_string(),
-                    first_row: ds.first_outside.map_or(0, |r| r + 1),
+                    first_row: ds.first_outside.map_or(0, |r| self.row_number(r)),
                 })
                 .file(self.file)
                 .sheet(&self.sheet);

@@ -201,6 +201,8 @@ pub struct RowCtx<'r, 'a> {
     pub refs: &'r Refs,
     /// The workspace's timezone (times with an offset are converted to it).
     pub timezone: chrono_tz::Tz,
+    /// A text file's lines (places are `line:column`); `None` for a workbook.
+    pub lines: Option<&'r super::text::LineMap>,
     pub findings: &'r mut Bounded,
     /// Kept texts, shared.
     pub texts: &'r mut Texts<'a>,
@@ -218,9 +220,16 @@ impl<'r, 'a> RowCtx<'r, 'a> {
 
     /// The cell of dataset column `i` in this row (the row when the column is absent).
     fn at(&self, i: usize) -> CellRef {
-        match self.cols[i] {
-            Some(c) => CellRef::at(self.row, c),
-            None => CellRef::row_at(self.row),
+        match (self.cols[i], self.lines) {
+            (Some(c), None) => CellRef::at(self.row, c),
+            (None, None) => CellRef::row_at(self.row),
+            (Some(col), Some(m)) => CellRef::Line {
+                line: m.line(self.row),
+                col,
+            },
+            (None, Some(m)) => CellRef::Row {
+                row: m.line(self.row),
+            },
         }
     }
 
@@ -265,6 +274,10 @@ impl<'r, 'a> RowCtx<'r, 'a> {
         let i = self.idx(key);
         let required = self.def.columns[i].required;
         let cells: &'r [Raw<'a>] = self.cells;
+        // Already refused by the import profile (its finding made, the row rejected).
+        if matches!(cells[i], Raw::Refused) {
+            return None;
+        }
         // Text longer than an id may be is rare: only then is the column's limit looked up.
         let long = match &cells[i] {
             Raw::TooLong => true,
@@ -522,8 +535,13 @@ impl<'r, 'a> RowCtx<'r, 'a> {
         Some(uc)
     }
 
+    /// The record's source: its 1-based row, or the line of a text file's record.
     fn src(&self) -> SourceRef {
-        SourceRef::new(self.origin.clone(), self.row + 1)
+        let row = match self.lines {
+            Some(m) => m.line(self.row),
+            None => self.row + 1,
+        };
+        SourceRef::new(self.origin.clone(), row)
     }
 }
 

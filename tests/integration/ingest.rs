@@ -722,7 +722,7 @@ use svcreport::model::records::ChangeType as ChangeTypeAlias;
 fn workspace(dir: &std::path::Path) -> Workspace {
     std::fs::write(
         dir.join("svcreport.toml"),
-        "[workspace]\nname = \"t\"\ninbox = [\"inbox/**/*.xlsx\"]\ncatalogue = [\"catalogue.toml\"]\n",
+        "[workspace]\nname = \"t\"\ninbox = [\"inbox/**/*.xlsx\", \"inbox/**/*.csv\"]\ncatalogue = [\"catalogue.toml\"]\n",
     )
     .unwrap();
     Workspace::load(dir).unwrap()
@@ -1520,6 +1520,11 @@ fn every_code_of_the_table_is_emitted() {
         ("locked.xlsx", encrypted),                // ingest.encrypted
         ("bomb.xlsx", bomb),                       // ingest.too_large
         ("cut.xlsx", ok[..ok.len() / 2].to_vec()), // ingest.unreadable
+        // ingest.encoding: a UTF-8 byte-order mark, then bytes that are not UTF-8.
+        (
+            "latin.csv",
+            b"\xef\xbb\xbf\xe5\xb7\xa5\xe5\x8d\x95\xe5\x8f\xb7,x\nT-1,caf\xe9\n".to_vec(),
+        ),
     ] {
         std::fs::write(inbox.join(name), bytes).unwrap();
     }
