@@ -124,6 +124,16 @@ codes! {
         "两列对应同一字段；第二列被忽略。",
         "Delete or rename one of them.",
         "删除其中一列或为其改名。";
+    ProfileChosen = "profile.chosen", Info,
+        "The file (or sheet) was read through an import profile: its columns and values were mapped to the dataset's.",
+        "该文件（或工作表）按导入配置读取：其列和取值已对应到数据集。",
+        "Check the mapping with svcreport check --explain-profile FILE.",
+        "可用 svcreport check --explain-profile 文件 查看对应关系。";
+    ProfileAmbiguous = "profile.ambiguous", Warning,
+        "Several import profiles' file patterns match the file; the most specific pattern was used.",
+        "多个导入配置的文件匹配模式都匹配该文件；已使用最具体的模式。",
+        "Narrow the files patterns of the profiles so that one matches.",
+        "请收窄各导入配置的 files 模式，使只有一个匹配。";
     ValueRequired = "value.required", Error,
         "A required cell is empty.",
         "必填单元格为空。",
@@ -194,6 +204,16 @@ codes! {
         "单元格是 Excel 错误值（#N/A、#REF! 等）。",
         "Fix the formula or type the value.",
         "修正公式，或直接填写数值。";
+    ValueUnmapped = "value.unmapped", Error,
+        "A value (a priority level, a state …) is not in the import profile's value map and is not one of ours either.",
+        "某个取值（优先级、状态等）既不在导入配置的取值对应表中，也不是系统可识别的取值。",
+        "Add the value to the profile's values table ([profiles.NAME.values.FIELD]).",
+        "请在导入配置的取值对应表（[profiles.名称.values.字段]）中补上该值。";
+    ValueNotInFormat = "value.not_in_format", Error,
+        "A date is not written in the date formats the import profile declares (day/month order is never guessed).",
+        "日期不符合导入配置声明的日期格式（日、月顺序不会猜测）。",
+        "Fix the date, or add its format to the profile's date_formats.",
+        "请更正日期，或在导入配置的 date_formats 中加入其格式。";
     RefUnknownCustomer = "ref.unknown_customer", Error,
         "The customer is not in the catalogue (by id, name or English name).",
         "目录中没有该客户（按编号、名称或英文名称均找不到）。",
@@ -370,7 +390,7 @@ mod tests {
         assert_eq!(
             groups,
             [
-                "ingest", "sheet", "column", "value", "ref", "delivery", "row"
+                "ingest", "sheet", "column", "profile", "value", "ref", "delivery", "row"
             ]
         );
         assert_eq!(Code::from_id("value.bad_priority"), None);

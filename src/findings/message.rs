@@ -279,6 +279,20 @@ pub enum Message {
         bytes: u64,
         limit: u64,
     },
+    // profile.chosen
+    /// Read through import profile `profile` (of `tool`), chosen by the file pattern `glob`
+    /// or, when `None`, by the sheet's header row (its fingerprint).
+    ProfileChosen {
+        profile: String,
+        tool: String,
+        glob: Option<String>,
+    },
+    // profile.ambiguous
+    /// The file patterns of several profiles match; `chosen` (the most specific) was used.
+    ProfileAmbiguous {
+        chosen: String,
+        others: Vec<String>,
+    },
     // sheet.*
     SheetUnrecognised {
         sheet: String,
@@ -364,6 +378,19 @@ pub enum Message {
     },
     NotAPriority {
         value: String,
+    },
+    /// A value the profile's map does not list and our vocabulary does not read.
+    Unmapped {
+        profile: String,
+        value: String,
+        /// The source values the profile lists (at most 20).
+        listed: Vec<String>,
+    },
+    /// A date its profile's formats cannot read.
+    NotInFormat {
+        profile: String,
+        formats: Vec<String>,
+        found: Found,
     },
     NotAChoice {
         value: String,
@@ -503,6 +530,10 @@ impl Message {
             M::NotASpreadsheet { .. } => Code::IngestNotASpreadsheet,
             M::TooLarge { .. } => Code::IngestTooLarge,
             M::SheetUnrecognised { .. } => Code::SheetUnrecognised,
+            M::ProfileChosen { .. } => Code::ProfileChosen,
+            M::ProfileAmbiguous { .. } => Code::ProfileAmbiguous,
+            M::Unmapped { .. } => Code::ValueUnmapped,
+            M::NotInFormat { .. } => Code::ValueNotInFormat,
             M::SheetHidden { .. } => Code::SheetHidden,
             M::MissingColumn { .. } => Code::SheetMissingColumn,
             M::DuplicateColumn { .. } => Code::ColumnDuplicate,
@@ -805,6 +836,48 @@ impl Message {
                 let value = number_text(*value);
                 let what = what.get(lang);
                 tr!(lang, "{what} {value} is negative", "{what} {value} 是负数")
+            }
+            M::ProfileChosen {
+                profile,
+                tool,
+                glob,
+            } => match glob {
+                Some(g) => tr!(
+                    lang,
+                    "read as a {tool} export through import profile \"{profile}\" (its files pattern \"{g}\")",
+                    "按导入配置 \"{profile}\"（文件模式 \"{g}\"）作为 {tool} 导出文件读取"
+                ),
+                None => tr!(
+                    lang,
+                    "recognised by its header row as a {tool} export; read through import profile \"{profile}\"",
+                    "根据表头识别为 {tool} 导出文件，已按导入配置 \"{profile}\" 读取"
+                ),
+            },
+            M::ProfileAmbiguous { chosen, others } => {
+                let others = quote_list(others, lang);
+                tr!(
+                    lang,
+                    "the file patterns of import profiles {others} match too; \"{chosen}\" (the most specific) was used",
+                    "导入配置 {others} 的文件模式也匹配该文件；已使用最具体的 \"{chosen}\""
+                )
+            }
+            M::Unmapped { profile, value, .. } => tr!(
+                lang,
+                "\"{value}\" is not in the value map of import profile \"{profile}\"",
+                "\"{value}\" 不在导入配置 \"{profile}\" 的取值对应表中"
+            ),
+            M::NotInFormat {
+                profile,
+                formats,
+                found,
+            } => {
+                let found = found.describe(lang);
+                let formats = quote_list(formats, lang);
+                tr!(
+                    lang,
+                    "expected a date in a format of import profile \"{profile}\" ({formats}), found {found}",
+                    "应为符合导入配置 \"{profile}\" 日期格式（{formats}）的日期，实为{found}"
+                )
             }
             M::NotAPriority { value } => tr!(
                 lang,
@@ -1176,6 +1249,26 @@ impl Message {
             ),
             M::NegativeMinutes { .. } => pick("type 0 or more minutes", "请填写 0 或更大的分钟数"),
             M::Negative { .. } => pick("type a value of 0 or more", "请填写 0 或更大的数值"),
+            M::ProfileChosen { .. } => pick(
+                "svcreport check --explain-profile FILE shows which column went where",
+                "用 svcreport check --explain-profile 文件 可查看各列的对应关系",
+            ),
+            M::ProfileAmbiguous { .. } => pick(
+                "narrow the files patterns of the profiles so that one matches",
+                "请收窄各导入配置的 files 模式，使只有一个匹配",
+            ),
+            M::Unmapped { listed, .. } => {
+                let listed = quote_list(listed, lang);
+                tr!(
+                    lang,
+                    "add it to the profile's values table (it lists {listed}), or fix the value",
+                    "请在导入配置的取值对应表中补上该值（现有：{listed}），或更正该值"
+                )
+            }
+            M::NotInFormat { .. } => pick(
+                "fix the date, or add its format to the profile's date_formats (day and month are never guessed)",
+                "请更正日期，或在导入配置的 date_formats 中加入其格式（日、月顺序不会猜测）",
+            ),
             M::NotAPriority { .. } => pick(
                 "type P1, P2, P3 or P4 (also 1–4, 紧急/高/中/低, Critical/High/Medium/Low)",
                 "请填写 P1、P2、P3 或 P4（也可写 1–4、紧急/高/中/低、Critical/High/Medium/Low）",
@@ -1509,6 +1602,30 @@ mod tests {
             Message::SheetHidden {
                 sheet: "s".into(),
                 dataset: d,
+            },
+            Message::ProfileChosen {
+                profile: "servicenow".into(),
+                tool: "ServiceNow".into(),
+                glob: None,
+            },
+            Message::ProfileChosen {
+                profile: "acme".into(),
+                tool: "ServiceNow".into(),
+                glob: Some("sn-*.csv".into()),
+            },
+            Message::ProfileAmbiguous {
+                chosen: "a".into(),
+                others: vec!["b".into()],
+            },
+            Message::Unmapped {
+                profile: "glpi".into(),
+                value: "Extreme".into(),
+                listed: vec!["Major".into()],
+            },
+            Message::NotInFormat {
+                profile: "jira".into(),
+                formats: vec!["%d/%b/%y %I:%M %p".into()],
+                found: Found::text("yesterday"),
             },
             Message::MissingColumn {
                 column: w,

@@ -36,6 +36,7 @@
 
 pub mod cell;
 pub mod delivery;
+pub mod profile;
 pub mod rows;
 pub mod schema;
 pub mod sheet;
@@ -110,6 +111,10 @@ pub struct IngestOptions<'a> {
     pub arrivals: Option<&'a std::collections::BTreeMap<(String, String), chrono::NaiveDateTime>>,
     /// Read each file in a worker process ([`worker`]); `None`: in this process.
     pub isolation: Option<&'a worker::Isolation>,
+    /// Import profiles (the workspace's and the built-in ones); `None`: none apply.
+    pub profiles: Option<&'a profile::Profiles>,
+    /// Record how each sheet was mapped ([`FileRead::explained`], `check --explain-profile`).
+    pub explain: bool,
 }
 
 impl Default for IngestOptions<'_> {
@@ -122,6 +127,8 @@ impl Default for IngestOptions<'_> {
             now: None,
             arrivals: None,
             isolation: None,
+            profiles: None,
+            explain: false,
         }
     }
 }
@@ -133,6 +140,7 @@ impl std::fmt::Debug for IngestOptions<'_> {
             .field("max_uncompressed_bytes", &self.max_uncompressed_bytes)
             .field("progress", &self.progress.is_some())
             .field("isolation", &self.isolation)
+            .field("profiles", &self.profiles.map(|p| p.list.len()))
             .finish()
     }
 }
@@ -176,6 +184,8 @@ pub struct FileRead {
     pub id_columns: Vec<IdColumn>,
     /// The file's period and arrival.
     pub delivery: delivery::Delivery,
+    /// How each data sheet was mapped (only with [`IngestOptions::explain`]).
+    pub explained: Vec<profile::SheetExplain>,
 }
 
 /// The inbox of a workspace: the workbooks its patterns name, and the entries refused.
@@ -441,6 +451,21 @@ fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
     Ok((hex(&hasher.finalize()), len))
 }
 
+/// Read one file from disk in this process, recording how each sheet was mapped
+/// (`check --explain-profile`).
+pub fn read_path_explained(
+    name: &str,
+    path: &Path,
+    cat: &Catalogue,
+    opts: &IngestOptions,
+) -> std::io::Result<(Ingested, Vec<profile::SheetExplain>)> {
+    let refs = Refs::new(cat);
+    let _quiet = QuietPanics::install();
+    let mut r = read_path(name, path, &refs, opts, split_parse(1))?;
+    let explained = std::mem::take(&mut r.explained);
+    Ok((finish(vec![r]), explained))
+}
+
 /// Read one workbook from bytes (for tests, benches and `check FILE`),
 /// including the within-file uniqueness rules.
 pub fn read_bytes(
@@ -615,6 +640,7 @@ fn read_source<RS: Read + Seek + Send>(
             r.findings.extend(inner.findings);
             r.count.sheets = inner.count.sheets;
             r.id_columns = inner.id_columns;
+            r.explained = inner.explained;
             match res {
                 Ok(()) => r.count.readable = true,
                 Err(f) => r.findings.push(f.file(name)),
@@ -735,11 +761,31 @@ fn read_workbook<RS: Read + Seek + Send>(
         }
         let _ = cur.seek(SeekFrom::Start(0));
     }
+    let choice = profile::for_file(opts.profiles, name);
+    if let Some(p) = choice.chosen {
+        out.findings.push(
+            Finding::new(Message::ProfileChosen {
+                profile: p.name.clone(),
+                tool: p.tool.clone(),
+                glob: choice.glob.clone(),
+            })
+            .file(name),
+        );
+        if !choice.also.is_empty() {
+            out.findings.push(
+                Finding::new(Message::ProfileAmbiguous {
+                    chosen: p.name.clone(),
+                    others: choice.also.iter().map(|o| o.name.clone()).collect(),
+                })
+                .file(name),
+            );
+        }
+    }
     if text::is_text_name(name) {
         if len == 0 {
             return Err(Finding::new(Message::Empty));
         }
-        return text::read_text(name, cur, refs, opts, out);
+        return text::read_text(name, cur, refs, opts, choice.chosen, out);
     }
     let fmt = sniff(&mut cur, len, opts.max_uncompressed_bytes)?;
     let open_err = |e: &dyn std::fmt::Display| {
@@ -756,7 +802,9 @@ fn read_workbook<RS: Read + Seek + Send>(
         Format::Xlsx => {
             let mut wb: Xlsx<_> = Xlsx::new(cur).map_err(|e| open_err(&e))?;
             for s in distinct_sheets(wb.sheets_metadata()) {
-                let Some(mut st) = SheetState::start(name, &s, refs, opts, &limit, out) else {
+                let Some(mut st) =
+                    SheetState::start(name, &s, refs, opts, &limit, choice.chosen, out)
+                else {
                     continue;
                 };
                 let res = stream_sheet(&mut wb, &s.name, &mut st, split);
@@ -776,7 +824,9 @@ fn read_workbook<RS: Read + Seek + Send>(
         Format::Xlsb => {
             let mut wb: Xlsb<_> = Xlsb::new(cur).map_err(|e| open_err(&e))?;
             for s in distinct_sheets(wb.sheets_metadata()) {
-                let Some(mut st) = SheetState::start(name, &s, refs, opts, &limit, out) else {
+                let Some(mut st) =
+                    SheetState::start(name, &s, refs, opts, &limit, choice.chosen, out)
+                else {
                     continue;
                 };
                 let res = stream_xlsb(&mut wb, &s.name, &mut st);
@@ -795,11 +845,25 @@ fn read_workbook<RS: Read + Seek + Send>(
         }
         Format::Ods => {
             let wb: Ods<_> = Ods::new(cur).map_err(|e| open_err(&e))?;
-            read_ranges(name, wb, refs, opts, &limit, &mut file_level, out);
+            let ctx = RangeCtx {
+                name,
+                refs,
+                opts,
+                limit: &limit,
+                profile: choice.chosen,
+            };
+            read_ranges(&ctx, wb, &mut file_level, out);
         }
         Format::Xls => {
             let wb: Xls<_> = Xls::new(cur).map_err(|e| open_err(&e))?;
-            read_ranges(name, wb, refs, opts, &limit, &mut file_level, out);
+            let ctx = RangeCtx {
+                name,
+                refs,
+                opts,
+                limit: &limit,
+                profile: choice.chosen,
+            };
+            read_ranges(&ctx, wb, &mut file_level, out);
         }
     }
     out.findings.extend(file_level.finish(name, ""));
@@ -930,20 +994,29 @@ fn stream_xlsb<'a, RS: Read + Seek>(
     Ok(())
 }
 
+/// What reading the sheets of one workbook shares.
+struct RangeCtx<'x> {
+    name: &'x str,
+    refs: &'x Refs,
+    opts: &'x IngestOptions<'x>,
+    limit: &'x FileLimit,
+    profile: Option<&'x profile::Profile>,
+}
+
 /// Formats calamine holds whole (xls, ods): each sheet as a calamine `Range`.
 fn read_ranges<RS: Read + Seek, R: Reader<RS>>(
-    name: &str,
+    ctx: &RangeCtx,
     mut wb: R,
-    refs: &Refs,
-    opts: &IngestOptions,
-    limit: &FileLimit,
     file_level: &mut Bounded,
     out: &mut FileRead,
 ) where
     R::Error: std::fmt::Display,
 {
+    let name = ctx.name;
     for s in distinct_sheets(wb.sheets_metadata()) {
-        let Some(mut st) = SheetState::start(name, &s, refs, opts, limit, out) else {
+        let Some(mut st) =
+            SheetState::start(name, &s, ctx.refs, ctx.opts, ctx.limit, ctx.profile, out)
+        else {
             continue;
         };
         match wb.worksheet_range(&s.name) {
@@ -1081,6 +1154,13 @@ struct SheetState<'a, 'x> {
     texts: Texts<'a>,
     /// A text file: rows are records, places are `line:column` ([`text::LineMap`]).
     lines: Option<text::LineMap>,
+    /// The import profile the file's name chose (`files` globs), if any.
+    profile: Option<&'x profile::Profile>,
+    /// The profile the sheet is read through (the file's, or one its header row was
+    /// recognised by), once the header is found.
+    applied: Option<profile::Applied<'x>>,
+    /// How the sheet was mapped (`check --explain-profile`).
+    explained: Option<profile::SheetExplain>,
 }
 
 impl<'a, 'x> SheetState<'a, 'x> {
@@ -1091,9 +1171,21 @@ impl<'a, 'x> SheetState<'a, 'x> {
         refs: &'x Refs,
         opts: &'x IngestOptions<'x>,
         limit: &FileLimit,
+        profile: Option<&'x profile::Profile>,
         out: &mut FileRead,
     ) -> Option<SheetState<'a, 'x>> {
         if s.typ != SheetType::WorkSheet {
+            return None;
+        }
+        // The profile names the sheet to read: the others are not read (and counted).
+        if let Some(want) = profile.and_then(|p| p.sheet.as_deref())
+            && norm(want) != norm(&s.name)
+            && !s.name.is_empty()
+        {
+            out.count.sheets.push(SheetCount {
+                sheet: s.name.clone(),
+                ..SheetCount::default()
+            });
             return None;
         }
         let mut findings = Bounded::new(limit);
@@ -1144,23 +1236,71 @@ impl<'a, 'x> SheetState<'a, 'x> {
             long: FxHashMap::default(),
             texts: Texts::default(),
             lines: None,
+            profile,
+            applied: None,
+            explained: None,
         })
+    }
+
+    /// How the sheet is mapped: the profile, each field's source, the columns left unused.
+    fn explanation(
+        &self,
+        def: &'static DatasetDef,
+        header_row: u32,
+        header: &[(u32, Raw)],
+        cols: &[Option<u32>],
+        headers: &[String],
+    ) -> profile::SheetExplain {
+        let fields = def
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let source = match (cols[i], self.applied.as_ref().and_then(|a| a.constant(i))) {
+                    (Some(col), _) => profile::Source::Column {
+                        col,
+                        header: headers[i].clone(),
+                    },
+                    (None, Some(k)) => profile::Source::Constant(k.to_string()),
+                    (None, None) => profile::Source::None,
+                };
+                let rewritten = self.applied.as_ref().is_some_and(|a| a.rewrites(i));
+                (c.name(), source, rewritten)
+            })
+            .collect();
+        let unused = header
+            .iter()
+            .filter(|(col, _)| !cols.contains(&Some(*col)))
+            .map(|(col, v)| (*col, header_text(v)))
+            .filter(|(_, h)| !h.is_empty())
+            .collect();
+        profile::SheetExplain {
+            sheet: self.sheet.clone(),
+            dataset: def.name,
+            profile: self
+                .applied
+                .as_ref()
+                .map(|a| (a.profile.name.clone(), a.profile.tool.clone())),
+            by_glob: self.profile.is_some(),
+            header: self.row_ref(header_row),
+            fields,
+            unused,
+        }
     }
 
     /// The one "sheet" of a text file (`ingest::text`): recognised by the file's stem
     /// (`incidents.csv`), its places given as `line:column`.
-    #[allow(clippy::too_many_arguments)] // reason: `start`'s arguments and the stem
     fn start_text(
         file: &'x str,
         s: &calamine::Sheet,
-        stem: &str,
         refs: &'x Refs,
         opts: &'x IngestOptions<'x>,
         limit: &FileLimit,
+        profile: Option<&'x profile::Profile>,
         out: &mut FileRead,
     ) -> Option<SheetState<'a, 'x>> {
-        let mut st = SheetState::start(file, s, refs, opts, limit, out)?;
-        st.hint = sheet::by_name(stem);
+        let mut st = SheetState::start(file, s, refs, opts, limit, profile, out)?;
+        st.hint = sheet::by_name(&text::text_stem(file));
         if matches!(st.hint, SheetName::Skip) {
             st.hint = SheetName::Unknown;
         }
@@ -1360,6 +1500,44 @@ impl<'a, 'x> SheetState<'a, 'x> {
         let texts = |cells: &[(u32, Raw)]| -> Vec<String> {
             cells.iter().map(|(_, v)| header_text(v)).collect()
         };
+        // An import profile: the file's (by its name), else one the header row is
+        // recognised by (its fingerprint); the header row is the one naming most of its fields.
+        let mut by_header = None;
+        if self.profile.is_none() {
+            by_header = buf
+                .iter()
+                .find_map(|(_, cells)| profile::by_fingerprint(self.opts.profiles, &texts(cells)));
+        }
+        if let Some(p) = self.profile.or(by_header)
+            && let Some(applied) = profile::Applied::new(p, self.opts.timezone)
+            && !buf.is_empty()
+        {
+            let mut best = (0usize, 0usize);
+            for (i, (_, cells)) in buf.iter().enumerate() {
+                let s = profile::score(p, &texts(cells));
+                if s > best.0 {
+                    best = (s, i);
+                }
+            }
+            if by_header.is_some() {
+                let f = Finding::new(Message::ProfileChosen {
+                    profile: p.name.clone(),
+                    tool: p.tool.clone(),
+                    glob: None,
+                })
+                .cell(self.row_ref(buf[best.1].0));
+                self.findings.push(self.sheet_finding(f));
+            }
+            let def = applied.def;
+            self.applied = Some(applied);
+            let (header_row, header_cells) = &buf[best.1];
+            let ds = self.setup(def, *header_row, header_cells);
+            self.phase = Phase::Data(Box::new(ds));
+            for (row, cells) in buf.into_iter().skip(best.1 + 1) {
+                self.replay_row(row, cells);
+            }
+            return;
+        }
         let chosen: Option<(&'static DatasetDef, usize)> = match self.hint {
             SheetName::Dataset(d) => {
                 let mut best = (0usize, 0usize);
@@ -1440,7 +1618,14 @@ impl<'a, 'x> SheetState<'a, 'x> {
             if found.len() < FOUND_LISTED {
                 found.push(crate::findings::clip(&h));
             }
-            match sheet::match_column(def, &h).map(|i| (i, cols[i])) {
+            let field = match &self.applied {
+                // The profile's names first; the template's for fields it does not declare.
+                Some(a) => a
+                    .field_of(&h)
+                    .or_else(|| sheet::match_column(def, &h).filter(|i| !a.declares(*i))),
+                None => sheet::match_column(def, &h),
+            };
+            match field.map(|i| (i, cols[i])) {
                 Some((i, None)) => {
                     cols[i] = Some(*col);
                     headers[i] = h;
@@ -1450,6 +1635,8 @@ impl<'a, 'x> SheetState<'a, 'x> {
                     }
                     map[*col as usize] = Some(i);
                 }
+                // A tool's export repeats headers (Jira): the first column is the field.
+                Some((_, Some(_))) if self.applied.is_some() => {}
                 Some((_, Some(first))) => {
                     let f = Finding::new(Message::DuplicateColumn {
                         header: h.clone(),
@@ -1459,6 +1646,8 @@ impl<'a, 'x> SheetState<'a, 'x> {
                     .column(h);
                     self.findings.push(self.sheet_finding(f));
                 }
+                // A tool's other columns are not ours to judge.
+                None if self.applied.is_some() => {}
                 None => unknown.push((*col, h)),
             }
         }
@@ -1475,6 +1664,13 @@ impl<'a, 'x> SheetState<'a, 'x> {
         let mut sheet_rejected = false;
         for (i, c) in def.columns.iter().enumerate() {
             if !c.required || cols[i].is_some() {
+                continue;
+            }
+            if self
+                .applied
+                .as_ref()
+                .is_some_and(|a| a.constant(i).is_some())
+            {
                 continue;
             }
             sheet_rejected = true;
@@ -1505,6 +1701,9 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 col,
                 header: headers[i].clone(),
             });
+        }
+        if self.opts.explain {
+            self.explained = Some(self.explanation(def, header_row, header, &cols, &headers));
         }
         self.cells = vec![Raw::Empty; n];
         DataState {
@@ -1570,6 +1769,36 @@ impl<'a, 'x> SheetState<'a, 'x> {
             return;
         }
         grow(&mut self.dataset, ds.def.kind, self.row_hint);
+        let mut pre_errors = 0;
+        if let Some(a) = &self.applied {
+            for i in 0..ds.cols.len() {
+                let Some(col) = ds.cols[i] else {
+                    if let Some(c) = a.constant(i) {
+                        self.cells[i] = Raw::Text(Cow::Owned(c.to_string()));
+                    }
+                    continue;
+                };
+                if !a.rewrites(i) {
+                    continue;
+                }
+                let raw = std::mem::replace(&mut self.cells[i], Raw::Empty);
+                match a.apply(i, raw) {
+                    Ok(v) => self.cells[i] = v,
+                    Err(m) => {
+                        self.cells[i] = Raw::Refused;
+                        pre_errors += 1;
+                        let mut f = Finding::new(m)
+                            .file(self.file)
+                            .sheet(&self.sheet)
+                            .cell(place(self.lines.as_ref(), row, col));
+                        if !ds.headers[i].is_empty() {
+                            f = f.column(&ds.headers[i]);
+                        }
+                        self.findings.push(f);
+                    }
+                }
+            }
+        }
         let mut ctx = RowCtx {
             def: ds.def,
             cells: &self.cells,
@@ -1584,7 +1813,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             lines: self.lines.as_ref(),
             findings: &mut self.findings,
             texts: &mut self.texts,
-            errors: 0,
+            errors: pre_errors,
         };
         match rows::build(&mut ctx, &mut self.dataset, self.opts.period.as_ref()) {
             Some(in_period) => {
@@ -1640,6 +1869,20 @@ impl<'a, 'x> SheetState<'a, 'x> {
         if let Some(c) = self.id_column.take() {
             out.id_columns.push(c);
         }
+        if let Some(e) = self.explained.take() {
+            out.explained.push(e);
+        }
+    }
+}
+
+/// The place of a cell: `E14`, or `17:D` in a text file (`lines`).
+fn place(lines: Option<&text::LineMap>, row: u32, col: u32) -> CellRef {
+    match lines {
+        Some(m) => CellRef::Line {
+            line: m.line(row),
+            col,
+        },
+        None => CellRef::at(row, col),
     }
 }
 

@@ -552,7 +552,8 @@ fn status(i: usize) -> TicketStatus {
         TicketStatus::Pending,
         TicketStatus::Resolved,
         TicketStatus::Closed,
-    ][i.min(4)]
+        TicketStatus::Cancelled,
+    ][i.min(5)]
 }
 
 /// Does an interval [from, to) (to `None` = open) touch the period?

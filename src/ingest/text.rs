@@ -306,14 +306,21 @@ fn too_large(name: &str, len: u64, max: u64) -> Finding {
 /// Read one text file into `out` (its one "sheet" has the empty name; findings carry no
 /// sheet, only `line:column`).
 #[allow(clippy::result_large_err)] // reason: cold path, at most one finding per file
-pub(super) fn read_text<RS: Read + Seek>(
-    name: &str,
+pub(super) fn read_text<'x, RS: Read + Seek>(
+    name: &'x str,
     mut src: RS,
-    refs: &Refs,
-    opts: &IngestOptions,
+    refs: &'x Refs,
+    opts: &'x IngestOptions<'x>,
+    profile: Option<&'x super::profile::Profile>,
     out: &mut FileRead,
 ) -> Result<(), Finding> {
-    let shape = shape(name, &mut src, opts, (None, None))?;
+    let wanted = (
+        profile
+            .and_then(|p| p.encoding.as_deref())
+            .and_then(encoding_for_label),
+        profile.and_then(|p| p.delimiter),
+    );
+    let shape = shape(name, &mut src, opts, wanted)?;
     let limit = FileLimit::new();
     let mut file_level = Bounded::new(&limit);
     let sheet = calamine::Sheet {
@@ -321,8 +328,8 @@ pub(super) fn read_text<RS: Read + Seek>(
         typ: calamine::SheetType::WorkSheet,
         visible: calamine::SheetVisible::Visible,
     };
-    let stem = text_stem(name);
-    let Some(mut st) = SheetState::start_text(name, &sheet, &stem, refs, opts, &limit, out) else {
+    let Some(mut st) = SheetState::start_text(name, &sheet, refs, opts, &limit, profile, out)
+    else {
         return Ok(());
     };
     let max = opts.max_uncompressed_bytes;

@@ -1525,13 +1525,34 @@ fn every_code_of_the_table_is_emitted() {
             "latin.csv",
             b"\xef\xbb\xbf\xe5\xb7\xa5\xe5\x8d\x95\xe5\x8f\xb7,x\nT-1,caf\xe9\n".to_vec(),
         ),
+        // profile.chosen and profile.ambiguous (two profiles' files match), value.unmapped
+        // (a priority the Jira profile does not list), value.not_in_format (a date its
+        // formats cannot read).
+        (
+            "jira-2026-10.csv",
+            b"Issue key,Issue id,Priority,Created,Custom field (Organizations),Custom field (Request Type)\n\
+              IT-1,1,Blocker,05/Oct/26 9:15 AM,acme,email\n\
+              IT-2,2,High,yesterday,acme,email\n"
+                .to_vec(),
+        ),
     ] {
         std::fs::write(inbox.join(name), bytes).unwrap();
     }
     let inbox = ingest::inbox(&ws).unwrap();
+    let jira = |files: &str| svcreport::workspace::ProfileSpec {
+        extends: Some("jira".into()),
+        files: Some(vec![files.into()]),
+        ..Default::default()
+    };
+    let profiles = svcreport::ingest::profile::Profiles::compile(&[
+        ("jira-ours".into(), jira("jira-*.csv")),
+        ("any-jira".into(), jira("*.csv")),
+    ])
+    .unwrap();
     let opts = IngestOptions {
         period: Some(Period::parse("2026-10").unwrap()),
         max_uncompressed_bytes: 1024 * 1024,
+        profiles: Some(&profiles),
         ..IngestOptions::default()
     };
     let mut ing = ingest::ingest(&ws, &cat, &inbox.files, &opts);
