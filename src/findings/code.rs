@@ -94,6 +94,11 @@ codes! {
         "文本文件中有按其编码无法读取的字节；这些字节被读作替换字符（�）。",
         "Save the file again as UTF-8 (Excel: CSV UTF-8), or name its encoding in the import profile (encoding = \"gb18030\").",
         "请将文件另存为 UTF-8（Excel：CSV UTF-8），或在导入配置中写明其编码（encoding = \"gb18030\"）。";
+    IngestNoRows = "ingest.no_rows", Warning,
+        "No row was read from the file: no sheet of it holds a dataset with rows (a file of 0 rows is never passed as \"ok\" silently).",
+        "该文件中没有读取到任何数据行：没有工作表含有带数据行的数据集（读取 0 行的文件不会被默认为\"通过\"）。",
+        "Check that the file is the export meant: a dataset's header row with rows below it, or an import profile for the tool's export.",
+        "请确认文件是否正确：应有数据集的表头行及其下方的数据行，或为该工单系统的导出文件配置导入配置。";
     SheetUnrecognised = "sheet.unrecognised", Warning,
         "A sheet is neither a dataset (by name or header row) nor an instructions sheet; it was not read.",
         "工作表既不是数据集（按表名或表头均无法识别），也不是说明页；未读取。",

@@ -249,6 +249,12 @@ pub enum Message {
     },
     // ingest.empty
     Empty,
+    // ingest.no_rows
+    /// No row was read from a readable file; `datasets`: the datasets its sheets were read
+    /// as (each with 0 rows), empty when none was recognised.
+    NoRows {
+        datasets: Vec<String>,
+    },
     // ingest.encoding
     /// A text file held bytes its encoding (`encoding`, a WHATWG name) cannot read.
     BadEncoding {
@@ -301,6 +307,10 @@ pub enum Message {
         closest: Option<DatasetName>,
         /// Every dataset's sheet names, for the hint when none is close.
         datasets: Vec<DatasetName>,
+        /// Why the sheet is not `closest` (when the header row named some of its columns):
+        /// its required columns the header lacks.
+        #[serde(default)]
+        missing: Vec<Words>,
     },
     SheetHidden {
         sheet: String,
@@ -526,6 +536,7 @@ impl Message {
             M::Suppressed { code, .. } => *code,
             M::Empty => Code::IngestEmpty,
             M::BadEncoding { .. } => Code::IngestEncoding,
+            M::NoRows { .. } => Code::IngestNoRows,
             M::Encrypted | M::Protected { .. } => Code::IngestEncrypted,
             M::NotASpreadsheet { .. } => Code::IngestNotASpreadsheet,
             M::TooLarge { .. } => Code::IngestTooLarge,
@@ -674,6 +685,22 @@ impl Message {
                 "工作表 '{name}' 的名称有 {chars} 个字符（超过 255 个），未读取"
             ),
             M::Empty => pick(lang, "the file is empty (0 bytes)", "文件是空的（0 字节）"),
+            M::NoRows { datasets } => {
+                if datasets.is_empty() {
+                    pick(
+                        lang,
+                        "0 rows read: no sheet of the file was recognised as a dataset",
+                        "读取 0 行：文件中没有工作表被识别为数据集",
+                    )
+                } else {
+                    let list = quote_list(datasets, lang);
+                    tr!(
+                        lang,
+                        "0 rows read: the file's datasets ({list}) have no rows below their header",
+                        "读取 0 行：文件中的数据集（{list}）表头下方没有数据行"
+                    )
+                }
+            }
             M::BadEncoding { encoding } => tr!(
                 lang,
                 "bytes that are not {encoding} (first in this record) were read as �",
@@ -1133,6 +1160,10 @@ impl Message {
                 "send the workbook again; the copy is empty",
                 "收到的文件是空的，请重新发送工作簿",
             ),
+            M::NoRows { .. } => pick(
+                "check that this is the file meant: a dataset's header row with rows below it, or a tool's export an import profile reads",
+                "请确认文件是否正确：应有数据集的表头行及其下方的数据行，或为导入配置可读取的工单系统导出文件",
+            ),
             M::BadEncoding { .. } => pick(
                 "save the file again as UTF-8 (Excel: CSV UTF-8), or name its encoding in the import profile (encoding = \"gb18030\")",
                 "请将文件另存为 UTF-8（Excel：CSV UTF-8），或在导入配置中写明其编码（encoding = \"gb18030\"）",
@@ -1150,6 +1181,23 @@ impl Message {
                 "split the data into smaller workbooks, or raise max_uncompressed_mib in svcreport.toml",
                 "请把数据拆分成几个较小的工作簿，或在 svcreport.toml 中调高 max_uncompressed_mib",
             ),
+            M::SheetUnrecognised {
+                closest: Some(d),
+                missing,
+                ..
+            } if !missing.is_empty() => {
+                let d = d.text(lang);
+                let cols = missing
+                    .iter()
+                    .map(|w| w.both())
+                    .collect::<Vec<_>>()
+                    .join(sep(lang));
+                tr!(
+                    lang,
+                    "its header is closest to {d}, but it lacks that dataset's required columns {cols}: add them (template names), or read the tool's export through an import profile (see import-profiles.md)",
+                    "其表头最接近 {d}，但缺少该数据集的必填列 {cols}：请补上这些列（按模板列名），或通过导入配置读取该系统的导出文件（见 import-profiles.md）"
+                )
+            }
             M::SheetUnrecognised {
                 closest, datasets, ..
             } => match closest {
@@ -1568,6 +1616,10 @@ mod tests {
             Message::BadEncoding {
                 encoding: "UTF-8".into(),
             },
+            Message::NoRows { datasets: vec![] },
+            Message::NoRows {
+                datasets: vec!["incidents".into()],
+            },
             Message::Encrypted,
             Message::Protected { detail: "p".into() },
             Message::NotASpreadsheet {
@@ -1592,12 +1644,21 @@ mod tests {
                 found: vec![],
                 closest: Some(d),
                 datasets: vec![d],
+                missing: vec![],
+            },
+            Message::SheetUnrecognised {
+                sheet: "Page 1".into(),
+                found: vec!["Number".into()],
+                closest: Some(d),
+                datasets: vec![d],
+                missing: vec![w],
             },
             Message::SheetUnrecognised {
                 sheet: "s".into(),
                 found: vec!["x".into()],
                 closest: None,
                 datasets: vec![d, d],
+                missing: vec![],
             },
             Message::SheetHidden {
                 sheet: "s".into(),

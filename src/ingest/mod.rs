@@ -521,6 +521,14 @@ fn finish(reads: Vec<FileRead>) -> Ingested {
         ids.extend(r.id_columns);
     }
     ing.dataset = Dataset::concat(parts);
+    // Never silent: a readable file from which no row was read is a warning.
+    for f in &ing.files {
+        if f.readable && f.sheets.iter().map(|s| s.read).sum::<u64>() == 0 {
+            let datasets = f.sheets.iter().filter_map(|s| s.dataset.clone()).collect();
+            ing.findings
+                .push(Finding::new(Message::NoRows { datasets }).file(&f.file));
+        }
+    }
     // What was delivered for which period: every readable dataset sheet, even with no rows
     // (a delivered empty workbook means "nothing to report", a real figure).
     let mut entries = Vec::new();
@@ -1573,11 +1581,47 @@ impl<'a, 'x> SheetState<'a, 'x> {
                     .take(8)
                     .map(|s| crate::findings::clip(&s))
                     .collect();
+                // The closest dataset: the one a header row names most columns of, and why it
+                // is not that one (its required columns missing); else the closest by name.
+                let mut by_header: Option<(&'static DatasetDef, usize, usize)> = None;
+                for (i, (_, cells)) in buf.iter().enumerate() {
+                    let t = texts(cells);
+                    for d in schema::DATASETS {
+                        let s = sheet::score(d, &t);
+                        if s > 0 && by_header.is_none_or(|(_, bs, _)| s > bs) {
+                            by_header = Some((d, s, i));
+                        }
+                    }
+                }
+                let shown = if self.lines.is_some() {
+                    text::text_stem(self.file)
+                } else {
+                    self.sheet.clone()
+                };
+                let (closest, missing) = match by_header {
+                    Some((d, _, i)) => {
+                        let t = texts(&buf[i].1);
+                        let missing = d
+                            .columns
+                            .iter()
+                            .filter(|c| {
+                                c.required && !t.iter().any(|h| sheet::header_matches(h, c))
+                            })
+                            .map(|c| c.name())
+                            .collect();
+                        (Some(d.names()), missing)
+                    }
+                    None => (
+                        sheet::closest_dataset(&shown).map(DatasetDef::names),
+                        Vec::new(),
+                    ),
+                };
                 let f = Finding::new(Message::SheetUnrecognised {
-                    sheet: self.sheet.clone(),
+                    sheet: shown,
                     found: first,
-                    closest: sheet::closest_dataset(&self.sheet).map(DatasetDef::names),
+                    closest,
                     datasets: schema::DATASETS.iter().map(|d| d.names()).collect(),
+                    missing,
                 });
                 self.findings.push(self.sheet_finding(f));
             }
@@ -1787,7 +1831,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
                     Err(m) => {
                         self.cells[i] = Raw::Refused;
                         pre_errors += 1;
-                        let mut f = Finding::new(m)
+                        let mut f = Finding::new(*m)
                             .file(self.file)
                             .sheet(&self.sheet)
                             .cell(place(self.lines.as_ref(), row, col));

@@ -705,7 +705,7 @@ impl<'p> Applied<'p> {
     }
 
     /// Field `i`'s cell as the dataset takes it, or the finding it is refused with.
-    pub fn apply<'a>(&self, i: usize, raw: Raw<'a>) -> Result<Raw<'a>, Message> {
+    pub fn apply<'a>(&self, i: usize, raw: Raw<'a>) -> Result<Raw<'a>, Box<Message>> {
         let Some(f) = self.fields.get(i) else {
             return Ok(raw);
         };
@@ -733,11 +733,11 @@ impl<'p> Applied<'p> {
                     _ => true,
                 };
                 if !ours_ok {
-                    return Err(Message::Unmapped {
+                    return Err(Box::new(Message::Unmapped {
                         profile: self.profile.name.clone(),
                         value: crate::findings::clip(&t),
                         listed: f.listed.iter().take(20).cloned().collect(),
-                    });
+                    }));
                 }
             }
             return Ok(raw);
@@ -749,12 +749,14 @@ impl<'p> Applied<'p> {
     }
 
     /// A time read with the profile's formats, in its timezone, as the workspace's time.
-    fn time<'a>(&self, raw: Raw<'a>) -> Result<Raw<'a>, Message> {
+    fn time<'a>(&self, raw: Raw<'a>) -> Result<Raw<'a>, Box<Message>> {
         let from = self.from_tz.unwrap_or(self.to_tz);
-        let refused = |found: crate::findings::Found| Message::NotInFormat {
-            profile: self.profile.name.clone(),
-            formats: self.profile.date_formats.clone(),
-            found,
+        let refused = |found: crate::findings::Found| {
+            Box::new(Message::NotInFormat {
+                profile: self.profile.name.clone(),
+                formats: self.profile.date_formats.clone(),
+                found,
+            })
         };
         let naive: NaiveDateTime = match &raw {
             Raw::Text(s) | Raw::Iso(s) if !self.profile.date_formats.is_empty() => {
@@ -956,7 +958,7 @@ timezone = "UTC"
             .unwrap();
         assert_eq!(t("05/Oct/26 9:15 AM"), Ok(Raw::Local(want)));
         assert!(matches!(
-            t("10/05/2026 9:15"),
+            t("10/05/2026 9:15").map_err(|m| *m),
             Err(Message::NotInFormat { .. })
         ));
         // Day/month order is the profile's: 10/09/2026 under a d/m/Y format is 10 September.
@@ -988,7 +990,7 @@ timezone = "UTC"
             a.apply(pri, Raw::Text("P2".into())),
             Ok(Raw::Text("P2".into()))
         );
-        match a.apply(pri, Raw::Text("Extreme".into())) {
+        match a.apply(pri, Raw::Text("Extreme".into())).map_err(|m| *m) {
             Err(Message::Unmapped { profile, .. }) => assert_eq!(profile, "glpi"),
             other => panic!("{other:?}"),
         }

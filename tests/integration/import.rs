@@ -600,3 +600,62 @@ fn explain_profile_shows_which_column_went_where() {
         assert!(out.contains(want), "{want:?} in\n{out}");
     }
 }
+
+/// Never silent: a ServiceNow list export ("Page 1": Number, Priority, Opened, Resolved)
+/// read without profiles is a sheet.unrecognised warning naming the closest dataset by its
+/// header (incidents, not a dataset whose name looks alike) and the required columns it
+/// lacks, and the file's 0 rows are an ingest.no_rows warning. With the built-in profiles
+/// the same sheet is recognised as ServiceNow's.
+#[test]
+fn a_sheet_of_no_dataset_says_why_and_zero_rows_are_never_ok() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Page 1").unwrap();
+    for (c, h) in [
+        "Number",
+        "Priority",
+        "Opened",
+        "Resolved",
+        "Short description",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in [
+        "INC0010001",
+        "1 - Critical",
+        "2026-10-01 08:00:00",
+        "2026-10-01 09:00:00",
+        "x",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(1, c as u16, *v).unwrap();
+    }
+    let bytes = wb.save_to_buffer().unwrap();
+    let ing = read("sn-export.xlsx", &bytes);
+    // The file's warning first (no place), then the sheet's.
+    let codes: Vec<Code> = ing.findings.iter().map(|f| f.code).collect();
+    assert_eq!(
+        codes,
+        [Code::IngestNoRows, Code::SheetUnrecognised],
+        "{:#?}",
+        ing.findings
+    );
+    let hint = ing.findings[1].hint(Lang::En);
+    assert!(
+        hint.contains("closest to 事件 / Incidents (incidents)")
+            && hint.contains("工单号 / Ticket ID")
+            && hint.contains("客户 / Customer")
+            && !hint.contains("Priority"),
+        "{hint}"
+    );
+    // Through the built-in profiles: recognised, 1 row read (customer and service missing).
+    let ing = read_with("sn-export.xlsx", &bytes, &Profiles::builtin());
+    assert_eq!(chosen(&ing), ["servicenow"]);
+    assert_eq!(ing.files[0].sheets[0].read, 1);
+    assert!(!ing.findings.iter().any(|f| f.code == Code::IngestNoRows));
+}
