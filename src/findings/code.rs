@@ -244,6 +244,11 @@ codes! {
         "按目录，该客户未使用该服务。",
         "Check the row, or add the customer to the service.",
         "核对该行，或在目录中把客户加入该服务。";
+    RefNearMatch = "ref.near_match", Info,
+        "A customer, service or supplier matched a catalogue name only when spaces are ignored (\"ERP系统\" for \"ERP 系统\"); it was taken.",
+        "客户、服务或供应商名称仅在忽略空格后才与目录中的名称一致（如 \"ERP系统\" 与 \"ERP 系统\"）；已按该名称读取。",
+        "Write the catalogue's spelling, or add the spelling as an alias in the catalogue.",
+        "请按目录中的写法填写，或在目录中把该写法加为别名（aliases）。";
     RefContractSupplierMismatch = "ref.contract_supplier_mismatch", Warning,
         "The UC named is with another supplier.",
         "所填 UC 属于另一家供应商。",

@@ -434,6 +434,21 @@ pub enum Message {
     UnknownRef {
         kind: RefKind,
         value: String,
+        /// The closest valid spelling (did you mean), if one is close.
+        #[serde(default)]
+        closest: Option<String>,
+        /// Valid spellings (ids, names, aliases), the first few.
+        #[serde(default)]
+        valid: Vec<String>,
+        /// Valid spellings not listed.
+        #[serde(default)]
+        more: u32,
+    },
+    /// A reference matched only ignoring spaces: `value` taken as `matched`.
+    NearMatch {
+        kind: RefKind,
+        value: String,
+        matched: String,
     },
     UnknownContract {
         value: String,
@@ -568,6 +583,7 @@ impl Message {
                 RefKind::Supplier => Code::RefUnknownSupplier,
             },
             M::UnknownContract { .. } => Code::RefUnknownContract,
+            M::NearMatch { .. } => Code::RefNearMatch,
             M::ServiceNotForCustomer { .. } => Code::RefServiceNotForCustomer,
             M::ContractSupplierMismatch { .. } => Code::RefContractSupplierMismatch,
             M::TimeOrder { .. } => Code::RowTimeOrder,
@@ -961,7 +977,19 @@ impl Message {
                     "{p}含有不可见或改变文字方向的字符 {u}，显示出来可能与实际内容不同；报告中将显示为 {u}"
                 )
             }
-            M::UnknownRef { kind, value } => match kind {
+            M::NearMatch {
+                kind,
+                value,
+                matched,
+            } => {
+                let what = kind_word(*kind, lang);
+                tr!(
+                    lang,
+                    "{what} \"{value}\" taken as \"{matched}\" (spaces ignored)",
+                    "{what} \"{value}\" 按 \"{matched}\" 读取（忽略空格）"
+                )
+            }
+            M::UnknownRef { kind, value, .. } => match kind {
                 RefKind::Customer => tr!(
                     lang,
                     "customer \"{value}\" is not in the catalogue",
@@ -1346,6 +1374,36 @@ impl Message {
                 "delete the character: retype the id or name",
                 "请删除该字符：重新输入编号或名称",
             ),
+            M::NearMatch { matched, .. } => tr!(
+                lang,
+                "write \"{matched}\" as the catalogue does, or add this spelling to its aliases",
+                "请按目录写作 \"{matched}\"，或在目录中把这种写法加为别名（aliases）"
+            ),
+            M::UnknownRef {
+                closest,
+                valid,
+                more,
+                ..
+            } if !valid.is_empty() => {
+                let list = quote_list(valid, lang);
+                let more = if *more > 0 {
+                    tr!(lang, " and {more} more", " 等另外 {more} 个")
+                } else {
+                    String::new()
+                };
+                match closest {
+                    Some(c) => tr!(
+                        lang,
+                        "did you mean \"{c}\"? The catalogue has {list}{more}",
+                        "是否应为 \"{c}\"？目录中有 {list}{more}"
+                    ),
+                    None => tr!(
+                        lang,
+                        "use one the catalogue has: {list}{more} (or add this name to its aliases)",
+                        "请使用目录中的名称：{list}{more}（或在目录中把该名称加为别名 aliases）"
+                    ),
+                }
+            }
             M::UnknownRef { kind, .. } => match kind {
                 RefKind::Customer => pick(
                     "use a customer id or name from the catalogue (catalogue.toml [[customer]])",
@@ -1453,6 +1511,18 @@ pub fn intern(s: &str) -> &'static str {
 
 /// The most distinct texts [`intern`] keeps.
 const INTERN_MAX: usize = 4096;
+
+/// What a reference names: customer, service, supplier.
+fn kind_word(kind: RefKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (RefKind::Customer, Lang::En) => "customer",
+        (RefKind::Service, Lang::En) => "service",
+        (RefKind::Supplier, Lang::En) => "supplier",
+        (RefKind::Customer, Lang::Zh) => "客户",
+        (RefKind::Service, Lang::Zh) => "服务",
+        (RefKind::Supplier, Lang::Zh) => "供应商",
+    }
+}
 
 fn static_list<'de, D: Deserializer<'de>>(d: D) -> Result<&'static [&'static str], D::Error> {
     use std::sync::Mutex;
@@ -1774,14 +1844,35 @@ mod tests {
             Message::UnknownRef {
                 kind: RefKind::Customer,
                 value: "x".into(),
+                closest: None,
+                valid: vec![],
+                more: 0,
+            },
+            Message::UnknownRef {
+                kind: RefKind::Customer,
+                value: "安科".into(),
+                closest: Some("安科美".into()),
+                valid: vec!["acme".into(), "安科美".into()],
+                more: 3,
+            },
+            Message::NearMatch {
+                kind: RefKind::Service,
+                value: "ERP系统".into(),
+                matched: "ERP 系统".into(),
             },
             Message::UnknownRef {
                 kind: RefKind::Service,
                 value: "x".into(),
+                closest: None,
+                valid: vec![],
+                more: 0,
             },
             Message::UnknownRef {
                 kind: RefKind::Supplier,
                 value: "x".into(),
+                closest: None,
+                valid: vec![],
+                more: 0,
             },
             Message::UnknownContract { value: "x".into() },
             Message::ServiceNotForCustomer {

@@ -29,6 +29,11 @@ pub struct Catalogue {
     /// workspace written before people had ids: the report list then names
     /// people by name and approvals are unsigned (legacy).
     pub persons: Vec<Person>,
+    /// Other names a customer is known by in the inbox (`aliases = ["安科美", "ACME"]`
+    /// under `[[customer]]`), by its id.
+    pub customer_aliases: BTreeMap<String, Vec<String>>,
+    /// The same for services (`aliases` under `[[service]]`).
+    pub service_aliases: BTreeMap<String, Vec<String>>,
 }
 
 /// Someone the report list names (compiler, reviewer, approver).

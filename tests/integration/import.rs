@@ -659,3 +659,65 @@ fn a_sheet_of_no_dataset_says_why_and_zero_rows_are_never_ok() {
     assert_eq!(ing.files[0].sheets[0].read, 1);
     assert!(!ing.findings.iter().any(|f| f.code == Code::IngestNoRows));
 }
+
+/// Names from the catalogue: aliases (`aliases = ["安科美", "ACME"]`), a spelling that
+/// differs only in spaces taken with a note, and an unknown one with "did you mean" and the
+/// valid values.
+#[test]
+fn catalogue_aliases_near_matches_and_did_you_mean() {
+    let demo = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/demo/catalogue.toml"),
+    )
+    .unwrap();
+    let text = demo.replacen(
+        "name_en = \"ACME Technology Co., Ltd.\"",
+        "name_en = \"ACME Technology Co., Ltd.\"\naliases = [\"安科美\", \"ACME\"]",
+        1,
+    );
+    assert_ne!(text, demo);
+    let cat = svcreport::catalogue::parse_str("catalogue.toml", &text).expect("catalogue");
+    let csv = "工单号,客户,服务,优先级,报告时间\n\
+        INC-1,安科美,ERP系统,P1,2026-10-01 08:00\n\
+        INC-2,ACME,ERP 系统,P1,2026-10-01 08:00\n\
+        INC-3,acm,erp,P1,2026-10-01 08:00\n";
+    let ing = ingest::read_bytes(
+        "incidents.csv",
+        csv.as_bytes(),
+        &cat,
+        &IngestOptions::default(),
+    );
+    let found: Vec<(Code, String)> = ing
+        .findings
+        .iter()
+        .map(|f| (f.code, f.cell.map(|c| c.to_string()).unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Code::RefNearMatch, "2:C".to_string()),
+            (Code::RefUnknownCustomer, "4:B".to_string())
+        ],
+        "{:#?}",
+        ing.findings
+    );
+    let near = &ing.findings[0];
+    assert_eq!(
+        near.message(Lang::En),
+        "service \"ERP系统\" taken as \"ERP 系统\" (spaces ignored)"
+    );
+    let hint = ing.findings[1].hint(Lang::En);
+    assert!(
+        hint.starts_with(
+            "did you mean \"acme\"? The catalogue has \"acme\", \"安科美科技有限公司\""
+        ),
+        "{hint}"
+    );
+    assert!(hint.contains("\"安科美\""), "{hint}");
+    let ids: Vec<(&str, &str)> = ing
+        .dataset
+        .incidents
+        .iter()
+        .map(|i| (&*i.customer, &*i.service))
+        .collect();
+    assert_eq!(ids, [("acme", "erp"), ("acme", "erp")]);
+}

@@ -1405,6 +1405,7 @@ fn every_code_of_the_table_is_emitted() {
         vec![S("合计")],                                                 // row.total
         with("E-18", 0, S("E-18😀\u{202E}")), // value.unprintable, value.invisible
         with("E-19", 0, S(Box::leak("X".repeat(300).into_boxed_str()))), // value.too_long
+        with("E-20", 2, S("ERP系统")),        // ref.near_match (the catalogue has "ERP 系统")
     ];
     let mut hidden = sheet(
         "Surveys",

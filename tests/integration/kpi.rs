@@ -146,6 +146,8 @@ fn catalogue() -> Catalogue {
     avail_email.at_risk = Some(0.05);
     Catalogue {
         persons: vec![],
+        customer_aliases: Default::default(),
+        service_aliases: Default::default(),
         customers: vec![],
         services: vec![],
         suppliers: vec![],

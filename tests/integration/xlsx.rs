@@ -97,6 +97,8 @@ fn catalogue() -> Catalogue {
     en.title_en = Some("ACME IT Service Report".into());
     Catalogue {
         persons: vec![],
+        customer_aliases: Default::default(),
+        service_aliases: Default::default(),
         customers: vec![Customer {
             id: "acme".into(),
             name: "安科美科技有限公司".into(),
