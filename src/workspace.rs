@@ -182,8 +182,31 @@ pub struct ProfileSpec {
     pub fingerprint: Option<Vec<String>>,
     #[serde(default)]
     pub order_by: Option<Vec<String>>,
+    /// An event log's activities (`[profiles.NAME.events]`).
+    #[serde(default)]
+    pub events: Option<EventSpec>,
+    /// Texts that mean "no value" in the source (`missing = ["?"]`): read as blank cells.
+    #[serde(default)]
+    pub missing: Option<Vec<String>>,
     #[serde(default)]
     pub sources: Option<Vec<String>>,
+}
+
+/// How a log without opened/resolved columns gives a ticket's times: the event time and
+/// activity columns, and the activities that respond, resolve, close, or pause the clock.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSpec {
+    pub time: String,
+    pub activity: String,
+    #[serde(default)]
+    pub responded: Vec<String>,
+    #[serde(default)]
+    pub resolved: Vec<String>,
+    #[serde(default)]
+    pub closed: Vec<String>,
+    #[serde(default)]
+    pub pause: Vec<String>,
 }
 
 /// The source header(s) of a field: one name or alternatives.

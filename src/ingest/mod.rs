@@ -36,6 +36,7 @@
 
 pub mod cell;
 pub mod delivery;
+pub mod events;
 pub mod profile;
 pub mod rows;
 pub mod schema;
@@ -1087,6 +1088,9 @@ enum Phase<'a> {
 
 struct DataState {
     def: &'static DatasetDef,
+    /// An event log's extra columns (`order_by`, then the event time and activity): the
+    /// index of the cell holding each and its source column, when the sheet has it.
+    extras: Vec<Option<(usize, u32)>>,
     header_row: u32,
     /// Dataset column index of each sheet column (by sheet column).
     map: Vec<Option<usize>>,
@@ -1169,6 +1173,8 @@ struct SheetState<'a, 'x> {
     applied: Option<profile::Applied<'x>>,
     /// How the sheet was mapped (`check --explain-profile`).
     explained: Option<profile::SheetExplain>,
+    /// An event log's tickets (profile `order_by`/`events`), built when the sheet ends.
+    log: Option<events::EventLog<'a>>,
 }
 
 impl<'a, 'x> SheetState<'a, 'x> {
@@ -1247,6 +1253,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             profile,
             applied: None,
             explained: None,
+            log: None,
         })
     }
 
@@ -1713,7 +1720,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             if self
                 .applied
                 .as_ref()
-                .is_some_and(|a| a.constant(i).is_some())
+                .is_some_and(|a| a.constant(i).is_some() || a.derives(c.key))
             {
                 continue;
             }
@@ -1749,9 +1756,37 @@ impl<'a, 'x> SheetState<'a, 'x> {
         if self.opts.explain {
             self.explained = Some(self.explanation(def, header_row, header, &cols, &headers));
         }
-        self.cells = vec![Raw::Empty; n];
+        // An event log reads its order, time and activity columns besides the fields: in
+        // cells after the dataset's own.
+        let mut extras = Vec::new();
+        let mut width = n;
+        if let Some(a) = self.applied.as_ref().filter(|a| a.is_log()) {
+            for h in a.log_headers() {
+                let k = profile::header_key(h);
+                let found = header
+                    .iter()
+                    .find(|(_, v)| profile::header_key(&header_text(v)) == k)
+                    .map(|(c, _)| *c);
+                extras.push(
+                    found.map(|col| match map.get(col as usize).copied().flatten() {
+                        Some(i) => (i, col),
+                        None => {
+                            if map.len() <= col as usize {
+                                map.resize(col as usize + 1, None);
+                            }
+                            map[col as usize] = Some(width);
+                            width += 1;
+                            (width - 1, col)
+                        }
+                    }),
+                );
+            }
+            self.log = Some(events::EventLog::default());
+        }
+        self.cells = vec![Raw::Empty; width];
         DataState {
             def,
+            extras,
             header_row,
             map,
             cols,
@@ -1812,6 +1847,79 @@ impl<'a, 'x> SheetState<'a, 'x> {
             self.cells.fill(Raw::Empty);
             return;
         }
+        if self.log.is_some() {
+            self.log_row(row);
+            return;
+        }
+        self.build_row(row, None);
+    }
+
+    /// An event log's row: taken into its ticket (the record is built when the sheet ends),
+    /// or, without an id, built as it is (and rejected for the missing id).
+    fn log_row(&mut self, row: u32) {
+        let (Some(a), Phase::Data(ds), Some(log)) = (&self.applied, &mut self.phase, &mut self.log)
+        else {
+            return;
+        };
+        let id = a
+            .field("ticket_id")
+            .or_else(|| a.field("request_id"))
+            .or_else(|| a.field("change_id"))
+            .and_then(|i| cell::text_cow(&self.cells[i]).ok().flatten())
+            .map(|t| t.into_owned());
+        let Some(id) = id else {
+            self.build_row(row, None);
+            return;
+        };
+        let n_order = a.profile.order_by.len();
+        let key: Vec<profile::OrderVal> = ds.extras[..n_order.min(ds.extras.len())]
+            .iter()
+            .map(|x| {
+                x.map_or(profile::OrderVal::Empty, |(c, _)| {
+                    a.order_value(&self.cells[c])
+                })
+            })
+            .collect();
+        let mut event = None;
+        if a.profile.events.is_some()
+            && let Some(Some((tc, tcol))) = ds.extras.get(n_order)
+        {
+            match a.to_time(&self.cells[*tc]) {
+                Ok(Some(t)) => {
+                    let act = ds
+                        .extras
+                        .get(n_order + 1)
+                        .copied()
+                        .flatten()
+                        .and_then(|(c, _)| cell::text_cow(&self.cells[c]).ok().flatten())
+                        .map(|t| a.activity_bits(&t))
+                        .unwrap_or(0);
+                    event = Some((t, act));
+                }
+                Ok(None) => {}
+                Err(m) => {
+                    // The row's time cannot be read: it is rejected and adds nothing.
+                    ds.rejected += 1;
+                    let f = Finding::new(*m)
+                        .file(self.file)
+                        .sheet(&self.sheet)
+                        .cell(place(self.lines.as_ref(), row, *tcol));
+                    self.findings.push(f);
+                    self.cells.fill(Raw::Empty);
+                    return;
+                }
+            }
+        }
+        log.absorb(&id, key, row, &self.cells, event);
+        self.cells.fill(Raw::Empty);
+    }
+
+    /// Build the record of a row whose cells are in `self.cells` (an event log's ticket:
+    /// its winning row, with the times its activities give).
+    fn build_row(&mut self, row: u32, derived: Option<events::Derived>) {
+        let Phase::Data(ds) = &mut self.phase else {
+            return;
+        };
         grow(&mut self.dataset, ds.def.kind, self.row_hint);
         let mut pre_errors = 0;
         if let Some(a) = &self.applied {
@@ -1822,6 +1930,10 @@ impl<'a, 'x> SheetState<'a, 'x> {
                     }
                     continue;
                 };
+                if a.is_missing(&self.cells[i]) {
+                    self.cells[i] = Raw::Empty;
+                    continue;
+                }
                 if !a.rewrites(i) {
                     continue;
                 }
@@ -1840,6 +1952,23 @@ impl<'a, 'x> SheetState<'a, 'x> {
                         }
                         self.findings.push(f);
                     }
+                }
+            }
+            if let Some(d) = derived {
+                let times = [
+                    ("opened_at", d.opened),
+                    ("responded_at", d.responded),
+                    ("resolved_at", d.resolved),
+                    ("fulfilled_at", d.resolved),
+                    ("closed_at", d.closed),
+                ];
+                for (key, t) in times {
+                    if let Some(i) = a.field(key) {
+                        self.cells[i] = t.map_or(Raw::Empty, Raw::Local);
+                    }
+                }
+                if let Some(i) = a.field("paused_minutes") {
+                    self.cells[i] = Raw::Float(d.paused_secs as f64 / 60.0);
                 }
             }
         }
@@ -1877,6 +2006,20 @@ impl<'a, 'x> SheetState<'a, 'x> {
         if matches!(self.phase, Phase::Detect(_)) {
             self.decide();
         }
+        // An event log: each ticket's record from its winning row (and its activities).
+        let mut superseded = 0;
+        if let Some(log) = self.log.take() {
+            superseded = log.superseded();
+            let with_events = self
+                .applied
+                .as_ref()
+                .is_some_and(|a| a.profile.events.is_some());
+            for mut t in log.tickets {
+                let derived = with_events.then(|| events::derive(&mut t.events));
+                self.cells = t.cells;
+                self.build_row(t.row, derived);
+            }
+        }
         let mut count = SheetCount {
             sheet: self.sheet.clone(),
             ..SheetCount::default()
@@ -1889,10 +2032,12 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 .map_or(0, |r| u64::from(r.saturating_sub(ds.header_row)));
             count.accepted = ds.accepted;
             count.rejected = ds.rejected;
+            count.superseded = superseded;
             count.blank = count
                 .read
                 .saturating_sub(ds.accepted)
-                .saturating_sub(ds.rejected);
+                .saturating_sub(ds.rejected)
+                .saturating_sub(superseded);
             if ds.outside > 0
                 && let Some(p) = self.opts.period
             {

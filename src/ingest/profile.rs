@@ -72,8 +72,68 @@ pub struct Profile {
     pub fingerprint: Vec<String>,
     /// Event log: the source columns ordering a ticket's rows (then the row); the last wins.
     pub order_by: Vec<String>,
+    /// Event log without opened/resolved columns: times from activities.
+    pub events: Option<Events>,
+    /// Texts that mean "no value" (read as blank cells).
+    pub missing: Vec<String>,
     /// The documents the profile was written from.
     pub sources: Vec<String>,
+}
+
+/// The fields an event log's activities give (`ingest::events::Derived`).
+pub const DERIVED: &[&str] = &[
+    "opened_at",
+    "responded_at",
+    "resolved_at",
+    "fulfilled_at",
+    "closed_at",
+    "paused_minutes",
+];
+
+/// An event log's activities (see `ingest::events`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Events {
+    pub time: String,
+    pub activity: String,
+    pub responded: Vec<String>,
+    pub resolved: Vec<String>,
+    pub closed: Vec<String>,
+    pub pause: Vec<String>,
+}
+
+/// One value a ticket's rows are ordered by: numbers, then times, then text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OrderVal {
+    Empty,
+    Num(f64),
+    Time(NaiveDateTime),
+    Text(String),
+}
+
+impl Eq for OrderVal {}
+
+impl Ord for OrderVal {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        use OrderVal::*;
+        let rank = |v: &OrderVal| match v {
+            Empty => 0,
+            Num(_) => 1,
+            Time(_) => 2,
+            Text(_) => 3,
+        };
+        match (self, o) {
+            (Num(a), Num(b)) => a.total_cmp(b),
+            (Time(a), Time(b)) => a.cmp(b),
+            (Text(a), Text(b)) => a.cmp(b),
+            _ => rank(self).cmp(&rank(o)),
+        }
+    }
+}
+
+impl PartialOrd for OrderVal {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
 }
 
 /// Every profile of a run: the workspace's (by name), then the built-in ones.
@@ -228,6 +288,8 @@ fn merge(base: ProfileSpec, over: ProfileSpec) -> ProfileSpec {
         constants,
         fingerprint: over.fingerprint.or(base.fingerprint),
         order_by: over.order_by.or(base.order_by),
+        events: over.events.or(base.events),
+        missing: over.missing.or(base.missing),
         sources: over.sources.or(base.sources),
     }
 }
@@ -373,6 +435,15 @@ fn finish(name: &str, builtin: bool, s: &ProfileSpec) -> Result<Profile, Profile
         constants,
         fingerprint: s.fingerprint.clone().unwrap_or_default(),
         order_by: s.order_by.clone().unwrap_or_default(),
+        events: s.events.as_ref().map(|e| Events {
+            time: e.time.clone(),
+            activity: e.activity.clone(),
+            responded: e.responded.clone(),
+            resolved: e.resolved.clone(),
+            closed: e.closed.clone(),
+            pause: e.pause.clone(),
+        }),
+        missing: s.missing.clone().unwrap_or_default(),
         sources: s.sources.clone().unwrap_or_default(),
     })
 }
@@ -684,11 +755,14 @@ impl<'p> Applied<'p> {
         None
     }
 
-    /// Whether the profile names this field's source (so the template's names do not).
+    /// Whether the profile names this field's source — a column, nothing, a constant, or
+    /// the event log's activities — so that the template's header names do not.
     pub fn declares(&self, i: usize) -> bool {
         let key = self.def.columns[i].key;
         self.profile.columns.iter().any(|(k, _)| k == key)
             || self.profile.dropped.iter().any(|k| k == key)
+            || self.profile.constants.iter().any(|(k, _)| k == key)
+            || self.derives(key)
     }
 
     /// The constant of field `i`, if the profile gives one.
@@ -702,6 +776,96 @@ impl<'p> Applied<'p> {
             f.values.is_some()
                 || (f.time && (!self.profile.date_formats.is_empty() || self.from_tz.is_some()))
         })
+    }
+
+    /// Whether a cell holds one of the source's "no value" texts (`missing`).
+    pub fn is_missing(&self, raw: &Raw) -> bool {
+        if self.profile.missing.is_empty() {
+            return false;
+        }
+        match raw {
+            Raw::Text(t) => {
+                let t = cell::trim(t);
+                self.profile.missing.iter().any(|m| m == t)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether field `key` is derived from an event log's activities (`ingest::events`).
+    pub fn derives(&self, key: &str) -> bool {
+        self.profile.events.is_some() && DERIVED.contains(&key)
+    }
+
+    /// Whether the sheet is an event log (many rows per ticket).
+    pub fn is_log(&self) -> bool {
+        !self.profile.order_by.is_empty() || self.profile.events.is_some()
+    }
+
+    /// The source headers an event log reads besides the fields: `order_by`, then the
+    /// event time and activity.
+    pub fn log_headers(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.profile.order_by.iter().map(String::as_str).collect();
+        if let Some(e) = &self.profile.events {
+            v.push(&e.time);
+            v.push(&e.activity);
+        }
+        v
+    }
+
+    /// A cell as a time of the workspace (the profile's formats and timezone, else our own
+    /// reading); `Ok(None)` when blank.
+    pub fn to_time(&self, raw: &Raw) -> Result<Option<NaiveDateTime>, Box<Message>> {
+        if raw.is_blank() {
+            return Ok(None);
+        }
+        match self.time(raw.clone())? {
+            Raw::Local(t) => Ok(Some(t)),
+            _ => Ok(None),
+        }
+    }
+
+    /// An `order_by` value: a number, else a time, else the text.
+    pub fn order_value(&self, raw: &Raw) -> OrderVal {
+        if raw.is_blank() {
+            return OrderVal::Empty;
+        }
+        if let Ok(Some(n)) = cell::number(raw) {
+            return OrderVal::Num(n);
+        }
+        if let Ok(Some(t)) = self.to_time(raw) {
+            return OrderVal::Time(t);
+        }
+        OrderVal::Text(
+            cell::text_cow(raw)
+                .ok()
+                .flatten()
+                .map(|t| t.into_owned())
+                .unwrap_or_default(),
+        )
+    }
+
+    /// What an activity says (`ingest::events` bits).
+    pub fn activity_bits(&self, activity: &str) -> u8 {
+        let Some(e) = &self.profile.events else {
+            return 0;
+        };
+        let k = norm(activity);
+        let has = |list: &[String]| list.iter().any(|a| norm(a) == k);
+        let mut bits = 0;
+        if has(&e.responded) {
+            bits |= super::events::RESPONDED;
+        }
+        if has(&e.resolved) {
+            bits |= super::events::RESOLVED;
+        }
+        if has(&e.closed) {
+            bits |= super::events::CLOSED;
+        }
+        if has(&e.pause) {
+            bits |= super::events::PAUSE;
+        }
+        bits
     }
 
     /// Field `i`'s cell as the dataset takes it, or the finding it is refused with.
@@ -746,6 +910,11 @@ impl<'p> Applied<'p> {
             return self.time(raw);
         }
         Ok(raw)
+    }
+
+    /// The dataset field index of a key.
+    pub fn field(&self, key: &str) -> Option<usize> {
+        self.def.columns.iter().position(|c| c.key == key)
     }
 
     /// A time read with the profile's formats, in its timezone, as the workspace's time.

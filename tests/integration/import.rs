@@ -721,3 +721,39 @@ fn catalogue_aliases_near_matches_and_did_you_mean() {
         .collect();
     assert_eq!(ids, [("acme", "erp"), ("acme", "erp")]);
 }
+
+/// `samples/servicenow/` runs the month from the raw export: 3,633 rows read, 820
+/// incidents, 2,813 superseded, nothing rejected; one report per customer written.
+#[test]
+fn the_servicenow_sample_runs_a_month_from_the_raw_export() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(
+        &crate::support::repo().join("samples/servicenow"),
+        dir.path(),
+    );
+    let now = "2016-05-05T09:00:00+08:00";
+    let o = crate::support::sv(
+        dir.path(),
+        now,
+        &["--format", "json", "check", "--period", "2016-04"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", crate::support::text(&o));
+    let j = crate::support::json(&o);
+    let s = &j["files"][0]["sheets"][0];
+    assert_eq!(
+        (&s["read"], &s["accepted"], &s["rejected"], &s["superseded"]),
+        (&3633.into(), &820.into(), &0.into(), &2813.into()),
+        "{s}"
+    );
+    let out = crate::support::ok(crate::support::sv(
+        dir.path(),
+        now,
+        &["run", "--period", "2016-04"],
+    ));
+    for c in ["ACME", "HUAXIN", "GLOBEX"] {
+        let pdf = dir
+            .path()
+            .join(format!("out/2016-04/SN-{c}-2016-04_2016-04_v1.0_draft.pdf"));
+        assert!(pdf.is_file(), "{pdf:?}\n{out}");
+    }
+}
