@@ -227,6 +227,9 @@ struct RawCustomer {
     name: S<String>,
     #[serde(default)]
     name_en: Option<String>,
+    /// Other names the inbox may use (`aliases = ["安科美", "ACME"]`).
+    #[serde(default)]
+    aliases: Vec<String>,
     #[serde(default)]
     recipients: Vec<S<String>>,
 }
@@ -288,6 +291,9 @@ struct RawService {
     name: S<String>,
     #[serde(default)]
     name_en: Option<String>,
+    /// Other names the inbox may use.
+    #[serde(default)]
+    aliases: Vec<String>,
     calendar: S<String>,
     #[serde(default)]
     customers: Vec<S<String>>,
@@ -709,6 +715,15 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
         for c in &raw.customer {
             if customer_ids.add(cx, f, &c.id) {
                 let name = non_empty(cx, f, &c.name, "customer name");
+                let aliases: Vec<String> = c
+                    .aliases
+                    .iter()
+                    .map(|a| a.trim().to_string())
+                    .filter(|a| !a.is_empty())
+                    .collect();
+                if !aliases.is_empty() {
+                    cat.customer_aliases.insert(c.id.get_ref().clone(), aliases);
+                }
                 cat.customers.push(Customer {
                     id: c.id.get_ref().clone(),
                     name,
@@ -868,6 +883,15 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
                 } else {
                     customers.push(v.clone());
                 }
+            }
+            let aliases: Vec<String> = s
+                .aliases
+                .iter()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect();
+            if !aliases.is_empty() {
+                cat.service_aliases.insert(s.id.get_ref().clone(), aliases);
             }
             cat.services.push(Service {
                 id: s.id.get_ref().clone(),

@@ -78,6 +78,10 @@ pub enum Cmd {
         /// Workbooks to check instead of the inbox.
         #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Show how FILE is read: the import profile chosen and why, and which source column
+        /// went to which field (constants, value maps, columns left unused).
+        #[arg(long, value_name = "FILE", conflicts_with = "files")]
+        explain_profile: Option<PathBuf>,
     },
     /// Write a blank provider workbook per dataset and a page documenting them.
     Templates {
@@ -234,10 +238,12 @@ impl Cli {
                 period,
                 findings_xlsx,
                 files,
+                explain_profile,
             } => Command::Check {
                 period,
                 files,
                 findings_xlsx,
+                explain_profile,
             },
             Cmd::Templates { out } => Command::Templates { out },
             Cmd::Calendar { year } => Command::Calendar { year },

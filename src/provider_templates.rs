@@ -546,6 +546,105 @@ pub fn templates_markdown() -> String {
     s
 }
 
+/// The import-profiles page (`docs/import-profiles.md`, and `import-profiles.md` next to the
+/// templates): every built-in profile, which source column feeds which field, its value maps,
+/// date formats and the documents it was written from.
+pub fn profiles_markdown() -> String {
+    use crate::ingest::profile::{Profiles, dataset_def};
+    let mut s = String::new();
+    s.push_str(
+        "# Import profiles · 导入配置
+
+",
+    );
+    s.push_str(
+        "<!-- Generated from src/ingest/profiles/*.toml by `svcreport templates`; do not edit. -->
+
+",
+    );
+    s.push_str(
+        "A ticketing tool's export is read through an import profile: the profile maps the tool's \
+         columns to a dataset's fields and its values (priorities, states) to ours, and says how its \
+         dates are written. A workspace can extend a built-in profile in `svcreport.toml` \
+         (`[profiles.NAME]`, `extends = \"servicenow\"`, `files = [\"inbox/**/sn-*.csv\"]`) and override \
+         single columns, values, date formats, the timezone or constants; `svcreport check \
+         --explain-profile FILE` shows which column went where. A file no profile's `files` matches is \
+         recognised by its header row (the fingerprint below). A value a profile's map lacks is kept \
+         when it is one of ours (P1–P4, 新建 …) and otherwise an error naming the profile; a date its \
+         formats cannot read is an error (day and month are never guessed); a cancelled ticket is left \
+         out of every SLA figure and counted as excluded.\n\n",
+    );
+    s.push_str(
+        "工单系统的导出文件通过导入配置读取：导入配置把该系统的列对应到数据集的字段，把取值（优先级、状态）对应到本系统的取值，\
+         并说明日期的写法。工作区可在 `svcreport.toml` 中扩展内置配置（`[profiles.名称]`、`extends = \"servicenow\"`），\
+         覆盖个别列、取值、日期格式、时区或常量；`svcreport check --explain-profile 文件` 显示各列的对应关系。\n\n",
+    );
+    for p in Profiles::builtin().list {
+        let Some(def) = dataset_def(&p.dataset) else {
+            continue;
+        };
+        s.push_str(&format!("## `{}` — {} ({})\n\n", p.name, p.tool, p.dataset));
+        s.push_str(&format!(
+            "Recognised by the headers: {}.",
+            p.fingerprint
+                .iter()
+                .map(|f| format!("`{}`", f.replace('|', "` or `")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        if !p.date_formats.is_empty() {
+            s.push_str(&format!(
+                " Dates: {}.",
+                p.date_formats
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if let Some(d) = p.delimiter {
+            s.push_str(&format!(" CSV delimiter `{}`.", char::from(d)));
+        }
+        s.push_str(
+            "\n\n| field · 字段 | source columns · 源列 | values · 取值 |\n| --- | --- | --- |\n",
+        );
+        for c in def.columns {
+            let cols = p
+                .columns
+                .iter()
+                .find(|(k, _)| k == c.key)
+                .map(|(_, h)| {
+                    h.iter()
+                        .map(|x| format!("`{}`", md_escape(x)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            let vals = p
+                .values
+                .iter()
+                .find(|(k, _)| k == c.key)
+                .map(|(_, m)| {
+                    m.iter()
+                        .map(|(f, t)| format!("{} → {}", md_escape(f), md_escape(t)))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default();
+            if cols.is_empty() && vals.is_empty() {
+                continue;
+            }
+            s.push_str(&format!("| {} · {} | {} | {} |\n", c.zh, c.en, cols, vals));
+        }
+        s.push_str("\nWritten from:\n\n");
+        for src in &p.sources {
+            s.push_str(&format!("- {}\n", md_escape(src)));
+        }
+        s.push('\n');
+    }
+    s
+}
+
 /// The `README.md` written next to the templates: the templates page, then
 /// the finding codes.
 pub fn readme_markdown() -> String {
@@ -650,7 +749,7 @@ mod tests {
         let status = i.column("status").expect("status");
         assert_eq!(
             choice_labels(status),
-            vec!["新建", "处理中", "挂起", "已解决", "已关闭"]
+            vec!["新建", "处理中", "挂起", "已解决", "已关闭", "已取消"]
         );
         let major = i.column("major").expect("major");
         assert_eq!(choice_labels(major), vec!["是", "否"]);

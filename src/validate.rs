@@ -213,7 +213,17 @@ impl Ctx<'_> {
     }
 
     /// `SourceRef::row` is 1-based, as `CellRef` rows are.
+    /// A text file (its one sheet has the empty name): `line:column`.
     fn cell(&self, s: &SourceRef, def: &DatasetDef) -> CellRef {
+        if s.sheet().is_empty() {
+            return match self.id_column(s, def) {
+                Some(c) => CellRef::Line {
+                    line: s.row,
+                    col: c.col,
+                },
+                None => CellRef::Row { row: s.row },
+            };
+        }
         match self.id_column(s, def) {
             Some(c) => CellRef::Cell {
                 row: s.row,
@@ -232,10 +242,10 @@ impl Ctx<'_> {
     }
 
     fn at(&self, m: Message, s: &SourceRef, def: &DatasetDef) -> Finding {
-        let mut f = Finding::new(m)
-            .file(s.file())
-            .sheet(s.sheet())
-            .cell(self.cell(s, def));
+        let mut f = Finding::new(m).file(s.file()).cell(self.cell(s, def));
+        if !s.sheet().is_empty() {
+            f = f.sheet(s.sheet());
+        }
         if let Some(c) = self.id_column(s, def)
             && !c.header.is_empty()
         {

@@ -50,6 +50,9 @@ pub struct Workspace {
     /// The holiday calendar of due dates (`holidays = "cn"`, the default, or a list of
     /// layers such as `["cn", "holidays-2027.csv"]`); service calendars keep their own.
     pub holidays: crate::model::catalogue::HolidaySource,
+    /// Import profiles as written (`[profiles.NAME]` here and in `profile_files`), by name;
+    /// `ingest::profile` checks and merges them.
+    pub profiles: Vec<(String, ProfileSpec)>,
 }
 
 /// How reviews and approvals are taken where the catalogue lists people
@@ -127,6 +130,101 @@ struct RawFile {
     workspace: RawWorkspace,
     #[serde(default)]
     smtp: Option<RawSmtp>,
+    /// Import profiles (`[profiles.NAME]`, see [`ProfileSpec`]).
+    #[serde(default)]
+    profiles: std::collections::BTreeMap<String, ProfileSpec>,
+}
+
+/// A file of import profiles (`profile_files`): `[profiles.NAME]` tables only.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfileFile {
+    #[serde(default)]
+    profiles: std::collections::BTreeMap<String, ProfileSpec>,
+}
+
+/// One import profile as written (`[profiles.NAME]`): checked against its dataset and merged
+/// with the profile it `extends` by `ingest::profile`. Every key is optional; see README
+/// "From your ticketing tool".
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileSpec {
+    /// A built-in (`servicenow`, `jira`, `glpi`, `itop`, `zammad`) or another profile.
+    #[serde(default)]
+    pub extends: Option<String>,
+    #[serde(default)]
+    pub tool: Option<String>,
+    #[serde(default)]
+    pub dataset: Option<String>,
+    /// Globs of the inbox files it reads (workspace-relative; without `/`: file names).
+    #[serde(default)]
+    pub files: Option<Vec<String>>,
+    #[serde(default)]
+    pub sheet: Option<String>,
+    #[serde(default)]
+    pub encoding: Option<String>,
+    #[serde(default)]
+    pub delimiter: Option<String>,
+    #[serde(default)]
+    pub timezone: Option<String>,
+    #[serde(default)]
+    pub date_formats: Option<Vec<String>>,
+    /// Field → source header(s); `""` drops an inherited one.
+    #[serde(default)]
+    pub columns: std::collections::BTreeMap<String, Headers>,
+    /// Field → (source value → our value); `""` drops an inherited entry.
+    #[serde(default)]
+    pub values: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// Field → the value of every row.
+    #[serde(default)]
+    pub constants: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub fingerprint: Option<Vec<String>>,
+    #[serde(default)]
+    pub order_by: Option<Vec<String>>,
+    /// An event log's activities (`[profiles.NAME.events]`).
+    #[serde(default)]
+    pub events: Option<EventSpec>,
+    /// Texts that mean "no value" in the source (`missing = ["?"]`): read as blank cells.
+    #[serde(default)]
+    pub missing: Option<Vec<String>>,
+    #[serde(default)]
+    pub sources: Option<Vec<String>>,
+}
+
+/// How a log without opened/resolved columns gives a ticket's times: the event time and
+/// activity columns, and the activities that respond, resolve, close, or pause the clock.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSpec {
+    pub time: String,
+    pub activity: String,
+    #[serde(default)]
+    pub responded: Vec<String>,
+    #[serde(default)]
+    pub resolved: Vec<String>,
+    #[serde(default)]
+    pub closed: Vec<String>,
+    #[serde(default)]
+    pub pause: Vec<String>,
+}
+
+/// The source header(s) of a field: one name or alternatives.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Headers {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Headers {
+    /// Maps to nothing (`""` or `[]`): drops an inherited column.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Headers::One(s) => s.trim().is_empty(),
+            Headers::Many(v) => v.iter().all(|s| s.trim().is_empty()),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -183,6 +281,9 @@ struct RawWorkspace {
     approval: Option<toml::Spanned<String>>,
     #[serde(default)]
     holidays: Option<RawHolidays>,
+    /// Files of import profiles (`[profiles.NAME]` tables), relative to the workspace.
+    #[serde(default)]
+    profile_files: Vec<PathBuf>,
 }
 
 /// `holidays = "cn"` or `holidays = ["cn", "holidays-2027.csv"]`.
@@ -398,6 +499,27 @@ impl Workspace {
                     .collect::<Result<_, _>>()?,
             ),
         };
+        let mut profiles: Vec<(String, ProfileSpec)> = raw.profiles.into_iter().collect();
+        for f in &w.profile_files {
+            let fp = root.join(f);
+            let t = std::fs::read_to_string(&fp).map_err(|source| WorkspaceError::Read {
+                path: fp.clone(),
+                source,
+            })?;
+            let pf: RawProfileFile = toml::from_str(&t).map_err(|e| WorkspaceError::Parse {
+                path: fp.clone(),
+                message: toml_message(&t, &e),
+            })?;
+            for (name, spec) in pf.profiles {
+                if profiles.iter().any(|(n, _)| *n == name) {
+                    return Err(WorkspaceError::Parse {
+                        path: fp.clone(),
+                        message: format!("profile \"{name}\" is defined twice"),
+                    });
+                }
+                profiles.push((name, spec));
+            }
+        }
         Ok(Workspace {
             root: root.to_path_buf(),
             name: w.name,
@@ -415,6 +537,7 @@ impl Workspace {
             approval,
             smtp,
             holidays,
+            profiles,
         })
     }
 

@@ -37,6 +37,39 @@ pub fn run(
     check(g, &ws, &cat, period, files, xlsx, &mut out)
 }
 
+/// `check --explain-profile FILE`: how one file is read (in this process: the file is one
+/// the user names), which profile and why, which column went where; then the usual
+/// findings and summary of that file.
+pub fn explain(g: &Global, period: Option<Period>, file: &Path) -> anyhow::Result<u8> {
+    let ws = Workspace::load(&g.workspace)?;
+    let cat = load_catalogue(&ws)?;
+    let profiles = ingest::profile::Profiles::of_workspace(&ws)?;
+    let opts = IngestOptions {
+        period,
+        max_uncompressed_bytes: ws.max_uncompressed_bytes,
+        timezone: ws.timezone,
+        profiles: Some(&profiles),
+        explain: true,
+        ..IngestOptions::default()
+    };
+    let path = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let name = ingest::display_name(&ws, &path);
+    let (ing, explained) = ingest::read_path_explained(&name, &path, &cat, &opts)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let lang = Lang::from_tag(&ws.language);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let text = ingest::profile::render_explanation(&name, &explained, lang);
+    out.write_all(text.as_bytes())?;
+    writeln!(out)?;
+    print(g, &ing, lang, &mut out).context("cannot write the report to standard output")?;
+    Ok(if ing.has_errors() {
+        EXIT_REJECTED
+    } else {
+        EXIT_OK
+    })
+}
+
 fn load_catalogue(ws: &Workspace) -> anyhow::Result<Catalogue> {
     Ok(crate::catalogue::load(ws)?)
 }
@@ -66,12 +99,14 @@ pub fn check(
         v
     };
     let iso = ingest::worker::isolation_for(ws);
+    let profiles = ingest::profile::Profiles::of_workspace(ws)?;
     let opts = IngestOptions {
         period,
         max_uncompressed_bytes: ws.max_uncompressed_bytes,
         progress: None,
         timezone: ws.timezone,
         isolation: iso.as_ref(),
+        profiles: Some(&profiles),
         ..IngestOptions::default()
     };
     let mut ing = ingest::ingest(ws, cat, &paths, &opts);

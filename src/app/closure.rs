@@ -115,7 +115,10 @@ pub fn read_archived(
     ws.root = work.clone();
     let arrivals = s.ledger.read().arrivals()?;
     let iso = crate::ingest::worker::isolation_for(&s.env.ws);
+    let profiles = crate::ingest::profile::Profiles::of_workspace(&s.env.ws)?;
     let opts = crate::ingest::IngestOptions {
+        profiles: Some(&profiles),
+        explain: false,
         period,
         max_uncompressed_bytes: s.env.ws.max_uncompressed_bytes,
         progress: None,

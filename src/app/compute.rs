@@ -24,12 +24,14 @@ pub fn run(g: &Global, period: Period) -> anyhow::Result<u8> {
         .with_context(|| format!("{}: the catalogue's calendars", ws.root.display()))?;
     let inbox = ingest::inbox(&ws)?;
     let iso = ingest::worker::isolation_for(&ws);
+    let profiles = ingest::profile::Profiles::of_workspace(&ws)?;
     let opts = IngestOptions {
         period: Some(period),
         max_uncompressed_bytes: ws.max_uncompressed_bytes,
         progress: None,
         timezone: ws.timezone,
         isolation: iso.as_ref(),
+        profiles: Some(&profiles),
         ..IngestOptions::default()
     };
     let mut ing = ingest::ingest(&ws, &cat, &inbox.files, &opts);

@@ -88,6 +88,8 @@ pub enum Command {
         period: Option<Period>,
         files: Vec<PathBuf>,
         findings_xlsx: Option<PathBuf>,
+        /// `--explain-profile FILE`.
+        explain_profile: Option<PathBuf>,
     },
     Templates {
         out: PathBuf,
@@ -163,9 +165,15 @@ pub fn run(g: &Global, cmd: Command) -> anyhow::Result<u8> {
     }
     match cmd {
         Command::Check {
+            explain_profile: Some(file),
+            period,
+            ..
+        } => check::explain(g, period, &file),
+        Command::Check {
             period,
             files,
             findings_xlsx,
+            explain_profile: None,
         } => check::run(g, period, &files, findings_xlsx.as_deref()),
         Command::Templates { out } => templates::run(g, &out),
         Command::Calendar { year } => calendar::run(g, year),

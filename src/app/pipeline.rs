@@ -68,6 +68,7 @@ pub fn read_inbox(
         Some(l) => l.read().arrivals()?,
         None => BTreeMap::new(),
     };
+    let profiles = ingest::profile::Profiles::of_workspace(&env.ws)?;
     let opts = ingest::IngestOptions {
         period,
         max_uncompressed_bytes: env.ws.max_uncompressed_bytes,
@@ -76,6 +77,8 @@ pub fn read_inbox(
         now: Some(env.now()),
         arrivals: Some(&arrivals),
         isolation: iso.as_ref(),
+        profiles: Some(&profiles),
+        explain: false,
     };
     let files = inbox.files;
     let mut ingested = ingest::ingest(&env.ws, &env.cat, &files, &opts);

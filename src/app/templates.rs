@@ -25,7 +25,7 @@ pub enum TemplatesError {
 }
 
 /// Write every template and `README.md` into `out`; returns the paths written,
-/// in order (templates in `DATASETS` order, then the README).
+/// in order (templates in `DATASETS` order, then the README and the import profiles).
 pub fn write_all(out: &Path) -> Result<Vec<PathBuf>, TemplatesError> {
     let mut written = Vec::new();
     let mut put = |name: &str, bytes: &[u8]| -> Result<(), TemplatesError> {
@@ -43,6 +43,10 @@ pub fn write_all(out: &Path) -> Result<Vec<PathBuf>, TemplatesError> {
     put(
         "README.md",
         provider_templates::readme_markdown().as_bytes(),
+    )?;
+    put(
+        "import-profiles.md",
+        provider_templates::profiles_markdown().as_bytes(),
     )?;
     Ok(written)
 }

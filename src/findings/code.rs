@@ -89,6 +89,16 @@ codes! {
         "工作簿中某个部件声明的解压后大小超过上限（防止压缩炸弹）。",
         "Split the data, or raise max_uncompressed_mib in svcreport.toml.",
         "拆分数据，或在 svcreport.toml 中调高 max_uncompressed_mib。";
+    IngestEncoding = "ingest.encoding", Warning,
+        "A text file holds bytes its encoding cannot read; they were read as the replacement character (�).",
+        "文本文件中有按其编码无法读取的字节；这些字节被读作替换字符（�）。",
+        "Save the file again as UTF-8 (Excel: CSV UTF-8), or name its encoding in the import profile (encoding = \"gb18030\").",
+        "请将文件另存为 UTF-8（Excel：CSV UTF-8），或在导入配置中写明其编码（encoding = \"gb18030\"）。";
+    IngestNoRows = "ingest.no_rows", Warning,
+        "No row was read from the file: no sheet of it holds a dataset with rows (a file of 0 rows is never passed as \"ok\" silently).",
+        "该文件中没有读取到任何数据行：没有工作表含有带数据行的数据集（读取 0 行的文件不会被默认为\"通过\"）。",
+        "Check that the file is the export meant: a dataset's header row with rows below it, or an import profile for the tool's export.",
+        "请确认文件是否正确：应有数据集的表头行及其下方的数据行，或为该工单系统的导出文件配置导入配置。";
     SheetUnrecognised = "sheet.unrecognised", Warning,
         "A sheet is neither a dataset (by name or header row) nor an instructions sheet; it was not read.",
         "工作表既不是数据集（按表名或表头均无法识别），也不是说明页；未读取。",
@@ -119,6 +129,16 @@ codes! {
         "两列对应同一字段；第二列被忽略。",
         "Delete or rename one of them.",
         "删除其中一列或为其改名。";
+    ProfileChosen = "profile.chosen", Info,
+        "The file (or sheet) was read through an import profile: its columns and values were mapped to the dataset's.",
+        "该文件（或工作表）按导入配置读取：其列和取值已对应到数据集。",
+        "Check the mapping with svcreport check --explain-profile FILE.",
+        "可用 svcreport check --explain-profile 文件 查看对应关系。";
+    ProfileAmbiguous = "profile.ambiguous", Warning,
+        "Several import profiles' file patterns match the file; the most specific pattern was used.",
+        "多个导入配置的文件匹配模式都匹配该文件；已使用最具体的模式。",
+        "Narrow the files patterns of the profiles so that one matches.",
+        "请收窄各导入配置的 files 模式，使只有一个匹配。";
     ValueRequired = "value.required", Error,
         "A required cell is empty.",
         "必填单元格为空。",
@@ -189,6 +209,16 @@ codes! {
         "单元格是 Excel 错误值（#N/A、#REF! 等）。",
         "Fix the formula or type the value.",
         "修正公式，或直接填写数值。";
+    ValueUnmapped = "value.unmapped", Error,
+        "A value (a priority level, a state …) is not in the import profile's value map and is not one of ours either.",
+        "某个取值（优先级、状态等）既不在导入配置的取值对应表中，也不是系统可识别的取值。",
+        "Add the value to the profile's values table ([profiles.NAME.values.FIELD]).",
+        "请在导入配置的取值对应表（[profiles.名称.values.字段]）中补上该值。";
+    ValueNotInFormat = "value.not_in_format", Error,
+        "A date is not written in the date formats the import profile declares (day/month order is never guessed).",
+        "日期不符合导入配置声明的日期格式（日、月顺序不会猜测）。",
+        "Fix the date, or add its format to the profile's date_formats.",
+        "请更正日期，或在导入配置的 date_formats 中加入其格式。";
     RefUnknownCustomer = "ref.unknown_customer", Error,
         "The customer is not in the catalogue (by id, name or English name).",
         "目录中没有该客户（按编号、名称或英文名称均找不到）。",
@@ -214,6 +244,11 @@ codes! {
         "按目录，该客户未使用该服务。",
         "Check the row, or add the customer to the service.",
         "核对该行，或在目录中把客户加入该服务。";
+    RefNearMatch = "ref.near_match", Info,
+        "A customer, service or supplier matched a catalogue name only when spaces are ignored (\"ERP系统\" for \"ERP 系统\"); it was taken.",
+        "客户、服务或供应商名称仅在忽略空格后才与目录中的名称一致（如 \"ERP系统\" 与 \"ERP 系统\"）；已按该名称读取。",
+        "Write the catalogue's spelling, or add the spelling as an alias in the catalogue.",
+        "请按目录中的写法填写，或在目录中把该写法加为别名（aliases）。";
     RefContractSupplierMismatch = "ref.contract_supplier_mismatch", Warning,
         "The UC named is with another supplier.",
         "所填 UC 属于另一家供应商。",
@@ -370,7 +405,7 @@ mod tests {
         assert_eq!(
             groups,
             [
-                "ingest", "sheet", "column", "value", "ref", "delivery", "row"
+                "ingest", "sheet", "column", "profile", "value", "ref", "delivery", "row"
             ]
         );
         assert_eq!(Code::from_id("value.bad_priority"), None);

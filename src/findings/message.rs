@@ -249,6 +249,17 @@ pub enum Message {
     },
     // ingest.empty
     Empty,
+    // ingest.no_rows
+    /// No row was read from a readable file; `datasets`: the datasets its sheets were read
+    /// as (each with 0 rows), empty when none was recognised.
+    NoRows {
+        datasets: Vec<String>,
+    },
+    // ingest.encoding
+    /// A text file held bytes its encoding (`encoding`, a WHATWG name) cannot read.
+    BadEncoding {
+        encoding: String,
+    },
     // ingest.encrypted
     /// An encrypted (password-protected) OLE container.
     Encrypted,
@@ -274,6 +285,20 @@ pub enum Message {
         bytes: u64,
         limit: u64,
     },
+    // profile.chosen
+    /// Read through import profile `profile` (of `tool`), chosen by the file pattern `glob`
+    /// or, when `None`, by the sheet's header row (its fingerprint).
+    ProfileChosen {
+        profile: String,
+        tool: String,
+        glob: Option<String>,
+    },
+    // profile.ambiguous
+    /// The file patterns of several profiles match; `chosen` (the most specific) was used.
+    ProfileAmbiguous {
+        chosen: String,
+        others: Vec<String>,
+    },
     // sheet.*
     SheetUnrecognised {
         sheet: String,
@@ -282,6 +307,10 @@ pub enum Message {
         closest: Option<DatasetName>,
         /// Every dataset's sheet names, for the hint when none is close.
         datasets: Vec<DatasetName>,
+        /// Why the sheet is not `closest` (when the header row named some of its columns):
+        /// its required columns the header lacks.
+        #[serde(default)]
+        missing: Vec<Words>,
     },
     SheetHidden {
         sheet: String,
@@ -360,6 +389,19 @@ pub enum Message {
     NotAPriority {
         value: String,
     },
+    /// A value the profile's map does not list and our vocabulary does not read.
+    Unmapped {
+        profile: String,
+        value: String,
+        /// The source values the profile lists (at most 20).
+        listed: Vec<String>,
+    },
+    /// A date its profile's formats cannot read.
+    NotInFormat {
+        profile: String,
+        formats: Vec<String>,
+        found: Found,
+    },
     NotAChoice {
         value: String,
         #[serde(deserialize_with = "static_list")]
@@ -392,6 +434,21 @@ pub enum Message {
     UnknownRef {
         kind: RefKind,
         value: String,
+        /// The closest valid spelling (did you mean), if one is close.
+        #[serde(default)]
+        closest: Option<String>,
+        /// Valid spellings (ids, names, aliases), the first few.
+        #[serde(default)]
+        valid: Vec<String>,
+        /// Valid spellings not listed.
+        #[serde(default)]
+        more: u32,
+    },
+    /// A reference matched only ignoring spaces: `value` taken as `matched`.
+    NearMatch {
+        kind: RefKind,
+        value: String,
+        matched: String,
     },
     UnknownContract {
         value: String,
@@ -498,10 +555,16 @@ impl Message {
             M::Invisible { .. } => Code::ValueInvisible,
             M::Suppressed { code, .. } => *code,
             M::Empty => Code::IngestEmpty,
+            M::BadEncoding { .. } => Code::IngestEncoding,
+            M::NoRows { .. } => Code::IngestNoRows,
             M::Encrypted | M::Protected { .. } => Code::IngestEncrypted,
             M::NotASpreadsheet { .. } => Code::IngestNotASpreadsheet,
             M::TooLarge { .. } => Code::IngestTooLarge,
             M::SheetUnrecognised { .. } => Code::SheetUnrecognised,
+            M::ProfileChosen { .. } => Code::ProfileChosen,
+            M::ProfileAmbiguous { .. } => Code::ProfileAmbiguous,
+            M::Unmapped { .. } => Code::ValueUnmapped,
+            M::NotInFormat { .. } => Code::ValueNotInFormat,
             M::SheetHidden { .. } => Code::SheetHidden,
             M::MissingColumn { .. } => Code::SheetMissingColumn,
             M::DuplicateColumn { .. } => Code::ColumnDuplicate,
@@ -525,6 +588,7 @@ impl Message {
                 RefKind::Supplier => Code::RefUnknownSupplier,
             },
             M::UnknownContract { .. } => Code::RefUnknownContract,
+            M::NearMatch { .. } => Code::RefNearMatch,
             M::ServiceNotForCustomer { .. } => Code::RefServiceNotForCustomer,
             M::ContractSupplierMismatch { .. } => Code::RefContractSupplierMismatch,
             M::TimeOrder { .. } => Code::RowTimeOrder,
@@ -643,6 +707,27 @@ impl Message {
                 "工作表 '{name}' 的名称有 {chars} 个字符（超过 255 个），未读取"
             ),
             M::Empty => pick(lang, "the file is empty (0 bytes)", "文件是空的（0 字节）"),
+            M::NoRows { datasets } => {
+                if datasets.is_empty() {
+                    pick(
+                        lang,
+                        "0 rows read: no sheet of the file was recognised as a dataset",
+                        "读取 0 行：文件中没有工作表被识别为数据集",
+                    )
+                } else {
+                    let list = quote_list(datasets, lang);
+                    tr!(
+                        lang,
+                        "0 rows read: the file's datasets ({list}) have no rows below their header",
+                        "读取 0 行：文件中的数据集（{list}）表头下方没有数据行"
+                    )
+                }
+            }
+            M::BadEncoding { encoding } => tr!(
+                lang,
+                "bytes that are not {encoding} (first in this record) were read as �",
+                "有不符合 {encoding} 编码的字节（首次出现在这一条记录），已读作 �"
+            ),
             M::Encrypted => tr!(
                 lang,
                 "the workbook is encrypted (password protected)",
@@ -801,6 +886,48 @@ impl Message {
                 let what = what.get(lang);
                 tr!(lang, "{what} {value} is negative", "{what} {value} 是负数")
             }
+            M::ProfileChosen {
+                profile,
+                tool,
+                glob,
+            } => match glob {
+                Some(g) => tr!(
+                    lang,
+                    "read as a {tool} export through import profile \"{profile}\" (its files pattern \"{g}\")",
+                    "按导入配置 \"{profile}\"（文件模式 \"{g}\"）作为 {tool} 导出文件读取"
+                ),
+                None => tr!(
+                    lang,
+                    "recognised by its header row as a {tool} export; read through import profile \"{profile}\"",
+                    "根据表头识别为 {tool} 导出文件，已按导入配置 \"{profile}\" 读取"
+                ),
+            },
+            M::ProfileAmbiguous { chosen, others } => {
+                let others = quote_list(others, lang);
+                tr!(
+                    lang,
+                    "the file patterns of import profiles {others} match too; \"{chosen}\" (the most specific) was used",
+                    "导入配置 {others} 的文件模式也匹配该文件；已使用最具体的 \"{chosen}\""
+                )
+            }
+            M::Unmapped { profile, value, .. } => tr!(
+                lang,
+                "\"{value}\" is not in the value map of import profile \"{profile}\"",
+                "\"{value}\" 不在导入配置 \"{profile}\" 的取值对应表中"
+            ),
+            M::NotInFormat {
+                profile,
+                formats,
+                found,
+            } => {
+                let found = found.describe(lang);
+                let formats = quote_list(formats, lang);
+                tr!(
+                    lang,
+                    "expected a date in a format of import profile \"{profile}\" ({formats}), found {found}",
+                    "应为符合导入配置 \"{profile}\" 日期格式（{formats}）的日期，实为{found}"
+                )
+            }
             M::NotAPriority { value } => tr!(
                 lang,
                 "priority \"{value}\" is not one of P1–P4",
@@ -856,7 +983,19 @@ impl Message {
                     "{p}含有不可见或改变文字方向的字符 {u}，显示出来可能与实际内容不同；报告中将显示为 {u}"
                 )
             }
-            M::UnknownRef { kind, value } => match kind {
+            M::NearMatch {
+                kind,
+                value,
+                matched,
+            } => {
+                let what = kind_word(*kind, lang);
+                tr!(
+                    lang,
+                    "{what} \"{value}\" taken as \"{matched}\" (spaces ignored)",
+                    "{what} \"{value}\" 按 \"{matched}\" 读取（忽略空格）"
+                )
+            }
+            M::UnknownRef { kind, value, .. } => match kind {
                 RefKind::Customer => tr!(
                     lang,
                     "customer \"{value}\" is not in the catalogue",
@@ -1060,6 +1199,14 @@ impl Message {
                 "send the workbook again; the copy is empty",
                 "收到的文件是空的，请重新发送工作簿",
             ),
+            M::NoRows { .. } => pick(
+                "check that this is the file meant: a dataset's header row with rows below it, or a tool's export an import profile reads",
+                "请确认文件是否正确：应有数据集的表头行及其下方的数据行，或为导入配置可读取的工单系统导出文件",
+            ),
+            M::BadEncoding { .. } => pick(
+                "save the file again as UTF-8 (Excel: CSV UTF-8), or name its encoding in the import profile (encoding = \"gb18030\")",
+                "请将文件另存为 UTF-8（Excel：CSV UTF-8），或在导入配置中写明其编码（encoding = \"gb18030\"）",
+            ),
             M::Encrypted => pick(
                 "remove the password (File › Info › Protect Workbook) and send it again",
                 "请取消密码（文件 › 信息 › 保护工作簿）后重新发送",
@@ -1073,6 +1220,23 @@ impl Message {
                 "split the data into smaller workbooks, or raise max_uncompressed_mib in svcreport.toml",
                 "请把数据拆分成几个较小的工作簿，或在 svcreport.toml 中调高 max_uncompressed_mib",
             ),
+            M::SheetUnrecognised {
+                closest: Some(d),
+                missing,
+                ..
+            } if !missing.is_empty() => {
+                let d = d.text(lang);
+                let cols = missing
+                    .iter()
+                    .map(|w| w.both())
+                    .collect::<Vec<_>>()
+                    .join(sep(lang));
+                tr!(
+                    lang,
+                    "its header is closest to {d}, but it lacks that dataset's required columns {cols}: add them (template names), or read the tool's export through an import profile (see import-profiles.md)",
+                    "其表头最接近 {d}，但缺少该数据集的必填列 {cols}：请补上这些列（按模板列名），或通过导入配置读取该系统的导出文件（见 import-profiles.md）"
+                )
+            }
             M::SheetUnrecognised {
                 closest, datasets, ..
             } => match closest {
@@ -1172,6 +1336,26 @@ impl Message {
             ),
             M::NegativeMinutes { .. } => pick("type 0 or more minutes", "请填写 0 或更大的分钟数"),
             M::Negative { .. } => pick("type a value of 0 or more", "请填写 0 或更大的数值"),
+            M::ProfileChosen { .. } => pick(
+                "svcreport check --explain-profile FILE shows which column went where",
+                "用 svcreport check --explain-profile 文件 可查看各列的对应关系",
+            ),
+            M::ProfileAmbiguous { .. } => pick(
+                "narrow the files patterns of the profiles so that one matches",
+                "请收窄各导入配置的 files 模式，使只有一个匹配",
+            ),
+            M::Unmapped { listed, .. } => {
+                let listed = quote_list(listed, lang);
+                tr!(
+                    lang,
+                    "add it to the profile's values table (it lists {listed}), or fix the value",
+                    "请在导入配置的取值对应表中补上该值（现有：{listed}），或更正该值"
+                )
+            }
+            M::NotInFormat { .. } => pick(
+                "fix the date, or add its format to the profile's date_formats (day and month are never guessed)",
+                "请更正日期，或在导入配置的 date_formats 中加入其格式（日、月顺序不会猜测）",
+            ),
             M::NotAPriority { .. } => pick(
                 "type P1, P2, P3 or P4 (also 1–4, 紧急/高/中/低, Critical/High/Medium/Low)",
                 "请填写 P1、P2、P3 或 P4（也可写 1–4、紧急/高/中/低、Critical/High/Medium/Low）",
@@ -1201,6 +1385,36 @@ impl Message {
                 "delete the character: retype the id or name",
                 "请删除该字符：重新输入编号或名称",
             ),
+            M::NearMatch { matched, .. } => tr!(
+                lang,
+                "write \"{matched}\" as the catalogue does, or add this spelling to its aliases",
+                "请按目录写作 \"{matched}\"，或在目录中把这种写法加为别名（aliases）"
+            ),
+            M::UnknownRef {
+                closest,
+                valid,
+                more,
+                ..
+            } if !valid.is_empty() => {
+                let list = quote_list(valid, lang);
+                let more = if *more > 0 {
+                    tr!(lang, " and {more} more", " 等另外 {more} 个")
+                } else {
+                    String::new()
+                };
+                match closest {
+                    Some(c) => tr!(
+                        lang,
+                        "did you mean \"{c}\"? The catalogue has {list}{more}",
+                        "是否应为 \"{c}\"？目录中有 {list}{more}"
+                    ),
+                    None => tr!(
+                        lang,
+                        "use one the catalogue has: {list}{more} (or add this name to its aliases)",
+                        "请使用目录中的名称：{list}{more}（或在目录中把该名称加为别名 aliases）"
+                    ),
+                }
+            }
             M::UnknownRef { kind, .. } => match kind {
                 RefKind::Customer => pick(
                     "use a customer id or name from the catalogue (catalogue.toml [[customer]])",
@@ -1312,6 +1526,18 @@ pub fn intern(s: &str) -> &'static str {
 
 /// The most distinct texts [`intern`] keeps.
 const INTERN_MAX: usize = 4096;
+
+/// What a reference names: customer, service, supplier.
+fn kind_word(kind: RefKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (RefKind::Customer, Lang::En) => "customer",
+        (RefKind::Service, Lang::En) => "service",
+        (RefKind::Supplier, Lang::En) => "supplier",
+        (RefKind::Customer, Lang::Zh) => "客户",
+        (RefKind::Service, Lang::Zh) => "服务",
+        (RefKind::Supplier, Lang::Zh) => "供应商",
+    }
+}
 
 fn static_list<'de, D: Deserializer<'de>>(d: D) -> Result<&'static [&'static str], D::Error> {
     use std::sync::Mutex;
@@ -1472,6 +1698,13 @@ mod tests {
                 error: "e".into(),
             },
             Message::Empty,
+            Message::BadEncoding {
+                encoding: "UTF-8".into(),
+            },
+            Message::NoRows { datasets: vec![] },
+            Message::NoRows {
+                datasets: vec!["incidents".into()],
+            },
             Message::Encrypted,
             Message::Protected { detail: "p".into() },
             Message::NotASpreadsheet {
@@ -1496,16 +1729,49 @@ mod tests {
                 found: vec![],
                 closest: Some(d),
                 datasets: vec![d],
+                missing: vec![],
+            },
+            Message::SheetUnrecognised {
+                sheet: "Page 1".into(),
+                found: vec!["Number".into()],
+                closest: Some(d),
+                datasets: vec![d],
+                missing: vec![w],
             },
             Message::SheetUnrecognised {
                 sheet: "s".into(),
                 found: vec!["x".into()],
                 closest: None,
                 datasets: vec![d, d],
+                missing: vec![],
             },
             Message::SheetHidden {
                 sheet: "s".into(),
                 dataset: d,
+            },
+            Message::ProfileChosen {
+                profile: "servicenow".into(),
+                tool: "ServiceNow".into(),
+                glob: None,
+            },
+            Message::ProfileChosen {
+                profile: "acme".into(),
+                tool: "ServiceNow".into(),
+                glob: Some("sn-*.csv".into()),
+            },
+            Message::ProfileAmbiguous {
+                chosen: "a".into(),
+                others: vec!["b".into()],
+            },
+            Message::Unmapped {
+                profile: "glpi".into(),
+                value: "Extreme".into(),
+                listed: vec!["Major".into()],
+            },
+            Message::NotInFormat {
+                profile: "jira".into(),
+                formats: vec!["%d/%b/%y %I:%M %p".into()],
+                found: Found::text("yesterday"),
             },
             Message::MissingColumn {
                 column: w,
@@ -1593,14 +1859,35 @@ mod tests {
             Message::UnknownRef {
                 kind: RefKind::Customer,
                 value: "x".into(),
+                closest: None,
+                valid: vec![],
+                more: 0,
+            },
+            Message::UnknownRef {
+                kind: RefKind::Customer,
+                value: "安科".into(),
+                closest: Some("安科美".into()),
+                valid: vec!["acme".into(), "安科美".into()],
+                more: 3,
+            },
+            Message::NearMatch {
+                kind: RefKind::Service,
+                value: "ERP系统".into(),
+                matched: "ERP 系统".into(),
             },
             Message::UnknownRef {
                 kind: RefKind::Service,
                 value: "x".into(),
+                closest: None,
+                valid: vec![],
+                more: 0,
             },
             Message::UnknownRef {
                 kind: RefKind::Supplier,
                 value: "x".into(),
+                closest: None,
+                valid: vec![],
+                more: 0,
             },
             Message::UnknownContract { value: "x".into() },
             Message::ServiceNotForCustomer {

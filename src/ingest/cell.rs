@@ -43,6 +43,12 @@ pub enum Raw<'a> {
     Error(String),
     /// Text beyond Excel's 32,767 characters: not kept, a `value.too_long` where it is read.
     TooLong,
+    /// A time an import profile has already read (its declared format) and converted to the
+    /// workspace's timezone (`ingest::profile`).
+    Local(NaiveDateTime),
+    /// A value an import profile could not take (its finding is already made): the row is
+    /// rejected, and the value is not judged again.
+    Refused,
 }
 
 impl<'a> Raw<'a> {
@@ -98,6 +104,8 @@ impl<'a> Raw<'a> {
             },
             Raw::Error(e) => Found::ErrorValue(e.clone()),
             Raw::TooLong => Found::TooLong,
+            Raw::Local(t) => Found::Date(*t),
+            Raw::Refused => Found::Empty,
         }
     }
 }
@@ -361,7 +369,8 @@ pub fn datetime(v: &Raw, tz: chrono_tz::Tz) -> Result<Option<NaiveDateTime>, Cel
         })
     };
     match v {
-        Raw::Empty => Ok(None),
+        Raw::Empty | Raw::Refused => Ok(None),
+        Raw::Local(t) => Ok(Some(*t)),
         Raw::DateTime(d) => {
             if d.is_duration() {
                 return Err(not_date());
@@ -494,6 +503,11 @@ pub fn text_cow<'v>(v: &'v Raw<'_>) -> Result<Option<Cow<'v, str>>, CellError> {
         Raw::TooLong => Err(err(Message::TooLong {
             limit: super::MAX_CELL_CHARS as u32,
         })),
+        Raw::Local(t) if t.time() == NaiveTime::MIN => {
+            Ok(Some(Cow::Owned(t.format("%Y-%m-%d").to_string())))
+        }
+        Raw::Local(t) => Ok(Some(Cow::Owned(t.format("%Y-%m-%d %H:%M:%S").to_string()))),
+        Raw::Refused => Ok(None),
     }
 }
 

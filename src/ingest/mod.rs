@@ -36,9 +36,12 @@
 
 pub mod cell;
 pub mod delivery;
+pub mod events;
+pub mod profile;
 pub mod rows;
 pub mod schema;
 pub mod sheet;
+pub mod text;
 pub mod wire;
 pub mod worker;
 
@@ -109,6 +112,10 @@ pub struct IngestOptions<'a> {
     pub arrivals: Option<&'a std::collections::BTreeMap<(String, String), chrono::NaiveDateTime>>,
     /// Read each file in a worker process ([`worker`]); `None`: in this process.
     pub isolation: Option<&'a worker::Isolation>,
+    /// Import profiles (the workspace's and the built-in ones); `None`: none apply.
+    pub profiles: Option<&'a profile::Profiles>,
+    /// Record how each sheet was mapped ([`FileRead::explained`], `check --explain-profile`).
+    pub explain: bool,
 }
 
 impl Default for IngestOptions<'_> {
@@ -121,6 +128,8 @@ impl Default for IngestOptions<'_> {
             now: None,
             arrivals: None,
             isolation: None,
+            profiles: None,
+            explain: false,
         }
     }
 }
@@ -132,6 +141,7 @@ impl std::fmt::Debug for IngestOptions<'_> {
             .field("max_uncompressed_bytes", &self.max_uncompressed_bytes)
             .field("progress", &self.progress.is_some())
             .field("isolation", &self.isolation)
+            .field("profiles", &self.profiles.map(|p| p.list.len()))
             .finish()
     }
 }
@@ -177,6 +187,8 @@ pub struct FileRead {
     pub delivery: delivery::Delivery,
     /// The period its instructions sheet (说明) declares, if any.
     pub declared: Option<Period>,
+    /// How each data sheet was mapped (only with [`IngestOptions::explain`]).
+    pub explained: Vec<profile::SheetExplain>,
 }
 
 /// The inbox of a workspace: the workbooks its patterns name, and the entries refused.
@@ -442,6 +454,21 @@ fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
     Ok((hex(&hasher.finalize()), len))
 }
 
+/// Read one file from disk in this process, recording how each sheet was mapped
+/// (`check --explain-profile`).
+pub fn read_path_explained(
+    name: &str,
+    path: &Path,
+    cat: &Catalogue,
+    opts: &IngestOptions,
+) -> std::io::Result<(Ingested, Vec<profile::SheetExplain>)> {
+    let refs = Refs::new(cat);
+    let _quiet = QuietPanics::install();
+    let mut r = read_path(name, path, &refs, opts, split_parse(1))?;
+    let explained = std::mem::take(&mut r.explained);
+    Ok((finish(vec![r]), explained))
+}
+
 /// Read one workbook from bytes (for tests, benches and `check FILE`),
 /// including the within-file uniqueness rules.
 pub fn read_bytes(
@@ -510,6 +537,14 @@ fn finish(reads: Vec<FileRead>) -> Ingested {
         ids.extend(r.id_columns);
     }
     ing.dataset = Dataset::concat(parts);
+    // Never silent: a readable file from which no row was read is a warning.
+    for f in &ing.files {
+        if f.readable && f.sheets.iter().map(|s| s.read).sum::<u64>() == 0 {
+            let datasets = f.sheets.iter().filter_map(|s| s.dataset.clone()).collect();
+            ing.findings
+                .push(Finding::new(Message::NoRows { datasets }).file(&f.file));
+        }
+    }
     // What was delivered for which period: every readable dataset sheet, even with no rows
     // (a delivered empty workbook means "nothing to report", a real figure).
     let mut entries = Vec::new();
@@ -630,6 +665,7 @@ fn read_source<RS: Read + Seek + Send>(
             r.count.sheets = inner.count.sheets;
             r.id_columns = inner.id_columns;
             r.declared = inner.declared;
+            r.explained = inner.explained;
             match res {
                 Ok(()) => r.count.readable = true,
                 Err(f) => r.findings.push(f.file(name)),
@@ -750,6 +786,32 @@ fn read_workbook<RS: Read + Seek + Send>(
         }
         let _ = cur.seek(SeekFrom::Start(0));
     }
+    let choice = profile::for_file(opts.profiles, name);
+    if let Some(p) = choice.chosen {
+        out.findings.push(
+            Finding::new(Message::ProfileChosen {
+                profile: p.name.clone(),
+                tool: p.tool.clone(),
+                glob: choice.glob.clone(),
+            })
+            .file(name),
+        );
+        if !choice.also.is_empty() {
+            out.findings.push(
+                Finding::new(Message::ProfileAmbiguous {
+                    chosen: p.name.clone(),
+                    others: choice.also.iter().map(|o| o.name.clone()).collect(),
+                })
+                .file(name),
+            );
+        }
+    }
+    if text::is_text_name(name) {
+        if len == 0 {
+            return Err(Finding::new(Message::Empty));
+        }
+        return text::read_text(name, cur, refs, opts, choice.chosen, out);
+    }
     let fmt = sniff(&mut cur, len, opts.max_uncompressed_bytes)?;
     let open_err = |e: &dyn std::fmt::Display| {
         let m = e.to_string();
@@ -765,7 +827,9 @@ fn read_workbook<RS: Read + Seek + Send>(
         Format::Xlsx => {
             let mut wb: Xlsx<_> = Xlsx::new(cur).map_err(|e| open_err(&e))?;
             for s in distinct_sheets(wb.sheets_metadata()) {
-                let Some(mut st) = SheetState::start(name, &s, refs, opts, &limit, out) else {
+                let Some(mut st) =
+                    SheetState::start(name, &s, refs, opts, &limit, choice.chosen, out)
+                else {
                     continue;
                 };
                 let res = stream_sheet(&mut wb, &s.name, &mut st, split);
@@ -785,7 +849,9 @@ fn read_workbook<RS: Read + Seek + Send>(
         Format::Xlsb => {
             let mut wb: Xlsb<_> = Xlsb::new(cur).map_err(|e| open_err(&e))?;
             for s in distinct_sheets(wb.sheets_metadata()) {
-                let Some(mut st) = SheetState::start(name, &s, refs, opts, &limit, out) else {
+                let Some(mut st) =
+                    SheetState::start(name, &s, refs, opts, &limit, choice.chosen, out)
+                else {
                     continue;
                 };
                 let res = stream_xlsb(&mut wb, &s.name, &mut st);
@@ -804,11 +870,25 @@ fn read_workbook<RS: Read + Seek + Send>(
         }
         Format::Ods => {
             let wb: Ods<_> = Ods::new(cur).map_err(|e| open_err(&e))?;
-            read_ranges(name, wb, refs, opts, &limit, &mut file_level, out);
+            let ctx = RangeCtx {
+                name,
+                refs,
+                opts,
+                limit: &limit,
+                profile: choice.chosen,
+            };
+            read_ranges(&ctx, wb, &mut file_level, out);
         }
         Format::Xls => {
             let wb: Xls<_> = Xls::new(cur).map_err(|e| open_err(&e))?;
-            read_ranges(name, wb, refs, opts, &limit, &mut file_level, out);
+            let ctx = RangeCtx {
+                name,
+                refs,
+                opts,
+                limit: &limit,
+                profile: choice.chosen,
+            };
+            read_ranges(&ctx, wb, &mut file_level, out);
         }
     }
     out.findings.extend(file_level.finish(name, ""));
@@ -939,20 +1019,29 @@ fn stream_xlsb<'a, RS: Read + Seek>(
     Ok(())
 }
 
+/// What reading the sheets of one workbook shares.
+struct RangeCtx<'x> {
+    name: &'x str,
+    refs: &'x Refs,
+    opts: &'x IngestOptions<'x>,
+    limit: &'x FileLimit,
+    profile: Option<&'x profile::Profile>,
+}
+
 /// Formats calamine holds whole (xls, ods): each sheet as a calamine `Range`.
 fn read_ranges<RS: Read + Seek, R: Reader<RS>>(
-    name: &str,
+    ctx: &RangeCtx,
     mut wb: R,
-    refs: &Refs,
-    opts: &IngestOptions,
-    limit: &FileLimit,
     file_level: &mut Bounded,
     out: &mut FileRead,
 ) where
     R::Error: std::fmt::Display,
 {
+    let name = ctx.name;
     for s in distinct_sheets(wb.sheets_metadata()) {
-        let Some(mut st) = SheetState::start(name, &s, refs, opts, limit, out) else {
+        let Some(mut st) =
+            SheetState::start(name, &s, ctx.refs, ctx.opts, ctx.limit, ctx.profile, out)
+        else {
             continue;
         };
         match wb.worksheet_range(&s.name) {
@@ -1017,6 +1106,9 @@ enum Phase<'a> {
 
 struct DataState {
     def: &'static DatasetDef,
+    /// An event log's extra columns (`order_by`, then the event time and activity): the
+    /// index of the cell holding each and its source column, when the sheet has it.
+    extras: Vec<Option<(usize, u32)>>,
     header_row: u32,
     /// Dataset column index of each sheet column (by sheet column).
     map: Vec<Option<usize>>,
@@ -1090,6 +1182,17 @@ struct SheetState<'a, 'x> {
     long: FxHashMap<(usize, usize), Long>,
     /// The kept texts of the sheet, shared.
     texts: Texts<'a>,
+    /// A text file: rows are records, places are `line:column` ([`text::LineMap`]).
+    lines: Option<text::LineMap>,
+    /// The import profile the file's name chose (`files` globs), if any.
+    profile: Option<&'x profile::Profile>,
+    /// The profile the sheet is read through (the file's, or one its header row was
+    /// recognised by), once the header is found.
+    applied: Option<profile::Applied<'x>>,
+    /// How the sheet was mapped (`check --explain-profile`).
+    explained: Option<profile::SheetExplain>,
+    /// An event log's tickets (profile `order_by`/`events`), built when the sheet ends.
+    log: Option<events::EventLog<'a>>,
 }
 
 impl<'a, 'x> SheetState<'a, 'x> {
@@ -1100,9 +1203,21 @@ impl<'a, 'x> SheetState<'a, 'x> {
         refs: &'x Refs,
         opts: &'x IngestOptions<'x>,
         limit: &FileLimit,
+        profile: Option<&'x profile::Profile>,
         out: &mut FileRead,
     ) -> Option<SheetState<'a, 'x>> {
         if s.typ != SheetType::WorkSheet {
+            return None;
+        }
+        // The profile names the sheet to read: the others are not read (and counted).
+        if let Some(want) = profile.and_then(|p| p.sheet.as_deref())
+            && norm(want) != norm(&s.name)
+            && !s.name.is_empty()
+        {
+            out.count.sheets.push(SheetCount {
+                sheet: s.name.clone(),
+                ..SheetCount::default()
+            });
             return None;
         }
         let mut findings = Bounded::new(limit);
@@ -1159,7 +1274,141 @@ impl<'a, 'x> SheetState<'a, 'x> {
             id_column: None,
             long: FxHashMap::default(),
             texts: Texts::default(),
+            lines: None,
+            profile,
+            applied: None,
+            explained: None,
+            log: None,
         })
+    }
+
+    /// How the sheet is mapped: the profile, each field's source, the columns left unused.
+    fn explanation(
+        &self,
+        def: &'static DatasetDef,
+        header_row: u32,
+        header: &[(u32, Raw)],
+        cols: &[Option<u32>],
+        headers: &[String],
+    ) -> profile::SheetExplain {
+        let fields = def
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let source = match (cols[i], self.applied.as_ref().and_then(|a| a.constant(i))) {
+                    (Some(col), _) => profile::Source::Column {
+                        col,
+                        header: headers[i].clone(),
+                    },
+                    (None, Some(k)) => profile::Source::Constant(k.to_string()),
+                    (None, None) => profile::Source::None,
+                };
+                let rewritten = self.applied.as_ref().is_some_and(|a| a.rewrites(i));
+                (c.name(), source, rewritten)
+            })
+            .collect();
+        let unused = header
+            .iter()
+            .filter(|(col, _)| !cols.contains(&Some(*col)))
+            .map(|(col, v)| (*col, header_text(v)))
+            .filter(|(_, h)| !h.is_empty())
+            .collect();
+        profile::SheetExplain {
+            sheet: self.sheet.clone(),
+            dataset: def.name,
+            profile: self
+                .applied
+                .as_ref()
+                .map(|a| (a.profile.name.clone(), a.profile.tool.clone())),
+            by_glob: self.profile.is_some(),
+            header: self.row_ref(header_row),
+            fields,
+            unused,
+        }
+    }
+
+    /// The one "sheet" of a text file (`ingest::text`): recognised by the file's stem
+    /// (`incidents.csv`), its places given as `line:column`.
+    fn start_text(
+        file: &'x str,
+        s: &calamine::Sheet,
+        refs: &'x Refs,
+        opts: &'x IngestOptions<'x>,
+        limit: &FileLimit,
+        profile: Option<&'x profile::Profile>,
+        out: &mut FileRead,
+    ) -> Option<SheetState<'a, 'x>> {
+        let mut st = SheetState::start(file, s, refs, opts, limit, profile, out)?;
+        st.hint = sheet::by_name(&text::text_stem(file));
+        if matches!(st.hint, SheetName::Skip) {
+            st.hint = SheetName::Unknown;
+        }
+        st.lines = Some(text::LineMap::default());
+        Some(st)
+    }
+
+    /// The place of a cell (0-based row and column): `E14`, or `17:D` in a text file.
+    fn cell_at(&self, row: u32, col: u32) -> CellRef {
+        match &self.lines {
+            Some(m) => CellRef::Line {
+                line: m.line(row),
+                col,
+            },
+            None => CellRef::at(row, col),
+        }
+    }
+
+    /// The place of a whole row: `14`, or line `17` of a text file.
+    fn row_ref(&self, row: u32) -> CellRef {
+        match &self.lines {
+            Some(m) => CellRef::Row { row: m.line(row) },
+            None => CellRef::row_at(row),
+        }
+    }
+
+    /// The 1-based row (or line) number of a 0-based row, as messages print it.
+    fn row_number(&self, row: u32) -> u32 {
+        match &self.lines {
+            Some(m) => m.line(row),
+            None => row.saturating_add(1),
+        }
+    }
+
+    /// A text file's record `row` starts on `line`.
+    fn record_line(&mut self, row: u32, line: u32) {
+        if let Some(m) = &mut self.lines {
+            m.record(row, line);
+        }
+    }
+
+    /// A finding of this sheet at a cell.
+    fn say_at(&mut self, m: Message, row: u32, col: u32) {
+        let f = Finding::new(m).cell(self.cell_at(row, col));
+        let f = self.sheet_finding(f);
+        self.findings.push(f);
+    }
+
+    /// A text field: copied only when the sheet reader keeps it (header detection, a
+    /// column of the dataset, a row's first cell for the total-row rule).
+    fn push_text(&mut self, row: u32, col: u32, field: &str) {
+        if let Phase::Data(ds) = &self.phase
+            && self.cur_row == Some(row)
+            && self.row_cells > 0
+            && !matches!(ds.map.get(col as usize), Some(Some(_)))
+        {
+            if !cell::trim(field).is_empty() {
+                self.row_cells += 1;
+            }
+            return;
+        }
+        if field.is_empty() {
+            if self.cur_row != Some(row) {
+                self.push(row, col, Raw::Empty);
+            }
+            return;
+        }
+        self.push(row, col, Raw::Text(Cow::Owned(field.to_string())));
     }
 
     /// A long text cell bounded: blank, too long, or trimmed (borrowed texts decided once
@@ -1205,7 +1454,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
         };
         if row >= MAX_ROWS || col >= MAX_COLUMNS {
             if !v.is_blank() {
-                let f = Finding::new(Message::CellBeyondLimits).cell(CellRef::at(row, col));
+                let f = Finding::new(Message::CellBeyondLimits).cell(self.cell_at(row, col));
                 self.findings.push(self.sheet_finding(f));
             }
             return;
@@ -1222,7 +1471,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
                         row: row + 1,
                         after: cur + 1,
                     })
-                    .cell(CellRef::row_at(row));
+                    .cell(self.row_ref(row));
                     self.findings.push(self.sheet_finding(f));
                 }
                 return;
@@ -1304,6 +1553,44 @@ impl<'a, 'x> SheetState<'a, 'x> {
         let texts = |cells: &[(u32, Raw)]| -> Vec<String> {
             cells.iter().map(|(_, v)| header_text(v)).collect()
         };
+        // An import profile: the file's (by its name), else one the header row is
+        // recognised by (its fingerprint); the header row is the one naming most of its fields.
+        let mut by_header = None;
+        if self.profile.is_none() {
+            by_header = buf
+                .iter()
+                .find_map(|(_, cells)| profile::by_fingerprint(self.opts.profiles, &texts(cells)));
+        }
+        if let Some(p) = self.profile.or(by_header)
+            && let Some(applied) = profile::Applied::new(p, self.opts.timezone)
+            && !buf.is_empty()
+        {
+            let mut best = (0usize, 0usize);
+            for (i, (_, cells)) in buf.iter().enumerate() {
+                let s = profile::score(p, &texts(cells));
+                if s > best.0 {
+                    best = (s, i);
+                }
+            }
+            if by_header.is_some() {
+                let f = Finding::new(Message::ProfileChosen {
+                    profile: p.name.clone(),
+                    tool: p.tool.clone(),
+                    glob: None,
+                })
+                .cell(self.row_ref(buf[best.1].0));
+                self.findings.push(self.sheet_finding(f));
+            }
+            let def = applied.def;
+            self.applied = Some(applied);
+            let (header_row, header_cells) = &buf[best.1];
+            let ds = self.setup(def, *header_row, header_cells);
+            self.phase = Phase::Data(Box::new(ds));
+            for (row, cells) in buf.into_iter().skip(best.1 + 1) {
+                self.replay_row(row, cells);
+            }
+            return;
+        }
         let chosen: Option<(&'static DatasetDef, usize)> = match self.hint {
             SheetName::Dataset(d) => {
                 let mut best = (0usize, 0usize);
@@ -1339,11 +1626,47 @@ impl<'a, 'x> SheetState<'a, 'x> {
                     .take(8)
                     .map(|s| crate::findings::clip(&s))
                     .collect();
+                // The closest dataset: the one a header row names most columns of, and why it
+                // is not that one (its required columns missing); else the closest by name.
+                let mut by_header: Option<(&'static DatasetDef, usize, usize)> = None;
+                for (i, (_, cells)) in buf.iter().enumerate() {
+                    let t = texts(cells);
+                    for d in schema::DATASETS {
+                        let s = sheet::score(d, &t);
+                        if s > 0 && by_header.is_none_or(|(_, bs, _)| s > bs) {
+                            by_header = Some((d, s, i));
+                        }
+                    }
+                }
+                let shown = if self.lines.is_some() {
+                    text::text_stem(self.file)
+                } else {
+                    self.sheet.clone()
+                };
+                let (closest, missing) = match by_header {
+                    Some((d, _, i)) => {
+                        let t = texts(&buf[i].1);
+                        let missing = d
+                            .columns
+                            .iter()
+                            .filter(|c| {
+                                c.required && !t.iter().any(|h| sheet::header_matches(h, c))
+                            })
+                            .map(|c| c.name())
+                            .collect();
+                        (Some(d.names()), missing)
+                    }
+                    None => (
+                        sheet::closest_dataset(&shown).map(DatasetDef::names),
+                        Vec::new(),
+                    ),
+                };
                 let f = Finding::new(Message::SheetUnrecognised {
-                    sheet: self.sheet.clone(),
+                    sheet: shown,
                     found: first,
-                    closest: sheet::closest_dataset(&self.sheet).map(DatasetDef::names),
+                    closest,
                     datasets: schema::DATASETS.iter().map(|d| d.names()).collect(),
+                    missing,
                 });
                 self.findings.push(self.sheet_finding(f));
             }
@@ -1384,7 +1707,14 @@ impl<'a, 'x> SheetState<'a, 'x> {
             if found.len() < FOUND_LISTED {
                 found.push(crate::findings::clip(&h));
             }
-            match sheet::match_column(def, &h).map(|i| (i, cols[i])) {
+            let field = match &self.applied {
+                // The profile's names first; the template's for fields it does not declare.
+                Some(a) => a
+                    .field_of(&h)
+                    .or_else(|| sheet::match_column(def, &h).filter(|i| !a.declares(*i))),
+                None => sheet::match_column(def, &h),
+            };
+            match field.map(|i| (i, cols[i])) {
                 Some((i, None)) => {
                     cols[i] = Some(*col);
                     headers[i] = h;
@@ -1394,15 +1724,19 @@ impl<'a, 'x> SheetState<'a, 'x> {
                     }
                     map[*col as usize] = Some(i);
                 }
+                // A tool's export repeats headers (Jira): the first column is the field.
+                Some((_, Some(_))) if self.applied.is_some() => {}
                 Some((_, Some(first))) => {
                     let f = Finding::new(Message::DuplicateColumn {
                         header: h.clone(),
-                        first: CellRef::at(header_row, first),
+                        first: self.cell_at(header_row, first),
                     })
-                    .cell(CellRef::at(header_row, *col))
+                    .cell(self.cell_at(header_row, *col))
                     .column(h);
                     self.findings.push(self.sheet_finding(f));
                 }
+                // A tool's other columns are not ours to judge.
+                None if self.applied.is_some() => {}
                 None => unknown.push((*col, h)),
             }
         }
@@ -1412,13 +1746,20 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 dataset: def.names(),
                 closest: sheet::closest_column(def, &h).map(|c| c.name()),
             })
-            .cell(CellRef::at(header_row, col))
+            .cell(self.cell_at(header_row, col))
             .column(h);
             self.findings.push(self.sheet_finding(f));
         }
         let mut sheet_rejected = false;
         for (i, c) in def.columns.iter().enumerate() {
             if !c.required || cols[i].is_some() {
+                continue;
+            }
+            if self
+                .applied
+                .as_ref()
+                .is_some_and(|a| a.constant(i).is_some() || a.derives(c.key))
+            {
                 continue;
             }
             sheet_rejected = true;
@@ -1435,7 +1776,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 found: found.clone(),
                 closest: close.map(str::to_string),
             })
-            .cell(CellRef::row_at(header_row));
+            .cell(self.row_ref(header_row));
             self.findings.push(self.sheet_finding(f));
         }
         if let Some(key) = rows::id_key(def.kind)
@@ -1450,9 +1791,40 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 header: headers[i].clone(),
             });
         }
-        self.cells = vec![Raw::Empty; n];
+        if self.opts.explain {
+            self.explained = Some(self.explanation(def, header_row, header, &cols, &headers));
+        }
+        // An event log reads its order, time and activity columns besides the fields: in
+        // cells after the dataset's own.
+        let mut extras = Vec::new();
+        let mut width = n;
+        if let Some(a) = self.applied.as_ref().filter(|a| a.is_log()) {
+            for h in a.log_headers() {
+                let k = profile::header_key(h);
+                let found = header
+                    .iter()
+                    .find(|(_, v)| profile::header_key(&header_text(v)) == k)
+                    .map(|(c, _)| *c);
+                extras.push(
+                    found.map(|col| match map.get(col as usize).copied().flatten() {
+                        Some(i) => (i, col),
+                        None => {
+                            if map.len() <= col as usize {
+                                map.resize(col as usize + 1, None);
+                            }
+                            map[col as usize] = Some(width);
+                            width += 1;
+                            (width - 1, col)
+                        }
+                    }),
+                );
+            }
+            self.log = Some(events::EventLog::default());
+        }
+        self.cells = vec![Raw::Empty; width];
         DataState {
             def,
+            extras,
             header_row,
             map,
             cols,
@@ -1484,20 +1856,23 @@ impl<'a, 'x> SheetState<'a, 'x> {
     /// (`first`: the row's first non-blank cell, for the total-row rule).
     /// Leaves `self.cells` empty for the next row.
     fn data_row(&mut self, row: u32, first: Option<(u32, Raw<'a>)>) {
+        let row_number = self.row_number(row);
+        let first_at = first.as_ref().map(|(col, _)| self.cell_at(row, *col));
         let Phase::Data(ds) = &mut self.phase else {
             return;
         };
         ds.last_row = Some(row);
-        let skip = if let Some((col, Raw::Text(t))) = &first
+        let skip = if let Some((_, Raw::Text(t))) = &first
+            && let Some(at) = first_at
             && is_total(t)
         {
             let f = Finding::new(Message::TotalRow {
-                row: row + 1,
+                row: row_number,
                 label: t.trim().to_string(),
             })
             .file(self.file)
             .sheet(&self.sheet)
-            .cell(CellRef::at(row, *col));
+            .cell(at);
             self.findings.push(f);
             true
         } else if ds.sheet_rejected {
@@ -1510,7 +1885,131 @@ impl<'a, 'x> SheetState<'a, 'x> {
             self.cells.fill(Raw::Empty);
             return;
         }
+        if self.log.is_some() {
+            self.log_row(row);
+            return;
+        }
+        self.build_row(row, None);
+    }
+
+    /// An event log's row: taken into its ticket (the record is built when the sheet ends),
+    /// or, without an id, built as it is (and rejected for the missing id).
+    fn log_row(&mut self, row: u32) {
+        let (Some(a), Phase::Data(ds), Some(log)) = (&self.applied, &mut self.phase, &mut self.log)
+        else {
+            return;
+        };
+        let id = a
+            .field("ticket_id")
+            .or_else(|| a.field("request_id"))
+            .or_else(|| a.field("change_id"))
+            .and_then(|i| cell::text_cow(&self.cells[i]).ok().flatten())
+            .map(|t| t.into_owned());
+        let Some(id) = id else {
+            self.build_row(row, None);
+            return;
+        };
+        let n_order = a.profile.order_by.len();
+        let key: Vec<profile::OrderVal> = ds.extras[..n_order.min(ds.extras.len())]
+            .iter()
+            .map(|x| {
+                x.map_or(profile::OrderVal::Empty, |(c, _)| {
+                    a.order_value(&self.cells[c])
+                })
+            })
+            .collect();
+        let mut event = None;
+        if a.profile.events.is_some()
+            && let Some(Some((tc, tcol))) = ds.extras.get(n_order)
+        {
+            match a.to_time(&self.cells[*tc]) {
+                Ok(Some(t)) => {
+                    let act = ds
+                        .extras
+                        .get(n_order + 1)
+                        .copied()
+                        .flatten()
+                        .and_then(|(c, _)| cell::text_cow(&self.cells[c]).ok().flatten())
+                        .map(|t| a.activity_bits(&t))
+                        .unwrap_or(0);
+                    event = Some((t, act));
+                }
+                Ok(None) => {}
+                Err(m) => {
+                    // The row's time cannot be read: it is rejected and adds nothing.
+                    ds.rejected += 1;
+                    let f = Finding::new(*m)
+                        .file(self.file)
+                        .sheet(&self.sheet)
+                        .cell(place(self.lines.as_ref(), row, *tcol));
+                    self.findings.push(f);
+                    self.cells.fill(Raw::Empty);
+                    return;
+                }
+            }
+        }
+        log.absorb(&id, key, row, &self.cells, event);
+        self.cells.fill(Raw::Empty);
+    }
+
+    /// Build the record of a row whose cells are in `self.cells` (an event log's ticket:
+    /// its winning row, with the times its activities give).
+    fn build_row(&mut self, row: u32, derived: Option<events::Derived>) {
+        let Phase::Data(ds) = &mut self.phase else {
+            return;
+        };
         grow(&mut self.dataset, ds.def.kind, self.row_hint);
+        let mut pre_errors = 0;
+        if let Some(a) = &self.applied {
+            for i in 0..ds.cols.len() {
+                let Some(col) = ds.cols[i] else {
+                    if let Some(c) = a.constant(i) {
+                        self.cells[i] = Raw::Text(Cow::Owned(c.to_string()));
+                    }
+                    continue;
+                };
+                if a.is_missing(&self.cells[i]) {
+                    self.cells[i] = Raw::Empty;
+                    continue;
+                }
+                if !a.rewrites(i) {
+                    continue;
+                }
+                let raw = std::mem::replace(&mut self.cells[i], Raw::Empty);
+                match a.apply(i, raw) {
+                    Ok(v) => self.cells[i] = v,
+                    Err(m) => {
+                        self.cells[i] = Raw::Refused;
+                        pre_errors += 1;
+                        let mut f = Finding::new(*m)
+                            .file(self.file)
+                            .sheet(&self.sheet)
+                            .cell(place(self.lines.as_ref(), row, col));
+                        if !ds.headers[i].is_empty() {
+                            f = f.column(&ds.headers[i]);
+                        }
+                        self.findings.push(f);
+                    }
+                }
+            }
+            if let Some(d) = derived {
+                let times = [
+                    ("opened_at", d.opened),
+                    ("responded_at", d.responded),
+                    ("resolved_at", d.resolved),
+                    ("fulfilled_at", d.resolved),
+                    ("closed_at", d.closed),
+                ];
+                for (key, t) in times {
+                    if let Some(i) = a.field(key) {
+                        self.cells[i] = t.map_or(Raw::Empty, Raw::Local);
+                    }
+                }
+                if let Some(i) = a.field("paused_minutes") {
+                    self.cells[i] = Raw::Float(d.paused_secs as f64 / 60.0);
+                }
+            }
+        }
         let mut ctx = RowCtx {
             def: ds.def,
             cells: &self.cells,
@@ -1522,9 +2021,10 @@ impl<'a, 'x> SheetState<'a, 'x> {
             origin: &self.origin,
             refs: self.refs,
             timezone: self.opts.timezone,
+            lines: self.lines.as_ref(),
             findings: &mut self.findings,
             texts: &mut self.texts,
-            errors: 0,
+            errors: pre_errors,
         };
         match rows::build(&mut ctx, &mut self.dataset, self.opts.period.as_ref()) {
             Some(in_period) => {
@@ -1544,6 +2044,20 @@ impl<'a, 'x> SheetState<'a, 'x> {
         if matches!(self.phase, Phase::Detect(_)) {
             self.decide();
         }
+        // An event log: each ticket's record from its winning row (and its activities).
+        let mut superseded = 0;
+        if let Some(log) = self.log.take() {
+            superseded = log.superseded();
+            let with_events = self
+                .applied
+                .as_ref()
+                .is_some_and(|a| a.profile.events.is_some());
+            for mut t in log.tickets {
+                let derived = with_events.then(|| events::derive(&mut t.events));
+                self.cells = t.cells;
+                self.build_row(t.row, derived);
+            }
+        }
         let mut count = SheetCount {
             sheet: self.sheet.clone(),
             ..SheetCount::default()
@@ -1556,17 +2070,19 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 .map_or(0, |r| u64::from(r.saturating_sub(ds.header_row)));
             count.accepted = ds.accepted;
             count.rejected = ds.rejected;
+            count.superseded = superseded;
             count.blank = count
                 .read
                 .saturating_sub(ds.accepted)
-                .saturating_sub(ds.rejected);
+                .saturating_sub(ds.rejected)
+                .saturating_sub(superseded);
             if ds.outside > 0
                 && let Some(p) = self.opts.period
             {
                 let f = Finding::new(Message::OutsidePeriod {
                     rows: ds.outside,
                     period: p.to_string(),
-                    first_row: ds.first_outside.map_or(0, |r| r + 1),
+                    first_row: ds.first_outside.map_or(0, |r| self.row_number(r)),
                 })
                 .file(self.file)
                 .sheet(&self.sheet);
@@ -1583,6 +2099,20 @@ impl<'a, 'x> SheetState<'a, 'x> {
         if let Some(c) = self.id_column.take() {
             out.id_columns.push(c);
         }
+        if let Some(e) = self.explained.take() {
+            out.explained.push(e);
+        }
+    }
+}
+
+/// The place of a cell: `E14`, or `17:D` in a text file (`lines`).
+fn place(lines: Option<&text::LineMap>, row: u32, col: u32) -> CellRef {
+    match lines {
+        Some(m) => CellRef::Line {
+            line: m.line(row),
+            col,
+        },
+        None => CellRef::at(row, col),
     }
 }
 

@@ -29,10 +29,45 @@ pub struct Refs {
     customers: HashMap<String, Sym>,
     services: HashMap<String, Sym>,
     suppliers: HashMap<String, Sym>,
+    /// Per kind (customer, service, supplier): every spelling without spaces ([`loose`]) →
+    /// (id, the catalogue's spelling), for a match "ignoring spaces" (with a note).
+    loose: [HashMap<String, (Sym, String)>; 3],
+    /// Per kind: the ids, names and aliases, for "did you mean" and the list of values.
+    spellings: [Vec<String>; 3],
     /// service id → customers it serves.
     service_customers: HashMap<String, Vec<String>>,
     /// UC id (as written and normalised) → (UC id, supplier id).
     ucs: HashMap<String, (Sym, Sym)>,
+}
+
+/// A spelling without case, width or spaces: "ERP系统" and "ERP 系统" are one.
+fn loose(s: &str) -> String {
+    norm(s).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The loose keys and listed spellings of one catalogue entry (`seen`: the normalised
+/// spellings listed so far, so that each is listed once in constant time).
+fn add_loose(
+    loose_map: &mut HashMap<String, (Sym, String)>,
+    listed: &mut Vec<String>,
+    seen: &mut rustc_hash::FxHashSet<String>,
+    id: &str,
+    names: &[&str],
+) {
+    let sym = Sym::new(id);
+    for n in std::iter::once(id).chain(names.iter().copied()) {
+        let n = n.trim();
+        if n.is_empty() {
+            continue;
+        }
+        loose_map
+            .entry(loose(n))
+            .or_insert_with(|| (sym.clone(), n.to_string()));
+        // One spelling per name whatever its case or width ("acme" and "ACME").
+        if seen.insert(norm(n)) {
+            listed.push(n.to_string());
+        }
+    }
 }
 
 /// Keys: the id and the names as written (the common, allocation-free hit) and
@@ -60,6 +95,12 @@ pub struct RefsData {
     pub customers: Vec<(String, String, Option<String>)>,
     /// (id, name, English name, the customers it serves).
     pub services: Vec<(String, String, Option<String>, Vec<String>)>,
+    /// Customer id → its aliases (`aliases` in the catalogue).
+    #[serde(default)]
+    pub customer_aliases: Vec<(String, Vec<String>)>,
+    /// Service id → its aliases.
+    #[serde(default)]
+    pub service_aliases: Vec<(String, Vec<String>)>,
     /// (id, name, English name).
     pub suppliers: Vec<(String, String, Option<String>)>,
     /// UC agreements: (id, supplier id).
@@ -97,6 +138,16 @@ impl RefsData {
                 .filter(|a| a.kind == AgreementKind::Uc)
                 .map(|a| (a.id.clone(), a.party.clone()))
                 .collect(),
+            customer_aliases: cat
+                .customer_aliases
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            service_aliases: cat
+                .service_aliases
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         }
     }
 }
@@ -108,15 +159,61 @@ impl Refs {
 
     pub fn from_data(d: &RefsData) -> Refs {
         let mut r = Refs::default();
+        let mut seen: [rustc_hash::FxHashSet<String>; 3] = Default::default();
+        let index = |list: &[(String, Vec<String>)]| -> HashMap<String, Vec<String>> {
+            let mut m: HashMap<String, Vec<String>> = HashMap::default();
+            for (k, v) in list {
+                m.entry(k.clone()).or_default().extend(v.iter().cloned());
+            }
+            m
+        };
+        let (customer_aliases, service_aliases) =
+            (index(&d.customer_aliases), index(&d.service_aliases));
+        let aliases_of = |m: &HashMap<String, Vec<String>>, id: &str| -> Vec<String> {
+            m.get(id).cloned().unwrap_or_default()
+        };
         for (id, name, en) in &d.customers {
-            add(&mut r.customers, id, &[Some(name), en.as_deref()]);
+            let al = aliases_of(&customer_aliases, id);
+            let mut names: Vec<Option<&str>> = vec![Some(name), en.as_deref()];
+            names.extend(al.iter().map(|a| Some(a.as_str())));
+            add(&mut r.customers, id, &names);
+            let flat: Vec<&str> = names.iter().flatten().copied().collect();
+            add_loose(
+                &mut r.loose[0],
+                &mut r.spellings[0],
+                &mut seen[0],
+                id,
+                &flat,
+            );
         }
         for (id, name, en, customers) in &d.services {
-            add(&mut r.services, id, &[Some(name), en.as_deref()]);
+            let al = aliases_of(&service_aliases, id);
+            let mut names: Vec<Option<&str>> = vec![Some(name), en.as_deref()];
+            names.extend(al.iter().map(|a| Some(a.as_str())));
+            add(&mut r.services, id, &names);
+            let flat: Vec<&str> = names.iter().flatten().copied().collect();
+            add_loose(
+                &mut r.loose[1],
+                &mut r.spellings[1],
+                &mut seen[1],
+                id,
+                &flat,
+            );
             r.service_customers.insert(id.clone(), customers.clone());
         }
         for (id, name, en) in &d.suppliers {
             add(&mut r.suppliers, id, &[Some(name), en.as_deref()]);
+            let flat: Vec<&str> = [Some(name.as_str()), en.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            add_loose(
+                &mut r.loose[2],
+                &mut r.spellings[2],
+                &mut seen[2],
+                id,
+                &flat,
+            );
         }
         for (id, party) in &d.ucs {
             let v = (Sym::new(id), Sym::new(party));
@@ -137,6 +234,9 @@ pub struct Texts<'a> {
     by_address: HashMap<(usize, usize), Sym>,
     _cells: std::marker::PhantomData<&'a str>,
 }
+
+/// Valid spellings an unknown reference's finding lists.
+const MAX_LISTED: usize = 12;
 
 /// Texts at least this long are found by address when borrowed from the workbook.
 const BY_ADDRESS: usize = 64;
@@ -201,6 +301,8 @@ pub struct RowCtx<'r, 'a> {
     pub refs: &'r Refs,
     /// The workspace's timezone (times with an offset are converted to it).
     pub timezone: chrono_tz::Tz,
+    /// A text file's lines (places are `line:column`); `None` for a workbook.
+    pub lines: Option<&'r super::text::LineMap>,
     pub findings: &'r mut Bounded,
     /// Kept texts, shared.
     pub texts: &'r mut Texts<'a>,
@@ -218,9 +320,16 @@ impl<'r, 'a> RowCtx<'r, 'a> {
 
     /// The cell of dataset column `i` in this row (the row when the column is absent).
     fn at(&self, i: usize) -> CellRef {
-        match self.cols[i] {
-            Some(c) => CellRef::at(self.row, c),
-            None => CellRef::row_at(self.row),
+        match (self.cols[i], self.lines) {
+            (Some(c), None) => CellRef::at(self.row, c),
+            (None, None) => CellRef::row_at(self.row),
+            (Some(col), Some(m)) => CellRef::Line {
+                line: m.line(self.row),
+                col,
+            },
+            (None, Some(m)) => CellRef::Row {
+                row: m.line(self.row),
+            },
         }
     }
 
@@ -265,6 +374,10 @@ impl<'r, 'a> RowCtx<'r, 'a> {
         let i = self.idx(key);
         let required = self.def.columns[i].required;
         let cells: &'r [Raw<'a>] = self.cells;
+        // Already refused by the import profile (its finding made, the row rejected).
+        if matches!(cells[i], Raw::Refused) {
+            return None;
+        }
         // Text longer than an id may be is rare: only then is the column's limit looked up.
         let long = match &cells[i] {
             Raw::TooLong => true,
@@ -425,39 +538,58 @@ impl<'r, 'a> RowCtx<'r, 'a> {
     }
 
     fn customer(&mut self, key: &str) -> Option<Sym> {
-        let s = self.text_cow(key)?;
-        match look(&self.refs.customers, &s) {
-            Some(id) => Some(id.clone()),
-            None => {
-                let i = self.idx(key);
-                self.push(
-                    i,
-                    Message::UnknownRef {
-                        kind: RefKind::Customer,
-                        value: s.into_owned(),
-                    },
-                );
-                None
-            }
-        }
+        self.reference(key, RefKind::Customer)
     }
 
     fn service(&mut self, key: &str) -> Option<Sym> {
+        self.reference(key, RefKind::Service)
+    }
+
+    /// A catalogue reference: by id, name or alias (any case or width); else the same
+    /// ignoring spaces, with a note (`ref.near_match`); else `ref.unknown_*` with the
+    /// closest spelling ([`crate::suggest`]) and the valid ones.
+    fn reference(&mut self, key: &str, kind: RefKind) -> Option<Sym> {
         let s = self.text_cow(key)?;
-        match look(&self.refs.services, &s) {
-            Some(id) => Some(id.clone()),
-            None => {
-                let i = self.idx(key);
-                self.push(
-                    i,
-                    Message::UnknownRef {
-                        kind: RefKind::Service,
-                        value: s.into_owned(),
-                    },
-                );
-                None
-            }
+        let k = match kind {
+            RefKind::Customer => 0,
+            RefKind::Service => 1,
+            RefKind::Supplier => 2,
+        };
+        let map = match kind {
+            RefKind::Customer => &self.refs.customers,
+            RefKind::Service => &self.refs.services,
+            RefKind::Supplier => &self.refs.suppliers,
+        };
+        if let Some(id) = look(map, &s) {
+            return Some(id.clone());
         }
+        let i = self.idx(key);
+        if let Some((id, spelled)) = self.refs.loose[k].get(&loose(&s)).cloned() {
+            self.push(
+                i,
+                Message::NearMatch {
+                    kind,
+                    value: s.into_owned(),
+                    matched: spelled,
+                },
+            );
+            return Some(id);
+        }
+        let listed = &self.refs.spellings[k];
+        let closest =
+            crate::suggest::closest(&s, listed.iter().map(String::as_str)).map(str::to_string);
+        let valid = listed.iter().take(MAX_LISTED).cloned().collect();
+        self.push(
+            i,
+            Message::UnknownRef {
+                kind,
+                value: s.into_owned(),
+                closest,
+                valid,
+                more: listed.len().saturating_sub(MAX_LISTED) as u32,
+            },
+        );
+        None
     }
 
     /// Warn when a service is not one the customer takes.
@@ -478,21 +610,7 @@ impl<'r, 'a> RowCtx<'r, 'a> {
     }
 
     fn supplier(&mut self, key: &str) -> Option<Sym> {
-        let s = self.text_cow(key)?;
-        match look(&self.refs.suppliers, &s) {
-            Some(id) => Some(id.clone()),
-            None => {
-                let i = self.idx(key);
-                self.push(
-                    i,
-                    Message::UnknownRef {
-                        kind: RefKind::Supplier,
-                        value: s.into_owned(),
-                    },
-                );
-                None
-            }
-        }
+        self.reference(key, RefKind::Supplier)
     }
 
     fn contract(&mut self, key: &str, supplier: Option<&str>) -> Option<Sym> {
@@ -522,8 +640,13 @@ impl<'r, 'a> RowCtx<'r, 'a> {
         Some(uc)
     }
 
+    /// The record's source: its 1-based row, or the line of a text file's record.
     fn src(&self) -> SourceRef {
-        SourceRef::new(self.origin.clone(), self.row + 1)
+        let row = match self.lines {
+            Some(m) => m.line(self.row),
+            None => self.row + 1,
+        };
+        SourceRef::new(self.origin.clone(), row)
     }
 }
 
@@ -534,7 +657,8 @@ fn status(i: usize) -> TicketStatus {
         TicketStatus::Pending,
         TicketStatus::Resolved,
         TicketStatus::Closed,
-    ][i.min(4)]
+        TicketStatus::Cancelled,
+    ][i.min(5)]
 }
 
 /// Does an interval [from, to) (to `None` = open) touch the period?

@@ -140,6 +140,7 @@ pub const STATUS_CHOICES: &[&str] = &[
     "挂起|pending|on hold|waiting",
     "已解决|resolved",
     "已关闭|closed",
+    "已取消|cancelled|canceled|取消",
 ];
 pub const CHANGE_TYPE_CHOICES: &[&str] = &["标准|standard", "常规|normal", "紧急|emergency"];
 pub const CHANGE_RESULT_CHOICES: &[&str] = &[

@@ -290,12 +290,13 @@ fn to_priority(b: u8) -> R<Priority> {
         .ok_or(WireError("bad priority"))
 }
 
-const STATUSES: [TicketStatus; 5] = [
+const STATUSES: [TicketStatus; 6] = [
     TicketStatus::New,
     TicketStatus::InProgress,
     TicketStatus::Pending,
     TicketStatus::Resolved,
     TicketStatus::Closed,
+    TicketStatus::Cancelled,
 ];
 
 fn to_status(b: u8) -> R<TicketStatus> {

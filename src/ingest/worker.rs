@@ -84,6 +84,9 @@ struct Setup {
     max_uncompressed_bytes: u64,
     /// The workspace's timezone (IANA name): times with an offset are converted to it.
     timezone: String,
+    /// The import profiles (the workspace's and the built-in ones).
+    #[serde(default)]
+    profiles: Option<super::profile::Profiles>,
 }
 
 /// One file to read.
@@ -177,6 +180,7 @@ pub fn serve(memory_limit: u64) -> u8 {
         period: setup.period.as_deref().and_then(|p| Period::parse(p).ok()),
         max_uncompressed_bytes: setup.max_uncompressed_bytes,
         timezone,
+        profiles: setup.profiles.as_ref(),
         ..IngestOptions::default()
     };
     let _quiet = super::QuietPanics::install();
@@ -255,6 +259,7 @@ fn decode_reply(frame: &[u8]) -> Result<(FileRead, u64), wire::WireError> {
         // When the file arrived is the run's to say (the ledger, the file's time).
         delivery: Default::default(),
         declared: reply.declared,
+        explained: Vec::new(),
     };
     Ok((read, reply.peak_kib))
 }
@@ -443,6 +448,7 @@ pub(super) fn read_files(
         period: opts.period.map(|p| p.to_string()),
         max_uncompressed_bytes: opts.max_uncompressed_bytes,
         timezone: opts.timezone.name().to_string(),
+        profiles: opts.profiles.cloned(),
     };
     let mut setup_line = serde_json::to_vec(&setup).unwrap_or_default();
     setup_line.push(b'\n');

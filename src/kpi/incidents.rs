@@ -16,7 +16,7 @@ use crate::kpi::tickets::{Tally, TicketError, TicketView};
 use crate::kpi::{Ctx, Figure, Filter, hours};
 use crate::model::calendar::CalendarError;
 use crate::model::catalogue::{Metric, Target};
-use crate::model::records::Incident;
+use crate::model::records::{Incident, TicketStatus};
 
 pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, TicketError> {
     let resolution = t.metric == Metric::ResolutionCompliance;
@@ -26,11 +26,41 @@ pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, Ti
             .push("the target has no per-ticket limit (within)".into());
         return Ok(fig);
     };
-    let views = f.incidents(ctx.idx).map(|i| view(ctx, f, i, resolution));
+    let views = f
+        .incidents(ctx.idx)
+        .filter(|i| !cancelled(i))
+        .map(|i| view(ctx, f, i, resolution));
     let tally = Tally::of(views, limit, ctx.start, ctx.end)?;
     let mut fig = tally.figure("incidents");
     closed_stand_in(ctx, f, &mut fig);
+    cancelled_note(ctx, f, &mut fig);
     Ok(fig)
+}
+
+fn cancelled(i: &Incident) -> bool {
+    i.status == Some(TicketStatus::Cancelled)
+}
+
+/// Cancelled incidents are left out of every SLA figure: say how many of the period's
+/// were (opened before its end, not resolved before its start), and list them.
+fn cancelled_note(ctx: &Ctx, f: &Filter, fig: &mut Figure) {
+    let mut ids: Vec<&str> = f
+        .incidents(ctx.idx)
+        .filter(|i| cancelled(i) && i.opened < ctx.end && i.resolved.is_none_or(|r| r >= ctx.start))
+        .map(|i| i.id.as_str())
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    ids.sort_unstable();
+    let n = ids.len();
+    let shown: Vec<&str> = ids.iter().take(20).copied().collect();
+    let more = if n > shown.len() { ", …" } else { "" };
+    fig.exclusions.push(format!(
+        "{n} cancelled incident(s) left out: {}{more}",
+        shown.join(", ")
+    ));
+    fig.extra.insert("cancelled".into(), n as f64);
 }
 
 /// Say how many incidents resolved in the period had no Resolved At, so that their
@@ -78,7 +108,7 @@ pub fn resolution_secs(
 
 pub(crate) fn mttr(ctx: &Ctx, f: &Filter) -> Result<Figure, TicketError> {
     let mut secs = Vec::new();
-    for i in f.incidents(ctx.idx) {
+    for i in f.incidents(ctx.idx).filter(|i| !cancelled(i)) {
         if ctx.resolved_here(i)
             && let Some(s) =
                 resolution_secs(f.clock(ctx.cals, &i.service), i).map_err(|error| TicketError {
@@ -91,6 +121,7 @@ pub(crate) fn mttr(ctx: &Ctx, f: &Filter) -> Result<Figure, TicketError> {
     }
     let mut fig = duration_stats(secs, "incidents resolved in the period");
     closed_stand_in(ctx, f, &mut fig);
+    cancelled_note(ctx, f, &mut fig);
     Ok(fig)
 }
 
@@ -125,6 +156,7 @@ pub(crate) fn duration_stats(mut secs: Vec<i64>, what: &str) -> Figure {
 pub(crate) fn backlog(ctx: &Ctx, f: &Filter) -> Figure {
     let n = f
         .incidents(ctx.idx)
+        .filter(|i| !cancelled(i))
         .filter(|i| i.opened < ctx.end && i.resolved.is_none_or(|r| r >= ctx.end))
         .count();
     let mut fig = Figure::count(n);

@@ -31,6 +31,11 @@ pub struct Catalogue {
     pub persons: Vec<Person>,
     /// The on-time shares the reporting process aims at (`[timeliness]`, spec §4).
     pub timeliness: TimelinessTargets,
+    /// Other names a customer is known by in the inbox (`aliases = ["安科美", "ACME"]`
+    /// under `[[customer]]`), by its id.
+    pub customer_aliases: BTreeMap<String, Vec<String>>,
+    /// The same for services (`aliases` under `[[service]]`).
+    pub service_aliases: BTreeMap<String, Vec<String>>,
 }
 
 /// Targets for the timeliness KPI of the reporting process (spec §4): the share

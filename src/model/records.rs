@@ -253,7 +253,8 @@ impl std::fmt::Display for Priority {
     }
 }
 
-/// Ticket status (新建/处理中/挂起/已解决/已关闭).
+/// Ticket status (新建/处理中/挂起/已解决/已关闭/已取消). A cancelled ticket is left out of
+/// every SLA figure (counted as excluded in the figure's explanation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TicketStatus {
@@ -262,6 +263,7 @@ pub enum TicketStatus {
     Pending,
     Resolved,
     Closed,
+    Cancelled,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

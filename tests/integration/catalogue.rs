@@ -911,7 +911,7 @@ mod templates {
         assert_eq!(sheet.matches("<dataValidation ").count(), 15, "{sheet}");
         // Status is column J (10th): a list of the Chinese spellings on rows 2–1001.
         assert!(sheet.contains("sqref=\"J2:J1001\""), "status range");
-        assert!(sheet.contains("<formula1>\"新建,处理中,挂起,已解决,已关闭\"</formula1>"));
+        assert!(sheet.contains("<formula1>\"新建,处理中,挂起,已解决,已关闭,已取消\"</formula1>"));
         assert!(sheet.contains("<formula1>\"P1,P2,P3,P4\"</formula1>"));
         assert!(sheet.contains("<formula1>\"是,否\"</formula1>"));
         // Satisfaction (O) is a whole number 1–5.
@@ -966,7 +966,8 @@ mod templates {
                 "process_kpis.xlsx",
                 "supplier_tickets.xlsx",
                 "capacity.xlsx",
-                "README.md"
+                "README.md",
+                "import-profiles.md"
             ]
         );
         for (a, b) in w1.iter().zip(&w2) {
@@ -1150,6 +1151,7 @@ mod templates {
         let pages = [
             ("templates.md", pt::templates_markdown()),
             ("finding-codes.md", pt::finding_codes_markdown()),
+            ("import-profiles.md", pt::profiles_markdown()),
         ];
         for (name, text) in pages {
             let path = root.join(name);

@@ -722,7 +722,7 @@ use svcreport::model::records::ChangeType as ChangeTypeAlias;
 fn workspace(dir: &std::path::Path) -> Workspace {
     std::fs::write(
         dir.join("svcreport.toml"),
-        "[workspace]\nname = \"t\"\ninbox = [\"inbox/**/*.xlsx\"]\ncatalogue = [\"catalogue.toml\"]\n",
+        "[workspace]\nname = \"t\"\ninbox = [\"inbox/**/*.xlsx\", \"inbox/**/*.csv\"]\ncatalogue = [\"catalogue.toml\"]\n",
     )
     .unwrap();
     Workspace::load(dir).unwrap()
@@ -1405,6 +1405,7 @@ fn every_code_of_the_table_is_emitted() {
         vec![S("合计")],                                                 // row.total
         with("E-18", 0, S("E-18😀\u{202E}")), // value.unprintable, value.invisible
         with("E-19", 0, S(Box::leak("X".repeat(300).into_boxed_str()))), // value.too_long
+        with("E-20", 2, S("ERP系统")),        // ref.near_match (the catalogue has "ERP 系统")
     ];
     let mut hidden = sheet(
         "Surveys",
@@ -1526,13 +1527,39 @@ fn every_code_of_the_table_is_emitted() {
         ("locked.xlsx", encrypted),                // ingest.encrypted
         ("bomb.xlsx", bomb),                       // ingest.too_large
         ("cut.xlsx", ok[..ok.len() / 2].to_vec()), // ingest.unreadable
+        // ingest.encoding: a UTF-8 byte-order mark, then bytes that are not UTF-8.
+        (
+            "latin.csv",
+            b"\xef\xbb\xbf\xe5\xb7\xa5\xe5\x8d\x95\xe5\x8f\xb7,x\nT-1,caf\xe9\n".to_vec(),
+        ),
+        // profile.chosen and profile.ambiguous (two profiles' files match), value.unmapped
+        // (a priority the Jira profile does not list), value.not_in_format (a date its
+        // formats cannot read).
+        (
+            "jira-2026-10.csv",
+            b"Issue key,Issue id,Priority,Created,Custom field (Organizations),Custom field (Request Type)\n\
+              IT-1,1,Blocker,05/Oct/26 9:15 AM,acme,email\n\
+              IT-2,2,High,yesterday,acme,email\n"
+                .to_vec(),
+        ),
     ] {
         std::fs::write(inbox.join(name), bytes).unwrap();
     }
     let inbox = ingest::inbox(&ws).unwrap();
+    let jira = |files: &str| svcreport::workspace::ProfileSpec {
+        extends: Some("jira".into()),
+        files: Some(vec![files.into()]),
+        ..Default::default()
+    };
+    let profiles = svcreport::ingest::profile::Profiles::compile(&[
+        ("jira-ours".into(), jira("jira-*.csv")),
+        ("any-jira".into(), jira("*.csv")),
+    ])
+    .unwrap();
     let opts = IngestOptions {
         period: Some(Period::parse("2026-10").unwrap()),
         max_uncompressed_bytes: 1024 * 1024,
+        profiles: Some(&profiles),
         ..IngestOptions::default()
     };
     let mut ing = ingest::ingest(&ws, &cat, &inbox.files, &opts);

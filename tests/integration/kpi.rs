@@ -147,6 +147,8 @@ fn catalogue() -> Catalogue {
     Catalogue {
         persons: vec![],
         timeliness: Default::default(),
+        customer_aliases: Default::default(),
+        service_aliases: Default::default(),
         customers: vec![],
         services: vec![],
         suppliers: vec![],
@@ -2051,4 +2053,51 @@ fn closed_at_standing_in_for_the_resolution_is_explained() {
     );
     let mttr = r.get("SLA-ACME", "mttr", |_| true);
     assert_eq!(mttr.extra["resolved_at_close"], 1.0);
+}
+
+/// A cancelled incident is left out of every SLA figure (compliance, MTTR, backlog) and
+/// counted and listed as excluded in the figure's explanation (issue 17).
+#[test]
+fn cancelled_incidents_are_excluded_and_listed() {
+    let base = october();
+    let mut data = dataset();
+    // INC-002 missed its response; cancel it. A new cancelled P1 ticket, open, too.
+    let i = data
+        .incidents
+        .iter()
+        .position(|i| &*i.id == "INC-002")
+        .unwrap();
+    data.incidents[i].status = Some(TicketStatus::Cancelled);
+    let mut extra = data.incidents[i].clone();
+    extra.id = "INC-099".into();
+    extra.resolved = None;
+    extra.responded = None;
+    data.incidents.push(extra);
+    let o = run("2026-10", &catalogue(), &data, &[]);
+    let before = base.get("SLA-ACME", "response_compliance", any);
+    let r = o.get("SLA-ACME", "response_compliance", any);
+    // 3 / 5 before; INC-002 (a miss) left out: 3 / 4.
+    assert_eq!(
+        (before.numerator, before.denominator),
+        (Some(3.0), Some(5.0))
+    );
+    assert_eq!((r.numerator, r.denominator), (Some(3.0), Some(4.0)));
+    assert_eq!(ids(&r.missed), [("INC-006", true)]);
+    assert_eq!(r.extra["cancelled"], 2.0);
+    assert!(
+        r.exclusions
+            .iter()
+            .any(|e| e == "2 cancelled incident(s) left out: INC-002, INC-099"),
+        "{:?}",
+        r.exclusions
+    );
+    // MTTR without INC-002's 3.5 h: (3 + 5 + 72) / 3.
+    let m = o.get("SLA-ACME", "mttr", any);
+    assert_eq!((m.numerator, m.denominator), (Some(80.0), Some(3.0)));
+    assert_eq!(m.extra["cancelled"], 2.0);
+    // The open cancelled INC-099 is no backlog.
+    assert_eq!(
+        o.get("SLA-ACME", "backlog", any).actual,
+        base.get("SLA-ACME", "backlog", any).actual
+    );
 }

@@ -8,6 +8,7 @@ mod catalogue;
 mod cli;
 mod conventions;
 mod hostile;
+mod import;
 mod ingest;
 mod kpi;
 mod mail;

@@ -100,6 +100,8 @@ fn catalogue() -> Catalogue {
     Catalogue {
         persons: vec![],
         timeliness: Default::default(),
+        customer_aliases: Default::default(),
+        service_aliases: Default::default(),
         customers: vec![Customer {
             id: "acme".into(),
             name: "安科美科技有限公司".into(),

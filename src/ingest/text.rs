@@ -1,0 +1,506 @@
+//! Text files: CSV and TSV (also gzip-compressed, `.csv.gz`), read record by record into the
+//! same sheet reader as workbooks (`SheetState`), so header recognition, profiles, row rules,
+//! findings and the reconciliation are the workbooks' own.
+//!
+//! Decoding (never hand-written: `encoding_rs` decodes, the `csv` crate splits records):
+//! the encoding a profile names; else a byte-order mark (UTF-8, UTF-16LE, UTF-16BE); else
+//! UTF-8 when every byte of the file is valid UTF-8 (one streaming pass); else GB18030 (a
+//! superset of GBK and GB2312, what Excel writes for "CSV" on a Chinese Windows). Bytes the
+//! encoding cannot read become U+FFFD and one `ingest.encoding` warning at the first record
+//! holding one. The delimiter is the one a profile names, else `\t` for `.tsv`/`.tab`, else
+//! the one of `,` `;` `\t` `|` the header line holds most of.
+//!
+//! Places: a finding points at `line:column` (`incidents.csv:17:D`: the record starting on
+//! line 17, its fourth field). Rows are records: a record whose quoted field spans lines is
+//! one row, and blank lines are not rows; the line of each record is kept where it differs
+//! from its row ([`LineMap`]).
+//!
+//! Bounds: the file is streamed (a 64 KiB input buffer, one record at a time); a gzip file
+//! inflates to at most `max_uncompressed_bytes` (`ingest.too_large` beyond); a field over
+//! Excel's 32,767 characters is `value.too_long` where it is used; a record of more than
+//! [`super::MAX_COLUMNS`] fields has its further fields dropped with a `sheet.beyond_limits`
+//! finding, as a workbook cell beyond XFD.
+
+use std::borrow::Cow;
+use std::io::{Read, Seek, SeekFrom};
+
+use encoding_rs::{CoderResult, Decoder, Encoding};
+
+use super::cell::Raw;
+use super::{FileRead, IngestOptions, Refs, SheetState};
+use crate::findings::limit::{Bounded, FileLimit};
+use crate::findings::{Finding, Message};
+
+/// Whether a file is read as text: by its name (`.csv`, `.tsv`, `.tab`, `.txt`, each also
+/// with `.gz`).
+pub fn is_text_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let base = lower.strip_suffix(".gz").unwrap_or(&lower);
+    [".csv", ".tsv", ".tab", ".txt"]
+        .iter()
+        .any(|e| base.ends_with(e))
+}
+
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+
+/// Whether the bytes start as gzip.
+pub fn is_gzip(head: &[u8]) -> bool {
+    head.starts_with(GZIP_MAGIC)
+}
+
+/// The text encoding a profile or the file itself declares: a WHATWG label (`utf-8`,
+/// `gbk`, `gb18030`, `utf-16le`, `windows-1252` …).
+pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
+    Encoding::for_label(label.trim().as_bytes())
+}
+
+/// How a text file was read (for `check --explain-profile` and tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextShape {
+    pub encoding: &'static Encoding,
+    /// Why this encoding: a profile named it, a byte-order mark, all bytes valid UTF-8, or
+    /// the fallback.
+    pub by: EncodingBy,
+    pub delimiter: u8,
+    pub gzip: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncodingBy {
+    Profile,
+    ByteOrderMark,
+    ValidUtf8,
+    Fallback,
+}
+
+/// The source's bytes: the file itself, or its gzip content, bounded.
+fn open<'s, RS: Read + Seek>(
+    src: &'s mut RS,
+    gzip: bool,
+    max: u64,
+) -> std::io::Result<Box<dyn Read + 's>> {
+    src.seek(SeekFrom::Start(0))?;
+    Ok(if gzip {
+        // One byte over the limit tells that the content is larger than allowed.
+        Box::new(flate2::read::MultiGzDecoder::new(src).take(max.saturating_add(1)))
+    } else {
+        Box::new(src)
+    })
+}
+
+/// Whether every byte of `r` is UTF-8 (streamed; decoded by `encoding_rs` into a scratch
+/// buffer, nothing kept). Also the content's length.
+fn all_utf8(r: &mut dyn Read) -> std::io::Result<(bool, u64)> {
+    let mut dec = encoding_rs::UTF_8.new_decoder_without_bom_handling();
+    let mut input = vec![0u8; 64 * 1024];
+    let mut scratch = vec![0u8; 64 * 1024 + 16];
+    let mut total = 0u64;
+    loop {
+        let n = r.read(&mut input)?;
+        total += n as u64;
+        let last = n == 0;
+        let mut pos = 0;
+        loop {
+            let (res, read, _) =
+                dec.decode_to_utf8_without_replacement(&input[pos..n], &mut scratch, last);
+            pos += read;
+            match res {
+                encoding_rs::DecoderResult::InputEmpty => break,
+                encoding_rs::DecoderResult::OutputFull => continue,
+                encoding_rs::DecoderResult::Malformed(..) => return Ok((false, total)),
+            }
+        }
+        if last {
+            return Ok((true, total));
+        }
+    }
+}
+
+/// A reader of decoded UTF-8 text over a reader of encoded bytes (`encoding_rs`).
+struct Decoded<R> {
+    inner: R,
+    dec: Decoder,
+    input: Vec<u8>,
+    in_pos: usize,
+    in_len: usize,
+    eof: bool,
+    out: Vec<u8>,
+    out_pos: usize,
+    out_len: usize,
+    /// Some bytes could not be decoded (they became U+FFFD).
+    replaced: bool,
+    /// Decoded bytes handed out.
+    total: u64,
+    /// The decoder has taken its last input.
+    finished: bool,
+    /// The last byte handed out.
+    last: u8,
+}
+
+impl<R: Read> Decoded<R> {
+    fn new(inner: R, enc: &'static Encoding) -> Decoded<R> {
+        Decoded {
+            inner,
+            // The BOM (if any) is removed; the encoding is already decided.
+            dec: enc.new_decoder_with_bom_removal(),
+            input: vec![0u8; 64 * 1024],
+            in_pos: 0,
+            in_len: 0,
+            eof: false,
+            out: vec![0u8; 64 * 1024 + 16],
+            out_pos: 0,
+            out_len: 0,
+            replaced: false,
+            total: 0,
+            finished: false,
+            last: 0,
+        }
+    }
+
+    /// Decode more into `out`; `false` at the end.
+    fn fill(&mut self) -> std::io::Result<bool> {
+        loop {
+            if self.finished {
+                return Ok(false);
+            }
+            if self.in_pos == self.in_len && !self.eof {
+                self.in_len = self.inner.read(&mut self.input)?;
+                self.in_pos = 0;
+                self.eof = self.in_len == 0;
+            }
+            let (res, read, written, replaced) = self.dec.decode_to_utf8(
+                &self.input[self.in_pos..self.in_len],
+                &mut self.out,
+                self.eof,
+            );
+            self.in_pos += read;
+            self.replaced |= replaced;
+            self.out_pos = 0;
+            self.out_len = written;
+            // The decoder is done once the last input is taken (it must not be called again).
+            self.finished = self.eof && res == CoderResult::InputEmpty;
+            if written > 0 {
+                return Ok(true);
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for Decoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.out_pos == self.out_len && !self.fill()? {
+            return Ok(0);
+        }
+        let n = buf.len().min(self.out_len - self.out_pos);
+        buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+        self.out_pos += n;
+        self.total += n as u64;
+        if n > 0 {
+            self.last = buf[n - 1];
+        }
+        Ok(n)
+    }
+}
+
+/// The delimiter the first line uses most (`,` when it holds none).
+fn sniff_delimiter(head: &[u8]) -> u8 {
+    let line = head.split(|b| *b == b'\n').next().unwrap_or(head);
+    let mut best = (0usize, b',');
+    for d in [b',', b';', b'\t', b'|'] {
+        let n = line.iter().filter(|b| **b == d).count();
+        if n > best.0 {
+            best = (n, d);
+        }
+    }
+    best.1
+}
+
+/// What a text source is: its encoding and delimiter. Leaves nothing read.
+#[allow(clippy::result_large_err)] // reason: cold path, at most one finding per file
+fn shape<RS: Read + Seek>(
+    name: &str,
+    src: &mut RS,
+    opts: &IngestOptions,
+    wanted: (Option<&'static Encoding>, Option<u8>),
+) -> Result<TextShape, Finding> {
+    let io_err = |e: std::io::Error| {
+        Finding::new(Message::FileIo {
+            error: e.to_string(),
+        })
+    };
+    let mut head = Vec::with_capacity(4);
+    src.seek(SeekFrom::Start(0)).map_err(io_err)?;
+    src.by_ref()
+        .take(2)
+        .read_to_end(&mut head)
+        .map_err(io_err)?;
+    let gzip = is_gzip(&head);
+    let max = opts.max_uncompressed_bytes;
+    // The content's first bytes (for a byte-order mark and the delimiter).
+    let mut first = Vec::with_capacity(4096);
+    {
+        let mut r = open(src, gzip, max).map_err(io_err)?;
+        r.by_ref()
+            .take(4096)
+            .read_to_end(&mut first)
+            .map_err(|e| corrupt_or_io(e, gzip))?;
+    }
+    let (encoding, by) = match (wanted.0, Encoding::for_bom(&first)) {
+        (Some(e), _) => (e, EncodingBy::Profile),
+        (None, Some((e, _))) => (e, EncodingBy::ByteOrderMark),
+        (None, None) => {
+            let mut r = open(src, gzip, max).map_err(io_err)?;
+            let (utf8, len) = all_utf8(&mut r).map_err(|e| corrupt_or_io(e, gzip))?;
+            if gzip && len > max {
+                return Err(too_large(name, len, max));
+            }
+            if utf8 {
+                (encoding_rs::UTF_8, EncodingBy::ValidUtf8)
+            } else {
+                (encoding_rs::GB18030, EncodingBy::Fallback)
+            }
+        }
+    };
+    let delimiter = match wanted.1 {
+        Some(d) => d,
+        None => {
+            let lower = name.to_ascii_lowercase();
+            let base = lower.strip_suffix(".gz").unwrap_or(&lower);
+            if base.ends_with(".tsv") || base.ends_with(".tab") {
+                b'\t'
+            } else {
+                // Decode the head (UTF-16 has no ASCII bytes as such).
+                let (text, _, _) = encoding.decode(&first);
+                sniff_delimiter(text.as_bytes())
+            }
+        }
+    };
+    Ok(TextShape {
+        encoding,
+        by,
+        delimiter,
+        gzip,
+    })
+}
+
+fn corrupt_or_io(e: std::io::Error, gzip: bool) -> Finding {
+    if gzip {
+        Finding::new(Message::Corrupt {
+            error: format!("gzip: {e}"),
+        })
+    } else {
+        Finding::new(Message::FileIo {
+            error: e.to_string(),
+        })
+    }
+}
+
+fn too_large(name: &str, len: u64, max: u64) -> Finding {
+    Finding::new(Message::TooLarge {
+        part: name.rsplit('/').next().unwrap_or(name).to_string(),
+        bytes: len,
+        limit: max,
+    })
+}
+
+/// Read one text file into `out` (its one "sheet" has the empty name; findings carry no
+/// sheet, only `line:column`).
+#[allow(clippy::result_large_err)] // reason: cold path, at most one finding per file
+pub(super) fn read_text<'x, RS: Read + Seek>(
+    name: &'x str,
+    mut src: RS,
+    refs: &'x Refs,
+    opts: &'x IngestOptions<'x>,
+    profile: Option<&'x super::profile::Profile>,
+    out: &mut FileRead,
+) -> Result<(), Finding> {
+    let wanted = (
+        profile
+            .and_then(|p| p.encoding.as_deref())
+            .and_then(encoding_for_label),
+        profile.and_then(|p| p.delimiter),
+    );
+    let shape = shape(name, &mut src, opts, wanted)?;
+    let limit = FileLimit::new();
+    let mut file_level = Bounded::new(&limit);
+    let sheet = calamine::Sheet {
+        name: String::new(),
+        typ: calamine::SheetType::WorkSheet,
+        visible: calamine::SheetVisible::Visible,
+    };
+    let Some(mut st) = SheetState::start_text(name, &sheet, refs, opts, &limit, profile, out)
+    else {
+        return Ok(());
+    };
+    let max = opts.max_uncompressed_bytes;
+    let res = (|| -> Result<(), Finding> {
+        let raw = open(&mut src, shape.gzip, max).map_err(|e| corrupt_or_io(e, shape.gzip))?;
+        let mut dec = Decoded::new(raw, shape.encoding);
+        let mut rd = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(shape.delimiter)
+            .buffer_capacity(64 * 1024)
+            .from_reader(&mut dec);
+        let mut rec = csv::StringRecord::new();
+        let mut replaced_said = false;
+        let mut beyond_said = false;
+        // Rows are records (a quoted field may span lines); findings name the line.
+        let mut row: u32 = 0;
+        loop {
+            match rd.read_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    return Err(match e.into_kind() {
+                        csv::ErrorKind::Io(io) => corrupt_or_io(io, shape.gzip),
+                        other => Finding::new(Message::Corrupt {
+                            error: format!("line {line}: {other:?}"),
+                        }),
+                    });
+                }
+            }
+            // The line the record starts on, from where the reader stands after it (the
+            // record's own position is where the reader began, before any blank lines it
+            // skipped): back over the record's inner line breaks and its terminator.
+            let inner = rec.as_slice().bytes().filter(|b| *b == b'\n').count() as u64;
+            let end = rd.position().line();
+            let d = rd.get_ref();
+            let last_unterminated =
+                d.finished && d.last != b'\n' && rd.position().byte() >= d.total;
+            let terminated = u64::from(!last_unterminated);
+            let line = end.saturating_sub(inner + terminated).max(1);
+            st.record_line(row, u32::try_from(line).unwrap_or(u32::MAX));
+            for (col, field) in rec.iter().enumerate() {
+                let Ok(col) = u32::try_from(col) else { break };
+                if col >= super::MAX_COLUMNS {
+                    if !beyond_said && !field.trim().is_empty() {
+                        beyond_said = true;
+                        st.push(row, col, Raw::Text(Cow::Owned(field.to_string())));
+                    }
+                    break;
+                }
+                st.push_text(row, col, field);
+            }
+            if rd.get_ref().replaced && !replaced_said && rec.iter().any(|f| f.contains('\u{FFFD}'))
+            {
+                replaced_said = true;
+                let col = rec.iter().position(|f| f.contains('\u{FFFD}')).unwrap_or(0) as u32;
+                st.say_at(
+                    Message::BadEncoding {
+                        encoding: shape.encoding.name().to_string(),
+                    },
+                    row,
+                    col,
+                );
+            }
+            row = row.saturating_add(1);
+        }
+        if shape.gzip && rd.get_ref().total > max {
+            return Err(too_large(name, rd.get_ref().total, max));
+        }
+        Ok(())
+    })();
+    st.finish(out);
+    if let Err(f) = res {
+        file_level.push(f.file(name));
+    }
+    out.findings.extend(file_level.finish(name, ""));
+    out.findings.extend(limit.summaries(name));
+    for f in &mut out.findings {
+        if f.sheet.as_deref() == Some("") {
+            f.sheet = None;
+        }
+    }
+    Ok(())
+}
+
+/// Record (0-based row) → the line it starts on, kept as the steps where the difference
+/// changes (a record spanning lines, a blank line skipped): empty for the usual file.
+#[derive(Debug, Default)]
+pub struct LineMap {
+    steps: Vec<(u32, u32)>,
+}
+
+impl LineMap {
+    /// Record `row` starts on 1-based `line`.
+    pub fn record(&mut self, row: u32, line: u32) {
+        let d = line.saturating_sub(row.saturating_add(1));
+        if self.steps.last().map_or(0, |s| s.1) != d {
+            self.steps.push((row, d));
+        }
+    }
+
+    /// The 1-based line record `row` starts on.
+    pub fn line(&self, row: u32) -> u32 {
+        let i = self.steps.partition_point(|s| s.0 <= row);
+        let d = if i == 0 { 0 } else { self.steps[i - 1].1 };
+        row.saturating_add(1).saturating_add(d)
+    }
+}
+
+/// The name a text file's one "sheet" is recognised by: the file name without its folder
+/// and extensions (`inbox/2026-10/incidents.csv.gz` → `incidents`).
+pub fn text_stem(name: &str) -> String {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    let lower = base.to_ascii_lowercase();
+    let mut cut = base.len();
+    for ext in [".gz", ".csv", ".tsv", ".tab", ".txt"] {
+        if lower[..cut].ends_with(ext) {
+            cut -= ext.len();
+        }
+    }
+    base[..cut].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_stems() {
+        assert!(is_text_name("a/incidents.csv"));
+        assert!(is_text_name("a/INCIDENTS.CSV.GZ"));
+        assert!(is_text_name("x.tsv"));
+        assert!(!is_text_name("x.xlsx"));
+        assert!(!is_text_name("x.gz"));
+        assert_eq!(text_stem("inbox/2026-10/incidents.csv.gz"), "incidents");
+        assert_eq!(text_stem("事件.CSV"), "事件");
+    }
+
+    #[test]
+    fn line_map() {
+        let mut m = LineMap::default();
+        for (row, line) in [(0, 1), (1, 2), (2, 3), (3, 6), (4, 7), (5, 9)] {
+            m.record(row, line);
+        }
+        let lines: Vec<u32> = (0..6).map(|r| m.line(r)).collect();
+        assert_eq!(lines, [1, 2, 3, 6, 7, 9]);
+        assert_eq!(m.steps.len(), 2);
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(sniff_delimiter(b"a;b;c\n1,5;2;3"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');
+        assert_eq!(sniff_delimiter(b"a,b"), b',');
+        assert_eq!(sniff_delimiter(b"abc"), b',');
+    }
+
+    #[test]
+    fn decoding_streams_across_buffer_edges() {
+        // GB18030 text longer than the buffers, split at every place.
+        let text = "工单号,客户\n".repeat(20_000) + "no final line break";
+        let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
+        let mut d = Decoded::new(std::io::Cursor::new(bytes.to_vec()), encoding_rs::GB18030);
+        let mut back = String::new();
+        d.read_to_string(&mut back).unwrap();
+        assert_eq!(back, text);
+        assert!(!d.replaced);
+        let (ok, _) = all_utf8(&mut std::io::Cursor::new(bytes.to_vec())).unwrap();
+        assert!(!ok, "GBK bytes are not UTF-8");
+        let (ok, _) = all_utf8(&mut std::io::Cursor::new(text.into_bytes())).unwrap();
+        assert!(ok);
+    }
+}
