@@ -394,6 +394,7 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
         results: &f.results,
         history: &f.history,
         inputs: &sh.inputs.ingested.files,
+        data: &sh.inputs.ingested.dataset,
         findings: sh.inputs.finding_counts(),
         timeliness: sh.timeliness,
         state: DocState::default(),

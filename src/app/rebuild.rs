@@ -144,6 +144,7 @@ pub fn rebuild(
         results: &results,
         history: &history,
         inputs: &inp.ingested.files,
+        data: &inp.ingested.dataset,
         findings: inp.finding_counts(),
         timeliness: &timeliness,
         state: state.clone(),

@@ -1010,6 +1010,8 @@ struct DataState {
     last_row: Option<u32>,
     accepted: u64,
     rejected: u64,
+    /// Rejected rows by the party (customer or supplier id) they name.
+    rejected_parties: std::collections::BTreeMap<String, u64>,
     outside: u64,
     first_outside: Option<u32>,
 }
@@ -1423,6 +1425,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             last_row: None,
             accepted: 0,
             rejected: 0,
+            rejected_parties: std::collections::BTreeMap::new(),
             outside: 0,
             first_outside: None,
         }
@@ -1464,6 +1467,9 @@ impl<'a, 'x> SheetState<'a, 'x> {
             true
         } else if ds.sheet_rejected {
             ds.rejected += 1;
+            if let Some(p) = rows::party_named(ds.def, &self.cells, self.refs) {
+                *ds.rejected_parties.entry(p).or_default() += 1;
+            }
             true
         } else {
             false
@@ -1496,7 +1502,12 @@ impl<'a, 'x> SheetState<'a, 'x> {
                     ds.first_outside.get_or_insert(row);
                 }
             }
-            None => ds.rejected += 1,
+            None => {
+                ds.rejected += 1;
+                if let Some(p) = rows::party_named(ds.def, &self.cells, self.refs) {
+                    *ds.rejected_parties.entry(p).or_default() += 1;
+                }
+            }
         }
         self.cells.fill(Raw::Empty);
     }
@@ -1518,6 +1529,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
                 .map_or(0, |r| u64::from(r.saturating_sub(ds.header_row)));
             count.accepted = ds.accepted;
             count.rejected = ds.rejected;
+            count.rejected_parties = ds.rejected_parties.clone();
             count.blank = count
                 .read
                 .saturating_sub(ds.accepted)

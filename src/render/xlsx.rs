@@ -357,10 +357,7 @@ fn print_setup(ws: &mut Worksheet, doc: &ReportDoc, landscape: bool) {
     let draft = if m.status == DocStatus::Approved {
         String::new()
     } else {
-        format!(
-            "&C&\"-,Bold\"&KC00000{}",
-            hf(&label("draft_mark", "草稿 DRAFT"))
-        )
+        format!("&C&\"-,Bold\"&KC00000{}", hf(&label("draft_mark", "草稿")))
     };
     let header = format!(
         "&L{}{}&R{} {}",
@@ -555,13 +552,7 @@ fn cover_sheet(
     w.text(row, 0, &m.period_label, &subtitle, false)?;
     row += 1;
     if m.status != DocStatus::Approved {
-        w.text(
-            row,
-            0,
-            label(doc, "draft_mark", "草稿 DRAFT"),
-            &draft,
-            false,
-        )?;
+        w.text(row, 0, label(doc, "draft_mark", "草稿"), &draft, false)?;
     }
     row += 2;
     let status_label = status_text(doc);

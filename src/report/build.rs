@@ -80,6 +80,9 @@ pub struct BuildContext<'a> {
     /// Earlier periods of the same frequency, oldest first (for charts and trends).
     pub history: &'a [KpiResults],
     pub inputs: &'a [FileCount],
+    /// The validated records (a customer's or supplier's appendix lists the rows its
+    /// figures use, `kpi::rows::rows_used`).
+    pub data: &'a crate::model::records::Dataset,
     pub findings: FindingCounts,
     pub timeliness: &'a [TimelinessRow],
     pub state: DocState,
@@ -348,7 +351,11 @@ impl<'a, 'b> Builder<'a, 'b> {
             parts.push(p.clone());
         }
         if let Some(r) = &s.resource {
-            parts.push(r.clone());
+            parts.push(match self.ctx.catalogue.resource(r) {
+                Some(x) if !self.zh() => x.name_en.clone().unwrap_or_else(|| x.name.clone()),
+                Some(x) => x.name.clone(),
+                None => r.clone(),
+            });
         }
         if parts.is_empty() {
             self.label("all")
@@ -357,15 +364,76 @@ impl<'a, 'b> Builder<'a, 'b> {
         }
     }
 
+    /// What a unit label (`unit_hours` = "{n} 小时") puts after the number.
+    fn suffix(&self, key: &str) -> String {
+        let l = self.t.label(key);
+        l.split_once("{n}")
+            .map(|(_, s)| s.to_string())
+            .unwrap_or_default()
+    }
+
+    /// A business-time limit in the document's language (`4 小时`, `15 分钟`,
+    /// `1 小时 30 分钟`; `4 h`, `15 min`).
+    fn duration_text(&self, secs: i64) -> String {
+        let n = |key: &str, v: i64| self.t.label(key).replace("{n}", &v.to_string());
+        let (h, m) = (secs / 3600, (secs % 3600 + 59) / 60);
+        match (h, m) {
+            (0, m) => n("unit_minutes", m),
+            (h, 0) => n("unit_hours", h),
+            (h, m) => format!("{} {}", n("unit_hours", h), n("unit_minutes", m)),
+        }
+    }
+
+    /// The per-ticket limit of a target, from the catalogue (the result carries it as
+    /// written, `4h`, for the JSON).
+    fn within_cell(&self, tr: &TargetResult) -> Cell {
+        let Some(written) = tr.within.as_deref() else {
+            return Cell::Empty;
+        };
+        let secs = self
+            .ctx
+            .catalogue
+            .agreement_for(&tr.agreement, &self.ctx.period)
+            .and_then(|a| {
+                a.targets.iter().find(|t| {
+                    tr.metric == TargetMetric::Agreement(t.metric)
+                        && t.within_text.as_deref() == Some(written)
+                        && t.priority.map(|p| p.as_str()) == tr.scope.priority.as_deref()
+                        && t.service == tr.scope.service
+                })
+            })
+            .and_then(|t| t.within_secs);
+        match secs {
+            Some(s) => text(&self.duration_text(s)),
+            None => text(written),
+        }
+    }
+
+    /// A process's display name: the catalogue's (`name` / `name_en`), else as the KPI
+    /// stage names it.
+    fn process_name(&self, metric: &TargetMetric, process: &str) -> String {
+        let c = self.ctx.catalogue;
+        let owner = match metric {
+            TargetMetric::Agreement(m) => c.processes.iter().find(|p| p.metrics.contains(m)),
+            TargetMetric::Process { .. } => None,
+        }
+        .or_else(|| c.process(process));
+        match owner {
+            Some(p) if !self.zh() => p.name_en.clone().unwrap_or_else(|| p.name.clone()),
+            Some(p) => p.name.clone(),
+            None => process.to_string(),
+        }
+    }
+
     /// A value of a target's unit as a cell.
     fn value_cell(&self, tr: &TargetResult, v: f64) -> Cell {
         let n = &self.t.numbers;
         match &tr.unit {
             Unit::Percent => numfmt::percent(v, self.honest_decimals(tr, v, n.percent_decimals)),
-            Unit::Hours => numfmt::hours(v, n.hours_decimals, &self.t.language),
+            Unit::Hours => numfmt::number(v, n.hours_decimals, &self.suffix("unit_hours")),
             Unit::Count => numfmt::count_f(v),
             Unit::Score | Unit::Unitless => numfmt::score(v, n.score_decimals),
-            Unit::Minutes => numfmt::number(v, n.score_decimals, " min"),
+            Unit::Minutes => numfmt::number(v, n.score_decimals, &self.suffix("unit_minutes")),
             Unit::Other(other) => numfmt::number(v, n.score_decimals, &format!(" {other}")),
         }
     }
@@ -385,9 +453,10 @@ impl<'a, 'b> Builder<'a, 'b> {
     fn unit_suffix(&self, tr: &TargetResult) -> (String, bool) {
         match &tr.unit {
             Unit::Percent => ("%".into(), true),
-            Unit::Hours => (numfmt::hours_suffix(&self.t.language).into(), false),
+            Unit::Hours => (self.suffix("unit_hours"), false),
             Unit::Count | Unit::Score | Unit::Unitless => (String::new(), false),
-            Unit::Minutes | Unit::Other(_) => (format!(" {}", tr.unit), false),
+            Unit::Minutes => (self.suffix("unit_minutes"), false),
+            Unit::Other(_) => (format!(" {}", tr.unit), false),
         }
     }
 
@@ -517,7 +586,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                 "agreement" => text(&tr.agreement),
                 "metric" => text(&self.metric_name(&tr.metric)),
                 "scope" => text(&self.scope_text(&tr.scope)),
-                "within" => tr.within.as_deref().map(text).unwrap_or(Cell::Empty),
+                "within" => self.within_cell(tr),
                 "target" => text(&self.target_text(tr)),
                 "actual" => self.actual_cell(tr),
                 "status" => self.status_cell(tr.status),
@@ -545,12 +614,12 @@ impl<'a, 'b> Builder<'a, 'b> {
                 label: self.t.column(k).to_string(),
                 align: match k.as_str() {
                     "actual" | "target" | "count" | "read" | "accepted" | "rejected" | "blank"
-                    | "avg3" | "avg6" | "avg12" => Align::Right,
+                    | "used" | "avg3" | "avg6" | "avg12" => Align::Right,
                     "status" | "trend" | "open" => Align::Center,
                     _ => Align::Left,
                 },
                 width: match k.as_str() {
-                    "sha256" => 4.0,
+                    "sha256" | "digest" => 6.0,
                     "reason" | "file" => 2.5,
                     "metric" | "scope" => 1.6,
                     "trend" | "open" => 0.6,
@@ -688,8 +757,11 @@ impl<'a, 'b> Builder<'a, 'b> {
                 text: self.sentence(tr),
             });
         }
+        // The run's findings concern every party's files: the internal report's.
         let findings = self.ctx.findings;
-        if !findings.is_empty() || !self.ctx.inputs.is_empty() {
+        if self.ctx.spec.audience == Audience::Internal
+            && (!findings.is_empty() || !self.ctx.inputs.is_empty())
+        {
             let (errors, warnings) = (findings.errors, findings.warnings);
             b.push(Block::Paragraph {
                 text: self
@@ -968,16 +1040,11 @@ impl<'a, 'b> Builder<'a, 'b> {
         let more = total.saturating_sub(rows.len() as u64);
         let mut blocks = vec![self.table("breaches", columns, rows)];
         if more > 0 {
-            let text = if self.t.language.starts_with("zh") {
-                format!(
-                    "另有 {more} 张未达标工单未列出；完整清单见 svcreport compute --format json 的输出。"
-                )
-            } else {
-                format!(
-                    "{more} more tickets that missed are not listed; the complete list is in the output of svcreport compute --format json."
-                )
-            };
-            blocks.push(Block::Paragraph { text });
+            blocks.push(Block::Paragraph {
+                text: self
+                    .label("breaches_more")
+                    .replace("{more}", &more.to_string()),
+            });
         }
         blocks
     }
@@ -1007,15 +1074,35 @@ impl<'a, 'b> Builder<'a, 'b> {
                         "agreement" => text(&it.agreement),
                         "metric" => text(&self.metric_name(&it.metric)),
                         "scope" => text(&self.scope_text(&it.scope)),
-                        "process" => text(&it.process),
+                        "process" => text(&self.process_name(&it.metric, &it.process)),
                         "status" => self.status_cell(it.status),
-                        "reason" => text(&it.reason),
+                        "reason" => text(&self.reason(it)),
                         _ => Cell::Empty,
                     })
                     .collect()
             })
             .collect();
         vec![self.table("improvements", columns, rows)]
+    }
+
+    /// Why an item is on the register, in the document's language (the KPI stage's
+    /// `reason` is for the JSON).
+    fn reason(&self, it: &crate::kpi::ImprovementItem) -> String {
+        let tr =
+            self.ctx.results.targets.iter().find(|t| {
+                t.agreement == it.agreement && t.metric == it.metric && t.scope == it.scope
+            });
+        let Some(tr) = tr else {
+            return String::new();
+        };
+        let key = match it.status {
+            Status::Breached => "reason_breached",
+            _ => "reason_at_risk",
+        };
+        self.t
+            .label(key)
+            .replace("{actual}", &numfmt::cell_text(&self.actual_cell(tr)))
+            .replace("{target}", &self.target_text(tr))
     }
 
     /// Mean over the last `n` periods (this one and the `n - 1` before it),
@@ -1110,6 +1197,9 @@ impl<'a, 'b> Builder<'a, 'b> {
     }
 
     fn appendix(&self, columns: &[String]) -> Vec<Block> {
+        if self.ctx.spec.audience != Audience::Internal {
+            return self.own_appendix(columns);
+        }
         let mut files: Vec<&FileCount> = self.ctx.inputs.iter().collect();
         files.sort_by(|a, b| a.file.cmp(&b.file));
         let mut b = Vec::new();
@@ -1132,17 +1222,97 @@ impl<'a, 'b> Builder<'a, 'b> {
                                 .join(", "),
                         ),
                         "read" => numfmt::count(f.read()),
-                        "accepted" => numfmt::count(f.accepted()),
+                        "accepted" | "used" => numfmt::count(f.accepted()),
                         "rejected" => numfmt::count(f.rejected()),
                         "blank" => numfmt::count(f.blank()),
-                        "sha256" => text(&f.sha256),
+                        "sha256" | "digest" => text(&f.sha256),
                         _ => Cell::Empty,
                     })
                     .collect()
             })
             .collect();
         b.push(self.table("inputs", columns, rows));
+        b.push(Block::Paragraph {
+            text: self.label("appendix_note"),
+        });
         b
+    }
+
+    /// A customer's or supplier's appendix: only the rows its figures use, per
+    /// file, with their digest; never another party's files or volumes, never
+    /// a whole file's hash (another party's edit would change it).
+    fn own_appendix(&self, columns: &[String]) -> Vec<Block> {
+        let used = crate::kpi::rows::rows_used(
+            self.ctx.catalogue,
+            self.ctx.data,
+            &self.ctx.period,
+            &self.ctx.spec.agreements,
+        );
+        // The parties of the document's agreements (customers, suppliers).
+        let parties: Vec<&str> = self
+            .ctx
+            .spec
+            .agreements
+            .iter()
+            .filter_map(|id| {
+                self.ctx
+                    .catalogue
+                    .agreement_for(id, &self.ctx.period)
+                    .map(|a| a.party.as_str())
+            })
+            .collect();
+        // Per file: (sheets, rows used, rejected rows naming a party, digest).
+        type Own<'d> = (Vec<String>, u64, u64, Option<&'d str>);
+        let mut files: BTreeMap<&str, Own> = BTreeMap::new();
+        for f in &used {
+            let e = files.entry(f.file.as_str()).or_default();
+            e.0.extend(f.sheets.iter().cloned());
+            e.1 = f.rows;
+            e.3 = Some(f.digest.as_str());
+        }
+        for fc in self.ctx.inputs {
+            for sc in &fc.sheets {
+                let n: u64 = parties
+                    .iter()
+                    .filter_map(|p| sc.rejected_parties.get(*p))
+                    .sum();
+                if n > 0 {
+                    let e = files.entry(fc.file.as_str()).or_default();
+                    if !e.0.contains(&sc.sheet) {
+                        e.0.push(sc.sheet.clone());
+                    }
+                    e.2 += n;
+                }
+            }
+        }
+        if files.is_empty() {
+            return vec![self.no_data()];
+        }
+        let rows = files
+            .iter()
+            .map(|(file, (sheets, n, rejected, digest))| {
+                let mut sheets = sheets.clone();
+                sheets.sort();
+                sheets.dedup();
+                columns
+                    .iter()
+                    .map(|c| match c.as_str() {
+                        "file" => text(file),
+                        "sheets" => text(&sheets.join(", ")),
+                        "used" | "accepted" | "read" => numfmt::count(*n),
+                        "rejected" => numfmt::count(*rejected),
+                        "digest" | "sha256" => digest.map(text).unwrap_or(Cell::Empty),
+                        _ => Cell::Empty,
+                    })
+                    .collect()
+            })
+            .collect();
+        vec![
+            self.table("inputs", columns, rows),
+            Block::Paragraph {
+                text: self.label("appendix_note"),
+            },
+        ]
     }
 }
 

@@ -86,7 +86,7 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
     (
         "appendix",
         &[
-            "file", "sheets", "read", "accepted", "rejected", "blank", "sha256",
+            "file", "sheets", "read", "accepted", "rejected", "blank", "sha256", "used", "digest",
         ],
     ),
 ];
@@ -149,6 +149,12 @@ pub const REQUIRED_LABELS: &[&str] = &[
     "change_emergency",
     "total",
     "findings_summary",
+    "appendix_note",
+    "unit_hours",
+    "unit_minutes",
+    "breaches_more",
+    "reason_breached",
+    "reason_at_risk",
 ];
 
 /// Decimals of each kind of figure.
@@ -698,10 +704,11 @@ mod tests {
         assert_eq!(zh.language, "zh-CN");
         assert_eq!(zh.label("status_met"), "达标");
         assert_eq!(zh.label("page"), "第 {page} 页 / 共 {total} 页");
-        assert_eq!(zh.label("draft_mark"), "草稿 DRAFT");
+        assert_eq!(zh.label("draft_mark"), "草稿");
         let en = Template::builtin("customer-en").unwrap().unwrap();
         assert_eq!(en.label("status_breached"), "Breached");
         assert_eq!(en.label("status_na"), "N/A");
+        assert_eq!(en.label("draft_mark"), "DRAFT");
     }
 
     fn parse_err(text: &str) -> String {

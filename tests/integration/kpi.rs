@@ -146,6 +146,8 @@ fn catalogue() -> Catalogue {
     avail_email.at_risk = Some(0.05);
     Catalogue {
         persons: vec![],
+        processes: vec![],
+        resources: vec![],
         customers: vec![],
         services: vec![],
         suppliers: vec![],

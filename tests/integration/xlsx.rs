@@ -97,6 +97,8 @@ fn catalogue() -> Catalogue {
     en.title_en = Some("ACME IT Service Report".into());
     Catalogue {
         persons: vec![],
+        processes: vec![],
+        resources: vec![],
         customers: vec![Customer {
             id: "acme".into(),
             name: "安科美科技有限公司".into(),
@@ -127,7 +129,24 @@ fn catalogue() -> Catalogue {
         teams: vec![],
         calendars: BTreeMap::new(),
         agreements: vec![
-            agreement("SLA-ACME", AgreementKind::Sla, "acme", &["email", "erp"]),
+            {
+                // One target, so the appendix has rows its figures use (see `data`).
+                let mut a = agreement("SLA-ACME", AgreementKind::Sla, "acme", &["email", "erp"]);
+                a.targets.push(svcreport::model::catalogue::Target {
+                    metric: svcreport::model::catalogue::Metric::Mttr,
+                    priority: None,
+                    service: None,
+                    customer: None,
+                    resource: None,
+                    within_secs: None,
+                    within_text: None,
+                    op: svcreport::model::catalogue::Op::Le,
+                    threshold: 8.0,
+                    unit: svcreport::model::catalogue::Unit::Hours,
+                    at_risk: None,
+                });
+                a
+            },
             agreement("UC-NETCO", AgreementKind::Uc, "netco", &["email"]),
         ],
         process_kpis: vec![],
@@ -504,6 +523,43 @@ fn results() -> KpiResults {
     }
 }
 
+/// The records behind the fixture's appendix: two ACME incidents of October, one of another
+/// customer (in the same workbook, never in ACME's appendix), one closed in September (no
+/// figure of October uses it).
+fn data() -> svcreport::model::records::Dataset {
+    use std::sync::Arc;
+    use svcreport::model::records::{Dataset, Incident, Origin, Priority, SourceRef, Sym};
+    let origin = Arc::new(Origin {
+        file: "inbox/2026-10/incidents.xlsx".into(),
+        sheet: "事件".into(),
+    });
+    let inc = |id: &str, customer: &str, opened: &str, resolved: &str, row: u32| Incident {
+        id: id.into(),
+        customer: Sym::new(customer),
+        service: Sym::new("email"),
+        priority: Priority::P2,
+        opened: dt(opened),
+        responded: None,
+        resolved: Some(dt(resolved)),
+        closed: None,
+        paused_secs: 0,
+        status: None,
+        major: false,
+        resolved_at_close: false,
+        satisfaction: None,
+        src: SourceRef::new(origin.clone(), row),
+    };
+    Dataset {
+        incidents: vec![
+            inc("INC-1", "acme", "2026-10-02 09:00", "2026-10-02 11:00", 2),
+            inc("INC-2", "globex", "2026-10-03 09:00", "2026-10-03 10:00", 3),
+            inc("INC-3", "acme", "2026-10-05 09:00", "2026-10-06 10:00", 4),
+            inc("INC-0", "acme", "2026-09-05 09:00", "2026-09-06 10:00", 5),
+        ],
+        ..Dataset::default()
+    }
+}
+
 fn inputs() -> Vec<FileCount> {
     vec![
         FileCount {
@@ -519,6 +575,8 @@ fn inputs() -> Vec<FileCount> {
                 rejected: 2,
                 blank: 1,
                 superseded: 0,
+                // One rejected row names ACME, one names no customer the catalogue knows.
+                rejected_parties: [("acme".to_string(), 1)].into(),
             }],
         },
         FileCount {
@@ -535,6 +593,7 @@ fn inputs() -> Vec<FileCount> {
                     rejected: 0,
                     blank: 0,
                     superseded: 0,
+                    rejected_parties: Default::default(),
                 },
                 SheetCount {
                     sheet: "说明".into(),
@@ -544,6 +603,7 @@ fn inputs() -> Vec<FileCount> {
                     rejected: 0,
                     blank: 0,
                     superseded: 0,
+                    rejected_parties: Default::default(),
                 },
             ],
         },
@@ -592,6 +652,7 @@ struct Fixture {
     cat: Catalogue,
     results: KpiResults,
     inputs: Vec<FileCount>,
+    data: svcreport::model::records::Dataset,
     findings: FindingCounts,
     timeliness: Vec<TimelinessRow>,
 }
@@ -601,6 +662,7 @@ fn fixture() -> Fixture {
         cat: catalogue(),
         results: results(),
         inputs: inputs(),
+        data: data(),
         findings: findings(),
         timeliness: timeliness(),
     }
@@ -628,6 +690,7 @@ fn build_with_template(
         results: &f.results,
         history,
         inputs: &f.inputs,
+        data: &f.data,
         findings: f.findings,
         timeliness: &f.timeliness,
         state,
@@ -763,7 +826,11 @@ fn customer_model_has_the_hand_computed_figures() {
     assert_eq!(paras[0], "可用性（企业邮箱） 99.95%，达到 99.9% 的目标。");
     assert_eq!(paras[1], "可用性（ERP 系统） 99.50%，未达到 99.9% 的目标。");
     assert_eq!(paras[6], "变更成功率：本期无统计对象，不适用。");
-    assert_eq!(paras[8], "数据校验：2 个错误，1 个警告。");
+    // The run's findings concern every party's files: the internal report says them.
+    assert!(
+        !paras.iter().any(|p| p.starts_with("数据校验")),
+        "{paras:?}"
+    );
     // Per-priority tables with n/d.
     let p1 = find_table(&doc, "incidents", "incidents_p1");
     assert_eq!(p1.title.as_deref(), Some("P1 优先级"));
@@ -796,8 +863,50 @@ fn customer_model_has_the_hand_computed_figures() {
     .map(|r| r.iter().map(|s| s.to_string()).collect())
     .collect();
     assert_eq!(rows, want);
-    // Appendix reconciles inputs.
+    // The appendix names only ACME's own rows of October (INC-1 and INC-3: not another
+    // customer's INC-2, not INC-0 closed in September), the rejected row naming ACME, and
+    // the digest of the rows used in the documented canonical form: each record's JSON
+    // without its position, sorted, one per line.
     let ap = find_table(&doc, "appendix", "inputs");
+    let canonical: Vec<String> = {
+        let mut v: Vec<String> = data()
+            .incidents
+            .iter()
+            .filter(|i| i.id == "INC-1" || i.id == "INC-3")
+            .map(|i| {
+                let mut j = serde_json::to_value(i).unwrap();
+                j.as_object_mut().unwrap().remove("src");
+                j.to_string()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let digest = {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        for l in &canonical {
+            h.update(format!("{l}\n").as_bytes());
+        }
+        h.finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    assert_eq!(ap.rows.len(), 1);
+    assert_eq!(
+        texts(&ap.rows[0]),
+        [
+            "inbox/2026-10/incidents.xlsx",
+            "事件",
+            "2",
+            "1",
+            digest.as_str(),
+        ]
+    );
+    // The internal report reconciles the whole files, with their SHA-256.
+    let internal = build("internal-monthly");
+    let ap = find_table(&internal, "appendix", "inputs");
     assert_eq!(
         texts(&ap.rows[0]),
         [
@@ -905,6 +1014,7 @@ fn template_audience_must_match_the_report() {
         results: &f.results,
         history: &[],
         inputs: &f.inputs,
+        data: &f.data,
         findings: f.findings,
         timeliness: &f.timeliness,
         state: DocState::default(),
@@ -1116,7 +1226,7 @@ fn xlsx_numbers_are_the_rounded_figures_with_matching_formats() {
         sheet2.contains(r#"<pageSetup paperSize="9" fitToHeight="0""#),
         "{sheet2}"
     );
-    assert!(sheet2.contains("<oddHeader>&amp;LSR-ACME-2026-10&amp;C&amp;\"-,Bold\"&amp;KC00000草稿 DRAFT&amp;R版本 1.0</oddHeader>"), "{sheet2}");
+    assert!(sheet2.contains("<oddHeader>&amp;LSR-ACME-2026-10&amp;C&amp;\"-,Bold\"&amp;KC00000草稿&amp;R版本 1.0</oddHeader>"), "{sheet2}");
     assert!(
         sheet2.contains("第 &amp;P 页 / 共 &amp;N 页</oddFooter>"),
         "{sheet2}"
