@@ -388,6 +388,7 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
     let coverage = super::pipeline::coverage(env);
     let ctx = report::BuildContext {
         organisation: &env.ws.organisation,
+        organisation_en: env.ws.organisation_en.as_deref(),
         catalogue: &env.cat,
         spec,
         period: j.period,

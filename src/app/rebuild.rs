@@ -138,6 +138,7 @@ pub fn rebuild(
     let coverage = super::pipeline::coverage(&env);
     let doc = build(&report::BuildContext {
         organisation: &env.ws.organisation,
+        organisation_en: env.ws.organisation_en.as_deref(),
         catalogue: &env.cat,
         spec,
         period,

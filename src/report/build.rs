@@ -73,6 +73,8 @@ impl FindingCounts {
 pub struct BuildContext<'a> {
     /// The service provider's name (`[workspace] organisation`).
     pub organisation: &'a str,
+    /// Its English name (`[workspace] organisation_en`), for English documents.
+    pub organisation_en: Option<&'a str>,
     pub catalogue: &'a Catalogue,
     pub spec: &'a ReportSpec,
     pub period: Period,
@@ -173,17 +175,45 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         });
     }
     let b = Builder { ctx, t };
+    // A person by id or name, as the document's language names them.
+    let person = |who: &str| -> String {
+        match ctx
+            .catalogue
+            .persons
+            .iter()
+            .find(|p| p.id == who || p.name == who)
+        {
+            Some(p) if !t.is_zh() => p.name_en.clone().unwrap_or_else(|| p.name.clone()),
+            Some(p) => p.name.clone(),
+            None => who.to_string(),
+        }
+    };
     let sections = t.sections.iter().map(|s| b.section(s)).collect();
-    let (party, party_en) = b.party();
+    let (party, party_en) = match b.party() {
+        // An English document names the party in English (the Chinese name is not repeated).
+        (_, Some(en)) if !t.is_zh() => (en, None),
+        p => p,
+    };
     let st = &ctx.state;
     let meta = DocMeta {
         doc_number: ctx.spec.doc_number_for(&ctx.period),
         report_id: ctx.spec.id.clone(),
-        title: ctx.spec.title.clone(),
-        title_en: ctx.spec.title_en.clone(),
+        // An English document is titled in English where the report list says how.
+        title: match &ctx.spec.title_en {
+            Some(en) if !t.is_zh() => en.clone(),
+            _ => ctx.spec.title.clone(),
+        },
+        title_en: if t.is_zh() {
+            ctx.spec.title_en.clone()
+        } else {
+            None
+        },
         party,
         party_en,
-        organisation: ctx.organisation.to_string(),
+        organisation: match ctx.organisation_en {
+            Some(en) if !t.is_zh() => en.to_string(),
+            _ => ctx.organisation.to_string(),
+        },
         period: ctx.period.to_string(),
         period_label: if t.is_zh() {
             ctx.period.label_zh()
@@ -192,15 +222,9 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         },
         version: st.version.to_string(),
         status: st.status,
-        compiler: ctx.catalogue.display_name(&ctx.spec.compiler).to_string(),
-        reviewer: st
-            .reviewed_by
-            .clone()
-            .unwrap_or_else(|| ctx.catalogue.display_name(&ctx.spec.reviewer).to_string()),
-        approver: st
-            .approved_by
-            .clone()
-            .unwrap_or_else(|| ctx.catalogue.display_name(&ctx.spec.approver).to_string()),
+        compiler: person(&ctx.spec.compiler),
+        reviewer: person(st.reviewed_by.as_deref().unwrap_or(&ctx.spec.reviewer)),
+        approver: person(st.approved_by.as_deref().unwrap_or(&ctx.spec.approver)),
         compiled_at: iso(&ctx.generated_at),
         reviewed_at: st.reviewed_at.as_ref().map(iso),
         approved_at: st.approved_at.as_ref().map(iso),
@@ -409,6 +433,14 @@ impl<'a, 'b> Builder<'a, 'b> {
         }
     }
 
+    /// The agreement a target belongs to; a process KPI's is the processes' own measures.
+    fn agreement_cell(&self, tr: &TargetResult) -> Cell {
+        match tr.kind {
+            TargetKind::Process => text(&self.label("process_kpi")),
+            _ => text(&tr.agreement),
+        }
+    }
+
     /// A process's display name: the catalogue's (`name` / `name_en`), else as the KPI
     /// stage names it.
     fn process_name(&self, metric: &TargetMetric, process: &str) -> String {
@@ -583,7 +615,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         columns
             .iter()
             .map(|c| match c.as_str() {
-                "agreement" => text(&tr.agreement),
+                "agreement" => self.agreement_cell(tr),
                 "metric" => text(&self.metric_name(&tr.metric)),
                 "scope" => text(&self.scope_text(&tr.scope)),
                 "within" => self.within_cell(tr),
@@ -1015,7 +1047,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                     columns
                         .iter()
                         .map(|c| match c.as_str() {
-                            "agreement" => text(&tr.agreement),
+                            "agreement" => self.agreement_cell(tr),
                             "metric" => text(&metric),
                             "scope" => text(&scope),
                             "ticket" => text(&m.id),
@@ -1071,7 +1103,10 @@ impl<'a, 'b> Builder<'a, 'b> {
                 columns
                     .iter()
                     .map(|c| match c.as_str() {
-                        "agreement" => text(&it.agreement),
+                        "agreement" => match it.metric {
+                            TargetMetric::Process { .. } => text(&self.label("process_kpi")),
+                            TargetMetric::Agreement(_) => text(&it.agreement),
+                        },
                         "metric" => text(&self.metric_name(&it.metric)),
                         "scope" => text(&self.scope_text(&it.scope)),
                         "process" => text(&self.process_name(&it.metric, &it.process)),
@@ -1141,7 +1176,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                 columns
                     .iter()
                     .map(|c| match c.as_str() {
-                        "agreement" => text(&tr.agreement),
+                        "agreement" => self.agreement_cell(tr),
                         "metric" => text(&self.metric_name(&tr.metric)),
                         "scope" => text(&self.scope_text(&tr.scope)),
                         "actual" => self.actual_cell(tr),

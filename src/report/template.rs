@@ -155,6 +155,7 @@ pub const REQUIRED_LABELS: &[&str] = &[
     "breaches_more",
     "reason_breached",
     "reason_at_risk",
+    "process_kpi",
 ];
 
 /// Decimals of each kind of figure.

@@ -295,3 +295,273 @@ fn hashes_and_paths_copy_out_of_the_pdf_as_they_are() {
         }
     }
 }
+
+/// What a document may print in the other language (issue 15, item 2): the catalogue's ids and
+/// names (customers, services, suppliers, teams, people, processes, resources, agreements,
+/// reports, process KPIs), the organisation's names, the inputs' file and sheet names, P1–P4,
+/// SLA/UC/OLA, units, numbers, ids and digests, and the one command a note names.
+struct Allowed {
+    /// Lower-case ASCII words.
+    words: std::collections::BTreeSet<String>,
+    /// Texts in Chinese (names), without spaces.
+    names: Vec<String>,
+}
+
+fn allowed(w: &Path) -> Allowed {
+    let cat: toml::Value =
+        toml::from_str(&std::fs::read_to_string(w.join("catalogue.toml")).unwrap()).unwrap();
+    let ws: toml::Value =
+        toml::from_str(&std::fs::read_to_string(w.join("svcreport.toml")).unwrap()).unwrap();
+    let mut texts: Vec<String> = Vec::new();
+    for table in [
+        "customer",
+        "service",
+        "supplier",
+        "team",
+        "person",
+        "process",
+        "resource",
+        "agreement",
+        "report",
+        "process_kpi",
+    ] {
+        for e in cat
+            .get(table)
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
+            for key in [
+                "id", "name", "name_en", "title", "title_en", "process", "kpi", "party",
+            ] {
+                if let Some(s) = e.get(key).and_then(|v| v.as_str()) {
+                    texts.push(s.to_string());
+                }
+            }
+        }
+    }
+    for key in ["name", "organisation", "organisation_en"] {
+        if let Some(s) = ws["workspace"].get(key).and_then(|v| v.as_str()) {
+            texts.push(s.to_string());
+        }
+    }
+    // The inputs' sheet names, as the providers named them.
+    for e in walk(&w.join("inbox")) {
+        if e.extension().is_some_and(|x| x == "xlsx") {
+            let wb: Xlsx<_> = open_workbook(&e).unwrap();
+            texts.extend(wb.sheet_names());
+        }
+    }
+    let mut words: std::collections::BTreeSet<String> = [
+        "p1",
+        "p2",
+        "p3",
+        "p4",
+        "sla",
+        "uc",
+        "ola",
+        "sha",
+        "h",
+        "min",
+        "svcreport",
+        "compute",
+        "format",
+        "json",
+        "audit",
+        "xlsx",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for t in &texts {
+        for word in t.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if !word.is_empty() {
+                words.insert(word.to_ascii_lowercase());
+            }
+        }
+    }
+    let mut names: Vec<String> = texts
+        .iter()
+        .map(|t| t.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+        .filter(|t| t.chars().any(is_cjk))
+        .collect();
+    // Longest first, so a name is removed before a shorter one inside it.
+    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    Allowed { words, names }
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Chinese characters and the full-width punctuation that goes with them.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF5E}')
+}
+
+/// The words of `text` in the other language than `zh` says, that `allow` does not excuse.
+fn foreign_words(text: &str, zh: bool, allow: &Allowed) -> Vec<String> {
+    let mut found = Vec::new();
+    if zh {
+        let ok = |w: &str| allow.words.contains(&w.to_ascii_lowercase());
+        for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || "-_./".contains(c))) {
+            if !token.chars().any(|c| c.is_ascii_alphabetic()) {
+                continue;
+            }
+            // Ids, versions, paths and digests: a digit, a path or a file name inside.
+            let file_name = [".xlsx", ".xls", ".xlsb", ".ods", ".csv"]
+                .iter()
+                .any(|x| token.to_ascii_lowercase().ends_with(x));
+            if token.chars().any(|c| c.is_ascii_digit()) || token.contains('/') || file_name {
+                continue;
+            }
+            let parts: Vec<&str> = token
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|p| !p.is_empty())
+                .collect();
+            // pdftotext joins a word broken at a line end after a hyphen: two allowed words.
+            let joined = |p: &str| (1..p.len()).any(|i| ok(&p[..i]) && ok(&p[i..]));
+            if !parts.iter().all(|p| ok(p) || joined(p)) {
+                found.push(token.to_string());
+            }
+        }
+    } else {
+        let mut dense: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        for n in &allow.names {
+            dense = dense.replace(n.as_str(), " ");
+        }
+        for run in dense.split(|c: char| !is_cjk(c)).filter(|r| !r.is_empty()) {
+            found.push(run.to_string());
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Every text of a rendered workbook: sheet names and string cells.
+fn xlsx_texts(path: &Path) -> String {
+    read_book(path)
+        .into_iter()
+        .flat_map(|(name, rows)| {
+            std::iter::once(name).chain(rows.into_iter().flatten().filter_map(|c| match c {
+                Data::String(s) => Some(s),
+                _ => None,
+            }))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The documents of a run with their language: (file, zh?).
+fn documents(w: &Path) -> Vec<(std::path::PathBuf, bool)> {
+    walk(&w.join("out/2026-10"))
+        .into_iter()
+        .map(|p| {
+            let zh = !p.to_string_lossy().contains("GLOBEX");
+            (p, zh)
+        })
+        .collect()
+}
+
+fn foreign_in(w: &Path) -> Vec<String> {
+    let allow = allowed(w);
+    let mut bad = Vec::new();
+    for (p, zh) in documents(w) {
+        let text = match p.extension().and_then(|x| x.to_str()) {
+            Some("pdf") => match pdf_text(&p) {
+                Some(t) => t,
+                None => continue,
+            },
+            Some("xlsx") => xlsx_texts(&p),
+            _ => continue,
+        };
+        for word in foreign_words(&text, zh, &allow) {
+            bad.push(format!(
+                "{}: {word}",
+                p.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    bad
+}
+
+#[test]
+fn every_bundled_template_speaks_one_language() {
+    // The sample renders every bundled template: customer-zh (ACME, Huaxin), customer-en
+    // (Globex), internal and supplier (NetCo), as PDF and xlsx.
+    let ws = demo();
+    let w = ws.path();
+    ok(sv(w, NOW_RUN, &["run", "--period", "2026-10"]));
+    assert!(documents(w).len() >= 9);
+    let bad = foreign_in(w);
+    assert!(
+        bad.is_empty(),
+        "words of the other language:\n{}",
+        bad.join("\n")
+    );
+
+    // Mutation: an English sentence planted in the Chinese template is found, and so is a
+    // Chinese one in the English template.
+    let ws = demo();
+    let w = ws.path();
+    std::fs::create_dir_all(w.join("templates")).unwrap();
+    for (name, key, planted) in [
+        (
+            "customer-zh",
+            "sentence_breached",
+            "{metric}{scope} is {actual}, below the target of {target}.",
+        ),
+        (
+            "customer-en",
+            "appendix_note",
+            "本附录只列出本报告所用的数据。",
+        ),
+    ] {
+        let base =
+            std::fs::read_to_string(crate::support::repo().join(format!("templates/{name}.toml")))
+                .unwrap();
+        let line = base
+            .lines()
+            .find(|l| l.starts_with(&format!("{key} = ")))
+            .unwrap();
+        let t = base.replace(line, &format!("{key} = \"{planted}\""));
+        std::fs::write(w.join(format!("templates/{name}.toml")), t).unwrap();
+    }
+    ok(sv(w, NOW_RUN, &["run", "--period", "2026-10"]));
+    let bad = foreign_in(w);
+    assert!(
+        bad.iter()
+            .any(|b| b.starts_with("SR-ACME") && b.ends_with(".xlsx: below")),
+        "{bad:?}"
+    );
+    if have_pdftotext() {
+        assert!(
+            bad.iter()
+                .any(|b| b.starts_with("SR-ACME") && b.ends_with(".pdf: below")),
+            "{bad:?}"
+        );
+    }
+    assert!(
+        bad.iter()
+            .any(|b| b.starts_with("SR-GLOBEX") && b.contains(".xlsx: 本附录只列出")),
+        "{bad:?}"
+    );
+}
+
+fn have_pdftotext() -> bool {
+    std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok()
+}

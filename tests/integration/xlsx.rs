@@ -684,6 +684,7 @@ fn build_with_template(
     let spec = f.cat.report(report_id).unwrap();
     let ctx = BuildContext {
         organisation: ORGANISATION,
+        organisation_en: None,
         catalogue: &f.cat,
         spec,
         period: Period::parse("2026-10").unwrap(),
@@ -1008,6 +1009,7 @@ fn template_audience_must_match_the_report() {
     let template = Template::load(&root().join("templates"), "customer-zh").unwrap();
     let ctx = BuildContext {
         organisation: ORGANISATION,
+        organisation_en: None,
         catalogue: &f.cat,
         spec,
         period: Period::parse("2026-10").unwrap(),
