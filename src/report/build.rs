@@ -595,19 +595,70 @@ impl<'a, 'b> Builder<'a, 'b> {
         }
     }
 
-    fn count_cell(&self, tr: &TargetResult) -> Cell {
-        match (tr.numerator, tr.denominator) {
-            (Some(n), Some(d)) => {
-                let (Some(n), Some(d)) = (numfmt::round_text(n, 0), numfmt::round_text(d, 0))
-                else {
-                    return Cell::Empty;
-                };
-                Cell::Text {
-                    text: format!("{n}/{d}"),
-                }
+    /// What a figure stands on, in words that fit its metric (the `count` column): a
+    /// compliance its met/total, a mean its count (MTTR also median and P90), availability
+    /// its service and down minutes, capacity its mean and days over the threshold; a count
+    /// nothing (it is its own basis). Empty when there is nothing to say.
+    fn basis_text(&self, tr: &TargetResult) -> Option<String> {
+        let m = metric_of(tr)?;
+        let int = |v: Option<f64>| v.and_then(|v| numfmt::round_text(v, 0));
+        let extra = |k: &str| tr.extra.get(k).copied();
+        let hours = |v: Option<f64>| {
+            v.map(|v| {
+                numfmt::cell_text(&numfmt::number(
+                    v,
+                    self.t.numbers.hours_decimals,
+                    &self.suffix("unit_hours"),
+                ))
+            })
+        };
+        let key = match m {
+            Metric::ResponseCompliance
+            | Metric::ResolutionCompliance
+            | Metric::RequestCompliance
+            | Metric::UcResponseCompliance
+            | Metric::UcRestoreCompliance => "basis_met",
+            Metric::Availability => "basis_availability",
+            Metric::Mttr => "basis_mttr",
+            Metric::Mttf => "basis_mttf",
+            Metric::SatisfactionMean => "basis_scores",
+            Metric::SatisfactionShare => "basis_share",
+            Metric::ChangeSuccess => "basis_changes",
+            Metric::EmergencyChangeShare => "basis_emergency",
+            Metric::CapacityPeak => "basis_capacity",
+            Metric::Backlog | Metric::MajorIncidents | Metric::CapacityDaysOver => return None,
+        };
+        // No population, no basis.
+        let d = tr.denominator.filter(|d| *d > 0.0);
+        if tr.actual.is_none() {
+            return None;
+        }
+        let mut s = self.t.label(key).to_string();
+        let fill: [(&str, Option<String>); 8] = [
+            ("{n}", int(tr.numerator)),
+            ("{d}", int(d)),
+            ("{down}", int(extra("downtime_minutes"))),
+            ("{median}", hours(extra("median"))),
+            ("{p90}", hours(extra("p90"))),
+            ("{caused}", int(extra("caused_incidents"))),
+            (
+                "{mean}",
+                extra("mean").and_then(|v| numfmt::round_text(v, self.t.numbers.percent_decimals)),
+            ),
+            ("{days}", int(extra("days_over"))),
+        ];
+        for (k, v) in fill {
+            if s.contains(k) {
+                s = s.replace(k, &v?);
             }
-            (None, Some(d)) => numfmt::count_f(d),
-            _ => Cell::Empty,
+        }
+        Some(s)
+    }
+
+    fn count_cell(&self, tr: &TargetResult) -> Cell {
+        match self.basis_text(tr) {
+            Some(t) => text(&t),
+            None => Cell::Empty,
         }
     }
 
@@ -653,7 +704,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                 width: match k.as_str() {
                     "sha256" | "digest" => 6.0,
                     "reason" | "file" => 2.5,
-                    "metric" | "scope" => 1.6,
+                    "metric" | "scope" | "count" => 1.6,
                     "trend" | "open" => 0.6,
                     _ => 1.0,
                 },
@@ -676,12 +727,13 @@ impl<'a, 'b> Builder<'a, 'b> {
         })
     }
 
-    fn sentence(&self, tr: &TargetResult) -> String {
+    /// The summary's sentence on a target that is breached, at risk or without its data;
+    /// none for a met or N/A one.
+    fn sentence(&self, tr: &TargetResult) -> Option<String> {
         let key = match tr.status {
-            Status::Met => "sentence_met",
+            Status::Met | Status::NotApplicable => return None,
             Status::AtRisk => "sentence_at_risk",
             Status::Breached => "sentence_breached",
-            Status::NotApplicable => "sentence_na",
             Status::DataMissing => "sentence_data_missing",
         };
         let scope = self.scope_text(&tr.scope);
@@ -693,12 +745,36 @@ impl<'a, 'b> Builder<'a, 'b> {
             format!(" ({scope})")
         };
         let actual = numfmt::cell_text(&self.actual_cell(tr));
-        self.t
-            .label(key)
-            .replace("{metric}", &self.metric_name(&tr.metric))
-            .replace("{scope}", &scope)
-            .replace("{actual}", &actual)
-            .replace("{target}", &self.threshold_text(tr))
+        let basis = match self.basis_text(tr) {
+            Some(b) if self.zh() => format!("（{b}）"),
+            Some(b) => format!(" ({b})"),
+            None => String::new(),
+        };
+        // Below a ≥ target, above a ≤ one.
+        let cmp = match tr.op {
+            Op::Ge => self.label("cmp_below"),
+            Op::Le => self.label("cmp_above"),
+        };
+        let margin = tr.at_risk_margin.map(|m| {
+            let (suffix, pct) = self.unit_suffix(tr);
+            numfmt::cell_text(&numfmt::threshold(
+                m,
+                self.t.numbers.threshold_decimals,
+                &suffix,
+                pct,
+            ))
+        });
+        Some(
+            self.t
+                .label(key)
+                .replace("{metric}", &self.metric_name(&tr.metric))
+                .replace("{scope}", &scope)
+                .replace("{actual}", &actual)
+                .replace("{target}", &self.threshold_text(tr))
+                .replace("{cmp}", &cmp)
+                .replace("{basis}", &basis)
+                .replace("{margin}", margin.as_deref().unwrap_or("")),
+        )
     }
 
     fn section(&self, spec: &SectionSpec) -> Section {
@@ -784,10 +860,36 @@ impl<'a, 'b> Builder<'a, 'b> {
             return vec![self.no_data()];
         }
         let mut b = vec![self.target_table("summary", None, all, columns)];
+        let n = |s: Status| {
+            all.iter()
+                .filter(|(_, tr)| tr.status == s)
+                .count()
+                .to_string()
+        };
+        b.push(Block::Paragraph {
+            text: self
+                .t
+                .label("summary_counts")
+                .replace("{total}", &all.len().to_string())
+                .replace("{met}", &n(Status::Met))
+                .replace("{at_risk}", &n(Status::AtRisk))
+                .replace("{breached}", &n(Status::Breached))
+                .replace(
+                    "{other}",
+                    &(all
+                        .iter()
+                        .filter(|(_, tr)| {
+                            matches!(tr.status, Status::NotApplicable | Status::DataMissing)
+                        })
+                        .count())
+                    .to_string(),
+                ),
+        });
+        // One sentence for each target that needs attention; met ones are in the table.
         for (_, tr) in all {
-            b.push(Block::Paragraph {
-                text: self.sentence(tr),
-            });
+            if let Some(text) = self.sentence(tr) {
+                b.push(Block::Paragraph { text });
+            }
         }
         // The run's findings concern every party's files: the internal report's.
         let findings = self.ctx.findings;

@@ -565,3 +565,101 @@ fn have_pdftotext() -> bool {
         .output()
         .is_ok()
 }
+
+/// The rows of a sheet of a rendered workbook, as text.
+fn sheet_rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    let book = read_book(path);
+    let (_, rows) = book
+        .into_iter()
+        .find(|(n, _)| n == sheet)
+        .unwrap_or_else(|| panic!("no sheet {sheet}"));
+    rows.iter()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect()
+}
+
+#[test]
+fn each_metric_kind_shows_a_basis_that_fits_it_and_the_summary_says_only_what_needs_attention() {
+    let ws = demo();
+    let w = ws.path();
+    ok(sv(w, NOW_RUN, &["run", "--period", "2026-10"]));
+    let xlsx = w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.0_draft.xlsx");
+    let rows = sheet_rows(&xlsx, "服务目标汇总");
+    let head = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == "统计依据"))
+        .unwrap();
+    let col = rows[head].iter().position(|c| c == "统计依据").unwrap();
+    let basis = |metric: &str| -> Vec<String> {
+        rows[head + 1..]
+            .iter()
+            .filter(|r| r[0] == metric)
+            .map(|r| r[col].clone())
+            .collect()
+    };
+    let ratio = |s: &str| {
+        let Some(nd) = s.strip_suffix(" 达标") else {
+            return false;
+        };
+        let Some((n, d)) = nd.split_once('/') else {
+            return false;
+        };
+        n.parse::<u64>()
+            .is_ok_and(|n| d.parse::<u64>().is_ok_and(|d| n <= d))
+    };
+    // Compliance: met/total.
+    for b in basis("解决及时率").iter().chain(&basis("响应及时率")) {
+        assert!(ratio(b), "{b:?}");
+    }
+    // A mean: its count (MTTR also its median and P90); never a ratio of hours to tickets.
+    let mttr = basis("平均解决时间");
+    assert_eq!(mttr.len(), 1);
+    assert!(
+        mttr[0].contains("张工单，中位数 ") && mttr[0].contains("小时，P90 "),
+        "{mttr:?}"
+    );
+    assert!(!mttr[0].contains('/'), "{mttr:?}");
+    let mean = basis("满意度平均分");
+    assert!(
+        mean[0].ends_with(" 份评分") && !mean[0].contains('/'),
+        "{mean:?}"
+    );
+    // A count shows no ratio.
+    for m in ["期末未解决事件", "重大事件数", "超阈值天数"] {
+        assert!(basis(m).iter().all(String::is_empty), "{m}: {:?}", basis(m));
+    }
+    // Changes: the ones that caused incidents; capacity: the mean and the days over.
+    assert!(
+        basis("变更成功率")[0].contains("项引发事件"),
+        "{:?}",
+        basis("变更成功率")
+    );
+    let cap = basis("容量峰值使用率");
+    assert!(
+        cap[0].starts_with("均值 ") && cap[0].contains("超阈值"),
+        "{cap:?}"
+    );
+    // The summary: one sentence of counts, then one for each breached or at-risk target.
+    let status_col = rows[head].iter().position(|c| c == "状态").unwrap();
+    let attention = rows[head + 1..]
+        .iter()
+        .filter(|r| r[status_col] == "未达标" || r[status_col] == "有风险")
+        .count();
+    let sentences: Vec<&String> = rows
+        .iter()
+        .flatten()
+        .filter(|c| c.ends_with('。') && !c.starts_with("本期共"))
+        .collect();
+    assert_eq!(sentences.len(), attention, "{sentences:?}");
+    assert!(
+        sentences
+            .iter()
+            .all(|s| s.contains("低于") || s.contains("高于") || s.contains("有风险"))
+    );
+    assert!(
+        sentences
+            .contains(&&"解决及时率（P3） 88.32%，低于 90% 的目标（121/137 达标）。".to_string()),
+        "{sentences:?}"
+    );
+    assert!(rows.iter().flatten().any(|c| c.starts_with("本期共 ")));
+}

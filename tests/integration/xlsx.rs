@@ -784,11 +784,27 @@ fn customer_model_has_the_hand_computed_figures() {
     );
     assert_eq!(
         texts(&summary.rows[3]),
-        ["解决及时率", "P1", "≥ 90%", "88.89%", "未达标", "↓", "8/9"]
+        [
+            "解决及时率",
+            "P1",
+            "≥ 90%",
+            "88.89%",
+            "未达标",
+            "↓",
+            "8/9 达标"
+        ]
     );
     assert_eq!(
         texts(&summary.rows[4]),
-        ["解决及时率", "P2", "≥ 90%", "95.00%", "达标", "↑", "19/20"]
+        [
+            "解决及时率",
+            "P2",
+            "≥ 90%",
+            "95.00%",
+            "达标",
+            "↑",
+            "19/20 达标"
+        ]
     );
     assert_eq!(
         texts(&summary.rows[5]),
@@ -804,7 +820,7 @@ fn customer_model_has_the_hand_computed_figures() {
     );
     assert_eq!(
         texts(&summary.rows[6]),
-        ["变更成功率", "全部", "≥ 95%", "不适用", "不适用", "", "0/0"]
+        ["变更成功率", "全部", "≥ 95%", "不适用", "不适用", "", ""]
     );
     assert_eq!(texts(&summary.rows[7])[3], "4.38");
     // The trend arrow is coloured by the KPI stage's judgement.
@@ -824,9 +840,18 @@ fn customer_model_has_the_hand_computed_figures() {
             _ => None,
         })
         .collect();
-    assert_eq!(paras[0], "可用性（企业邮箱） 99.95%，达到 99.9% 的目标。");
-    assert_eq!(paras[1], "可用性（ERP 系统） 99.50%，未达到 99.9% 的目标。");
-    assert_eq!(paras[6], "变更成功率：本期无统计对象，不适用。");
+    // One sentence of counts, then one per target that is breached, at risk or without its
+    // data; met and N/A targets are only in the table.
+    assert_eq!(
+        paras[0],
+        "本期共 8 项目标：4 项达标，0 项有风险，3 项未达标，1 项不适用或数据缺失。"
+    );
+    assert_eq!(paras[1], "可用性（ERP 系统） 99.50%，低于 99.9% 的目标。");
+    assert_eq!(
+        paras[3],
+        "解决及时率（P1） 88.89%，低于 90% 的目标（8/9 达标）。"
+    );
+    assert_eq!(paras.len(), 4, "{paras:?}");
     // The run's findings concern every party's files: the internal report says them.
     assert!(
         !paras.iter().any(|p| p.starts_with("数据校验")),
@@ -844,7 +869,7 @@ fn customer_model_has_the_hand_computed_figures() {
             "90.00%",
             "未达标",
             "↓",
-            "9/10"
+            "9/10 达标"
         ]
     );
     // Breaches with their tickets, open ones marked.
@@ -1113,9 +1138,12 @@ fn internal_and_supplier_cover_their_audience() {
         .collect();
     assert_eq!(
         paras[0],
-        "Availability (Corporate e-mail) 99.95%, target 99.9% met."
+        "8 targets this period: 4 met, 0 at risk, 3 breached, 1 not applicable or without data."
     );
-    assert_eq!(paras[5], "Mean time to resolve 3.26 h, target 4 h met.");
+    assert_eq!(
+        paras[3],
+        "Resolution compliance (P1) is 88.89%, below the target of 90% (8 of 9 met)."
+    );
 }
 
 // ---------------------------------------------------------------- Excel
