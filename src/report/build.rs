@@ -400,7 +400,9 @@ impl<'a, 'b> Builder<'a, 'b> {
     /// `1 小时 30 分钟`; `4 h`, `15 min`).
     fn duration_text(&self, secs: i64) -> String {
         let n = |key: &str, v: i64| self.t.label(key).replace("{n}", &v.to_string());
-        let (h, m) = (secs / 3600, (secs % 3600 + 59) / 60);
+        // Whole minutes, a part minute counted up.
+        let mins = (secs.max(0) + 59) / 60;
+        let (h, m) = (mins / 60, mins % 60);
         match (h, m) {
             (0, m) => n("unit_minutes", m),
             (h, 0) => n("unit_hours", h),
@@ -698,14 +700,18 @@ impl<'a, 'b> Builder<'a, 'b> {
                 align: match k.as_str() {
                     "actual" | "target" | "count" | "read" | "accepted" | "rejected" | "blank"
                     | "used" | "avg3" | "avg6" | "avg12" => Align::Right,
-                    "status" | "trend" | "open" => Align::Center,
+                    "status" | "trend" | "open" | "priority" => Align::Center,
+                    "limit" | "taken" | "overrun" | "paused" => Align::Right,
                     _ => Align::Left,
                 },
                 width: match k.as_str() {
                     "sha256" | "digest" => 6.0,
                     "reason" | "file" => 2.5,
                     "metric" | "scope" | "count" => 1.6,
-                    "trend" | "open" => 0.6,
+                    "trend" | "open" | "priority" => 0.6,
+                    "ticket" => 1.3,
+                    "opened" => 1.7,
+                    "taken" | "overrun" => 1.3,
                     _ => 1.0,
                 },
             })
@@ -1153,6 +1159,36 @@ impl<'a, 'b> Builder<'a, 'b> {
                             "metric" => text(&metric),
                             "scope" => text(&scope),
                             "ticket" => text(&m.id),
+                            "service" => m
+                                .service
+                                .as_deref()
+                                .map(|s| text(&self.service_name(s)))
+                                .unwrap_or(Cell::Empty),
+                            "priority" => {
+                                m.priority.map(|p| text(p.as_str())).unwrap_or(Cell::Empty)
+                            }
+                            "opened" => m
+                                .opened
+                                .as_ref()
+                                .map(|t| text(&short(t)))
+                                .unwrap_or(Cell::Empty),
+                            "limit" => m
+                                .limit_secs
+                                .map(|s| text(&self.duration_text(s)))
+                                .unwrap_or(Cell::Empty),
+                            "taken" => match (m.taken_secs, m.open) {
+                                (_, true) => text(&self.label("unresolved")),
+                                (Some(s), false) => text(&self.duration_text(s)),
+                                (None, false) => Cell::Empty,
+                            },
+                            "overrun" => m
+                                .overrun_secs
+                                .map(|s| text(&self.duration_text(s)))
+                                .unwrap_or(Cell::Empty),
+                            "paused" => m
+                                .paused_secs
+                                .map(|s| text(&self.duration_text(s)))
+                                .unwrap_or(Cell::Empty),
                             "open" => {
                                 if m.open {
                                     text(&self.label("open"))

@@ -663,3 +663,96 @@ fn each_metric_kind_shows_a_basis_that_fits_it_and_the_summary_says_only_what_ne
     );
     assert!(rows.iter().flatten().any(|c| c.starts_with("本期共 ")));
 }
+
+/// Minutes of a duration as a document prints it (`2 小时 38 分钟`, `30 分钟`, `4 小时`).
+fn minutes_of(s: &str) -> Option<i64> {
+    let mut total = 0;
+    let mut words = s.split_whitespace();
+    while let Some(n) = words.next() {
+        let n: i64 = n.parse().ok()?;
+        total += match words.next()? {
+            "小时" => n * 60,
+            "分钟" => n,
+            _ => return None,
+        };
+    }
+    Some(total)
+}
+
+#[test]
+fn every_missed_ticket_carries_the_detail_a_service_review_needs() {
+    let ws = demo();
+    let w = ws.path();
+    ok(sv(w, NOW_RUN, &["run", "--period", "2026-10"]));
+    let xlsx = w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.0_draft.xlsx");
+    let rows = sheet_rows(&xlsx, "未达标工单");
+    let want = [
+        "指标",
+        "工单号",
+        "服务",
+        "优先级",
+        "报告时间",
+        "时限",
+        "用时",
+        "超时",
+        "挂起",
+    ];
+    let head = rows
+        .iter()
+        .position(|r| r.len() >= want.len() && r[..want.len()] == want)
+        .unwrap_or_else(|| panic!("{:?}", &rows[..4.min(rows.len())]));
+    let tickets: Vec<&Vec<String>> = rows[head + 1..]
+        .iter()
+        .filter(|r| r[1].starts_with("INC") || r[1].starts_with("REQ"))
+        .collect();
+    assert!(tickets.len() >= 30, "{}", tickets.len());
+    let (mut open, mut paused) = (0, 0);
+    for r in &tickets {
+        // id, service (its name), priority (incidents), opened, limit, taken or 未解决, overrun.
+        assert!(!r[2].is_empty() && !r[2].contains('-'), "{r:?}");
+        if r[1].starts_with("INC") {
+            assert!(["P1", "P2", "P3", "P4"].contains(&r[3].as_str()), "{r:?}");
+        }
+        assert!(r[4].starts_with("2026-") && r[4].len() == 16, "{r:?}");
+        let limit = minutes_of(&r[5]).unwrap_or_else(|| panic!("{r:?}"));
+        let overrun = minutes_of(&r[7]).unwrap_or_else(|| panic!("{r:?}"));
+        if r[6] == "未解决" {
+            open += 1;
+            assert!(overrun > 0, "{r:?}");
+        } else {
+            // Taken − limit = overrun, to the (rounded-up) minute.
+            let taken = minutes_of(&r[6]).unwrap_or_else(|| panic!("{r:?}"));
+            assert!((taken - limit - overrun).abs() <= 1, "{r:?}");
+            assert!(overrun > 0 || taken > limit, "{r:?}");
+        }
+        if !r[8].is_empty() {
+            paused += 1;
+            assert!(minutes_of(&r[8]).is_some_and(|m| m > 0), "{r:?}");
+        }
+    }
+    assert!(open > 0 && paused > 0, "open {open}, paused {paused}");
+    // The Excel sheet can be filtered.
+    let names = read_book(&xlsx)
+        .iter()
+        .map(|(n, _)| n.clone())
+        .collect::<Vec<_>>();
+    let index = names.iter().position(|n| n == "未达标工单").unwrap() + 1;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut z
+            .by_name(&format!("xl/worksheets/sheet{index}.xml"))
+            .unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    assert!(
+        sheet.contains("<autoFilter ref="),
+        "no filter on the breaches sheet"
+    );
+    // The PDF's table repeats its header on every page it spans.
+    let pdf = w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.0_draft.pdf");
+    let Some(text) = pdf_text(&pdf) else { return };
+    let headers = text.matches("报告时间").count();
+    assert!(headers >= 2, "{headers} headers");
+}
