@@ -381,10 +381,10 @@ fn truncate(s: &str, n: usize) -> String {
 
 /// Render the document as an `.xlsx` workbook.
 pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, XlsxError> {
-    // The local wall-clock time (rust_xlsxwriter writes it marked `Z`), as the
-    // files always had; writing the true instant from the offset is another issue's.
+    // The core properties' times are UTC (rust_xlsxwriter writes them marked `Z`): the
+    // run's instant. Without it, the document's local time stands in, as it is.
     let created = match opts.created {
-        Some(t) => t.naive_local(),
+        Some(t) => t.naive_utc(),
         None => parse_doc_time(&doc.meta.generated_at).ok_or_else(|| XlsxError::Time {
             doc: doc.meta.doc_number.clone(),
             value: doc.meta.generated_at.clone(),

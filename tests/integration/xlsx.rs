@@ -1343,7 +1343,8 @@ fn xlsx_properties_carry_the_document_block() {
         core.contains("<cp:keywords>SR-ACME-2026-10, acme-monthly, 2026-10</cp:keywords>"),
         "{core}"
     );
-    assert!(core.contains("2026-11-03T10:00:00Z"), "{core}");
+    // The run's instant in UTC (10:00 at +08:00), no more the local time marked Z.
+    assert!(core.contains("2026-11-03T02:00:00Z"), "{core}");
     let app = zip_part(&bytes, "docProps/app.xml");
     assert!(app.contains("<Manager>张伟</Manager>"), "{app}");
     assert!(
@@ -1392,9 +1393,9 @@ fn xlsx_is_deterministic() {
     let opts = RenderOptions::default(); // no `created`: falls back to generated_at
     let e = svcreport::render::xlsx::render(&doc, &opts).unwrap();
     assert!(zip_part(&e, "docProps/core.xml").contains("2027-01-01T00:00:00Z"));
-    // The run's time is written as the local wall-clock time, marked Z (as it always was).
+    // The run's time is written as its instant in UTC.
     let e = render(&doc);
-    assert!(zip_part(&e, "docProps/core.xml").contains("2026-11-03T10:00:00Z"));
+    assert!(zip_part(&e, "docProps/core.xml").contains("2026-11-03T02:00:00Z"));
     // Without a run time, a document whose generated_at is not a time is an error.
     doc.meta.generated_at = "yesterday".into();
     let err = svcreport::render::xlsx::render(&doc, &opts)
