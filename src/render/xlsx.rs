@@ -551,6 +551,10 @@ fn cover_sheet(
     }
     w.text(row, 0, &m.period_label, &subtitle, false)?;
     row += 1;
+    if let Some(c) = doc.labels.map.get("classification") {
+        w.text(row, 0, c, &subtitle, false)?;
+        row += 1;
+    }
     if m.status != DocStatus::Approved {
         w.text(row, 0, label(doc, "draft_mark", "草稿"), &draft, false)?;
     }
@@ -579,6 +583,7 @@ fn cover_sheet(
         ("generated_at", m.generated_at.replace('T', " ")),
         ("tool_version", m.tool_version.clone()),
         ("content_hash", m.content_hash.clone()),
+        ("distribution", m.distribution.join(", ")),
     ];
     let (key, text) = (fm.key.clone(), fm.text.clone());
     for (k, v) in pairs {

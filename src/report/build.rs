@@ -235,6 +235,7 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         language: t.language.clone(),
         unsigned: st.status == crate::model::document::DocStatus::Approved
             && st.approved_how == Some(crate::model::document::SignOff::Unsigned),
+        distribution: ctx.spec.recipients.clone(),
     };
     let mut doc = ReportDoc {
         meta,

@@ -46,6 +46,10 @@ pub struct DocMeta {
     /// without people): the status reads 已批准（未签名）.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unsigned: bool,
+    /// The distribution list (the report list's recipients), on the cover. Like the
+    /// approval block it is outside the content hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub distribution: Vec<String>,
 }
 
 impl DocMeta {

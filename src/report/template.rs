@@ -167,6 +167,8 @@ pub const REQUIRED_LABELS: &[&str] = &[
     "reason_breached",
     "reason_at_risk",
     "process_kpi",
+    "classification",
+    "distribution",
     "unresolved",
     "summary_counts",
     "cmp_below",

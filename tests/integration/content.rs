@@ -414,7 +414,7 @@ fn foreign_words(text: &str, zh: bool, allow: &Allowed) -> Vec<String> {
     let mut found = Vec::new();
     if zh {
         let ok = |w: &str| allow.words.contains(&w.to_ascii_lowercase());
-        for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || "-_./".contains(c))) {
+        for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || "-_./@".contains(c))) {
             if !token.chars().any(|c| c.is_ascii_alphabetic()) {
                 continue;
             }
@@ -422,7 +422,12 @@ fn foreign_words(text: &str, zh: bool, allow: &Allowed) -> Vec<String> {
             let file_name = [".xlsx", ".xls", ".xlsb", ".ods", ".csv"]
                 .iter()
                 .any(|x| token.to_ascii_lowercase().ends_with(x));
-            if token.chars().any(|c| c.is_ascii_digit()) || token.contains('/') || file_name {
+            // (An e-mail address of the distribution list is the catalogue's.)
+            if token.chars().any(|c| c.is_ascii_digit())
+                || token.contains('/')
+                || token.contains('@')
+                || file_name
+            {
                 continue;
             }
             let parts: Vec<&str> = token
@@ -755,4 +760,32 @@ fn every_missed_ticket_carries_the_detail_a_service_review_needs() {
     let Some(text) = pdf_text(&pdf) else { return };
     let headers = text.matches("报告时间").count();
     assert!(headers >= 2, "{headers} headers");
+}
+
+#[test]
+fn the_cover_carries_the_classification_and_the_distribution_outside_the_hash() {
+    let ws = demo();
+    let w = ws.path();
+    ok(sv(w, NOW_RUN, &["run", "--period", "2026-10"]));
+    let xlsx = w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.0_draft.xlsx");
+    let cover: Vec<String> = sheet_rows(&xlsx, "封面").into_iter().flatten().collect();
+    assert!(cover.iter().any(|c| c == "密级：客户机密"), "{cover:?}");
+    assert!(
+        cover
+            .iter()
+            .any(|c| c == "it-director@acme.example, service-desk@acme.example"),
+        "{cover:?}"
+    );
+    if let Some(text) = pdf_text(&w.join("out/2026-10/SR-ACME-2026-10_2026-10_v1.0_draft.pdf")) {
+        assert!(text.contains("密级：客户机密") && text.contains("it-director@acme.example"));
+    }
+    // A new recipient changes the cover, never the content: the version stays.
+    let cat = w.join("catalogue.toml");
+    let t = std::fs::read_to_string(&cat).unwrap().replace(
+        "recipients = [\"it-director@acme.example\"",
+        "recipients = [\"cio@acme.example\", \"it-director@acme.example\"",
+    );
+    std::fs::write(&cat, t).unwrap();
+    ok(sv(w, NOW_AGAIN, &["run", "--period", "2026-10"]));
+    assert_eq!(latest(w, "SR-ACME-2026-10"), DocVersion::FIRST);
 }
