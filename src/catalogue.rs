@@ -195,6 +195,10 @@ struct RawFile {
     report: Vec<RawReport>,
     #[serde(default)]
     timeliness: Option<S<RawTimeliness>>,
+    #[serde(default)]
+    process: Vec<RawProcess>,
+    #[serde(default)]
+    resource: Vec<RawParty>,
 }
 
 /// `[timeliness]`: the on-time shares the reporting process aims at, in percent.
@@ -205,6 +209,19 @@ struct RawTimeliness {
     data_on_time: Option<S<f64>>,
     #[serde(default)]
     reports_on_time: Option<S<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProcess {
+    id: S<String>,
+    name: S<String>,
+    #[serde(default)]
+    name_en: Option<String>,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    metrics: Vec<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -707,6 +724,8 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
     let mut customer_ids = Ids::new("customer");
     let mut supplier_ids = Ids::new("supplier");
     let mut team_ids = Ids::new("team");
+    let mut process_ids = Ids::new("process");
+    let mut resource_ids = Ids::new("resource");
     let mut service_ids = Ids::new("service");
     let mut calendar_locs: BTreeMap<String, Loc> = BTreeMap::new();
 
@@ -744,6 +763,42 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
                     id: s.id.get_ref().clone(),
                     name,
                     name_en: s.name_en.clone(),
+                });
+            }
+        }
+        for p in &raw.process {
+            if process_ids.add(cx, f, &p.id) {
+                let name = non_empty(cx, f, &p.name, "process name");
+                let mut metrics = Vec::new();
+                for m in &p.metrics {
+                    match Metric::parse(m.get_ref()) {
+                        Some(x) => metrics.push(x),
+                        None => cx.at(
+                            loc(f, m),
+                            format!(
+                                "process \"{}\": unknown metric \"{}\"",
+                                p.id.get_ref(),
+                                m.get_ref()
+                            ),
+                        ),
+                    }
+                }
+                cat.processes.push(crate::model::catalogue::Process {
+                    id: p.id.get_ref().clone(),
+                    name,
+                    name_en: p.name_en.clone(),
+                    owner: p.owner.clone(),
+                    metrics,
+                });
+            }
+        }
+        for r in &raw.resource {
+            if resource_ids.add(cx, f, &r.id) {
+                let name = non_empty(cx, f, &r.name, "resource name");
+                cat.resources.push(crate::model::catalogue::Resource {
+                    id: r.id.get_ref().clone(),
+                    name,
+                    name_en: r.name_en.clone(),
                 });
             }
         }

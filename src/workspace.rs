@@ -24,6 +24,8 @@ pub struct Workspace {
     pub root: PathBuf,
     pub name: String,
     pub organisation: String,
+    /// `organisation_en`: the name English documents print (else `organisation`).
+    pub organisation_en: Option<String>,
     pub timezone: Tz,
     /// `zh-CN` or `en`.
     pub language: String,
@@ -259,6 +261,9 @@ struct RawWorkspace {
     name: String,
     #[serde(default)]
     organisation: String,
+    /// The organisation's English name, for documents in English.
+    #[serde(default)]
+    organisation_en: Option<String>,
     #[serde(default = "default_tz")]
     timezone: toml::Spanned<String>,
     #[serde(default = "default_lang")]
@@ -524,6 +529,7 @@ impl Workspace {
             root: root.to_path_buf(),
             name: w.name,
             organisation: w.organisation,
+            organisation_en: w.organisation_en,
             timezone,
             language,
             inbox: w.inbox,

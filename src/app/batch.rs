@@ -494,12 +494,14 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
     let coverage = super::pipeline::coverage(env);
     let ctx = report::BuildContext {
         organisation: &env.ws.organisation,
+        organisation_en: env.ws.organisation_en.as_deref(),
         catalogue: &env.cat,
         spec,
         period: j.period,
         results: &f.results,
         history: &f.history,
         inputs: &read.ingested.files,
+        data: &read.ingested.dataset,
         findings: read.finding_counts(),
         timeliness: sh.timeliness,
         state: DocState::default(),

@@ -170,12 +170,14 @@ pub fn rebuild(
     let coverage = super::pipeline::coverage(&env);
     let doc = build(&report::BuildContext {
         organisation: &env.ws.organisation,
+        organisation_en: env.ws.organisation_en.as_deref(),
         catalogue: &env.cat,
         spec,
         period,
         results: &results,
         history: &history,
         inputs: &inp.ingested.files,
+        data: &inp.ingested.dataset,
         findings: inp.finding_counts(),
         timeliness: &timeliness,
         state: state.clone(),

@@ -257,6 +257,10 @@ pub struct SheetCount {
     /// accepted + rejected + blank + superseded.
     #[serde(default)]
     pub superseded: u64,
+    /// Rejected rows by the customer (or supplier) id they name, where the catalogue knows
+    /// it: a customer's or supplier's appendix shows the rejected rows that name it.
+    #[serde(default)]
+    pub rejected_parties: std::collections::BTreeMap<String, u64>,
 }
 
 /// Reconciliation of one input file.
@@ -664,6 +668,7 @@ mod tests {
                 rejected: 2,
                 blank: 1,
                 superseded: 0,
+                rejected_parties: Default::default(),
             }],
         }];
         let t = render_reconciliation(&files, Lang::En);

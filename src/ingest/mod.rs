@@ -1120,6 +1120,8 @@ struct DataState {
     last_row: Option<u32>,
     accepted: u64,
     rejected: u64,
+    /// Rejected rows by the party (customer or supplier id) they name.
+    rejected_parties: std::collections::BTreeMap<String, u64>,
     outside: u64,
     first_outside: Option<u32>,
 }
@@ -1833,6 +1835,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             last_row: None,
             accepted: 0,
             rejected: 0,
+            rejected_parties: std::collections::BTreeMap::new(),
             outside: 0,
             first_outside: None,
         }
@@ -1877,6 +1880,9 @@ impl<'a, 'x> SheetState<'a, 'x> {
             true
         } else if ds.sheet_rejected {
             ds.rejected += 1;
+            if let Some(p) = rows::party_named(ds.def, &self.cells, self.refs) {
+                *ds.rejected_parties.entry(p).or_default() += 1;
+            }
             true
         } else {
             false
@@ -2034,7 +2040,12 @@ impl<'a, 'x> SheetState<'a, 'x> {
                     ds.first_outside.get_or_insert(row);
                 }
             }
-            None => ds.rejected += 1,
+            None => {
+                ds.rejected += 1;
+                if let Some(p) = rows::party_named(ds.def, &self.cells, self.refs) {
+                    *ds.rejected_parties.entry(p).or_default() += 1;
+                }
+            }
         }
         self.cells.fill(Raw::Empty);
     }
@@ -2071,6 +2082,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             count.accepted = ds.accepted;
             count.rejected = ds.rejected;
             count.superseded = superseded;
+            count.rejected_parties = ds.rejected_parties.clone();
             count.blank = count
                 .read
                 .saturating_sub(ds.accepted)

@@ -83,6 +83,20 @@ fn add(map: &mut HashMap<String, Sym>, id: &str, names: &[Option<&str>]) {
     }
 }
 
+/// The customer (or, for supplier tickets, the supplier) a row names, as a catalogue id,
+/// where its cell is text the catalogue knows: for counting a rejected row for its party.
+pub fn party_named(def: &DatasetDef, cells: &[Raw<'_>], refs: &Refs) -> Option<String> {
+    let (key, map) = match def.kind {
+        DatasetKind::SupplierTickets => ("supplier", &refs.suppliers),
+        _ => ("customer", &refs.customers),
+    };
+    let i = def.columns.iter().position(|c| c.key == key)?;
+    match cells.get(i)? {
+        Raw::Text(t) => look(map, t.trim()).map(|s| s.as_str().to_string()),
+        _ => None,
+    }
+}
+
 fn look<'m, V>(map: &'m HashMap<String, V>, s: &str) -> Option<&'m V> {
     map.get(s).or_else(|| map.get(norm(s).as_str()))
 }

@@ -58,6 +58,7 @@ pub(crate) fn success(ctx: &Ctx, f: &Filter) -> Figure {
         .map(|c| Miss {
             id: c.id.clone(),
             open: false,
+            ..Default::default()
         })
         .collect();
     missed.sort();
@@ -74,6 +75,7 @@ pub(crate) fn emergency_share(ctx: &Ctx, f: &Filter) -> Figure {
         .map(|c| Miss {
             id: c.id.clone(),
             open: false,
+            ..Default::default()
         })
         .collect();
     em.sort();

@@ -81,6 +81,8 @@ fn closed_stand_in(ctx: &Ctx, f: &Filter, fig: &mut Figure) {
 fn view<'a>(ctx: &Ctx<'a>, f: &Filter<'a>, i: &'a Incident, resolution: bool) -> TicketView<'a> {
     TicketView {
         id: &i.id,
+        service: Some(&i.service),
+        priority: Some(i.priority),
         opened: i.opened,
         event: if resolution {
             i.resolved
@@ -173,6 +175,7 @@ pub(crate) fn major(ctx: &Ctx, f: &Filter) -> Figure {
         .map(|i| crate::kpi::Miss {
             id: i.id.clone(),
             open: i.resolved.is_none_or(|r| r >= ctx.end),
+            ..Default::default()
         })
         .collect();
     ids.sort();

@@ -51,6 +51,7 @@ pub mod judge;
 pub mod process;
 pub mod requests;
 pub mod result;
+pub mod rows;
 pub mod satisfaction;
 pub mod supplier;
 pub mod tickets;

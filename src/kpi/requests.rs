@@ -20,6 +20,8 @@ pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, Ti
     };
     let views = f.requests(ctx.idx).map(|r| TicketView {
         id: &r.id,
+        service: Some(&r.service),
+        priority: None,
         opened: r.opened,
         event: r.fulfilled,
         paused_secs: r.paused_secs,

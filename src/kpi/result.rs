@@ -125,11 +125,29 @@ pub struct Scope {
 }
 
 /// A ticket that missed its target (or an item that breached, e.g. a failed change).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+/// A ticket of a compliance target carries what a service review needs (issue 15): its
+/// service, priority, opened time, the limit, the business time taken (none while open),
+/// the overrun (for an open ticket, at the period's end) and the paused time; all in
+/// business seconds of the ticket's clock.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Miss {
     pub id: crate::model::records::Id,
     /// Still open (not answered / resolved) at the period's end.
     pub open: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<crate::model::records::Priority>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opened: Option<chrono::NaiveDateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_secs: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_secs: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overrun_secs: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused_secs: Option<i64>,
 }
 
 /// One target of one agreement, computed for one period.

@@ -43,6 +43,8 @@ pub(crate) fn compliance(
         .filter(|s| f.priority_ok(s.priority))
         .map(|s| TicketView {
             id: &s.id,
+            service: None,
+            priority: Some(s.priority),
             opened: s.reported,
             event: if restore {
                 s.restored

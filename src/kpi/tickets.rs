@@ -46,6 +46,9 @@ pub enum Outcome {
 #[derive(Clone, Copy)]
 pub struct TicketView<'a> {
     pub id: &'a str,
+    /// Service and priority, as a missed ticket's detail names them.
+    pub service: Option<&'a str>,
+    pub priority: Option<crate::model::records::Priority>,
     pub opened: NaiveDateTime,
     /// Response / resolution / fulfilment / restore instant.
     pub event: Option<NaiveDateTime>,
@@ -226,10 +229,30 @@ impl Tally {
             })?;
             match outcome {
                 Outcome::Met => t.met += 1,
-                Outcome::Missed { open } => t.missed.push(Miss {
-                    id: v.id.into(),
-                    open,
-                }),
+                Outcome::Missed { open } => {
+                    // Business time taken (less the paused time) up to the event, or up to
+                    // the period's end for a ticket still open.
+                    let until = if open { end } else { v.event.unwrap_or(end) };
+                    let elapsed = v
+                        .clock
+                        .business_seconds(v.opened, until)
+                        .map_err(|error| TicketError {
+                            ticket: Some(v.id.to_string()),
+                            error,
+                        })?
+                        .saturating_sub(v.paused_secs.max(0));
+                    t.missed.push(Miss {
+                        id: v.id.into(),
+                        open,
+                        service: v.service.map(str::to_string),
+                        priority: v.priority,
+                        opened: Some(v.opened),
+                        limit_secs: Some(limit_secs),
+                        taken_secs: (!open).then_some(elapsed),
+                        overrun_secs: Some(elapsed.saturating_sub(limit_secs).max(0)),
+                        paused_secs: (v.paused_secs > 0).then_some(v.paused_secs),
+                    })
+                }
                 Outcome::Pending => t.pending += 1,
                 Outcome::Elsewhere => {}
             }
@@ -272,6 +295,8 @@ mod tests {
         clock: &'a dyn BusinessClock,
     ) -> TicketView<'a> {
         TicketView {
+            service: None,
+            priority: None,
             id: "T",
             opened: dt(opened),
             event: event.map(dt),
@@ -407,6 +432,8 @@ mod tests {
         let opened = dt("2026-10-31 20:00");
         let mk = |event: Option<&str>, settled: Option<Settled>| TicketView {
             id: "T",
+            service: None,
+            priority: None,
             opened,
             event: event.map(dt),
             paused_secs: 0,
@@ -539,6 +566,8 @@ mod tests {
             let base = dt("2026-06-01 00:00");
             let opened = base + Duration::minutes(open_min);
             let v = TicketView {
+                service: None,
+                priority: None,
                 id: "T",
                 opened,
                 event: event_after.map(|m| opened + Duration::minutes(m)),

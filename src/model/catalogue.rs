@@ -36,6 +36,12 @@ pub struct Catalogue {
     pub customer_aliases: BTreeMap<String, Vec<String>>,
     /// The same for services (`aliases` under `[[service]]`).
     pub service_aliases: BTreeMap<String, Vec<String>>,
+    /// The ITSM processes (`[[process]]`): display names in both languages, the owner (the
+    /// process manager) and the metrics each owns. Optional: a missing name falls back to
+    /// the built-in process name.
+    pub processes: Vec<Process>,
+    /// Capacity resources (`[[resource]]`) with their display names.
+    pub resources: Vec<Resource>,
 }
 
 /// Targets for the timeliness KPI of the reporting process (spec §4): the share
@@ -55,6 +61,29 @@ impl Default for TimelinessTargets {
             reports_on_time: 100.0,
         }
     }
+}
+
+/// An ITSM process that owns metrics (improvement items name it and its manager).
+#[derive(Debug, Clone, Serialize)]
+pub struct Process {
+    /// Stable id (`incident`).
+    pub id: String,
+    /// Display name (`事件管理`); the built-in owner names of the KPI stage are matched
+    /// against it.
+    pub name: String,
+    pub name_en: Option<String>,
+    /// The process manager (a person id or name).
+    pub owner: Option<String>,
+    /// The metrics this process owns (besides the built-in rule).
+    pub metrics: Vec<Metric>,
+}
+
+/// A capacity resource (a server, a link, a storage pool).
+#[derive(Debug, Clone, Serialize)]
+pub struct Resource {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
 }
 
 /// Someone the report list names (compiler, reviewer, approver).
@@ -576,6 +605,18 @@ impl Catalogue {
         })
     }
     /// The version of agreement `id` in force in `p` (latest effective_from wins).
+    /// A process by its id or its name.
+    pub fn process(&self, id_or_name: &str) -> Option<&Process> {
+        self.processes
+            .iter()
+            .find(|p| p.id == id_or_name || p.name == id_or_name)
+    }
+
+    /// A capacity resource by id.
+    pub fn resource(&self, id: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.id == id)
+    }
+
     pub fn agreement_for(&self, id: &str, p: &Period) -> Option<&Agreement> {
         self.agreements
             .iter()

@@ -268,7 +268,19 @@ pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, PdfError
         .filter(|s| !s.is_empty())
         .map(|s| s.as_str().into())
         .collect();
-    info.date = Smart::Custom(Some(to_datetime(date)?));
+    // The date carries the workspace's UTC offset where the run's time gives it (the offset
+    // of the run's instant: the workspace timezone has no DST in the shipped calendars'
+    // mainland China); without it, the local time as it is, with no offset.
+    let timestamp = match opts.created {
+        Some(c) => {
+            info.date = Smart::Auto;
+            typst_pdf::Timestamp::new_local(to_datetime(date)?, c.offset().local_minus_utc() / 60)
+        }
+        None => {
+            info.date = Smart::Custom(Some(to_datetime(date)?));
+            None
+        }
+    };
 
     let standards = PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| PdfError::Export {
         diagnostics: vec![e.message().to_string()],
@@ -276,7 +288,7 @@ pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, PdfError
     let options = PdfOptions {
         ident: Smart::Custom(format!("{} v{}", m.doc_number, m.version)),
         creator: Smart::Custom(Some(format!("svcreport {}", m.tool_version))),
-        timestamp: None,
+        timestamp,
         page_ranges: None,
         standards,
         tagged: opts.tagged_pdf,

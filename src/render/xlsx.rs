@@ -357,10 +357,7 @@ fn print_setup(ws: &mut Worksheet, doc: &ReportDoc, landscape: bool) {
     let draft = if m.status == DocStatus::Approved {
         String::new()
     } else {
-        format!(
-            "&C&\"-,Bold\"&KC00000{}",
-            hf(&label("draft_mark", "草稿 DRAFT"))
-        )
+        format!("&C&\"-,Bold\"&KC00000{}", hf(&label("draft_mark", "草稿")))
     };
     let header = format!(
         "&L{}{}&R{} {}",
@@ -384,10 +381,10 @@ fn truncate(s: &str, n: usize) -> String {
 
 /// Render the document as an `.xlsx` workbook.
 pub fn render(doc: &ReportDoc, opts: &RenderOptions) -> Result<Vec<u8>, XlsxError> {
-    // The local wall-clock time (rust_xlsxwriter writes it marked `Z`), as the
-    // files always had; writing the true instant from the offset is another issue's.
+    // The core properties' times are UTC (rust_xlsxwriter writes them marked `Z`): the
+    // run's instant. Without it, the document's local time stands in, as it is.
     let created = match opts.created {
-        Some(t) => t.naive_local(),
+        Some(t) => t.naive_utc(),
         None => parse_doc_time(&doc.meta.generated_at).ok_or_else(|| XlsxError::Time {
             doc: doc.meta.doc_number.clone(),
             value: doc.meta.generated_at.clone(),
@@ -554,14 +551,12 @@ fn cover_sheet(
     }
     w.text(row, 0, &m.period_label, &subtitle, false)?;
     row += 1;
+    if let Some(c) = doc.labels.map.get("classification") {
+        w.text(row, 0, c, &subtitle, false)?;
+        row += 1;
+    }
     if m.status != DocStatus::Approved {
-        w.text(
-            row,
-            0,
-            label(doc, "draft_mark", "草稿 DRAFT"),
-            &draft,
-            false,
-        )?;
+        w.text(row, 0, label(doc, "draft_mark", "草稿"), &draft, false)?;
     }
     row += 2;
     let status_label = status_text(doc);
@@ -588,6 +583,7 @@ fn cover_sheet(
         ("generated_at", m.generated_at.replace('T', " ")),
         ("tool_version", m.tool_version.clone()),
         ("content_hash", m.content_hash.clone()),
+        ("distribution", m.distribution.join(", ")),
     ];
     let (key, text) = (fm.key.clone(), fm.text.clone());
     for (k, v) in pairs {

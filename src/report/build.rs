@@ -149,6 +149,8 @@ impl FindingCounts {
 pub struct BuildContext<'a> {
     /// The service provider's name (`[workspace] organisation`).
     pub organisation: &'a str,
+    /// Its English name (`[workspace] organisation_en`), for English documents.
+    pub organisation_en: Option<&'a str>,
     pub catalogue: &'a Catalogue,
     pub spec: &'a ReportSpec,
     pub period: Period,
@@ -156,6 +158,9 @@ pub struct BuildContext<'a> {
     /// Earlier periods of the same frequency, oldest first (for charts and trends).
     pub history: &'a [KpiResults],
     pub inputs: &'a [FileCount],
+    /// The validated records (a customer's or supplier's appendix lists the rows its
+    /// figures use, `kpi::rows::rows_used`).
+    pub data: &'a crate::model::records::Dataset,
     pub findings: FindingCounts,
     pub timeliness: &'a Timeliness,
     pub state: DocState,
@@ -246,6 +251,19 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         });
     }
     let b = Builder { ctx, t };
+    // A person by id or name, as the document's language names them.
+    let person = |who: &str| -> String {
+        match ctx
+            .catalogue
+            .persons
+            .iter()
+            .find(|p| p.id == who || p.name == who)
+        {
+            Some(p) if !t.is_zh() => p.name_en.clone().unwrap_or_else(|| p.name.clone()),
+            Some(p) => p.name.clone(),
+            None => who.to_string(),
+        }
+    };
     // A section that only exists when it has something to say (late corrections)
     // is left out when empty.
     let sections = t
@@ -254,16 +272,31 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         .map(|s| b.section(s))
         .filter(|s| !(s.id == "corrections" && s.blocks.is_empty()))
         .collect();
-    let (party, party_en) = b.party();
+    let (party, party_en) = match b.party() {
+        // An English document names the party in English (the Chinese name is not repeated).
+        (_, Some(en)) if !t.is_zh() => (en, None),
+        p => p,
+    };
     let st = &ctx.state;
     let meta = DocMeta {
         doc_number: ctx.spec.doc_number_for(&ctx.period),
         report_id: ctx.spec.id.clone(),
-        title: ctx.spec.title.clone(),
-        title_en: ctx.spec.title_en.clone(),
+        // An English document is titled in English where the report list says how.
+        title: match &ctx.spec.title_en {
+            Some(en) if !t.is_zh() => en.clone(),
+            _ => ctx.spec.title.clone(),
+        },
+        title_en: if t.is_zh() {
+            ctx.spec.title_en.clone()
+        } else {
+            None
+        },
         party,
         party_en,
-        organisation: ctx.organisation.to_string(),
+        organisation: match ctx.organisation_en {
+            Some(en) if !t.is_zh() => en.to_string(),
+            _ => ctx.organisation.to_string(),
+        },
         period: ctx.period.to_string(),
         period_label: if t.is_zh() {
             ctx.period.label_zh()
@@ -272,15 +305,9 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         },
         version: st.version.to_string(),
         status: st.status,
-        compiler: ctx.catalogue.display_name(&ctx.spec.compiler).to_string(),
-        reviewer: st
-            .reviewed_by
-            .clone()
-            .unwrap_or_else(|| ctx.catalogue.display_name(&ctx.spec.reviewer).to_string()),
-        approver: st
-            .approved_by
-            .clone()
-            .unwrap_or_else(|| ctx.catalogue.display_name(&ctx.spec.approver).to_string()),
+        compiler: person(&ctx.spec.compiler),
+        reviewer: person(st.reviewed_by.as_deref().unwrap_or(&ctx.spec.reviewer)),
+        approver: person(st.approved_by.as_deref().unwrap_or(&ctx.spec.approver)),
         compiled_at: iso(&ctx.generated_at),
         reviewed_at: st.reviewed_at.as_ref().map(iso),
         approved_at: st.approved_at.as_ref().map(iso),
@@ -291,6 +318,7 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         language: t.language.clone(),
         unsigned: st.status == crate::model::document::DocStatus::Approved
             && st.approved_how == Some(crate::model::document::SignOff::Unsigned),
+        distribution: ctx.spec.recipients.clone(),
     };
     let mut doc = ReportDoc {
         meta,
@@ -431,7 +459,11 @@ impl<'a, 'b> Builder<'a, 'b> {
             parts.push(p.clone());
         }
         if let Some(r) = &s.resource {
-            parts.push(r.clone());
+            parts.push(match self.ctx.catalogue.resource(r) {
+                Some(x) if !self.zh() => x.name_en.clone().unwrap_or_else(|| x.name.clone()),
+                Some(x) => x.name.clone(),
+                None => r.clone(),
+            });
         }
         if parts.is_empty() {
             self.label("all")
@@ -440,15 +472,86 @@ impl<'a, 'b> Builder<'a, 'b> {
         }
     }
 
+    /// What a unit label (`unit_hours` = "{n} 小时") puts after the number.
+    fn suffix(&self, key: &str) -> String {
+        let l = self.t.label(key);
+        l.split_once("{n}")
+            .map(|(_, s)| s.to_string())
+            .unwrap_or_default()
+    }
+
+    /// A business-time limit in the document's language (`4 小时`, `15 分钟`,
+    /// `1 小时 30 分钟`; `4 h`, `15 min`).
+    fn duration_text(&self, secs: i64) -> String {
+        let n = |key: &str, v: i64| self.t.label(key).replace("{n}", &v.to_string());
+        // Whole minutes, a part minute counted up.
+        let mins = (secs.max(0) + 59) / 60;
+        let (h, m) = (mins / 60, mins % 60);
+        match (h, m) {
+            (0, m) => n("unit_minutes", m),
+            (h, 0) => n("unit_hours", h),
+            (h, m) => format!("{} {}", n("unit_hours", h), n("unit_minutes", m)),
+        }
+    }
+
+    /// The per-ticket limit of a target, from the catalogue (the result carries it as
+    /// written, `4h`, for the JSON).
+    fn within_cell(&self, tr: &TargetResult) -> Cell {
+        let Some(written) = tr.within.as_deref() else {
+            return Cell::Empty;
+        };
+        let secs = self
+            .ctx
+            .catalogue
+            .agreement_for(&tr.agreement, &self.ctx.period)
+            .and_then(|a| {
+                a.targets.iter().find(|t| {
+                    tr.metric == TargetMetric::Agreement(t.metric)
+                        && t.within_text.as_deref() == Some(written)
+                        && t.priority.map(|p| p.as_str()) == tr.scope.priority.as_deref()
+                        && t.service == tr.scope.service
+                })
+            })
+            .and_then(|t| t.within_secs);
+        match secs {
+            Some(s) => text(&self.duration_text(s)),
+            None => text(written),
+        }
+    }
+
+    /// The agreement a target belongs to; a process KPI's is the processes' own measures.
+    fn agreement_cell(&self, tr: &TargetResult) -> Cell {
+        match tr.kind {
+            TargetKind::Process => text(&self.label("process_kpi")),
+            _ => text(&tr.agreement),
+        }
+    }
+
+    /// A process's display name: the catalogue's (`name` / `name_en`), else as the KPI
+    /// stage names it.
+    fn process_name(&self, metric: &TargetMetric, process: &str) -> String {
+        let c = self.ctx.catalogue;
+        let owner = match metric {
+            TargetMetric::Agreement(m) => c.processes.iter().find(|p| p.metrics.contains(m)),
+            TargetMetric::Process { .. } => None,
+        }
+        .or_else(|| c.process(process));
+        match owner {
+            Some(p) if !self.zh() => p.name_en.clone().unwrap_or_else(|| p.name.clone()),
+            Some(p) => p.name.clone(),
+            None => process.to_string(),
+        }
+    }
+
     /// A value of a target's unit as a cell.
     fn value_cell(&self, tr: &TargetResult, v: f64) -> Cell {
         let n = &self.t.numbers;
         match &tr.unit {
             Unit::Percent => numfmt::percent(v, self.honest_decimals(tr, v, n.percent_decimals)),
-            Unit::Hours => numfmt::hours(v, n.hours_decimals, &self.t.language),
+            Unit::Hours => numfmt::number(v, n.hours_decimals, &self.suffix("unit_hours")),
             Unit::Count => numfmt::count_f(v),
             Unit::Score | Unit::Unitless => numfmt::score(v, n.score_decimals),
-            Unit::Minutes => numfmt::number(v, n.score_decimals, " min"),
+            Unit::Minutes => numfmt::number(v, n.score_decimals, &self.suffix("unit_minutes")),
             Unit::Other(other) => numfmt::number(v, n.score_decimals, &format!(" {other}")),
         }
     }
@@ -468,9 +571,10 @@ impl<'a, 'b> Builder<'a, 'b> {
     fn unit_suffix(&self, tr: &TargetResult) -> (String, bool) {
         match &tr.unit {
             Unit::Percent => ("%".into(), true),
-            Unit::Hours => (numfmt::hours_suffix(&self.t.language).into(), false),
+            Unit::Hours => (self.suffix("unit_hours"), false),
             Unit::Count | Unit::Score | Unit::Unitless => (String::new(), false),
-            Unit::Minutes | Unit::Other(_) => (format!(" {}", tr.unit), false),
+            Unit::Minutes => (self.suffix("unit_minutes"), false),
+            Unit::Other(_) => (format!(" {}", tr.unit), false),
         }
     }
 
@@ -577,19 +681,70 @@ impl<'a, 'b> Builder<'a, 'b> {
         }
     }
 
-    fn count_cell(&self, tr: &TargetResult) -> Cell {
-        match (tr.numerator, tr.denominator) {
-            (Some(n), Some(d)) => {
-                let (Some(n), Some(d)) = (numfmt::round_text(n, 0), numfmt::round_text(d, 0))
-                else {
-                    return Cell::Empty;
-                };
-                Cell::Text {
-                    text: format!("{n}/{d}"),
-                }
+    /// What a figure stands on, in words that fit its metric (the `count` column): a
+    /// compliance its met/total, a mean its count (MTTR also median and P90), availability
+    /// its service and down minutes, capacity its mean and days over the threshold; a count
+    /// nothing (it is its own basis). Empty when there is nothing to say.
+    fn basis_text(&self, tr: &TargetResult) -> Option<String> {
+        let m = metric_of(tr)?;
+        let int = |v: Option<f64>| v.and_then(|v| numfmt::round_text(v, 0));
+        let extra = |k: &str| tr.extra.get(k).copied();
+        let hours = |v: Option<f64>| {
+            v.map(|v| {
+                numfmt::cell_text(&numfmt::number(
+                    v,
+                    self.t.numbers.hours_decimals,
+                    &self.suffix("unit_hours"),
+                ))
+            })
+        };
+        let key = match m {
+            Metric::ResponseCompliance
+            | Metric::ResolutionCompliance
+            | Metric::RequestCompliance
+            | Metric::UcResponseCompliance
+            | Metric::UcRestoreCompliance => "basis_met",
+            Metric::Availability => "basis_availability",
+            Metric::Mttr => "basis_mttr",
+            Metric::Mttf => "basis_mttf",
+            Metric::SatisfactionMean => "basis_scores",
+            Metric::SatisfactionShare => "basis_share",
+            Metric::ChangeSuccess => "basis_changes",
+            Metric::EmergencyChangeShare => "basis_emergency",
+            Metric::CapacityPeak => "basis_capacity",
+            Metric::Backlog | Metric::MajorIncidents | Metric::CapacityDaysOver => return None,
+        };
+        // No population, no basis.
+        let d = tr.denominator.filter(|d| *d > 0.0);
+        if tr.actual.is_none() {
+            return None;
+        }
+        let mut s = self.t.label(key).to_string();
+        let fill: [(&str, Option<String>); 8] = [
+            ("{n}", int(tr.numerator)),
+            ("{d}", int(d)),
+            ("{down}", int(extra("downtime_minutes"))),
+            ("{median}", hours(extra("median"))),
+            ("{p90}", hours(extra("p90"))),
+            ("{caused}", int(extra("caused_incidents"))),
+            (
+                "{mean}",
+                extra("mean").and_then(|v| numfmt::round_text(v, self.t.numbers.percent_decimals)),
+            ),
+            ("{days}", int(extra("days_over"))),
+        ];
+        for (k, v) in fill {
+            if s.contains(k) {
+                s = s.replace(k, &v?);
             }
-            (None, Some(d)) => numfmt::count_f(d),
-            _ => Cell::Empty,
+        }
+        Some(s)
+    }
+
+    fn count_cell(&self, tr: &TargetResult) -> Cell {
+        match self.basis_text(tr) {
+            Some(t) => text(&t),
+            None => Cell::Empty,
         }
     }
 
@@ -597,10 +752,10 @@ impl<'a, 'b> Builder<'a, 'b> {
         columns
             .iter()
             .map(|c| match c.as_str() {
-                "agreement" => text(&tr.agreement),
+                "agreement" => self.agreement_cell(tr),
                 "metric" => text(&self.metric_name(&tr.metric)),
                 "scope" => text(&self.scope_text(&tr.scope)),
-                "within" => tr.within.as_deref().map(text).unwrap_or(Cell::Empty),
+                "within" => self.within_cell(tr),
                 "target" => text(&self.target_text(tr)),
                 "actual" => self.actual_cell(tr),
                 "status" => self.status_cell(tr.status),
@@ -628,15 +783,19 @@ impl<'a, 'b> Builder<'a, 'b> {
                 label: self.t.column(k).to_string(),
                 align: match k.as_str() {
                     "actual" | "target" | "count" | "read" | "accepted" | "rejected" | "blank"
-                    | "avg3" | "avg6" | "avg12" => Align::Right,
-                    "status" | "trend" | "open" => Align::Center,
+                    | "used" | "avg3" | "avg6" | "avg12" => Align::Right,
+                    "status" | "trend" | "open" | "priority" => Align::Center,
+                    "limit" | "taken" | "overrun" | "paused" => Align::Right,
                     _ => Align::Left,
                 },
                 width: match k.as_str() {
-                    "sha256" => 4.0,
+                    "sha256" | "digest" => 6.0,
                     "reason" | "file" => 2.5,
-                    "metric" | "scope" => 1.6,
-                    "trend" | "open" => 0.6,
+                    "metric" | "scope" | "count" => 1.6,
+                    "trend" | "open" | "priority" => 0.6,
+                    "ticket" => 1.3,
+                    "opened" => 1.7,
+                    "taken" | "overrun" => 1.3,
                     _ => 1.0,
                 },
             })
@@ -658,12 +817,13 @@ impl<'a, 'b> Builder<'a, 'b> {
         })
     }
 
-    fn sentence(&self, tr: &TargetResult) -> String {
+    /// The summary's sentence on a target that is breached, at risk or without its data;
+    /// none for a met or N/A one.
+    fn sentence(&self, tr: &TargetResult) -> Option<String> {
         let key = match tr.status {
-            Status::Met => "sentence_met",
+            Status::Met | Status::NotApplicable => return None,
             Status::AtRisk => "sentence_at_risk",
             Status::Breached => "sentence_breached",
-            Status::NotApplicable => "sentence_na",
             Status::DataMissing => "sentence_data_missing",
         };
         let scope = self.scope_text(&tr.scope);
@@ -675,12 +835,36 @@ impl<'a, 'b> Builder<'a, 'b> {
             format!(" ({scope})")
         };
         let actual = numfmt::cell_text(&self.actual_cell(tr));
-        self.t
-            .label(key)
-            .replace("{metric}", &self.metric_name(&tr.metric))
-            .replace("{scope}", &scope)
-            .replace("{actual}", &actual)
-            .replace("{target}", &self.threshold_text(tr))
+        let basis = match self.basis_text(tr) {
+            Some(b) if self.zh() => format!("（{b}）"),
+            Some(b) => format!(" ({b})"),
+            None => String::new(),
+        };
+        // Below a ≥ target, above a ≤ one.
+        let cmp = match tr.op {
+            Op::Ge => self.label("cmp_below"),
+            Op::Le => self.label("cmp_above"),
+        };
+        let margin = tr.at_risk_margin.map(|m| {
+            let (suffix, pct) = self.unit_suffix(tr);
+            numfmt::cell_text(&numfmt::threshold(
+                m,
+                self.t.numbers.threshold_decimals,
+                &suffix,
+                pct,
+            ))
+        });
+        Some(
+            self.t
+                .label(key)
+                .replace("{metric}", &self.metric_name(&tr.metric))
+                .replace("{scope}", &scope)
+                .replace("{actual}", &actual)
+                .replace("{target}", &self.threshold_text(tr))
+                .replace("{cmp}", &cmp)
+                .replace("{basis}", &basis)
+                .replace("{margin}", margin.as_deref().unwrap_or("")),
+        )
     }
 
     fn section(&self, spec: &SectionSpec) -> Section {
@@ -767,13 +951,42 @@ impl<'a, 'b> Builder<'a, 'b> {
             return vec![self.no_data()];
         }
         let mut b = vec![self.target_table("summary", None, all, columns)];
+        let n = |s: Status| {
+            all.iter()
+                .filter(|(_, tr)| tr.status == s)
+                .count()
+                .to_string()
+        };
+        b.push(Block::Paragraph {
+            text: self
+                .t
+                .label("summary_counts")
+                .replace("{total}", &all.len().to_string())
+                .replace("{met}", &n(Status::Met))
+                .replace("{at_risk}", &n(Status::AtRisk))
+                .replace("{breached}", &n(Status::Breached))
+                .replace(
+                    "{other}",
+                    &(all
+                        .iter()
+                        .filter(|(_, tr)| {
+                            matches!(tr.status, Status::NotApplicable | Status::DataMissing)
+                        })
+                        .count())
+                    .to_string(),
+                ),
+        });
+        // One sentence for each target that needs attention; met ones are in the table.
         for (_, tr) in all {
-            b.push(Block::Paragraph {
-                text: self.sentence(tr),
-            });
+            if let Some(text) = self.sentence(tr) {
+                b.push(Block::Paragraph { text });
+            }
         }
+        // The run's findings concern every party's files: the internal report's.
         let findings = self.ctx.findings;
-        if !findings.is_empty() || !self.ctx.inputs.is_empty() {
+        if self.ctx.spec.audience == Audience::Internal
+            && (!findings.is_empty() || !self.ctx.inputs.is_empty())
+        {
             let (errors, warnings) = (findings.errors, findings.warnings);
             b.push(Block::Paragraph {
                 text: self
@@ -1027,10 +1240,40 @@ impl<'a, 'b> Builder<'a, 'b> {
                     columns
                         .iter()
                         .map(|c| match c.as_str() {
-                            "agreement" => text(&tr.agreement),
+                            "agreement" => self.agreement_cell(tr),
                             "metric" => text(&metric),
                             "scope" => text(&scope),
                             "ticket" => text(&m.id),
+                            "service" => m
+                                .service
+                                .as_deref()
+                                .map(|s| text(&self.service_name(s)))
+                                .unwrap_or(Cell::Empty),
+                            "priority" => {
+                                m.priority.map(|p| text(p.as_str())).unwrap_or(Cell::Empty)
+                            }
+                            "opened" => m
+                                .opened
+                                .as_ref()
+                                .map(|t| text(&short(t)))
+                                .unwrap_or(Cell::Empty),
+                            "limit" => m
+                                .limit_secs
+                                .map(|s| text(&self.duration_text(s)))
+                                .unwrap_or(Cell::Empty),
+                            "taken" => match (m.taken_secs, m.open) {
+                                (_, true) => text(&self.label("unresolved")),
+                                (Some(s), false) => text(&self.duration_text(s)),
+                                (None, false) => Cell::Empty,
+                            },
+                            "overrun" => m
+                                .overrun_secs
+                                .map(|s| text(&self.duration_text(s)))
+                                .unwrap_or(Cell::Empty),
+                            "paused" => m
+                                .paused_secs
+                                .map(|s| text(&self.duration_text(s)))
+                                .unwrap_or(Cell::Empty),
                             "open" => {
                                 if m.open {
                                     text(&self.label("open"))
@@ -1052,16 +1295,11 @@ impl<'a, 'b> Builder<'a, 'b> {
         let more = total.saturating_sub(rows.len() as u64);
         let mut blocks = vec![self.table("breaches", columns, rows)];
         if more > 0 {
-            let text = if self.t.language.starts_with("zh") {
-                format!(
-                    "另有 {more} 张未达标工单未列出；完整清单见 svcreport compute --format json 的输出。"
-                )
-            } else {
-                format!(
-                    "{more} more tickets that missed are not listed; the complete list is in the output of svcreport compute --format json."
-                )
-            };
-            blocks.push(Block::Paragraph { text });
+            blocks.push(Block::Paragraph {
+                text: self
+                    .label("breaches_more")
+                    .replace("{more}", &more.to_string()),
+            });
         }
         blocks
     }
@@ -1165,18 +1403,41 @@ impl<'a, 'b> Builder<'a, 'b> {
                 columns
                     .iter()
                     .map(|c| match c.as_str() {
-                        "agreement" => text(&it.agreement),
+                        "agreement" => match it.metric {
+                            TargetMetric::Process { .. } => text(&self.label("process_kpi")),
+                            TargetMetric::Agreement(_) => text(&it.agreement),
+                        },
                         "metric" => text(&self.metric_name(&it.metric)),
                         "scope" => text(&self.scope_text(&it.scope)),
-                        "process" => text(&it.process),
+                        "process" => text(&self.process_name(&it.metric, &it.process)),
                         "status" => self.status_cell(it.status),
-                        "reason" => text(&it.reason),
+                        "reason" => text(&self.reason(it)),
                         _ => Cell::Empty,
                     })
                     .collect()
             })
             .collect();
         vec![self.table("improvements", columns, rows)]
+    }
+
+    /// Why an item is on the register, in the document's language (the KPI stage's
+    /// `reason` is for the JSON).
+    fn reason(&self, it: &crate::kpi::ImprovementItem) -> String {
+        let tr =
+            self.ctx.results.targets.iter().find(|t| {
+                t.agreement == it.agreement && t.metric == it.metric && t.scope == it.scope
+            });
+        let Some(tr) = tr else {
+            return String::new();
+        };
+        let key = match it.status {
+            Status::Breached => "reason_breached",
+            _ => "reason_at_risk",
+        };
+        self.t
+            .label(key)
+            .replace("{actual}", &numfmt::cell_text(&self.actual_cell(tr)))
+            .replace("{target}", &self.target_text(tr))
     }
 
     /// Mean over the last `n` periods (this one and the `n - 1` before it),
@@ -1215,7 +1476,7 @@ impl<'a, 'b> Builder<'a, 'b> {
                 columns
                     .iter()
                     .map(|c| match c.as_str() {
-                        "agreement" => text(&tr.agreement),
+                        "agreement" => self.agreement_cell(tr),
                         "metric" => text(&self.metric_name(&tr.metric)),
                         "scope" => text(&self.scope_text(&tr.scope)),
                         "actual" => self.actual_cell(tr),
@@ -1374,6 +1635,9 @@ impl<'a, 'b> Builder<'a, 'b> {
     }
 
     fn appendix(&self, columns: &[String]) -> Vec<Block> {
+        if self.ctx.spec.audience != Audience::Internal {
+            return self.own_appendix(columns);
+        }
         let mut files: Vec<&FileCount> = self.ctx.inputs.iter().collect();
         files.sort_by(|a, b| a.file.cmp(&b.file));
         let mut b = Vec::new();
@@ -1396,17 +1660,97 @@ impl<'a, 'b> Builder<'a, 'b> {
                                 .join(", "),
                         ),
                         "read" => numfmt::count(f.read()),
-                        "accepted" => numfmt::count(f.accepted()),
+                        "accepted" | "used" => numfmt::count(f.accepted()),
                         "rejected" => numfmt::count(f.rejected()),
                         "blank" => numfmt::count(f.blank()),
-                        "sha256" => text(&f.sha256),
+                        "sha256" | "digest" => text(&f.sha256),
                         _ => Cell::Empty,
                     })
                     .collect()
             })
             .collect();
         b.push(self.table("inputs", columns, rows));
+        b.push(Block::Paragraph {
+            text: self.label("appendix_note"),
+        });
         b
+    }
+
+    /// A customer's or supplier's appendix: only the rows its figures use, per
+    /// file, with their digest; never another party's files or volumes, never
+    /// a whole file's hash (another party's edit would change it).
+    fn own_appendix(&self, columns: &[String]) -> Vec<Block> {
+        let used = crate::kpi::rows::rows_used(
+            self.ctx.catalogue,
+            self.ctx.data,
+            &self.ctx.period,
+            &self.ctx.spec.agreements,
+        );
+        // The parties of the document's agreements (customers, suppliers).
+        let parties: Vec<&str> = self
+            .ctx
+            .spec
+            .agreements
+            .iter()
+            .filter_map(|id| {
+                self.ctx
+                    .catalogue
+                    .agreement_for(id, &self.ctx.period)
+                    .map(|a| a.party.as_str())
+            })
+            .collect();
+        // Per file: (sheets, rows used, rejected rows naming a party, digest).
+        type Own<'d> = (Vec<String>, u64, u64, Option<&'d str>);
+        let mut files: BTreeMap<&str, Own> = BTreeMap::new();
+        for f in &used {
+            let e = files.entry(f.file.as_str()).or_default();
+            e.0.extend(f.sheets.iter().cloned());
+            e.1 = f.rows;
+            e.3 = Some(f.digest.as_str());
+        }
+        for fc in self.ctx.inputs {
+            for sc in &fc.sheets {
+                let n: u64 = parties
+                    .iter()
+                    .filter_map(|p| sc.rejected_parties.get(*p))
+                    .sum();
+                if n > 0 {
+                    let e = files.entry(fc.file.as_str()).or_default();
+                    if !e.0.contains(&sc.sheet) {
+                        e.0.push(sc.sheet.clone());
+                    }
+                    e.2 += n;
+                }
+            }
+        }
+        if files.is_empty() {
+            return vec![self.no_data()];
+        }
+        let rows = files
+            .iter()
+            .map(|(file, (sheets, n, rejected, digest))| {
+                let mut sheets = sheets.clone();
+                sheets.sort();
+                sheets.dedup();
+                columns
+                    .iter()
+                    .map(|c| match c.as_str() {
+                        "file" => text(file),
+                        "sheets" => text(&sheets.join(", ")),
+                        "used" | "accepted" | "read" => numfmt::count(*n),
+                        "rejected" => numfmt::count(*rejected),
+                        "digest" | "sha256" => digest.map(text).unwrap_or(Cell::Empty),
+                        _ => Cell::Empty,
+                    })
+                    .collect()
+            })
+            .collect();
+        vec![
+            self.table("inputs", columns, rows),
+            Block::Paragraph {
+                text: self.label("appendix_note"),
+            },
+        ]
     }
 }
 

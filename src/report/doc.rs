@@ -46,6 +46,10 @@ pub struct DocMeta {
     /// without people): the status reads 已批准（未签名）.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unsigned: bool,
+    /// The distribution list (the report list's recipients), on the cover. Like the
+    /// approval block it is outside the content hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub distribution: Vec<String>,
 }
 
 impl DocMeta {
@@ -55,7 +59,7 @@ impl DocMeta {
             if self.language.to_ascii_lowercase().starts_with("zh") {
                 "（未签名）"
             } else {
-                " (unsigned, 未签名)"
+                " (unsigned)"
             }
         })
     }
@@ -103,7 +107,7 @@ pub struct Style {
 pub struct Labels {
     /// Keyed by label id: `doc_number`, `version`, `status`, `compiler`, `reviewer`,
     /// `approver`, `period`, `customer`, `generated_at`, `page` ("第 {page} 页 / 共 {total} 页"),
-    /// `draft_mark` ("草稿 DRAFT"), `content_hash`, `contents`, …
+    /// `draft_mark` ("草稿"), `content_hash`, `contents`, …
     pub map: std::collections::BTreeMap<String, String>,
 }
 

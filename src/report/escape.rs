@@ -199,6 +199,7 @@ mod tests {
                 supersedes: None,
                 language: "zh-CN".into(),
                 unsigned: false,
+                distribution: vec![],
             },
             labels: Labels::default(),
             style: Style {

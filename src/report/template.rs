@@ -43,7 +43,20 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
     ("processes", TARGET_COLUMNS),
     (
         "breaches",
-        &["agreement", "metric", "scope", "ticket", "open"],
+        &[
+            "agreement",
+            "metric",
+            "scope",
+            "ticket",
+            "open",
+            "service",
+            "priority",
+            "opened",
+            "limit",
+            "taken",
+            "overrun",
+            "paused",
+        ],
     ),
     (
         "improvements",
@@ -87,7 +100,7 @@ pub const SECTIONS: &[(&str, &[&str])] = &[
     (
         "appendix",
         &[
-            "file", "sheets", "read", "accepted", "rejected", "blank", "sha256",
+            "file", "sheets", "read", "accepted", "rejected", "blank", "sha256", "used", "digest",
         ],
     ),
 ];
@@ -135,10 +148,8 @@ pub const REQUIRED_LABELS: &[&str] = &[
     "no_data",
     "priority_table",
     "other_metrics",
-    "sentence_met",
     "sentence_at_risk",
     "sentence_breached",
-    "sentence_na",
     "sentence_data_missing",
     "chart_availability",
     "chart_volume",
@@ -179,6 +190,28 @@ pub const REQUIRED_LABELS: &[&str] = &[
     "effect_counted_here",
     "effect_stays_approved",
     "effect_unchanged",
+    "appendix_note",
+    "unit_hours",
+    "unit_minutes",
+    "breaches_more",
+    "reason_breached",
+    "reason_at_risk",
+    "process_kpi",
+    "classification",
+    "distribution",
+    "unresolved",
+    "summary_counts",
+    "cmp_below",
+    "cmp_above",
+    "basis_met",
+    "basis_availability",
+    "basis_mttr",
+    "basis_mttf",
+    "basis_scores",
+    "basis_share",
+    "basis_changes",
+    "basis_emergency",
+    "basis_capacity",
 ];
 
 /// Decimals of each kind of figure.
@@ -729,10 +762,11 @@ mod tests {
         assert_eq!(zh.language, "zh-CN");
         assert_eq!(zh.label("status_met"), "达标");
         assert_eq!(zh.label("page"), "第 {page} 页 / 共 {total} 页");
-        assert_eq!(zh.label("draft_mark"), "草稿 DRAFT");
+        assert_eq!(zh.label("draft_mark"), "草稿");
         let en = Template::builtin("customer-en").unwrap().unwrap();
         assert_eq!(en.label("status_breached"), "Breached");
         assert_eq!(en.label("status_na"), "N/A");
+        assert_eq!(en.label("draft_mark"), "DRAFT");
     }
 
     fn parse_err(text: &str) -> String {

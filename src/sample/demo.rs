@@ -26,6 +26,7 @@ pub const WORKSPACE_TOML: &str = r#"# 示例 IT 服务 — svcreport demo worksp
 [workspace]
 name = "示例 IT 服务"
 organisation = "深圳市示例信息技术有限公司"
+organisation_en = "Shenzhen Example Information Technology Co., Ltd."
 timezone = "Asia/Shanghai"
 language = "zh-CN"
 inbox = ["inbox/**/*.xlsx"]

@@ -149,6 +149,8 @@ fn catalogue() -> Catalogue {
         timeliness: Default::default(),
         customer_aliases: Default::default(),
         service_aliases: Default::default(),
+        processes: vec![],
+        resources: vec![],
         customers: vec![],
         services: vec![],
         suppliers: vec![],

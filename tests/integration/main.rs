@@ -6,6 +6,7 @@ mod architecture;
 mod calendar;
 mod catalogue;
 mod cli;
+mod content;
 mod conventions;
 mod hostile;
 mod import;

@@ -214,7 +214,7 @@ fn approved_reports_carry_no_draft_mark_and_date_from_approval() {
     if let Some((_, info)) = tool("pdfinfo", &["-isodates"], &path) {
         assert_eq!(
             fields(&info)["CreationDate"],
-            "2026-11-05T16:20:00Z",
+            "2026-11-05T16:20:00+08",
             "{info}"
         );
     }
@@ -284,7 +284,7 @@ fn pdfinfo_shows_the_metadata_custom_keys_and_pdfa_xmp() {
                 "SR-HDDW-2026-10, customer-monthly, 2026-10, 华东电网有限公司",
             ),
             ("Creator", "svcreport 0.1.0"),
-            ("CreationDate", "2026-11-03T10:05:00Z"),
+            ("CreationDate", "2026-11-03T10:05:00+08"),
             ("Tagged", "no"),
             ("Page size", "595.276 x 841.89 pts (A4)"),
         ] {
@@ -702,7 +702,8 @@ fn bad_inputs_are_errors_not_panics() {
     };
     let err = render(&doc, &o).expect_err("no usable date");
     assert!(err.to_string().contains("yesterday"), "{err}");
-    // The run's time stands in, as its local wall-clock time marked Z (as it always was).
+    // The run's time stands in, with the workspace's true UTC offset (no more a local
+    // time marked Z).
     let bytes = render(&doc, &opts()).expect("the run's time is the date");
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("created.pdf");
@@ -710,7 +711,7 @@ fn bad_inputs_are_errors_not_panics() {
     if let Some((_, info)) = tool("pdfinfo", &["-isodates"], &path) {
         assert_eq!(
             fields(&info)["CreationDate"],
-            "2026-11-03T10:05:00Z",
+            "2026-11-03T10:05:00+08",
             "{info}"
         );
     }

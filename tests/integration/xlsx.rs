@@ -102,6 +102,8 @@ fn catalogue() -> Catalogue {
         timeliness: Default::default(),
         customer_aliases: Default::default(),
         service_aliases: Default::default(),
+        processes: vec![],
+        resources: vec![],
         customers: vec![Customer {
             id: "acme".into(),
             name: "安科美科技有限公司".into(),
@@ -132,7 +134,24 @@ fn catalogue() -> Catalogue {
         teams: vec![],
         calendars: BTreeMap::new(),
         agreements: vec![
-            agreement("SLA-ACME", AgreementKind::Sla, "acme", &["email", "erp"]),
+            {
+                // One target, so the appendix has rows its figures use (see `data`).
+                let mut a = agreement("SLA-ACME", AgreementKind::Sla, "acme", &["email", "erp"]);
+                a.targets.push(svcreport::model::catalogue::Target {
+                    metric: svcreport::model::catalogue::Metric::Mttr,
+                    priority: None,
+                    service: None,
+                    customer: None,
+                    resource: None,
+                    within_secs: None,
+                    within_text: None,
+                    op: svcreport::model::catalogue::Op::Le,
+                    threshold: 8.0,
+                    unit: svcreport::model::catalogue::Unit::Hours,
+                    at_risk: None,
+                });
+                a
+            },
             agreement("UC-NETCO", AgreementKind::Uc, "netco", &["email"]),
         ],
         process_kpis: vec![],
@@ -383,21 +402,31 @@ fn results() -> KpiResults {
     t[2].missed = vec![Miss {
         id: "INC-0107".into(),
         open: false,
+        service: Some("email".into()),
+        priority: Some(svcreport::model::records::Priority::P1),
+        opened: Some(dt("2026-10-08 09:00")),
+        limit_secs: Some(15 * 60),
+        taken_secs: Some(47 * 60),
+        overrun_secs: Some(32 * 60),
+        paused_secs: None,
     }];
     // A ticket id that looks like a formula must stay text everywhere.
     t[3].missed = vec![
         Miss {
             id: "INC-0102".into(),
             open: false,
+            ..Default::default()
         },
         Miss {
             id: "=HYPERLINK(\"http://evil.example\",\"x\")".into(),
             open: true,
+            ..Default::default()
         },
     ];
     t[8].missed = vec![Miss {
         id: "NET-0009".into(),
         open: true,
+        ..Default::default()
     }];
     let trends = vec![
         trend(&[Some(99.98), Some(99.85), Some(99.97)]),
@@ -510,6 +539,43 @@ fn results() -> KpiResults {
     }
 }
 
+/// The records behind the fixture's appendix: two ACME incidents of October, one of another
+/// customer (in the same workbook, never in ACME's appendix), one closed in September (no
+/// figure of October uses it).
+fn data() -> svcreport::model::records::Dataset {
+    use std::sync::Arc;
+    use svcreport::model::records::{Dataset, Incident, Origin, Priority, SourceRef, Sym};
+    let origin = Arc::new(Origin {
+        file: "inbox/2026-10/incidents.xlsx".into(),
+        sheet: "事件".into(),
+    });
+    let inc = |id: &str, customer: &str, opened: &str, resolved: &str, row: u32| Incident {
+        id: id.into(),
+        customer: Sym::new(customer),
+        service: Sym::new("email"),
+        priority: Priority::P2,
+        opened: dt(opened),
+        responded: None,
+        resolved: Some(dt(resolved)),
+        closed: None,
+        paused_secs: 0,
+        status: None,
+        major: false,
+        resolved_at_close: false,
+        satisfaction: None,
+        src: SourceRef::new(origin.clone(), row),
+    };
+    Dataset {
+        incidents: vec![
+            inc("INC-1", "acme", "2026-10-02 09:00", "2026-10-02 11:00", 2),
+            inc("INC-2", "globex", "2026-10-03 09:00", "2026-10-03 10:00", 3),
+            inc("INC-3", "acme", "2026-10-05 09:00", "2026-10-06 10:00", 4),
+            inc("INC-0", "acme", "2026-09-05 09:00", "2026-09-06 10:00", 5),
+        ],
+        ..Dataset::default()
+    }
+}
+
 fn inputs() -> Vec<FileCount> {
     vec![
         FileCount {
@@ -525,6 +591,8 @@ fn inputs() -> Vec<FileCount> {
                 rejected: 2,
                 blank: 1,
                 superseded: 0,
+                // One rejected row names ACME, one names no customer the catalogue knows.
+                rejected_parties: [("acme".to_string(), 1)].into(),
             }],
         },
         FileCount {
@@ -541,6 +609,7 @@ fn inputs() -> Vec<FileCount> {
                     rejected: 0,
                     blank: 0,
                     superseded: 0,
+                    rejected_parties: Default::default(),
                 },
                 SheetCount {
                     sheet: "说明".into(),
@@ -550,6 +619,7 @@ fn inputs() -> Vec<FileCount> {
                     rejected: 0,
                     blank: 0,
                     superseded: 0,
+                    rejected_parties: Default::default(),
                 },
             ],
         },
@@ -626,6 +696,7 @@ struct Fixture {
     cat: Catalogue,
     results: KpiResults,
     inputs: Vec<FileCount>,
+    data: svcreport::model::records::Dataset,
     findings: FindingCounts,
     timeliness: Timeliness,
 }
@@ -635,6 +706,7 @@ fn fixture() -> Fixture {
         cat: catalogue(),
         results: results(),
         inputs: inputs(),
+        data: data(),
         findings: findings(),
         timeliness: timeliness(),
     }
@@ -656,12 +728,14 @@ fn build_with_template(
     let spec = f.cat.report(report_id).unwrap();
     let ctx = BuildContext {
         organisation: ORGANISATION,
+        organisation_en: None,
         catalogue: &f.cat,
         spec,
         period: Period::parse("2026-10").unwrap(),
         results: &f.results,
         history,
         inputs: &f.inputs,
+        data: &f.data,
         findings: f.findings,
         timeliness: &f.timeliness,
         state,
@@ -754,11 +828,27 @@ fn customer_model_has_the_hand_computed_figures() {
     );
     assert_eq!(
         texts(&summary.rows[3]),
-        ["解决及时率", "P1", "≥ 90%", "88.89%", "未达标", "↓", "8/9"]
+        [
+            "解决及时率",
+            "P1",
+            "≥ 90%",
+            "88.89%",
+            "未达标",
+            "↓",
+            "8/9 达标"
+        ]
     );
     assert_eq!(
         texts(&summary.rows[4]),
-        ["解决及时率", "P2", "≥ 90%", "95.00%", "达标", "↑", "19/20"]
+        [
+            "解决及时率",
+            "P2",
+            "≥ 90%",
+            "95.00%",
+            "达标",
+            "↑",
+            "19/20 达标"
+        ]
     );
     assert_eq!(
         texts(&summary.rows[5]),
@@ -774,7 +864,7 @@ fn customer_model_has_the_hand_computed_figures() {
     );
     assert_eq!(
         texts(&summary.rows[6]),
-        ["变更成功率", "全部", "≥ 95%", "不适用", "不适用", "", "0/0"]
+        ["变更成功率", "全部", "≥ 95%", "不适用", "不适用", "", ""]
     );
     assert_eq!(texts(&summary.rows[7])[3], "4.38");
     // The trend arrow is coloured by the KPI stage's judgement.
@@ -794,10 +884,23 @@ fn customer_model_has_the_hand_computed_figures() {
             _ => None,
         })
         .collect();
-    assert_eq!(paras[0], "可用性（企业邮箱） 99.95%，达到 99.9% 的目标。");
-    assert_eq!(paras[1], "可用性（ERP 系统） 99.50%，未达到 99.9% 的目标。");
-    assert_eq!(paras[6], "变更成功率：本期无统计对象，不适用。");
-    assert_eq!(paras[8], "数据校验：2 个错误，1 个警告。");
+    // One sentence of counts, then one per target that is breached, at risk or without its
+    // data; met and N/A targets are only in the table.
+    assert_eq!(
+        paras[0],
+        "本期共 8 项目标：4 项达标，0 项有风险，3 项未达标，1 项不适用或数据缺失。"
+    );
+    assert_eq!(paras[1], "可用性（ERP 系统） 99.50%，低于 99.9% 的目标。");
+    assert_eq!(
+        paras[3],
+        "解决及时率（P1） 88.89%，低于 90% 的目标（8/9 达标）。"
+    );
+    assert_eq!(paras.len(), 4, "{paras:?}");
+    // The run's findings concern every party's files: the internal report says them.
+    assert!(
+        !paras.iter().any(|p| p.starts_with("数据校验")),
+        "{paras:?}"
+    );
     // Per-priority tables with n/d.
     let p1 = find_table(&doc, "incidents", "incidents_p1");
     assert_eq!(p1.title.as_deref(), Some("P1 优先级"));
@@ -810,28 +913,87 @@ fn customer_model_has_the_hand_computed_figures() {
             "90.00%",
             "未达标",
             "↓",
-            "9/10"
+            "9/10 达标"
         ]
     );
     // Breaches with their tickets, open ones marked.
     let br = find_table(&doc, "breaches", "breaches");
     let rows: Vec<Vec<String>> = br.rows.iter().map(|r| texts(r)).collect();
+    // (Metric, ticket, service, priority, opened, limit, time taken or 未解决, overrun,
+    // paused; the engine fills the detail, these hand-made misses have it only for INC-0107.)
     let want: Vec<Vec<String>> = [
-        ["响应及时率", "P1", "INC-0107", ""],
+        [
+            "响应及时率",
+            "INC-0107",
+            "企业邮箱",
+            "P1",
+            "2026-10-08 09:00",
+            "15 分钟",
+            "47 分钟",
+            "32 分钟",
+            "",
+        ],
         [
             "解决及时率",
-            "P1",
             "=HYPERLINK(\"http://evil.example\",\"x\")",
-            "未关闭",
+            "",
+            "",
+            "",
+            "",
+            "未解决",
+            "",
+            "",
         ],
-        ["解决及时率", "P1", "INC-0102", ""],
+        ["解决及时率", "INC-0102", "", "", "", "", "", "", ""],
     ]
     .iter()
     .map(|r| r.iter().map(|s| s.to_string()).collect())
     .collect();
     assert_eq!(rows, want);
-    // Appendix reconciles inputs.
+    // The appendix names only ACME's own rows of October (INC-1 and INC-3: not another
+    // customer's INC-2, not INC-0 closed in September), the rejected row naming ACME, and
+    // the digest of the rows used in the documented canonical form: each record's JSON
+    // without its position, sorted, one per line.
     let ap = find_table(&doc, "appendix", "inputs");
+    let canonical: Vec<String> = {
+        let mut v: Vec<String> = data()
+            .incidents
+            .iter()
+            .filter(|i| i.id == "INC-1" || i.id == "INC-3")
+            .map(|i| {
+                let mut j = serde_json::to_value(i).unwrap();
+                j.as_object_mut().unwrap().remove("src");
+                j.to_string()
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let digest = {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        for l in &canonical {
+            h.update(format!("{l}\n").as_bytes());
+        }
+        h.finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    assert_eq!(ap.rows.len(), 1);
+    assert_eq!(
+        texts(&ap.rows[0]),
+        [
+            "inbox/2026-10/incidents.xlsx",
+            "事件",
+            "2",
+            "1",
+            digest.as_str(),
+        ]
+    );
+    // The internal report reconciles the whole files, with their SHA-256.
+    let internal = build("internal-monthly");
+    let ap = find_table(&internal, "appendix", "inputs");
     assert_eq!(
         texts(&ap.rows[0]),
         [
@@ -933,12 +1095,14 @@ fn template_audience_must_match_the_report() {
     let template = Template::load(&root().join("templates"), "customer-zh").unwrap();
     let ctx = BuildContext {
         organisation: ORGANISATION,
+        organisation_en: None,
         catalogue: &f.cat,
         spec,
         period: Period::parse("2026-10").unwrap(),
         results: &f.results,
         history: &[],
         inputs: &f.inputs,
+        data: &f.data,
         findings: f.findings,
         timeliness: &f.timeliness,
         state: DocState::default(),
@@ -1041,7 +1205,7 @@ fn internal_and_supplier_cover_their_audience() {
     let br = find_table(&sup, "breaches", "breaches");
     assert_eq!(
         texts(&br.rows[0]),
-        ["供应商恢复及时率", "P1", "NET-0009", "未关闭"]
+        ["供应商恢复及时率", "NET-0009", "", "", "", "未解决", ""]
     );
 
     let en = build("acme-monthly-en");
@@ -1055,9 +1219,12 @@ fn internal_and_supplier_cover_their_audience() {
         .collect();
     assert_eq!(
         paras[0],
-        "Availability (Corporate e-mail) 99.95%, target 99.9% met."
+        "8 targets this period: 4 met, 0 at risk, 3 breached, 1 not applicable or without data."
     );
-    assert_eq!(paras[5], "Mean time to resolve 3.26 h, target 4 h met.");
+    assert_eq!(
+        paras[3],
+        "Resolution compliance (P1) is 88.89%, below the target of 90% (8 of 9 met)."
+    );
 }
 
 // ---------------------------------------------------------------- Excel
@@ -1170,7 +1337,7 @@ fn xlsx_numbers_are_the_rounded_figures_with_matching_formats() {
         sheet2.contains(r#"<pageSetup paperSize="9" fitToHeight="0""#),
         "{sheet2}"
     );
-    assert!(sheet2.contains("<oddHeader>&amp;LSR-ACME-2026-10&amp;C&amp;\"-,Bold\"&amp;KC00000草稿 DRAFT&amp;R版本 1.0</oddHeader>"), "{sheet2}");
+    assert!(sheet2.contains("<oddHeader>&amp;LSR-ACME-2026-10&amp;C&amp;\"-,Bold\"&amp;KC00000草稿&amp;R版本 1.0</oddHeader>"), "{sheet2}");
     assert!(
         sheet2.contains("第 &amp;P 页 / 共 &amp;N 页</oddFooter>"),
         "{sheet2}"
@@ -1230,7 +1397,8 @@ fn xlsx_properties_carry_the_document_block() {
         core.contains("<cp:keywords>SR-ACME-2026-10, acme-monthly, 2026-10</cp:keywords>"),
         "{core}"
     );
-    assert!(core.contains("2026-11-03T10:00:00Z"), "{core}");
+    // The run's instant in UTC (10:00 at +08:00), no more the local time marked Z.
+    assert!(core.contains("2026-11-03T02:00:00Z"), "{core}");
     let app = zip_part(&bytes, "docProps/app.xml");
     assert!(app.contains("<Manager>张伟</Manager>"), "{app}");
     assert!(
@@ -1279,9 +1447,9 @@ fn xlsx_is_deterministic() {
     let opts = RenderOptions::default(); // no `created`: falls back to generated_at
     let e = svcreport::render::xlsx::render(&doc, &opts).unwrap();
     assert!(zip_part(&e, "docProps/core.xml").contains("2027-01-01T00:00:00Z"));
-    // The run's time is written as the local wall-clock time, marked Z (as it always was).
+    // The run's time is written as its instant in UTC.
     let e = render(&doc);
-    assert!(zip_part(&e, "docProps/core.xml").contains("2026-11-03T10:00:00Z"));
+    assert!(zip_part(&e, "docProps/core.xml").contains("2026-11-03T02:00:00Z"));
     // Without a run time, a document whose generated_at is not a time is an error.
     doc.meta.generated_at = "yesterday".into();
     let err = svcreport::render::xlsx::render(&doc, &opts)
@@ -1422,6 +1590,7 @@ fn bench_large_document() {
         .map(|i| svcreport::kpi::Miss {
             id: format!("INC-{i:06}").into(),
             open: i % 7 == 0,
+            ..Default::default()
         })
         .collect();
     let t0 = std::time::Instant::now();
@@ -1446,6 +1615,7 @@ fn many_misses() -> (Fixture, u64) {
         .map(|i| Miss {
             id: format!("INC-{i:05}").into(),
             open: false,
+            ..Default::default()
         })
         .collect();
     f.results.targets[2].missed_total = 1_500;

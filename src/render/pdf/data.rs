@@ -49,7 +49,7 @@ pub fn default_labels(language: &str) -> BTreeMap<String, String> {
             "第 {page} 页 / 共 {total} 页",
             "Page {page} of {total}",
         ),
-        ("draft_mark", "草稿 DRAFT", "DRAFT 草稿"),
+        ("draft_mark", "草稿", "DRAFT"),
         ("contents", "目录", "Contents"),
         ("document_block", "文档信息", "Document control"),
         ("target", "目标", "Target"),
@@ -242,11 +242,12 @@ pub fn scale(chart: &Chart) -> Scale {
 /// a long table with typst's native functions (`map`, `zip`, `join`) and run almost none of its
 /// own code per cell (typst evaluates a template far slower than Rust runs). `columns` has one
 /// entry per column of the table and each entry one cell per row: the text to print (numbers as
-/// their one rounded rendering; a long unbroken ASCII token such as a hash or path with a
-/// zero-width space between its characters, so it may break anywhere) or `null` for an empty
-/// cell; a column that also holds status pills or trend arrows is `{"cells": […]}` where such a
-/// cell is the index of its mark in `marks` (each distinct mark listed once, so the layout draws
-/// it once).
+/// their one rounded rendering, text exactly as in the model: no character is inserted) or
+/// `null` for an empty cell; a column that also holds status pills or trend arrows is
+/// `{"cells": […]}` where such a cell is the index of its mark in `marks` (each distinct mark
+/// listed once, so the layout draws it once); a column of digests is `{"mono": […]}` (one line,
+/// monospace); a column of long paths is `{"pieces": [[…], …]}`, each path cut after its `/`
+/// so that a line breaks only there.
 #[derive(Debug, Serialize, PartialEq)]
 pub struct TableCells {
     pub columns: Vec<PrintColumn>,
@@ -259,7 +260,18 @@ pub struct TableCells {
 #[serde(untagged)]
 pub enum PrintColumn {
     Text(Vec<PrintCell>),
-    Marked { cells: Vec<PrintCell> },
+    Marked {
+        cells: Vec<PrintCell>,
+    },
+    /// A column holding digests (`is_digest`): each printed on one line in monospace.
+    Mono {
+        mono: Vec<PrintCell>,
+    },
+    /// A column holding paths: each cell the pieces of its text, a line may break only
+    /// between pieces (after a `/`).
+    Pieces {
+        pieces: Vec<Option<Vec<String>>>,
+    },
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -277,25 +289,21 @@ pub enum Mark {
     Trend { arrow: String, better: Option<bool> },
 }
 
-/// More than 20 printable ASCII characters without a space (a hash, a path, a URL).
-fn is_long_token(s: &str) -> bool {
-    s.len() > 20 && s.bytes().all(|b| (b'!'..=b'~').contains(&b))
+/// A digest as hex (a SHA-256 and the like: 32 or more hex digits and nothing else): printed
+/// on one line in a smaller monospace size, never broken, so that a copy matches.
+pub fn is_digest(s: &str) -> bool {
+    s.len() >= 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// A long token with a zero-width space between its characters (invisible, not extracted as a
-/// space); other text unchanged.
-fn breakable(s: &str) -> String {
-    if !is_long_token(s) {
-        return s.to_string();
+/// A path without spaces that is long enough to need a break (more than 20 characters, a
+/// `/` inside): printed as pieces that each end after a `/`, so that a line breaks only
+/// there and copied text is the path itself (no zero-width character, no hyphen).
+fn path_pieces(s: &str) -> Option<Vec<String>> {
+    let long = s.len() > 20 && s.bytes().all(|b| (b'!'..=b'~').contains(&b));
+    if !long || !s.trim_end_matches('/').contains('/') {
+        return None;
     }
-    let mut out = String::with_capacity(s.len() * 4);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 {
-            out.push('\u{200B}');
-        }
-        out.push(c);
-    }
-    out
+    Some(s.split_inclusive('/').map(str::to_string).collect())
 }
 
 pub fn table_cells(t: &Table) -> TableCells {
@@ -314,7 +322,7 @@ pub fn table_cells(t: &Table) -> TableCells {
                 .iter()
                 .map(|row| match row.get(i) {
                     None | Some(Cell::Empty) => PrintCell::Empty,
-                    Some(Cell::Text { text }) => PrintCell::Text(breakable(text)),
+                    Some(Cell::Text { text }) => PrintCell::Text(text.clone()),
                     Some(Cell::Number { text, .. }) => PrintCell::Text(text.clone()),
                     Some(Cell::Status(s)) => mark(Mark::Status {
                         status: s.status,
@@ -326,8 +334,28 @@ pub fn table_cells(t: &Table) -> TableCells {
                     }),
                 })
                 .collect();
+            let texts = || {
+                cells.iter().filter_map(|c| match c {
+                    PrintCell::Text(t) => Some(t.as_str()),
+                    _ => None,
+                })
+            };
             if cells.iter().any(|c| matches!(c, PrintCell::Mark(_))) {
                 PrintColumn::Marked { cells }
+            } else if texts().any(is_digest) {
+                PrintColumn::Mono { mono: cells }
+            } else if texts().any(|t| path_pieces(t).is_some()) {
+                PrintColumn::Pieces {
+                    pieces: cells
+                        .iter()
+                        .map(|c| match c {
+                            PrintCell::Text(t) => {
+                                Some(path_pieces(t).unwrap_or_else(|| vec![t.clone()]))
+                            }
+                            _ => None,
+                        })
+                        .collect(),
+                }
             } else {
                 PrintColumn::Text(cells)
             }
@@ -741,19 +769,16 @@ mod tests {
             ],
         };
         let p = table_cells(&t);
-        let spaced: String = hash
-            .chars()
-            .map(String::from)
-            .collect::<Vec<_>>()
-            .join("\u{200B}");
         assert_eq!(
             p.columns,
             vec![
-                PrintColumn::Text(vec![
-                    PrintCell::Text(spaced),
-                    PrintCell::Text("用户登录缓慢，排查为数据库连接池耗尽".into()),
-                    PrintCell::Text("99.95%".into()),
-                ]),
+                PrintColumn::Mono {
+                    mono: vec![
+                        PrintCell::Text(hash.into()),
+                        PrintCell::Text("用户登录缓慢，排查为数据库连接池耗尽".into()),
+                        PrintCell::Text("99.95%".into()),
+                    ]
+                },
                 PrintColumn::Marked {
                     cells: vec![PrintCell::Mark(0), PrintCell::Empty, PrintCell::Mark(0)]
                 },
@@ -773,10 +798,39 @@ mod tests {
         );
         assert!(json.contains(r#"{"cells":[0,null,0]}"#), "{json}");
         assert!(json.ends_with(r#""rows":3}"#), "{json}");
-        // Ordinary text, and an ASCII phrase with spaces, stays as it is.
+        // No character is ever inserted: a path is cut after its `/` only, text with
+        // spaces and short tokens stay whole.
+        assert!(!json.contains('\u{200B}'), "{json}");
         assert_eq!(
-            breakable("Printer queue stuck on floor 3"),
-            "Printer queue stuck on floor 3"
+            path_pieces("inbox/2026-10/incidents-acme.xlsx"),
+            Some(vec![
+                "inbox/".to_string(),
+                "2026-10/".into(),
+                "incidents-acme.xlsx".into()
+            ])
+        );
+        assert_eq!(path_pieces("Printer queue stuck on floor 3/4"), None);
+        assert_eq!(path_pieces("inbox/a.xlsx"), None);
+        assert_eq!(path_pieces("INC-2026-10-000000000001"), None);
+        assert!(is_digest(hash));
+        assert!(!is_digest("inbox/2026-10/incidents-acme.xlsx"));
+        let paths = table_cells(&Table {
+            id: "t".into(),
+            title: None,
+            columns: vec![col("file")],
+            rows: vec![
+                vec![Cell::Text {
+                    text: "inbox/2026-10/changes.xlsx".into(),
+                }],
+                vec![Cell::Empty],
+                vec![Cell::Text {
+                    text: "a.xlsx".into(),
+                }],
+            ],
+        });
+        assert_eq!(
+            serde_json::to_string(&paths.columns).unwrap(),
+            r#"[{"pieces":[["inbox/","2026-10/","changes.xlsx"],null,["a.xlsx"]]}]"#
         );
     }
 }

@@ -456,6 +456,7 @@ pub fn report(incident_rows: usize) -> ReportDoc {
             supersedes: None,
             language: "zh-CN".into(),
             unsigned: false,
+            distribution: vec!["cio@hddw.example".into()],
         },
         labels: labels(),
         style: Style {
