@@ -716,9 +716,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         };
         // No population, no basis.
         let d = tr.denominator.filter(|d| *d > 0.0);
-        if tr.actual.is_none() {
-            return None;
-        }
+        tr.actual?;
         let mut s = self.t.label(key).to_string();
         let fill: [(&str, Option<String>); 8] = [
             ("{n}", int(tr.numerator)),
