@@ -3,7 +3,10 @@
 //! one final record per incident, written as a provider workbook, and
 //! ingested; the counts and times that come out are compared with figures
 //! derived independently here from the CSV and with the fixture's published
-//! reference KPIs. Skipped, with a note, when `../shared` is absent.
+//! reference KPIs. The same log's raw columns, the BPIC 2013 Volvo log and the Italian
+//! help-desk log are also read through import profiles (issue 17) and compared with the
+//! template path or an independent computation. Skipped, with a note, when `../shared` is
+//! absent.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
