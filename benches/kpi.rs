@@ -161,6 +161,7 @@ fn dataset(n: usize) -> Dataset {
             status: None,
             major: r.below(5000) == 0,
             resolved_at_close: false,
+            from_events: false,
             satisfaction: (r.below(3) == 0).then(|| 1 + r.below(5) as u8),
             src: SourceRef::default(),
         });

@@ -190,6 +190,10 @@ pub struct ProfileSpec {
     /// Texts that mean "no value" in the source (`missing = ["?"]`): read as blank cells.
     #[serde(default)]
     pub missing: Option<Vec<String>>,
+    /// The unit of the source's on-hold duration mapped to `paused_minutes`: `seconds`
+    /// (iTop's cumulatedpending), `minutes` (the default) or `hours`.
+    #[serde(default)]
+    pub paused_unit: Option<String>,
     #[serde(default)]
     pub sources: Option<Vec<String>>,
 }

@@ -2028,6 +2028,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             refs: self.refs,
             timezone: self.opts.timezone,
             lines: self.lines.as_ref(),
+            from_events: derived.is_some(),
             findings: &mut self.findings,
             texts: &mut self.texts,
             errors: pre_errors,

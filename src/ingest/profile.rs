@@ -76,6 +76,9 @@ pub struct Profile {
     pub events: Option<Events>,
     /// Texts that mean "no value" (read as blank cells).
     pub missing: Vec<String>,
+    /// Minutes per unit of the source's on-hold duration (`paused_unit`: seconds 1/60,
+    /// minutes 1, hours 60).
+    pub paused_per_unit: f64,
     /// The documents the profile was written from.
     pub sources: Vec<String>,
 }
@@ -290,6 +293,7 @@ fn merge(base: ProfileSpec, over: ProfileSpec) -> ProfileSpec {
         order_by: over.order_by.or(base.order_by),
         events: over.events.or(base.events),
         missing: over.missing.or(base.missing),
+        paused_unit: over.paused_unit.or(base.paused_unit),
         sources: over.sources.or(base.sources),
     }
 }
@@ -408,6 +412,16 @@ fn finish(name: &str, builtin: bool, s: &ProfileSpec) -> Result<Profile, Profile
             )));
         }
     };
+    let paused_per_unit = match s.paused_unit.as_deref().map(str::trim) {
+        None | Some("minutes") => 1.0,
+        Some("seconds") => 1.0 / 60.0,
+        Some("hours") => 60.0,
+        Some(u) => {
+            return Err(err(format!(
+                "paused_unit \"{u}\" is not one of seconds, minutes, hours"
+            )));
+        }
+    };
     let date_formats = s.date_formats.clone().unwrap_or_default();
     for f in &date_formats {
         let bad =
@@ -444,6 +458,7 @@ fn finish(name: &str, builtin: bool, s: &ProfileSpec) -> Result<Profile, Profile
             pause: e.pause.clone(),
         }),
         missing: s.missing.clone().unwrap_or_default(),
+        paused_per_unit,
         sources: s.sources.clone().unwrap_or_default(),
     })
 }
@@ -770,12 +785,20 @@ impl<'p> Applied<'p> {
         self.fields.get(i)?.constant.as_deref()
     }
 
-    /// Whether field `i` is rewritten by the profile (values or times).
+    /// Whether field `i` is rewritten by the profile (values, times, or an on-hold duration
+    /// in another unit).
     pub fn rewrites(&self, i: usize) -> bool {
         self.fields.get(i).is_some_and(|f| {
             f.values.is_some()
                 || (f.time && (!self.profile.date_formats.is_empty() || self.from_tz.is_some()))
-        })
+        }) || (self.is_paused(i) && self.profile.paused_per_unit != 1.0)
+    }
+
+    fn is_paused(&self, i: usize) -> bool {
+        self.def
+            .columns
+            .get(i)
+            .is_some_and(|c| c.key == "paused_minutes")
     }
 
     /// Whether a cell holds one of the source's "no value" texts (`missing`).
@@ -875,6 +898,14 @@ impl<'p> Applied<'p> {
         };
         if raw.is_blank() {
             return Ok(raw);
+        }
+        // An on-hold duration in seconds or hours: to minutes (a text that is no number is
+        // left to the column's own check).
+        if self.is_paused(i) && self.profile.paused_per_unit != 1.0 {
+            return Ok(match cell::number(&raw) {
+                Ok(Some(n)) => Raw::Float(n * self.profile.paused_per_unit),
+                _ => raw,
+            });
         }
         if let Some(map) = &f.values {
             let text = cell::text_cow(&raw).ok().flatten().map(|t| t.into_owned());

@@ -317,6 +317,8 @@ pub struct RowCtx<'r, 'a> {
     pub timezone: chrono_tz::Tz,
     /// A text file's lines (places are `line:column`); `None` for a workbook.
     pub lines: Option<&'r super::text::LineMap>,
+    /// The row's times were derived from an event log's activities.
+    pub from_events: bool,
     pub findings: &'r mut Bounded,
     /// Kept texts, shared.
     pub texts: &'r mut Texts<'a>,
@@ -745,6 +747,7 @@ pub fn build(r: &mut RowCtx, out: &mut Dataset, period: Option<&Period>) -> Opti
                 status: st,
                 major,
                 resolved_at_close,
+                from_events: r.from_events,
                 satisfaction,
                 src: r.src(),
             });

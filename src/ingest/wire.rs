@@ -334,6 +334,7 @@ pub fn encode_dataset(e: &mut Enc, d: &Dataset) {
         e.opt(r.status, |e, s| e.u8(s as u8));
         e.bool(r.major);
         e.bool(r.resolved_at_close);
+        e.bool(r.from_events);
         e.opt(r.satisfaction, Enc::u8);
         e.src(&r.src);
     }
@@ -434,6 +435,7 @@ pub fn decode_dataset(x: &mut Dec) -> R<Dataset> {
             status: x.opt(|x| to_status(x.u8()?))?,
             major: x.bool()?,
             resolved_at_close: x.bool()?,
+            from_events: x.bool()?,
             satisfaction: x.opt(Dec::u8)?,
             src: x.src()?,
         });
@@ -577,6 +579,7 @@ mod tests {
                 status: full.then_some(TicketStatus::Closed),
                 major: full,
                 resolved_at_close: !full,
+                from_events: full,
                 satisfaction: full.then_some(5),
                 src: SourceRef::new(if full { o.clone() } else { o2.clone() }, 2 + i),
             });

@@ -34,7 +34,29 @@ pub(crate) fn compliance(ctx: &Ctx, f: &Filter, t: &Target) -> Result<Figure, Ti
     let mut fig = tally.figure("incidents");
     closed_stand_in(ctx, f, &mut fig);
     cancelled_note(ctx, f, &mut fig);
+    events_note(ctx, f, &mut fig);
     Ok(fig)
+}
+
+/// Say how many of the period's incidents had their times derived from an event log's
+/// activities (opened = its first event; responded, resolved, closed = the first event of the
+/// activities the import profile lists; paused = from each pause activity to the next event).
+fn events_note(ctx: &Ctx, f: &Filter, fig: &mut Figure) {
+    let n = f
+        .incidents(ctx.idx)
+        .filter(|i| {
+            i.from_events
+                && !cancelled(i)
+                && i.opened < ctx.end
+                && i.resolved.is_none_or(|r| r >= ctx.start)
+        })
+        .count();
+    if n > 0 {
+        fig.exclusions.push(format!(
+            "{n} incident(s) with times derived from an event log's activities: opened = first event; responded, resolved, closed = first event of the listed activities; paused = from each pause activity to the next event"
+        ));
+        fig.extra.insert("from_events".into(), n as f64);
+    }
 }
 
 fn cancelled(i: &Incident) -> bool {
@@ -124,6 +146,7 @@ pub(crate) fn mttr(ctx: &Ctx, f: &Filter) -> Result<Figure, TicketError> {
     let mut fig = duration_stats(secs, "incidents resolved in the period");
     closed_stand_in(ctx, f, &mut fig);
     cancelled_note(ctx, f, &mut fig);
+    events_note(ctx, f, &mut fig);
     Ok(fig)
 }
 

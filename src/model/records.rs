@@ -286,6 +286,11 @@ pub struct Incident {
     /// standing in for it (said in the figures' explanations).
     #[serde(default)]
     pub resolved_at_close: bool,
+    /// Its opened, responded, resolved and closed times and paused time were derived from an
+    /// event log's activities (an import profile's `events`; said in the figures'
+    /// explanations).
+    #[serde(default)]
+    pub from_events: bool,
     // Category, assignee group and summary are validated and left in the (archived)
     // workbook: no figure uses them, and a million incidents are held in memory.
     pub satisfaction: Option<u8>,

@@ -426,14 +426,16 @@ fn glpi_export_maps_six_levels_and_names_the_profile_for_others() {
 /// itop-request-mgmt-itil): 紧急 and 已解决 read, the assignment date is the response.
 #[test]
 fn itop_chinese_export_is_recognised() {
-    let csv = "编号,标题,组织,服务,优先级,状态,开始日期,分配日期,解决日期,关闭日期\n\
-        R-000101,邮件无法发送,acme,erp,紧急,已解决,2026-10-08 09:00:00,2026-10-08 09:10:00,2026-10-08 12:00:00,\n\
-        R-000102,打印机,acme,erp,Low,已驳回,2026-10-09 09:00:00,,,\n";
+    let csv = "编号,标题,组织,服务,优先级,状态,开始日期,分配日期,解决日期,关闭日期,累计待定\n\
+        R-000101,邮件无法发送,acme,erp,紧急,已解决,2026-10-08 09:00:00,2026-10-08 09:10:00,2026-10-08 12:00:00,,5400\n\
+        R-000102,打印机,acme,erp,Low,已驳回,2026-10-09 09:00:00,,,,\n";
     let ing = read_with("itop.csv", csv.as_bytes(), &Profiles::builtin());
     assert_eq!(chosen(&ing), ["itop"]);
     assert_eq!(errors(&ing), []);
     let inc = &ing.dataset.incidents;
     assert_eq!(inc[0].responded, Some(t("2026-10-08 09:10")));
+    // 累计待定 (cumulatedpending) is seconds: 5,400 s paused.
+    assert_eq!(inc[0].paused_secs, 5400);
     assert_eq!(inc[0].priority, Priority::P1);
     assert_eq!(inc[1].status, Some(TicketStatus::Cancelled));
 }

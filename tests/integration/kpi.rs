@@ -282,6 +282,7 @@ fn inc(
         status: None,
         major: false,
         resolved_at_close: false,
+        from_events: false,
         satisfaction: None,
         src: src(),
     }
@@ -1405,6 +1406,7 @@ fn uci_incidents() -> Option<Vec<Incident>> {
                 status: Some(TicketStatus::Closed),
                 major: false,
                 resolved_at_close: false,
+                from_events: false,
                 satisfaction: None,
                 src: src(),
             })
@@ -2075,6 +2077,13 @@ fn cancelled_incidents_are_excluded_and_listed() {
     extra.resolved = None;
     extra.responded = None;
     data.incidents.push(extra);
+    // INC-001's times came from an event log's activities: said in the explanation.
+    let j = data
+        .incidents
+        .iter()
+        .position(|i| &*i.id == "INC-001")
+        .unwrap();
+    data.incidents[j].from_events = true;
     let o = run("2026-10", &catalogue(), &data, &[]);
     let before = base.get("SLA-ACME", "response_compliance", any);
     let r = o.get("SLA-ACME", "response_compliance", any);
@@ -2086,6 +2095,14 @@ fn cancelled_incidents_are_excluded_and_listed() {
     assert_eq!((r.numerator, r.denominator), (Some(3.0), Some(4.0)));
     assert_eq!(ids(&r.missed), [("INC-006", true)]);
     assert_eq!(r.extra["cancelled"], 2.0);
+    assert_eq!(r.extra["from_events"], 1.0);
+    assert!(
+        r.exclusions
+            .iter()
+            .any(|e| e.starts_with("1 incident(s) with times derived from an event log")),
+        "{:?}",
+        r.exclusions
+    );
     assert!(
         r.exclusions
             .iter()
