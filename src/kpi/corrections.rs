@@ -261,6 +261,7 @@ mod tests {
             status: None,
             major: false,
             resolved_at_close: false,
+            from_events: false,
             satisfaction: None,
             src: crate::model::records::SourceRef::default(),
         }

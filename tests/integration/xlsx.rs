@@ -562,6 +562,7 @@ fn data() -> svcreport::model::records::Dataset {
         status: None,
         major: false,
         resolved_at_close: false,
+        from_events: false,
         satisfaction: None,
         src: SourceRef::new(origin.clone(), row),
     };
