@@ -15,7 +15,8 @@
 //! chart shows every priority.
 //!
 //! Each used row has a canonical form: the JSON of its typed record without
-//! its position (file, sheet, row), so that a row moving inside a shared
+//! its position (file, sheet, row) and without fields that say nothing (`null`,
+//! `false`: a field added later with such a default changes no digest), so that a row moving inside a shared
 //! workbook (another customer's row deleted above it) changes nothing. A
 //! file's digest is the SHA-256 of its used rows' canonical forms, sorted, one
 //! per line (each ending with `\n`): `audit` recomputes it from the archived
@@ -77,11 +78,14 @@ impl Scope<'_> {
     }
 }
 
-/// The canonical line of a record: its JSON with `src` left out.
+/// The canonical line of a record: its JSON with `src` left out, and fields that
+/// say nothing (`null`, `false`) left out too, so that a field a later version
+/// adds with such a default leaves every digest as it was.
 fn canonical<T: Serialize>(r: &T) -> String {
     let mut v = serde_json::to_value(r).unwrap_or(serde_json::Value::Null);
     if let Some(o) = v.as_object_mut() {
         o.remove("src");
+        o.retain(|_, x| !matches!(x, serde_json::Value::Null | serde_json::Value::Bool(false)));
     }
     v.to_string()
 }
@@ -234,4 +238,40 @@ pub fn rows_used<'d>(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_that_says_nothing_is_not_in_the_canonical_line() {
+        #[derive(Serialize)]
+        struct Old {
+            id: &'static str,
+            n: i64,
+        }
+        #[derive(Serialize)]
+        struct New {
+            id: &'static str,
+            n: i64,
+            added: bool,
+            note: Option<String>,
+        }
+        let old = canonical(&Old { id: "A", n: 0 });
+        let new = canonical(&New {
+            id: "A",
+            n: 0,
+            added: false,
+            note: None,
+        });
+        assert_eq!(old, new);
+        let set = canonical(&New {
+            id: "A",
+            n: 0,
+            added: true,
+            note: None,
+        });
+        assert_ne!(old, set);
+    }
 }
