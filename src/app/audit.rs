@@ -16,7 +16,7 @@ use super::signoff::{find_latest, formats_of};
 use super::{EXIT_OK, EXIT_REJECTED, Global, OutputKind};
 use crate::archive::{sha256_file, sha256_hex};
 use crate::findings::Lang;
-use crate::ledger::{DocFile, DocVersion};
+use crate::ledger::{DocFile, DocVersion, Step};
 use crate::report::ReportDoc;
 
 /// One difference an audit found, typed; worded in the workspace's language only
@@ -59,7 +59,8 @@ pub enum Difference {
         path: String,
     },
     SignatureInvalid {
-        step: String,
+        #[serde(serialize_with = "evidence::step_text")]
+        step: Step,
         who: String,
         problem: String,
     },
@@ -128,15 +129,17 @@ impl Difference {
             D::MissingOnDisk { path } if zh => format!("{path}：磁盘上已不存在"),
             D::MissingOnDisk { path } => format!("{path}: missing on disk"),
             D::SignatureInvalid { step, who, problem } if zh => {
-                let step = match step.as_str() {
-                    "review" => "审核",
-                    "approve" => "批准",
-                    other => other,
+                let step = match step {
+                    Step::Review => "审核",
+                    Step::Approve => "批准",
                 };
                 format!("{who} 的{step}签名不成立：{problem}")
             }
             D::SignatureInvalid { step, who, problem } => {
-                format!("{step} signature of {who} does not hold: {problem}")
+                format!(
+                    "{} signature of {who} does not hold: {problem}",
+                    step.as_str()
+                )
             }
         }
     }
@@ -239,7 +242,7 @@ pub fn run(g: &Global, doc: &str) -> anyhow::Result<u8> {
     let ev = evidence::gather(&s.env.cat, &s.ledger.read(), &d, &all_files)?;
     for st in ev.invalid() {
         diffs.push(Difference::SignatureInvalid {
-            step: st.step.to_string(),
+            step: st.step,
             who: st.person.as_deref().unwrap_or(&st.name).to_string(),
             problem: st.problem.as_deref().unwrap_or("?").to_string(),
         });
@@ -401,7 +404,7 @@ mod tests {
                 path: s("out/x.pdf"),
             },
             Difference::SignatureInvalid {
-                step: s("approve"),
+                step: Step::Approve,
                 who: s("zhangwei"),
                 problem: s("bad"),
             },

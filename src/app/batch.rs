@@ -39,7 +39,7 @@ use crate::ledger::{
 use crate::model::catalogue::OutputFormat;
 use crate::model::document::{DocState, DocStatus, DocVersion};
 use crate::model::period::Period;
-use crate::model::records::{Dataset, DatasetKind};
+use crate::model::records::DatasetKind;
 use crate::model::status::Status;
 use crate::report::{self, ReportDoc};
 
@@ -121,12 +121,12 @@ enum Basis {
     /// Every delivery, as they stand.
     Deliveries,
     /// The period has an approved document: the inputs it was approved on.
-    Approved(closure::Approved),
+    Approved(std::sync::Arc<closure::Approved>),
     /// A period after approved ones: every delivery, settled against the
     /// approved data (archived with each document as `closure.json`).
     Settled {
         record: closure::ClosureRecord,
-        data: Dataset,
+        approved: std::sync::Arc<closure::Approved>,
     },
 }
 
@@ -336,19 +336,29 @@ fn figures_per_period(
     let approved = closure::approved_periods(&s.ledger)?;
     let mut out = BTreeMap::new();
     let mut bases = BTreeMap::new();
+    // Each approved document's inputs are read from the archive once per batch, however
+    // many of the batch's periods (a month, its quarter) are settled against them.
+    let mut read: BTreeMap<i64, std::sync::Arc<closure::Approved>> = BTreeMap::new();
+    let mut approved_data = |id: i64| -> anyhow::Result<std::sync::Arc<closure::Approved>> {
+        if let Some(a) = read.get(&id) {
+            return Ok(a.clone());
+        }
+        let a = std::sync::Arc::new(closure::approved_data(s, id, Some(o.period))?);
+        read.insert(id, a.clone());
+        Ok(a)
+    };
     for p in need {
         // A re-issue takes every delivery for the approved period itself.
         let basis = if let Some(&id) = approved.get(&p).filter(|_| !o.reissue) {
-            Basis::Approved(closure::approved_data(s, id, Some(o.period))?)
+            Basis::Approved(approved_data(id)?)
         } else if let Some((l, id)) = closure::closure_for(&approved, p) {
-            let inputs = s.ledger.read().document_inputs(id)?;
-            let data = closure::archived_data(s, &inputs)?;
+            let a = approved_data(id)?;
             Basis::Settled {
                 record: closure::ClosureRecord {
                     at: l.end(),
-                    inputs,
+                    inputs: a.inputs.clone(),
                 },
-                data,
+                approved: a,
             }
         } else {
             Basis::Deliveries
@@ -360,14 +370,14 @@ fn figures_per_period(
             Basis::Approved(a) => {
                 figures(&s.env, Some(&s.ledger), &a.read.ingested.dataset, p, None)?
             }
-            Basis::Settled { record, data } => figures(
+            Basis::Settled { record, approved } => figures(
                 &s.env,
                 Some(&s.ledger),
                 &inputs.ingested.dataset,
                 p,
                 Some(crate::kpi::Closure {
                     at: record.at,
-                    approved: data,
+                    approved: &approved.read.ingested.dataset,
                 }),
             )?,
         };

@@ -87,32 +87,14 @@ pub fn read_archived(
     inputs: &[(String, String)],
     period: Option<Period>,
 ) -> anyhow::Result<Ingested> {
-    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let work = s
-        .env
-        .ws
-        .root
-        .join(crate::ledger::STATE_DIR)
-        .join("work")
-        .join(format!(
-            "approved-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        ));
-    let _guard = RemoveOnDrop(work.clone());
+    let work = Scratch::new(s, "approved");
     let mut files = Vec::new();
     for (rel, sha) in inputs {
-        let safe = safe_rel(rel)
-            .with_context(|| format!("archived path \"{rel}\" is not a plain relative path"))?;
-        let bytes = s.archive.load(sha)?;
-        let p = work.join(safe);
-        fsutil::write_atomic(&p, &bytes)
-            .with_context(|| format!("{}: cannot write", p.display()))?;
-        files.push(p);
+        files.push(work.place(s, rel, sha)?);
     }
     files.sort();
     let mut ws = s.env.ws.clone();
-    ws.root = work.clone();
+    ws.root = work.path().to_path_buf();
     let arrivals = s.ledger.read().arrivals()?;
     let iso = crate::ingest::worker::isolation_for(&s.env.ws);
     let profiles = crate::ingest::profile::Profiles::of_workspace(&s.env.ws)?;
@@ -130,16 +112,51 @@ pub fn read_archived(
     Ok(crate::ingest::ingest(&ws, &s.env.cat, &files, &opts))
 }
 
-/// Removes a scratch folder when dropped.
-pub(super) struct RemoveOnDrop(pub PathBuf);
-impl Drop for RemoveOnDrop {
+/// A scratch folder under `.svcreport/work/` (rebuilds, archived inputs read
+/// again), removed when dropped.
+pub(super) struct Scratch(PathBuf);
+
+impl Scratch {
+    pub(super) fn new(s: &Session, prefix: &str) -> Scratch {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        Scratch(
+            s.env
+                .ws
+                .root
+                .join(crate::ledger::STATE_DIR)
+                .join("work")
+                .join(format!(
+                    "{prefix}-{}-{}",
+                    std::process::id(),
+                    N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                )),
+        )
+    }
+
+    pub(super) fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Write the archived object `sha` at the workspace-relative path `rel` inside.
+    pub(super) fn place(&self, s: &Session, rel: &str, sha: &str) -> anyhow::Result<PathBuf> {
+        let safe = safe_rel(rel)
+            .with_context(|| format!("archived path \"{rel}\" is not a plain relative path"))?;
+        let bytes = s.archive.load(sha)?;
+        let p = self.0.join(safe);
+        fsutil::write_atomic(&p, &bytes)
+            .with_context(|| format!("{}: cannot write", p.display()))?;
+        Ok(p)
+    }
+}
+
+impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
 /// A relative path made only of normal components (no `..`, no root).
-pub(super) fn safe_rel(rel: &str) -> Option<PathBuf> {
+fn safe_rel(rel: &str) -> Option<PathBuf> {
     let p = Path::new(rel);
     let mut out = PathBuf::new();
     for c in p.components() {

@@ -17,10 +17,16 @@ use crate::model::catalogue::Catalogue;
 use crate::model::document::{DocStatus, DocVersion, SignOff};
 use crate::signing;
 
+/// A step as its stored text (`review`, `approve`) in JSON.
+pub fn step_text<S: serde::Serializer>(step: &Step, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(step.as_str())
+}
+
 /// One review or approval, with what its signature proves.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StepCheck {
-    pub step: &'static str,
+    #[serde(serialize_with = "step_text")]
+    pub step: Step,
     pub name: String,
     pub person: Option<String>,
     pub at: NaiveDateTime,
@@ -93,7 +99,7 @@ pub fn gather(
 
 fn check_step(cat: &Catalogue, d: &DocRecord, files: &[DocFile], rec: ReviewRecord) -> StepCheck {
     let mut c = StepCheck {
-        step: rec.step.as_str(),
+        step: rec.step,
         name: rec.name.clone(),
         person: rec.person_id.clone(),
         at: rec.at,

@@ -11,11 +11,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
-use super::closure::{ClosureRecord, RemoveOnDrop, archived_data, safe_rel};
+use super::closure::{ClosureRecord, Scratch, archived_data};
 use super::pipeline::{build, map_on_threads, read_inbox, render_one, render_options};
 use super::session::{Env, Session};
 use crate::clock::RunTime;
-use crate::fsutil;
 use crate::kpi::{self, KpiInput, KpiResults};
 use crate::ledger::{DocRecord, SourceKind};
 use crate::model::catalogue::OutputFormat;
@@ -54,31 +53,12 @@ pub fn rebuild(
             d.state.version
         );
     }
-    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let work = s
-        .env
-        .ws
-        .root
-        .join(crate::ledger::STATE_DIR)
-        .join("work")
-        .join(format!(
-            "{}-{}",
-            std::process::id(),
-            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        ));
-    let _guard = RemoveOnDrop(work.clone());
+    let scratch = Scratch::new(s, "rebuild");
+    let work = scratch.path();
     let place = |rel: &str, sha: &str| -> anyhow::Result<PathBuf> {
-        let safe = safe_rel(rel).with_context(|| {
-            format!(
-                "{}: archived path \"{rel}\" is not a plain relative path",
-                d.doc_number
-            )
-        })?;
-        let bytes = s.archive.load(sha)?;
-        let p = work.join(safe);
-        fsutil::write_atomic(&p, &bytes)
-            .with_context(|| format!("{}: cannot write", p.display()))?;
-        Ok(p)
+        scratch
+            .place(s, rel, sha)
+            .with_context(|| d.doc_number.clone())
     };
     let mut history = None;
     let mut timeliness = None;
@@ -103,7 +83,7 @@ pub fn rebuild(
     for (path, sha) in &inputs {
         place(path, sha)?;
     }
-    let mut ws = Workspace::load(&work)?;
+    let mut ws = Workspace::load(work)?;
     ws.catalogue = catalogue_files;
     ws.output = work.join("out");
     ws.fonts = s.env.ws.fonts.clone();

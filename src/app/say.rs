@@ -620,7 +620,7 @@ impl Say<'_> {
                     ),
                     (h, _, _) => sign_off_word(h, lang).to_string(),
                 };
-                let approve = c.step == crate::ledger::Step::Approve.as_str();
+                let approve = c.step == crate::ledger::Step::Approve;
                 if zh {
                     let verb = if approve { "批准" } else { "审核" };
                     format!("  {who} 于 {} {verb}：{how}", time(c.at))

@@ -550,7 +550,7 @@ fn every_bundled_template_speaks_one_language() {
             .any(|b| b.starts_with("SR-ACME") && b.ends_with(".xlsx: below")),
         "{bad:?}"
     );
-    if have_pdftotext() {
+    if crate::support::have_tool("pdftotext") {
         assert!(
             bad.iter()
                 .any(|b| b.starts_with("SR-ACME") && b.ends_with(".pdf: below")),
@@ -562,13 +562,6 @@ fn every_bundled_template_speaks_one_language() {
             .any(|b| b.starts_with("SR-GLOBEX") && b.contains(".xlsx: 本附录只列出")),
         "{bad:?}"
     );
-}
-
-fn have_pdftotext() -> bool {
-    std::process::Command::new("pdftotext")
-        .arg("-v")
-        .output()
-        .is_ok()
 }
 
 /// The rows of a sheet of a rendered workbook, as text.
