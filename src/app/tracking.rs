@@ -50,16 +50,18 @@ pub fn status_rows(
     ledger: &Ledger,
     period: Option<Period>,
 ) -> anyhow::Result<Vec<StatusRow>> {
-    status_rows_with(env, ledger, period, &[])
+    let arrivals = Arrivals::of(&known_inputs(ledger, &[])?);
+    status_rows_with(env, ledger, period, &arrivals)
 }
 
-/// [`status_rows`], counting `arriving` (a batch's own inputs, not yet recorded) as
-/// arrived too: the same inputs give the same rows before and after they are recorded.
+/// [`status_rows`] with the arrivals given (the ledger's inputs, and a batch's own
+/// not yet recorded: the same inputs give the same rows before and after they are
+/// recorded).
 fn status_rows_with(
     env: &Env,
     ledger: &Ledger,
     period: Option<Period>,
-    arriving: &[InputRecord],
+    arrivals: &Arrivals,
 ) -> anyhow::Result<Vec<StatusRow>> {
     let now = env.now();
     let hol = env.due_holidays.clone();
@@ -88,7 +90,6 @@ fn status_rows_with(
     }
     keys.sort();
     keys.dedup();
-    let arrivals = Arrivals::of(&known_inputs(ledger, arriving)?);
     let mut rows = Vec::new();
     for (p, i) in keys {
         let spec = &env.cat.reports[i];
@@ -289,6 +290,7 @@ pub fn timeliness_rows(
 ) -> anyhow::Result<crate::report::Timeliness> {
     let mut reports = Vec::new();
     let inputs = known_inputs(ledger, arriving)?;
+    let arrivals = Arrivals::of(&inputs);
     // Periods before the first delivery the workspace knows are before its
     // service began: nothing was due then.
     let first = inputs
@@ -302,15 +304,14 @@ pub fn timeliness_rows(
         .filter(|p| first.is_none_or(|f| p.end() > f))
         .collect();
     for p in &periods {
-        for r in status_rows_with(env, ledger, Some(*p), arriving)? {
+        for r in status_rows_with(env, ledger, Some(*p), &arrivals)? {
             reports.push(to_timeliness(&r, false, env.now()));
         }
     }
-    for r in status_rows_with(env, ledger, Some(period), arriving)? {
+    for r in status_rows_with(env, ledger, Some(period), &arrivals)? {
         reports.push(to_timeliness(&r, true, env.now()));
     }
     periods.push(period);
-    let arrivals = Arrivals::of(&inputs);
     Ok(crate::report::Timeliness {
         reports,
         deliveries: delivery_rows(env, &arrivals, &periods),

@@ -823,6 +823,14 @@ fn read_workbook<RS: Read + Seek + Send>(
     };
     let limit = FileLimit::new();
     let mut file_level = Bounded::new(&limit);
+    // What the readers of whole workbooks (ods, xls) share.
+    let range_ctx = RangeCtx {
+        name,
+        refs,
+        opts,
+        limit: &limit,
+        profile: choice.chosen,
+    };
     match fmt {
         Format::Xlsx => {
             let mut wb: Xlsx<_> = Xlsx::new(cur).map_err(|e| open_err(&e))?;
@@ -870,25 +878,11 @@ fn read_workbook<RS: Read + Seek + Send>(
         }
         Format::Ods => {
             let wb: Ods<_> = Ods::new(cur).map_err(|e| open_err(&e))?;
-            let ctx = RangeCtx {
-                name,
-                refs,
-                opts,
-                limit: &limit,
-                profile: choice.chosen,
-            };
-            read_ranges(&ctx, wb, &mut file_level, out);
+            read_ranges(&range_ctx, wb, &mut file_level, out);
         }
         Format::Xls => {
             let wb: Xls<_> = Xls::new(cur).map_err(|e| open_err(&e))?;
-            let ctx = RangeCtx {
-                name,
-                refs,
-                opts,
-                limit: &limit,
-                profile: choice.chosen,
-            };
-            read_ranges(&ctx, wb, &mut file_level, out);
+            read_ranges(&range_ctx, wb, &mut file_level, out);
         }
     }
     out.findings.extend(file_level.finish(name, ""));
