@@ -10,9 +10,11 @@
 //!
 //! Run: `cargo bench --bench import` (`-- --rows N` to change the size).
 
+mod common;
+use common::Rng;
+
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -20,20 +22,6 @@ use rust_xlsxwriter::{Format, Workbook};
 use svcreport::ingest::profile::Profiles;
 use svcreport::ingest::{self, IngestOptions};
 use svcreport::model::catalogue::*;
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// One generated incident.
 struct Row {
@@ -223,18 +211,7 @@ fn child(file: &Path) {
 }
 
 fn measure(file: &Path) -> (f64, f64, usize) {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .arg("child")
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let s = String::from_utf8(out.stdout).unwrap();
-    let v: Vec<&str> = s.split_whitespace().collect();
+    let v = common::child_fields(&[], file);
     (
         v[0].parse().unwrap(),
         v[1].parse::<f64>().unwrap() / 1024.0,

@@ -16,6 +16,9 @@
 //! Run: `CARGO_TARGET_DIR=/work/targets/release cargo bench --bench ingest`
 //! (`-- --rows N` to change the size).
 
+mod common;
+use common::Rng;
+
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,20 +29,6 @@ use chrono::{Duration, NaiveDate};
 use rust_xlsxwriter::{Format, Workbook};
 use svcreport::ingest::{self, IngestOptions};
 use svcreport::model::catalogue::*;
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 const HEAD: [&str; 14] = [
     "工单号",
@@ -284,18 +273,7 @@ fn child(mode: &str, file: &Path) {
 }
 
 fn measure(mode: &str, file: &Path) -> (f64, f64, usize, f64, f64) {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args(["child", mode])
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let s = String::from_utf8(out.stdout).unwrap();
-    let v: Vec<&str> = s.split_whitespace().collect();
+    let v = common::child_fields(&[mode], file);
     (
         v[0].parse().unwrap(),
         v[1].parse::<f64>().unwrap() / 1024.0,
