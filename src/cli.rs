@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::app::distribute::Mode as DistributeMode;
+use crate::app::improvements::{Action as ImprovementsAction, Edit};
 use crate::app::signoff::Who;
 use crate::app::{Command, Global, OutputKind};
 use crate::model::catalogue::OutputFormat;
@@ -192,6 +193,14 @@ pub enum Cmd {
         #[arg(long, short, value_name = "PERIOD")]
         period: Option<Period>,
     },
+    /// The improvement register: list the open items, record actions and states, export it.
+    Improvements {
+        /// List every item, closed ones too.
+        #[arg(long)]
+        all: bool,
+        #[command(subcommand)]
+        action: Option<ImprovementsCmd>,
+    },
     /// Say whether a PDF or xlsx matches a ledger entry, and which document and version it is.
     Verify {
         /// A PDF or xlsx file, wherever it came from.
@@ -218,6 +227,37 @@ pub enum Cmd {
         /// The worker's memory (data segment) limit, bytes.
         #[arg(long, value_name = "BYTES")]
         memory_bytes: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImprovementsCmd {
+    /// Record an action, a due date, an owner or a state of an item (kept with its history).
+    Set {
+        /// The item: IMP-0007 or 7.
+        #[arg(value_name = "ITEM")]
+        item: String,
+        /// new, in-progress or closed (新建, 处理中, 已关闭).
+        #[arg(long, value_name = "STATE")]
+        state: Option<String>,
+        /// What is being done about it.
+        #[arg(long, value_name = "TEXT")]
+        action: Option<String>,
+        /// When it is due (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
+        /// Who owns it (a person of the catalogue).
+        #[arg(long, value_name = "WHO")]
+        owner: Option<String>,
+        /// A note kept in the item's history.
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Write the register and its history as a workbook for the process managers.
+    Export {
+        /// The workbook to write (default <output>/improvements/improvement-register.xlsx).
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -309,6 +349,29 @@ impl Cli {
             },
             Cmd::AllowedSigners { out } => Command::AllowedSigners { out },
             Cmd::Status { period } => Command::Status { period },
+            Cmd::Improvements { all, action } => Command::Improvements {
+                action: match action {
+                    None => ImprovementsAction::List { all },
+                    Some(ImprovementsCmd::Set {
+                        item,
+                        state,
+                        action,
+                        due,
+                        owner,
+                        note,
+                    }) => ImprovementsAction::Set {
+                        item,
+                        edit: Edit {
+                            state,
+                            action,
+                            due,
+                            owner,
+                            note,
+                        },
+                    },
+                    Some(ImprovementsCmd::Export { out }) => ImprovementsAction::Export { out },
+                },
+            },
             Cmd::Verify { file } => Command::Verify { file },
             Cmd::Audit { doc } => Command::Audit { doc },
             Cmd::GenSample { out } => Command::GenSample { out },

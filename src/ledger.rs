@@ -37,6 +37,8 @@ pub use crate::model::document::DocVersion;
 pub use crate::model::document::SignOff;
 use crate::model::document::{DocState, DocStatus};
 use crate::model::period::Period;
+use crate::model::status::Status;
+use crate::register::{Event, Item, ItemKey, ItemState, Logged};
 
 /// Folder of the tool's own state inside a workspace.
 pub const STATE_DIR: &str = ".svcreport";
@@ -424,10 +426,12 @@ pub enum SourceKind {
     /// The approved periods' data the figures were settled against
     /// (`closure.json`: where they end and the approved inputs).
     Closure,
+    /// The improvement register's items the document showed (`register.json`).
+    Register,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 8] = [
+    pub const ALL: [SourceKind; 9] = [
         SourceKind::Settings,
         SourceKind::Catalogue,
         SourceKind::Template,
@@ -436,6 +440,7 @@ impl SourceKind {
         SourceKind::Timeliness,
         SourceKind::Model,
         SourceKind::Closure,
+        SourceKind::Register,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -447,6 +452,7 @@ impl SourceKind {
             SourceKind::Timeliness => "timeliness",
             SourceKind::Model => "model",
             SourceKind::Closure => "closure",
+            SourceKind::Register => "register",
         }
     }
     fn parse(s: &str) -> Option<SourceKind> {
@@ -612,6 +618,31 @@ CREATE INDEX messages_doc ON messages(doc_id, recipient);
     // recorded before read it from their path.
     r#"
 ALTER TABLE inputs ADD COLUMN period TEXT;
+"#,
+    // 4: the improvement register and its history (issue 15), and what changed in
+    // each document version (the cover's revision history; NULL: not recorded).
+    r#"
+CREATE TABLE improvements (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    item_key TEXT NOT NULL UNIQUE,
+    process TEXT NOT NULL,
+    owner TEXT,
+    raised TEXT NOT NULL,
+    last TEXT NOT NULL,
+    last_status TEXT NOT NULL,
+    action TEXT,
+    due TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('new', 'in_progress', 'closed')),
+    reopened INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE improvement_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    item_id INTEGER NOT NULL REFERENCES improvements(id),
+    at TEXT NOT NULL,
+    event TEXT NOT NULL
+);
+CREATE INDEX improvement_events_item ON improvement_events(item_id);
+ALTER TABLE documents ADD COLUMN changes TEXT;
 "#,
 ];
 
@@ -923,6 +954,44 @@ fn get_format(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<OutputFormat>
     get_parsed(r, i, "file format", parse_format)
 }
 
+fn parse_item_state(s: &str) -> Option<ItemState> {
+    ItemState::ALL.into_iter().find(|x| x.as_str() == s)
+}
+
+fn parse_status(s: &str) -> Option<Status> {
+    [
+        Status::Met,
+        Status::AtRisk,
+        Status::Breached,
+        Status::NotApplicable,
+        Status::DataMissing,
+    ]
+    .into_iter()
+    .find(|x| x.as_str() == s)
+}
+
+const DATE_FORMAT: &str = "%Y-%m-%d";
+
+fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
+    Ok(Item {
+        id: r.get(0)?,
+        key: get_parsed(r, 1, "register key", |s| {
+            serde_json::from_str::<ItemKey>(s).ok()
+        })?,
+        process: r.get(2)?,
+        owner: r.get(3)?,
+        raised: get_period(r, 4)?,
+        last: get_period(r, 5)?,
+        last_status: get_parsed(r, 6, "judgement", parse_status)?,
+        action: r.get(7)?,
+        due: get_parsed(r, 8, "date", |s| {
+            chrono::NaiveDate::parse_from_str(s, DATE_FORMAT).ok()
+        })?,
+        state: get_parsed(r, 9, "register state", parse_item_state)?,
+        reopened: r.get(10)?,
+    })
+}
+
 const DOC_COLUMNS: &str = "id, report_id, period, doc_number, major, minor, status, content_hash, created, \
      supersedes, reviewed_by, reviewed_at, approved_by, approved_at, generated_at, review_signing, approval_signing";
 
@@ -993,6 +1062,66 @@ impl Reader<'_> {
             })
         })
         .transpose()
+    }
+
+    /// The improvement register, in id order.
+    pub fn improvements(&self) -> Result<Vec<Item>, LedgerError> {
+        self.collect(
+            "SELECT id, item_key, process, owner, raised, last, last_status, action, due, state, reopened FROM improvements ORDER BY id",
+            [],
+            item_from_row,
+        )
+    }
+
+    /// The id the next new register item gets (ids are never reused).
+    pub fn next_improvement_id(&self) -> Result<i64, LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT COALESCE(MAX(id), 0) + 1 FROM improvements",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The history of the register (every item, or one), oldest first.
+    pub fn improvement_events(&self, item: Option<i64>) -> Result<Vec<Logged>, LedgerError> {
+        self.collect(
+            "SELECT item_id, at, event FROM improvement_events WHERE ?1 IS NULL OR item_id = ?1 ORDER BY id",
+            [item],
+            |r| {
+                Ok(Logged {
+                    item: r.get(0)?,
+                    at: get_time(r, 1)?,
+                    event: get_parsed(r, 2, "register event", |s| serde_json::from_str(s).ok())?,
+                })
+            },
+        )
+    }
+
+    /// What changed in a document version (section ids), as recorded with it;
+    /// `None` when nothing was recorded (a version from before schema 4).
+    pub fn changes(&self, doc_id: i64) -> Result<Option<Vec<String>>, LedgerError> {
+        let v: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT changes FROM documents WHERE id = ?1",
+                [doc_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        match v.flatten() {
+            None => Ok(None),
+            Some(text) => {
+                serde_json::from_str(&text)
+                    .map(Some)
+                    .map_err(|source| LedgerError::Json {
+                        path: self.path.to_path_buf(),
+                        source,
+                    })
+            }
+        }
     }
 
     /// Every version of a document, oldest first.
@@ -1622,6 +1751,108 @@ impl LedgerTx<'_> {
             )
             .map_err(|e| self.sql(e))?;
         Ok(())
+    }
+
+    /// Save register items a batch touched (`register::sync`): an id the register does
+    /// not hold yet is inserted with that id, the others are updated; then log the
+    /// events at `at`.
+    pub fn save_register(
+        &self,
+        items: &[Item],
+        events: &[(i64, Event)],
+        at: NaiveDateTime,
+    ) -> Result<(), LedgerError> {
+        for it in items {
+            let known: Option<i64> = self
+                .tx
+                .query_row("SELECT id FROM improvements WHERE id = ?1", [it.id], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(|e| self.sql(e))?;
+            if known.is_some() {
+                self.update_item(it)?;
+                continue;
+            }
+            self.tx
+                .execute(
+                    "INSERT INTO improvements (id, item_key, process, owner, raised, last, last_status, action, due, state, reopened) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    params![
+                        it.id,
+                        self.json(&it.key)?,
+                        it.process,
+                        it.owner,
+                        it.raised.to_string(),
+                        it.last.to_string(),
+                        it.last_status.as_str(),
+                        it.action,
+                        it.due.format(DATE_FORMAT).to_string(),
+                        it.state.as_str(),
+                        it.reopened
+                    ],
+                )
+                .map_err(|e| self.sql(e))?;
+        }
+        for (id, e) in events {
+            self.log_event(*id, at, e)?;
+        }
+        Ok(())
+    }
+
+    /// Write an item's editable fields and judgement back.
+    pub fn update_item(&self, it: &Item) -> Result<(), LedgerError> {
+        let n = self
+            .tx
+            .execute(
+                "UPDATE improvements SET owner = ?2, last = ?3, last_status = ?4, action = ?5, due = ?6, state = ?7, reopened = ?8 WHERE id = ?1",
+                params![
+                    it.id,
+                    it.owner,
+                    it.last.to_string(),
+                    it.last_status.as_str(),
+                    it.action,
+                    it.due.format(DATE_FORMAT).to_string(),
+                    it.state.as_str(),
+                    it.reopened
+                ],
+            )
+            .map_err(|e| self.sql(e))?;
+        if n != 1 {
+            return Err(LedgerError::Invalid {
+                path: self.path.to_path_buf(),
+                message: format!("improvement item {} is not in the register", it.label()),
+            });
+        }
+        Ok(())
+    }
+
+    /// Log one event of an item.
+    pub fn log_event(&self, item: i64, at: NaiveDateTime, e: &Event) -> Result<(), LedgerError> {
+        self.tx
+            .execute(
+                "INSERT INTO improvement_events (item_id, at, event) VALUES (?1, ?2, ?3)",
+                params![item, time_text(&at), self.json(e)?],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// Record what changed in a document version (section ids).
+    pub fn record_changes(&self, doc_id: i64, sections: &[String]) -> Result<(), LedgerError> {
+        self.tx
+            .execute(
+                "UPDATE documents SET changes = ?2 WHERE id = ?1",
+                params![doc_id, self.json(&sections)?],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    fn json<T: Serialize>(&self, v: &T) -> Result<String, LedgerError> {
+        serde_json::to_string(v).map_err(|source| LedgerError::Json {
+            path: self.path.to_path_buf(),
+            source,
+        })
     }
 
     /// Make every write of this transaction durable at once.

@@ -33,6 +33,7 @@ pub mod ledger;
 pub mod mail;
 pub mod model;
 pub mod provider_templates;
+pub mod register;
 pub mod render;
 pub mod report;
 pub mod sample;

@@ -202,7 +202,7 @@ pub fn run(g: &Global, doc: &str) -> anyhow::Result<u8> {
         .into_iter()
         .filter(|f| f.status == d.state.status)
         .collect();
-    let rebuilt = rebuild(&s, &d, &d.state, &formats_of(&files))?;
+    let rebuilt = rebuild(&s, &d, &d.state, &formats_of(&files), None)?;
     let mut diffs = Vec::new();
     if rebuilt.doc.meta.content_hash != d.content_hash {
         diffs.push(Difference::ContentHash {

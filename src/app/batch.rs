@@ -1,7 +1,8 @@
 //! The batch shared by `run` and `render`: for a read inbox and a list of
 //! jobs, in named steps —
 //! `archive_inputs` → (refused: `record_refused`) → `figures_per_period` →
-//! `archive_sources` → `build_all` → `publish` → `record` (each a function below).
+//! `sync_register` → `archive_sources` → `build_all` → `publish` → `record`
+//! (each a function below).
 //!
 //! Orchestration (`app`). Invariants:
 //! - every output goes through `fsutil::write_atomic` (or the write-once
@@ -13,7 +14,10 @@
 //!   report model itself) is archived by content hash, so `rebuild` can
 //!   produce the same document later from the archive alone;
 //! - a refused run (`--strict` with error findings) archives and records its
-//!   inputs and the refusal, and renders nothing.
+//!   inputs and the refusal, and renders nothing;
+//! - the improvement register is brought up to date in memory before the
+//!   documents are built (they show its open items) and saved in the same
+//!   transaction as the documents.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -28,6 +32,7 @@ use super::pipeline::{
 };
 use super::session::{Env, Session, TOOL_VERSION};
 use super::tracking;
+use super::trail;
 use crate::archive::{sanitize_component, sha256_hex};
 use crate::findings::Severity;
 use crate::fsutil;
@@ -130,11 +135,22 @@ enum Basis {
     },
 }
 
+/// The improvement register after the batch's periods were synced into it.
+struct RegisterPlan {
+    /// The items the sync created or changed (saved with the batch).
+    touched: Vec<crate::register::Item>,
+    events: Vec<(i64, crate::register::Event)>,
+    /// The open items each period's documents show.
+    open: BTreeMap<Period, Vec<crate::register::Item>>,
+}
+
 /// One job built (and rendered where needed).
 struct Built {
     job: usize,
     decision: VersionDecision,
     state: DocState,
+    /// What a new version changed (section ids); `None` when unknown or not new.
+    changes: Option<Vec<String>>,
     /// The model of a new version (none when the version exists already).
     doc: Option<ReportDoc>,
     /// (format, published name, bytes) of the files to write.
@@ -191,11 +207,12 @@ pub fn run_batch(
     rep.history_gaps.sort_by_key(|(p, _)| *p);
     rep.history_gaps.dedup_by_key(|(p, _)| *p);
     laps.lap("figures (every period with its history)");
+    let register = sync_register(s, &figures)?;
     let sources = archive_sources(s)?;
     // The timeliness rows as the ledger knows them before this run.
     let timeliness = tracking::timeliness_rows(&s.env, &s.ledger, o.period, &input_rows)?;
     laps.lap("archive inputs, timeliness");
-    let built = build_all(s, inputs, o, &figures, &bases, &timeliness)?;
+    let built = build_all(s, inputs, o, &figures, &bases, &timeliness, &register.open)?;
     laps.lap("build and render documents");
     let published = publish(s, o, &built)?;
     let records = BuildRecords {
@@ -223,6 +240,11 @@ pub fn run_batch(
                 _ => None,
             })
             .collect(),
+        register: register
+            .open
+            .iter()
+            .map(|(p, items)| Ok((*p, s.archive.store(&serde_json::to_vec(items)?)?)))
+            .collect::<anyhow::Result<_>>()?,
     };
     laps.lap("publish files, archive models");
     record(
@@ -236,6 +258,7 @@ pub fn run_batch(
         &built,
         &published,
         &records,
+        &register,
     )?;
     laps.lap("ledger");
     Ok(rep)
@@ -387,6 +410,42 @@ fn figures_per_period(
     Ok((out, bases))
 }
 
+/// Bring the improvement register up to date with every period's raised items
+/// (oldest period first), in memory: the batch's transaction saves it.
+fn sync_register(s: &Session, figures: &BTreeMap<Period, Figures>) -> anyhow::Result<RegisterPlan> {
+    let mut items = s.ledger.read().improvements()?;
+    let before = items.clone();
+    let mut next = s.ledger.read().next_improvement_id()?;
+    let mut periods: Vec<&Period> = figures.keys().collect();
+    // By end; of periods ending together the shortest first (a month before its
+    // quarter), so an item is raised by the month it happened in.
+    periods.sort_by_key(|p| (p.end(), std::cmp::Reverse(p.start())));
+    let mut events = Vec::new();
+    for p in periods {
+        events.extend(crate::register::sync(
+            &mut items,
+            &figures[p].results.improvements,
+            *p,
+            &s.env.cat,
+            &mut next,
+        ));
+    }
+    let touched = items
+        .iter()
+        .filter(|i| !before.contains(i))
+        .cloned()
+        .collect();
+    let open = figures
+        .keys()
+        .map(|p| (*p, crate::register::open_for(&items, *p)))
+        .collect();
+    Ok(RegisterPlan {
+        touched,
+        events,
+        open,
+    })
+}
+
 /// Archive the settings, catalogue, template and holiday files, and the shipped
 /// holiday data where a calendar uses it (`builtin/holidays-cn.csv`): a rebuild
 /// uses the calendar the run used, even after the tool ships newer data.
@@ -440,6 +499,14 @@ struct Shared<'a> {
     templates: BTreeMap<String, report::template::Template>,
     /// The latest recorded version of every document (the ledger is not shared across threads).
     latest: BTreeMap<String, Option<DocRecord>>,
+    /// Every recorded version of every document, with what each changed.
+    versions: BTreeMap<String, trail::Versions>,
+    /// The reviews of each document's latest version, and its archived model.
+    latest_reviews: BTreeMap<String, Vec<crate::ledger::ReviewRecord>>,
+    latest_model: BTreeMap<String, Option<String>>,
+    archive: &'a crate::archive::Archive,
+    /// The register's open items per period.
+    register: &'a BTreeMap<Period, Vec<crate::register::Item>>,
     generated_at: NaiveDateTime,
 }
 
@@ -451,6 +518,7 @@ fn build_all(
     figures: &BTreeMap<Period, Figures>,
     bases: &BTreeMap<Period, Basis>,
     timeliness: &report::Timeliness,
+    register: &BTreeMap<Period, Vec<crate::register::Item>>,
 ) -> anyhow::Result<Vec<Built>> {
     let env = &s.env;
     let mut templates = BTreeMap::new();
@@ -462,8 +530,20 @@ fn build_all(
         }
     }
     let mut latest = BTreeMap::new();
+    let mut versions = BTreeMap::new();
+    let mut latest_reviews = BTreeMap::new();
+    let mut latest_model = BTreeMap::new();
     for j in &o.jobs {
-        latest.insert(j.doc_number.clone(), s.ledger.read().latest(&j.doc_number)?);
+        let l = s.ledger.read().latest(&j.doc_number)?;
+        if let Some(d) = &l {
+            latest_reviews.insert(j.doc_number.clone(), s.ledger.read().reviews(d.id)?);
+            latest_model.insert(j.doc_number.clone(), trail::model_sha(&s.ledger, d.id)?);
+        }
+        latest.insert(j.doc_number.clone(), l);
+        versions.insert(
+            j.doc_number.clone(),
+            trail::versions(&s.ledger, &j.doc_number)?,
+        );
     }
     let shared = Shared {
         env,
@@ -474,6 +554,11 @@ fn build_all(
         timeliness,
         templates,
         latest,
+        versions,
+        latest_reviews,
+        latest_model,
+        archive: &s.archive,
+        register,
         generated_at: env.now(),
     };
     let total = o.jobs.len();
@@ -518,6 +603,8 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
         generated_at: sh.generated_at,
         template: &sh.templates[&spec.template],
         coverage: &coverage,
+        register: sh.register.get(&j.period).map_or(&[], |v| v.as_slice()),
+        trail: &report::Trail::default(),
     };
     let probe = super::pipeline::build(&ctx)?;
     let prev = sh.latest.get(&j.doc_number).and_then(|d| d.as_ref());
@@ -539,6 +626,13 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
         _ => DocState::draft(decision.version(), decision.supersedes()),
     };
     let name = |f| file_name(&j.doc_number, &j.period, state.version, state.status, f);
+    let no_versions = Vec::new();
+    let versions = sh.versions.get(&j.doc_number).unwrap_or(&no_versions);
+    let reviews = sh
+        .latest_reviews
+        .get(&j.doc_number)
+        .map_or(&[][..], |v| v.as_slice());
+    let mut changes = None;
     let (doc, files) = match (&decision, prev) {
         (VersionDecision::Approved { .. }, _) => (None, Vec::new()),
         (VersionDecision::Same { .. }, _) => {
@@ -554,9 +648,11 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
             let mut files = Vec::new();
             if !missing.is_empty() {
                 let at = prev.map_or(sh.generated_at, |p| p.generated_at);
+                let tr = trail::trail(versions, &state, at, None, reviews, None);
                 let doc = super::pipeline::build(&report::BuildContext {
                     state: state.clone(),
                     generated_at: at,
+                    trail: &tr,
                     ..ctx
                 })?;
                 files = render_files(&doc, &missing, &render_options(env, spec, at), name)?;
@@ -564,14 +660,29 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
             (None, files)
         }
         _ => {
-            let doc = if state == DocState::default() {
-                probe
-            } else {
-                super::pipeline::build(&report::BuildContext {
-                    state: state.clone(),
-                    ..ctx
-                })?
+            changes = match decision {
+                VersionDecision::First => Some(Vec::new()),
+                _ => trail::changed_sections(
+                    sh.archive,
+                    sh.latest_model
+                        .get(&j.doc_number)
+                        .and_then(|m| m.as_deref()),
+                    &probe,
+                ),
             };
+            let tr = trail::trail(
+                versions,
+                &state,
+                sh.generated_at,
+                changes.clone(),
+                &[],
+                None,
+            );
+            let doc = super::pipeline::build(&report::BuildContext {
+                state: state.clone(),
+                trail: &tr,
+                ..ctx
+            })?;
             let ro = render_options(env, spec, sh.generated_at);
             let files = render_files(&doc, &j.formats, &ro, name)?;
             (Some(doc), files)
@@ -581,6 +692,7 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
         job: ji,
         decision,
         state,
+        changes,
         doc,
         files,
     })
@@ -628,6 +740,8 @@ struct BuildRecords {
     closure: BTreeMap<Period, String>,
     /// The approved inputs of each period with an approved document.
     approved_inputs: BTreeMap<Period, Vec<(String, String)>>,
+    /// `register.json` per period: the register's items its documents show.
+    register: BTreeMap<Period, String>,
 }
 
 /// One transaction for everything the batch learnt: inputs, the run, the
@@ -647,6 +761,7 @@ fn record(
     built: &[Built],
     published: &[Published],
     records: &BuildRecords,
+    register: &RegisterPlan,
 ) -> anyhow::Result<()> {
     let env = &s.env;
     let finished = env.now();
@@ -674,6 +789,7 @@ fn record(
     for f in figures.values() {
         tx.record_results(run_id, &f.results)?;
     }
+    tx.save_register(&register.touched, &register.events, finished)?;
     for (b, p) in built.iter().zip(published) {
         let j = &o.jobs[b.job];
         let spec = &env.cat.reports[j.spec];
@@ -739,6 +855,12 @@ fn record(
                 }
                 if let Some(c) = records.closure.get(&j.period) {
                     own.push((SourceKind::Closure, "closure.json", c));
+                }
+                if let Some(r) = records.register.get(&j.period) {
+                    own.push((SourceKind::Register, "register.json", r));
+                }
+                if let Some(c) = &b.changes {
+                    tx.record_changes(id, c)?;
                 }
                 for (kind, path, sha) in own {
                     tx.record_document_source(

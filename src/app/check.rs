@@ -111,6 +111,7 @@ pub fn check(
     };
     let mut ing = ingest::ingest(ws, cat, &paths, &opts);
     ing.findings.extend(refused);
+    ing.findings.extend(name_gaps(ws, cat, &ing.dataset));
     let lang = Lang::from_tag(&ws.language);
     if let Some(p) = xlsx {
         findings::write_xlsx(p, &ing.findings, &ing.files, lang)?;
@@ -121,6 +122,93 @@ pub fn check(
     } else {
         EXIT_OK
     })
+}
+
+/// What the documents would name without a display name (`catalogue.name_missing`):
+/// the processes owning the catalogue's metrics and the processes of process-KPI rows
+/// with no `[[process]]` entry (their id is printed and no manager owns their
+/// improvement items), capacity resources of the data with no `[[resource]]`; and,
+/// when a report uses an English template, the processes, resources, services,
+/// customers and people without `name_en`. Each once, on the first catalogue file.
+pub fn name_gaps(
+    ws: &Workspace,
+    cat: &Catalogue,
+    data: &crate::model::records::Dataset,
+) -> Vec<findings::Finding> {
+    use crate::findings::{Finding, Message, MissingName, NamedKind};
+    use std::collections::BTreeSet;
+    let file = ws.catalogue.first().map(|p| ws.rel(p));
+    let mut out = Vec::new();
+    let mut push = |kind: NamedKind, id: &str, missing: MissingName| {
+        let mut f = Finding::new(Message::NameMissing {
+            kind,
+            id: id.to_string(),
+            missing,
+        });
+        if let Some(file) = &file {
+            f = f.file(file);
+        }
+        out.push(f);
+    };
+    // Processes: the built-in owner of each metric the agreements target, unless a
+    // catalogue process lists the metric or carries the name; and process-KPI rows.
+    let mut processes: BTreeSet<String> = BTreeSet::new();
+    for a in &cat.agreements {
+        for t in &a.targets {
+            if !cat.processes.iter().any(|p| p.metrics.contains(&t.metric)) {
+                processes.insert(crate::kpi::process_of(t.metric).to_string());
+            }
+        }
+    }
+    processes.extend(
+        data.process_kpis
+            .iter()
+            .map(|r| r.process.as_str().to_string()),
+    );
+    for p in &processes {
+        if cat.process(p).is_none() {
+            push(NamedKind::Process, p, MissingName::Entry);
+        }
+    }
+    let resources: BTreeSet<&str> = data.capacity.iter().map(|c| c.resource.as_str()).collect();
+    for r in resources {
+        if cat.resource(r).is_none() {
+            push(NamedKind::Resource, r, MissingName::Entry);
+        }
+    }
+    // English documents: every name they print needs its English form.
+    let english = cat.reports.iter().any(|r| {
+        crate::report::Template::load(&ws.root.join("templates"), &r.template)
+            .is_ok_and(|t| !t.is_zh())
+    });
+    if english {
+        for p in &cat.processes {
+            if p.name_en.is_none() {
+                push(NamedKind::Process, &p.id, MissingName::English);
+            }
+        }
+        for r in &cat.resources {
+            if r.name_en.is_none() {
+                push(NamedKind::Resource, &r.id, MissingName::English);
+            }
+        }
+        for x in &cat.services {
+            if x.name_en.is_none() {
+                push(NamedKind::Service, &x.id, MissingName::English);
+            }
+        }
+        for x in &cat.customers {
+            if x.name_en.is_none() {
+                push(NamedKind::Customer, &x.id, MissingName::English);
+            }
+        }
+        for x in &cat.persons {
+            if x.name_en.is_none() {
+                push(NamedKind::Person, &x.id, MissingName::English);
+            }
+        }
+    }
+    out
 }
 
 fn print(g: &Global, ing: &Ingested, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {

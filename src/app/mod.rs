@@ -18,6 +18,7 @@ pub mod calendar;
 pub mod check;
 pub mod compute;
 pub mod distribute;
+pub mod improvements;
 pub mod render;
 pub mod review;
 pub mod run;
@@ -37,6 +38,7 @@ pub mod say;
 pub mod session;
 pub mod signoff;
 pub mod tracking;
+pub mod trail;
 
 /// Exit codes (documented in `--help` and the README).
 pub const EXIT_OK: u8 = 0;
@@ -134,6 +136,9 @@ pub enum Command {
     Status {
         period: Option<Period>,
     },
+    Improvements {
+        action: improvements::Action,
+    },
     Verify {
         file: PathBuf,
     },
@@ -160,7 +165,10 @@ pub fn run(g: &Global, cmd: Command) -> anyhow::Result<u8> {
         Command::Templates { out } | Command::GenSample { out } => {
             crate::fsutil::check_output_path(out, true)?
         }
-        Command::AllowedSigners { out: Some(p) } => crate::fsutil::check_output_path(p, false)?,
+        Command::AllowedSigners { out: Some(p) }
+        | Command::Improvements {
+            action: improvements::Action::Export { out: Some(p) },
+        } => crate::fsutil::check_output_path(p, false)?,
         _ => {}
     }
     match cmd {
@@ -198,6 +206,7 @@ pub fn run(g: &Global, cmd: Command) -> anyhow::Result<u8> {
         } => distribute::run(g, period, mode, dry_run, resend),
         Command::AllowedSigners { out } => allowed_signers::run(g, out.as_deref()),
         Command::Status { period } => status::run(g, period),
+        Command::Improvements { action } => improvements::run(g, action),
         Command::Verify { file } => verify::run(g, &file),
         Command::Audit { doc } => audit::run(g, &doc),
         Command::GenSample { out } => sample::run(g, &out),

@@ -37,12 +37,15 @@ pub const BUILTIN_CN: &str = ".svcreport/builtin/holidays-cn.csv";
 
 /// Recreate a document version from the archive alone (inputs, settings,
 /// catalogue, templates, history, timeliness) in a scratch workspace under
-/// `.svcreport/work/`, build it with `state` and render `formats`.
+/// `.svcreport/work/`, build it with `state` and render `formats`. The cover's
+/// trail comes from the ledger (versions up to this one, its own steps), plus
+/// `pending`, the comment of a step being taken now.
 pub fn rebuild(
     s: &Session,
     d: &DocRecord,
     state: &DocState,
     formats: &[OutputFormat],
+    pending: Option<report::Comment>,
 ) -> anyhow::Result<Rebuilt> {
     let sources = s.ledger.read().document_sources(d.id)?;
     let inputs = s.ledger.read().document_inputs(d.id)?;
@@ -64,6 +67,7 @@ pub fn rebuild(
     let mut timeliness = None;
     let mut model = None;
     let mut closure = None;
+    let mut register = None;
     let mut catalogue_files = Vec::new();
     for src in &sources {
         match src.kind {
@@ -71,6 +75,7 @@ pub fn rebuild(
             SourceKind::Timeliness => timeliness = Some(s.archive.load(&src.sha256)?),
             SourceKind::Model => model = Some(s.archive.load(&src.sha256)?),
             SourceKind::Closure => closure = Some(s.archive.load(&src.sha256)?),
+            SourceKind::Register => register = Some(s.archive.load(&src.sha256)?),
             SourceKind::Catalogue => {
                 place(&src.path, &src.sha256)?;
                 catalogue_files.push(PathBuf::from(&src.path));
@@ -146,6 +151,13 @@ pub fn rebuild(
             }),
     })?;
     results.cap_missed(report::build::BREACH_ROWS);
+    let register: Vec<crate::register::Item> = match register {
+        Some(r) => serde_json::from_slice(&r)?,
+        None => Vec::new(),
+    };
+    let versions = super::trail::versions(&s.ledger, &d.doc_number)?;
+    let reviews = s.ledger.read().reviews(d.id)?;
+    let trail = super::trail::trail(&versions, state, generated, None, &reviews, pending);
     let template = report::template::Template::load(&env.template_dir(), &spec.template)?;
     let coverage = super::pipeline::coverage(&env);
     let doc = build(&report::BuildContext {
@@ -164,6 +176,8 @@ pub fn rebuild(
         generated_at: generated,
         template: &template,
         coverage: &coverage,
+        register: &register,
+        trail: &trail,
     })?;
     let ro = render_options(&env, spec, generated);
     let files = map_on_threads(formats, |_, f| Ok((*f, render_one(&doc, *f, &ro)?)))

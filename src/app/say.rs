@@ -17,6 +17,19 @@ use crate::timeliness::{Flag, Progress, State};
 /// One line a command prints.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Say<'a> {
+    /// `improvements`: one item of the register.
+    RegisterItem(&'a crate::register::Item),
+    /// `improvements`: the register has nothing to list.
+    RegisterEmpty {
+        all: bool,
+    },
+    /// `improvements set`: an item was changed.
+    RegisterUpdated(&'a crate::register::Item),
+    /// `improvements export`: the workbook written.
+    RegisterExported {
+        path: &'a str,
+        items: usize,
+    },
     /// `run`: the reconciliation of the inputs.
     RunRows {
         period: Period,
@@ -257,6 +270,142 @@ fn status_word(s: DocStatus, lang: Lang) -> &'static str {
     }
 }
 
+/// A register item's state in `lang`.
+pub fn item_state(s: crate::register::ItemState, lang: Lang) -> &'static str {
+    use crate::register::ItemState;
+    match (s, lang) {
+        (ItemState::New, Lang::Zh) => "新建",
+        (ItemState::InProgress, Lang::Zh) => "处理中",
+        (ItemState::Closed, Lang::Zh) => "已关闭",
+        (ItemState::New, Lang::En) => "new",
+        (ItemState::InProgress, Lang::En) => "in progress",
+        (ItemState::Closed, Lang::En) => "closed",
+    }
+}
+
+/// A target's judgement in `lang`.
+pub fn judgement(s: crate::model::status::Status, lang: Lang) -> &'static str {
+    use crate::model::status::Status;
+    match (s, lang) {
+        (Status::Met, Lang::Zh) => "达标",
+        (Status::AtRisk, Lang::Zh) => "有风险",
+        (Status::Breached, Lang::Zh) => "未达标",
+        (Status::NotApplicable, Lang::Zh) => "不适用",
+        (Status::DataMissing, Lang::Zh) => "数据缺失",
+        (Status::Met, Lang::En) => "met",
+        (Status::AtRisk, Lang::En) => "at risk",
+        (Status::Breached, Lang::En) => "breached",
+        (Status::NotApplicable, Lang::En) => "n/a",
+        (Status::DataMissing, Lang::En) => "data missing",
+    }
+}
+
+/// A target's scope as `customer/service/priority/resource` (the parts it has).
+pub fn register_scope(s: &crate::kpi::Scope) -> String {
+    [&s.customer, &s.service, &s.priority, &s.resource]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The register workbook's column headers (`improvements export`), in `lang`.
+pub fn register_headers(lang: Lang) -> [&'static str; 13] {
+    match lang {
+        Lang::Zh => [
+            "编号",
+            "协议",
+            "指标",
+            "范围",
+            "责任流程",
+            "负责人",
+            "提出期间",
+            "最近一次",
+            "最近判定",
+            "改进措施",
+            "完成期限",
+            "处理状态",
+            "重开次数",
+        ],
+        Lang::En => [
+            "Item",
+            "Agreement",
+            "Metric",
+            "Scope",
+            "Process",
+            "Owner",
+            "Raised",
+            "Last raised",
+            "Last judgement",
+            "Action",
+            "Due",
+            "State",
+            "Reopened",
+        ],
+    }
+}
+
+/// The register workbook's history sheet headers, and its sheet names, in `lang`.
+pub fn register_history_headers(lang: Lang) -> ([&'static str; 4], [&'static str; 2]) {
+    match lang {
+        Lang::Zh => (["编号", "时间", "事件", "详情"], ["改进登记册", "历史"]),
+        Lang::En => (["Item", "Time", "Event", "Detail"], ["Register", "History"]),
+    }
+}
+
+/// One event of the register's history as (event, detail), in `lang`.
+pub fn register_event(e: &crate::register::Event, lang: Lang) -> (String, String) {
+    use crate::register::Event;
+    let zh = lang == Lang::Zh;
+    match e {
+        Event::Raised { period, status } => (
+            if zh { "提出" } else { "raised" }.into(),
+            format!("{period} {}", judgement(*status, lang)),
+        ),
+        Event::Recurred { period, status } => (
+            if zh { "再次出现" } else { "raised again" }.into(),
+            format!("{period} {}", judgement(*status, lang)),
+        ),
+        Event::Reopened { period, status } => (
+            if zh { "重新打开" } else { "reopened" }.into(),
+            format!("{period} {}", judgement(*status, lang)),
+        ),
+        Event::Edited {
+            state,
+            action,
+            due,
+            owner,
+            note,
+        } => {
+            let mut parts = Vec::new();
+            if let Some(s) = state {
+                parts.push(format!(
+                    "{}{}",
+                    if zh { "状态：" } else { "state: " },
+                    item_state(*s, lang)
+                ));
+            }
+            if let Some(a) = action {
+                parts.push(format!("{}{a}", if zh { "措施：" } else { "action: " }));
+            }
+            if let Some(d) = due {
+                parts.push(format!("{}{d}", if zh { "期限：" } else { "due: " }));
+            }
+            if let Some(o) = owner {
+                parts.push(format!("{}{o}", if zh { "负责人：" } else { "owner: " }));
+            }
+            if let Some(n) = note {
+                parts.push(format!("{}{n}", if zh { "备注：" } else { "note: " }));
+            }
+            (
+                if zh { "更新" } else { "edited" }.into(),
+                parts.join(if zh { "；" } else { "; " }),
+            )
+        }
+    }
+}
+
 fn time(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
@@ -275,6 +424,58 @@ impl Say<'_> {
     pub fn text(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
         match self {
+            Say::RegisterItem(i) => {
+                let metric = serde_json::to_value(&i.key.metric)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                let scope = register_scope(&i.key.scope);
+                let owner = i.owner.as_deref().unwrap_or("—");
+                let action = i.action.as_deref().unwrap_or("—");
+                if zh {
+                    format!(
+                        "{}  {}  {} {metric} {scope}  负责人 {owner}  期限 {}  措施：{action}  （{} 提出，最近一次 {} {}）",
+                        i.label(),
+                        item_state(i.state, lang),
+                        i.key.agreement,
+                        i.due,
+                        i.raised,
+                        i.last,
+                        judgement(i.last_status, lang)
+                    )
+                } else {
+                    format!(
+                        "{}  {}  {} {metric} {scope}  owner {owner}  due {}  action: {action}  (raised {}, last {} {})",
+                        i.label(),
+                        item_state(i.state, lang),
+                        i.key.agreement,
+                        i.due,
+                        i.raised,
+                        i.last,
+                        judgement(i.last_status, lang)
+                    )
+                }
+            }
+            Say::RegisterEmpty { all } => match (zh, all) {
+                (true, false) => "改进登记册中没有未关闭的事项。".to_string(),
+                (true, true) => "改进登记册为空。".to_string(),
+                (false, false) => "no open item in the improvement register".to_string(),
+                (false, true) => "the improvement register is empty".to_string(),
+            },
+            Say::RegisterUpdated(i) => {
+                if zh {
+                    format!("已更新 {}：{}", i.label(), item_state(i.state, lang))
+                } else {
+                    format!("updated {}: {}", i.label(), item_state(i.state, lang))
+                }
+            }
+            Say::RegisterExported { path, items } => {
+                if zh {
+                    format!("已写出改进登记册：{path}（{items} 项）")
+                } else {
+                    format!("improvement register written: {path} ({items} item(s))")
+                }
+            }
             Say::RunRows {
                 period,
                 files,

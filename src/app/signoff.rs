@@ -376,7 +376,16 @@ pub fn take(
         }
     }
     let files = s.ledger.read().files(d.id)?;
-    let rebuilt = rebuild(&s, &d, &state, &formats_of(&files))?;
+    let pending = comment.map(|c| crate::report::Comment {
+        step: to,
+        who: taker
+            .person_id
+            .clone()
+            .unwrap_or_else(|| taker.name.clone()),
+        at,
+        text: c.to_string(),
+    });
+    let rebuilt = rebuild(&s, &d, &state, &formats_of(&files), pending)?;
     if rebuilt.doc.meta.content_hash != d.content_hash {
         bail!(
             "{} V{}: rebuilt from the archive, its content hash is {} but the draft's is {}; nothing was recorded (run `svcreport audit {}`)",

@@ -304,6 +304,11 @@ codes! {
         "已接受、但所检查期间的任何指标都不使用的行（只计数，不拒绝）。",
         "Nothing to do if they belong to another period.",
         "如属于其他期间，则无需处理。";
+    CatalogueNameMissing = "catalogue.name_missing", Warning,
+        "Something the documents name has no display name in the catalogue: a process, resource, service, customer or person without an entry (its id is printed, and a process has no manager to own improvement items), or without name_en while an English template is in use (the Chinese name is printed in English documents).",
+        "文档中要显示的对象在目录中没有显示名称：流程、资源、服务、客户或人员没有条目（文档显示其编号，流程没有负责改进事项的经理），或在使用英文模板时缺少 name_en（英文文档中会显示中文名称）。",
+        "Add the entry ([[process]] with name, name_en and owner; [[resource]] with name and name_en), or its name_en.",
+        "在目录中补充该条目（[[process]] 写明 name、name_en 和 owner；[[resource]] 写明 name 和 name_en），或补充其 name_en。";
 }
 
 impl Code {
@@ -405,7 +410,15 @@ mod tests {
         assert_eq!(
             groups,
             [
-                "ingest", "sheet", "column", "profile", "value", "ref", "delivery", "row"
+                "ingest",
+                "sheet",
+                "column",
+                "profile",
+                "value",
+                "ref",
+                "delivery",
+                "row",
+                "catalogue"
             ]
         );
         assert_eq!(Code::from_id("value.bad_priority"), None);

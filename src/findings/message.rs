@@ -145,6 +145,27 @@ pub enum RefKind {
     Supplier,
 }
 
+/// What kind of catalogue entry a name is missing for (`catalogue.name_missing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NamedKind {
+    Process,
+    Resource,
+    Service,
+    Customer,
+    Person,
+}
+
+/// Which name is missing (`catalogue.name_missing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingName {
+    /// No catalogue entry at all: documents print the id.
+    Entry,
+    /// No `name_en`, while an English template is in use.
+    English,
+}
+
 /// Which id repeats (`row.duplicate_id`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IdKind {
@@ -523,6 +544,14 @@ pub enum Message {
         period: String,
         first_row: u32,
     },
+    // catalogue.name_missing
+    /// `id` (a process, resource, … the documents name) has no catalogue entry, or no
+    /// `name_en` while an English template is in use.
+    NameMissing {
+        kind: NamedKind,
+        id: String,
+        missing: MissingName,
+    },
     // any code
     /// `count` more findings of `code` not listed one by one (the finding's cell spans
     /// the first to the last of them).
@@ -601,6 +630,7 @@ impl Message {
             M::DeclaredPeriodConflict { .. } => Code::DeliveryDeclaredPeriodConflict,
             M::ClosedWithoutResolution { .. } => Code::RowClosedWithoutResolution,
             M::OutsidePeriod { .. } => Code::RowOutsidePeriod,
+            M::NameMissing { .. } => Code::CatalogueNameMissing,
         }
     }
 
@@ -1144,6 +1174,21 @@ impl Message {
                 "{rows} accepted row(s) lie outside {period} and count in none of its figures (first: row {first_row})",
                 "{rows} 行已接受的数据不在 {period} 内，不计入该期间的任何指标（第一行：第 {first_row} 行）"
             ),
+            M::NameMissing { kind, id, missing } => {
+                let what = named_kind_text(*kind, lang);
+                match missing {
+                    MissingName::Entry => tr!(
+                        lang,
+                        "{what} \"{id}\" has no catalogue entry: documents print \"{id}\"",
+                        "{what}“{id}”在目录中没有条目：文档中显示为“{id}”"
+                    ),
+                    MissingName::English => tr!(
+                        lang,
+                        "{what} \"{id}\" has no name_en: English documents print its Chinese name",
+                        "{what}“{id}”没有 name_en：英文文档中会显示其中文名称"
+                    ),
+                }
+            }
             M::Suppressed { code, count, scope } => match scope {
                 SuppressedIn::Sheet => tr!(
                     lang,
@@ -1481,6 +1526,16 @@ impl Message {
                 "nothing to do if these rows belong to another period",
                 "如果这些行属于其他期间，则无需处理",
             ),
+            M::NameMissing { missing, .. } => match missing {
+                MissingName::Entry => pick(
+                    "add its entry to the catalogue with name and name_en ([[process]] also with owner, the process manager)",
+                    "请在目录中补充该条目，写明 name 和 name_en（[[process]] 还需写明 owner，即流程经理）",
+                ),
+                MissingName::English => pick(
+                    "add name_en to its catalogue entry",
+                    "请在目录中为该条目补充 name_en",
+                ),
+            },
             M::Suppressed { code, .. } => {
                 let fix = code.fix(lang);
                 tr!(
@@ -1490,6 +1545,22 @@ impl Message {
                 )
             }
         }
+    }
+}
+
+/// `process`, `resource` … (`流程`, `资源` …).
+fn named_kind_text(k: NamedKind, lang: Lang) -> &'static str {
+    match (k, lang) {
+        (NamedKind::Process, Lang::En) => "process",
+        (NamedKind::Resource, Lang::En) => "resource",
+        (NamedKind::Service, Lang::En) => "service",
+        (NamedKind::Customer, Lang::En) => "customer",
+        (NamedKind::Person, Lang::En) => "person",
+        (NamedKind::Process, Lang::Zh) => "流程",
+        (NamedKind::Resource, Lang::Zh) => "资源",
+        (NamedKind::Service, Lang::Zh) => "服务",
+        (NamedKind::Customer, Lang::Zh) => "客户",
+        (NamedKind::Person, Lang::Zh) => "人员",
     }
 }
 
@@ -1941,6 +2012,16 @@ mod tests {
                 rows: 2,
                 period: "2026-10".into(),
                 first_row: 3,
+            },
+            Message::NameMissing {
+                kind: NamedKind::Process,
+                id: "问题管理".into(),
+                missing: MissingName::Entry,
+            },
+            Message::NameMissing {
+                kind: NamedKind::Resource,
+                id: "erp-db-cpu".into(),
+                missing: MissingName::English,
             },
             Message::WorkerFailed {
                 failure: WorkerFailure::OutOfMemory { limit_mib: 1024 },

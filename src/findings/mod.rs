@@ -51,8 +51,9 @@ pub use cell_ref::{
 };
 pub use code::{Code, CodeInfo};
 pub use message::{
-    DatasetName, FileKind, Found, IdKind, LinkProblem, Message, Place, RefKind, SuppressedIn,
-    TextPlace, Words, WorkerFailure, choices_list, clip, codepoint, intern, number_text,
+    DatasetName, FileKind, Found, IdKind, LinkProblem, Message, MissingName, NamedKind, Place,
+    RefKind, SuppressedIn, TextPlace, Words, WorkerFailure, choices_list, clip, codepoint, intern,
+    number_text,
 };
 pub use workbook::{FindingsXlsxError, write_xlsx, xlsx_bytes};
 

@@ -591,6 +591,43 @@ fn cover_sheet(
         w.text(row, 1, &v, &text, true)?;
         row += 1;
     }
+    // Review and approval comments, then the revision history (from the ledger).
+    for c in &m.comments {
+        w.text(row, 0, &c.label, &key, true)?;
+        w.text(
+            row,
+            1,
+            &format!("{} ({} {})", c.text, c.who, c.at),
+            &text,
+            true,
+        )?;
+        row += 1;
+    }
+    if !m.revisions.is_empty() {
+        row += 1;
+        let heading = fm.heading.clone();
+        w.text(
+            row,
+            0,
+            label(doc, "revisions", "Revisions"),
+            &heading,
+            false,
+        )?;
+        row += 1;
+        for (col, k) in ["version", "revision_date", "revision_change"]
+            .iter()
+            .enumerate()
+        {
+            w.text(row, col as u16, label(doc, k, k), &key, true)?;
+        }
+        row += 1;
+        for r in &m.revisions {
+            for (col, v) in [&r.version, &r.date, &r.change].iter().enumerate() {
+                w.text(row, col as u16, v, &text, true)?;
+            }
+            row += 1;
+        }
+    }
     row += 1;
     let heading = fm.heading.clone();
     w.text(row, 0, label(doc, "contents", "Contents"), &heading, false)?;

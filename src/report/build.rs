@@ -168,6 +168,60 @@ pub struct BuildContext<'a> {
     pub template: &'a Template,
     /// What the document's fonts print (others are shown as `[U+XXXX]`, see `escape`).
     pub coverage: &'a crate::model::glyphs::Coverage,
+    /// The improvement register's items open for the period (`register::open_for`),
+    /// every customer's: the builder shows each audience its own.
+    pub register: &'a [crate::register::Item],
+    /// The document's revision history and review/approval comments, from the
+    /// ledger; on the cover, outside the content hash.
+    pub trail: &'a Trail,
+}
+
+/// What the ledger says about a document (the cover's revision history and the
+/// approval block's comments). Outside the content hash: recording a review
+/// never makes a new version.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trail {
+    /// Oldest first, up to and including the version being built.
+    pub revisions: Vec<Revision>,
+    /// The review and approval comments of the version being built, in order.
+    pub comments: Vec<Comment>,
+}
+
+/// One version in the revision history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    pub version: crate::model::document::DocVersion,
+    /// When the version was generated.
+    pub date: chrono::NaiveDate,
+    pub status: crate::model::document::DocStatus,
+    pub change: Change,
+}
+
+/// What a version changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    First,
+    /// The sections (ids) whose content differs from the version before.
+    Updated {
+        sections: Vec<String>,
+    },
+    /// A correction after approval, superseding `supersedes`.
+    Reissued {
+        supersedes: crate::model::document::DocVersion,
+        sections: Vec<String>,
+    },
+}
+
+/// A review or approval comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comment {
+    /// `Reviewed` for a review, `Approved` for an approval.
+    pub step: crate::model::document::DocStatus,
+    /// Who (a person id or name, as the ledger records it).
+    pub who: String,
+    pub at: NaiveDateTime,
+    pub text: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -222,6 +276,9 @@ pub fn content_hash(doc: &ReportDoc) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// How many versions the cover's revision history lists (the latest ones).
+pub const COVER_REVISIONS: usize = 6;
+
 fn iso(t: &NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
@@ -252,18 +309,7 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
     }
     let b = Builder { ctx, t };
     // A person by id or name, as the document's language names them.
-    let person = |who: &str| -> String {
-        match ctx
-            .catalogue
-            .persons
-            .iter()
-            .find(|p| p.id == who || p.name == who)
-        {
-            Some(p) if !t.is_zh() => p.name_en.clone().unwrap_or_else(|| p.name.clone()),
-            Some(p) => p.name.clone(),
-            None => who.to_string(),
-        }
-    };
+    let person = |who: &str| b.person_name(who);
     // A section that only exists when it has something to say (late corrections)
     // is left out when empty.
     let sections = t
@@ -319,6 +365,21 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         unsigned: st.status == crate::model::document::DocStatus::Approved
             && st.approved_how == Some(crate::model::document::SignOff::Unsigned),
         distribution: ctx.spec.recipients.clone(),
+        revisions: b.revision_lines(),
+        comments: ctx
+            .trail
+            .comments
+            .iter()
+            .map(|c| CommentLine {
+                label: b.label(match c.step {
+                    crate::model::document::DocStatus::Approved => "approval_comment",
+                    _ => "review_comment",
+                }),
+                who: person(&c.who),
+                at: short(&c.at),
+                text: c.text.clone(),
+            })
+            .collect(),
     };
     let mut doc = ReportDoc {
         meta,
@@ -371,6 +432,62 @@ impl<'a, 'b> Builder<'a, 'b> {
 
     fn label(&self, k: &str) -> String {
         self.t.label(k).to_string()
+    }
+
+    /// The revision history as printed: the last [`COVER_REVISIONS`] versions (a
+    /// line says how many earlier ones the ledger holds).
+    fn revision_lines(&self) -> Vec<RevisionLine> {
+        let all = &self.ctx.trail.revisions;
+        let skip = all.len().saturating_sub(COVER_REVISIONS);
+        let sections = |ids: &[String]| -> String {
+            let names: Vec<String> = ids
+                .iter()
+                .map(|id| {
+                    self.t
+                        .sections
+                        .iter()
+                        .find(|s| &s.id == id)
+                        .map_or_else(|| id.clone(), |s| s.title.clone())
+                })
+                .collect();
+            names.join(&self.label("list_sep"))
+        };
+        let mut out: Vec<RevisionLine> = all[skip..]
+            .iter()
+            .map(|r| RevisionLine {
+                version: r.version.to_string(),
+                date: r.date.format("%Y-%m-%d").to_string(),
+                change: match &r.change {
+                    Change::First => self.label("revision_first"),
+                    Change::Updated { sections: ids } if ids.is_empty() => {
+                        self.label("revision_updated_unknown")
+                    }
+                    Change::Updated { sections: ids } => self
+                        .label("revision_updated")
+                        .replace("{sections}", &sections(ids)),
+                    Change::Reissued {
+                        supersedes,
+                        sections: ids,
+                    } => self
+                        .label("revision_reissued")
+                        .replace("{version}", &supersedes.to_string())
+                        .replace("{sections}", &sections(ids)),
+                },
+            })
+            .collect();
+        if skip > 0 {
+            out.insert(
+                0,
+                RevisionLine {
+                    version: String::new(),
+                    date: String::new(),
+                    change: self
+                        .label("revision_earlier")
+                        .replace("{n}", &skip.to_string()),
+                },
+            );
+        }
+        out
     }
 
     /// The targets this report covers, in the results' order.
@@ -1379,15 +1496,16 @@ impl<'a, 'b> Builder<'a, 'b> {
         b
     }
 
+    /// The register's items open for the period that this audience may see: a
+    /// customer's or supplier's own agreements, every item internally.
     fn improvements(&self, columns: &[String]) -> Vec<Block> {
         let spec = self.ctx.spec;
         let items: Vec<_> = self
             .ctx
-            .results
-            .improvements
+            .register
             .iter()
             .filter(|it| {
-                spec.audience == Audience::Internal || spec.agreements.contains(&it.agreement)
+                spec.audience == Audience::Internal || spec.agreements.contains(&it.key.agreement)
             })
             .collect();
         if items.is_empty() {
@@ -1398,18 +1516,48 @@ impl<'a, 'b> Builder<'a, 'b> {
         let rows = items
             .iter()
             .map(|it| {
+                let k = &it.key;
+                let now = self.ctx.results.targets.iter().find(|t| {
+                    t.agreement == k.agreement && t.metric == k.metric && t.scope == k.scope
+                });
                 columns
                     .iter()
                     .map(|c| match c.as_str() {
-                        "agreement" => match it.metric {
+                        "item" => text(&it.label()),
+                        "agreement" => match k.metric {
                             TargetMetric::Process { .. } => text(&self.label("process_kpi")),
-                            TargetMetric::Agreement(_) => text(&it.agreement),
+                            TargetMetric::Agreement(_) => text(&k.agreement),
                         },
-                        "metric" => text(&self.metric_name(&it.metric)),
-                        "scope" => text(&self.scope_text(&it.scope)),
-                        "process" => text(&self.process_name(&it.metric, &it.process)),
-                        "status" => self.status_cell(it.status),
-                        "reason" => text(&self.reason(it)),
+                        "metric" => text(&self.metric_name(&k.metric)),
+                        "scope" => text(&self.scope_text(&k.scope)),
+                        "process" => text(&self.process_name(&k.metric, &it.process)),
+                        "owner" => text(&match &it.owner {
+                            Some(o) => self.person_name(o),
+                            None => self.label("owner_none"),
+                        }),
+                        "status" => now.map_or(Cell::Empty, |t| self.status_cell(t.status)),
+                        "reason" => text(&self.reason(it, now)),
+                        "action" => text(
+                            it.action
+                                .as_deref()
+                                .filter(|a| !a.trim().is_empty())
+                                .map_or_else(|| self.label("action_none"), str::to_string)
+                                .as_str(),
+                        ),
+                        // Past due by the period's end (not the clock: the same
+                        // inputs give the same document).
+                        "due" => text(&if it.due < self.ctx.period.last_date() {
+                            self.label("item_overdue")
+                                .replace("{date}", &it.due.format("%Y-%m-%d").to_string())
+                        } else {
+                            it.due.format("%Y-%m-%d").to_string()
+                        }),
+                        "state" => text(&self.label(match it.state {
+                            crate::register::ItemState::New => "item_state_new",
+                            crate::register::ItemState::InProgress => "item_state_in_progress",
+                            crate::register::ItemState::Closed => "item_state_closed",
+                        })),
+                        "raised" => text(&self.period_label(it.raised)),
                         _ => Cell::Empty,
                     })
                     .collect()
@@ -1418,24 +1566,63 @@ impl<'a, 'b> Builder<'a, 'b> {
         vec![self.table("improvements", columns, rows)]
     }
 
-    /// Why an item is on the register, in the document's language (the KPI stage's
-    /// `reason` is for the JSON).
-    fn reason(&self, it: &crate::kpi::ImprovementItem) -> String {
-        let tr =
-            self.ctx.results.targets.iter().find(|t| {
-                t.agreement == it.agreement && t.metric == it.metric && t.scope == it.scope
-            });
-        let Some(tr) = tr else {
-            return String::new();
-        };
-        let key = match it.status {
-            Status::Breached => "reason_breached",
-            _ => "reason_at_risk",
-        };
-        self.t
-            .label(key)
-            .replace("{actual}", &numfmt::cell_text(&self.actual_cell(tr)))
-            .replace("{target}", &self.target_text(tr))
+    /// A period as the document's language names it.
+    fn period_label(&self, p: Period) -> String {
+        if self.zh() {
+            p.label_zh()
+        } else {
+            p.label_en()
+        }
+    }
+
+    /// A person by id or name, as the document's language names them.
+    fn person_name(&self, who: &str) -> String {
+        match self
+            .ctx
+            .catalogue
+            .persons
+            .iter()
+            .find(|p| p.id == who || p.name == who)
+        {
+            Some(p) if !self.zh() => p.name_en.clone().unwrap_or_else(|| p.name.clone()),
+            Some(p) => p.name.clone(),
+            None => who.to_string(),
+        }
+    }
+
+    /// Why an item is on the register, in the document's language: this period's
+    /// breach or second period at risk, or where it was carried over from.
+    fn reason(&self, it: &crate::register::Item, now: Option<&TargetResult>) -> String {
+        let raised_now = it.last == self.ctx.period;
+        match now {
+            Some(tr) if raised_now => {
+                let key = match it.last_status {
+                    Status::Breached => "reason_breached",
+                    _ => "reason_at_risk",
+                };
+                self.t
+                    .label(key)
+                    .replace("{actual}", &numfmt::cell_text(&self.actual_cell(tr)))
+                    .replace("{target}", &self.target_text(tr))
+            }
+            _ => {
+                let mut s = self
+                    .t
+                    .label("reason_carried")
+                    .replace("{raised}", &self.period_label(it.raised))
+                    .replace("{last}", &self.period_label(it.last));
+                if let Some(tr) = now {
+                    s.push_str(
+                        &self
+                            .t
+                            .label("reason_carried_now")
+                            .replace("{actual}", &numfmt::cell_text(&self.actual_cell(tr)))
+                            .replace("{target}", &self.target_text(tr)),
+                    );
+                }
+                s
+            }
+        }
     }
 
     /// Mean over the last `n` periods (this one and the `n - 1` before it),

@@ -50,6 +50,32 @@ pub struct DocMeta {
     /// approval block it is outside the content hash.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub distribution: Vec<String>,
+    /// The revision history (from the ledger), worded in the document's language;
+    /// outside the content hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<RevisionLine>,
+    /// Review and approval comments, in the approval block; outside the content hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<CommentLine>,
+}
+
+/// One row of the cover's revision history, as printed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevisionLine {
+    pub version: String,
+    pub date: String,
+    pub change: String,
+}
+
+/// A review or approval comment, as printed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommentLine {
+    /// "审核意见" / "Review comment".
+    pub label: String,
+    pub who: String,
+    /// `2026-11-04 09:00`.
+    pub at: String,
+    pub text: String,
 }
 
 impl DocMeta {

@@ -84,6 +84,16 @@ pub fn escape_unprintable(doc: &mut ReportDoc, cov: &Coverage, zh: bool) -> bool
     }
     fix_opt(&mut m.title_en, cov, &mut seen);
     fix_opt(&mut m.party_en, cov, &mut seen);
+    for d in &mut m.distribution {
+        fix(d, cov, &mut seen);
+    }
+    for r in &mut m.revisions {
+        fix(&mut r.change, cov, &mut seen);
+    }
+    for c in &mut m.comments {
+        fix(&mut c.who, cov, &mut seen);
+        fix(&mut c.text, cov, &mut seen);
+    }
     for v in doc.labels.map.values_mut() {
         fix(v, cov, &mut seen);
     }
@@ -200,6 +210,8 @@ mod tests {
                 language: "zh-CN".into(),
                 unsigned: false,
                 distribution: vec![],
+                revisions: vec![],
+                comments: vec![],
             },
             labels: Labels::default(),
             style: Style {

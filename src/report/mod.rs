@@ -17,8 +17,8 @@ pub mod template;
 
 pub use crate::model::status::Status;
 pub use build::{
-    BuildContext, DeliveryRow, DocState, FindingCounts, ReportError, Timeliness, TimelinessRow,
-    build, content_hash,
+    BuildContext, Change, Comment, DeliveryRow, DocState, FindingCounts, ReportError, Revision,
+    Timeliness, TimelinessRow, Trail, build, content_hash,
 };
 pub use doc::*;
 pub use template::{Template, TemplateError};

@@ -806,6 +806,7 @@ const COMMANDS: &[&str] = &[
     "check",
     "compute",
     "distribute",
+    "improvements",
     "render",
     "review",
     "run",

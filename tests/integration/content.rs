@@ -782,3 +782,307 @@ fn the_cover_carries_the_classification_and_the_distribution_outside_the_hash() 
     ok(sv(w, NOW_AGAIN, &["run", "--period", "2026-10"]));
     assert_eq!(latest(w, "SR-ACME-2026-10"), DocVersion::FIRST);
 }
+
+/// The register as `improvements --all --format json` lists it.
+fn register(w: &Path) -> Vec<serde_json::Value> {
+    let o = sv(w, NOW_RUN, &["--format", "json", "improvements", "--all"]);
+    crate::support::json(&o).as_array().unwrap().clone()
+}
+
+/// The item of `key` (agreement, metric, scope) in the register.
+fn item_of<'a>(reg: &'a [serde_json::Value], key: &serde_json::Value) -> &'a serde_json::Value {
+    reg.iter()
+        .find(|i| &i["key"] == key)
+        .unwrap_or_else(|| panic!("no item for {key}"))
+}
+
+fn label_of(i: &serde_json::Value) -> String {
+    format!("IMP-{:04}", i["id"].as_i64().unwrap())
+}
+
+/// The improvements sheet of a rendered workbook, rows below its header.
+fn improvement_rows(xlsx: &Path) -> Vec<Vec<String>> {
+    let book = read_book(xlsx);
+    let (_, rows) = book
+        .iter()
+        .find(|(n, _)| n == "改进事项" || n == "Improvement items")
+        .unwrap_or_else(|| panic!("{}: no improvements sheet", xlsx.display()));
+    rows.iter()
+        .map(|r| r.iter().map(cell_text).collect::<Vec<String>>())
+        .filter(|r| r.first().is_some_and(|c| c.starts_with("IMP-")))
+        .collect()
+}
+
+#[test]
+fn the_improvement_register_lives_across_periods_and_a_closed_item_reopens() {
+    let ws = demo();
+    let w = ws.path();
+    let acme_doc = |p: &str, v: &str| w.join(format!("out/{p}/SR-ACME-{p}_{p}_v{v}_draft.xlsx"));
+    ok(sv(w, "2026-09-03 10:00", &["run", "--period", "2026-08"]));
+    let reg = register(w);
+    assert!(!reg.is_empty(), "August raises items");
+    for i in &reg {
+        assert_eq!(i["state"], "new", "{i}");
+        // A month's item is due by the end of the next month; the owner is the
+        // process manager the catalogue names.
+        if i["raised"] == "2026-08" {
+            assert_eq!(i["due"], "2026-09-30", "{i}");
+        }
+    }
+    assert!(
+        reg.iter().any(|i| i["owner"].is_string()),
+        "owners from the catalogue"
+    );
+    // August's ACME workbook lists its own items, and only them.
+    let aug = improvement_rows(&acme_doc("2026-08", "1.0"));
+    let acme_items: Vec<&serde_json::Value> = reg
+        .iter()
+        .filter(|i| i["key"]["agreement"] == "SLA-ACME" && i["raised"] == "2026-08")
+        .collect();
+    assert!(!acme_items.is_empty());
+    assert_eq!(aug.len(), acme_items.len(), "{aug:?}");
+    for r in &aug {
+        let it = reg.iter().find(|i| label_of(i) == r[0]).unwrap();
+        assert_eq!(it["key"]["agreement"], "SLA-ACME", "{r:?}");
+    }
+
+    // The compiler records an action on one ACME item and closes another.
+    let a = acme_items[0];
+    let action = "更换 ERP 数据库服务器的电源模块，并增加监控告警";
+    ok(sv(
+        w,
+        "2026-09-05 10:00",
+        &[
+            "improvements",
+            "set",
+            &label_of(a),
+            "--state",
+            "in-progress",
+            "--action",
+            action,
+            "--due",
+            "2026-10-15",
+            "--note",
+            "与供应商确认备件",
+        ],
+    ));
+    // What September and October raise (their figures, before any run of them).
+    let raised_in = |p: &str| -> Vec<serde_json::Value> {
+        crate::support::json(&sv(
+            w,
+            NOW_RUN,
+            &["--format", "json", "compute", "--period", p],
+        ))["improvements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| serde_json::json!({"agreement": i["agreement"], "metric": i["metric"], "scope": i["scope"]}))
+            .collect()
+    };
+    let (sep_raises, oct_raises) = (raised_in("2026-09"), raised_in("2026-10"));
+    // Closed now: one item September leaves alone and October breaches again, and one
+    // that neither raises.
+    let again = reg
+        .iter()
+        .find(|i| {
+            i["id"] != a["id"] && !sep_raises.contains(&i["key"]) && oct_raises.contains(&i["key"])
+        })
+        .expect("an August item October (not September) raises again");
+    let not_again = reg.iter().find(|i| {
+        i["id"] != a["id"] && !sep_raises.contains(&i["key"]) && !oct_raises.contains(&i["key"])
+    });
+    for i in std::iter::once(again).chain(not_again) {
+        ok(sv(
+            w,
+            "2026-09-05 11:00",
+            &["improvements", "set", &label_of(i), "--state", "closed"],
+        ));
+    }
+
+    // September: the action and state travel with the item; closed items are not shown.
+    ok(sv(w, "2026-10-09 10:00", &["run", "--period", "2026-09"]));
+    let sep = improvement_rows(&acme_doc("2026-09", "1.0"));
+    let row = sep
+        .iter()
+        .find(|r| r[0] == label_of(a))
+        .unwrap_or_else(|| panic!("{} not carried over: {sep:?}", label_of(a)));
+    assert!(row.iter().any(|c| c == action), "{row:?}");
+    assert!(row.iter().any(|c| c == "处理中"), "{row:?}");
+    assert!(row.iter().any(|c| c == "2026-10-15"), "{row:?}");
+    for i in std::iter::once(again).chain(not_again) {
+        assert!(
+            !sep.iter().any(|r| r[0] == label_of(i)),
+            "closed {} still shown",
+            label_of(i)
+        );
+    }
+    // Another customer's document never shows ACME's items.
+    let globex = improvement_rows(&w.join("out/2026-09/SR-GLOBEX-2026-09_2026-09_v1.0_draft.xlsx"));
+    assert!(!globex.iter().any(|r| r[0] == label_of(a)), "{globex:?}");
+
+    // October breaches the closed target again: the same item reopens (never a
+    // duplicate); the one October does not raise stays closed.
+    ok(sv(w, NOW_RUN, &["run", "--period", "2026-10"]));
+    let reg = register(w);
+    let re = item_of(&reg, &again["key"]);
+    assert_eq!(re["id"], again["id"]);
+    assert_eq!(re["state"], "new");
+    assert_eq!(re["reopened"], 1);
+    assert_eq!(re["last"], "2026-10");
+    assert_eq!(
+        reg.iter().filter(|i| i["key"] == again["key"]).count(),
+        1,
+        "one item per target"
+    );
+    if let Some(n) = not_again {
+        assert_eq!(item_of(&reg, &n["key"])["state"], "closed");
+    }
+    // The item still in progress in October: past its due date by the month's end.
+    let oct_rows = improvement_rows(&acme_doc("2026-10", "1.0"));
+    let row = oct_rows.iter().find(|r| r[0] == label_of(a)).unwrap();
+    assert!(row.iter().any(|c| c == "2026-10-15（已逾期）"), "{row:?}");
+
+    // The register exported for the process managers, read back.
+    let out = w.join("register.xlsx");
+    ok(sv(
+        w,
+        NOW_RUN,
+        &["improvements", "export", "--out", out.to_str().unwrap()],
+    ));
+    let book = read_book(&out);
+    let (_, items) = book.iter().find(|(n, _)| n == "改进登记册").unwrap();
+    assert_eq!(items.len(), reg.len() + 1, "a header and one row per item");
+    let exported = items
+        .iter()
+        .find(|r| cell_text(&r[0]) == label_of(a))
+        .unwrap();
+    assert_eq!(cell_text(&exported[9]), action);
+    assert_eq!(cell_text(&exported[11]), "处理中");
+    let (_, history) = book.iter().find(|(n, _)| n == "历史").unwrap();
+    let events: Vec<String> = history
+        .iter()
+        .filter(|r| cell_text(&r[0]) == label_of(again))
+        .map(|r| cell_text(&r[2]))
+        .collect();
+    assert_eq!(events, ["提出", "更新", "重新打开"], "{history:?}");
+    let edited = history
+        .iter()
+        .find(|r| cell_text(&r[0]) == label_of(a) && cell_text(&r[2]) == "更新")
+        .unwrap();
+    assert!(cell_text(&edited[3]).contains("与供应商确认备件"));
+
+    // Edits are checked before anything is recorded.
+    for bad in [
+        vec!["improvements", "set", "IMP-9999", "--state", "closed"],
+        vec!["improvements", "set", "1", "--state", "finished"],
+        vec!["improvements", "set", "1", "--due", "next week"],
+        vec!["improvements", "set", "1", "--owner", "nobody"],
+        vec!["improvements", "set", "1"],
+    ] {
+        let o = sv(w, NOW_RUN, &bad);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+    }
+    assert_eq!(register(w), reg, "a refused edit records nothing");
+}
+
+#[test]
+fn the_cover_carries_the_revision_history_and_the_approval_comments() {
+    let ws = demo();
+    let w = ws.path();
+    ok(sv(w, NOW_RUN, &["run", "--period", "2026-10"]));
+    // `suffix`: `_draft` for a draft, empty for the approved file.
+    let cover = |v: &str, suffix: &str| -> Vec<Vec<String>> {
+        sheet_rows(
+            &w.join(format!(
+                "out/2026-10/SR-ACME-2026-10_2026-10_v{v}{suffix}.xlsx"
+            )),
+            "封面",
+        )
+    };
+    let revisions = |rows: &[Vec<String>]| -> Vec<Vec<String>> {
+        let at = rows
+            .iter()
+            .position(|r| r.first().is_some_and(|c| c == "修订记录"))
+            .expect("a revision history");
+        rows[at + 2..]
+            .iter()
+            .take_while(|r| r.first().is_some_and(|c| !c.is_empty()))
+            .map(|r| r[..3].to_vec())
+            .collect()
+    };
+    assert_eq!(
+        revisions(&cover("1.0", "_draft")),
+        [["1.0", "2026-11-03", "初版"]]
+    );
+    // One ACME ticket changes: V1.1 says what changed, by section.
+    let path = w.join("inbox/2026-10/incidents.xlsx");
+    let mut book = read_book(&path);
+    let acme = customer_rows(&book, &["acme", "安科美科技有限公司"]);
+    let sheet = book.iter_mut().find(|(n, _)| n == "事件").unwrap();
+    sheet.1.remove(acme[0]);
+    write_book(&path, &book);
+    ok(sv(w, NOW_AGAIN, &["run", "--period", "2026-10"]));
+    let revs = revisions(&cover("1.1", "_draft"));
+    assert_eq!(revs.len(), 2, "{revs:?}");
+    assert_eq!(revs[0], ["1.0", "2026-11-03", "初版"]);
+    assert_eq!(revs[1][..2], ["1.1", "2026-11-04"]);
+    assert!(
+        revs[1][2].starts_with("更新：") && revs[1][2].contains("附录 数据核对"),
+        "{revs:?}"
+    );
+    // Review and approval, each with a comment: the approved cover shows both, and the
+    // recorded comments are outside the content hash (same version, audit clean).
+    let doc = "SR-ACME-2026-10";
+    ok(sv(
+        w,
+        "2026-11-04 15:00",
+        &[
+            "review",
+            doc,
+            "--key",
+            &crate::support::key(w, "liqiang"),
+            "--comment",
+            "数据已核对",
+        ],
+    ));
+    ok(sv(
+        w,
+        "2026-11-05 09:30",
+        &[
+            "approve",
+            doc,
+            "--key",
+            &crate::support::key(w, "zhangwei"),
+            "--comment",
+            "同意发布；ERP 可用性的改进请下期说明进展",
+        ],
+    ));
+    let approved = cover("1.1", "");
+    let flat: Vec<&String> = approved.iter().flatten().collect();
+    assert!(
+        approved
+            .iter()
+            .any(|r| r.first().is_some_and(|c| c == "审核意见")
+                && r.get(1).is_some_and(|c| c.starts_with("数据已核对"))),
+        "{flat:?}"
+    );
+    assert!(
+        approved
+            .iter()
+            .any(|r| r.first().is_some_and(|c| c == "批准意见")
+                && r.get(1).is_some_and(|c| c.starts_with("同意发布；ERP"))),
+        "{flat:?}"
+    );
+    assert_eq!(latest(w, doc), DocVersion { major: 1, minor: 1 });
+    if let Some(text) = pdf_text(&w.join(format!("out/2026-10/{doc}_2026-10_v1.1.pdf"))) {
+        for want in [
+            "修订记录",
+            "初版",
+            "数据已核对",
+            "同意发布；ERP 可用性的改进请下期说明进展",
+        ] {
+            assert!(text.contains(want), "{want} not in the PDF");
+        }
+    }
+    ok(sv(w, "2026-11-06 10:00", &["audit", doc]));
+}

@@ -727,12 +727,22 @@ fn build_with_template(
     template: &Template,
 ) -> ReportDoc {
     let spec = f.cat.report(report_id).unwrap();
+    // The register as a first run of October makes it from the period's items.
+    let period = Period::parse("2026-10").unwrap();
+    let mut register = Vec::new();
+    svcreport::register::sync(
+        &mut register,
+        &f.results.improvements,
+        period,
+        &f.cat,
+        &mut 1,
+    );
     let ctx = BuildContext {
         organisation: ORGANISATION,
         organisation_en: None,
         catalogue: &f.cat,
         spec,
-        period: Period::parse("2026-10").unwrap(),
+        period,
         results: &f.results,
         history,
         inputs: &f.inputs,
@@ -743,6 +753,8 @@ fn build_with_template(
         generated_at: dt("2026-11-03 10:00"),
         template,
         coverage: &svcreport::model::glyphs::Coverage::bundled(),
+        register: &register,
+        trail: &Default::default(),
     };
     report::build(&ctx).unwrap()
 }
@@ -1114,6 +1126,8 @@ fn template_audience_must_match_the_report() {
         generated_at: dt("2026-11-03 10:00"),
         template: &template,
         coverage: &svcreport::model::glyphs::Coverage::bundled(),
+        register: &[],
+        trail: &Default::default(),
     };
     let err = report::build(&ctx).unwrap_err().to_string();
     assert!(
@@ -1200,7 +1214,23 @@ fn internal_and_supplier_cover_their_audience() {
     );
     let imp = find_table(&int, "improvements", "improvements");
     assert_eq!(imp.rows.len(), 4);
-    assert_eq!(texts(&imp.rows[3])[3], "供应商管理");
+    // A register item in full: id, agreement, metric, scope, reason, action, owner
+    // (the catalogue names no manager for supplier management), due (end of the
+    // next month), state.
+    assert_eq!(
+        texts(&imp.rows[3]),
+        [
+            "IMP-0004",
+            "UC-NETCO",
+            "供应商恢复及时率",
+            "P1",
+            "本期 75.00%，未达到 ≥ 90% 的目标",
+            "待定",
+            "未指定",
+            "2026-11-30",
+            "新建"
+        ]
+    );
 
     let sup = build("netco-monthly");
     assert_eq!(sup.meta.party, "网联通信");

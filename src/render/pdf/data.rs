@@ -53,6 +53,9 @@ pub fn default_labels(language: &str) -> BTreeMap<String, String> {
         ("contents", "目录", "Contents"),
         ("document_block", "文档信息", "Document control"),
         ("target", "目标", "Target"),
+        ("revisions", "修订记录", "Revision history"),
+        ("revision_date", "日期", "Date"),
+        ("revision_change", "变更说明", "Change"),
     ];
     pairs
         .iter()

@@ -457,6 +457,24 @@ pub fn report(incident_rows: usize) -> ReportDoc {
             language: "zh-CN".into(),
             unsigned: false,
             distribution: vec!["cio@hddw.example".into()],
+            revisions: vec![
+                RevisionLine {
+                    version: "1.0".into(),
+                    date: "2026-11-03".into(),
+                    change: "初版".into(),
+                },
+                RevisionLine {
+                    version: "1.1".into(),
+                    date: "2026-11-04".into(),
+                    change: "更新：服务可用性、附录 数据核对".into(),
+                },
+            ],
+            comments: vec![CommentLine {
+                label: "批准意见".into(),
+                who: "张伟".into(),
+                at: "2026-11-05 09:30".into(),
+                text: "同意发布；网络可用性的改进措施请在下期报告中说明进展。".into(),
+            }],
         },
         labels: labels(),
         style: Style {
