@@ -124,6 +124,10 @@ pub fn changed_sections(
 ) -> Option<Vec<String>> {
     let bytes = archive.load(prev_model_sha?).ok()?;
     let old: ReportDoc = serde_json::from_slice(&bytes).ok()?;
+    // The new model read back from its JSON, as the old one was: a number parsed from
+    // text may differ from the one printed in its last bit, which is no change.
+    let new: ReportDoc = serde_json::from_slice(&serde_json::to_vec(new).ok()?).ok()?;
+    let new = &new;
     let as_json = |s: &crate::report::Section| serde_json::to_value(s).ok();
     let mut out: Vec<String> = new
         .sections

@@ -1030,6 +1030,26 @@ fn the_cover_carries_the_revision_history_and_the_approval_comments() {
         revs[1][2].starts_with("更新：") && revs[1][2].contains("附录 数据核对"),
         "{revs:?}"
     );
+    // An action recorded on one of ACME's improvement items changes that section alone.
+    let item = register(w)
+        .into_iter()
+        .find(|i| i["key"]["agreement"] == "SLA-ACME")
+        .expect("an ACME item");
+    ok(sv(
+        w,
+        "2026-11-04 11:00",
+        &[
+            "improvements",
+            "set",
+            &label_of(&item),
+            "--action",
+            "增加二线值班",
+        ],
+    ));
+    ok(sv(w, "2026-11-04 12:00", &["run", "--period", "2026-10"]));
+    let revs = revisions(&cover("1.2", "_draft"));
+    assert_eq!(revs.len(), 3, "{revs:?}");
+    assert_eq!(revs[2], ["1.2", "2026-11-04", "更新：改进事项"]);
     // Review and approval, each with a comment: the approved cover shows both, and the
     // recorded comments are outside the content hash (same version, audit clean).
     let doc = "SR-ACME-2026-10";
@@ -1057,7 +1077,7 @@ fn the_cover_carries_the_revision_history_and_the_approval_comments() {
             "同意发布；ERP 可用性的改进请下期说明进展",
         ],
     ));
-    let approved = cover("1.1", "");
+    let approved = cover("1.2", "");
     let flat: Vec<&String> = approved.iter().flatten().collect();
     assert!(
         approved
@@ -1073,8 +1093,8 @@ fn the_cover_carries_the_revision_history_and_the_approval_comments() {
                 && r.get(1).is_some_and(|c| c.starts_with("同意发布；ERP"))),
         "{flat:?}"
     );
-    assert_eq!(latest(w, doc), DocVersion { major: 1, minor: 1 });
-    if let Some(text) = pdf_text(&w.join(format!("out/2026-10/{doc}_2026-10_v1.1.pdf"))) {
+    assert_eq!(latest(w, doc), DocVersion { major: 1, minor: 2 });
+    if let Some(text) = pdf_text(&w.join(format!("out/2026-10/{doc}_2026-10_v1.2.pdf"))) {
         for want in [
             "修订记录",
             "初版",
