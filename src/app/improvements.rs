@@ -280,6 +280,11 @@ fn workbook(
         let last = items.len() as u32;
         ws.autofilter(0, 0, last, headers.len() as u16 - 1)?;
         ws.set_freeze_panes(1, 0)?;
+        // Printed: A4 landscape, one page wide, the header on every page.
+        ws.set_landscape()
+            .set_paper_size(9)
+            .set_print_fit_to_pages(1, 0)
+            .set_repeat_rows(0, 0)?;
         for (c, w) in [10, 14, 22, 20, 12, 12, 10, 10, 10, 40, 12, 10, 8]
             .iter()
             .enumerate()
@@ -302,6 +307,10 @@ fn workbook(
         }
         ws.autofilter(0, 0, events.len() as u32, 3)?;
         ws.set_freeze_panes(1, 0)?;
+        ws.set_landscape()
+            .set_paper_size(9)
+            .set_print_fit_to_pages(1, 0)
+            .set_repeat_rows(0, 0)?;
         for (c, w) in [10, 17, 12, 60].iter().enumerate() {
             ws.set_column_width(c as u16, *w)?;
         }

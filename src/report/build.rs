@@ -905,7 +905,9 @@ impl<'a, 'b> Builder<'a, 'b> {
                 },
                 width: match k.as_str() {
                     "sha256" | "digest" => 6.0,
-                    "reason" | "file" => 2.5,
+                    "reason" | "file" | "action" => 2.5,
+                    "item" | "due" => 1.3,
+                    "owner" => 0.8,
                     "metric" | "scope" | "count" => 1.6,
                     "trend" | "open" | "priority" => 0.6,
                     "ticket" => 1.3,
