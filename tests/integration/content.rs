@@ -970,6 +970,40 @@ fn the_improvement_register_lives_across_periods_and_a_closed_item_reopens() {
         .find(|r| cell_text(&r[0]) == label_of(a) && cell_text(&r[2]) == "更新")
         .unwrap();
     assert!(cell_text(&edited[3]).contains("与供应商确认备件"));
+    // As a process manager opens it: LibreOffice re-saves it, calamine reads it back.
+    if crate::support::have_tool("soffice") {
+        let lo = w.join("lo");
+        std::fs::create_dir_all(&lo).unwrap();
+        let o = std::process::Command::new("soffice")
+            .arg(format!(
+                "-env:UserInstallation=file://{}/profile",
+                lo.display()
+            ))
+            .args([
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "xlsx",
+                "--outdir",
+            ])
+            .arg(&lo)
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let book = read_book(&lo.join("register.xlsx"));
+        let (_, items) = book.iter().find(|(n, _)| n == "改进登记册").unwrap();
+        let row = items
+            .iter()
+            .find(|r| cell_text(&r[0]) == label_of(a))
+            .unwrap();
+        assert_eq!(cell_text(&row[9]), action);
+        assert!(
+            matches!(row[10], Data::DateTime(_) | Data::DateTimeIso(_)),
+            "the due date stays a date: {:?}",
+            row[10]
+        );
+    }
 
     // Edits are checked before anything is recorded.
     for bad in [
