@@ -103,6 +103,9 @@ pub struct BatchReport {
     /// Periods whose figures have data missing: the datasets not delivered (any one of
     /// each list would have done).
     pub missing: BTreeMap<Period, std::collections::BTreeSet<Vec<DatasetKind>>>,
+    /// What the run did to the improvement register: items raised and reopened.
+    pub register_raised: usize,
+    pub register_reopened: usize,
 }
 
 /// Called after each report is built and rendered: (doc number, done, total).
@@ -208,6 +211,13 @@ pub fn run_batch(
     rep.history_gaps.dedup_by_key(|(p, _)| *p);
     laps.lap("figures (every period with its history)");
     let register = sync_register(s, &figures)?;
+    for (_, e) in &register.events {
+        match e {
+            crate::register::Event::Raised { .. } => rep.register_raised += 1,
+            crate::register::Event::Reopened { .. } => rep.register_reopened += 1,
+            _ => {}
+        }
+    }
     let sources = archive_sources(s)?;
     // The timeliness rows as the ledger knows them before this run.
     let timeliness = tracking::timeliness_rows(&s.env, &s.ledger, o.period, &input_rows)?;

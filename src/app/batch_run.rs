@@ -104,6 +104,7 @@ fn summary(
             "findings": findings,
             "inputs": inputs.ingested.files,
             "history_gaps": gaps,
+            "improvements": {"raised": rep.register_raised, "reopened": rep.register_reopened},
             "data_missing": rep.missing.iter().map(|(p, sets)| serde_json::json!({
                 "period": p, "datasets": sets,
             })).collect::<Vec<_>>(),
@@ -180,6 +181,18 @@ fn summary(
         .text(lang),
         Say::Reports.text(lang),
     ];
+    if rep.register_raised + rep.register_reopened > 0 {
+        // Before the documents' list: where the new items are to be worked on.
+        let at = out.len() - 1;
+        out.insert(
+            at,
+            Say::RegisterRun {
+                raised: rep.register_raised,
+                reopened: rep.register_reopened,
+            }
+            .text(lang),
+        );
+    }
     for o in &rep.outcomes {
         out.push(
             Say::Report {

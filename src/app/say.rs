@@ -25,6 +25,11 @@ pub enum Say<'a> {
     },
     /// `improvements set`: an item was changed.
     RegisterUpdated(&'a crate::register::Item),
+    /// `run`: what the batch did to the improvement register.
+    RegisterRun {
+        raised: usize,
+        reopened: usize,
+    },
     /// `improvements export`: the workbook written.
     RegisterExported {
         path: &'a str,
@@ -467,6 +472,17 @@ impl Say<'_> {
                     format!("已更新 {}：{}", i.label(), item_state(i.state, lang))
                 } else {
                     format!("updated {}: {}", i.label(), item_state(i.state, lang))
+                }
+            }
+            Say::RegisterRun { raised, reopened } => {
+                if zh {
+                    format!(
+                        "改进登记册：新增 {raised} 项，重新打开 {reopened} 项（svcreport improvements 查看并记录措施）"
+                    )
+                } else {
+                    format!(
+                        "improvement register: {raised} item(s) raised, {reopened} reopened (svcreport improvements to list them and record actions)"
+                    )
                 }
             }
             Say::RegisterExported { path, items } => {

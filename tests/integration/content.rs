@@ -922,7 +922,15 @@ fn the_improvement_register_lives_across_periods_and_a_closed_item_reopens() {
 
     // October breaches the closed target again: the same item reopens (never a
     // duplicate); the one October does not raise stays closed.
-    ok(sv(w, NOW_RUN, &["run", "--period", "2026-10"]));
+    let run = crate::support::json(&sv(
+        w,
+        NOW_RUN,
+        &["--format", "json", "run", "--period", "2026-10"],
+    ));
+    assert!(
+        run["improvements"]["reopened"].as_u64().unwrap() >= 1,
+        "{run}"
+    );
     let reg = register(w);
     let re = item_of(&reg, &again["key"]);
     assert_eq!(re["id"], again["id"]);
