@@ -255,7 +255,7 @@ pub enum ImprovementsCmd {
     },
     /// Write the register and its history as a workbook for the process managers.
     Export {
-        /// The workbook to write (default <output>/improvements/improvement-register.xlsx).
+        /// The workbook to write (default: the output folder's improvements/improvement-register.xlsx).
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
     },
