@@ -759,3 +759,108 @@ fn the_servicenow_sample_runs_a_month_from_the_raw_export() {
         assert!(pdf.is_file(), "{pdf:?}\n{out}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The vendored calamine's compact shared-string table (one buffer and the strings' ends):
+// every kind of `<si>` still reads as before, at its own index.
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (n, b) in entries {
+            z.start_file(*n, o).unwrap();
+            z.write_all(b).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+/// A one-sheet (事件) xlsx whose cells are all shared strings: `rows` of string indexes.
+fn sst_xlsx(sst: &[&str], rows: &[Vec<usize>]) -> Vec<u8> {
+    let types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#;
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+    let wb_rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+    let wb = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="事件" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let sst_xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{n}" uniqueCount="{n}">{}</sst>"#,
+        sst.concat(),
+        n = sst.len()
+    );
+    let mut data = String::new();
+    for (r, cells) in rows.iter().enumerate() {
+        data.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        for (c, i) in cells.iter().enumerate() {
+            let col = (b'A' + c as u8) as char;
+            data.push_str(&format!(r#"<c r="{col}{}" t="s"><v>{i}</v></c>"#, r + 1));
+        }
+        data.push_str("</row>");
+    }
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#
+    );
+    zip_of(&[
+        ("[Content_Types].xml", types.as_bytes()),
+        ("_rels/.rels", rels.as_bytes()),
+        ("xl/workbook.xml", wb.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", wb_rels.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+        ("xl/sharedStrings.xml", sst_xml.as_bytes()),
+    ])
+}
+
+/// Rich text (runs joined, phonetic runs left out), entities, `_x000D_`-style escapes,
+/// `xml:space="preserve"`, an empty `<si></si>` and CJK text are each read at their own index
+/// of the compact table.
+#[test]
+fn shared_strings_of_every_kind_read_at_their_index() {
+    let sst = [
+        "<si><t>工单号</t></si>",   // 0
+        "<si><t>客户</t></si>",     // 1
+        "<si><t>服务</t></si>",     // 2
+        "<si><t>优先级</t></si>",   // 3
+        "<si><t>报告时间</t></si>", // 4
+        "<si></si>",                // 5: empty
+        "<si><r><rPr><b/></rPr><t>INC</t></r><r><t>-1</t></r><rPh sb=\"0\" eb=\"1\"><t>ルビ</t></rPh></si>", // 6
+        "<si><t>INC&amp;2</t></si>",                         // 7
+        "<si><t xml:space=\"preserve\">INC_x0033_</t></si>", // 8: INC3
+        "<si><t>acme</t></si>",                              // 9
+        "<si><t xml:space=\"preserve\">  erp  </t></si>",    // 10
+        "<si><t>P2</t></si>",                                // 11
+        "<si><t>2026-10-01 08:00</t></si>",                  // 12
+        "<si><t>安科美科技有限公司</t></si>",                // 13
+    ];
+    let rows = vec![
+        vec![0, 1, 2, 3, 4],
+        vec![6, 9, 10, 11, 12],
+        vec![7, 13, 10, 11, 12],
+        vec![8, 9, 10, 11, 12],
+    ];
+    let ing = read("incidents.xlsx", &sst_xlsx(&sst, &rows));
+    assert_eq!(errors(&ing), [], "{:#?}", ing.findings);
+    let ids: Vec<String> = ing
+        .dataset
+        .incidents
+        .iter()
+        .map(|i| i.id.to_string())
+        .collect();
+    assert_eq!(ids, ["INC-1", "INC&2", "INC3"]);
+    assert!(
+        ing.dataset
+            .incidents
+            .iter()
+            .all(|i| &*i.customer == "acme" && &*i.service == "erp" && i.priority == Priority::P2)
+    );
+    // The empty string is a blank cell at its index: a row naming it lacks its id.
+    let rows = vec![vec![0, 1, 2, 3, 4], vec![5, 9, 10, 11, 12]];
+    let ing = read("incidents.xlsx", &sst_xlsx(&sst, &rows));
+    assert_eq!(
+        errors(&ing),
+        [(Code::ValueRequired, "A2".to_string())],
+        "{:#?}",
+        ing.findings
+    );
+}

@@ -52,6 +52,46 @@ pub const MAX_COLUMNS: u32 = 16_384;
 /// The most shared strings reserved from the `uniqueCount` a file declares.
 const MAX_SST_RESERVE: usize = 1 << 16;
 
+/// The shared-string table, compact: every string in one buffer, and where each ends.
+///
+/// A table of 800,000 short strings (dates written as text) takes their bytes and 4 bytes
+/// each, instead of a `String` (24 bytes) and a heap block (at least 32 bytes) each.
+#[derive(Debug, Default)]
+pub struct SharedStrings {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl SharedStrings {
+    /// The number of strings.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the table has no string.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The string at `index`.
+    pub fn get(&self, index: usize) -> Option<&str> {
+        let end = *self.ends.get(index)? as usize;
+        let start = match index.checked_sub(1) {
+            Some(i) => self.ends[i] as usize,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    /// The string begun since the last one ended (appended to `text`) ends here.
+    fn end_string(&mut self) -> Result<(), XlsxError> {
+        let end = u32::try_from(self.text.len())
+            .map_err(|_| XlsxError::Unexpected("shared strings over 4 GiB"))?;
+        self.ends.push(end);
+        Ok(())
+    }
+}
+
 /// An enum for Xlsx specific errors.
 #[derive(Debug)]
 pub enum XlsxError {
@@ -262,7 +302,7 @@ pub struct Xlsx<RS> {
     /// File name of the main workbook part within `xl_path` (commonly "workbook.xml")
     workbook_name: String,
     /// Shared strings
-    strings: Vec<String>,
+    strings: SharedStrings,
     /// Sheets paths
     sheets: Vec<(String, String)>,
     /// Tables: Name, Sheet, Columns, Data dimensions
@@ -367,7 +407,7 @@ impl<RS: Read + Seek> Xlsx<RS> {
                             // `uniqueCount` is a claim of the file, not a size to trust: a
                             // 6 KB file may declare 4,294,967,295 strings. Reserve at most
                             // `MAX_SST_RESERVE` up front; a longer table grows as it is read.
-                            self.strings.reserve(n.min(MAX_SST_RESERVE));
+                            self.strings.ends.reserve(n.min(MAX_SST_RESERVE));
                         }
                     }
                     break;
@@ -380,15 +420,20 @@ impl<RS: Read + Seek> Xlsx<RS> {
 
         let mut str_buf = Vec::with_capacity(1024);
         let mut str_val_buf = Vec::with_capacity(1024);
+        let mut value = String::new();
         loop {
             buf.clear();
             match xml.read_event_into(&mut buf) {
                 Ok(Event::Start(e)) if e.local_name().as_ref() == "si" => {
-                    if let Some(s) =
-                        read_string_with_bufs(&mut xml, e.name(), &mut str_buf, &mut str_val_buf)?
-                    {
-                        self.strings.push(s);
-                    }
+                    read_string_into(
+                        &mut xml,
+                        e.name(),
+                        &mut str_buf,
+                        &mut str_val_buf,
+                        &mut value,
+                        &mut self.strings.text,
+                    )?;
+                    self.strings.end_string()?;
                 }
                 Ok(Event::End(e)) if e.local_name().as_ref() == "sst" => break,
                 Ok(Event::Eof) => return Err(XlsxError::XmlEof("sst")),
@@ -396,6 +441,8 @@ impl<RS: Read + Seek> Xlsx<RS> {
                 _ => (),
             }
         }
+        self.strings.text.shrink_to_fit();
+        self.strings.ends.shrink_to_fit();
         Ok(())
     }
 
@@ -2813,7 +2860,7 @@ impl<RS: Read + Seek> Reader<RS> for Xlsx<RS> {
             zip,
             xl_path: "xl/".to_string(),
             workbook_name: "workbook.xml".to_string(),
-            strings: Vec::new(),
+            strings: SharedStrings::default(),
             formats: Vec::new(),
             styles: Vec::new(),
             is_1904: false,
@@ -3152,6 +3199,60 @@ fn get_row_and_optional_column(range: &str) -> Result<(u32, Option<u32>), XlsxEr
 
 /// Attempts to read either a simple or richtext string, reusing caller-provided
 /// buffers to avoid per-call allocations.
+/// A shared string (`<si>`) appended to `out`: its text (`<t>`, each run's of rich text),
+/// phonetic runs (`<rPh>`) left out, as [`read_string_with_bufs`] reads it, without a
+/// `String` of its own (`value`: scratch, reused).
+fn read_string_into<RS>(
+    xml: &mut XlReader<'_, RS>,
+    closing: QName,
+    xml_buf: &mut Vec<u8>,
+    text_buf: &mut Vec<u8>,
+    value: &mut String,
+    out: &mut String,
+) -> Result<(), XlsxError>
+where
+    RS: Read + Seek,
+{
+    let mut is_phonetic_text = false;
+    loop {
+        xml_buf.clear();
+        match xml.read_event_into(xml_buf) {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "rPh" => {
+                is_phonetic_text = true;
+            }
+            Ok(Event::End(e)) if e.name() == closing => return Ok(()),
+            Ok(Event::End(e)) if e.local_name().as_ref() == "rPh" => {
+                is_phonetic_text = false;
+            }
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "t" && !is_phonetic_text => {
+                let preserve_space = matches!(e.raw_attr("xml:space")?, Some(v) if v == "preserve");
+                text_buf.clear();
+                value.clear();
+                loop {
+                    match xml.read_event_into(text_buf)? {
+                        Event::Text(t) => value.push_str(&t.xml10_content()),
+                        Event::CData(t) => value.push_str(&t.xml10_content()),
+                        Event::GeneralRef(e) => unescape_entity_to_buffer(&e, value)?,
+                        Event::End(end) if end.name() == e.name() => break,
+                        Event::Eof => return Err(XlsxError::XmlEof("t")),
+                        _ => (),
+                    }
+                }
+                if preserve_space {
+                    out.push_str(&unescape_xml(value));
+                } else {
+                    // Trim ASCII whitespace (space/tab/CR/LF). Unicode spaces
+                    // such as U+00A0 (NBSP) are preserved.
+                    out.push_str(&unescape_xml(value.trim_matches([' ', '\t', '\r', '\n'])));
+                }
+            }
+            Ok(Event::Eof) => return Err(XlsxError::XmlEof("")),
+            Err(e) => return Err(XlsxError::Xml(e)),
+            _ => (),
+        }
+    }
+}
+
 pub(crate) fn read_string_with_bufs<RS>(
     xml: &mut XlReader<'_, RS>,
     closing: QName,
@@ -4822,7 +4923,7 @@ mod tests {
             zip,
             xl_path: "xl/".to_string(),
             workbook_name: "workbook.xml".to_string(),
-            strings: vec![],
+            strings: SharedStrings::default(),
             sheets: vec![],
             tables: None,
             formats: vec![],
@@ -4839,9 +4940,10 @@ mod tests {
 
         assert!(xlsx.read_shared_strings().is_ok());
         assert_eq!(3, xlsx.strings.len());
-        assert_eq!("String 1", &xlsx.strings[0]);
-        assert_eq!("String 2", &xlsx.strings[1]);
-        assert_eq!("String 3", &xlsx.strings[2]);
+        assert_eq!(Some("String 1"), xlsx.strings.get(0));
+        assert_eq!(Some("String 2"), xlsx.strings.get(1));
+        assert_eq!(Some("String 3"), xlsx.strings.get(2));
+        assert_eq!(None, xlsx.strings.get(3));
     }
 
     #[test]
@@ -4875,7 +4977,7 @@ mod tests {
             zip,
             xl_path: "xl/".to_string(),
             workbook_name: "workbook.xml".to_string(),
-            strings: vec![],
+            strings: SharedStrings::default(),
             sheets: vec![],
             tables: None,
             formats: vec![],
