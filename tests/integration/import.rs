@@ -864,3 +864,59 @@ fn shared_strings_of_every_kind_read_at_their_index() {
         ing.findings
     );
 }
+
+/// Thousands of shared strings, plain and not, some with whitespace between them, so that
+/// strings lie across the reader's buffer edges: each is read whole, at its index.
+#[test]
+fn many_shared_strings_read_at_their_index_across_buffer_edges() {
+    let head = [
+        "<si><t>工单号</t></si>".to_string(),
+        "<si><t>客户</t></si>".into(),
+        "<si><t>服务</t></si>".into(),
+        "<si><t>优先级</t></si>".into(),
+        "<si><t>报告时间</t></si>".into(),
+        "<si><t>acme</t></si>".into(),
+        "<si><t>erp</t></si>".into(),
+        "<si><t>P2</t></si>".into(),
+        "<si><t>2026-10-01 08:00</t></si>".into(),
+    ];
+    let n = 3_000;
+    let mut sst: Vec<String> = head.to_vec();
+    let mut want = Vec::new();
+    for i in 0..n {
+        let id = format!("INC{}{}", "x".repeat(i % 13), i);
+        let xml = match i % 6 {
+            0 => format!("<si><t>{}</t></si>", id.replace('x', "&amp;")),
+            1 => format!("\n  <si><t xml:space=\"preserve\">{id}</t></si>"),
+            2 => format!(
+                "<si><r><t>{}</t></r><r><t>{}</t></r></si>",
+                &id[..3],
+                &id[3..]
+            ),
+            3 => format!("<si><t>  {id}\t</t></si>"),
+            4 => format!("<si><t>{}</t></si>", id.replace("INC", "IN_x0043_")),
+            _ => format!("<si><t>{id}</t></si>"),
+        };
+        sst.push(xml);
+        want.push(if i % 6 == 0 { id.replace('x', "&") } else { id });
+    }
+    let refs: Vec<&str> = sst.iter().map(String::as_str).collect();
+    let mut rows = vec![vec![0, 1, 2, 3, 4]];
+    for i in 0..n {
+        rows.push(vec![head.len() + i, 5, 6, 7, 8]);
+    }
+    let ing = read("incidents.xlsx", &sst_xlsx(&refs, &rows));
+    assert_eq!(
+        errors(&ing),
+        [],
+        "{:#?}",
+        &ing.findings[..ing.findings.len().min(3)]
+    );
+    let ids: Vec<String> = ing
+        .dataset
+        .incidents
+        .iter()
+        .map(|i| i.id.to_string())
+        .collect();
+    assert_eq!(ids, want);
+}

@@ -421,7 +421,18 @@ impl<RS: Read + Seek> Xlsx<RS> {
         let mut str_buf = Vec::with_capacity(1024);
         let mut str_val_buf = Vec::with_capacity(1024);
         let mut value = String::new();
+        // Whether the reader stands between two elements, right after a `</si>` (its state
+        // is then "in text", nothing of the next markup read): only there are the next
+        // bytes read by `read_plain_si`.
+        let mut between = false;
         loop {
+            if between && xml.encoding() == encoding_rs::UTF_8 {
+                if read_plain_si(&mut xml.stream(), &mut self.strings.text)? {
+                    self.strings.end_string()?;
+                    continue;
+                }
+            }
+            between = false;
             buf.clear();
             match xml.read_event_into(&mut buf) {
                 Ok(Event::Start(e)) if e.local_name().as_ref() == "si" => {
@@ -434,6 +445,7 @@ impl<RS: Read + Seek> Xlsx<RS> {
                         &mut self.strings.text,
                     )?;
                     self.strings.end_string()?;
+                    between = true;
                 }
                 Ok(Event::End(e)) if e.local_name().as_ref() == "sst" => break,
                 Ok(Event::Eof) => return Err(XlsxError::XmlEof("sst")),
@@ -3199,6 +3211,50 @@ fn get_row_and_optional_column(range: &str) -> Result<(u32, Option<u32>), XlsxEr
 
 /// Attempts to read either a simple or richtext string, reusing caller-provided
 /// buffers to avoid per-call allocations.
+/// The common shared string, `<si><t>TEXT</t></si>` (or `<t xml:space="preserve">`), whose
+/// text holds no reference (`&`) and no carriage return, read straight from the buffered
+/// bytes (after any whitespace) and appended to `out`, as [`read_string_into`] would read
+/// it: `true` when it was one and is consumed; `false`, nothing consumed, for anything else
+/// (other markup, a string reaching past the buffered bytes, text not UTF-8).
+fn read_plain_si<R: std::io::BufRead>(r: &mut R, out: &mut String) -> Result<bool, XlsxError> {
+    const PLAIN: &[u8] = b"<si><t>";
+    const PRESERVE: &[u8] = b"<si><t xml:space=\"preserve\">";
+    const END: &[u8] = b"</t></si>";
+    let buf = r.fill_buf()?;
+    let ws = buf
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .count();
+    let rest = &buf[ws..];
+    let (preserve, head) = if rest.starts_with(PLAIN) {
+        (false, PLAIN.len())
+    } else if rest.starts_with(PRESERVE) {
+        (true, PRESERVE.len())
+    } else {
+        return Ok(false);
+    };
+    let body = &rest[head..];
+    let Some(lt) = body.iter().position(|b| *b == b'<') else {
+        return Ok(false);
+    };
+    let raw = &body[..lt];
+    if !body[lt..].starts_with(END) || raw.iter().any(|b| matches!(b, b'&' | b'\r')) {
+        return Ok(false);
+    }
+    let Ok(text) = std::str::from_utf8(raw) else {
+        return Ok(false);
+    };
+    if preserve {
+        out.push_str(&unescape_xml(text));
+    } else {
+        // Trim ASCII whitespace (space/tab/CR/LF), as `read_string_into` does.
+        out.push_str(&unescape_xml(text.trim_matches([' ', '\t', '\r', '\n'])));
+    }
+    let used = ws + head + lt + END.len();
+    r.consume(used);
+    Ok(true)
+}
+
 /// A shared string (`<si>`) appended to `out`: its text (`<t>`, each run's of rich text),
 /// phonetic runs (`<rPh>`) left out, as [`read_string_with_bufs`] reads it, without a
 /// `String` of its own (`value`: scratch, reused).
