@@ -342,6 +342,15 @@ pub enum Message {
         header: String,
         first: CellRef,
     },
+    /// An export read through an import profile names one field in two columns (a tool
+    /// repeating a header, or two of the profile's alternative headers): the first is read.
+    DuplicateSourceColumn {
+        profile: String,
+        field: Words,
+        header: String,
+        first_header: String,
+        first: CellRef,
+    },
     UnknownColumn {
         header: String,
         dataset: DatasetName,
@@ -567,7 +576,7 @@ impl Message {
             M::NotInFormat { .. } => Code::ValueNotInFormat,
             M::SheetHidden { .. } => Code::SheetHidden,
             M::MissingColumn { .. } => Code::SheetMissingColumn,
-            M::DuplicateColumn { .. } => Code::ColumnDuplicate,
+            M::DuplicateColumn { .. } | M::DuplicateSourceColumn { .. } => Code::ColumnDuplicate,
             M::UnknownColumn { .. } => Code::ColumnUnknown,
             M::Required { .. } | M::RequiredForClosedChange { .. } => Code::ValueRequired,
             M::NotADate { .. } => Code::ValueNotADate,
@@ -801,6 +810,20 @@ impl Message {
                 "column \"{header}\" appears twice (first at {first}); this one is ignored",
                 "列 \"{header}\" 出现了两次（第一次在 {first}），此列被忽略"
             ),
+            M::DuplicateSourceColumn {
+                profile,
+                field,
+                header,
+                first_header,
+                first,
+            } => {
+                let (zh, en) = (field.zh, field.en);
+                tr!(
+                    lang,
+                    "columns \"{first_header}\" ({first}) and \"{header}\" both give {en} under import profile \"{profile}\": the first is read, this one is ignored",
+                    "按导入配置 \"{profile}\"，列 \"{first_header}\"（{first}）和 \"{header}\" 都对应 {zh}：读取第一列，此列被忽略"
+                )
+            }
             M::UnknownColumn {
                 header,
                 dataset,
@@ -1285,6 +1308,10 @@ impl Message {
             M::DuplicateColumn { .. } => pick(
                 "delete or rename one of the two columns",
                 "请删除其中一列，或为其改名",
+            ),
+            M::DuplicateSourceColumn { .. } => pick(
+                "nothing to do when the first column holds the field; otherwise leave the other out of the export, or name this one in the profile's columns",
+                "若第一列即为该字段则无需处理；否则请在导出时去掉另一列，或在导入配置的 columns 中指定此列",
             ),
             M::UnknownColumn { .. } => pick(
                 "rename it to a template column, or leave it: it is kept out of the computation",
@@ -1787,6 +1814,13 @@ mod tests {
             },
             Message::DuplicateColumn {
                 header: "h".into(),
+                first: CellRef::at(0, 1),
+            },
+            Message::DuplicateSourceColumn {
+                profile: "jira".into(),
+                field: w,
+                header: "Comment".into(),
+                first_header: "Comment".into(),
                 first: CellRef::at(0, 1),
             },
             Message::UnknownColumn {

@@ -920,3 +920,34 @@ fn many_shared_strings_read_at_their_index_across_buffer_edges() {
         .collect();
     assert_eq!(ids, want);
 }
+
+/// A header repeated in an export read through a profile (ServiceNow's `priority` twice): a
+/// `column.duplicate` warning at the second, naming both columns and the profile; the first
+/// column is read.
+#[test]
+fn a_repeated_source_header_is_a_warning_naming_both_columns() {
+    let csv = "number,company,business_service,priority,incident_state,opened_at,resolved_at,priority\n\
+        INC0010001,acme,erp,1 - Critical,Resolved,2026-10-01 08:00:00,2026-10-01 10:30:00,4 - Low\n";
+    let ing = read_with("export.csv", csv.as_bytes(), &Profiles::builtin());
+    assert_eq!(errors(&ing), [], "{:#?}", ing.findings);
+    let dup: Vec<_> = ing
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::ColumnDuplicate)
+        .collect();
+    assert_eq!(dup.len(), 1, "{:#?}", ing.findings);
+    let f = dup[0];
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.cell.map(|c| c.to_string()).as_deref(), Some("1:H"));
+    assert_eq!(
+        f.message(Lang::En),
+        "columns \"priority\" (1:D) and \"priority\" both give Priority under import profile \"servicenow\": the first is read, this one is ignored"
+    );
+    assert!(
+        f.message(Lang::Zh).contains("读取第一列"),
+        "{}",
+        f.message(Lang::Zh)
+    );
+    // The first column's value is the record's.
+    assert_eq!(ing.dataset.incidents[0].priority, Priority::P1);
+}
