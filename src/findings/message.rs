@@ -260,6 +260,11 @@ pub enum Message {
     BadEncoding {
         encoding: String,
     },
+    /// A text file that is not UTF-8, read in its profile's fallback encoding.
+    EncodingAssumed {
+        encoding: String,
+        profile: String,
+    },
     // ingest.encrypted
     /// An encrypted (password-protected) OLE container.
     Encrypted,
@@ -565,6 +570,7 @@ impl Message {
             M::Suppressed { code, .. } => *code,
             M::Empty => Code::IngestEmpty,
             M::BadEncoding { .. } => Code::IngestEncoding,
+            M::EncodingAssumed { .. } => Code::IngestEncodingAssumed,
             M::NoRows { .. } => Code::IngestNoRows,
             M::Encrypted | M::Protected { .. } => Code::IngestEncrypted,
             M::NotASpreadsheet { .. } => Code::IngestNotASpreadsheet,
@@ -736,6 +742,11 @@ impl Message {
                 lang,
                 "bytes that are not {encoding} (first in this record) were read as �",
                 "有不符合 {encoding} 编码的字节（首次出现在这一条记录），已读作 �"
+            ),
+            M::EncodingAssumed { encoding, profile } => tr!(
+                lang,
+                "the file is not UTF-8: read as {encoding}, the encoding import profile \"{profile}\" names for its tool's text exports",
+                "该文件不是 UTF-8：已按导入配置 \"{profile}\" 为该系统文本导出指定的编码 {encoding} 读取"
             ),
             M::Encrypted => tr!(
                 lang,
@@ -1229,6 +1240,10 @@ impl Message {
             M::BadEncoding { .. } => pick(
                 "save the file again as UTF-8 (Excel: CSV UTF-8), or name its encoding in the import profile (encoding = \"gb18030\")",
                 "请将文件另存为 UTF-8（Excel：CSV UTF-8），或在导入配置中写明其编码（encoding = \"gb18030\"）",
+            ),
+            M::EncodingAssumed { .. } => pick(
+                "nothing to do when the text reads right; otherwise name the file's encoding in the import profile (encoding = \"gb18030\"), or export as UTF-8",
+                "文本显示正确则无需处理；否则请在导入配置中写明文件的编码（encoding = \"gb18030\"），或导出为 UTF-8",
             ),
             M::Encrypted => pick(
                 "remove the password (File › Info › Protect Workbook) and send it again",
@@ -1727,6 +1742,10 @@ mod tests {
             Message::Empty,
             Message::BadEncoding {
                 encoding: "UTF-8".into(),
+            },
+            Message::EncodingAssumed {
+                encoding: "windows-1252".into(),
+                profile: "servicenow".into(),
             },
             Message::NoRows { datasets: vec![] },
             Message::NoRows {

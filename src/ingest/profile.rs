@@ -54,6 +54,10 @@ pub struct Profile {
     pub sheet: Option<String>,
     /// A text file's encoding (WHATWG label), when not detected.
     pub encoding: Option<String>,
+    /// The encoding of a text file without a byte-order mark that is not valid UTF-8, where
+    /// the tool's documents name one ([`FALLBACK_ENCODINGS`]; inherited through `extends`);
+    /// `None`: GB18030, the reader's own fallback.
+    pub fallback_encoding: Option<String>,
     pub delimiter: Option<u8>,
     /// The source's timezone (IANA); `None`: the workspace's own.
     pub timezone: Option<String>,
@@ -81,6 +85,29 @@ pub struct Profile {
     pub paused_per_unit: f64,
     /// The documents the profile was written from.
     pub sources: Vec<String>,
+}
+
+/// The encoding a built-in tool's text export is in when it is not UTF-8 (no byte-order mark,
+/// not valid UTF-8), where the tool's documents say: ServiceNow writes CSV in Windows-1252
+/// unless its `glide.export.csv.charset` property says otherwise (c_ExportData.md,
+/// r_AvailableSystemProperties.md; SN-EXP, SN-SYSP in ../shared/notes/ticketing-exports.md).
+/// A profile extending the built-in one inherits it; a profile's `encoding` overrides both.
+pub const FALLBACK_ENCODINGS: &[(&str, &str)] = &[("servicenow", "windows-1252")];
+
+/// The built-in profile a profile's `extends` chain ends in (itself for a built-in one).
+fn builtin_root<'a>(
+    name: &'a str,
+    user: &'a [(String, ProfileSpec)],
+    builtin: &[(String, ProfileSpec)],
+) -> Option<&'a str> {
+    let mut at = name;
+    for _ in 0..=8 {
+        if builtin.iter().any(|(b, _)| b == at) {
+            return Some(at);
+        }
+        at = user.iter().find(|(n, _)| n == at)?.1.extends.as_deref()?;
+    }
+    None
 }
 
 /// The fields an event log's activities give (`ingest::events::Derived`).
@@ -192,12 +219,23 @@ impl Profiles {
                 });
             }
         }
+        let fallback = |name: &str| {
+            let root = builtin_root(name, user, &builtin)?;
+            FALLBACK_ENCODINGS
+                .iter()
+                .find(|(p, _)| *p == root)
+                .map(|(_, e)| e.to_string())
+        };
         for (name, _) in &users {
             let spec = resolve(name, user, &builtin, 0)?;
-            list.push(finish(name, false, &spec)?);
+            let mut p = finish(name, false, &spec)?;
+            p.fallback_encoding = fallback(name);
+            list.push(p);
         }
         for (name, spec) in &builtin {
-            list.push(finish(name, true, spec)?);
+            let mut p = finish(name, true, spec)?;
+            p.fallback_encoding = fallback(name);
+            list.push(p);
         }
         Ok(Profiles { list })
     }
@@ -440,6 +478,7 @@ fn finish(name: &str, builtin: bool, s: &ProfileSpec) -> Result<Profile, Profile
         files: s.files.clone().unwrap_or_default(),
         sheet: s.sheet.clone().filter(|x| !x.trim().is_empty()),
         encoding: s.encoding.clone(),
+        fallback_encoding: None,
         delimiter,
         timezone: s.timezone.as_ref().map(|t| t.trim().to_string()),
         date_formats,

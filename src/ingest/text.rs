@@ -4,8 +4,11 @@
 //!
 //! Decoding (never hand-written: `encoding_rs` decodes, the `csv` crate splits records):
 //! the encoding a profile names; else a byte-order mark (UTF-8, UTF-16LE, UTF-16BE); else
-//! UTF-8 when every byte of the file is valid UTF-8 (one streaming pass); else GB18030 (a
-//! superset of GBK and GB2312, what Excel writes for "CSV" on a Chinese Windows). Bytes the
+//! UTF-8 when every byte of the file is valid UTF-8 (one streaming pass); else the encoding
+//! the profile names for that case (`fallback_encoding`: Windows-1252 for ServiceNow, whose
+//! CSV export is in it by default; the file's profile, or the one its header row is
+//! recognised by); else GB18030 (a superset of GBK and GB2312, what Excel writes for "CSV"
+//! on a Chinese Windows). Bytes the
 //! encoding cannot read become U+FFFD and one `ingest.encoding` warning at the first record
 //! holding one. The delimiter is the one a profile names, else `\t` for `.tsv`/`.tab`, else
 //! the one of `,` `;` `\t` `|` the header line holds most of.
@@ -70,7 +73,49 @@ pub enum EncodingBy {
     Profile,
     ByteOrderMark,
     ValidUtf8,
+    /// Not UTF-8, and the profile (the file's, or the one its header row is recognised by)
+    /// names the tool's encoding for that case (`Profile::fallback_encoding`).
+    ProfileFallback,
     Fallback,
+}
+
+/// The encoding a file that is not UTF-8 is read in when its profile names one: the file's
+/// profile (by its name), else the one a header row among the first bytes is recognised by
+/// (`profile::by_fingerprint`; headers are ASCII in every tool that names one).
+fn profile_fallback(
+    head: &[u8],
+    delimiter: Option<u8>,
+    file_profile: Option<&super::profile::Profile>,
+    opts: &IngestOptions,
+) -> Option<(&'static Encoding, String)> {
+    let of = |p: &super::profile::Profile| {
+        p.fallback_encoding
+            .as_deref()
+            .and_then(encoding_for_label)
+            .map(|e| (e, p.name.clone()))
+    };
+    if let Some(p) = file_profile {
+        return of(p);
+    }
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter.unwrap_or_else(|| sniff_delimiter(head)))
+        .from_reader(head);
+    let mut rec = csv::ByteRecord::new();
+    for _ in 0..super::HEADER_SCAN {
+        if !matches!(rd.read_byte_record(&mut rec), Ok(true)) {
+            break;
+        }
+        let headers: Vec<String> = rec
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .collect();
+        if let Some(p) = super::profile::by_fingerprint(opts.profiles, &headers) {
+            return of(p);
+        }
+    }
+    None
 }
 
 /// The source's bytes: the file itself, or its gzip content, bounded.
@@ -222,7 +267,8 @@ fn shape<RS: Read + Seek>(
     src: &mut RS,
     opts: &IngestOptions,
     wanted: (Option<&'static Encoding>, Option<u8>),
-) -> Result<TextShape, Finding> {
+    profile: Option<&super::profile::Profile>,
+) -> Result<(TextShape, Option<String>), Finding> {
     let io_err = |e: std::io::Error| {
         Finding::new(Message::FileIo {
             error: e.to_string(),
@@ -245,6 +291,8 @@ fn shape<RS: Read + Seek>(
             .read_to_end(&mut first)
             .map_err(|e| corrupt_or_io(e, gzip))?;
     }
+    // The profile whose fallback encoding was taken.
+    let mut assumed_by = None;
     let (encoding, by) = match (wanted.0, Encoding::for_bom(&first)) {
         (Some(e), _) => (e, EncodingBy::Profile),
         (None, Some((e, _))) => (e, EncodingBy::ByteOrderMark),
@@ -256,6 +304,9 @@ fn shape<RS: Read + Seek>(
             }
             if utf8 {
                 (encoding_rs::UTF_8, EncodingBy::ValidUtf8)
+            } else if let Some((e, p)) = profile_fallback(&first, wanted.1, profile, opts) {
+                assumed_by = Some(p);
+                (e, EncodingBy::ProfileFallback)
             } else {
                 (encoding_rs::GB18030, EncodingBy::Fallback)
             }
@@ -275,12 +326,15 @@ fn shape<RS: Read + Seek>(
             }
         }
     };
-    Ok(TextShape {
-        encoding,
-        by,
-        delimiter,
-        gzip,
-    })
+    Ok((
+        TextShape {
+            encoding,
+            by,
+            delimiter,
+            gzip,
+        },
+        assumed_by,
+    ))
 }
 
 fn corrupt_or_io(e: std::io::Error, gzip: bool) -> Finding {
@@ -320,9 +374,18 @@ pub(super) fn read_text<'x, RS: Read + Seek>(
             .and_then(encoding_for_label),
         profile.and_then(|p| p.delimiter),
     );
-    let shape = shape(name, &mut src, opts, wanted)?;
+    let (shape, assumed_by) = shape(name, &mut src, opts, wanted, profile)?;
     let limit = FileLimit::new();
     let mut file_level = Bounded::new(&limit);
+    if let Some(profile) = assumed_by {
+        file_level.push(
+            Finding::new(Message::EncodingAssumed {
+                encoding: shape.encoding.name().to_string(),
+                profile,
+            })
+            .file(name),
+        );
+    }
     let sheet = calamine::Sheet {
         name: String::new(),
         typ: calamine::SheetType::WorkSheet,

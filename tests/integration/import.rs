@@ -540,6 +540,7 @@ files = ["*.csv"]
 [profiles.sn-acme]
 extends = "servicenow"
 files = ["inbox/**/sn-*.csv"]
+encoding = "gbk"
 timezone = "UTC"
 date_formats = ["%d/%m/%Y %H:%M"]
 constants = { customer = "acme" }
@@ -950,4 +951,79 @@ fn a_repeated_source_header_is_a_warning_naming_both_columns() {
     );
     // The first column's value is the record's.
     assert_eq!(ing.dataset.incidents[0].priority, Priority::P1);
+}
+
+/// ServiceNow writes CSV in Windows-1252 unless reconfigured (SN-EXP): a file its header
+/// matches to the `servicenow` profile (or one extending it), not UTF-8, is read so, with an
+/// `ingest.encoding_assumed` note; a profile's own `encoding` wins; a file no ServiceNow
+/// profile reads keeps the GB18030 fallback.
+#[test]
+fn a_servicenow_csv_not_in_utf8_is_read_as_windows_1252() {
+    let text = "number,company,business_service,priority,opened_at,short_description\n\
+        INCé01,acme,erp,3 - Moderate,2026-10-01 08:00:00,Drucker über Netzwerk\n\
+        INCü02,acme,erp,2 - High,2026-10-02 08:00:00,café\n";
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+    assert!(!unmappable);
+    assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8");
+    let ids = |ing: &Ingested| -> Vec<String> {
+        ing.dataset
+            .incidents
+            .iter()
+            .map(|i| i.id.to_string())
+            .collect()
+    };
+    let codes = |ing: &Ingested| -> Vec<Code> { ing.findings.iter().map(|f| f.code).collect() };
+    // Recognised by its header.
+    let ing = read_with("export.csv", &bytes, &Profiles::builtin());
+    assert_eq!(errors(&ing), [], "{:#?}", ing.findings);
+    assert_eq!(ids(&ing), ["INCé01", "INCü02"]);
+    assert!(
+        codes(&ing).contains(&Code::IngestEncodingAssumed),
+        "{:#?}",
+        ing.findings
+    );
+    assert!(
+        !codes(&ing).contains(&Code::IngestEncoding),
+        "{:#?}",
+        ing.findings
+    );
+    let note = ing
+        .findings
+        .iter()
+        .find(|f| f.code == Code::IngestEncodingAssumed)
+        .unwrap();
+    assert_eq!(note.severity, Severity::Info);
+    assert!(
+        note.message(Lang::En).contains("windows-1252"),
+        "{}",
+        note.message(Lang::En)
+    );
+    // Chosen by its name through a profile extending the built-in one: inherited.
+    let settings = "[workspace]\nname = \"t\"\ninbox = [\"inbox/**/*.csv\"]\ncatalogue = [\"catalogue.toml\"]\n\n[profiles.sn-acme]\nextends = \"servicenow\"\nfiles = [\"sn-*.csv\"]\n";
+    let ws = svcreport::workspace::Workspace::parse(
+        std::path::Path::new("/ws"),
+        std::path::Path::new("/ws/svcreport.toml"),
+        settings,
+    )
+    .unwrap();
+    let ps = Profiles::of_workspace(&ws).unwrap();
+    let ing = read_with("inbox/sn-export.csv", &bytes, &ps);
+    assert_eq!(chosen(&ing), ["sn-acme"], "chosen by its files glob");
+    assert_eq!(ids(&ing), ["INCé01", "INCü02"]);
+    // A profile naming the encoding is followed (the same bytes read as GB18030 differ).
+    let settings = format!("{settings}encoding = \"gb18030\"\n");
+    let ws = svcreport::workspace::Workspace::parse(
+        std::path::Path::new("/ws"),
+        std::path::Path::new("/ws/svcreport.toml"),
+        &settings,
+    )
+    .unwrap();
+    let ps = Profiles::of_workspace(&ws).unwrap();
+    let ing = read_with("inbox/sn-export.csv", &bytes, &ps);
+    assert!(!codes(&ing).contains(&Code::IngestEncodingAssumed));
+    assert_ne!(ids(&ing).first().map(String::as_str), Some("INCé01"));
+    // A template-headed CSV in the same bytes: no ServiceNow profile, GB18030 as before.
+    let (tpl, _, _) = encoding_rs::WINDOWS_1252.encode("工单号,客户\nINCé01,acme\n");
+    let ing = read("incidents.csv", &tpl);
+    assert!(!codes(&ing).contains(&Code::IngestEncodingAssumed));
 }
