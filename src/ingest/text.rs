@@ -20,7 +20,9 @@
 //!
 //! Bounds: the file is streamed (a 64 KiB input buffer, one record at a time); a gzip file
 //! inflates to at most `max_uncompressed_bytes` (`ingest.too_large` beyond); a field over
-//! Excel's 32,767 characters is `value.too_long` where it is used; a record of more than
+//! Excel's 32,767 characters is `value.too_long` where it is used, and the reader never holds
+//! more than 4 × 32,767 bytes of one field (a longer one is cut before the record reader,
+//! [`FieldCap`], so a multi-megabyte quoted field costs no more than a long cell); a record of more than
 //! [`super::MAX_COLUMNS`] fields has its further fields dropped with a `sheet.beyond_limits`
 //! finding, as a workbook cell beyond XFD.
 
@@ -247,6 +249,226 @@ impl<R: Read> Read for Decoded<R> {
     }
 }
 
+/// The most bytes of one field kept for the record reader: four bytes for each of Excel's
+/// 32,767 characters, so a field cut here holds more characters than a cell may.
+const FIELD_CAP: usize = 4 * super::MAX_CELL_CHARS;
+
+/// A field the reader cut ([`FieldCap`]): its record (0-based, as the CSV reader counts
+/// them), its field, and the line breaks left out of it (for the line numbers after it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cut {
+    record: u64,
+    field: u32,
+    newlines: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// Before a record (line breaks between records are skipped, as the CSV reader does).
+    StartRecord,
+    StartField,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: an escaped quote (`""`) or the closing one.
+    QuoteInQuoted,
+}
+
+/// A reader between the decoded text and the CSV reader that bounds every field: it follows
+/// the CSV structure as the `csv` crate reads it (the delimiter, `"` quoting with `""` inside
+/// quotes, `\r` and `\n` ending records outside quotes) and passes every byte through,
+/// except a field's content beyond [`FIELD_CAP`] bytes (cut at a character boundary; the
+/// structure around it kept) and the content of fields past [`super::MAX_COLUMNS`] (never
+/// read). Each cut field is listed ([`Cut`]) so the reader makes it a cell too long to
+/// read, as a workbook's. So one field (a multi-megabyte quoted text) costs at most
+/// `FIELD_CAP` bytes of the record, never its own size.
+struct FieldCap<R> {
+    inner: R,
+    delimiter: u8,
+    /// [`FIELD_CAP`] (smaller in tests).
+    cap: usize,
+    input: Vec<u8>,
+    /// What the last input chunk gave, and how much of it is handed out.
+    out: Vec<u8>,
+    out_pos: usize,
+    eof: bool,
+    state: Quoting,
+    record: u64,
+    field: u32,
+    /// Content bytes of the current field passed on.
+    kept: usize,
+    cutting: bool,
+    cuts: Vec<Cut>,
+    /// Bytes handed out, and the last of them.
+    total: u64,
+    last: u8,
+}
+
+impl<R: Read> FieldCap<R> {
+    fn new(inner: R, delimiter: u8) -> FieldCap<R> {
+        FieldCap::with_cap(inner, delimiter, FIELD_CAP)
+    }
+
+    fn with_cap(inner: R, delimiter: u8, cap: usize) -> FieldCap<R> {
+        FieldCap {
+            inner,
+            delimiter,
+            cap,
+            input: vec![0u8; 64 * 1024],
+            out: Vec::with_capacity(64 * 1024 + 2),
+            out_pos: 0,
+            eof: false,
+            state: Quoting::StartRecord,
+            record: 0,
+            field: 0,
+            kept: 0,
+            cutting: false,
+            cuts: Vec::new(),
+            total: 0,
+            last: 0,
+        }
+    }
+
+    fn next_field(&mut self) {
+        self.field = self.field.saturating_add(1);
+        self.kept = 0;
+        self.cutting = false;
+        self.state = Quoting::StartField;
+    }
+
+    fn end_record(&mut self) {
+        self.record += 1;
+        self.field = 0;
+        self.kept = 0;
+        self.cutting = false;
+        self.state = Quoting::StartRecord;
+    }
+
+    /// Content bytes (`bytes`: one, or an escaped quote's two) of the current field: passed on below the cap, else left
+    /// out (from a character's first byte on) and the field listed as cut.
+    fn content(&mut self, bytes: &[u8], out: &mut Vec<u8>) {
+        // An escaped quote (`""`) is one byte of the field.
+        let weight = if bytes == b"\"\"" { 1 } else { bytes.len() };
+        let cap = if self.field > super::MAX_COLUMNS {
+            0
+        } else {
+            self.cap
+        };
+        if !self.cutting && self.kept >= cap && !matches!(bytes[0], 0x80..=0xBF) {
+            self.cutting = true;
+            self.cuts.push(Cut {
+                record: self.record,
+                field: self.field,
+                newlines: 0,
+            });
+        }
+        if self.cutting {
+            if let Some(c) = self.cuts.last_mut() {
+                c.newlines += bytes.iter().filter(|b| **b == b'\n').count() as u64;
+            }
+            return;
+        }
+        out.extend_from_slice(bytes);
+        self.kept += weight;
+    }
+
+    /// One byte of the input, its output appended to `out` (at most two bytes).
+    fn step(&mut self, b: u8, out: &mut Vec<u8>) {
+        match self.state {
+            Quoting::StartRecord if b == b'\r' || b == b'\n' => out.push(b),
+            Quoting::StartRecord | Quoting::StartField => {
+                if b == b'"' {
+                    out.push(b);
+                    self.state = Quoting::Quoted;
+                } else {
+                    self.state = Quoting::Unquoted;
+                    self.unquoted(b, out);
+                }
+            }
+            Quoting::Unquoted => self.unquoted(b, out),
+            Quoting::Quoted => {
+                if b == b'"' {
+                    self.state = Quoting::QuoteInQuoted;
+                } else {
+                    self.content(&[b], out);
+                }
+            }
+            Quoting::QuoteInQuoted => {
+                if b == b'"' {
+                    self.content(b"\"\"", out);
+                    self.state = Quoting::Quoted;
+                } else {
+                    // The closing quote; what follows up to the delimiter is content.
+                    out.push(b'"');
+                    self.state = Quoting::Unquoted;
+                    self.unquoted(b, out);
+                }
+            }
+        }
+    }
+
+    fn unquoted(&mut self, b: u8, out: &mut Vec<u8>) {
+        if b == self.delimiter {
+            out.push(b);
+            self.next_field();
+        } else if b == b'\r' || b == b'\n' {
+            out.push(b);
+            self.end_record();
+        } else {
+            self.content(&[b], out);
+        }
+    }
+}
+
+impl<R: Read> FieldCap<R> {
+    /// The next chunk of input through the structure into `out`; `false` at the end.
+    fn fill(&mut self) -> std::io::Result<bool> {
+        let mut out = std::mem::take(&mut self.out);
+        out.clear();
+        self.out_pos = 0;
+        let more = loop {
+            if self.eof {
+                break false;
+            }
+            let n = self.inner.read(&mut self.input)?;
+            if n == 0 {
+                self.eof = true;
+                // A quote at the very end closes its field.
+                if self.state == Quoting::QuoteInQuoted {
+                    out.push(b'"');
+                    self.state = Quoting::Unquoted;
+                }
+                break !out.is_empty();
+            }
+            for i in 0..n {
+                let b = self.input[i];
+                self.step(b, &mut out);
+            }
+            // A chunk wholly inside a cut field gives nothing: read on.
+            if !out.is_empty() {
+                break true;
+            }
+        };
+        self.out = out;
+        Ok(more)
+    }
+}
+
+impl<R: Read> Read for FieldCap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.out_pos == self.out.len() && !self.fill()? {
+            return Ok(0);
+        }
+        let n = buf.len().min(self.out.len() - self.out_pos);
+        buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+        self.out_pos += n;
+        self.total += n as u64;
+        if n > 0 {
+            self.last = buf[n - 1];
+        }
+        Ok(n)
+    }
+}
+
 /// The delimiter the first line uses most (`,` when it holds none).
 fn sniff_delimiter(head: &[u8]) -> u8 {
     let line = head.split(|b| *b == b'\n').next().unwrap_or(head);
@@ -398,13 +620,18 @@ pub(super) fn read_text<'x, RS: Read + Seek>(
     let max = opts.max_uncompressed_bytes;
     let res = (|| -> Result<(), Finding> {
         let raw = open(&mut src, shape.gzip, max).map_err(|e| corrupt_or_io(e, shape.gzip))?;
-        let mut dec = Decoded::new(raw, shape.encoding);
+        let dec = Decoded::new(raw, shape.encoding);
+        let mut capped = FieldCap::new(dec, shape.delimiter);
         let mut rd = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(shape.delimiter)
             .buffer_capacity(64 * 1024)
-            .from_reader(&mut dec);
+            .from_reader(&mut capped);
+        // The fields cut so far that belong to records not yet read, and the line breaks
+        // left out of the records read.
+        let mut next_cut = 0usize;
+        let mut lines_cut = 0u64;
         let mut rec = csv::StringRecord::new();
         let mut replaced_said = false;
         let mut beyond_said = false;
@@ -427,26 +654,48 @@ pub(super) fn read_text<'x, RS: Read + Seek>(
             // The line the record starts on, from where the reader stands after it (the
             // record's own position is where the reader began, before any blank lines it
             // skipped): back over the record's inner line breaks and its terminator.
+            // Line breaks left out of cut fields count as lines: those of earlier records
+            // shift this one's line; this record's own ones are inside it.
             let inner = rec.as_slice().bytes().filter(|b| *b == b'\n').count() as u64;
-            let end = rd.position().line();
-            let d = rd.get_ref();
-            let last_unterminated =
-                d.finished && d.last != b'\n' && rd.position().byte() >= d.total;
+            let end = rd.position().line() + lines_cut;
+            let capped = rd.get_ref();
+            let last_unterminated = capped.inner.finished
+                && capped.last != b'\n'
+                && rd.position().byte() >= capped.total;
             let terminated = u64::from(!last_unterminated);
             let line = end.saturating_sub(inner + terminated).max(1);
             st.record_line(row, u32::try_from(line).unwrap_or(u32::MAX));
+            let first_cut = next_cut;
+            while let Some(c) = capped.cuts.get(next_cut)
+                && c.record == u64::from(row)
+            {
+                lines_cut += c.newlines;
+                next_cut += 1;
+            }
+            let cut: Vec<u32> = capped.cuts[first_cut..next_cut]
+                .iter()
+                .map(|c| c.field)
+                .collect();
             for (col, field) in rec.iter().enumerate() {
                 let Ok(col) = u32::try_from(col) else { break };
+                // A field cut for its length: too long to read, as a workbook's cell.
+                let long = cut.contains(&col);
                 if col >= super::MAX_COLUMNS {
-                    if !beyond_said && !field.trim().is_empty() {
+                    if !beyond_said && (long || !field.trim().is_empty()) {
                         beyond_said = true;
                         st.push(row, col, Raw::Text(Cow::Owned(field.to_string())));
                     }
                     break;
                 }
-                st.push_text(row, col, field);
+                if long {
+                    st.push(row, col, Raw::TooLong);
+                } else {
+                    st.push_text(row, col, field);
+                }
             }
-            if rd.get_ref().replaced && !replaced_said && rec.iter().any(|f| f.contains('\u{FFFD}'))
+            if rd.get_ref().inner.replaced
+                && !replaced_said
+                && rec.iter().any(|f| f.contains('\u{FFFD}'))
             {
                 replaced_said = true;
                 let col = rec.iter().position(|f| f.contains('\u{FFFD}')).unwrap_or(0) as u32;
@@ -460,8 +709,8 @@ pub(super) fn read_text<'x, RS: Read + Seek>(
             }
             row = row.saturating_add(1);
         }
-        if shape.gzip && rd.get_ref().total > max {
-            return Err(too_large(name, rd.get_ref().total, max));
+        if shape.gzip && rd.get_ref().inner.total > max {
+            return Err(too_large(name, rd.get_ref().inner.total, max));
         }
         Ok(())
     })();
@@ -549,6 +798,88 @@ mod tests {
         assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');
         assert_eq!(sniff_delimiter(b"a,b"), b',');
         assert_eq!(sniff_delimiter(b"abc"), b',');
+    }
+
+    /// Every record and field the `csv` crate reads, as byte strings.
+    fn fields(bytes: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        let mut rd = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        rd.byte_records()
+            .map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect())
+            .collect()
+    }
+
+    fn through_cap(text: &str, cap: usize, chunk: usize) -> (Vec<u8>, Vec<Cut>) {
+        // A reader handing out `chunk` bytes at a time (records across buffer edges).
+        struct Chunks<'a>(&'a [u8], usize);
+        impl Read for Chunks<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(self.1).min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut f = FieldCap::with_cap(Chunks(text.as_bytes(), chunk), b',', cap);
+        let mut out = Vec::new();
+        f.read_to_end(&mut out).unwrap();
+        (out, f.cuts)
+    }
+
+    proptest::proptest! {
+        /// Through the cap, the CSV reader sees the same records and fields, except that a
+        /// field longer than the cap is its first bytes (a whole number of characters, at
+        /// least the cap) and is listed as cut, with the line breaks left out of it.
+        #[test]
+        fn the_field_cap_keeps_the_structure(
+            text in "[a\",\r\né]{0,60}",
+            cap in 1usize..8,
+            chunk in 1usize..7,
+        ) {
+            let (out, cuts) = through_cap(&text, cap, chunk);
+            let want = fields(text.as_bytes());
+            let got = fields(&out);
+            proptest::prop_assert_eq!(want.len(), got.len(), "{:?} → {:?}", text, String::from_utf8_lossy(&out));
+            for (r, (w, g)) in want.iter().zip(&got).enumerate() {
+                proptest::prop_assert_eq!(w.len(), g.len());
+                for (c, (wf, gf)) in w.iter().zip(g).enumerate() {
+                    let cut = cuts.iter().find(|x| x.record == r as u64 && x.field == c as u32);
+                    match cut {
+                        Some(x) => {
+                            proptest::prop_assert!(wf.len() > cap && gf.len() >= cap);
+                            proptest::prop_assert!(wf.starts_with(gf));
+                            proptest::prop_assert!(std::str::from_utf8(gf).is_ok());
+                            let lost = wf[gf.len()..].iter().filter(|b| **b == b'\n').count() as u64;
+                            proptest::prop_assert_eq!(x.newlines, lost);
+                        }
+                        None => proptest::prop_assert_eq!(wf, gf),
+                    }
+                }
+            }
+            proptest::prop_assert!(cuts.iter().all(|x| (x.record as usize) < want.len()));
+        }
+    }
+
+    /// A field of megabytes is handed on as at most the cap (and a character).
+    #[test]
+    fn a_huge_quoted_field_is_cut() {
+        let text = format!("a,\"{}\",b\nc,d\n", "é\n\"\"".repeat(1_000_000));
+        let (out, cuts) = through_cap(&text, FIELD_CAP, 65_536);
+        // An escaped quote is two bytes of the stream for one of the field.
+        assert!(out.len() < 2 * FIELD_CAP + 16, "{}", out.len());
+        let f = fields(&out);
+        assert_eq!(f.len(), 2);
+        assert_eq!((cuts.len(), cuts[0].record, cuts[0].field), (1, 0, 1));
+        let kept = f[0][1].iter().filter(|b| **b == b'\n').count() as u64;
+        assert_eq!(
+            kept + cuts[0].newlines,
+            1_000_000,
+            "every line break kept or counted"
+        );
+        assert_eq!(f[0][2], b"b");
+        assert_eq!(f[1], [b"c".to_vec(), b"d".to_vec()]);
     }
 
     #[test]

@@ -1027,3 +1027,42 @@ fn a_servicenow_csv_not_in_utf8_is_read_as_windows_1252() {
     let ing = read("incidents.csv", &tpl);
     assert!(!codes(&ing).contains(&Code::IngestEncodingAssumed));
 }
+
+/// A quoted field of megabytes (with line breaks in it) is not held whole: it is cut at the
+/// reader, and the cell is too long, as a workbook's cell over 32,767 characters; the records
+/// after it keep their lines.
+#[test]
+fn a_huge_quoted_field_is_too_long_and_bounded() {
+    let huge = "长文本 \"quoted\"\n".repeat(400_000); // ~7.6 MB, 400,000 lines
+    let csv = format!(
+        "工单号,客户,服务,优先级,报告时间,摘要\n\
+         INC-1,acme,erp,P2,2026-10-01 08:00,\"{}\"\n\
+         INC-2,acme,erp,P9,2026-10-01 08:00,short\n\
+         INC-3,acme,erp,P3,2026-10-01 08:00,\"two\nlines\"\n",
+        huge.replace('"', "\"\"")
+    );
+    assert!(csv.len() > 7_000_000);
+    let ing = read("incidents.csv", csv.as_bytes());
+    let lines_of_inc1 = 1 + huge.matches('\n').count() as u32;
+    assert_eq!(
+        errors(&ing),
+        [
+            (Code::ValueTooLong, "2:F".to_string()),
+            (Code::ValueNotAPriority, format!("{}:D", 2 + lines_of_inc1)),
+        ],
+        "{:#?}",
+        ing.findings
+    );
+    let ids: Vec<String> = ing
+        .dataset
+        .incidents
+        .iter()
+        .map(|i| i.id.to_string())
+        .collect();
+    assert_eq!(ids, ["INC-3"]);
+    assert_eq!(
+        ing.dataset.incidents[0].src.row,
+        3 + lines_of_inc1,
+        "the record after the cut field keeps its line"
+    );
+}
