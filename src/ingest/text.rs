@@ -249,38 +249,38 @@ impl<R: Read> Read for Decoded<R> {
     }
 }
 
-/// The most bytes of one field kept for the record reader: four bytes for each of Excel's
-/// 32,767 characters, so a field cut here holds more characters than a cell may.
-const FIELD_CAP: usize = 4 * super::MAX_CELL_CHARS;
+/// The most bytes of one field kept for the record reader: one more than four bytes for
+/// each of Excel's 32,767 characters, so a field cut here is always a cell too long to read
+/// (`Long::of`), as a workbook's cell over the limit.
+const FIELD_CAP: usize = 4 * super::MAX_CELL_CHARS + 1;
 
-/// A field the reader cut ([`FieldCap`]): its record (0-based, as the CSV reader counts
-/// them), its field, and the line breaks left out of it (for the line numbers after it).
+/// A field the reader cut ([`FieldCap`]): where its cut began in the text handed on, and the
+/// line breaks left out of it (for the line numbers of the records after it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Cut {
-    record: u64,
-    field: u32,
+    offset: u64,
     newlines: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Quoting {
-    /// Before a record (line breaks between records are skipped, as the CSV reader does).
-    StartRecord,
-    StartField,
+    /// At the start of a field (or a record).
+    Start,
     Unquoted,
     Quoted,
     /// A quote inside a quoted field: an escaped quote (`""`) or the closing one.
     QuoteInQuoted,
 }
 
-/// A reader between the decoded text and the CSV reader that bounds every field: it follows
-/// the CSV structure as the `csv` crate reads it (the delimiter, `"` quoting with `""` inside
-/// quotes, `\r` and `\n` ending records outside quotes) and passes every byte through,
-/// except a field's content beyond [`FIELD_CAP`] bytes (cut at a character boundary; the
-/// structure around it kept) and the content of fields past [`super::MAX_COLUMNS`] (never
-/// read). Each cut field is listed ([`Cut`]) so the reader makes it a cell too long to
-/// read, as a workbook's. So one field (a multi-megabyte quoted text) costs at most
-/// `FIELD_CAP` bytes of the record, never its own size.
+/// A reader between the decoded text and the CSV reader that bounds every field and record:
+/// it follows the CSV structure as the `csv` crate reads it (the delimiter, `"` quoting with
+/// `""` inside quotes, `\r` and `\n` ending records outside quotes) and passes every byte on,
+/// except a field's content beyond [`FIELD_CAP`] bytes (cut at a character boundary, the
+/// structure around it kept: the cell is then too long to read) and, past
+/// [`super::MAX_COLUMNS`] fields of a record (never read), the further fields' content and
+/// delimiters. So a multi-megabyte quoted field costs `FIELD_CAP` bytes of the record, and a
+/// record at most `MAX_COLUMNS + 2` fields. Text without quotes goes through a chunk at a
+/// time, unless a field of it could reach the cap.
 struct FieldCap<R> {
     inner: R,
     delimiter: u8,
@@ -292,14 +292,15 @@ struct FieldCap<R> {
     out_pos: usize,
     eof: bool,
     state: Quoting,
-    record: u64,
+    /// The current field of the record (0-based).
     field: u32,
     /// Content bytes of the current field passed on.
     kept: usize,
     cutting: bool,
     cuts: Vec<Cut>,
-    /// Bytes handed out, and the last of them.
+    /// Bytes handed out (and those in `out`), and the last handed out.
     total: u64,
+    produced: u64,
     last: u8,
 }
 
@@ -317,47 +318,47 @@ impl<R: Read> FieldCap<R> {
             out: Vec::with_capacity(64 * 1024 + 2),
             out_pos: 0,
             eof: false,
-            state: Quoting::StartRecord,
-            record: 0,
+            state: Quoting::Start,
             field: 0,
             kept: 0,
             cutting: false,
             cuts: Vec::new(),
             total: 0,
+            produced: 0,
             last: 0,
         }
+    }
+
+    /// Fields past the last one read are content of one more field, never kept.
+    fn past_columns(&self) -> bool {
+        self.field > super::MAX_COLUMNS
     }
 
     fn next_field(&mut self) {
         self.field = self.field.saturating_add(1);
         self.kept = 0;
         self.cutting = false;
-        self.state = Quoting::StartField;
+        self.state = Quoting::Start;
     }
 
     fn end_record(&mut self) {
-        self.record += 1;
         self.field = 0;
         self.kept = 0;
         self.cutting = false;
-        self.state = Quoting::StartRecord;
+        self.state = Quoting::Start;
     }
 
-    /// Content bytes (`bytes`: one, or an escaped quote's two) of the current field: passed on below the cap, else left
-    /// out (from a character's first byte on) and the field listed as cut.
+    /// Content bytes (`bytes`: one, or an escaped quote's two) of the current field: passed
+    /// on below the cap, else left out (from a character's first byte on) and the field
+    /// listed as cut.
     fn content(&mut self, bytes: &[u8], out: &mut Vec<u8>) {
         // An escaped quote (`""`) is one byte of the field.
         let weight = if bytes == b"\"\"" { 1 } else { bytes.len() };
-        let cap = if self.field > super::MAX_COLUMNS {
-            0
-        } else {
-            self.cap
-        };
+        let cap = if self.past_columns() { 0 } else { self.cap };
         if !self.cutting && self.kept >= cap && !matches!(bytes[0], 0x80..=0xBF) {
             self.cutting = true;
             self.cuts.push(Cut {
-                record: self.record,
-                field: self.field,
+                offset: self.produced + out.len() as u64,
                 newlines: 0,
             });
         }
@@ -371,12 +372,39 @@ impl<R: Read> FieldCap<R> {
         self.kept += weight;
     }
 
+    /// A run of content bytes (no quote, delimiter or line break outside quotes): what
+    /// [`Self::content`] does byte by byte, at once.
+    fn content_run(&mut self, bytes: &[u8], out: &mut Vec<u8>) {
+        if !self.cutting {
+            let cap = if self.past_columns() { 0 } else { self.cap };
+            let room = cap.saturating_sub(self.kept).min(bytes.len());
+            // Below the cap, then the rest of a character begun below it.
+            let keep = room
+                + bytes[room..]
+                    .iter()
+                    .take_while(|b| matches!(b, 0x80..=0xBF))
+                    .count();
+            out.extend_from_slice(&bytes[..keep]);
+            self.kept += keep;
+            if keep == bytes.len() {
+                return;
+            }
+            self.content(&bytes[keep..keep + 1], out);
+            if let Some(c) = self.cuts.last_mut() {
+                c.newlines += bytes[keep + 1..].iter().filter(|b| **b == b'\n').count() as u64;
+            }
+            return;
+        }
+        if let Some(c) = self.cuts.last_mut() {
+            c.newlines += bytes.iter().filter(|b| **b == b'\n').count() as u64;
+        }
+    }
+
     /// One byte of the input, its output appended to `out` (at most two bytes).
     fn step(&mut self, b: u8, out: &mut Vec<u8>) {
         match self.state {
-            Quoting::StartRecord if b == b'\r' || b == b'\n' => out.push(b),
-            Quoting::StartRecord | Quoting::StartField => {
-                if b == b'"' {
+            Quoting::Start => {
+                if b == b'"' && !self.past_columns() {
                     out.push(b);
                     self.state = Quoting::Quoted;
                 } else {
@@ -407,21 +435,69 @@ impl<R: Read> FieldCap<R> {
     }
 
     fn unquoted(&mut self, b: u8, out: &mut Vec<u8>) {
-        if b == self.delimiter {
-            out.push(b);
-            self.next_field();
-        } else if b == b'\r' || b == b'\n' {
+        if b == b'\r' || b == b'\n' {
             out.push(b);
             self.end_record();
+        } else if b == self.delimiter && !self.past_columns() {
+            out.push(b);
+            self.next_field();
         } else {
             self.content(&[b], out);
         }
     }
-}
 
-impl<R: Read> FieldCap<R> {
+    /// A chunk without quotes, outside quotes, none of whose fields can reach the cap or
+    /// the column limit, goes through as it is: the state after it, `true`; else `false`
+    /// and nothing changed.
+    fn plain_chunk(&mut self, chunk: &[u8]) -> bool {
+        if !matches!(self.state, Quoting::Start | Quoting::Unquoted)
+            || self.cutting
+            || chunk.len() >= self.cap
+            || chunk.contains(&b'"')
+        {
+            return false;
+        }
+        let d = self.delimiter;
+        let special = |b: &u8| *b == d || *b == b'\r' || *b == b'\n';
+        let line_break = |b: &u8| *b == b'\r' || *b == b'\n';
+        // The current field's content must stay below the cap (the others are shorter than
+        // the chunk, which is shorter than the cap).
+        let room = self.cap.saturating_sub(self.kept);
+        let first = chunk.iter().take(room).position(special);
+        if first.is_none() && chunk.len() >= room {
+            return false;
+        }
+        let delimiters = chunk.iter().filter(|b| **b == d).count();
+        if self.field as usize + delimiters >= super::MAX_COLUMNS as usize {
+            return false;
+        }
+        match chunk.iter().rposition(special) {
+            None => {
+                self.kept += chunk.len();
+                if !chunk.is_empty() {
+                    self.state = Quoting::Unquoted;
+                }
+            }
+            Some(last) => {
+                let tail = chunk.len() - last - 1;
+                self.field = match chunk.iter().rposition(line_break) {
+                    Some(nl) => chunk[nl + 1..].iter().filter(|b| **b == d).count() as u32,
+                    None => self.field + delimiters as u32,
+                };
+                self.kept = tail;
+                self.state = if tail > 0 {
+                    Quoting::Unquoted
+                } else {
+                    Quoting::Start
+                };
+            }
+        }
+        true
+    }
+
     /// The next chunk of input through the structure into `out`; `false` at the end.
     fn fill(&mut self) -> std::io::Result<bool> {
+        self.produced += self.out.len() as u64;
         let mut out = std::mem::take(&mut self.out);
         out.clear();
         self.out_pos = 0;
@@ -439,10 +515,37 @@ impl<R: Read> FieldCap<R> {
                 }
                 break !out.is_empty();
             }
-            for i in 0..n {
-                let b = self.input[i];
-                self.step(b, &mut out);
+            let input = std::mem::take(&mut self.input);
+            if self.plain_chunk(&input[..n]) {
+                out.extend_from_slice(&input[..n]);
+            } else {
+                let mut i = 0;
+                while i < n {
+                    // Runs of content go through whole: up to the next byte that may end the
+                    // field (unquoted) or the next quote (quoted).
+                    let rest = &input[i..n];
+                    let run = match self.state {
+                        Quoting::Unquoted if !self.past_columns() => {
+                            let d = self.delimiter;
+                            rest.iter()
+                                .position(|b| *b == d || *b == b'\r' || *b == b'\n')
+                                .unwrap_or(rest.len())
+                        }
+                        Quoting::Quoted => {
+                            rest.iter().position(|b| *b == b'"').unwrap_or(rest.len())
+                        }
+                        _ => 0,
+                    };
+                    if run > 0 {
+                        self.content_run(&rest[..run], &mut out);
+                        i += run;
+                    } else {
+                        self.step(input[i], &mut out);
+                        i += 1;
+                    }
+                }
             }
+            self.input = input;
             // A chunk wholly inside a cut field gives nothing: read on.
             if !out.is_empty() {
                 break true;
@@ -628,8 +731,8 @@ pub(super) fn read_text<'x, RS: Read + Seek>(
             .delimiter(shape.delimiter)
             .buffer_capacity(64 * 1024)
             .from_reader(&mut capped);
-        // The fields cut so far that belong to records not yet read, and the line breaks
-        // left out of the records read.
+        // The first cut not yet counted, and the line breaks left out of the records before
+        // this one.
         let mut next_cut = 0usize;
         let mut lines_cut = 0u64;
         let mut rec = csv::StringRecord::new();
@@ -656,42 +759,33 @@ pub(super) fn read_text<'x, RS: Read + Seek>(
             // skipped): back over the record's inner line breaks and its terminator.
             // Line breaks left out of cut fields count as lines: those of earlier records
             // shift this one's line; this record's own ones are inside it.
+            let capped = rd.get_ref();
+            let start = rec.position().map_or(0, |p| p.byte());
+            while let Some(c) = capped.cuts.get(next_cut)
+                && c.offset < start
+            {
+                lines_cut += c.newlines;
+                next_cut += 1;
+            }
             let inner = rec.as_slice().bytes().filter(|b| *b == b'\n').count() as u64;
             let end = rd.position().line() + lines_cut;
-            let capped = rd.get_ref();
             let last_unterminated = capped.inner.finished
                 && capped.last != b'\n'
                 && rd.position().byte() >= capped.total;
             let terminated = u64::from(!last_unterminated);
             let line = end.saturating_sub(inner + terminated).max(1);
             st.record_line(row, u32::try_from(line).unwrap_or(u32::MAX));
-            let first_cut = next_cut;
-            while let Some(c) = capped.cuts.get(next_cut)
-                && c.record == u64::from(row)
-            {
-                lines_cut += c.newlines;
-                next_cut += 1;
-            }
-            let cut: Vec<u32> = capped.cuts[first_cut..next_cut]
-                .iter()
-                .map(|c| c.field)
-                .collect();
             for (col, field) in rec.iter().enumerate() {
                 let Ok(col) = u32::try_from(col) else { break };
-                // A field cut for its length: too long to read, as a workbook's cell.
-                let long = cut.contains(&col);
                 if col >= super::MAX_COLUMNS {
-                    if !beyond_said && (long || !field.trim().is_empty()) {
+                    if !beyond_said && !field.trim().is_empty() {
                         beyond_said = true;
                         st.push(row, col, Raw::Text(Cow::Owned(field.to_string())));
                     }
                     break;
                 }
-                if long {
-                    st.push(row, col, Raw::TooLong);
-                } else {
-                    st.push_text(row, col, field);
-                }
+                // A field cut for its length is longer than any cell may be: too long.
+                st.push_text(row, col, field);
             }
             if rd.get_ref().inner.replaced
                 && !replaced_said
@@ -841,24 +935,25 @@ mod tests {
             let (out, cuts) = through_cap(&text, cap, chunk);
             let want = fields(text.as_bytes());
             let got = fields(&out);
+            let (mut lost, mut cut) = (0u64, 0usize);
             proptest::prop_assert_eq!(want.len(), got.len(), "{:?} → {:?}", text, String::from_utf8_lossy(&out));
             for (r, (w, g)) in want.iter().zip(&got).enumerate() {
                 proptest::prop_assert_eq!(w.len(), g.len());
                 for (c, (wf, gf)) in w.iter().zip(g).enumerate() {
-                    let cut = cuts.iter().find(|x| x.record == r as u64 && x.field == c as u32);
-                    match cut {
-                        Some(x) => {
-                            proptest::prop_assert!(wf.len() > cap && gf.len() >= cap);
-                            proptest::prop_assert!(wf.starts_with(gf));
-                            proptest::prop_assert!(std::str::from_utf8(gf).is_ok());
-                            let lost = wf[gf.len()..].iter().filter(|b| **b == b'\n').count() as u64;
-                            proptest::prop_assert_eq!(x.newlines, lost);
-                        }
-                        None => proptest::prop_assert_eq!(wf, gf),
+                    if wf.len() > cap {
+                        // Cut: its first bytes, whole characters, at least the cap.
+                        proptest::prop_assert!(gf.len() >= cap && wf.starts_with(gf));
+                        proptest::prop_assert!(std::str::from_utf8(gf).is_ok());
+                        lost += wf[gf.len()..].iter().filter(|b| **b == b'\n').count() as u64;
+                        cut += usize::from(gf.len() < wf.len());
+                        let _ = (r, c);
+                    } else {
+                        proptest::prop_assert_eq!(wf, gf);
                     }
                 }
             }
-            proptest::prop_assert!(cuts.iter().all(|x| (x.record as usize) < want.len()));
+            proptest::prop_assert_eq!(cuts.len(), cut);
+            proptest::prop_assert_eq!(cuts.iter().map(|x| x.newlines).sum::<u64>(), lost);
         }
     }
 
@@ -871,7 +966,7 @@ mod tests {
         assert!(out.len() < 2 * FIELD_CAP + 16, "{}", out.len());
         let f = fields(&out);
         assert_eq!(f.len(), 2);
-        assert_eq!((cuts.len(), cuts[0].record, cuts[0].field), (1, 0, 1));
+        assert_eq!(cuts.len(), 1);
         let kept = f[0][1].iter().filter(|b| **b == b'\n').count() as u64;
         assert_eq!(
             kept + cuts[0].newlines,
@@ -880,6 +975,24 @@ mod tests {
         );
         assert_eq!(f[0][2], b"b");
         assert_eq!(f[1], [b"c".to_vec(), b"d".to_vec()]);
+    }
+
+    /// A record of more fields than a sheet has columns: the fields read are kept, the rest
+    /// is one more field at most, its content not kept.
+    #[test]
+    fn fields_past_the_column_limit_are_not_held() {
+        let n = super::super::MAX_COLUMNS as usize;
+        let mut line: Vec<String> = (0..n + 5_000).map(|i| format!("f{i}")).collect();
+        line[n + 10] = "\"quoted, with a comma\"".into();
+        let text = format!("{}\nnext,record\n", line.join(","));
+        for chunk in [7, 65_536] {
+            let (out, _) = through_cap(&text, FIELD_CAP, chunk);
+            let f = fields(&out);
+            assert_eq!(f.len(), 2);
+            assert!(f[0].len() <= n + 2, "{}", f[0].len());
+            assert_eq!(f[0][..n + 1], fields(text.as_bytes())[0][..n + 1]);
+            assert_eq!(f[1], [b"next".to_vec(), b"record".to_vec()]);
+        }
     }
 
     #[test]
