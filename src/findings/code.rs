@@ -289,6 +289,11 @@ codes! {
         "同一数据集的较新交付再次包含该记录且数值有变化；以最新交付为准，较旧的行被取代（计数，不拒绝）。",
         "Nothing to do: this is how monthly snapshots bring a ticket's later state.",
         "无需处理：月度快照就是这样带来工单的后续状态。";
+    RowSupersededInLog = "row.superseded_in_log", Info,
+        "An event log (many rows per ticket, read through an import profile): the last row of each ticket is its record and its earlier rows are superseded by it (counted, not rejected), not by a later delivery.",
+        "事件日志（每张工单多行，按导入配置读取）：每张工单的最后一行为其记录，较早的行被该行取代（计数，不拒绝），而非被较新交付取代。",
+        "Nothing to do: this is how an event log is read.",
+        "无需处理：事件日志就是这样读取的。";
     RowRegressed = "row.regressed", Warning,
         "A later delivery goes backwards for a record: resolved → open, or another opened time or priority. The newest delivery still wins.",
         "较新交付中的记录出现倒退：已解决变为未解决，或报告时间、优先级被改动。仍以最新交付为准。",

@@ -532,6 +532,11 @@ pub enum Message {
         row: u32,
         label: String,
     },
+    /// An event log's rows superseded by a later row of the same ticket.
+    SupersededInLog {
+        rows: u64,
+        tickets: u64,
+    },
     OutsidePeriod {
         rows: u64,
         period: String,
@@ -609,6 +614,7 @@ impl Message {
             M::TimeOrder { .. } => Code::RowTimeOrder,
             M::DuplicateId { .. } => Code::RowDuplicateId,
             M::TotalRow { .. } => Code::RowTotal,
+            M::SupersededInLog { .. } => Code::RowSupersededInLog,
             M::Updated { .. } => Code::RowUpdated,
             M::Regressed { .. } => Code::RowRegressed,
             M::PartitionDuplicate { .. } => Code::RowPartitionDuplicate,
@@ -1149,6 +1155,11 @@ impl Message {
                     "{what} \"{id}\" 也出现在同一数据集、同一期间的 {other} 中；以本文件（较后）为准"
                 )
             }
+            M::SupersededInLog { rows, tickets } => tr!(
+                lang,
+                "{rows} row(s) of this event log are superseded by a later row of the same ticket (the last row of each of its {tickets} ticket(s) is the record), not by a later delivery",
+                "该事件日志中有 {rows} 行被同一工单的较晚行取代（其 {tickets} 张工单各以最后一行为记录），而非被较新交付取代"
+            ),
             M::TotalRow { row, label } => tr!(
                 lang,
                 "row {row} looks like a total row (\"{label}\"); it is skipped",
@@ -1510,6 +1521,10 @@ impl Message {
             M::PartitionDuplicate { .. } => pick(
                 "keep each ticket in one file of the period",
                 "同一期间的每张工单请只放在一个文件中",
+            ),
+            M::SupersededInLog { .. } => pick(
+                "nothing to do: an event log's earlier rows of a ticket are its history",
+                "无需处理：事件日志中工单的较早行是其历史",
             ),
             M::TotalRow { .. } => pick(
                 "leave totals out of the data sheet; the tool computes its own",
@@ -1989,6 +2004,10 @@ mod tests {
             Message::TotalRow {
                 row: 3,
                 label: "合计".into(),
+            },
+            Message::SupersededInLog {
+                rows: 2_813,
+                tickets: 820,
             },
             Message::OutsidePeriod {
                 rows: 2,

@@ -2066,6 +2066,14 @@ impl<'a, 'x> SheetState<'a, 'x> {
         let mut superseded = 0;
         if let Some(log) = self.log.take() {
             superseded = log.superseded();
+            if superseded > 0 {
+                // Said, typed, so the reconciliation's "superseded" is not read as deliveries.
+                let f = Finding::new(Message::SupersededInLog {
+                    rows: superseded,
+                    tickets: log.tickets(),
+                });
+                self.findings.push(self.sheet_finding(f));
+            }
             let with_events = self
                 .applied
                 .as_ref()

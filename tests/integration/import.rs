@@ -1066,3 +1066,59 @@ fn a_huge_quoted_field_is_too_long_and_bounded() {
         "the record after the cut field keeps its line"
     );
 }
+
+/// An event log's rows superseded by a later row of the same ticket are said so, typed
+/// (`row.superseded_in_log`, with the rows and tickets), and the reconciliation's line names
+/// both kinds of superseding instead of "a later delivery" alone.
+#[test]
+fn an_event_logs_superseded_rows_are_said_to_be_the_logs() {
+    let csv = "number,company,business_service,priority,opened_at,sys_mod_count\n\
+        INC1,acme,erp,3 - Moderate,2026-10-01 08:00:00,0\n\
+        INC2,acme,erp,4 - Low,2026-10-01 09:00:00,0\n\
+        INC1,acme,erp,2 - High,2026-10-01 08:00:00,2\n\
+        INC1,acme,erp,1 - Critical,2026-10-01 08:00:00,1\n";
+    let settings = "[workspace]\nname = \"t\"\ninbox = [\"*.csv\"]\ncatalogue = [\"catalogue.toml\"]\n\n[profiles.sn-log]\nextends = \"servicenow\"\nfiles = [\"log*.csv\"]\norder_by = [\"sys_mod_count\"]\n";
+    let ws = svcreport::workspace::Workspace::parse(
+        std::path::Path::new("/ws"),
+        std::path::Path::new("/ws/svcreport.toml"),
+        settings,
+    )
+    .unwrap();
+    let ps = Profiles::of_workspace(&ws).unwrap();
+    let ing = read_with("log.csv", csv.as_bytes(), &ps);
+    assert_eq!(errors(&ing), [], "{:#?}", ing.findings);
+    let s = &ing.files[0].sheets[0];
+    assert_eq!((s.read, s.accepted, s.superseded), (4, 2, 2));
+    // The last row by sys_mod_count wins.
+    assert_eq!(ing.dataset.incidents[0].priority, Priority::P2);
+    let said: Vec<&Message> = ing
+        .findings
+        .iter()
+        .map(|f| f.detail())
+        .filter(|m| matches!(m, Message::SupersededInLog { .. }))
+        .collect();
+    assert_eq!(
+        said,
+        [&Message::SupersededInLog {
+            rows: 2,
+            tickets: 2
+        }]
+    );
+    let f = ing
+        .findings
+        .iter()
+        .find(|f| f.code == Code::RowSupersededInLog)
+        .unwrap();
+    assert_eq!(f.severity, Severity::Info);
+    assert!(
+        f.message(Lang::En)
+            .contains("superseded by a later row of the same ticket"),
+        "{}",
+        f.message(Lang::En)
+    );
+    let text = svcreport::findings::render_reconciliation(&ing.files, Lang::En);
+    assert!(
+        text.contains("+ 2 row(s) superseded, by a later delivery of the same record or, in an event log, by a later row of the same ticket"),
+        "{text}"
+    );
+}
