@@ -870,6 +870,17 @@ fn shared_strings_of_every_kind_read_at_their_index() {
 /// strings lie across the reader's buffer edges: each is read whole, at its index.
 #[test]
 fn many_shared_strings_read_at_their_index_across_buffer_edges() {
+    many_shared_strings(3_000, 13);
+}
+
+/// Strings enough to fill more than one block of the table (1 MiB each): the strings on
+/// either side of a block's edge are whole, at their index.
+#[test]
+fn shared_strings_across_the_tables_blocks() {
+    many_shared_strings(12_000, 200);
+}
+
+fn many_shared_strings(n: usize, pad: usize) {
     let head = [
         "<si><t>工单号</t></si>".to_string(),
         "<si><t>客户</t></si>".into(),
@@ -881,11 +892,10 @@ fn many_shared_strings_read_at_their_index_across_buffer_edges() {
         "<si><t>P2</t></si>".into(),
         "<si><t>2026-10-01 08:00</t></si>".into(),
     ];
-    let n = 3_000;
     let mut sst: Vec<String> = head.to_vec();
     let mut want = Vec::new();
     for i in 0..n {
-        let id = format!("INC{}{}", "x".repeat(i % 13), i);
+        let id = format!("INC{}{}", "x".repeat(i % pad), i);
         let xml = match i % 6 {
             0 => format!("<si><t>{}</t></si>", id.replace('x', "&amp;")),
             1 => format!("\n  <si><t xml:space=\"preserve\">{id}</t></si>"),

@@ -52,15 +52,24 @@ pub const MAX_COLUMNS: u32 = 16_384;
 /// The most shared strings reserved from the `uniqueCount` a file declares.
 const MAX_SST_RESERVE: usize = 1 << 16;
 
-/// The shared-string table, compact: every string in one buffer, and where each ends.
+/// The shared-string table, compact: the strings in blocks of 1 MiB (a longer string has a
+/// block of its own), each string whole in one block, and where each ends in its block.
 ///
 /// A table of 800,000 short strings (dates written as text) takes their bytes and 4 bytes
-/// each, instead of a `String` (24 bytes) and a heap block (at least 32 bytes) each.
+/// each, instead of a `String` (24 bytes) and a heap block (at least 32 bytes) each. Blocks
+/// are never reallocated (one growing buffer would leave its earlier, smaller copies behind
+/// in the heap: freed, but resident).
 #[derive(Debug, Default)]
 pub struct SharedStrings {
-    text: String,
+    blocks: Vec<String>,
+    /// The index of the first string of each block.
+    firsts: Vec<u32>,
+    /// Each string's end in its block.
     ends: Vec<u32>,
 }
+
+/// The size of a block of the shared-string table.
+const SST_BLOCK: usize = 1 << 20;
 
 impl SharedStrings {
     /// The number of strings.
@@ -76,17 +85,33 @@ impl SharedStrings {
     /// The string at `index`.
     pub fn get(&self, index: usize) -> Option<&str> {
         let end = *self.ends.get(index)? as usize;
-        let start = match index.checked_sub(1) {
-            Some(i) => self.ends[i] as usize,
-            None => 0,
+        let i = u32::try_from(index).ok()?;
+        let block = self.firsts.partition_point(|f| *f <= i).checked_sub(1)?;
+        let start = if self.firsts[block] == i {
+            0
+        } else {
+            self.ends[index - 1] as usize
         };
-        self.text.get(start..end)
+        self.blocks.get(block)?.get(start..end)
     }
 
-    /// The string begun since the last one ended (appended to `text`) ends here.
-    fn end_string(&mut self) -> Result<(), XlsxError> {
-        let end = u32::try_from(self.text.len())
-            .map_err(|_| XlsxError::Unexpected("shared strings over 4 GiB"))?;
+    /// Append a string.
+    fn push(&mut self, s: &str) -> Result<(), XlsxError> {
+        let index = u32::try_from(self.ends.len())
+            .map_err(|_| XlsxError::Unexpected("more than 4,294,967,295 shared strings"))?;
+        let fits = self
+            .blocks
+            .last()
+            .is_some_and(|b| b.capacity() - b.len() >= s.len());
+        if !fits {
+            self.blocks
+                .push(String::with_capacity(SST_BLOCK.max(s.len())));
+            self.firsts.push(index);
+        }
+        let block = self.blocks.last_mut().expect("a block was just ensured");
+        block.push_str(s);
+        let end = u32::try_from(block.len())
+            .map_err(|_| XlsxError::Unexpected("a shared string over 4 GiB"))?;
         self.ends.push(end);
         Ok(())
     }
@@ -420,15 +445,16 @@ impl<RS: Read + Seek> Xlsx<RS> {
 
         let mut str_buf = Vec::with_capacity(1024);
         let mut str_val_buf = Vec::with_capacity(1024);
+        // Scratch: a `<t>`'s text, and the string being read (copied into the table whole).
         let mut value = String::new();
+        let mut string = String::new();
         // Whether the reader stands between two elements, right after a `</si>` (its state
         // is then "in text", nothing of the next markup read): only there are the next
         // bytes read by `read_plain_si`.
         let mut between = false;
         loop {
             if between && xml.encoding() == encoding_rs::UTF_8 {
-                if read_plain_si(&mut xml.stream(), &mut self.strings.text)? {
-                    self.strings.end_string()?;
+                if read_plain_si(&mut xml.stream(), &mut self.strings)? {
                     continue;
                 }
             }
@@ -436,15 +462,16 @@ impl<RS: Read + Seek> Xlsx<RS> {
             buf.clear();
             match xml.read_event_into(&mut buf) {
                 Ok(Event::Start(e)) if e.local_name().as_ref() == "si" => {
+                    string.clear();
                     read_string_into(
                         &mut xml,
                         e.name(),
                         &mut str_buf,
                         &mut str_val_buf,
                         &mut value,
-                        &mut self.strings.text,
+                        &mut string,
                     )?;
-                    self.strings.end_string()?;
+                    self.strings.push(&string)?;
                     between = true;
                 }
                 Ok(Event::End(e)) if e.local_name().as_ref() == "sst" => break,
@@ -453,8 +480,10 @@ impl<RS: Read + Seek> Xlsx<RS> {
                 _ => (),
             }
         }
-        self.strings.text.shrink_to_fit();
         self.strings.ends.shrink_to_fit();
+        if let Some(b) = self.strings.blocks.last_mut() {
+            b.shrink_to_fit();
+        }
         Ok(())
     }
 
@@ -3213,10 +3242,12 @@ fn get_row_and_optional_column(range: &str) -> Result<(u32, Option<u32>), XlsxEr
 /// buffers to avoid per-call allocations.
 /// The common shared string, `<si><t>TEXT</t></si>` (or `<t xml:space="preserve">`), whose
 /// text holds no reference (`&`) and no carriage return, read straight from the buffered
-/// bytes (after any whitespace) and appended to `out`, as [`read_string_into`] would read
-/// it: `true` when it was one and is consumed; `false`, nothing consumed, for anything else
+/// bytes (after any whitespace) into the table, as [`read_string_into`] would read it: `true` when it was one and is consumed; `false`, nothing consumed, for anything else
 /// (other markup, a string reaching past the buffered bytes, text not UTF-8).
-fn read_plain_si<R: std::io::BufRead>(r: &mut R, out: &mut String) -> Result<bool, XlsxError> {
+fn read_plain_si<R: std::io::BufRead>(
+    r: &mut R,
+    out: &mut SharedStrings,
+) -> Result<bool, XlsxError> {
     const PLAIN: &[u8] = b"<si><t>";
     const PRESERVE: &[u8] = b"<si><t xml:space=\"preserve\">";
     const END: &[u8] = b"</t></si>";
@@ -3245,10 +3276,10 @@ fn read_plain_si<R: std::io::BufRead>(r: &mut R, out: &mut String) -> Result<boo
         return Ok(false);
     };
     if preserve {
-        out.push_str(&unescape_xml(text));
+        out.push(&unescape_xml(text))?;
     } else {
         // Trim ASCII whitespace (space/tab/CR/LF), as `read_string_into` does.
-        out.push_str(&unescape_xml(text.trim_matches([' ', '\t', '\r', '\n'])));
+        out.push(&unescape_xml(text.trim_matches([' ', '\t', '\r', '\n'])))?;
     }
     let used = ws + head + lt + END.len();
     r.consume(used);
