@@ -747,6 +747,10 @@ struct FieldRule {
     /// A date or date-time field (formats and the timezone apply).
     time: bool,
     ty: Option<ColType>,
+    /// The on-hold duration, in another unit than minutes (converted).
+    paused_unit: bool,
+    /// Whether the profile rewrites the field's cells (values, times, a unit): decided once.
+    rewrites: bool,
 }
 
 /// A profile's value map for one field, looked up without allocating in the usual cases.
@@ -921,7 +925,7 @@ pub struct Applied<'p> {
 impl<'p> Applied<'p> {
     pub fn new(profile: &'p Profile, to_tz: chrono_tz::Tz) -> Option<Applied<'p>> {
         let def = dataset_def(&profile.dataset)?;
-        let fields = def
+        let mut fields: Vec<FieldRule> = def
             .columns
             .iter()
             .map(|c| {
@@ -946,14 +950,23 @@ impl<'p> Applied<'p> {
                         .map(|(_, v)| v.clone()),
                     time: matches!(c.ty, ColType::DateTime | ColType::Date),
                     ty: Some(c.ty),
+                    paused_unit: c.key == "paused_minutes" && profile.paused_per_unit != 1.0,
+                    rewrites: false,
                 }
             })
             .collect();
+        let from_tz: Option<chrono_tz::Tz> =
+            profile.timezone.as_deref().and_then(|t| t.parse().ok());
+        for f in &mut fields {
+            f.rewrites = f.values.is_some()
+                || (f.time && (!profile.date_formats.is_empty() || from_tz.is_some()))
+                || f.paused_unit;
+        }
         Some(Applied {
             profile,
             def,
             fields,
-            from_tz: profile.timezone.as_deref().and_then(|t| t.parse().ok()),
+            from_tz,
             to_tz,
             formats: profile
                 .date_formats
@@ -993,17 +1006,7 @@ impl<'p> Applied<'p> {
     /// Whether field `i` is rewritten by the profile (values, times, or an on-hold duration
     /// in another unit).
     pub fn rewrites(&self, i: usize) -> bool {
-        self.fields.get(i).is_some_and(|f| {
-            f.values.is_some()
-                || (f.time && (!self.profile.date_formats.is_empty() || self.from_tz.is_some()))
-        }) || (self.is_paused(i) && self.profile.paused_per_unit != 1.0)
-    }
-
-    fn is_paused(&self, i: usize) -> bool {
-        self.def
-            .columns
-            .get(i)
-            .is_some_and(|c| c.key == "paused_minutes")
+        self.fields.get(i).is_some_and(|f| f.rewrites)
     }
 
     /// Whether a cell holds one of the source's "no value" texts (`missing`).
@@ -1106,7 +1109,7 @@ impl<'p> Applied<'p> {
         }
         // An on-hold duration in seconds or hours: to minutes (a text that is no number is
         // left to the column's own check).
-        if self.is_paused(i) && self.profile.paused_per_unit != 1.0 {
+        if f.paused_unit {
             return Ok(match cell::number(&raw) {
                 Ok(Some(n)) => Raw::Float(n * self.profile.paused_per_unit),
                 _ => raw,
