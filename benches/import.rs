@@ -8,7 +8,9 @@
 //! process per measurement for its peak RSS (`VmHWM`). Targets: (2) at most 0.5× the time of
 //! (1); (3) at most 1.1× the time of (1); every peak under 64 MiB. No assertion on time.
 //!
-//! Run: `cargo bench --bench import` (`-- --rows N` to change the size).
+//! Run: `cargo bench --bench import` (`-- --rows N` to change the size; `-- --keep DIR` writes
+//! the three files to DIR and keeps them, so that one reading can be profiled alone:
+//! `valgrind --tool=callgrind BENCH child DIR/servicenow.xlsx`).
 
 mod common;
 use common::Rng;
@@ -231,11 +233,20 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(200_000);
-    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let keep = args
+        .iter()
+        .position(|a| a == "--keep")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from);
+    if let Some(k) = &keep {
+        std::fs::create_dir_all(k).unwrap();
+    }
+    let dir = keep.as_deref().unwrap_or(tmp.path());
     let data = rows(n);
-    let template = dir.path().join("incidents.xlsx");
-    let csv = dir.path().join("servicenow.csv");
-    let sn_xlsx = dir.path().join("servicenow.xlsx");
+    let template = dir.join("incidents.xlsx");
+    let csv = dir.join("servicenow.csv");
+    let sn_xlsx = dir.join("servicenow.xlsx");
     template_xlsx(&template, &data);
     servicenow_csv(&csv, &data);
     servicenow_xlsx(&sn_xlsx, &data);

@@ -246,7 +246,7 @@ struct RawCustomer {
     name_en: Option<String>,
     /// Other names the inbox may use (`aliases = ["安科美", "ACME"]`).
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Vec<S<String>>,
     #[serde(default)]
     recipients: Vec<S<String>>,
 }
@@ -310,7 +310,7 @@ struct RawService {
     name_en: Option<String>,
     /// Other names the inbox may use.
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Vec<S<String>>,
     calendar: S<String>,
     #[serde(default)]
     customers: Vec<S<String>>,
@@ -717,6 +717,118 @@ fn non_empty(cx: &mut Cx, file: usize, s: &S<String>, what: &str) -> String {
     s.get_ref().trim().to_string()
 }
 
+/// The spellings one customer or service goes by (id, name, English name, aliases), each
+/// with where it is written (the English name: at the id, it has no place of its own).
+struct Spellings {
+    id: String,
+    list: Vec<(Spelling, String, Loc)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Spelling {
+    Id,
+    Name,
+    NameEn,
+    Alias,
+}
+
+impl Spelling {
+    fn what(self) -> &'static str {
+        match self {
+            Spelling::Id => "the id",
+            Spelling::Name => "the name",
+            Spelling::NameEn => "the English name",
+            Spelling::Alias => "an alias",
+        }
+    }
+}
+
+impl Spellings {
+    fn of(
+        file: usize,
+        id: &S<String>,
+        name: &S<String>,
+        name_en: &Option<String>,
+        aliases: &[S<String>],
+    ) -> Spellings {
+        let mut list = vec![
+            (Spelling::Id, id.get_ref().clone(), loc(file, id)),
+            (Spelling::Name, name.get_ref().clone(), loc(file, name)),
+        ];
+        if let Some(en) = name_en {
+            list.push((Spelling::NameEn, en.clone(), loc(file, id)));
+        }
+        for a in aliases {
+            list.push((Spelling::Alias, a.get_ref().clone(), loc(file, a)));
+        }
+        Spellings {
+            id: id.get_ref().clone(),
+            list,
+        }
+    }
+}
+
+/// How the inbox's names are matched at the loosest (`ingest`: a name found ignoring case,
+/// full-width forms and spaces is taken, with a note): lower case, half-width, no whitespace.
+fn name_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        if !c.is_whitespace() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// An alias must name one customer (or service): an alias that another entry of the same
+/// kind also goes by (its id, name, English name or an alias), ignoring case, width and
+/// spaces, is refused at the alias, naming the other entry and where it is written. The
+/// inbox could not tell the two apart.
+fn aliases_name_one_entry(cx: &mut Cx, kind: &str, entries: &[Spellings]) {
+    // The ids and names first, then the aliases in the order written.
+    let mut owner: BTreeMap<String, (usize, Spelling, Loc)> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        for (what, text, at) in &e.list {
+            let k = name_key(text);
+            if *what != Spelling::Alias && !k.is_empty() {
+                owner.entry(k).or_insert((i, *what, *at));
+            }
+        }
+    }
+    for (i, e) in entries.iter().enumerate() {
+        for (what, text, at) in &e.list {
+            let k = name_key(text);
+            if *what != Spelling::Alias || k.is_empty() {
+                continue;
+            }
+            match owner.get(&k) {
+                Some((j, other, other_at)) if *j != i => {
+                    let w = cx.where_(*other_at);
+                    cx.at(
+                        *at,
+                        format!(
+                            "{kind} \"{}\" has the alias \"{}\", which is also {} of {kind} \"{}\" ({w}; case, width and spaces ignored): an alias must name one {kind} only",
+                            e.id,
+                            text.trim(),
+                            other.what(),
+                            entries[*j].id,
+                        ),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    owner.insert(k, (i, Spelling::Alias, *at));
+                }
+            }
+        }
+    }
+}
+
 fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Catalogue {
     let mut cat = Catalogue::default();
 
@@ -728,6 +840,8 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
     let mut resource_ids = Ids::new("resource");
     let mut service_ids = Ids::new("service");
     let mut calendar_locs: BTreeMap<String, Loc> = BTreeMap::new();
+    let mut customer_names: Vec<Spellings> = Vec::new();
+    let mut service_names: Vec<Spellings> = Vec::new();
 
     for (f, raw) in &raws {
         let f = *f;
@@ -737,12 +851,13 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
                 let aliases: Vec<String> = c
                     .aliases
                     .iter()
-                    .map(|a| a.trim().to_string())
+                    .map(|a| a.get_ref().trim().to_string())
                     .filter(|a| !a.is_empty())
                     .collect();
                 if !aliases.is_empty() {
                     cat.customer_aliases.insert(c.id.get_ref().clone(), aliases);
                 }
+                customer_names.push(Spellings::of(f, &c.id, &c.name, &c.name_en, &c.aliases));
                 cat.customers.push(Customer {
                     id: c.id.get_ref().clone(),
                     name,
@@ -942,12 +1057,13 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
             let aliases: Vec<String> = s
                 .aliases
                 .iter()
-                .map(|a| a.trim().to_string())
+                .map(|a| a.get_ref().trim().to_string())
                 .filter(|a| !a.is_empty())
                 .collect();
             if !aliases.is_empty() {
                 cat.service_aliases.insert(s.id.get_ref().clone(), aliases);
             }
+            service_names.push(Spellings::of(f, &s.id, &s.name, &s.name_en, &s.aliases));
             cat.services.push(Service {
                 id: s.id.get_ref().clone(),
                 name,
@@ -957,6 +1073,9 @@ fn validate(cx: &mut Cx, raws: Vec<(usize, RawFile)>, root: Option<&Path>) -> Ca
             });
         }
     }
+
+    aliases_name_one_entry(cx, "customer", &customer_names);
+    aliases_name_one_entry(cx, "service", &service_names);
 
     // Agreements.
     let mut versions: Versions = BTreeMap::new();

@@ -94,6 +94,11 @@ codes! {
         "文本文件中有按其编码无法读取的字节；这些字节被读作替换字符（�）。",
         "Save the file again as UTF-8 (Excel: CSV UTF-8), or name its encoding in the import profile (encoding = \"gb18030\").",
         "请将文件另存为 UTF-8（Excel：CSV UTF-8），或在导入配置中写明其编码（encoding = \"gb18030\"）。";
+    IngestEncodingAssumed = "ingest.encoding_assumed", Info,
+        "A text file is not UTF-8 and has no byte-order mark: it was read in the encoding its import profile names for that case (ServiceNow: Windows-1252, its default CSV encoding).",
+        "文本文件不是 UTF-8，也没有字节顺序标记：已按其导入配置为此情形指定的编码读取（ServiceNow：Windows-1252，其 CSV 导出的默认编码）。",
+        "Nothing to do when the text reads right; otherwise name the file's encoding in the import profile (encoding = \"gb18030\"), or export as UTF-8.",
+        "文本显示正确则无需处理；否则请在导入配置中写明文件的编码（encoding = \"gb18030\"），或导出为 UTF-8。";
     IngestNoRows = "ingest.no_rows", Warning,
         "No row was read from the file: no sheet of it holds a dataset with rows (a file of 0 rows is never passed as \"ok\" silently).",
         "该文件中没有读取到任何数据行：没有工作表含有带数据行的数据集（读取 0 行的文件不会被默认为\"通过\"）。",
@@ -284,6 +289,11 @@ codes! {
         "同一数据集的较新交付再次包含该记录且数值有变化；以最新交付为准，较旧的行被取代（计数，不拒绝）。",
         "Nothing to do: this is how monthly snapshots bring a ticket's later state.",
         "无需处理：月度快照就是这样带来工单的后续状态。";
+    RowSupersededInLog = "row.superseded_in_log", Info,
+        "An event log (many rows per ticket, read through an import profile): the last row of each ticket is its record and its earlier rows are superseded by it (counted, not rejected), not by a later delivery.",
+        "事件日志（每张工单多行，按导入配置读取）：每张工单的最后一行为其记录，较早的行被该行取代（计数，不拒绝），而非被较新交付取代。",
+        "Nothing to do: this is how an event log is read.",
+        "无需处理：事件日志就是这样读取的。";
     RowRegressed = "row.regressed", Warning,
         "A later delivery goes backwards for a record: resolved → open, or another opened time or priority. The newest delivery still wins.",
         "较新交付中的记录出现倒退：已解决变为未解决，或报告时间、优先级被改动。仍以最新交付为准。",

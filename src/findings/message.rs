@@ -281,6 +281,11 @@ pub enum Message {
     BadEncoding {
         encoding: String,
     },
+    /// A text file that is not UTF-8, read in its profile's fallback encoding.
+    EncodingAssumed {
+        encoding: String,
+        profile: String,
+    },
     // ingest.encrypted
     /// An encrypted (password-protected) OLE container.
     Encrypted,
@@ -361,6 +366,15 @@ pub enum Message {
     // column.*
     DuplicateColumn {
         header: String,
+        first: CellRef,
+    },
+    /// An export read through an import profile names one field in two columns (a tool
+    /// repeating a header, or two of the profile's alternative headers): the first is read.
+    DuplicateSourceColumn {
+        profile: String,
+        field: Words,
+        header: String,
+        first_header: String,
         first: CellRef,
     },
     UnknownColumn {
@@ -539,6 +553,11 @@ pub enum Message {
         row: u32,
         label: String,
     },
+    /// An event log's rows superseded by a later row of the same ticket.
+    SupersededInLog {
+        rows: u64,
+        tickets: u64,
+    },
     OutsidePeriod {
         rows: u64,
         period: String,
@@ -585,6 +604,7 @@ impl Message {
             M::Suppressed { code, .. } => *code,
             M::Empty => Code::IngestEmpty,
             M::BadEncoding { .. } => Code::IngestEncoding,
+            M::EncodingAssumed { .. } => Code::IngestEncodingAssumed,
             M::NoRows { .. } => Code::IngestNoRows,
             M::Encrypted | M::Protected { .. } => Code::IngestEncrypted,
             M::NotASpreadsheet { .. } => Code::IngestNotASpreadsheet,
@@ -596,7 +616,7 @@ impl Message {
             M::NotInFormat { .. } => Code::ValueNotInFormat,
             M::SheetHidden { .. } => Code::SheetHidden,
             M::MissingColumn { .. } => Code::SheetMissingColumn,
-            M::DuplicateColumn { .. } => Code::ColumnDuplicate,
+            M::DuplicateColumn { .. } | M::DuplicateSourceColumn { .. } => Code::ColumnDuplicate,
             M::UnknownColumn { .. } => Code::ColumnUnknown,
             M::Required { .. } | M::RequiredForClosedChange { .. } => Code::ValueRequired,
             M::NotADate { .. } => Code::ValueNotADate,
@@ -623,6 +643,7 @@ impl Message {
             M::TimeOrder { .. } => Code::RowTimeOrder,
             M::DuplicateId { .. } => Code::RowDuplicateId,
             M::TotalRow { .. } => Code::RowTotal,
+            M::SupersededInLog { .. } => Code::RowSupersededInLog,
             M::Updated { .. } => Code::RowUpdated,
             M::Regressed { .. } => Code::RowRegressed,
             M::PartitionDuplicate { .. } => Code::RowPartitionDuplicate,
@@ -758,6 +779,11 @@ impl Message {
                 "bytes that are not {encoding} (first in this record) were read as �",
                 "有不符合 {encoding} 编码的字节（首次出现在这一条记录），已读作 �"
             ),
+            M::EncodingAssumed { encoding, profile } => tr!(
+                lang,
+                "the file is not UTF-8: read as {encoding}, the encoding import profile \"{profile}\" names for its tool's text exports",
+                "该文件不是 UTF-8：已按导入配置 \"{profile}\" 为该系统文本导出指定的编码 {encoding} 读取"
+            ),
             M::Encrypted => tr!(
                 lang,
                 "the workbook is encrypted (password protected)",
@@ -831,6 +857,20 @@ impl Message {
                 "column \"{header}\" appears twice (first at {first}); this one is ignored",
                 "列 \"{header}\" 出现了两次（第一次在 {first}），此列被忽略"
             ),
+            M::DuplicateSourceColumn {
+                profile,
+                field,
+                header,
+                first_header,
+                first,
+            } => {
+                let (zh, en) = (field.zh, field.en);
+                tr!(
+                    lang,
+                    "columns \"{first_header}\" ({first}) and \"{header}\" both give {en} under import profile \"{profile}\": the first is read, this one is ignored",
+                    "按导入配置 \"{profile}\"，列 \"{first_header}\"（{first}）和 \"{header}\" 都对应 {zh}：读取第一列，此列被忽略"
+                )
+            }
             M::UnknownColumn {
                 header,
                 dataset,
@@ -1145,6 +1185,11 @@ impl Message {
                     "{what} \"{id}\" 也出现在同一数据集、同一期间的 {other} 中；以本文件（较后）为准"
                 )
             }
+            M::SupersededInLog { rows, tickets } => tr!(
+                lang,
+                "{rows} row(s) of this event log are superseded by a later row of the same ticket (the last row of each of its {tickets} ticket(s) is the record), not by a later delivery",
+                "该事件日志中有 {rows} 行被同一工单的较晚行取代（其 {tickets} 张工单各以最后一行为记录），而非被较新交付取代"
+            ),
             M::TotalRow { row, label } => tr!(
                 lang,
                 "row {row} looks like a total row (\"{label}\"); it is skipped",
@@ -1252,6 +1297,10 @@ impl Message {
                 "save the file again as UTF-8 (Excel: CSV UTF-8), or name its encoding in the import profile (encoding = \"gb18030\")",
                 "请将文件另存为 UTF-8（Excel：CSV UTF-8），或在导入配置中写明其编码（encoding = \"gb18030\"）",
             ),
+            M::EncodingAssumed { .. } => pick(
+                "nothing to do when the text reads right; otherwise name the file's encoding in the import profile (encoding = \"gb18030\"), or export as UTF-8",
+                "文本显示正确则无需处理；否则请在导入配置中写明文件的编码（encoding = \"gb18030\"），或导出为 UTF-8",
+            ),
             M::Encrypted => pick(
                 "remove the password (File › Info › Protect Workbook) and send it again",
                 "请取消密码（文件 › 信息 › 保护工作簿）后重新发送",
@@ -1330,6 +1379,10 @@ impl Message {
             M::DuplicateColumn { .. } => pick(
                 "delete or rename one of the two columns",
                 "请删除其中一列，或为其改名",
+            ),
+            M::DuplicateSourceColumn { .. } => pick(
+                "nothing to do when the first column holds the field; otherwise leave the other out of the export, or name this one in the profile's columns",
+                "若第一列即为该字段则无需处理；否则请在导出时去掉另一列，或在导入配置的 columns 中指定此列",
             ),
             M::UnknownColumn { .. } => pick(
                 "rename it to a template column, or leave it: it is kept out of the computation",
@@ -1513,6 +1566,10 @@ impl Message {
             M::PartitionDuplicate { .. } => pick(
                 "keep each ticket in one file of the period",
                 "同一期间的每张工单请只放在一个文件中",
+            ),
+            M::SupersededInLog { .. } => pick(
+                "nothing to do: an event log's earlier rows of a ticket are its history",
+                "无需处理：事件日志中工单的较早行是其历史",
             ),
             M::TotalRow { .. } => pick(
                 "leave totals out of the data sheet; the tool computes its own",
@@ -1772,6 +1829,10 @@ mod tests {
             Message::BadEncoding {
                 encoding: "UTF-8".into(),
             },
+            Message::EncodingAssumed {
+                encoding: "windows-1252".into(),
+                profile: "servicenow".into(),
+            },
             Message::NoRows { datasets: vec![] },
             Message::NoRows {
                 datasets: vec!["incidents".into()],
@@ -1858,6 +1919,13 @@ mod tests {
             },
             Message::DuplicateColumn {
                 header: "h".into(),
+                first: CellRef::at(0, 1),
+            },
+            Message::DuplicateSourceColumn {
+                profile: "jira".into(),
+                field: w,
+                header: "Comment".into(),
+                first_header: "Comment".into(),
                 first: CellRef::at(0, 1),
             },
             Message::UnknownColumn {
@@ -2007,6 +2075,10 @@ mod tests {
             Message::TotalRow {
                 row: 3,
                 label: "合计".into(),
+            },
+            Message::SupersededInLog {
+                rows: 2_813,
+                tickets: 820,
             },
             Message::OutsidePeriod {
                 rows: 2,

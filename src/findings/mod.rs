@@ -554,8 +554,8 @@ pub fn render_reconciliation(files: &[FileCount], lang: Lang) -> String {
     if superseded > 0 {
         out.push_str(&tr!(
             lang,
-            "+ {superseded} row(s) superseded by a later delivery of the same record (read = accepted + rejected + blank + superseded)\n",
-            "+ {superseded} 行被同一记录的较新交付取代（读取 = 接受 + 拒绝 + 空行 + 被取代）\n"
+            "+ {superseded} row(s) superseded, by a later delivery of the same record or, in an event log, by a later row of the same ticket (row.superseded_in_log counts those; read = accepted + rejected + blank + superseded)\n",
+            "+ {superseded} 行被取代：被同一记录的较新交付取代，或在事件日志中被同一工单的较晚行取代（后者的行数见 row.superseded_in_log；读取 = 接受 + 拒绝 + 空行 + 被取代）\n"
         ));
     }
     out

@@ -85,6 +85,11 @@ impl<'a> EventLog<'a> {
         }
     }
 
+    /// The tickets of the log.
+    pub fn tickets(&self) -> u64 {
+        self.tickets.len() as u64
+    }
+
     /// Rows taken into tickets that are not the ticket's record.
     pub fn superseded(&self) -> u64 {
         self.absorbed.saturating_sub(self.tickets.len() as u64)

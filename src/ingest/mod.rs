@@ -1720,8 +1720,20 @@ impl<'a, 'x> SheetState<'a, 'x> {
                     }
                     map[*col as usize] = Some(i);
                 }
-                // A tool's export repeats headers (Jira): the first column is the field.
-                Some((_, Some(_))) if self.applied.is_some() => {}
+                // A tool's export repeats headers (Jira), or holds two of a profile's
+                // alternative headers: the first column is the field, said once per column.
+                Some((i, Some(first))) if let Some(a) = &self.applied => {
+                    let f = Finding::new(Message::DuplicateSourceColumn {
+                        profile: a.profile.name.clone(),
+                        field: def.columns[i].name(),
+                        header: h.clone(),
+                        first_header: headers[i].clone(),
+                        first: self.cell_at(header_row, first),
+                    })
+                    .cell(self.cell_at(header_row, *col))
+                    .column(h);
+                    self.findings.push(self.sheet_finding(f));
+                }
                 Some((_, Some(first))) => {
                     let f = Finding::new(Message::DuplicateColumn {
                         header: h.clone(),
@@ -2054,6 +2066,14 @@ impl<'a, 'x> SheetState<'a, 'x> {
         let mut superseded = 0;
         if let Some(log) = self.log.take() {
             superseded = log.superseded();
+            if superseded > 0 {
+                // Said, typed, so the reconciliation's "superseded" is not read as deliveries.
+                let f = Finding::new(Message::SupersededInLog {
+                    rows: superseded,
+                    tickets: log.tickets(),
+                });
+                self.findings.push(self.sheet_finding(f));
+            }
             let with_events = self
                 .applied
                 .as_ref()

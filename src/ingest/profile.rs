@@ -54,6 +54,10 @@ pub struct Profile {
     pub sheet: Option<String>,
     /// A text file's encoding (WHATWG label), when not detected.
     pub encoding: Option<String>,
+    /// The encoding of a text file without a byte-order mark that is not valid UTF-8, where
+    /// the tool's documents name one ([`FALLBACK_ENCODINGS`]; inherited through `extends`);
+    /// `None`: GB18030, the reader's own fallback.
+    pub fallback_encoding: Option<String>,
     pub delimiter: Option<u8>,
     /// The source's timezone (IANA); `None`: the workspace's own.
     pub timezone: Option<String>,
@@ -81,6 +85,29 @@ pub struct Profile {
     pub paused_per_unit: f64,
     /// The documents the profile was written from.
     pub sources: Vec<String>,
+}
+
+/// The encoding a built-in tool's text export is in when it is not UTF-8 (no byte-order mark,
+/// not valid UTF-8), where the tool's documents say: ServiceNow writes CSV in Windows-1252
+/// unless its `glide.export.csv.charset` property says otherwise (c_ExportData.md,
+/// r_AvailableSystemProperties.md; SN-EXP, SN-SYSP in ../shared/notes/ticketing-exports.md).
+/// A profile extending the built-in one inherits it; a profile's `encoding` overrides both.
+pub const FALLBACK_ENCODINGS: &[(&str, &str)] = &[("servicenow", "windows-1252")];
+
+/// The built-in profile a profile's `extends` chain ends in (itself for a built-in one).
+fn builtin_root<'a>(
+    name: &'a str,
+    user: &'a [(String, ProfileSpec)],
+    builtin: &[(String, ProfileSpec)],
+) -> Option<&'a str> {
+    let mut at = name;
+    for _ in 0..=8 {
+        if builtin.iter().any(|(b, _)| b == at) {
+            return Some(at);
+        }
+        at = user.iter().find(|(n, _)| n == at)?.1.extends.as_deref()?;
+    }
+    None
 }
 
 /// The fields an event log's activities give (`ingest::events::Derived`).
@@ -192,12 +219,23 @@ impl Profiles {
                 });
             }
         }
+        let fallback = |name: &str| {
+            let root = builtin_root(name, user, &builtin)?;
+            FALLBACK_ENCODINGS
+                .iter()
+                .find(|(p, _)| *p == root)
+                .map(|(_, e)| e.to_string())
+        };
         for (name, _) in &users {
             let spec = resolve(name, user, &builtin, 0)?;
-            list.push(finish(name, false, &spec)?);
+            let mut p = finish(name, false, &spec)?;
+            p.fallback_encoding = fallback(name);
+            list.push(p);
         }
         for (name, spec) in &builtin {
-            list.push(finish(name, true, spec)?);
+            let mut p = finish(name, true, spec)?;
+            p.fallback_encoding = fallback(name);
+            list.push(p);
         }
         Ok(Profiles { list })
     }
@@ -440,6 +478,7 @@ fn finish(name: &str, builtin: bool, s: &ProfileSpec) -> Result<Profile, Profile
         files: s.files.clone().unwrap_or_default(),
         sheet: s.sheet.clone().filter(|x| !x.trim().is_empty()),
         encoding: s.encoding.clone(),
+        fallback_encoding: None,
         delimiter,
         timezone: s.timezone.as_ref().map(|t| t.trim().to_string()),
         date_formats,
@@ -698,14 +737,177 @@ pub fn render_explanation(
 /// What one field does to its cells under a profile.
 #[derive(Debug, Default)]
 struct FieldRule {
-    /// Source value (normalised) → our value (`""`: blank).
-    values: Option<rustc_hash::FxHashMap<String, String>>,
+    /// Source value → our value (`""`: blank): keyed by the normalised spelling and by the
+    /// spelling as the profile writes it (mapped to what its normalised key gives), so that a
+    /// cell written as in the profile is found without normalising it ([`ValueMap`]).
+    values: Option<ValueMap>,
     /// Our values listed in the profile's map, for the hint.
     listed: Vec<String>,
     constant: Option<String>,
     /// A date or date-time field (formats and the timezone apply).
     time: bool,
     ty: Option<ColType>,
+    /// The on-hold duration, in another unit than minutes (converted).
+    paused_unit: bool,
+    /// Whether the profile rewrites the field's cells (values, times, a unit): decided once.
+    rewrites: bool,
+}
+
+/// A profile's value map for one field, looked up without allocating in the usual cases.
+#[derive(Debug, Default)]
+struct ValueMap {
+    map: rustc_hash::FxHashMap<String, String>,
+}
+
+/// Normalised keys of ASCII text up to this many bytes are built on the stack.
+const STACK_KEY: usize = 64;
+
+impl ValueMap {
+    fn new(pairs: &[(String, String)]) -> ValueMap {
+        let mut map: rustc_hash::FxHashMap<String, String> =
+            pairs.iter().map(|(f, t)| (norm(f), t.clone())).collect();
+        // The spellings as written, each to its normalised key's value (a spelling is either
+        // normalised already, and then is that key, or differs from every normalised key).
+        for (f, _) in pairs {
+            let f = cell::trim(f);
+            if let Some(v) = map.get(&norm(f)).cloned() {
+                map.entry(f.to_string()).or_insert(v);
+            }
+        }
+        ValueMap { map }
+    }
+
+    /// Our value for a (trimmed) source text: `norm(text)` looked up, the text as it is
+    /// first, then ASCII text normalised on the stack, else normalised on the heap.
+    fn get(&self, t: &str) -> Option<&String> {
+        if let Some(v) = self.map.get(t) {
+            return Some(v);
+        }
+        if t.is_ascii() && t.len() <= STACK_KEY {
+            let mut buf = [0u8; STACK_KEY];
+            let mut n = 0;
+            // `char::is_whitespace`, as `norm` splits (it includes U+000B, which
+            // `u8::is_ascii_whitespace` does not).
+            for w in t
+                .split(|c: char| c.is_whitespace())
+                .filter(|w| !w.is_empty())
+            {
+                if n > 0 {
+                    buf[n] = b' ';
+                    n += 1;
+                }
+                for b in w.bytes() {
+                    buf[n] = b.to_ascii_lowercase();
+                    n += 1;
+                }
+            }
+            // ASCII in, ASCII out: always UTF-8.
+            let key = std::str::from_utf8(&buf[..n]).ok()?;
+            return self.map.get(key);
+        }
+        self.map.get(&norm(t))
+    }
+}
+
+/// A date format of a profile, analysed once: whether it carries an offset, and, for the
+/// fixed-width numeric formats (`%Y-%m-%d %H:%M:%S` and the like), a reading by hand.
+#[derive(Debug)]
+struct DateFormat {
+    text: String,
+    offset: bool,
+    fast: Option<Fixed>,
+}
+
+/// A fixed-width numeric format: each byte of the text is a digit of a field or a literal.
+/// Text of exactly this shape is read by hand; anything else goes to chrono, so what a
+/// format reads is chrono's reading either way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Fixed {
+    /// Per byte: the literal it must be, or the field its digit belongs to.
+    slots: Vec<Slot>,
+    /// Whether the format has a time (hour and minute; seconds optional).
+    time: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Lit(u8),
+    /// Field index: 0 year, 1 month, 2 day, 3 hour, 4 minute, 5 second.
+    Digit(u8),
+}
+
+impl Fixed {
+    /// The fixed shape of a chrono format made only of `%Y %m %d %H %M %S` (each at most
+    /// once; year, month and day present; a time with hour and minute, or none) and ASCII
+    /// punctuation, letters or spaces; `None` for any other format.
+    fn of(format: &str) -> Option<Fixed> {
+        let mut slots = Vec::new();
+        let mut seen = [false; 6];
+        let mut it = format.bytes();
+        while let Some(b) = it.next() {
+            if b == b'%' {
+                let (field, width) = match it.next()? {
+                    b'Y' => (0, 4),
+                    b'm' => (1, 2),
+                    b'd' => (2, 2),
+                    b'H' => (3, 2),
+                    b'M' => (4, 2),
+                    b'S' => (5, 2),
+                    _ => return None,
+                };
+                if std::mem::replace(&mut seen[field as usize], true) {
+                    return None;
+                }
+                slots.extend(std::iter::repeat_n(Slot::Digit(field), width));
+            } else if b.is_ascii_graphic() && !b.is_ascii_digit() || b == b' ' {
+                slots.push(Slot::Lit(b));
+            } else {
+                return None;
+            }
+        }
+        let time = match seen[3..] {
+            [false, false, false] => false,
+            [true, true, _] => true,
+            _ => return None,
+        };
+        (seen[0] && seen[1] && seen[2]).then_some(Fixed { slots, time })
+    }
+
+    /// The date-time text of exactly this shape holds, when it is a valid one; `None`
+    /// otherwise (chrono then decides).
+    fn read(&self, t: &str) -> Option<NaiveDateTime> {
+        let b = t.as_bytes();
+        if b.len() != self.slots.len() {
+            return None;
+        }
+        let mut v = [0u32; 6];
+        for (c, slot) in b.iter().zip(&self.slots) {
+            match *slot {
+                Slot::Lit(l) if *c == l => {}
+                Slot::Digit(f) if c.is_ascii_digit() => {
+                    v[f as usize] = v[f as usize] * 10 + u32::from(c - b'0');
+                }
+                _ => return None,
+            }
+        }
+        let date = NaiveDate::from_ymd_opt(v[0] as i32, v[1], v[2])?;
+        if !self.time {
+            return Some(date.and_time(chrono::NaiveTime::MIN));
+        }
+        // Hours 0–23, minutes and seconds 0–59 (a leap second is chrono's to read).
+        let time = chrono::NaiveTime::from_hms_opt(v[3], v[4], v[5])?;
+        Some(date.and_time(time))
+    }
+}
+
+impl DateFormat {
+    fn new(text: &str) -> DateFormat {
+        DateFormat {
+            text: text.to_string(),
+            offset: text.contains("%z") || text.contains("%:z") || text.contains("%#z"),
+            fast: Fixed::of(text),
+        }
+    }
 }
 
 /// A profile applied to one sheet: each field's rule, the source timezone.
@@ -716,12 +918,14 @@ pub struct Applied<'p> {
     fields: Vec<FieldRule>,
     from_tz: Option<chrono_tz::Tz>,
     to_tz: chrono_tz::Tz,
+    /// The profile's date formats, analysed once.
+    formats: Vec<DateFormat>,
 }
 
 impl<'p> Applied<'p> {
     pub fn new(profile: &'p Profile, to_tz: chrono_tz::Tz) -> Option<Applied<'p>> {
         let def = dataset_def(&profile.dataset)?;
-        let fields = def
+        let mut fields: Vec<FieldRule> = def
             .columns
             .iter()
             .map(|c| {
@@ -731,7 +935,7 @@ impl<'p> Applied<'p> {
                     .find(|(k, _)| k == c.key)
                     .map(|(_, m)| m);
                 FieldRule {
-                    values: values.map(|m| m.iter().map(|(f, t)| (norm(f), t.clone())).collect()),
+                    values: values.map(|m| ValueMap::new(m)),
                     listed: values
                         .map(|m| {
                             let mut v: Vec<String> = m.iter().map(|(f, _)| f.clone()).collect();
@@ -746,15 +950,29 @@ impl<'p> Applied<'p> {
                         .map(|(_, v)| v.clone()),
                     time: matches!(c.ty, ColType::DateTime | ColType::Date),
                     ty: Some(c.ty),
+                    paused_unit: c.key == "paused_minutes" && profile.paused_per_unit != 1.0,
+                    rewrites: false,
                 }
             })
             .collect();
+        let from_tz: Option<chrono_tz::Tz> =
+            profile.timezone.as_deref().and_then(|t| t.parse().ok());
+        for f in &mut fields {
+            f.rewrites = f.values.is_some()
+                || (f.time && (!profile.date_formats.is_empty() || from_tz.is_some()))
+                || f.paused_unit;
+        }
         Some(Applied {
             profile,
             def,
             fields,
-            from_tz: profile.timezone.as_deref().and_then(|t| t.parse().ok()),
+            from_tz,
             to_tz,
+            formats: profile
+                .date_formats
+                .iter()
+                .map(|f| DateFormat::new(f))
+                .collect(),
         })
     }
 
@@ -788,17 +1006,7 @@ impl<'p> Applied<'p> {
     /// Whether field `i` is rewritten by the profile (values, times, or an on-hold duration
     /// in another unit).
     pub fn rewrites(&self, i: usize) -> bool {
-        self.fields.get(i).is_some_and(|f| {
-            f.values.is_some()
-                || (f.time && (!self.profile.date_formats.is_empty() || self.from_tz.is_some()))
-        }) || (self.is_paused(i) && self.profile.paused_per_unit != 1.0)
-    }
-
-    fn is_paused(&self, i: usize) -> bool {
-        self.def
-            .columns
-            .get(i)
-            .is_some_and(|c| c.key == "paused_minutes")
+        self.fields.get(i).is_some_and(|f| f.rewrites)
     }
 
     /// Whether a cell holds one of the source's "no value" texts (`missing`).
@@ -901,39 +1109,45 @@ impl<'p> Applied<'p> {
         }
         // An on-hold duration in seconds or hours: to minutes (a text that is no number is
         // left to the column's own check).
-        if self.is_paused(i) && self.profile.paused_per_unit != 1.0 {
+        if f.paused_unit {
             return Ok(match cell::number(&raw) {
                 Ok(Some(n)) => Raw::Float(n * self.profile.paused_per_unit),
                 _ => raw,
             });
         }
         if let Some(map) = &f.values {
-            let text = cell::text_cow(&raw).ok().flatten().map(|t| t.into_owned());
-            if let Some(t) = text {
-                if let Some(ours) = map.get(&norm(&t)) {
-                    return Ok(if ours.trim().is_empty() {
-                        Raw::Empty
-                    } else {
-                        Raw::Text(std::borrow::Cow::Owned(ours.clone()))
-                    });
+            // Looked up on the borrowed text; only our value is copied into the cell.
+            let found = match cell::text_cow(&raw) {
+                Ok(Some(t)) => Some(map.get(&t).map(|ours| (ours.trim().is_empty(), ours))),
+                _ => None,
+            };
+            match found {
+                Some(Some((true, _))) => return Ok(Raw::Empty),
+                Some(Some((false, ours))) => {
+                    return Ok(Raw::Text(std::borrow::Cow::Owned(ours.clone())));
                 }
-                // Not in the map: taken when our own vocabulary reads it, else refused
-                // naming the profile (an unmapped priority level, state …).
-                let ours_ok = match f.ty {
-                    Some(ColType::Priority) => cell::priority(&raw).is_ok(),
-                    Some(ColType::YesNo) => cell::yes_no(&raw).is_ok(),
-                    Some(ColType::Enum) => {
-                        cell::choice(&raw, &cell::Choices::new(self.def.columns[i].choices)).is_ok()
+                Some(None) => {
+                    // Not in the map: taken when our own vocabulary reads it, else refused
+                    // naming the profile (an unmapped priority level, state …).
+                    let ours_ok = match f.ty {
+                        Some(ColType::Priority) => cell::priority(&raw).is_ok(),
+                        Some(ColType::YesNo) => cell::yes_no(&raw).is_ok(),
+                        Some(ColType::Enum) => {
+                            cell::choice(&raw, &cell::Choices::new(self.def.columns[i].choices))
+                                .is_ok()
+                        }
+                        _ => true,
+                    };
+                    if !ours_ok {
+                        let t = cell::text_cow(&raw).ok().flatten().unwrap_or_default();
+                        return Err(Box::new(Message::Unmapped {
+                            profile: self.profile.name.clone(),
+                            value: crate::findings::clip(&t),
+                            listed: f.listed.iter().take(20).cloned().collect(),
+                        }));
                     }
-                    _ => true,
-                };
-                if !ours_ok {
-                    return Err(Box::new(Message::Unmapped {
-                        profile: self.profile.name.clone(),
-                        value: crate::findings::clip(&t),
-                        listed: f.listed.iter().take(20).cloned().collect(),
-                    }));
                 }
+                None => {}
             }
             return Ok(raw);
         }
@@ -961,7 +1175,7 @@ impl<'p> Applied<'p> {
         let naive: NaiveDateTime = match &raw {
             Raw::Text(s) | Raw::Iso(s) if !self.profile.date_formats.is_empty() => {
                 let t = cell::trim(s);
-                match parse_formats(t, &self.profile.date_formats, self.to_tz) {
+                match parse_formats(t, &self.formats, self.to_tz) {
                     Some(Parsed::Local(n)) => n,
                     // Written with its offset: already the workspace's time.
                     Some(Parsed::Converted(n)) => return Ok(Raw::Local(n)),
@@ -998,19 +1212,23 @@ enum Parsed {
 }
 
 /// Text read by the first of `formats` that reads all of it (a format without a time gives
-/// midnight; one with `%z` an offset, converted to `to`).
-fn parse_formats(t: &str, formats: &[String], to: chrono_tz::Tz) -> Option<Parsed> {
+/// midnight; one with `%z` an offset, converted to `to`). Text of a fixed-width numeric
+/// format's exact shape is read by hand ([`Fixed`]), the rest by chrono: the same reading.
+fn parse_formats(t: &str, formats: &[DateFormat], to: chrono_tz::Tz) -> Option<Parsed> {
     for f in formats {
-        if f.contains("%z") || f.contains("%:z") || f.contains("%#z") {
-            if let Ok(d) = chrono::DateTime::parse_from_str(t, f) {
+        if f.offset {
+            if let Ok(d) = chrono::DateTime::parse_from_str(t, &f.text) {
                 return Some(Parsed::Converted(d.with_timezone(&to).naive_local()));
             }
             continue;
         }
-        if let Ok(n) = NaiveDateTime::parse_from_str(t, f) {
+        if let Some(n) = f.fast.as_ref().and_then(|x| x.read(t)) {
             return Some(Parsed::Local(n));
         }
-        if let Ok(d) = NaiveDate::parse_from_str(t, f) {
+        if let Ok(n) = NaiveDateTime::parse_from_str(t, &f.text) {
+            return Some(Parsed::Local(n));
+        }
+        if let Ok(d) = NaiveDate::parse_from_str(t, &f.text) {
             return Some(Parsed::Local(d.and_time(chrono::NaiveTime::MIN)));
         }
     }
@@ -1170,6 +1388,168 @@ timezone = "UTC"
             a.apply(opened, Raw::Text("10/09/2026".into())),
             Ok(Raw::Local(sept.and_hms_opt(0, 0, 0).unwrap()))
         );
+    }
+
+    /// The reading before the fast path: chrono alone, format by format.
+    fn chrono_only(t: &str, formats: &[&str], to: chrono_tz::Tz) -> Option<NaiveDateTime> {
+        for f in formats {
+            if f.contains("%z") || f.contains("%:z") || f.contains("%#z") {
+                if let Ok(d) = chrono::DateTime::parse_from_str(t, f) {
+                    return Some(d.with_timezone(&to).naive_local());
+                }
+                continue;
+            }
+            if let Ok(n) = NaiveDateTime::parse_from_str(t, f) {
+                return Some(n);
+            }
+            if let Ok(d) = NaiveDate::parse_from_str(t, f) {
+                return Some(d.and_time(chrono::NaiveTime::MIN));
+            }
+        }
+        None
+    }
+
+    fn with_fast_path(t: &str, formats: &[&str], to: chrono_tz::Tz) -> Option<NaiveDateTime> {
+        let fs: Vec<DateFormat> = formats.iter().map(|f| DateFormat::new(f)).collect();
+        parse_formats(t, &fs, to).map(|p| match p {
+            Parsed::Local(n) | Parsed::Converted(n) => n,
+        })
+    }
+
+    const FORMAT_SETS: &[&[&str]] = &[
+        &["%Y-%m-%d %H:%M:%S"],
+        &["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        &["%d/%m/%Y %H:%M", "%d/%m/%Y"],
+        &["%m/%d/%Y %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"],
+        &["%Y%m%d%H%M%S", "%Y/%m/%d"],
+        &["%Y-%m-%dT%H:%M:%S", "%d-%b-%Y %H:%M"],
+        &["%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M:%S%.f"],
+    ];
+
+    #[test]
+    fn fixed_shapes_are_recognised_only_for_plain_numeric_formats() {
+        assert!(Fixed::of("%Y-%m-%d %H:%M:%S").is_some_and(|f| f.time && f.slots.len() == 19));
+        assert!(Fixed::of("%d/%m/%Y").is_some_and(|f| !f.time));
+        for f in [
+            "%Y-%m-%d %H",
+            "%Y-%m %H:%M",
+            "%d-%b-%Y",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%d %I:%M %p",
+            "%Y-%m-%d%%",
+            "%Y-%m-%d %Y",
+            "%Y-%m-%d 1%H:%M",
+        ] {
+            assert_eq!(Fixed::of(f), None, "{f}");
+        }
+    }
+
+    /// Hand-picked edges: the fast reading equals chrono's, or leaves the text to it.
+    #[test]
+    fn the_fast_date_path_reads_as_chrono_does_on_edges() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let inputs = [
+            "2026-10-05 09:15:00",
+            "2026-10-05 9:15:00",
+            "2026-10-05 09:15",
+            "2026-10-05",
+            "2026-02-29 00:00:00",
+            "2024-02-29 23:59:59",
+            "2026-13-01 00:00:00",
+            "2026-10-05 24:00:00",
+            "2026-10-05 23:60:00",
+            "2026-10-05 23:59:60",
+            "2026-10-05  09:15:00",
+            "2026-10-05T09:15:00",
+            "2026-10-05T09:15:00+0200",
+            "0000-01-01 00:00:00",
+            "9999-12-31 23:59:59",
+            "+2026-10-05 09:15:00",
+            "05/10/2026 09:15",
+            "5/10/2026 09:15",
+            "05/10/2026",
+            "20261005091500",
+            "2026/10/05",
+            "05-Oct-2026 09:15",
+            "05.10.2026 09:15",
+            "2026-10-05 09:15:00.5",
+            "２０２６-10-05 09:15:00",
+            "",
+        ];
+        for set in FORMAT_SETS {
+            for t in inputs {
+                assert_eq!(
+                    with_fast_path(t, set, tz),
+                    chrono_only(t, set, tz),
+                    "{t:?} with {set:?}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Text in and near the fixed shapes (digits anywhere, separators changed, a
+        /// character dropped or added): the fast path reads what chrono reads.
+        #[test]
+        fn the_fast_date_path_reads_as_chrono_does(
+            set in 0..FORMAT_SETS.len(),
+            t in "[0-9]{4}[-/. ][0-9]{1,2}[-/. ][0-9]{1,2}([ T][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?",
+            mangle in 0usize..40,
+            ch in "[0-9 :/T.+-]",
+        ) {
+            let tz = chrono_tz::Asia::Shanghai;
+            let set = FORMAT_SETS[set];
+            proptest::prop_assert_eq!(with_fast_path(&t, set, tz), chrono_only(&t, set, tz));
+            // One character replaced, or inserted.
+            let mut cs: Vec<char> = t.chars().collect();
+            let at = mangle % (cs.len() + 1);
+            let c = ch.chars().next().unwrap_or('0');
+            if at < cs.len() && mangle % 2 == 0 {
+                cs[at] = c;
+            } else {
+                cs.insert(at, c);
+            }
+            let m: String = cs.into_iter().collect();
+            proptest::prop_assert_eq!(with_fast_path(&m, set, tz), chrono_only(&m, set, tz));
+        }
+
+        /// Swapped day and month positions and other numeric shapes of valid dates.
+        #[test]
+        fn every_valid_time_reads_the_same(
+            days in 0i64..3_000_000,
+            secs in 0u32..86_400,
+            set in 0..FORMAT_SETS.len(),
+            fmt in 0usize..6,
+        ) {
+            let tz = chrono_tz::Asia::Shanghai;
+            let d = NaiveDate::from_ymd_opt(1, 1, 1).unwrap() + chrono::Duration::days(days);
+            let n = d.and_time(chrono::NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap());
+            let text = n
+                .format(["%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%Y%m%d%H%M%S", "%d.%m.%Y %H:%M", "%Y-%m-%d", "%m/%d/%Y %H:%M:%S"][fmt])
+                .to_string();
+            let set = FORMAT_SETS[set];
+            proptest::prop_assert_eq!(with_fast_path(&text, set, tz), chrono_only(&text, set, tz));
+        }
+
+        /// The value map finds what a lookup of the normalised text finds, for any text
+        /// (case, inner and outer spaces, vertical tabs, full-width forms, CJK).
+        #[test]
+        fn value_map_lookup_is_the_normalised_lookup(
+            t in "[ \t\u{b}aAbB1中\u{3000}Ａ-]{0,10}",
+        ) {
+            let pairs: Vec<(String, String)> = [
+                ("a B", "P1"), ("中 a", "P2"), ("ＡB", "P3"), ("b\u{b}1", "P4"), ("1 - A", ""),
+                ("  a", "P2"), ("A  b", "P4"),
+            ]
+            .iter()
+            .map(|(f, t)| (f.to_string(), t.to_string()))
+            .collect();
+            let vm = ValueMap::new(&pairs);
+            let reference: rustc_hash::FxHashMap<String, String> =
+                pairs.iter().map(|(f, t)| (norm(f), t.clone())).collect();
+            let t = cell::trim(&t);
+            proptest::prop_assert_eq!(vm.get(t), reference.get(&norm(t)));
+        }
     }
 
     #[test]

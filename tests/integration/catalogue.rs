@@ -1201,3 +1201,44 @@ fn timeliness_targets_default_to_100_and_are_checked() {
         "catalogue.toml:35:19: [timeliness]: threshold 120 is not a percentage between 0 and 100"
     );
 }
+
+/// An alias names one customer (or service): one that is also another entry's id, name or
+/// alias (case, width and spaces ignored) is refused where it is written, naming the other
+/// entry and its place; an alias repeating the entry's own name is fine.
+#[test]
+fn an_alias_shared_with_another_entry_is_refused() {
+    let text = format!(
+        "{BASE}\n[[customer]]\nid = \"gamma\"\nname = \"伽马\"\naliases = [\"ACME\", \"Beta \", \"伽 马\", \"安科美科技有限公司\"]\n"
+    );
+    assert_eq!(
+        errors(&text),
+        vec![
+            "catalogue.toml:37:12: customer \"gamma\" has the alias \"ACME\", which is also the id of customer \"acme\" (catalogue.toml:2:6; case, width and spaces ignored): an alias must name one customer only",
+            "catalogue.toml:37:20: customer \"gamma\" has the alias \"Beta\", which is also the id of customer \"beta\" (catalogue.toml:7:6; case, width and spaces ignored): an alias must name one customer only",
+            "catalogue.toml:37:36: customer \"gamma\" has the alias \"安科美科技有限公司\", which is also the name of customer \"acme\" (catalogue.toml:3:8; case, width and spaces ignored): an alias must name one customer only",
+        ]
+    );
+    // Two customers with one alias: the second is refused, naming the first's.
+    let text = format!(
+        "{BASE}\n[[customer]]\nid = \"c1\"\nname = \"一\"\naliases = [\"ＡＣ\"]\n\n[[customer]]\nid = \"c2\"\nname = \"二\"\naliases = [\"a c\"]\n"
+    );
+    assert_eq!(
+        one_error(&text),
+        "catalogue.toml:42:12: customer \"c2\" has the alias \"a c\", which is also an alias of customer \"c1\" (catalogue.toml:37:12; case, width and spaces ignored): an alias must name one customer only"
+    );
+    // Services: an alias that is another service's name written with a space.
+    let text = format!(
+        "{BASE}\n[[service]]\nid = \"crm\"\nname = \"CRM\"\ncalendar = \"7x24\"\naliases = [\"企业 邮箱\", \"crm\"]\n"
+    );
+    let e = one_error(&text);
+    assert!(
+        e.starts_with("catalogue.toml:38:12: service \"crm\" has the alias \"企业 邮箱\", which is also the name of service \"email\" (catalogue.toml:"),
+        "{e}"
+    );
+    // Aliases of one's own names, and distinct ones, load.
+    let text = format!(
+        "{BASE}\n[[customer]]\nid = \"gamma\"\nname = \"伽马\"\nname_en = \"Gamma\"\naliases = [\"伽 马\", \"GAMMA\", \"γ\"]\n"
+    );
+    let cat = catalogue::parse_str("catalogue.toml", &text).expect("own names as aliases load");
+    assert_eq!(cat.customer_aliases["gamma"], ["伽 马", "GAMMA", "γ"]);
+}

@@ -540,6 +540,7 @@ files = ["*.csv"]
 [profiles.sn-acme]
 extends = "servicenow"
 files = ["inbox/**/sn-*.csv"]
+encoding = "gbk"
 timezone = "UTC"
 date_formats = ["%d/%m/%Y %H:%M"]
 constants = { customer = "acme" }
@@ -758,4 +759,376 @@ fn the_servicenow_sample_runs_a_month_from_the_raw_export() {
             .join(format!("out/2016-04/SN-{c}-2016-04_2016-04_v1.0_draft.pdf"));
         assert!(pdf.is_file(), "{pdf:?}\n{out}");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// The vendored calamine's compact shared-string table (one buffer and the strings' ends):
+// every kind of `<si>` still reads as before, at its own index.
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (n, b) in entries {
+            z.start_file(*n, o).unwrap();
+            z.write_all(b).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+/// A one-sheet (事件) xlsx whose cells are all shared strings: `rows` of string indexes.
+fn sst_xlsx(sst: &[&str], rows: &[Vec<usize>]) -> Vec<u8> {
+    let types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#;
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+    let wb_rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+    let wb = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="事件" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let sst_xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{n}" uniqueCount="{n}">{}</sst>"#,
+        sst.concat(),
+        n = sst.len()
+    );
+    let mut data = String::new();
+    for (r, cells) in rows.iter().enumerate() {
+        data.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        for (c, i) in cells.iter().enumerate() {
+            let col = (b'A' + c as u8) as char;
+            data.push_str(&format!(r#"<c r="{col}{}" t="s"><v>{i}</v></c>"#, r + 1));
+        }
+        data.push_str("</row>");
+    }
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#
+    );
+    zip_of(&[
+        ("[Content_Types].xml", types.as_bytes()),
+        ("_rels/.rels", rels.as_bytes()),
+        ("xl/workbook.xml", wb.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", wb_rels.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+        ("xl/sharedStrings.xml", sst_xml.as_bytes()),
+    ])
+}
+
+/// Rich text (runs joined, phonetic runs left out), entities, `_x000D_`-style escapes,
+/// `xml:space="preserve"`, an empty `<si></si>` and CJK text are each read at their own index
+/// of the compact table.
+#[test]
+fn shared_strings_of_every_kind_read_at_their_index() {
+    let sst = [
+        "<si><t>工单号</t></si>",   // 0
+        "<si><t>客户</t></si>",     // 1
+        "<si><t>服务</t></si>",     // 2
+        "<si><t>优先级</t></si>",   // 3
+        "<si><t>报告时间</t></si>", // 4
+        "<si></si>",                // 5: empty
+        "<si><r><rPr><b/></rPr><t>INC</t></r><r><t>-1</t></r><rPh sb=\"0\" eb=\"1\"><t>ルビ</t></rPh></si>", // 6
+        "<si><t>INC&amp;2</t></si>",                         // 7
+        "<si><t xml:space=\"preserve\">INC_x0033_</t></si>", // 8: INC3
+        "<si><t>acme</t></si>",                              // 9
+        "<si><t xml:space=\"preserve\">  erp  </t></si>",    // 10
+        "<si><t>P2</t></si>",                                // 11
+        "<si><t>2026-10-01 08:00</t></si>",                  // 12
+        "<si><t>安科美科技有限公司</t></si>",                // 13
+    ];
+    let rows = vec![
+        vec![0, 1, 2, 3, 4],
+        vec![6, 9, 10, 11, 12],
+        vec![7, 13, 10, 11, 12],
+        vec![8, 9, 10, 11, 12],
+    ];
+    let ing = read("incidents.xlsx", &sst_xlsx(&sst, &rows));
+    assert_eq!(errors(&ing), [], "{:#?}", ing.findings);
+    let ids: Vec<String> = ing
+        .dataset
+        .incidents
+        .iter()
+        .map(|i| i.id.to_string())
+        .collect();
+    assert_eq!(ids, ["INC-1", "INC&2", "INC3"]);
+    assert!(
+        ing.dataset
+            .incidents
+            .iter()
+            .all(|i| &*i.customer == "acme" && &*i.service == "erp" && i.priority == Priority::P2)
+    );
+    // The empty string is a blank cell at its index: a row naming it lacks its id.
+    let rows = vec![vec![0, 1, 2, 3, 4], vec![5, 9, 10, 11, 12]];
+    let ing = read("incidents.xlsx", &sst_xlsx(&sst, &rows));
+    assert_eq!(
+        errors(&ing),
+        [(Code::ValueRequired, "A2".to_string())],
+        "{:#?}",
+        ing.findings
+    );
+}
+
+/// Thousands of shared strings, plain and not, some with whitespace between them, so that
+/// strings lie across the reader's buffer edges: each is read whole, at its index.
+#[test]
+fn many_shared_strings_read_at_their_index_across_buffer_edges() {
+    many_shared_strings(3_000, 13);
+}
+
+/// Strings enough to fill more than one block of the table (1 MiB each): the strings on
+/// either side of a block's edge are whole, at their index.
+#[test]
+fn shared_strings_across_the_tables_blocks() {
+    many_shared_strings(12_000, 200);
+}
+
+fn many_shared_strings(n: usize, pad: usize) {
+    let head = [
+        "<si><t>工单号</t></si>".to_string(),
+        "<si><t>客户</t></si>".into(),
+        "<si><t>服务</t></si>".into(),
+        "<si><t>优先级</t></si>".into(),
+        "<si><t>报告时间</t></si>".into(),
+        "<si><t>acme</t></si>".into(),
+        "<si><t>erp</t></si>".into(),
+        "<si><t>P2</t></si>".into(),
+        "<si><t>2026-10-01 08:00</t></si>".into(),
+    ];
+    let mut sst: Vec<String> = head.to_vec();
+    let mut want = Vec::new();
+    for i in 0..n {
+        let id = format!("INC{}{}", "x".repeat(i % pad), i);
+        let xml = match i % 6 {
+            0 => format!("<si><t>{}</t></si>", id.replace('x', "&amp;")),
+            1 => format!("\n  <si><t xml:space=\"preserve\">{id}</t></si>"),
+            2 => format!(
+                "<si><r><t>{}</t></r><r><t>{}</t></r></si>",
+                &id[..3],
+                &id[3..]
+            ),
+            3 => format!("<si><t>  {id}\t</t></si>"),
+            4 => format!("<si><t>{}</t></si>", id.replace("INC", "IN_x0043_")),
+            _ => format!("<si><t>{id}</t></si>"),
+        };
+        sst.push(xml);
+        want.push(if i % 6 == 0 { id.replace('x', "&") } else { id });
+    }
+    let refs: Vec<&str> = sst.iter().map(String::as_str).collect();
+    let mut rows = vec![vec![0, 1, 2, 3, 4]];
+    for i in 0..n {
+        rows.push(vec![head.len() + i, 5, 6, 7, 8]);
+    }
+    let ing = read("incidents.xlsx", &sst_xlsx(&refs, &rows));
+    assert_eq!(
+        errors(&ing),
+        [],
+        "{:#?}",
+        &ing.findings[..ing.findings.len().min(3)]
+    );
+    let ids: Vec<String> = ing
+        .dataset
+        .incidents
+        .iter()
+        .map(|i| i.id.to_string())
+        .collect();
+    assert_eq!(ids, want);
+}
+
+/// A header repeated in an export read through a profile (ServiceNow's `priority` twice): a
+/// `column.duplicate` warning at the second, naming both columns and the profile; the first
+/// column is read.
+#[test]
+fn a_repeated_source_header_is_a_warning_naming_both_columns() {
+    let csv = "number,company,business_service,priority,incident_state,opened_at,resolved_at,priority\n\
+        INC0010001,acme,erp,1 - Critical,Resolved,2026-10-01 08:00:00,2026-10-01 10:30:00,4 - Low\n";
+    let ing = read_with("export.csv", csv.as_bytes(), &Profiles::builtin());
+    assert_eq!(errors(&ing), [], "{:#?}", ing.findings);
+    let dup: Vec<_> = ing
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::ColumnDuplicate)
+        .collect();
+    assert_eq!(dup.len(), 1, "{:#?}", ing.findings);
+    let f = dup[0];
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(f.cell.map(|c| c.to_string()).as_deref(), Some("1:H"));
+    assert_eq!(
+        f.message(Lang::En),
+        "columns \"priority\" (1:D) and \"priority\" both give Priority under import profile \"servicenow\": the first is read, this one is ignored"
+    );
+    assert!(
+        f.message(Lang::Zh).contains("读取第一列"),
+        "{}",
+        f.message(Lang::Zh)
+    );
+    // The first column's value is the record's.
+    assert_eq!(ing.dataset.incidents[0].priority, Priority::P1);
+}
+
+/// ServiceNow writes CSV in Windows-1252 unless reconfigured (SN-EXP): a file its header
+/// matches to the `servicenow` profile (or one extending it), not UTF-8, is read so, with an
+/// `ingest.encoding_assumed` note; a profile's own `encoding` wins; a file no ServiceNow
+/// profile reads keeps the GB18030 fallback.
+#[test]
+fn a_servicenow_csv_not_in_utf8_is_read_as_windows_1252() {
+    let text = "number,company,business_service,priority,opened_at,short_description\n\
+        INCé01,acme,erp,3 - Moderate,2026-10-01 08:00:00,Drucker über Netzwerk\n\
+        INCü02,acme,erp,2 - High,2026-10-02 08:00:00,café\n";
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+    assert!(!unmappable);
+    assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8");
+    let ids = |ing: &Ingested| -> Vec<String> {
+        ing.dataset
+            .incidents
+            .iter()
+            .map(|i| i.id.to_string())
+            .collect()
+    };
+    let codes = |ing: &Ingested| -> Vec<Code> { ing.findings.iter().map(|f| f.code).collect() };
+    // Recognised by its header.
+    let ing = read_with("export.csv", &bytes, &Profiles::builtin());
+    assert_eq!(errors(&ing), [], "{:#?}", ing.findings);
+    assert_eq!(ids(&ing), ["INCé01", "INCü02"]);
+    assert!(
+        codes(&ing).contains(&Code::IngestEncodingAssumed),
+        "{:#?}",
+        ing.findings
+    );
+    assert!(
+        !codes(&ing).contains(&Code::IngestEncoding),
+        "{:#?}",
+        ing.findings
+    );
+    let note = ing
+        .findings
+        .iter()
+        .find(|f| f.code == Code::IngestEncodingAssumed)
+        .unwrap();
+    assert_eq!(note.severity, Severity::Info);
+    assert!(
+        note.message(Lang::En).contains("windows-1252"),
+        "{}",
+        note.message(Lang::En)
+    );
+    // Chosen by its name through a profile extending the built-in one: inherited.
+    let settings = "[workspace]\nname = \"t\"\ninbox = [\"inbox/**/*.csv\"]\ncatalogue = [\"catalogue.toml\"]\n\n[profiles.sn-acme]\nextends = \"servicenow\"\nfiles = [\"sn-*.csv\"]\n";
+    let ws = svcreport::workspace::Workspace::parse(
+        std::path::Path::new("/ws"),
+        std::path::Path::new("/ws/svcreport.toml"),
+        settings,
+    )
+    .unwrap();
+    let ps = Profiles::of_workspace(&ws).unwrap();
+    let ing = read_with("inbox/sn-export.csv", &bytes, &ps);
+    assert_eq!(chosen(&ing), ["sn-acme"], "chosen by its files glob");
+    assert_eq!(ids(&ing), ["INCé01", "INCü02"]);
+    // A profile naming the encoding is followed (the same bytes read as GB18030 differ).
+    let settings = format!("{settings}encoding = \"gb18030\"\n");
+    let ws = svcreport::workspace::Workspace::parse(
+        std::path::Path::new("/ws"),
+        std::path::Path::new("/ws/svcreport.toml"),
+        &settings,
+    )
+    .unwrap();
+    let ps = Profiles::of_workspace(&ws).unwrap();
+    let ing = read_with("inbox/sn-export.csv", &bytes, &ps);
+    assert!(!codes(&ing).contains(&Code::IngestEncodingAssumed));
+    assert_ne!(ids(&ing).first().map(String::as_str), Some("INCé01"));
+    // A template-headed CSV in the same bytes: no ServiceNow profile, GB18030 as before.
+    let (tpl, _, _) = encoding_rs::WINDOWS_1252.encode("工单号,客户\nINCé01,acme\n");
+    let ing = read("incidents.csv", &tpl);
+    assert!(!codes(&ing).contains(&Code::IngestEncodingAssumed));
+}
+
+/// A quoted field of megabytes (with line breaks in it) is not held whole: it is cut at the
+/// reader, and the cell is too long, as a workbook's cell over 32,767 characters; the records
+/// after it keep their lines.
+#[test]
+fn a_huge_quoted_field_is_too_long_and_bounded() {
+    let huge = "长文本 \"quoted\"\n".repeat(400_000); // ~7.6 MB, 400,000 lines
+    let csv = format!(
+        "工单号,客户,服务,优先级,报告时间,摘要\n\
+         INC-1,acme,erp,P2,2026-10-01 08:00,\"{}\"\n\
+         INC-2,acme,erp,P9,2026-10-01 08:00,short\n\
+         INC-3,acme,erp,P3,2026-10-01 08:00,\"two\nlines\"\n",
+        huge.replace('"', "\"\"")
+    );
+    assert!(csv.len() > 7_000_000);
+    let ing = read("incidents.csv", csv.as_bytes());
+    let lines_of_inc1 = 1 + huge.matches('\n').count() as u32;
+    assert_eq!(
+        errors(&ing),
+        [
+            (Code::ValueTooLong, "2:F".to_string()),
+            (Code::ValueNotAPriority, format!("{}:D", 2 + lines_of_inc1)),
+        ],
+        "{:#?}",
+        ing.findings
+    );
+    let ids: Vec<String> = ing
+        .dataset
+        .incidents
+        .iter()
+        .map(|i| i.id.to_string())
+        .collect();
+    assert_eq!(ids, ["INC-3"]);
+    assert_eq!(
+        ing.dataset.incidents[0].src.row,
+        3 + lines_of_inc1,
+        "the record after the cut field keeps its line"
+    );
+}
+
+/// An event log's rows superseded by a later row of the same ticket are said so, typed
+/// (`row.superseded_in_log`, with the rows and tickets), and the reconciliation's line names
+/// both kinds of superseding instead of "a later delivery" alone.
+#[test]
+fn an_event_logs_superseded_rows_are_said_to_be_the_logs() {
+    let csv = "number,company,business_service,priority,opened_at,sys_mod_count\n\
+        INC1,acme,erp,3 - Moderate,2026-10-01 08:00:00,0\n\
+        INC2,acme,erp,4 - Low,2026-10-01 09:00:00,0\n\
+        INC1,acme,erp,2 - High,2026-10-01 08:00:00,2\n\
+        INC1,acme,erp,1 - Critical,2026-10-01 08:00:00,1\n";
+    let settings = "[workspace]\nname = \"t\"\ninbox = [\"*.csv\"]\ncatalogue = [\"catalogue.toml\"]\n\n[profiles.sn-log]\nextends = \"servicenow\"\nfiles = [\"log*.csv\"]\norder_by = [\"sys_mod_count\"]\n";
+    let ws = svcreport::workspace::Workspace::parse(
+        std::path::Path::new("/ws"),
+        std::path::Path::new("/ws/svcreport.toml"),
+        settings,
+    )
+    .unwrap();
+    let ps = Profiles::of_workspace(&ws).unwrap();
+    let ing = read_with("log.csv", csv.as_bytes(), &ps);
+    assert_eq!(errors(&ing), [], "{:#?}", ing.findings);
+    let s = &ing.files[0].sheets[0];
+    assert_eq!((s.read, s.accepted, s.superseded), (4, 2, 2));
+    // The last row by sys_mod_count wins.
+    assert_eq!(ing.dataset.incidents[0].priority, Priority::P2);
+    let said: Vec<&Message> = ing
+        .findings
+        .iter()
+        .map(|f| f.detail())
+        .filter(|m| matches!(m, Message::SupersededInLog { .. }))
+        .collect();
+    assert_eq!(
+        said,
+        [&Message::SupersededInLog {
+            rows: 2,
+            tickets: 2
+        }]
+    );
+    let f = ing
+        .findings
+        .iter()
+        .find(|f| f.code == Code::RowSupersededInLog)
+        .unwrap();
+    assert_eq!(f.severity, Severity::Info);
+    assert!(
+        f.message(Lang::En)
+            .contains("superseded by a later row of the same ticket"),
+        "{}",
+        f.message(Lang::En)
+    );
+    let text = svcreport::findings::render_reconciliation(&ing.files, Lang::En);
+    assert!(
+        text.contains("+ 2 row(s) superseded, by a later delivery of the same record or, in an event log, by a later row of the same ticket"),
+        "{text}"
+    );
 }

@@ -1544,6 +1544,21 @@ fn every_code_of_the_table_is_emitted() {
               IT-2,2,High,yesterday,acme,email\n"
                 .to_vec(),
         ),
+        // row.superseded_in_log: an event log whose ticket has two rows (the later wins).
+        (
+            "sn-log.csv",
+            b"number,company,business_service,priority,opened_at,sys_mod_count\n\
+              INC-L1,acme,email,3 - Moderate,2026-10-01 08:00:00,0\n\
+              INC-L1,acme,email,2 - High,2026-10-01 08:00:00,1\n"
+                .to_vec(),
+        ),
+        // ingest.encoding_assumed: a ServiceNow CSV (recognised by its header) in
+        // Windows-1252, ServiceNow's default CSV encoding.
+        (
+            "servicenow.csv",
+            b"number,company,business_service,priority,opened_at\nINC\xe901,acme,email,3 - Moderate,2026-10-01 08:00:00\n"
+                .to_vec(),
+        ),
     ] {
         std::fs::write(inbox.join(name), bytes).unwrap();
     }
@@ -1553,9 +1568,16 @@ fn every_code_of_the_table_is_emitted() {
         files: Some(vec![files.into()]),
         ..Default::default()
     };
+    let log = svcreport::workspace::ProfileSpec {
+        extends: Some("servicenow".into()),
+        files: Some(vec!["sn-log.csv".into()]),
+        order_by: Some(vec!["sys_mod_count".into()]),
+        ..Default::default()
+    };
     let profiles = svcreport::ingest::profile::Profiles::compile(&[
         ("jira-ours".into(), jira("jira-*.csv")),
-        ("any-jira".into(), jira("*.csv")),
+        ("any-jira".into(), jira("*-2026-10.csv")),
+        ("sn-log".into(), log),
     ])
     .unwrap();
     let opts = IngestOptions {

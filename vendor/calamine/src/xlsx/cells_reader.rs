@@ -7,7 +7,7 @@ use std::io::{Read, Seek};
 
 use super::{
     expand_shared_formula, get_dimension, get_row, get_row_column, read_string_with_bufs,
-    Dimensions, XlReader,
+    Dimensions, SharedStrings, XlReader,
 };
 use crate::attrs::RawAttributes;
 use crate::{
@@ -26,7 +26,7 @@ struct SharedFormula {
 
 /// Workbook-level context used when reading cell values.
 struct WorkbookContext<'a> {
-    strings: &'a [String],
+    strings: &'a SharedStrings,
     formats: &'a [CellFormat],
     is_1904: bool,
 }
@@ -179,7 +179,7 @@ where
     RS: Read + Seek,
 {
     xml: XlReader<'a, RS>,
-    strings: &'a [String],
+    strings: &'a SharedStrings,
     formats: &'a [CellFormat],
     styles: &'a [Style],
     is_1904: bool,
@@ -199,7 +199,7 @@ where
     /// Create a new XLSX cell reader over a worksheet XML stream.
     pub fn new(
         mut xml: XlReader<'a, RS>,
-        strings: &'a [String],
+        strings: &'a SharedStrings,
         formats: &'a [CellFormat],
         styles: &'a [Style],
         is_1904: bool,
@@ -795,7 +795,7 @@ fn read_v<'s>(
             let idx = atoi_simd::parse::<usize, true, false>(v.as_bytes()).unwrap_or(0);
             ctx.strings
                 .get(idx)
-                .map(|s| DataRef::SharedString(s))
+                .map(DataRef::SharedString)
                 .ok_or(XlsxError::Unexpected(
                     "Cell string index not found in shared strings table",
                 ))

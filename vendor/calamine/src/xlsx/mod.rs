@@ -52,6 +52,71 @@ pub const MAX_COLUMNS: u32 = 16_384;
 /// The most shared strings reserved from the `uniqueCount` a file declares.
 const MAX_SST_RESERVE: usize = 1 << 16;
 
+/// The shared-string table, compact: the strings in blocks of 1 MiB (a longer string has a
+/// block of its own), each string whole in one block, and where each ends in its block.
+///
+/// A table of 800,000 short strings (dates written as text) takes their bytes and 4 bytes
+/// each, instead of a `String` (24 bytes) and a heap block (at least 32 bytes) each. Blocks
+/// are never reallocated (one growing buffer would leave its earlier, smaller copies behind
+/// in the heap: freed, but resident).
+#[derive(Debug, Default)]
+pub struct SharedStrings {
+    blocks: Vec<String>,
+    /// The index of the first string of each block.
+    firsts: Vec<u32>,
+    /// Each string's end in its block.
+    ends: Vec<u32>,
+}
+
+/// The size of a block of the shared-string table.
+const SST_BLOCK: usize = 1 << 20;
+
+impl SharedStrings {
+    /// The number of strings.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the table has no string.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The string at `index`.
+    pub fn get(&self, index: usize) -> Option<&str> {
+        let end = *self.ends.get(index)? as usize;
+        let i = u32::try_from(index).ok()?;
+        let block = self.firsts.partition_point(|f| *f <= i).checked_sub(1)?;
+        let start = if self.firsts[block] == i {
+            0
+        } else {
+            self.ends[index - 1] as usize
+        };
+        self.blocks.get(block)?.get(start..end)
+    }
+
+    /// Append a string.
+    fn push(&mut self, s: &str) -> Result<(), XlsxError> {
+        let index = u32::try_from(self.ends.len())
+            .map_err(|_| XlsxError::Unexpected("more than 4,294,967,295 shared strings"))?;
+        let fits = self
+            .blocks
+            .last()
+            .is_some_and(|b| b.capacity() - b.len() >= s.len());
+        if !fits {
+            self.blocks
+                .push(String::with_capacity(SST_BLOCK.max(s.len())));
+            self.firsts.push(index);
+        }
+        let block = self.blocks.last_mut().expect("a block was just ensured");
+        block.push_str(s);
+        let end = u32::try_from(block.len())
+            .map_err(|_| XlsxError::Unexpected("a shared string over 4 GiB"))?;
+        self.ends.push(end);
+        Ok(())
+    }
+}
+
 /// An enum for Xlsx specific errors.
 #[derive(Debug)]
 pub enum XlsxError {
@@ -262,7 +327,7 @@ pub struct Xlsx<RS> {
     /// File name of the main workbook part within `xl_path` (commonly "workbook.xml")
     workbook_name: String,
     /// Shared strings
-    strings: Vec<String>,
+    strings: SharedStrings,
     /// Sheets paths
     sheets: Vec<(String, String)>,
     /// Tables: Name, Sheet, Columns, Data dimensions
@@ -367,7 +432,7 @@ impl<RS: Read + Seek> Xlsx<RS> {
                             // `uniqueCount` is a claim of the file, not a size to trust: a
                             // 6 KB file may declare 4,294,967,295 strings. Reserve at most
                             // `MAX_SST_RESERVE` up front; a longer table grows as it is read.
-                            self.strings.reserve(n.min(MAX_SST_RESERVE));
+                            self.strings.ends.reserve(n.min(MAX_SST_RESERVE));
                         }
                     }
                     break;
@@ -380,21 +445,44 @@ impl<RS: Read + Seek> Xlsx<RS> {
 
         let mut str_buf = Vec::with_capacity(1024);
         let mut str_val_buf = Vec::with_capacity(1024);
+        // Scratch: a `<t>`'s text, and the string being read (copied into the table whole).
+        let mut value = String::new();
+        let mut string = String::new();
+        // Whether the reader stands between two elements, right after a `</si>` (its state
+        // is then "in text", nothing of the next markup read): only there are the next
+        // bytes read by `read_plain_si`.
+        let mut between = false;
         loop {
+            if between && xml.encoding() == encoding_rs::UTF_8 {
+                if read_plain_si(&mut xml.stream(), &mut self.strings)? {
+                    continue;
+                }
+            }
+            between = false;
             buf.clear();
             match xml.read_event_into(&mut buf) {
                 Ok(Event::Start(e)) if e.local_name().as_ref() == "si" => {
-                    if let Some(s) =
-                        read_string_with_bufs(&mut xml, e.name(), &mut str_buf, &mut str_val_buf)?
-                    {
-                        self.strings.push(s);
-                    }
+                    string.clear();
+                    read_string_into(
+                        &mut xml,
+                        e.name(),
+                        &mut str_buf,
+                        &mut str_val_buf,
+                        &mut value,
+                        &mut string,
+                    )?;
+                    self.strings.push(&string)?;
+                    between = true;
                 }
                 Ok(Event::End(e)) if e.local_name().as_ref() == "sst" => break,
                 Ok(Event::Eof) => return Err(XlsxError::XmlEof("sst")),
                 Err(e) => return Err(XlsxError::Xml(e)),
                 _ => (),
             }
+        }
+        self.strings.ends.shrink_to_fit();
+        if let Some(b) = self.strings.blocks.last_mut() {
+            b.shrink_to_fit();
         }
         Ok(())
     }
@@ -2813,7 +2901,7 @@ impl<RS: Read + Seek> Reader<RS> for Xlsx<RS> {
             zip,
             xl_path: "xl/".to_string(),
             workbook_name: "workbook.xml".to_string(),
-            strings: Vec::new(),
+            strings: SharedStrings::default(),
             formats: Vec::new(),
             styles: Vec::new(),
             is_1904: false,
@@ -3152,6 +3240,106 @@ fn get_row_and_optional_column(range: &str) -> Result<(u32, Option<u32>), XlsxEr
 
 /// Attempts to read either a simple or richtext string, reusing caller-provided
 /// buffers to avoid per-call allocations.
+/// The common shared string, `<si><t>TEXT</t></si>` (or `<t xml:space="preserve">`), whose
+/// text holds no reference (`&`) and no carriage return, read straight from the buffered
+/// bytes (after any whitespace) into the table, as [`read_string_into`] would read it: `true` when it was one and is consumed; `false`, nothing consumed, for anything else
+/// (other markup, a string reaching past the buffered bytes, text not UTF-8).
+fn read_plain_si<R: std::io::BufRead>(
+    r: &mut R,
+    out: &mut SharedStrings,
+) -> Result<bool, XlsxError> {
+    const PLAIN: &[u8] = b"<si><t>";
+    const PRESERVE: &[u8] = b"<si><t xml:space=\"preserve\">";
+    const END: &[u8] = b"</t></si>";
+    let buf = r.fill_buf()?;
+    let ws = buf
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .count();
+    let rest = &buf[ws..];
+    let (preserve, head) = if rest.starts_with(PLAIN) {
+        (false, PLAIN.len())
+    } else if rest.starts_with(PRESERVE) {
+        (true, PRESERVE.len())
+    } else {
+        return Ok(false);
+    };
+    let body = &rest[head..];
+    let Some(lt) = body.iter().position(|b| *b == b'<') else {
+        return Ok(false);
+    };
+    let raw = &body[..lt];
+    if !body[lt..].starts_with(END) || raw.iter().any(|b| matches!(b, b'&' | b'\r')) {
+        return Ok(false);
+    }
+    let Ok(text) = std::str::from_utf8(raw) else {
+        return Ok(false);
+    };
+    if preserve {
+        out.push(&unescape_xml(text))?;
+    } else {
+        // Trim ASCII whitespace (space/tab/CR/LF), as `read_string_into` does.
+        out.push(&unescape_xml(text.trim_matches([' ', '\t', '\r', '\n'])))?;
+    }
+    let used = ws + head + lt + END.len();
+    r.consume(used);
+    Ok(true)
+}
+
+/// A shared string (`<si>`) appended to `out`: its text (`<t>`, each run's of rich text),
+/// phonetic runs (`<rPh>`) left out, as [`read_string_with_bufs`] reads it, without a
+/// `String` of its own (`value`: scratch, reused).
+fn read_string_into<RS>(
+    xml: &mut XlReader<'_, RS>,
+    closing: QName,
+    xml_buf: &mut Vec<u8>,
+    text_buf: &mut Vec<u8>,
+    value: &mut String,
+    out: &mut String,
+) -> Result<(), XlsxError>
+where
+    RS: Read + Seek,
+{
+    let mut is_phonetic_text = false;
+    loop {
+        xml_buf.clear();
+        match xml.read_event_into(xml_buf) {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "rPh" => {
+                is_phonetic_text = true;
+            }
+            Ok(Event::End(e)) if e.name() == closing => return Ok(()),
+            Ok(Event::End(e)) if e.local_name().as_ref() == "rPh" => {
+                is_phonetic_text = false;
+            }
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "t" && !is_phonetic_text => {
+                let preserve_space = matches!(e.raw_attr("xml:space")?, Some(v) if v == "preserve");
+                text_buf.clear();
+                value.clear();
+                loop {
+                    match xml.read_event_into(text_buf)? {
+                        Event::Text(t) => value.push_str(&t.xml10_content()),
+                        Event::CData(t) => value.push_str(&t.xml10_content()),
+                        Event::GeneralRef(e) => unescape_entity_to_buffer(&e, value)?,
+                        Event::End(end) if end.name() == e.name() => break,
+                        Event::Eof => return Err(XlsxError::XmlEof("t")),
+                        _ => (),
+                    }
+                }
+                if preserve_space {
+                    out.push_str(&unescape_xml(value));
+                } else {
+                    // Trim ASCII whitespace (space/tab/CR/LF). Unicode spaces
+                    // such as U+00A0 (NBSP) are preserved.
+                    out.push_str(&unescape_xml(value.trim_matches([' ', '\t', '\r', '\n'])));
+                }
+            }
+            Ok(Event::Eof) => return Err(XlsxError::XmlEof("")),
+            Err(e) => return Err(XlsxError::Xml(e)),
+            _ => (),
+        }
+    }
+}
+
 pub(crate) fn read_string_with_bufs<RS>(
     xml: &mut XlReader<'_, RS>,
     closing: QName,
@@ -4822,7 +5010,7 @@ mod tests {
             zip,
             xl_path: "xl/".to_string(),
             workbook_name: "workbook.xml".to_string(),
-            strings: vec![],
+            strings: SharedStrings::default(),
             sheets: vec![],
             tables: None,
             formats: vec![],
@@ -4839,9 +5027,10 @@ mod tests {
 
         assert!(xlsx.read_shared_strings().is_ok());
         assert_eq!(3, xlsx.strings.len());
-        assert_eq!("String 1", &xlsx.strings[0]);
-        assert_eq!("String 2", &xlsx.strings[1]);
-        assert_eq!("String 3", &xlsx.strings[2]);
+        assert_eq!(Some("String 1"), xlsx.strings.get(0));
+        assert_eq!(Some("String 2"), xlsx.strings.get(1));
+        assert_eq!(Some("String 3"), xlsx.strings.get(2));
+        assert_eq!(None, xlsx.strings.get(3));
     }
 
     #[test]
@@ -4875,7 +5064,7 @@ mod tests {
             zip,
             xl_path: "xl/".to_string(),
             workbook_name: "workbook.xml".to_string(),
-            strings: vec![],
+            strings: SharedStrings::default(),
             sheets: vec![],
             tables: None,
             formats: vec![],
