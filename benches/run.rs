@@ -45,7 +45,7 @@ fn workspace(dir: &Path, rows: u64, books: usize, reports: u64) {
     for i in 0..reports {
         let (sla, tpl) = slas[(i % 3) as usize];
         cat.push_str(&format!(
-            "\n[[report]]\nid = \"bench-{i:02}\"\ntitle = \"基准报告 {i:02}\"\naudience = \"customer\"\nagreements = [\"{sla}\"]\nfrequency = \"monthly\"\nformats = [\"pdf\", \"xlsx\"]\ntemplate = \"{tpl}\"\ndoc_number = \"SR-B{i:02}-{{period}}\"\ncompiler = \"王敏\"\nreviewer = \"李强\"\napprover = \"张伟\"\nrecipients = [\"r{i}@example.com\"]\n"
+            "\n[[report]]\nid = \"bench-{i:02}\"\ntitle = \"基准报告 {i:02}\"\naudience = \"customer\"\nagreements = [\"{sla}\"]\nfrequency = \"monthly\"\nformats = [\"pdf\", \"xlsx\"]\ntemplate = \"{tpl}\"\ndoc_number = \"SR-B{i:02}-{{period}}\"\ncompiler = \"wangmin\"\nreviewer = \"liqiang\"\napprover = \"zhangwei\"\nrecipients = [\"r{i}@example.com\"]\n"
         ));
     }
     std::fs::write(dir.join("catalogue.toml"), cat).expect("write catalogue");

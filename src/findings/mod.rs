@@ -258,6 +258,10 @@ pub struct SheetCount {
     /// accepted + rejected + blank + superseded.
     #[serde(default)]
     pub superseded: u64,
+    /// Of `superseded`, the rows of an event log that a later row of the same ticket
+    /// supersedes (the rest: a later delivery holds the record again).
+    #[serde(default)]
+    pub superseded_in_log: u64,
     /// Rejected rows by the customer (or supplier) id they name, where the catalogue knows
     /// it: a customer's or supplier's appendix shows the rejected rows that name it.
     #[serde(default)]
@@ -291,6 +295,11 @@ impl FileCount {
     }
     pub fn superseded(&self) -> u64 {
         self.sheets.iter().map(|s| s.superseded).sum()
+    }
+
+    /// Of [`FileCount::superseded`], the event-log rows a later row of the same ticket supersedes.
+    pub fn superseded_in_log(&self) -> u64 {
+        self.sheets.iter().map(|s| s.superseded_in_log).sum()
     }
 }
 
@@ -551,11 +560,13 @@ pub fn render_reconciliation(files: &[FileCount], lang: Lang) -> String {
         out.push('\n');
     }
     let superseded: u64 = files.iter().map(FileCount::superseded).sum();
+    let in_log: u64 = files.iter().map(FileCount::superseded_in_log).sum();
+    let by_delivery = superseded.saturating_sub(in_log);
     if superseded > 0 {
         out.push_str(&tr!(
             lang,
-            "+ {superseded} row(s) superseded, by a later delivery of the same record or, in an event log, by a later row of the same ticket (row.superseded_in_log counts those; read = accepted + rejected + blank + superseded)\n",
-            "+ {superseded} 行被取代：被同一记录的较新交付取代，或在事件日志中被同一工单的较晚行取代（后者的行数见 row.superseded_in_log；读取 = 接受 + 拒绝 + 空行 + 被取代）\n"
+            "+ {superseded} row(s) superseded: {by_delivery} by a later delivery of the same record, {in_log} in an event log by a later row of the same ticket (read = accepted + rejected + blank + superseded)\n",
+            "+ {superseded} 行被取代：{by_delivery} 行被同一记录的较新交付取代，{in_log} 行在事件日志中被同一工单的较晚行取代（读取 = 接受 + 拒绝 + 空行 + 被取代）\n"
         ));
     }
     out
@@ -669,6 +680,7 @@ mod tests {
                 rejected: 2,
                 blank: 1,
                 superseded: 0,
+                superseded_in_log: 0,
                 rejected_parties: Default::default(),
             }],
         }];

@@ -2097,6 +2097,7 @@ impl<'a, 'x> SheetState<'a, 'x> {
             count.accepted = ds.accepted;
             count.rejected = ds.rejected;
             count.superseded = superseded;
+            count.superseded_in_log = superseded;
             count.rejected_parties = ds.rejected_parties.clone();
             count.blank = count
                 .read

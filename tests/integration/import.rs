@@ -1098,7 +1098,10 @@ fn an_event_logs_superseded_rows_are_said_to_be_the_logs() {
     let ing = read_with("log.csv", csv.as_bytes(), &ps);
     assert_eq!(errors(&ing), [], "{:#?}", ing.findings);
     let s = &ing.files[0].sheets[0];
-    assert_eq!((s.read, s.accepted, s.superseded), (4, 2, 2));
+    assert_eq!(
+        (s.read, s.accepted, s.superseded, s.superseded_in_log),
+        (4, 2, 2, 2)
+    );
     // The last row by sys_mod_count wins.
     assert_eq!(ing.dataset.incidents[0].priority, Priority::P2);
     let said: Vec<&Message> = ing
@@ -1128,7 +1131,7 @@ fn an_event_logs_superseded_rows_are_said_to_be_the_logs() {
     );
     let text = svcreport::findings::render_reconciliation(&ing.files, Lang::En);
     assert!(
-        text.contains("+ 2 row(s) superseded, by a later delivery of the same record or, in an event log, by a later row of the same ticket"),
+        text.contains("+ 2 row(s) superseded: 0 by a later delivery of the same record, 2 in an event log by a later row of the same ticket"),
         "{text}"
     );
 }

@@ -592,6 +592,7 @@ fn inputs() -> Vec<FileCount> {
                 rejected: 2,
                 blank: 1,
                 superseded: 0,
+                superseded_in_log: 0,
                 // One rejected row names ACME, one names no customer the catalogue knows.
                 rejected_parties: [("acme".to_string(), 1)].into(),
             }],
@@ -610,6 +611,7 @@ fn inputs() -> Vec<FileCount> {
                     rejected: 0,
                     blank: 0,
                     superseded: 0,
+                    superseded_in_log: 0,
                     rejected_parties: Default::default(),
                 },
                 SheetCount {
@@ -620,6 +622,7 @@ fn inputs() -> Vec<FileCount> {
                     rejected: 0,
                     blank: 0,
                     superseded: 0,
+                    superseded_in_log: 0,
                     rejected_parties: Default::default(),
                 },
             ],
