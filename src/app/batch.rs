@@ -517,6 +517,9 @@ struct Shared<'a> {
     archive: &'a crate::archive::Archive,
     /// The register's open items per period.
     register: &'a BTreeMap<Period, Vec<crate::register::Item>>,
+    /// The rows each customer's or supplier's document uses, by (period, agreements):
+    /// computed once for the documents that share them.
+    rows_used: BTreeMap<(Period, Vec<String>), Vec<crate::kpi::rows::FileRows>>,
     generated_at: NaiveDateTime,
 }
 
@@ -555,6 +558,32 @@ fn build_all(
             trail::versions(&s.ledger, &j.doc_number)?,
         );
     }
+    // The rows each party's documents use (their appendix digests), once per period and
+    // set of agreements, on the batch's threads.
+    let mut keys: Vec<(Period, Vec<String>)> = o
+        .jobs
+        .iter()
+        .filter(|j| env.cat.reports[j.spec].audience != crate::model::catalogue::Audience::Internal)
+        .map(|j| (j.period, env.cat.reports[j.spec].agreements.clone()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let rows_used = map_on_threads(&keys, |_, (p, agreements)| {
+        let read = match bases.get(p) {
+            Some(Basis::Approved(a)) => &a.read,
+            _ => inputs,
+        };
+        Ok::<_, anyhow::Error>(crate::kpi::rows::rows_used(
+            &env.cat,
+            &read.ingested.dataset,
+            p,
+            agreements,
+        ))
+    })
+    .into_iter()
+    .zip(keys)
+    .map(|(r, k)| r.map(|r| (k, r)))
+    .collect::<anyhow::Result<BTreeMap<_, _>>>()?;
     let shared = Shared {
         env,
         inputs,
@@ -569,6 +598,7 @@ fn build_all(
         latest_model,
         archive: &s.archive,
         register,
+        rows_used,
         generated_at: env.now(),
     };
     let total = o.jobs.len();
@@ -615,6 +645,10 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
         coverage: &coverage,
         register: sh.register.get(&j.period).map_or(&[], |v| v.as_slice()),
         trail: &report::Trail::default(),
+        rows_used: sh
+            .rows_used
+            .get(&(j.period, spec.agreements.clone()))
+            .map(|v| v.as_slice()),
     };
     let probe = super::pipeline::build(&ctx)?;
     let prev = sh.latest.get(&j.doc_number).and_then(|d| d.as_ref());
@@ -659,12 +693,15 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
             if !missing.is_empty() {
                 let at = prev.map_or(sh.generated_at, |p| p.generated_at);
                 let tr = trail::trail(versions, &state, at, None, reviews, None);
-                let doc = super::pipeline::build(&report::BuildContext {
-                    state: state.clone(),
-                    generated_at: at,
-                    trail: &tr,
-                    ..ctx
-                })?;
+                let doc = report::build::restamp(
+                    probe,
+                    &report::BuildContext {
+                        state: state.clone(),
+                        generated_at: at,
+                        trail: &tr,
+                        ..ctx
+                    },
+                );
                 files = render_files(&doc, &missing, &render_options(env, spec, at), name)?;
             }
             (None, files)
@@ -688,11 +725,14 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
                 &[],
                 None,
             );
-            let doc = super::pipeline::build(&report::BuildContext {
-                state: state.clone(),
-                trail: &tr,
-                ..ctx
-            })?;
+            let doc = report::build::restamp(
+                probe,
+                &report::BuildContext {
+                    state: state.clone(),
+                    trail: &tr,
+                    ..ctx
+                },
+            );
             let ro = render_options(env, spec, sh.generated_at);
             let files = render_files(&doc, &j.formats, &ro, name)?;
             (Some(doc), files)

@@ -178,6 +178,7 @@ pub fn rebuild(
         coverage: &coverage,
         register: &register,
         trail: &trail,
+        rows_used: None,
     })?;
     let ro = render_options(&env, spec, generated);
     let files = map_on_threads(formats, |_, f| Ok((*f, render_one(&doc, *f, &ro)?)))

@@ -174,6 +174,11 @@ pub struct BuildContext<'a> {
     /// The document's revision history and review/approval comments, from the
     /// ledger; on the cover, outside the content hash.
     pub trail: &'a Trail,
+    /// The rows the document's figures use (`kpi::rows::rows_used` for its
+    /// agreements and period), when the caller computed them already (a batch
+    /// computes them once for the documents that share agreements); `None`: the
+    /// builder computes them.
+    pub rows_used: Option<&'a [crate::kpi::rows::FileRows]>,
 }
 
 /// What the ledger says about a document (the cover's revision history and the
@@ -308,8 +313,6 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         });
     }
     let b = Builder { ctx, t };
-    // A person by id or name, as the document's language names them.
-    let person = |who: &str| b.person_name(who);
     // A section that only exists when it has something to say (late corrections)
     // is left out when empty.
     let sections = t
@@ -318,71 +321,8 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         .map(|s| b.section(s))
         .filter(|s| !(s.id == "corrections" && s.blocks.is_empty()))
         .collect();
-    let (party, party_en) = match b.party() {
-        // An English document names the party in English (the Chinese name is not repeated).
-        (_, Some(en)) if !t.is_zh() => (en, None),
-        p => p,
-    };
-    let st = &ctx.state;
-    let meta = DocMeta {
-        doc_number: ctx.spec.doc_number_for(&ctx.period),
-        report_id: ctx.spec.id.clone(),
-        // An English document is titled in English where the report list says how.
-        title: match &ctx.spec.title_en {
-            Some(en) if !t.is_zh() => en.clone(),
-            _ => ctx.spec.title.clone(),
-        },
-        title_en: if t.is_zh() {
-            ctx.spec.title_en.clone()
-        } else {
-            None
-        },
-        party,
-        party_en,
-        organisation: match ctx.organisation_en {
-            Some(en) if !t.is_zh() => en.to_string(),
-            _ => ctx.organisation.to_string(),
-        },
-        period: ctx.period.to_string(),
-        period_label: if t.is_zh() {
-            ctx.period.label_zh()
-        } else {
-            ctx.period.label_en()
-        },
-        version: st.version.to_string(),
-        status: st.status,
-        compiler: person(&ctx.spec.compiler),
-        reviewer: person(st.reviewed_by.as_deref().unwrap_or(&ctx.spec.reviewer)),
-        approver: person(st.approved_by.as_deref().unwrap_or(&ctx.spec.approver)),
-        compiled_at: iso(&ctx.generated_at),
-        reviewed_at: st.reviewed_at.as_ref().map(iso),
-        approved_at: st.approved_at.as_ref().map(iso),
-        generated_at: iso(&ctx.generated_at),
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        content_hash: String::new(),
-        supersedes: st.supersedes.map(|v| v.to_string()),
-        language: t.language.clone(),
-        unsigned: st.status == crate::model::document::DocStatus::Approved
-            && st.approved_how == Some(crate::model::document::SignOff::Unsigned),
-        distribution: ctx.spec.recipients.clone(),
-        revisions: b.revision_lines(),
-        comments: ctx
-            .trail
-            .comments
-            .iter()
-            .map(|c| CommentLine {
-                label: b.label(match c.step {
-                    crate::model::document::DocStatus::Approved => "approval_comment",
-                    _ => "review_comment",
-                }),
-                who: person(&c.who),
-                at: short(&c.at),
-                text: c.text.clone(),
-            })
-            .collect(),
-    };
     let mut doc = ReportDoc {
-        meta,
+        meta: b.meta(),
         labels: Labels {
             map: t.labels.clone(),
         },
@@ -390,8 +330,106 @@ pub fn build(ctx: &BuildContext) -> Result<ReportDoc, ReportError> {
         sections,
     };
     super::escape::escape_unprintable(&mut doc, ctx.coverage, t.is_zh());
+    super::escape::escape_block(&mut doc.meta, ctx.coverage);
     doc.meta.content_hash = content_hash(&doc);
     Ok(doc)
+}
+
+/// A built document with the document block of `ctx` instead of its own (its
+/// state, times and trail: what lies outside the content hash), its content
+/// unchanged. What `build(ctx)` gives, without computing the sections again (a
+/// document's appendix digests every row it uses).
+pub fn restamp(mut doc: ReportDoc, ctx: &BuildContext) -> ReportDoc {
+    let b = Builder {
+        ctx,
+        t: ctx.template,
+    };
+    // The block escaped as `build` escapes it; its notes belong to the sections,
+    // which are kept as built.
+    let mut probe = ReportDoc {
+        meta: b.meta(),
+        labels: Labels::default(),
+        style: doc.style.clone(),
+        sections: Vec::new(),
+    };
+    super::escape::escape_unprintable(&mut probe, ctx.coverage, ctx.template.is_zh());
+    let mut meta = probe.meta;
+    super::escape::escape_block(&mut meta, ctx.coverage);
+    meta.content_hash = std::mem::take(&mut doc.meta.content_hash);
+    doc.meta = meta;
+    doc
+}
+
+impl Builder<'_, '_> {
+    /// The document block of the context (identity, state, times, trail).
+    fn meta(&self) -> DocMeta {
+        let (ctx, t, b) = (self.ctx, self.t, self);
+        // A person by id or name, as the document's language names them.
+        let person = |who: &str| b.person_name(who);
+        let (party, party_en) = match b.party() {
+            // An English document names the party in English (the Chinese name is not repeated).
+            (_, Some(en)) if !t.is_zh() => (en, None),
+            p => p,
+        };
+        let st = &ctx.state;
+        DocMeta {
+            doc_number: ctx.spec.doc_number_for(&ctx.period),
+            report_id: ctx.spec.id.clone(),
+            // An English document is titled in English where the report list says how.
+            title: match &ctx.spec.title_en {
+                Some(en) if !t.is_zh() => en.clone(),
+                _ => ctx.spec.title.clone(),
+            },
+            title_en: if t.is_zh() {
+                ctx.spec.title_en.clone()
+            } else {
+                None
+            },
+            party,
+            party_en,
+            organisation: match ctx.organisation_en {
+                Some(en) if !t.is_zh() => en.to_string(),
+                _ => ctx.organisation.to_string(),
+            },
+            period: ctx.period.to_string(),
+            period_label: if t.is_zh() {
+                ctx.period.label_zh()
+            } else {
+                ctx.period.label_en()
+            },
+            version: st.version.to_string(),
+            status: st.status,
+            compiler: person(&ctx.spec.compiler),
+            reviewer: person(st.reviewed_by.as_deref().unwrap_or(&ctx.spec.reviewer)),
+            approver: person(st.approved_by.as_deref().unwrap_or(&ctx.spec.approver)),
+            compiled_at: iso(&ctx.generated_at),
+            reviewed_at: st.reviewed_at.as_ref().map(iso),
+            approved_at: st.approved_at.as_ref().map(iso),
+            generated_at: iso(&ctx.generated_at),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            content_hash: String::new(),
+            supersedes: st.supersedes.map(|v| v.to_string()),
+            language: t.language.clone(),
+            unsigned: st.status == crate::model::document::DocStatus::Approved
+                && st.approved_how == Some(crate::model::document::SignOff::Unsigned),
+            distribution: ctx.spec.recipients.clone(),
+            revisions: b.revision_lines(),
+            comments: ctx
+                .trail
+                .comments
+                .iter()
+                .map(|c| CommentLine {
+                    label: b.label(match c.step {
+                        crate::model::document::DocStatus::Approved => "approval_comment",
+                        _ => "review_comment",
+                    }),
+                    who: person(&c.who),
+                    at: short(&c.at),
+                    text: c.text.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 struct Builder<'a, 'b> {
@@ -1867,12 +1905,19 @@ impl<'a, 'b> Builder<'a, 'b> {
     /// file, with their digest; never another party's files or volumes, never
     /// a whole file's hash (another party's edit would change it).
     fn own_appendix(&self, columns: &[String]) -> Vec<Block> {
-        let used = crate::kpi::rows::rows_used(
-            self.ctx.catalogue,
-            self.ctx.data,
-            &self.ctx.period,
-            &self.ctx.spec.agreements,
-        );
+        let computed;
+        let used: &[crate::kpi::rows::FileRows] = match self.ctx.rows_used {
+            Some(u) => u,
+            None => {
+                computed = crate::kpi::rows::rows_used(
+                    self.ctx.catalogue,
+                    self.ctx.data,
+                    &self.ctx.period,
+                    &self.ctx.spec.agreements,
+                );
+                &computed
+            }
+        };
         // The parties of the document's agreements (customers, suppliers).
         let parties: Vec<&str> = self
             .ctx
@@ -1889,7 +1934,7 @@ impl<'a, 'b> Builder<'a, 'b> {
         // Per file: (sheets, rows used, rejected rows naming a party, digest).
         type Own<'d> = (Vec<String>, u64, u64, Option<&'d str>);
         let mut files: BTreeMap<&str, Own> = BTreeMap::new();
-        for f in &used {
+        for f in used {
             let e = files.entry(f.file.as_str()).or_default();
             e.0.extend(f.sheets.iter().cloned());
             e.1 = f.rows;

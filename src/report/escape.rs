@@ -61,6 +61,24 @@ fn fix_opt(s: &mut Option<String>, cov: &Coverage, seen: &mut Seen) {
     }
 }
 
+/// Escape the parts of the document block that come from the ledger and the report
+/// list's recipients (distribution, revision history, review and approval comments),
+/// noting nothing: they lie outside the content hash, so a comment with an emoji must
+/// not add a note to the appendix (which would change the content).
+pub fn escape_block(m: &mut super::doc::DocMeta, cov: &Coverage) {
+    let mut seen = Seen::new();
+    for d in &mut m.distribution {
+        fix(d, cov, &mut seen);
+    }
+    for r in &mut m.revisions {
+        fix(&mut r.change, cov, &mut seen);
+    }
+    for c in &mut m.comments {
+        fix(&mut c.who, cov, &mut seen);
+        fix(&mut c.text, cov, &mut seen);
+    }
+}
+
 /// Escape every string of `doc` that holds a character it cannot print as it is, and note
 /// each such character in the appendix (the section `appendix`, else a new last section).
 /// Returns whether anything changed (the content hash is then stale).
@@ -84,16 +102,6 @@ pub fn escape_unprintable(doc: &mut ReportDoc, cov: &Coverage, zh: bool) -> bool
     }
     fix_opt(&mut m.title_en, cov, &mut seen);
     fix_opt(&mut m.party_en, cov, &mut seen);
-    for d in &mut m.distribution {
-        fix(d, cov, &mut seen);
-    }
-    for r in &mut m.revisions {
-        fix(&mut r.change, cov, &mut seen);
-    }
-    for c in &mut m.comments {
-        fix(&mut c.who, cov, &mut seen);
-        fix(&mut c.text, cov, &mut seen);
-    }
     for v in doc.labels.map.values_mut() {
         fix(v, cov, &mut seen);
     }

@@ -758,8 +758,87 @@ fn build_with_template(
         coverage: &svcreport::model::glyphs::Coverage::bundled(),
         register: &register,
         trail: &Default::default(),
+        rows_used: None,
     };
     report::build(&ctx).unwrap()
+}
+
+/// The ledger's parts of a document (state, trail) stamped on a built model give
+/// what a build with them gives, and never change its content: an approval comment
+/// with characters no font prints is escaped in the block without a note in the
+/// appendix (which would change the content hash and refuse the approval).
+#[test]
+fn a_restamped_model_is_what_a_build_gives_and_its_content_stays() {
+    use svcreport::model::document::{DocStatus, DocVersion, SignOff};
+    use svcreport::report::{Change, Comment, Revision, Trail};
+    let f = fixture();
+    let spec = f.cat.report("acme-monthly").unwrap();
+    let template = Template::load(&root().join("templates"), &spec.template).unwrap();
+    let coverage = svcreport::model::glyphs::Coverage::bundled();
+    let period = Period::parse("2026-10").unwrap();
+    let plain = Trail::default();
+    let ctx = |state: DocState, trail: &'static Trail| BuildContext {
+        organisation: ORGANISATION,
+        organisation_en: None,
+        catalogue: &f.cat,
+        spec,
+        period,
+        results: &f.results,
+        history: &[],
+        inputs: &f.inputs,
+        data: &f.data,
+        findings: f.findings,
+        timeliness: &f.timeliness,
+        state,
+        generated_at: dt("2026-11-03 10:00"),
+        template: &template,
+        coverage: &coverage,
+        register: &[],
+        trail,
+        rows_used: None,
+    };
+    let trail: &'static Trail = Box::leak(Box::new(Trail {
+        revisions: vec![
+            Revision {
+                version: DocVersion::FIRST,
+                date: NaiveDate::from_ymd_opt(2026, 11, 3).unwrap(),
+                status: DocStatus::Draft,
+                change: Change::First,
+            },
+            Revision {
+                version: DocVersion { major: 1, minor: 1 },
+                date: NaiveDate::from_ymd_opt(2026, 11, 4).unwrap(),
+                status: DocStatus::Approved,
+                change: Change::Updated {
+                    sections: vec!["improvements".into()],
+                },
+            },
+        ],
+        comments: vec![Comment {
+            step: DocStatus::Approved,
+            who: "张伟".into(),
+            at: dt("2026-11-05 09:30"),
+            text: "同意发布 👍\u{202E}".into(),
+        }],
+    }));
+    let mut state = DocState::draft(DocVersion { major: 1, minor: 1 }, None);
+    state.status = DocStatus::Approved;
+    state.approved_by = Some("张伟".into());
+    state.approved_at = Some(dt("2026-11-05 09:30"));
+    state.approved_how = Some(SignOff::Unsigned);
+    let plain: &'static Trail = Box::leak(Box::new(plain));
+    let probe = report::build(&ctx(DocState::default(), plain)).unwrap();
+    let built = report::build(&ctx(state.clone(), trail)).unwrap();
+    let stamped = report::build::restamp(probe.clone(), &ctx(state, trail));
+    assert_eq!(stamped, built);
+    assert_eq!(built.meta.content_hash, probe.meta.content_hash);
+    assert_eq!(built.sections, probe.sections, "the trail adds no note");
+    assert_eq!(built.meta.comments[0].text, "同意发布 [U+1F44D][U+202E]");
+    assert_eq!(
+        built.meta.revisions[1].change, "更新：改进事项",
+        "{:?}",
+        built.meta.revisions
+    );
 }
 
 fn build(report_id: &str) -> ReportDoc {
@@ -1131,6 +1210,7 @@ fn template_audience_must_match_the_report() {
         coverage: &svcreport::model::glyphs::Coverage::bundled(),
         register: &[],
         trail: &Default::default(),
+        rows_used: None,
     };
     let err = report::build(&ctx).unwrap_err().to_string();
     assert!(
