@@ -90,6 +90,31 @@ fn canonical<T: Serialize>(r: &T) -> String {
     v.to_string()
 }
 
+/// A used row, by reference until its file's turn comes.
+enum Row<'d> {
+    Incident(&'d crate::model::records::Incident),
+    Request(&'d crate::model::records::Request),
+    Outage(&'d crate::model::records::Outage),
+    Change(&'d crate::model::records::Change),
+    Survey(&'d crate::model::records::Survey),
+    SupplierTicket(&'d crate::model::records::SupplierTicket),
+    Capacity(&'d crate::model::records::CapacitySample),
+}
+
+impl Row<'_> {
+    fn canonical(&self) -> String {
+        match self {
+            Row::Incident(r) => canonical(*r),
+            Row::Request(r) => canonical(*r),
+            Row::Outage(r) => canonical(*r),
+            Row::Change(r) => canonical(*r),
+            Row::Survey(r) => canonical(*r),
+            Row::SupplierTicket(r) => canonical(*r),
+            Row::Capacity(r) => canonical(*r),
+        }
+    }
+}
+
 /// The rows the figures of a document covering `agreements` use, per file
 /// (sorted by path).
 pub fn rows_used<'d>(
@@ -129,15 +154,16 @@ pub fn rows_used<'d>(
         opened < end && done.is_none_or(|d| d >= start)
     };
     let dated = |d: chrono::NaiveDate| d >= start_date && d < end_date;
-    // (file) → (sheets, canonical lines)
-    let mut per_file: BTreeMap<&'d str, (Vec<&'d str>, Vec<String>)> = BTreeMap::new();
-    let mut add = |src: &'d SourceRef, line: String| {
+    // (file) → (sheets, the rows used): the canonical lines are made one file at a
+    // time below, so at most one file's lines are held at once.
+    let mut per_file: BTreeMap<&'d str, (Vec<&'d str>, Vec<Row<'d>>)> = BTreeMap::new();
+    let mut add = |src: &'d SourceRef, row: Row<'d>| {
         let e = per_file.entry(src.origin().file.as_str()).or_default();
         let sheet = src.origin().sheet.as_str();
         if !e.0.contains(&sheet) {
             e.0.push(sheet);
         }
-        e.1.push(line);
+        e.1.push(row);
     };
     let any = |f: &dyn Fn(&Scope) -> bool| scopes.iter().any(f);
     for i in &data.incidents {
@@ -148,7 +174,7 @@ pub fn rows_used<'d>(
                     && s.service_ok(&i.service)
             })
         {
-            add(&i.src, canonical(i));
+            add(&i.src, Row::Incident(i));
         }
     }
     for r in &data.requests {
@@ -159,7 +185,7 @@ pub fn rows_used<'d>(
                     && s.service_ok(&r.service)
             })
         {
-            add(&r.src, canonical(r));
+            add(&r.src, Row::Request(r));
         }
     }
     for o in &data.outages {
@@ -170,7 +196,7 @@ pub fn rows_used<'d>(
                     && s.customer_opt_ok(o.customer.as_deref())
             })
         {
-            add(&o.src, canonical(o));
+            add(&o.src, Row::Outage(o));
         }
     }
     for c in &data.changes {
@@ -181,7 +207,7 @@ pub fn rows_used<'d>(
                     && s.customer_opt_ok(c.customer.as_deref())
             })
         {
-            add(&c.src, canonical(c));
+            add(&c.src, Row::Change(c));
         }
     }
     for v in &data.surveys {
@@ -195,14 +221,14 @@ pub fn rows_used<'d>(
                     }
             })
         {
-            add(&v.src, canonical(v));
+            add(&v.src, Row::Survey(v));
         }
     }
     for t in &data.supplier_tickets {
         if live(t.reported, t.restored)
             && any(&|s| s.needs(DatasetKind::SupplierTickets) && s.contract == Some(&*t.contract))
         {
-            add(&t.src, canonical(t));
+            add(&t.src, Row::SupplierTicket(t));
         }
     }
     for c in &data.capacity {
@@ -217,13 +243,15 @@ pub fn rows_used<'d>(
                     }
             })
         {
-            add(&c.src, canonical(c));
+            add(&c.src, Row::Capacity(c));
         }
     }
     per_file
         .into_iter()
-        .map(|(file, (mut sheets, mut lines))| {
+        .map(|(file, (mut sheets, rows))| {
             sheets.sort_unstable();
+            let mut lines: Vec<String> = rows.iter().map(Row::canonical).collect();
+            drop(rows);
             lines.sort_unstable();
             let mut h = Sha256::new();
             for l in &lines {
