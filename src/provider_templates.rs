@@ -605,6 +605,11 @@ pub fn profiles_markdown() -> String {
         if let Some(d) = p.delimiter {
             s.push_str(&format!(" CSV delimiter `{}`.", char::from(d)));
         }
+        if let Some(e) = &p.fallback_encoding {
+            s.push_str(&format!(
+                " A text file that is not UTF-8 (and has no byte-order mark) is read as `{e}` (`fallback_encoding`; a profile's `encoding` wins)."
+            ));
+        }
         s.push_str(
             "\n\n| field · 字段 | source columns · 源列 | values · 取值 |\n| --- | --- | --- |\n",
         );

@@ -165,6 +165,10 @@ pub struct ProfileSpec {
     pub sheet: Option<String>,
     #[serde(default)]
     pub encoding: Option<String>,
+    /// The encoding of a text file that has no byte-order mark and is not valid UTF-8
+    /// (the built-in `servicenow`: `windows-1252`); `encoding` wins over it.
+    #[serde(default)]
+    pub fallback_encoding: Option<String>,
     #[serde(default)]
     pub delimiter: Option<String>,
     #[serde(default)]

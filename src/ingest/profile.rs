@@ -55,8 +55,8 @@ pub struct Profile {
     /// A text file's encoding (WHATWG label), when not detected.
     pub encoding: Option<String>,
     /// The encoding of a text file without a byte-order mark that is not valid UTF-8, where
-    /// the tool's documents name one ([`FALLBACK_ENCODINGS`]; inherited through `extends`);
-    /// `None`: GB18030, the reader's own fallback.
+    /// the tool's documents name one (`fallback_encoding`: the built-in `servicenow` says
+    /// `windows-1252`; inherited through `extends`); `None`: GB18030, the reader's own fallback.
     pub fallback_encoding: Option<String>,
     pub delimiter: Option<u8>,
     /// The source's timezone (IANA); `None`: the workspace's own.
@@ -85,29 +85,6 @@ pub struct Profile {
     pub paused_per_unit: f64,
     /// The documents the profile was written from.
     pub sources: Vec<String>,
-}
-
-/// The encoding a built-in tool's text export is in when it is not UTF-8 (no byte-order mark,
-/// not valid UTF-8), where the tool's documents say: ServiceNow writes CSV in Windows-1252
-/// unless its `glide.export.csv.charset` property says otherwise (c_ExportData.md,
-/// r_AvailableSystemProperties.md; SN-EXP, SN-SYSP in ../shared/notes/ticketing-exports.md).
-/// A profile extending the built-in one inherits it; a profile's `encoding` overrides both.
-pub const FALLBACK_ENCODINGS: &[(&str, &str)] = &[("servicenow", "windows-1252")];
-
-/// The built-in profile a profile's `extends` chain ends in (itself for a built-in one).
-fn builtin_root<'a>(
-    name: &'a str,
-    user: &'a [(String, ProfileSpec)],
-    builtin: &[(String, ProfileSpec)],
-) -> Option<&'a str> {
-    let mut at = name;
-    for _ in 0..=8 {
-        if builtin.iter().any(|(b, _)| b == at) {
-            return Some(at);
-        }
-        at = user.iter().find(|(n, _)| n == at)?.1.extends.as_deref()?;
-    }
-    None
 }
 
 /// The fields an event log's activities give (`ingest::events::Derived`).
@@ -219,23 +196,12 @@ impl Profiles {
                 });
             }
         }
-        let fallback = |name: &str| {
-            let root = builtin_root(name, user, &builtin)?;
-            FALLBACK_ENCODINGS
-                .iter()
-                .find(|(p, _)| *p == root)
-                .map(|(_, e)| e.to_string())
-        };
         for (name, _) in &users {
             let spec = resolve(name, user, &builtin, 0)?;
-            let mut p = finish(name, false, &spec)?;
-            p.fallback_encoding = fallback(name);
-            list.push(p);
+            list.push(finish(name, false, &spec)?);
         }
         for (name, spec) in &builtin {
-            let mut p = finish(name, true, spec)?;
-            p.fallback_encoding = fallback(name);
-            list.push(p);
+            list.push(finish(name, true, spec)?);
         }
         Ok(Profiles { list })
     }
@@ -321,6 +287,7 @@ fn merge(base: ProfileSpec, over: ProfileSpec) -> ProfileSpec {
         files: over.files.or(base.files),
         sheet: over.sheet.or(base.sheet),
         encoding: over.encoding.or(base.encoding),
+        fallback_encoding: over.fallback_encoding.or(base.fallback_encoding),
         delimiter: over.delimiter.or(base.delimiter),
         timezone: over.timezone.or(base.timezone),
         date_formats: over.date_formats.or(base.date_formats),
@@ -433,7 +400,7 @@ fn finish(name: &str, builtin: bool, s: &ProfileSpec) -> Result<Profile, Profile
             "timezone \"{tz}\" is not an IANA zone name such as UTC or Asia/Shanghai"
         )));
     }
-    if let Some(e) = &s.encoding
+    if let Some(e) = s.encoding.as_ref().or(s.fallback_encoding.as_ref())
         && super::text::encoding_for_label(e).is_none()
     {
         return Err(err(format!(
@@ -478,7 +445,7 @@ fn finish(name: &str, builtin: bool, s: &ProfileSpec) -> Result<Profile, Profile
         files: s.files.clone().unwrap_or_default(),
         sheet: s.sheet.clone().filter(|x| !x.trim().is_empty()),
         encoding: s.encoding.clone(),
-        fallback_encoding: None,
+        fallback_encoding: s.fallback_encoding.clone(),
         delimiter,
         timezone: s.timezone.as_ref().map(|t| t.trim().to_string()),
         date_formats,

@@ -1032,6 +1032,34 @@ fn a_servicenow_csv_not_in_utf8_is_read_as_windows_1252() {
     let ing = read_with("inbox/sn-export.csv", &bytes, &ps);
     assert!(!codes(&ing).contains(&Code::IngestEncodingAssumed));
     assert_ne!(ids(&ing).first().map(String::as_str), Some("INCé01"));
+    // A profile's own fallback_encoding replaces the inherited one: a ServiceNow instance
+    // whose glide.export.csv.charset is GBK; a UTF-8 file is still read as UTF-8.
+    let gbk_text = "number,company,business_service,priority,opened_at,short_description\n\
+        工单0001,acme,erp,3 - Moderate,2026-10-01 08:00:00,打印机无法连接\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(gbk_text);
+    let settings = "[workspace]\nname = \"t\"\ninbox = [\"inbox/**/*.csv\"]\ncatalogue = [\"catalogue.toml\"]\n\n[profiles.sn-cn]\nextends = \"servicenow\"\nfiles = [\"sn-*.csv\"]\nfallback_encoding = \"gbk\"\n";
+    let ws = svcreport::workspace::Workspace::parse(
+        std::path::Path::new("/ws"),
+        std::path::Path::new("/ws/svcreport.toml"),
+        settings,
+    )
+    .unwrap();
+    let ps = Profiles::of_workspace(&ws).unwrap();
+    for bytes in [&gbk[..], gbk_text.as_bytes()] {
+        let ing = read_with("inbox/sn-export.csv", bytes, &ps);
+        assert_eq!(errors(&ing), [], "{:#?}", ing.findings);
+        assert_eq!(ids(&ing), ["工单0001"]);
+    }
+    // A name that is no encoding is refused with the profile's name.
+    let bad = settings.replace("\"gbk\"", "\"klingon\"");
+    let ws = svcreport::workspace::Workspace::parse(
+        std::path::Path::new("/ws"),
+        std::path::Path::new("/ws/svcreport.toml"),
+        &bad,
+    )
+    .unwrap();
+    let e = Profiles::of_workspace(&ws).unwrap_err().to_string();
+    assert!(e.contains("sn-cn") && e.contains("klingon"), "{e}");
     // A template-headed CSV in the same bytes: no ServiceNow profile, GB18030 as before.
     let (tpl, _, _) = encoding_rs::WINDOWS_1252.encode("工单号,客户\nINCé01,acme\n");
     let ing = read("incidents.csv", &tpl);
