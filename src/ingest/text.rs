@@ -22,7 +22,7 @@
 //! inflates to at most `max_uncompressed_bytes` (`ingest.too_large` beyond); a field over
 //! Excel's 32,767 characters is `value.too_long` where it is used, and the reader never holds
 //! more than 4 × 32,767 bytes of one field (a longer one is cut before the record reader,
-//! [`FieldCap`], so a multi-megabyte quoted field costs no more than a long cell); a record of more than
+//! `FieldCap`, so a multi-megabyte quoted field costs no more than a long cell); a record of more than
 //! [`super::MAX_COLUMNS`] fields has its further fields dropped with a `sheet.beyond_limits`
 //! finding, as a workbook cell beyond XFD.
 
