@@ -222,6 +222,9 @@ pub struct DocRecord {
     pub state: DocState,
 }
 
+/// A document version with the sections it changed (`None`: not recorded).
+pub type VersionChanges = (DocRecord, Option<Vec<String>>);
+
 /// A new document version to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewDocument {
@@ -1099,29 +1102,24 @@ impl Reader<'_> {
         )
     }
 
-    /// What changed in a document version (section ids), as recorded with it;
-    /// `None` when nothing was recorded (a version from before schema 4).
-    pub fn changes(&self, doc_id: i64) -> Result<Option<Vec<String>>, LedgerError> {
-        let v: Option<Option<String>> = self
-            .conn
-            .query_row(
-                "SELECT changes FROM documents WHERE id = ?1",
-                [doc_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql(e))?;
-        match v.flatten() {
-            None => Ok(None),
-            Some(text) => {
-                serde_json::from_str(&text)
-                    .map(Some)
-                    .map_err(|source| LedgerError::Json {
-                        path: self.path.to_path_buf(),
-                        source,
-                    })
-            }
-        }
+    /// Every version of a document, oldest first, each with what it changed (section
+    /// ids, as recorded with it; `None` for a version from before schema 4).
+    pub fn versions_with_changes(
+        &self,
+        doc_number: &str,
+    ) -> Result<Vec<VersionChanges>, LedgerError> {
+        self.collect(
+            &format!(
+                "SELECT {DOC_COLUMNS}, changes FROM documents WHERE doc_number = ?1 ORDER BY major, minor"
+            ),
+            [doc_number],
+            |r| {
+                let changes = get_opt_parsed(r, 17, "list of sections", |s| {
+                    serde_json::from_str::<Vec<String>>(s).ok()
+                })?;
+                Ok((doc_from_row(r)?, changes))
+            },
+        )
     }
 
     /// Every version of a document, oldest first.

@@ -38,7 +38,7 @@ use crate::findings::Severity;
 use crate::fsutil;
 use crate::kpi::{KpiError, TargetMetric};
 use crate::ledger::{
-    DocFile, DocRecord, InputRecord, NewDocument, RunRecord, RunStatus, SourceKind, SourceRecord,
+    DocFile, InputRecord, NewDocument, RunRecord, RunStatus, SourceKind, SourceRecord,
     VersionDecision, decide_version,
 };
 use crate::model::catalogue::OutputFormat;
@@ -507,9 +507,8 @@ struct Shared<'a> {
     reissue: bool,
     timeliness: &'a report::Timeliness,
     templates: BTreeMap<String, report::template::Template>,
-    /// The latest recorded version of every document (the ledger is not shared across threads).
-    latest: BTreeMap<String, Option<DocRecord>>,
-    /// Every recorded version of every document, with what each changed.
+    /// Every recorded version of every document, with what each changed, oldest first
+    /// (the last is the latest; the ledger is not shared across threads).
     versions: BTreeMap<String, trail::Versions>,
     /// The reviews of each document's latest version, and its archived model.
     latest_reviews: BTreeMap<String, Vec<crate::ledger::ReviewRecord>>,
@@ -542,21 +541,16 @@ fn build_all(
             templates.insert(spec.template.clone(), t);
         }
     }
-    let mut latest = BTreeMap::new();
     let mut versions = BTreeMap::new();
     let mut latest_reviews = BTreeMap::new();
     let mut latest_model = BTreeMap::new();
     for j in &o.jobs {
-        let l = s.ledger.read().latest(&j.doc_number)?;
-        if let Some(d) = &l {
+        let v = trail::versions(&s.ledger, &j.doc_number)?;
+        if let Some((d, _)) = v.last() {
             latest_reviews.insert(j.doc_number.clone(), s.ledger.read().reviews(d.id)?);
             latest_model.insert(j.doc_number.clone(), trail::model_sha(&s.ledger, d.id)?);
         }
-        latest.insert(j.doc_number.clone(), l);
-        versions.insert(
-            j.doc_number.clone(),
-            trail::versions(&s.ledger, &j.doc_number)?,
-        );
+        versions.insert(j.doc_number.clone(), v);
     }
     // The rows each party's documents use (their appendix digests), once per period and
     // set of agreements, on the batch's threads.
@@ -592,7 +586,6 @@ fn build_all(
         reissue: o.reissue,
         timeliness,
         templates,
-        latest,
         versions,
         latest_reviews,
         latest_model,
@@ -651,7 +644,11 @@ fn build_job(sh: &Shared<'_>, ji: usize, j: &Job) -> anyhow::Result<Built> {
             .map(|v| v.as_slice()),
     };
     let probe = super::pipeline::build(&ctx)?;
-    let prev = sh.latest.get(&j.doc_number).and_then(|d| d.as_ref());
+    let prev = sh
+        .versions
+        .get(&j.doc_number)
+        .and_then(|v| v.last())
+        .map(|(d, _)| d);
     let mut decision = decide_version(prev, &probe.meta.content_hash);
     // An approved document is final unless re-issued: what changed since is a
     // late correction, counted in the first period not approved.

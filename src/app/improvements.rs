@@ -253,10 +253,7 @@ fn workbook(
         }
         for (r, i) in items.iter().enumerate() {
             let r = r as u32 + 1;
-            let metric = serde_json::to_value(&i.key.metric)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
+            let metric = i.key.metric.to_string();
             let texts = [
                 (0, i.label()),
                 (1, i.key.agreement.clone()),

@@ -430,10 +430,7 @@ impl Say<'_> {
         let zh = lang == Lang::Zh;
         match self {
             Say::RegisterItem(i) => {
-                let metric = serde_json::to_value(&i.key.metric)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
+                let metric = i.key.metric.to_string();
                 let scope = register_scope(&i.key.scope);
                 let owner = i.owner.as_deref().unwrap_or("—");
                 let action = i.action.as_deref().unwrap_or("—");

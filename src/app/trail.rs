@@ -16,18 +16,11 @@ use crate::report::{Change, Comment, ReportDoc, Revision, Trail};
 
 /// A version's recorded history: every version of the document with what each
 /// changed (`None`: not recorded), oldest first.
-pub type Versions = Vec<(DocRecord, Option<Vec<String>>)>;
+pub type Versions = Vec<crate::ledger::VersionChanges>;
 
 /// Every version of `doc_number` with what each changed.
 pub fn versions(ledger: &Ledger, doc_number: &str) -> anyhow::Result<Versions> {
-    let r = ledger.read();
-    r.versions(doc_number)?
-        .into_iter()
-        .map(|d| {
-            let c = r.changes(d.id)?;
-            Ok((d, c))
-        })
-        .collect()
+    Ok(ledger.read().versions_with_changes(doc_number)?)
 }
 
 fn change_of(
