@@ -7,7 +7,6 @@
 //! exactly the claim it makes; a child process runs `svcreport check` under a memory limit
 //! and a timeout where a missed bound would abort or hang the test binary itself.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -29,7 +28,7 @@ fn raw_xlsx(sheets_xml: &str, sheet: &str, sst: &str) -> Vec<u8> {
     let wb = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{sheets_xml}</sheets></workbook>"#
     );
-    zip_of(&[
+    crate::support::zip_of(&[
         ("[Content_Types].xml", types.as_bytes()),
         ("_rels/.rels", rels.as_bytes()),
         ("xl/workbook.xml", wb.as_bytes()),
@@ -37,21 +36,6 @@ fn raw_xlsx(sheets_xml: &str, sheet: &str, sst: &str) -> Vec<u8> {
         ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
         ("xl/sharedStrings.xml", sst.as_bytes()),
     ])
-}
-
-fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut z = zip::ZipWriter::new(&mut buf);
-        let o = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        for (n, b) in entries {
-            z.start_file(*n, o).unwrap();
-            z.write_all(b).unwrap();
-        }
-        z.finish().unwrap();
-    }
-    buf.into_inner()
 }
 
 /// The one sheet listed once, named 事件.
@@ -488,7 +472,7 @@ fn calamine_bounds_the_cells_of_an_ods() {
         row.repeat(20_000)
     );
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
-    let bytes = zip_of(&[
+    let bytes = crate::support::zip_of(&[
         (
             "mimetype",
             b"application/vnd.oasis.opendocument.spreadsheet",
@@ -518,7 +502,7 @@ fn calamine_ends_an_ods_cut_short_and_refuses_claimed_spaces() {
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
     let head = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="事件">"#;
     let ods = |content: String| {
-        zip_of(&[
+        crate::support::zip_of(&[
             (
                 "mimetype",
                 b"application/vnd.oasis.opendocument.spreadsheet",
@@ -844,7 +828,7 @@ fn an_emoji_id_warns_and_every_report_is_still_made() {
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    std::fs::write(&path, zip_of(&refs)).unwrap();
+    std::fs::write(&path, crate::support::zip_of(&refs)).unwrap();
     let o = support::sv(
         ws,
         "2026-11-03 10:00",

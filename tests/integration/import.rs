@@ -765,21 +765,6 @@ fn the_servicenow_sample_runs_a_month_from_the_raw_export() {
 // The vendored calamine's compact shared-string table (one buffer and the strings' ends):
 // every kind of `<si>` still reads as before, at its own index.
 
-fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut z = zip::ZipWriter::new(&mut buf);
-        let o = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        for (n, b) in entries {
-            z.start_file(*n, o).unwrap();
-            z.write_all(b).unwrap();
-        }
-        z.finish().unwrap();
-    }
-    buf.into_inner()
-}
-
 /// A one-sheet (事件) xlsx whose cells are all shared strings: `rows` of string indexes.
 fn sst_xlsx(sst: &[&str], rows: &[Vec<usize>]) -> Vec<u8> {
     let types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#;
@@ -803,7 +788,7 @@ fn sst_xlsx(sst: &[&str], rows: &[Vec<usize>]) -> Vec<u8> {
     let sheet = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#
     );
-    zip_of(&[
+    crate::support::zip_of(&[
         ("[Content_Types].xml", types.as_bytes()),
         ("_rels/.rels", rels.as_bytes()),
         ("xl/workbook.xml", wb.as_bytes()),

@@ -913,19 +913,8 @@ fn a_later_snapshot_updates_a_ticket_and_a_regression_is_a_warning() {
 }
 
 fn zip_with(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    use std::io::Write;
-    let mut buf = std::io::Cursor::new(Vec::new());
-    {
-        let mut z = zip::ZipWriter::new(&mut buf);
-        let o = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        for (n, b) in entries {
-            z.start_file(*n, o).unwrap();
-            z.write_all(b).unwrap();
-        }
-        z.finish().unwrap();
-    }
-    buf.into_inner()
+    let e: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    crate::support::zip_of(&e)
 }
 
 #[test]

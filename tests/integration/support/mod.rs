@@ -113,3 +113,19 @@ pub fn run_tool(cmd: &mut Command) -> Output {
     cmd.output()
         .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
 }
+
+/// A zip archive (deflated) of `(name, bytes)` entries: hand-made workbooks.
+pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (n, b) in entries {
+            z.start_file(*n, o).unwrap();
+            std::io::Write::write_all(&mut z, b).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
