@@ -344,17 +344,8 @@ pub fn restamp(mut doc: ReportDoc, ctx: &BuildContext) -> ReportDoc {
         ctx,
         t: ctx.template,
     };
-    // The block escaped as `build` escapes it; its notes belong to the sections,
-    // which are kept as built.
-    let mut probe = ReportDoc {
-        meta: b.meta(),
-        labels: Labels::default(),
-        style: doc.style.clone(),
-        sections: Vec::new(),
-    };
-    super::escape::escape_unprintable(&mut probe, ctx.coverage, ctx.template.is_zh());
-    let mut meta = probe.meta;
-    super::escape::escape_block(&mut meta, ctx.coverage);
+    let mut meta = b.meta();
+    super::escape::escape_meta(&mut meta, ctx.coverage);
     meta.content_hash = std::mem::take(&mut doc.meta.content_hash);
     doc.meta = meta;
     doc

@@ -61,6 +61,35 @@ fn fix_opt(s: &mut Option<String>, cov: &Coverage, seen: &mut Seen) {
     }
 }
 
+/// The document block's identity (numbers, titles, party, people).
+fn fix_identity(m: &mut super::doc::DocMeta, cov: &Coverage, seen: &mut Seen) {
+    for s in [
+        &mut m.doc_number,
+        &mut m.report_id,
+        &mut m.title,
+        &mut m.party,
+        &mut m.organisation,
+        &mut m.period,
+        &mut m.period_label,
+        &mut m.version,
+        &mut m.compiler,
+        &mut m.reviewer,
+        &mut m.approver,
+    ] {
+        fix(s, cov, seen);
+    }
+    fix_opt(&mut m.title_en, cov, seen);
+    fix_opt(&mut m.party_en, cov, seen);
+}
+
+/// A new document block for a model already escaped (`report::build::restamp`): its
+/// identity escaped as [`escape_unprintable`] escapes it (whose notes the model's
+/// appendix holds already), then the ledger's parts as [`escape_block`] does.
+pub fn escape_meta(m: &mut super::doc::DocMeta, cov: &Coverage) {
+    fix_identity(m, cov, &mut Seen::new());
+    escape_block(m, cov);
+}
+
 /// Escape the parts of the document block that come from the ledger and the report
 /// list's recipients (distribution, revision history, review and approval comments),
 /// noting nothing: they lie outside the content hash, so a comment with an emoji must
@@ -84,24 +113,7 @@ pub fn escape_block(m: &mut super::doc::DocMeta, cov: &Coverage) {
 /// Returns whether anything changed (the content hash is then stale).
 pub fn escape_unprintable(doc: &mut ReportDoc, cov: &Coverage, zh: bool) -> bool {
     let mut seen = Seen::new();
-    let m = &mut doc.meta;
-    for s in [
-        &mut m.doc_number,
-        &mut m.report_id,
-        &mut m.title,
-        &mut m.party,
-        &mut m.organisation,
-        &mut m.period,
-        &mut m.period_label,
-        &mut m.version,
-        &mut m.compiler,
-        &mut m.reviewer,
-        &mut m.approver,
-    ] {
-        fix(s, cov, &mut seen);
-    }
-    fix_opt(&mut m.title_en, cov, &mut seen);
-    fix_opt(&mut m.party_en, cov, &mut seen);
+    fix_identity(&mut doc.meta, cov, &mut seen);
     for v in doc.labels.map.values_mut() {
         fix(v, cov, &mut seen);
     }
